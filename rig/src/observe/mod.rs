@@ -1,0 +1,1 @@
+//! LED observation: classify light samples into (colour, cadence).

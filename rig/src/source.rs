@@ -1,0 +1,158 @@
+//! Input files and the errors that point into them.
+//!
+//! Every file the rig reads (bench, suite, firmware profile, fixtures, traces) is loaded
+//! as a [`SourceText`], so that any error can name the file, the line and what is wrong.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+/// A text file held in memory with its path, for line-numbered errors.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl SourceText {
+    pub fn read(path: impl AsRef<Path>) -> Result<Self, InputError> {
+        let path = path.as_ref().to_path_buf();
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Ok(Self { path, text }),
+            Err(e) => Err(InputError {
+                path,
+                line: None,
+                message: format!("cannot read: {e}"),
+            }),
+        }
+    }
+
+    pub fn from_string(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        let end = offset.min(self.text.len());
+        self.text.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    }
+
+    /// An error at a span of this file (`None`: the file as a whole).
+    pub fn error(&self, span: Option<Range<usize>>, message: impl Into<String>) -> InputError {
+        InputError {
+            path: self.path.clone(),
+            line: span.map(|s| self.line_of(s.start)),
+            message: message.into(),
+        }
+    }
+
+    /// Parse the file as TOML into `T`; a syntax or shape error names its line.
+    pub fn parse_toml<T: DeserializeOwned>(&self) -> Result<T, InputError> {
+        toml::from_str(&self.text).map_err(|e| {
+            let message = e.message().trim().to_string();
+            self.error(e.span(), message)
+        })
+    }
+}
+
+/// Something wrong in an input file: where, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    pub path: PathBuf,
+    /// 1-based; `None` when the fault is the file as a whole (missing, empty section…).
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.path.display(), line, self.message),
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// All the errors found in one file (validation reports every fault, not just the first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputErrors(pub Vec<InputError>);
+
+impl fmt::Display for InputErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InputErrors {}
+
+impl From<InputError> for InputErrors {
+    fn from(e: InputError) -> Self {
+        Self(vec![e])
+    }
+}
+
+/// Collects errors while validating, then succeeds only if there were none.
+#[derive(Debug, Default)]
+pub struct Problems(Vec<InputError>);
+
+impl Problems {
+    pub fn push(&mut self, e: InputError) {
+        self.0.push(e);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn finish<T>(self, value: T) -> Result<T, InputErrors> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(InputErrors(self.0))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_of_counts_newlines_before_the_offset() {
+        let s = SourceText::from_string("x.toml", "a = 1\nb = 2\nc = 3\n");
+        assert_eq!(s.line_of(0), 1);
+        assert_eq!(s.line_of(6), 2);
+        assert_eq!(s.line_of(13), 3);
+        assert_eq!(s.line_of(999), 4);
+    }
+
+    #[test]
+    fn toml_syntax_error_names_file_and_line() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct T {
+            a: u32,
+        }
+        let s = SourceText::from_string("bench.toml", "# c\n\na = \"x\"\n");
+        let e = s.parse_toml::<T>().unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert!(e.to_string().starts_with("bench.toml:3: "), "{e}");
+    }
+}
