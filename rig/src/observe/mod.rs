@@ -1,1 +1,678 @@
-//! LED observation: classify light samples into (colour, cadence).
+//! LED observation: classify light samples into (colour, cadence) (DESIGN.md §6).
+//!
+//! [`Classifier::classify`] reads a window of samples and says what the light shows at
+//! its END; [`Watch`] keeps the trailing samples of a live sensor and asks the same
+//! question as samples arrive. Both answer with a [`Reading`]: seen (an [`Observation`]),
+//! blinking with no matching cadence, or not enough evidence yet.
+//!
+//! # Method
+//!
+//! Four stages, each one O(n) pass without per-sample allocation:
+//!
+//! 1. **Evidence window.** Samples before the last gap longer than 0.8 × the shortest run
+//!    in the cadence table (40 ms) are dropped: a longer gap could hide a whole wink off,
+//!    so nothing before it can prove "no edges".
+//! 2. **Levels** (`levels.rs`). Each sample's intensity above dark (emissive: clear − dark;
+//!    reflective: bare − level, since "on" is darker) is compared with hysteresis
+//!    thresholds set from the calibration, the window's own read noise (6σ) and its
+//!    brightest level (10%). Without a dark calibration the window's dark level is
+//!    estimated (two clear levels: the lower; one level: dark below 48 counts).
+//! 3. **Runs** (`runs.rs`). Lit/unlit stretches, split further where a lit light changes
+//!    colour; edges midway between samples; glitches shorter than half the shortest
+//!    allowed run merged away. Colour is named from chromaticity (`colour.rs`): grey when
+//!    unsaturated, else the nearest representative hue.
+//! 4. **Cadence** (`cadence.rs`). The runs are walked back from the end and matched against
+//!    the cadence table with the evidence rules the runner relies on: steady/off only after
+//!    `steady_settle_ms` without an edge; a blink after 1.5 consistent periods (flutter
+//!    longer, so a broken-flutter burst is not taken for it); a regular blink no row fits is
+//!    [`Reading::NoCadenceFits`].
+//!
+//! # Decisions
+//!
+//! - The answer is about the end of the window only: a light that changed a moment ago is
+//!   reported as its new state once that has enough evidence, never as a mixture.
+//! - `classify` and `Watch::current` are the same judgement, so a trace replayed through a
+//!   `Watch` ends with what `classify` says about the whole trace.
+//! - Level-only sensors (`SensorKind::Level`) and reflective indicators report
+//!   `Colour::On` when lit: they can tell lit from dark, not colours.
+//! - A reflective indicator without a bare level can only be judged when the window shows
+//!   both levels; a single level is [`Reading::NotEnoughEvidence`] (on and off look alike).
+//! - `confidence` is an evidence factor (0.5 with just enough evidence, 1 with twice as
+//!   much) times, for blinks, a fit factor (1 on the table's times, 0.5 at the tolerance).
+
+mod cadence;
+mod colour;
+mod levels;
+mod runs;
+#[cfg(test)]
+mod testgen;
+mod watch;
+
+pub use watch::Watch;
+
+use crate::bench::DarkLevel;
+use crate::hw::{Sample, SensorKind};
+use crate::spec::{Cadence, CadenceTable, Colour, Indication};
+
+use cadence::Model;
+use levels::Levels;
+
+/// Fewer samples than this are never judged.
+const MIN_SAMPLES: usize = 4;
+/// `Watch` keeps this many of the slowest period (plus the steady settle time).
+const RETAIN_PERIODS: f64 = 3.0;
+
+/// How a light shows "on".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Polarity {
+    /// An LED or a backlit icon: on is brighter.
+    Emissive,
+    /// The M/T-Series LCD indicator: "on" is DARKER than the bare display.
+    Reflective,
+}
+
+/// How to read one sensor over one light.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Calibration {
+    pub kind: SensorKind,
+    pub polarity: Polarity,
+    /// Emissive: the reading with the light off (per channel for `Rgbc`, one level for
+    /// `Level` sensors). Reflective: the level of the bare display ("on" reads well below
+    /// it). `None`: estimated from each window (emissive; see the module docs).
+    pub dark: Option<DarkLevel>,
+}
+
+impl Calibration {
+    /// Whether lit samples carry a colour: an RGB sensor over an emissive light.
+    fn reads_colour(&self) -> bool {
+        self.kind == SensorKind::Rgbc && self.polarity == Polarity::Emissive
+    }
+}
+
+/// What the light was seen to show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observation {
+    /// `Indication::OFF` when dark.
+    pub indication: Indication,
+    /// Measured times of a blink (for broken flutter: the groups'); `None` when steady.
+    pub period_ms: Option<f64>,
+    pub on_ms: Option<f64>,
+    pub off_ms: Option<f64>,
+    /// 0..=1 (see the module docs).
+    pub confidence: f64,
+    /// Span of the evidence used, ms.
+    pub window_ms: f64,
+}
+
+/// The classifier's answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reading {
+    NotEnoughEvidence,
+    /// Blinks, but no row of the cadence table fits (reported, not forced).
+    NoCadenceFits {
+        colour: Colour,
+        period_ms: f64,
+        on_ms: f64,
+        off_ms: f64,
+    },
+    Seen(Observation),
+}
+
+impl Reading {
+    /// For reports: `green wink (period 250 ms, on 200 ms)`, `off`, `no stable reading
+    /// yet`, `green blinking, period 730 ms: no cadence fits`.
+    pub fn describe(&self) -> String {
+        match self {
+            Reading::NotEnoughEvidence => "no stable reading yet".to_string(),
+            Reading::NoCadenceFits {
+                colour, period_ms, ..
+            } => format!("{colour} blinking, period {period_ms:.0} ms: no cadence fits"),
+            Reading::Seen(o) => match (o.period_ms, o.on_ms) {
+                (Some(period), Some(on)) => {
+                    format!("{} (period {period:.0} ms, on {on:.0} ms)", o.indication)
+                }
+                _ => o.indication.to_string(),
+            },
+        }
+    }
+
+    /// The indication seen, if any.
+    pub fn indication(&self) -> Option<Indication> {
+        match self {
+            Reading::Seen(o) => Some(o.indication),
+            _ => None,
+        }
+    }
+}
+
+/// Classifies windows of samples from one sensor over one light.
+#[derive(Debug, Clone)]
+pub struct Classifier {
+    calibration: Calibration,
+    model: Model,
+}
+
+impl Classifier {
+    pub fn new(cadences: &CadenceTable, calibration: Calibration) -> Self {
+        Self {
+            calibration,
+            model: Model::new(cadences),
+        }
+    }
+
+    pub fn calibration(&self) -> &Calibration {
+        &self.calibration
+    }
+
+    /// How long a cadence must be watched, at least, before it is reported (steady and
+    /// off: the settle time). Runners can size their waits with it.
+    pub fn evidence_ms(&self, cadence: Cadence) -> f64 {
+        self.model
+            .evidence_ms(cadence)
+            .unwrap_or_else(|| self.model.settle_ms())
+    }
+
+    /// How much trailing history a [`Watch`] keeps: 3 × the slowest period + settle.
+    pub fn retain_ms(&self) -> f64 {
+        RETAIN_PERIODS * self.model.slowest_period_ms() + self.model.settle_ms()
+    }
+
+    /// Classify a trace (samples sorted by `t_ms`; spacing may be uneven): what the light
+    /// shows at its end, judged from the trailing evidence.
+    pub fn classify(&self, samples: &[Sample]) -> Reading {
+        let samples = self.since_last_gap(samples);
+        if samples.len() < MIN_SAMPLES {
+            return Reading::NotEnoughEvidence;
+        }
+        let Some(levels) = Levels::estimate(samples, &self.calibration) else {
+            return Reading::NotEnoughEvidence;
+        };
+        let runs = runs::segment(
+            samples,
+            &levels,
+            self.calibration.reads_colour(),
+            self.model.glitch_ms(),
+        );
+        let t_end = samples[samples.len() - 1].t_ms;
+        self.model.judge(&runs, t_end)
+    }
+
+    /// The samples after the last gap that could hide a run.
+    fn since_last_gap<'s>(&self, samples: &'s [Sample]) -> &'s [Sample] {
+        let max_gap = self.model.max_gap_ms();
+        let start = samples
+            .windows(2)
+            .rposition(|w| w[1].t_ms - w[0].t_ms > max_gap)
+            .map_or(0, |i| i + 1);
+        &samples[start..]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testgen::{cadence_pattern, table, watch_timeline, Light, Pattern, Sensor, ALL_LIT};
+    use super::*;
+
+    fn rgb_classifier(dark: Option<DarkLevel>) -> Classifier {
+        Classifier::new(
+            &table(),
+            Calibration {
+                kind: SensorKind::Rgbc,
+                polarity: Polarity::Emissive,
+                dark,
+            },
+        )
+    }
+
+    fn calibrated() -> Classifier {
+        rgb_classifier(Some(DarkLevel::Rgbc([12.0; 4])))
+    }
+
+    fn seen(reading: &Reading) -> Option<Indication> {
+        reading.indication()
+    }
+
+    const BLINKS: [Cadence; 4] = [
+        Cadence::Flash,
+        Cadence::Wink,
+        Cadence::Flutter,
+        Cadence::BrokenFlutter,
+    ];
+
+    #[test]
+    fn every_colour_and_cadence_is_classified_at_100hz_and_1khz_from_mid_period() {
+        let classifier = calibrated();
+        let table = table();
+        let mut seed = 0;
+        for hz in [100.0, 1000.0] {
+            for colour in ALL_LIT {
+                for cadence in Cadence::ALL {
+                    for _ in 0..3 {
+                        seed += 1;
+                        let light = Light::new(colour, cadence_pattern(cadence)).random_phase(seed);
+                        let trace = Sensor::rgbc(hz).trace(&light, 0.0, 4200.0, seed);
+                        let reading = classifier.classify(&trace);
+                        let want = Indication::new(colour, cadence);
+                        assert_eq!(
+                            seen(&reading),
+                            Some(want),
+                            "{hz} Hz seed {seed}: {reading:?}"
+                        );
+                        let Reading::Seen(o) = reading else {
+                            unreachable!()
+                        };
+                        assert!((0.0..=1.0).contains(&o.confidence));
+                        if let Some(period) = table.get(cadence).period_ms() {
+                            let got = o.period_ms.unwrap();
+                            assert!(
+                                (got - period).abs() <= 0.25 * period,
+                                "{want} period {got} at {hz} Hz"
+                            );
+                        } else {
+                            assert_eq!(o.period_ms, None);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn measured_times_are_reported() {
+        let light = Light::new(Colour::Green, cadence_pattern(Cadence::Wink));
+        let trace = Sensor::rgbc(1000.0).trace(&light, 0.0, 2000.0, 1);
+        let Reading::Seen(o) = calibrated().classify(&trace) else {
+            panic!("not seen")
+        };
+        assert!((o.period_ms.unwrap() - 250.0).abs() < 5.0, "{o:?}");
+        assert!((o.on_ms.unwrap() - 200.0).abs() < 5.0, "{o:?}");
+        assert!((o.off_ms.unwrap() - 50.0).abs() < 5.0, "{o:?}");
+        // The whole trace (it starts with a partial on time that fits): 2000 ms ± jitter.
+        assert!((o.window_ms - 2000.0).abs() < 2.0, "{o:?}");
+    }
+
+    #[test]
+    fn a_dark_light_is_off_and_grey_is_never_confused_with_off() {
+        for dark in [Some(DarkLevel::Rgbc([12.0; 4])), None] {
+            let classifier = rgb_classifier(dark);
+            for hz in [100.0, 1000.0] {
+                // LEDs from dim to bright: the grey icon is a quarter of that.
+                for led in [300.0, 1000.0, 4000.0] {
+                    let sensor = Sensor::rgbc(hz).with_led(led);
+                    for seed in 0..3 {
+                        let grey = Light::new(Colour::Grey, Pattern::Steady);
+                        let trace = sensor.trace(&grey, 0.0, 2500.0, seed);
+                        let want = Some(Indication::new(Colour::Grey, Cadence::Steady));
+                        assert_eq!(seen(&classifier.classify(&trace)), want, "{dark:?} {led}");
+                        let off = Light::new(Colour::Grey, Pattern::Off);
+                        let trace = sensor.trace(&off, 0.0, 2500.0, seed);
+                        assert_eq!(seen(&classifier.classify(&trace)), Some(Indication::OFF));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn grey_and_off_alternating_is_a_grey_blink_not_a_colour_change() {
+        let light = Light::new(Colour::Grey, cadence_pattern(Cadence::Flash));
+        for dark in [Some(DarkLevel::Rgbc([12.0; 4])), None] {
+            let trace = Sensor::rgbc(100.0)
+                .with_led(400.0)
+                .trace(&light, 0.0, 3000.0, 5);
+            assert_eq!(
+                seen(&rgb_classifier(dark).classify(&trace)),
+                Some(Indication::new(Colour::Grey, Cadence::Flash))
+            );
+        }
+    }
+
+    #[test]
+    fn uncalibrated_rgb_still_reads_colours_and_cadences() {
+        let classifier = rgb_classifier(None);
+        for (colour, cadence) in [
+            (Colour::Red, Cadence::Steady),
+            (Colour::Green, Cadence::Flash),
+            (Colour::Blue, Cadence::Wink),
+            (Colour::Amber, Cadence::Flutter),
+            (Colour::Green, Cadence::BrokenFlutter),
+        ] {
+            let light = Light::new(colour, cadence_pattern(cadence)).random_phase(9);
+            let trace = Sensor::rgbc(200.0).trace(&light, 0.0, 4200.0, 3);
+            assert_eq!(
+                seen(&classifier.classify(&trace)),
+                Some(Indication::new(colour, cadence))
+            );
+        }
+    }
+
+    #[test]
+    fn steady_is_never_reported_before_the_settle_time() {
+        let settle = table().steady_settle_ms();
+        for hz in [100.0, 1000.0] {
+            for light in [
+                Light::new(Colour::Green, Pattern::Steady),
+                Light::new(Colour::Grey, Pattern::Steady),
+                Light::new(Colour::Red, Pattern::Off),
+            ] {
+                let trace = Sensor::rgbc(hz).trace(&light, 5000.0, 3000.0, 11);
+                let mut first_seen = None;
+                let start = trace[0].t_ms;
+                watch_timeline(calibrated(), &trace, 50.0, |t, reading| {
+                    let elapsed = t - start;
+                    if elapsed < settle {
+                        assert_eq!(reading, Reading::NotEnoughEvidence, "at {elapsed} ms");
+                    } else if first_seen.is_none() && seen(&reading).is_some() {
+                        first_seen = Some(elapsed);
+                    }
+                    if let Some(i) = seen(&reading) {
+                        assert_eq!(i, light.indication_at(t));
+                    }
+                });
+                let first = first_seen.expect("steady never seen");
+                assert!(first <= settle + 60.0, "first seen at {first} ms");
+            }
+        }
+    }
+
+    #[test]
+    fn a_watch_reports_each_cadence_in_time_and_nothing_else_before() {
+        let classifier = calibrated();
+        for hz in [100.0, 1000.0] {
+            for colour in [Colour::Green, Colour::Grey, Colour::Amber] {
+                for cadence in BLINKS {
+                    for seed in 0..3 {
+                        let light = Light::new(colour, cadence_pattern(cadence)).random_phase(seed);
+                        let trace = Sensor::rgbc(hz).trace(&light, 0.0, 5000.0, seed);
+                        let want = Indication::new(colour, cadence);
+                        let mut first_seen = None;
+                        watch_timeline(classifier.clone(), &trace, 50.0, |t, reading| {
+                            if let Some(i) = seen(&reading) {
+                                assert_eq!(i, want, "at {t} ms ({hz} Hz, seed {seed})");
+                                first_seen.get_or_insert(t);
+                            }
+                            assert!(!matches!(reading, Reading::NoCadenceFits { .. }));
+                        });
+                        // Within the evidence needed plus one period (a mid-period start
+                        // may first need a complete on and off run) and one poll.
+                        let period = table().get(cadence).period_ms().unwrap();
+                        let deadline = classifier.evidence_ms(cadence) + period + 50.0;
+                        let first = first_seen.expect("never seen");
+                        assert!(
+                            first <= deadline,
+                            "{want} first seen at {first} > {deadline}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Replays a light that changes at `change_ms` through a `Watch` and checks the old
+    /// state is never reported after it has visibly ended and the new one is reported in
+    /// time. `old_ends_ms`: how long after the change the old state may still be claimed.
+    fn check_transition(light: Light, change_ms: f64, old_ends_ms: f64, new_by_ms: f64) {
+        let old = light.indication_at(change_ms - 1.0);
+        let new = light.indication_at(change_ms + 2000.0);
+        for hz in [100.0, 1000.0] {
+            for seed in 0..4 {
+                let trace = Sensor::rgbc(hz).trace(&light, 0.0, change_ms + 3000.0, seed);
+                let mut first_new = None;
+                watch_timeline(calibrated(), &trace, 50.0, |t, reading| {
+                    let Some(i) = seen(&reading) else { return };
+                    if t > change_ms + old_ends_ms {
+                        assert_ne!(
+                            i,
+                            old,
+                            "{old} still reported {} ms after the change",
+                            t - change_ms
+                        );
+                    }
+                    if t > change_ms {
+                        assert!(i == old || i == new, "mixture {i} at {t} ({hz} Hz)");
+                    }
+                    if i == new && t > change_ms {
+                        first_new.get_or_insert(t - change_ms);
+                    }
+                });
+                let first = first_new.unwrap_or_else(|| panic!("{new} never seen ({hz} Hz)"));
+                assert!(
+                    first <= new_by_ms,
+                    "{new} first seen {first} ms after the change"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_steady_light_that_starts_winking_is_never_confirmed_steady_and_soon_reads_wink() {
+        // The wink begins with its off time: the first edge is at the change.
+        let wink = Pattern::Blink {
+            on: 200.0,
+            off: 50.0,
+        };
+        let light =
+            Light::new(Colour::Green, Pattern::Steady).then(3000.0, Colour::Green, wink, 200.0);
+        // Steady may be claimed only until the first edge arrives (one poll); wink within
+        // 1.5 wink periods of it, plus a poll and sampling slack.
+        check_transition(light, 3000.0, 50.0, 1.5 * 250.0 + 50.0 + 20.0);
+    }
+
+    #[test]
+    fn steady_is_not_confirmed_from_a_window_that_includes_a_wink() {
+        // Green steady with a single wink (50 ms off) 1000 ms before the end.
+        let light = Light::new(Colour::Green, Pattern::Steady)
+            .then(2000.0, Colour::Green, Pattern::Off, 0.0)
+            .then(2050.0, Colour::Green, Pattern::Steady, 0.0);
+        let trace = Sensor::rgbc(100.0).trace(&light, 0.0, 3050.0, 2);
+        assert_eq!(calibrated().classify(&trace), Reading::NotEnoughEvidence);
+        let trace = Sensor::rgbc(100.0).trace(&light, 0.0, 3300.0, 2);
+        assert_eq!(
+            seen(&calibrated().classify(&trace)),
+            Some(Indication::new(Colour::Green, Cadence::Steady))
+        );
+    }
+
+    #[test]
+    fn changes_of_pattern_or_colour_report_the_new_state_never_a_mixture() {
+        let flutter = cadence_pattern(Cadence::Flutter);
+        check_transition(
+            Light::new(Colour::Red, cadence_pattern(Cadence::Flash)).then(
+                3000.0,
+                Colour::Red,
+                flutter,
+                0.0,
+            ),
+            3000.0,
+            // Until the first flutter run is complete (then it is no flash run), and a poll.
+            100.0 + 50.0,
+            692.5 + 100.0 + 50.0,
+        );
+        check_transition(
+            Light::new(Colour::Grey, Pattern::Steady).then(
+                3000.0,
+                Colour::Green,
+                Pattern::Steady,
+                0.0,
+            ),
+            3000.0,
+            50.0,
+            // The settle time, a poll and a sample's jitter.
+            1200.0 + 60.0,
+        );
+        check_transition(
+            Light::new(Colour::Blue, cadence_pattern(Cadence::Wink)).then(
+                3000.0,
+                Colour::Blue,
+                Pattern::Off,
+                0.0,
+            ),
+            3000.0,
+            65.0 + 50.0,
+            // The settle time, a poll and a sample's jitter.
+            1200.0 + 60.0,
+        );
+    }
+
+    #[test]
+    fn a_730ms_half_duty_blink_fits_no_cadence() {
+        let blink = Pattern::Blink {
+            on: 365.0,
+            off: 365.0,
+        };
+        for hz in [100.0, 1000.0] {
+            for seed in 0..3 {
+                let light = Light::new(Colour::Green, blink).random_phase(seed);
+                let trace = Sensor::rgbc(hz).trace(&light, 0.0, 4000.0, seed);
+                match calibrated().classify(&trace) {
+                    Reading::NoCadenceFits {
+                        colour,
+                        period_ms,
+                        on_ms,
+                        off_ms,
+                    } => {
+                        assert_eq!(colour, Colour::Green);
+                        assert!((period_ms - 730.0).abs() < 10.0, "{period_ms}");
+                        assert!((on_ms - 365.0).abs() < 10.0 && (off_ms - 365.0).abs() < 10.0);
+                    }
+                    other => panic!("{hz} Hz: {other:?}"),
+                }
+            }
+        }
+    }
+
+    fn reflective(bare: Option<f32>) -> Classifier {
+        Classifier::new(
+            &table(),
+            Calibration {
+                kind: SensorKind::Level,
+                polarity: Polarity::Reflective,
+                dark: bare.map(DarkLevel::Level),
+            },
+        )
+    }
+
+    #[test]
+    fn a_reflective_lcd_on_a_level_sensor_reads_on_off_and_flash() {
+        let sensor = Sensor::reflective(100.0, 1800.0);
+        for (pattern, want) in [
+            (
+                Pattern::Steady,
+                Indication::new(Colour::On, Cadence::Steady),
+            ),
+            (Pattern::Off, Indication::OFF),
+            (
+                cadence_pattern(Cadence::Flash),
+                Indication::new(Colour::On, Cadence::Flash),
+            ),
+            (
+                cadence_pattern(Cadence::Flutter),
+                Indication::new(Colour::On, Cadence::Flutter),
+            ),
+        ] {
+            let trace = sensor.trace(
+                &Light::new(Colour::On, pattern).random_phase(4),
+                0.0,
+                3000.0,
+                4,
+            );
+            assert_eq!(seen(&reflective(Some(1800.0)).classify(&trace)), Some(want));
+        }
+    }
+
+    #[test]
+    fn a_reflective_lcd_without_its_bare_level_needs_both_levels_in_view() {
+        let sensor = Sensor::reflective(100.0, 1800.0);
+        let steady_on = sensor.trace(&Light::new(Colour::On, Pattern::Steady), 0.0, 3000.0, 1);
+        assert_eq!(
+            reflective(None).classify(&steady_on),
+            Reading::NotEnoughEvidence
+        );
+        let flash = Light::new(Colour::On, cadence_pattern(Cadence::Flash));
+        let trace = sensor.trace(&flash, 0.0, 3000.0, 1);
+        assert_eq!(
+            seen(&reflective(None).classify(&trace)),
+            Some(Indication::new(Colour::On, Cadence::Flash))
+        );
+    }
+
+    #[test]
+    fn an_emissive_level_sensor_reads_lit_as_on() {
+        let classifier = Classifier::new(
+            &table(),
+            Calibration {
+                kind: SensorKind::Level,
+                polarity: Polarity::Emissive,
+                dark: Some(DarkLevel::Level(12.0)),
+            },
+        );
+        let light = Light::new(Colour::Red, cadence_pattern(Cadence::Wink));
+        let trace = Sensor::level(1000.0).trace(&light, 0.0, 2000.0, 8);
+        assert_eq!(
+            seen(&classifier.classify(&trace)),
+            Some(Indication::new(Colour::On, Cadence::Wink))
+        );
+    }
+
+    #[test]
+    fn empty_or_tiny_windows_give_not_enough_evidence() {
+        let classifier = calibrated();
+        assert_eq!(classifier.classify(&[]), Reading::NotEnoughEvidence);
+        let light = Light::new(Colour::Green, Pattern::Steady);
+        let trace = Sensor::rgbc(1000.0).trace(&light, 0.0, 2.0, 1);
+        assert!(!trace.is_empty() && trace.len() < MIN_SAMPLES);
+        assert_eq!(classifier.classify(&trace), Reading::NotEnoughEvidence);
+        // Plenty of samples, but shorter than the settle time.
+        let trace = Sensor::rgbc(1000.0).trace(&light, 0.0, 1100.0, 1);
+        assert_eq!(classifier.classify(&trace), Reading::NotEnoughEvidence);
+    }
+
+    #[test]
+    fn a_gap_in_the_samples_voids_the_evidence_before_it() {
+        let light = Light::new(Colour::Green, Pattern::Steady);
+        let mut trace = Sensor::rgbc(100.0).trace(&light, 0.0, 3000.0, 1);
+        assert!(seen(&calibrated().classify(&trace)).is_some());
+        // A 60 ms hole 800 ms before the end could hide a wink: steady is not proven.
+        trace.retain(|s| !(2140.0..2200.0).contains(&s.t_ms));
+        assert_eq!(calibrated().classify(&trace), Reading::NotEnoughEvidence);
+    }
+
+    #[test]
+    fn describe_says_what_was_seen() {
+        let blink = Observation {
+            indication: Indication::new(Colour::Green, Cadence::Wink),
+            period_ms: Some(249.6),
+            on_ms: Some(200.2),
+            off_ms: Some(49.4),
+            confidence: 1.0,
+            window_ms: 400.0,
+        };
+        assert_eq!(
+            Reading::Seen(blink).describe(),
+            "green wink (period 250 ms, on 200 ms)"
+        );
+        let off = Observation {
+            indication: Indication::OFF,
+            period_ms: None,
+            on_ms: None,
+            off_ms: None,
+            confidence: 1.0,
+            window_ms: 1200.0,
+        };
+        assert_eq!(Reading::Seen(off).describe(), "off");
+        assert_eq!(
+            Reading::NotEnoughEvidence.describe(),
+            "no stable reading yet"
+        );
+        let odd = Reading::NoCadenceFits {
+            colour: Colour::Green,
+            period_ms: 730.2,
+            on_ms: 365.0,
+            off_ms: 365.2,
+        };
+        assert_eq!(
+            odd.describe(),
+            "green blinking, period 730 ms: no cadence fits"
+        );
+    }
+}

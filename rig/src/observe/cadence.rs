@@ -1,0 +1,610 @@
+//! Cadence: the trailing runs matched against the cadence table, with evidence rules.
+//!
+//! The question is always "what does the light show at the END of the window", so every
+//! judgement walks the runs backwards from the last one and stops at the first run that
+//! does not fit: whatever the light did before a change is never mixed into the answer.
+//!
+//! - Steady (or off): the last run has lasted `steady_settle_ms` (≥ 1.2 × the slowest
+//!   period, so no blink can hide in it).
+//! - A blinking cadence: a chain of alternating runs, each within the row's tolerance of
+//!   its on/off time (plus the edges' sampling slack), the runs' means within tolerance
+//!   too (strict: averaging removes the sampling error), at least one complete lit and one
+//!   complete unlit run, the last (ongoing) run not yet longer than allowed, and the chain
+//!   spanning 1.5 periods. The window's first run started before the window: it counts
+//!   when it is no longer than allowed (a trace may start mid-period).
+//! - A grouped cadence (broken flutter): runs are first merged into bursts (separated by
+//!   gaps longer than the geometric mean of the inner off time and the group off time);
+//!   a burst is regular when its inner runs fit; bursts and gaps are then matched like a
+//!   simple blink against the group on/off times.
+//! - A cadence whose runs can also be the inside of a grouped cadence (flutter inside
+//!   broken flutter) needs a chain longer than the longest allowed burst: otherwise the
+//!   first burst of a broken flutter would be reported as flutter.
+//! - A regular blink (2+ lit and 2+ unlit runs within 25% of each other, over 1.5 of its
+//!   periods) that fits no row is `NoCadenceFits`; one that fits a row is only waiting for
+//!   evidence.
+
+use crate::spec::{Cadence, CadenceTable, Colour, Indication};
+
+use super::runs::Run;
+use super::{Observation, Reading};
+
+/// Evidence for a blink: this many periods of consistent edges.
+const EVIDENCE_PERIODS: f64 = 1.5;
+/// A regular blink's runs are within this fraction of each other.
+const REGULAR_TOLERANCE: f64 = 0.25;
+/// A gap in the samples longer than this fraction of the shortest run voids the evidence
+/// before it: the gap could hide a whole run (a wink's 50 ms off).
+const MAX_GAP_FRACTION: f64 = 0.8;
+
+/// What the cadence table says, precomputed for matching.
+#[derive(Debug, Clone)]
+pub(super) struct Model {
+    settle_ms: f64,
+    slowest_period_ms: f64,
+    glitch_ms: f64,
+    max_gap_ms: f64,
+    blinks: Vec<Blink>,
+}
+
+/// One blinking row of the table.
+#[derive(Debug, Clone)]
+struct Blink {
+    cadence: Cadence,
+    /// Lit and unlit run lengths (the inner runs of a grouped cadence).
+    on_ms: f64,
+    off_ms: f64,
+    group: Option<Group>,
+    tolerance: f64,
+    evidence_ms: f64,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Group {
+    on_ms: f64,
+    off_ms: f64,
+    /// An unlit run at least this long separates bursts.
+    split_ms: f64,
+}
+
+impl Blink {
+    fn from_row(row: &crate::spec::CadenceSpec) -> Option<Blink> {
+        if row.cadence == Cadence::Steady {
+            return None;
+        }
+        let tolerance = row.tolerance_pct / 100.0;
+        let group = match (row.group_on_ms, row.group_off_ms) {
+            (Some(on_ms), Some(off_ms)) => Some((on_ms, off_ms)),
+            _ => None,
+        };
+        // A grouped row without inner times is matched as a simple blink of its groups.
+        let (on_ms, off_ms) = match (row.on_ms, row.off_ms) {
+            (Some(on), Some(off)) => (on, off),
+            _ => group?,
+        };
+        let group = group
+            .filter(|_| row.on_ms.is_some() && row.off_ms.is_some())
+            .map(|(g_on, g_off)| Group {
+                on_ms: g_on,
+                off_ms: g_off,
+                split_ms: (off_ms * g_off).sqrt(),
+            });
+        let period = row.period_ms()?;
+        Some(Blink {
+            cadence: row.cadence,
+            on_ms,
+            off_ms,
+            group,
+            tolerance,
+            evidence_ms: EVIDENCE_PERIODS * period,
+        })
+    }
+
+    fn inner(&self) -> Expect {
+        Expect::new(self.on_ms, self.off_ms, self.tolerance)
+    }
+
+    /// The on/off times this row is matched with: the groups' for a grouped row.
+    fn outer(&self) -> Expect {
+        match self.group {
+            Some(g) => Expect::new(g.on_ms, g.off_ms, self.tolerance),
+            None => self.inner(),
+        }
+    }
+
+    /// Whether measured inner times fit this row.
+    fn fits_times(&self, on_ms: f64, off_ms: f64) -> bool {
+        self.inner().deviation(on_ms, off_ms) <= 1.0
+    }
+
+    /// Whether a run of this simple row could also be the inside of `grouped`'s bursts.
+    fn overlaps_inside_of(&self, grouped: &Blink) -> bool {
+        let overlap = |a: f64, ta: f64, b: f64, tb: f64| {
+            a * (1.0 - ta) <= b * (1.0 + tb) && b * (1.0 - tb) <= a * (1.0 + ta)
+        };
+        self.group.is_none()
+            && grouped.group.is_some()
+            && overlap(self.on_ms, self.tolerance, grouped.on_ms, grouped.tolerance)
+            && overlap(
+                self.off_ms,
+                self.tolerance,
+                grouped.off_ms,
+                grouped.tolerance,
+            )
+    }
+}
+
+impl Model {
+    pub fn new(table: &CadenceTable) -> Model {
+        let mut blinks: Vec<Blink> = table.rows.iter().filter_map(Blink::from_row).collect();
+        // Flutter inside broken flutter: outlast the longest burst before saying flutter.
+        let longest_burst: Vec<(usize, f64)> = blinks
+            .iter()
+            .enumerate()
+            .flat_map(|(i, b)| {
+                blinks.iter().filter_map(move |g| {
+                    let group = g.group?;
+                    b.overlaps_inside_of(g).then(|| {
+                        let burst = group.on_ms * (1.0 + g.tolerance);
+                        (i, burst + b.off_ms * (1.0 + b.tolerance))
+                    })
+                })
+            })
+            .collect();
+        for (i, ms) in longest_burst {
+            blinks[i].evidence_ms = blinks[i].evidence_ms.max(ms);
+        }
+        let shortest_nominal = blinks
+            .iter()
+            .map(|b| b.on_ms.min(b.off_ms))
+            .fold(f64::INFINITY, f64::min);
+        let shortest_allowed = blinks
+            .iter()
+            .map(|b| b.on_ms.min(b.off_ms) * (1.0 - b.tolerance))
+            .fold(f64::INFINITY, f64::min);
+        Model {
+            settle_ms: table.steady_settle_ms(),
+            slowest_period_ms: table.slowest_period_ms(),
+            glitch_ms: finite_or(0.5 * shortest_allowed, 0.0),
+            max_gap_ms: finite_or(MAX_GAP_FRACTION * shortest_nominal, f64::INFINITY),
+            blinks,
+        }
+    }
+
+    pub fn settle_ms(&self) -> f64 {
+        self.settle_ms
+    }
+
+    pub fn slowest_period_ms(&self) -> f64 {
+        self.slowest_period_ms
+    }
+
+    pub fn glitch_ms(&self) -> f64 {
+        self.glitch_ms
+    }
+
+    pub fn max_gap_ms(&self) -> f64 {
+        self.max_gap_ms
+    }
+
+    /// How long a cadence must be watched before it can be reported.
+    pub fn evidence_ms(&self, cadence: Cadence) -> Option<f64> {
+        if cadence == Cadence::Steady {
+            return Some(self.settle_ms);
+        }
+        self.blinks
+            .iter()
+            .find(|b| b.cadence == cadence)
+            .map(|b| b.evidence_ms)
+    }
+
+    /// What the runs of a window (ending at `t_end`) show at its end.
+    pub fn judge(&self, runs: &[Run], t_end: f64) -> Reading {
+        let (runs, t_end) = self.believed(runs, t_end);
+        let Some(last) = runs.last() else {
+            return Reading::NotEnoughEvidence;
+        };
+        let held_ms = t_end - last.start_ms;
+        if held_ms >= self.settle_ms {
+            return Reading::Seen(self.steady(last, held_ms));
+        }
+        let best = self
+            .blinks
+            .iter()
+            .filter_map(|b| self.blink(b, runs, t_end))
+            .max_by(|a, b| a.window_ms.total_cmp(&b.window_ms));
+        if let Some(observation) = best {
+            return Reading::Seen(observation);
+        }
+        self.unfitting_blink(runs, t_end)
+            .unwrap_or(Reading::NotEnoughEvidence)
+    }
+
+    /// The runs and end time, without a last run too short to believe yet (it may be a
+    /// glitch): the window is then judged as ending at that run's edge.
+    fn believed<'r>(&self, runs: &'r [Run], t_end: f64) -> (&'r [Run], f64) {
+        match runs {
+            [rest @ .., last] if !rest.is_empty() && t_end - last.start_ms < self.glitch_ms => {
+                (rest, last.start_ms)
+            }
+            _ => (runs, t_end),
+        }
+    }
+
+    fn steady(&self, last: &Run, held_ms: f64) -> Observation {
+        let colour = if last.lit { last.colour } else { Colour::Off };
+        Observation {
+            indication: Indication::new(colour, Cadence::Steady),
+            period_ms: None,
+            on_ms: None,
+            off_ms: None,
+            confidence: evidence_factor(held_ms, self.settle_ms),
+            window_ms: held_ms,
+        }
+    }
+
+    fn blink(&self, blink: &Blink, runs: &[Run], t_end: f64) -> Option<Observation> {
+        let expect = blink.outer();
+        let chain = match blink.group {
+            None => trailing_chain(runs, t_end, &expect)?,
+            Some(group) => {
+                let bursts = bursts(runs, t_end, blink, group);
+                trailing_chain(&bursts, t_end, &expect)?
+            }
+        };
+        let (on_ms, off_ms) = chain.means()?;
+        let deviation = expect.deviation(on_ms, off_ms);
+        let window_ms = t_end - chain.start_ms;
+        if deviation > 1.0 || window_ms < blink.evidence_ms {
+            return None;
+        }
+        Some(Observation {
+            indication: Indication::new(chain.colour, blink.cadence),
+            period_ms: Some(on_ms + off_ms),
+            on_ms: Some(on_ms),
+            off_ms: Some(off_ms),
+            confidence: evidence_factor(window_ms, blink.evidence_ms) * (1.0 - 0.5 * deviation),
+            window_ms,
+        })
+    }
+
+    /// A regular blink that no row fits.
+    fn unfitting_blink(&self, runs: &[Run], t_end: f64) -> Option<Reading> {
+        // References: the latest complete runs (the first and last runs are open).
+        let complete = runs.get(1..runs.len().checked_sub(1)?)?;
+        let ref_on = complete.iter().rev().find(|r| r.lit)?.duration_ms();
+        let ref_off = complete.iter().rev().find(|r| !r.lit)?.duration_ms();
+        let expect = Expect::new(ref_on, ref_off, REGULAR_TOLERANCE);
+        let chain = trailing_chain(runs, t_end, &expect)?;
+        if chain.on.n < 2 || chain.off.n < 2 {
+            return None;
+        }
+        let (on_ms, off_ms) = chain.means()?;
+        let period_ms = on_ms + off_ms;
+        let fits_a_row = self.blinks.iter().any(|b| b.fits_times(on_ms, off_ms));
+        if fits_a_row || t_end - chain.start_ms < EVIDENCE_PERIODS * period_ms {
+            return None;
+        }
+        Some(Reading::NoCadenceFits {
+            colour: chain.colour,
+            period_ms,
+            on_ms,
+            off_ms,
+        })
+    }
+}
+
+fn finite_or(v: f64, fallback: f64) -> f64 {
+    if v.is_finite() {
+        v
+    } else {
+        fallback
+    }
+}
+
+/// 0.5 with just enough evidence, rising to 1 with twice as much.
+fn evidence_factor(have_ms: f64, need_ms: f64) -> f64 {
+    if need_ms <= 0.0 {
+        return 1.0;
+    }
+    (have_ms / (2.0 * need_ms)).clamp(0.5, 1.0)
+}
+
+/// Expected run lengths and their tolerance.
+#[derive(Debug, Clone, Copy)]
+struct Expect {
+    on_ms: f64,
+    off_ms: f64,
+    tolerance: f64,
+}
+
+impl Expect {
+    fn new(on_ms: f64, off_ms: f64, tolerance: f64) -> Self {
+        Self {
+            on_ms,
+            off_ms,
+            tolerance,
+        }
+    }
+
+    fn nominal(&self, lit: bool) -> f64 {
+        if lit {
+            self.on_ms
+        } else {
+            self.off_ms
+        }
+    }
+
+    /// A run with both edges seen: within tolerance, plus the edges' sampling slack.
+    fn fits_complete(&self, run: &Run) -> bool {
+        let want = self.nominal(run.lit);
+        run.regular && (run.duration_ms() - want).abs() <= want * self.tolerance + run.slack_ms()
+    }
+
+    /// A run with an edge unseen (it began before the window, or still goes on) that has
+    /// lasted `held_ms`: not longer than allowed.
+    fn fits_open(&self, run: &Run, held_ms: f64) -> bool {
+        let want = self.nominal(run.lit);
+        run.regular && held_ms <= want * (1.0 + self.tolerance) + run.slack_ms()
+    }
+
+    /// The worse of the mean on and off times' deviations, in tolerances (≤ 1 fits).
+    fn deviation(&self, on_ms: f64, off_ms: f64) -> f64 {
+        let dev = |got: f64, want: f64| (got - want).abs() / (want * self.tolerance);
+        dev(on_ms, self.on_ms).max(dev(off_ms, self.off_ms))
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Mean {
+    sum: f64,
+    n: u32,
+}
+
+impl Mean {
+    fn add(&mut self, v: f64) {
+        self.sum += v;
+        self.n += 1;
+    }
+
+    fn get(&self) -> Option<f64> {
+        (self.n > 0).then(|| self.sum / f64::from(self.n))
+    }
+}
+
+/// The trailing runs that fit an expectation.
+#[derive(Debug, Clone, Copy)]
+struct Chain {
+    colour: Colour,
+    /// Where the evidence begins.
+    start_ms: f64,
+    /// Durations of the complete lit and unlit runs.
+    on: Mean,
+    off: Mean,
+}
+
+impl Chain {
+    fn means(&self) -> Option<(f64, f64)> {
+        Some((self.on.get()?, self.off.get()?))
+    }
+}
+
+/// Walk back from the last run while runs alternate, keep one colour and fit `expect`.
+/// `None` when the last run already breaks the pattern (or nothing has blinked).
+fn trailing_chain(runs: &[Run], t_end: f64, expect: &Expect) -> Option<Chain> {
+    let (last, earlier) = runs.split_last()?;
+    if earlier.is_empty() {
+        return None;
+    }
+    let colour = runs.iter().rev().find(|r| r.lit)?.colour;
+    if !expect.fits_open(last, t_end - last.start_ms) {
+        return None;
+    }
+    let mut chain = Chain {
+        colour,
+        start_ms: last.start_ms,
+        on: Mean::default(),
+        off: Mean::default(),
+    };
+    let mut later = last;
+    for (i, run) in earlier.iter().enumerate().rev() {
+        if run.lit == later.lit || (run.lit && run.colour != colour) {
+            break;
+        }
+        if i == 0 {
+            // Began before the window: counts if it has not outlasted its time.
+            if expect.fits_open(run, run.duration_ms()) {
+                chain.start_ms = run.start_ms;
+            }
+            break;
+        }
+        if !expect.fits_complete(run) {
+            break;
+        }
+        if run.lit {
+            chain.on.add(run.duration_ms());
+        } else {
+            chain.off.add(run.duration_ms());
+        }
+        chain.start_ms = run.start_ms;
+        later = run;
+    }
+    Some(chain)
+}
+
+/// Merge runs into bursts (lit) and the gaps between them (unlit) for a grouped cadence.
+/// A burst is `regular` when its inner runs fit the row's on/off times.
+fn bursts(runs: &[Run], t_end: f64, blink: &Blink, group: Group) -> Vec<Run> {
+    let inner = blink.inner();
+    let last_i = runs.len().saturating_sub(1);
+    let mut out = Vec::with_capacity(runs.len() / 4 + 2);
+    let mut burst: Option<(Run, bool)> = None; // the burst so far, and whether its last member is lit
+    for (i, run) in runs.iter().enumerate() {
+        let held_ms = if i == last_i {
+            t_end - run.start_ms
+        } else {
+            run.duration_ms()
+        };
+        let is_gap = !run.lit
+            && if i == last_i {
+                !inner.fits_open(run, held_ms)
+            } else {
+                held_ms >= group.split_ms
+            };
+        if is_gap {
+            out.extend(burst.take().map(|(b, _)| b));
+            out.push(*run);
+            continue;
+        }
+        let fits = if i == 0 || i == last_i {
+            inner.fits_open(run, held_ms)
+        } else {
+            inner.fits_complete(run)
+        };
+        match &mut burst {
+            None => {
+                let mut b = *run;
+                b.lit = true;
+                // Only the window's first burst may begin unlit (it began before the window).
+                b.regular = fits && (run.lit || i == 0);
+                burst = Some((b, run.lit));
+            }
+            Some((b, last_lit)) => {
+                if b.colour == Colour::Off {
+                    b.colour = run.colour;
+                }
+                let same_colour = !run.lit || b.colour == run.colour;
+                b.regular &= fits && same_colour && !(run.lit && *last_lit);
+                b.end_ms = run.end_ms;
+                b.end_slack_ms = run.end_slack_ms;
+                *last_lit = run.lit;
+            }
+        }
+    }
+    out.extend(burst.map(|(b, _)| b));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::observe::testgen::table;
+
+    /// Alternating runs from durations (first lit or not), the first and last open.
+    fn runs(first_lit: bool, durations: &[f64]) -> (Vec<Run>, f64) {
+        let mut t = 0.0;
+        let mut lit = first_lit;
+        let mut out = Vec::new();
+        for &d in durations {
+            let colour = if lit { Colour::Green } else { Colour::Off };
+            let mut run = Run::new(lit, colour, t, t + d);
+            run.start_slack_ms = 0.5;
+            run.end_slack_ms = 0.5;
+            out.push(run);
+            t += d;
+            lit = !lit;
+        }
+        (out, t)
+    }
+
+    fn judge(first_lit: bool, durations: &[f64]) -> Reading {
+        let (runs, t_end) = runs(first_lit, durations);
+        Model::new(&table()).judge(&runs, t_end)
+    }
+
+    fn cadence_of(reading: &Reading) -> Option<Cadence> {
+        match reading {
+            Reading::Seen(o) => Some(o.indication.cadence),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn evidence_needs_follow_the_table() {
+        let model = Model::new(&table());
+        assert_eq!(model.evidence_ms(Cadence::Steady), Some(1200.0));
+        assert_eq!(model.evidence_ms(Cadence::Flash), Some(1500.0));
+        assert_eq!(model.evidence_ms(Cadence::Wink), Some(375.0));
+        assert_eq!(model.evidence_ms(Cadence::BrokenFlutter), Some(1500.0));
+        // Flutter must outlast a broken-flutter burst (500 ms + 25%) and one off time.
+        assert_eq!(model.evidence_ms(Cadence::Flutter), Some(625.0 + 67.5));
+        assert_eq!(model.glitch_ms(), 16.25);
+        assert_eq!(model.max_gap_ms(), 40.0);
+    }
+
+    #[test]
+    fn a_chain_starting_mid_period_counts_its_first_run() {
+        // 250 ms into a flash's on time: 250 + 500 + 500 + 250 = 1500 ms.
+        let reading = judge(true, &[250.0, 500.0, 500.0, 250.0]);
+        assert_eq!(cadence_of(&reading), Some(Cadence::Flash), "{reading:?}");
+        // One ms less is not 1.5 periods yet.
+        let reading = judge(true, &[250.0, 500.0, 500.0, 249.0]);
+        assert_eq!(reading, Reading::NotEnoughEvidence);
+    }
+
+    #[test]
+    fn a_long_first_run_is_not_evidence() {
+        // Steady for 3 s, then wink: only the wink's runs count.
+        let reading = judge(true, &[3000.0, 50.0, 200.0, 50.0, 74.0]);
+        assert_eq!(reading, Reading::NotEnoughEvidence);
+        let reading = judge(true, &[3000.0, 50.0, 200.0, 50.0, 80.0]);
+        assert_eq!(cadence_of(&reading), Some(Cadence::Wink), "{reading:?}");
+    }
+
+    #[test]
+    fn a_run_outlasting_its_cadence_ends_the_blink() {
+        // Wink, then the light stays on: once past 200 ms + 30% it is no longer a wink.
+        assert_eq!(
+            cadence_of(&judge(false, &[50.0, 200.0, 50.0, 200.0, 50.0, 250.0])),
+            Some(Cadence::Wink)
+        );
+        assert_eq!(
+            judge(false, &[50.0, 200.0, 50.0, 200.0, 50.0, 270.0]),
+            Reading::NotEnoughEvidence
+        );
+    }
+
+    #[test]
+    fn flutter_bursts_are_broken_flutter_not_flutter() {
+        let burst = [50.0; 9]; // on, off, ..., on: 450 ms
+        let mut durations = vec![550.0];
+        for _ in 0..2 {
+            durations.extend(burst);
+            durations.push(550.0);
+        }
+        durations.extend(&burst[..5]);
+        let reading = judge(false, &durations);
+        assert_eq!(
+            cadence_of(&reading),
+            Some(Cadence::BrokenFlutter),
+            "{reading:?}"
+        );
+        // Inside the first burst, flutter must not be claimed.
+        let reading = judge(
+            false,
+            &[550.0, 50.0, 50.0, 50.0, 50.0, 50.0, 50.0, 50.0, 50.0, 30.0],
+        );
+        assert_eq!(reading, Reading::NotEnoughEvidence);
+    }
+
+    #[test]
+    fn a_regular_blink_no_row_fits_is_reported_with_its_times() {
+        let reading = judge(true, &[100.0, 365.0, 365.0, 365.0, 365.0, 365.0, 100.0]);
+        match reading {
+            Reading::NoCadenceFits {
+                colour,
+                period_ms,
+                on_ms,
+                off_ms,
+            } => {
+                assert_eq!(colour, Colour::Green);
+                assert_eq!((period_ms, on_ms, off_ms), (730.0, 365.0, 365.0));
+            }
+            other => panic!("{other:?}"),
+        }
+        // A blink that fits a row but lacks evidence is not "no cadence fits".
+        assert_eq!(
+            judge(true, &[100.0, 50.0, 50.0, 50.0, 50.0, 50.0, 20.0]),
+            Reading::NotEnoughEvidence
+        );
+    }
+}

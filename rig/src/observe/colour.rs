@@ -1,0 +1,105 @@
+//! Chromaticity → colour name.
+//!
+//! A lit reading (dark level already removed) is named by its saturation and hue, not by
+//! its brightness, so the same LED reads the same colour at any drive level or sensor
+//! gain. Low saturation is grey (the 9621/9641 idle icon: r≈g≈b); otherwise the nearest
+//! prototype hue wins. The prototypes are the hues of the representative spectra
+//! (green 0.12:1:0.25 → 128°, red 1:0.10:0.06 → 2°, blue 0.10:0.30:1 → 227°,
+//! amber 1:0.55:0.05 → 32°); nearest-hue keeps every boundary midway between two
+//! neighbours, the widest margin either side can get.
+
+use crate::spec::Colour;
+
+/// Saturation (max − min) / max below which a lit reading is grey. The grey icon reads
+/// ≈0.15, every LED ≥0.88: 0.5 leaves a wide margin both ways for read noise on dim icons.
+pub(super) const GREY_MAX_SATURATION: f32 = 0.5;
+
+/// Hue (degrees) of each saturated colour's representative spectrum.
+const PROTOTYPE_HUES: [(Colour, f32); 4] = [
+    (Colour::Red, 2.0),
+    (Colour::Amber, 32.0),
+    (Colour::Green, 128.0),
+    (Colour::Blue, 227.0),
+];
+
+/// Name the colour of a lit reading (counts above dark, per channel). No light in any
+/// channel at all (a clear-only reading above dark) is `On`: lit, colour unknown.
+pub(super) fn colour_of(r: f32, g: f32, b: f32) -> Colour {
+    let (r, g, b) = (r.max(0.0), g.max(0.0), b.max(0.0));
+    let max = r.max(g).max(b);
+    if max <= 0.0 {
+        return Colour::On;
+    }
+    let chroma = max - r.min(g).min(b);
+    if chroma < GREY_MAX_SATURATION * max {
+        return Colour::Grey;
+    }
+    let hue = hue_degrees(r, g, b, max, chroma);
+    nearest_prototype(hue)
+}
+
+/// The HSV hue of a saturated reading, in [0, 360).
+fn hue_degrees(r: f32, g: f32, b: f32, max: f32, chroma: f32) -> f32 {
+    let sector = if max == r {
+        ((g - b) / chroma).rem_euclid(6.0)
+    } else if max == g {
+        (b - r) / chroma + 2.0
+    } else {
+        (r - g) / chroma + 4.0
+    };
+    sector * 60.0
+}
+
+fn nearest_prototype(hue: f32) -> Colour {
+    let distance = |p: f32| {
+        let d = (hue - p).abs();
+        d.min(360.0 - d)
+    };
+    PROTOTYPE_HUES
+        .iter()
+        .min_by(|a, b| distance(a.1).total_cmp(&distance(b.1)))
+        .map(|&(c, _)| c)
+        .unwrap_or(Colour::On)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn representative_spectra_get_their_names_at_any_brightness() {
+        let spectra = [
+            (Colour::Green, [0.12, 1.0, 0.25]),
+            (Colour::Red, [1.0, 0.10, 0.06]),
+            (Colour::Blue, [0.10, 0.30, 1.0]),
+            (Colour::Amber, [1.0, 0.55, 0.05]),
+            (Colour::Grey, [0.85, 1.0, 0.9]),
+        ];
+        for (want, [r, g, b]) in spectra {
+            for scale in [20.0, 300.0, 5000.0] {
+                assert_eq!(colour_of(r * scale, g * scale, b * scale), want, "{want}");
+            }
+        }
+    }
+
+    #[test]
+    fn hues_go_to_the_nearest_prototype() {
+        // Pure yellow (60°) is nearer amber (32°) than green (128°).
+        assert_eq!(colour_of(1.0, 1.0, 0.0), Colour::Amber);
+        // Cyan (180°) is 47° from blue and 52° from green.
+        assert_eq!(colour_of(0.0, 1.0, 1.0), Colour::Blue);
+        // Magenta (300°) is nearer red (362°) than blue (227°).
+        assert_eq!(colour_of(1.0, 0.0, 1.0), Colour::Red);
+        // Orange-red at 15° is still red; at 20° it is amber.
+        assert_eq!(colour_of(1.0, 0.25, 0.0), Colour::Red);
+        assert_eq!(colour_of(1.0, 0.34, 0.0), Colour::Amber);
+    }
+
+    #[test]
+    fn unsaturated_is_grey_and_no_chroma_at_all_is_on() {
+        assert_eq!(colour_of(100.0, 90.0, 60.0), Colour::Grey);
+        assert_eq!(colour_of(100.0, 40.0, 45.0), Colour::Red);
+        assert_eq!(colour_of(0.0, 0.0, 0.0), Colour::On);
+        assert_eq!(colour_of(-3.0, -1.0, -2.0), Colour::On);
+    }
+}
