@@ -6,30 +6,34 @@
 //! The spec itself is data ([`spec`], loaded from `fixtures/`).
 
 pub mod bench;
+pub mod cli;
 pub mod hw;
 pub mod observe;
+pub mod report;
+pub mod runner;
 pub mod sim;
 pub mod source;
 pub mod spec;
+pub mod suite;
 
 use std::path::PathBuf;
 
-/// A path inside the workspace (fixtures, wiring), found from the current directory
-/// upwards so the rig runs from the workspace root or any folder below it; falls back to
-/// the workspace the binary was built from.
+/// A path inside the workspace (fixtures, wiring, results). The workspace is the nearest
+/// folder, from the current directory upwards, that holds both `Cargo.toml` and
+/// `fixtures/`, so the rig runs from the root or any folder below it; failing that, the
+/// workspace the binary was built from.
 pub fn workspace_path(rel: &str) -> PathBuf {
-    if let Ok(mut dir) = std::env::current_dir() {
-        loop {
-            let candidate = dir.join(rel);
-            if candidate.exists() && dir.join("Cargo.toml").exists() {
-                return candidate;
-            }
-            if !dir.pop() {
-                break;
-            }
+    workspace_root().join(rel)
+}
+
+fn workspace_root() -> PathBuf {
+    if let Ok(cwd) = std::env::current_dir() {
+        if let Some(root) = cwd
+            .ancestors()
+            .find(|d| d.join("Cargo.toml").is_file() && d.join("fixtures").is_dir())
+        {
+            return root.to_path_buf();
         }
     }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }

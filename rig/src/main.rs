@@ -1,1 +1,14 @@
-fn main() {}
+//! The `rig` binary: parse the command line, run it, map the outcome to an exit code.
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    let cli = rig::cli::Cli::parse();
+    match cli.run() {
+        Ok(code) => std::process::ExitCode::from(code as u8),
+        Err(e) => {
+            eprintln!("rig: {e}");
+            std::process::ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}

@@ -186,7 +186,7 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
                 format!("sensor bank `{}` has no channels", s.id),
             ));
         }
-        if !(s.sample_hz >= 100.0) {
+        if s.sample_hz.is_nan() || s.sample_hz < 100.0 {
             p.push(err(
                 span,
                 format!(

@@ -1,0 +1,48 @@
+//! The CLI's errors and exit codes (documented in README.md).
+
+use crate::source::InputErrors;
+
+/// Exit codes. Fixed: scripts and CI rely on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    /// Every applicable case passed (SKIP and MANUAL do not fail a run).
+    Ok = 0,
+    /// At least one FAIL: the phone broke a clause.
+    Fail = 1,
+    /// A bad invocation or an invalid input file.
+    BadInput = 2,
+    /// At least one ERROR (a rig fault) and no FAIL.
+    RigError = 3,
+    /// The report could not be written (disk full, permissions): the run stopped.
+    ReportFailed = 4,
+    /// Interrupted (Ctrl-C / SIGTERM): finished rows are in the CSV, relays released.
+    Interrupted = 130,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Input(#[from] InputErrors),
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot write the report: {0:#}")]
+    Report(anyhow::Error),
+    #[error("{0:#}")]
+    Rig(anyhow::Error),
+}
+
+impl From<crate::source::InputError> for CliError {
+    fn from(e: crate::source::InputError) -> Self {
+        CliError::Input(e.into())
+    }
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            CliError::Input(_) | CliError::Usage(_) => ExitCode::BadInput,
+            CliError::Report(_) => ExitCode::ReportFailed,
+            CliError::Rig(_) => ExitCode::RigError,
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! The command line (cargo-nextest style): one module per subcommand, each a clap-derive
+//! struct with a `run`; a typed error inside, fixed exit codes at the edge.
+
+mod error;
+mod list;
+mod run;
+mod validate;
+
+use clap::{Parser, Subcommand};
+
+pub use error::{CliError, ExitCode};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rig",
+    version,
+    about = "Checks desk phones against the IP Office Twinning button spec"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a suite on a bench and write results.csv.
+    Run(run::RunArgs),
+    /// List the phone catalog, the suite's cases, or the clauses and their coverage.
+    List(list::ListArgs),
+    /// Check a bench, suite or firmware profile file.
+    Validate(validate::ValidateArgs),
+}
+
+impl Cli {
+    /// Run the command; the exit code follows the README's table.
+    pub fn run(self) -> Result<ExitCode, CliError> {
+        match self.command {
+            Command::Run(a) => a.run(),
+            Command::List(a) => a.run(),
+            Command::Validate(a) => a.run(),
+        }
+    }
+}

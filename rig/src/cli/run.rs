@@ -1,0 +1,309 @@
+//! `rig run`: the full suite on a bench, with the CSV report.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use anyhow::Context as _;
+use clap::Args;
+
+use super::{CliError, ExitCode};
+use crate::bench::{Backend, Bench};
+use crate::hw::BenchClock;
+use crate::report::{Console, CsvReport};
+use crate::runner::{
+    self, Context, Event, EventBus, Operator, Reporter, RunInfo, RunSummary, Tally,
+};
+use crate::sim::{FirmwareProfile, SimBench};
+use crate::spec::Spec;
+use crate::suite::Suite;
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The bench file.
+    #[arg(long, default_value = "wiring/sim-matrix.toml")]
+    bench: PathBuf,
+    /// The suite file.
+    #[arg(long, default_value = "fixtures/twinning.toml")]
+    suite: PathBuf,
+    /// The firmware profile the simulated system follows (sim benches only).
+    #[arg(long, default_value = "fixtures/firmware/reference.toml")]
+    sim_firmware: PathBuf,
+    /// The firmware under test, as written in the report (default: the sim profile's name).
+    #[arg(long)]
+    firmware: Option<String>,
+    /// Where to write the reports (default: results/<run-id>/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Only these cases (comma-separated ids).
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
+    /// Only positions of these families (comma-separated ids, as `rig list phones`).
+    #[arg(long, value_delimiter = ',')]
+    family: Vec<String>,
+    /// Run a simulated bench on the wall clock instead of in virtual time.
+    #[arg(long)]
+    realtime: bool,
+    /// Seed of the simulated sensors' noise.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Ask the operator the manual checks (S2, S15) on the terminal.
+    #[arg(long)]
+    operator: bool,
+    /// Print every case, not only FAIL and ERROR.
+    #[arg(long, short)]
+    verbose: bool,
+    #[arg(long, hide = true)]
+    fixtures: Option<PathBuf>,
+}
+
+/// Everything a run needs, loaded and checked before anything is touched.
+struct Loaded {
+    spec: Spec,
+    bench: Bench,
+    suite: Suite,
+    profile: Option<FirmwareProfile>,
+}
+
+impl RunArgs {
+    pub fn run(self) -> Result<ExitCode, CliError> {
+        let loaded = self.load()?;
+        let cases = self.cases(&loaded.suite)?;
+        let positions = self.positions(&loaded)?;
+        let off_bench: Vec<crate::spec::Family> = if self.family.is_empty() {
+            loaded
+                .spec
+                .catalog
+                .families
+                .iter()
+                .filter(|f| !f.bench)
+                .cloned()
+                .collect()
+        } else {
+            loaded
+                .spec
+                .catalog
+                .families
+                .iter()
+                .filter(|f| !f.bench && self.family.contains(&f.id))
+                .cloned()
+                .collect()
+        };
+        let firmware = self
+            .firmware
+            .clone()
+            .unwrap_or_else(|| match &loaded.profile {
+                Some(p) => format!("sim:{}", p.name),
+                None => "unlabelled".into(),
+            });
+        let started_at = SystemTime::now();
+        let run_id = run_id(started_at, &loaded.bench.name);
+        let out = self
+            .out
+            .clone()
+            .unwrap_or_else(|| crate::workspace_path("results").join(&run_id));
+        let csv = CsvReport::create(&out).map_err(CliError::Report)?;
+        let csv_path = csv.path().to_path_buf();
+        let virtual_time = !self.realtime && loaded.profile.is_some() && only_sim(&loaded.bench);
+        let info = RunInfo {
+            run_id,
+            bench: loaded.bench.name.clone(),
+            bench_path: self.bench.clone(),
+            suite_path: self.suite.clone(),
+            firmware,
+            started_at,
+            planned: positions.len() * cases.len() + off_bench.len() * cases.len(),
+            virtual_time,
+        };
+        let reporters: Vec<Box<dyn Reporter>> = vec![
+            Box::new(Console::new(std::io::stdout(), csv_path, self.verbose)),
+            Box::new(csv),
+        ];
+        let bus = EventBus::new(info.clone(), reporters);
+        let operator = Arc::new(if self.operator {
+            Operator::terminal()
+        } else {
+            Operator::none()
+        });
+
+        let rt = build_runtime(virtual_time).map_err(CliError::Rig)?;
+        let seed = self.seed;
+        let run_bus = bus.clone();
+        let (summary, interrupted) = rt.block_on(async move {
+            let clock = BenchClock::start();
+            let sim = loaded
+                .profile
+                .clone()
+                .map(|p| SimBench::new(&loaded.bench, &loaded.spec, p, clock, seed));
+            let devices =
+                runner::open(&loaded.bench, &loaded.spec, sim.as_ref()).map_err(CliError::Rig)?;
+            let ctx = Arc::new(Context {
+                spec: loaded.spec,
+                bench: loaded.bench,
+                settings: loaded.suite.settings.clone(),
+                clock,
+            });
+            let bus = run_bus;
+            bus.emit(Event::RunStarted(info));
+            let run = runner::run(
+                ctx.clone(),
+                cases,
+                positions,
+                off_bench,
+                devices,
+                bus.clone(),
+                operator,
+            );
+            // On Ctrl-C the run is dropped: every position's driver releases its relays.
+            let (summary, interrupted) = tokio::select! {
+                s = run => (s, false),
+                _ = tokio::signal::ctrl_c() => (RunSummary::default(), true),
+            };
+            let tally = if interrupted {
+                Tally::default()
+            } else {
+                summary.tally
+            };
+            bus.emit(Event::RunFinished {
+                tally,
+                bench_time_ms: ctx.clock.now_ms(),
+                interrupted,
+            });
+            Ok::<_, CliError>((summary, interrupted))
+        })?;
+        if let Some(failure) = bus.failure() {
+            return Err(CliError::Report(anyhow::anyhow!(failure)));
+        }
+        if interrupted {
+            return Ok(ExitCode::Interrupted);
+        }
+        Ok(exit_code(&summary.tally))
+    }
+
+    fn load(&self) -> Result<Loaded, CliError> {
+        let spec = Spec::load(self.fixtures.clone().unwrap_or_else(Spec::default_dir))?;
+        let bench = Bench::load(resolve(&self.bench), &spec.catalog)?;
+        let suite = Suite::load(resolve(&self.suite), &spec)?;
+        let uses_sim = !only_real(&bench);
+        let profile = if uses_sim {
+            Some(FirmwareProfile::load(resolve(&self.sim_firmware), &spec)?)
+        } else {
+            None
+        };
+        Ok(Loaded {
+            spec,
+            bench,
+            suite,
+            profile,
+        })
+    }
+
+    fn cases(&self, suite: &Suite) -> Result<Vec<crate::suite::Case>, CliError> {
+        for id in &self.only {
+            if suite.case(id).is_none() {
+                let known: Vec<&str> = suite.cases.iter().map(|c| c.id.as_str()).collect();
+                return Err(CliError::Usage(format!(
+                    "--only: no case `{id}` in {} (cases: {})",
+                    suite.path.display(),
+                    known.join(", ")
+                )));
+            }
+        }
+        Ok(suite
+            .cases
+            .iter()
+            .filter(|c| self.only.is_empty() || self.only.contains(&c.id))
+            .cloned()
+            .collect())
+    }
+
+    fn positions(&self, l: &Loaded) -> Result<Vec<String>, CliError> {
+        for f in &self.family {
+            if l.spec.catalog.family(f).is_none() {
+                let known: Vec<&str> = l
+                    .spec
+                    .catalog
+                    .families
+                    .iter()
+                    .map(|f| f.id.as_str())
+                    .collect();
+                return Err(CliError::Usage(format!(
+                    "--family: no family `{f}` (families: {})",
+                    known.join(", ")
+                )));
+            }
+        }
+        Ok(l.bench
+            .positions
+            .iter()
+            .filter(|p| self.family.is_empty() || self.family.contains(&p.family))
+            .map(|p| p.id.clone())
+            .collect())
+    }
+}
+
+/// A relative default path is looked up from the workspace, so `rig run` works from any
+/// folder of the checkout; an explicit path is taken as given.
+pub(super) fn resolve(p: &Path) -> PathBuf {
+    if p.is_relative() && !p.exists() {
+        crate::workspace_path(&p.to_string_lossy())
+    } else {
+        p.to_path_buf()
+    }
+}
+
+fn only_sim(b: &Bench) -> bool {
+    b.relays.iter().all(|r| r.backend == Backend::Sim)
+        && b.sensors.iter().all(|s| s.backend == Backend::Sim)
+        && b.modems.iter().all(|m| m.backend == Backend::Sim)
+}
+
+fn only_real(b: &Bench) -> bool {
+    !(b.relays.iter().any(|r| r.backend == Backend::Sim)
+        || b.sensors.iter().any(|s| s.backend == Backend::Sim)
+        || b.modems.iter().any(|m| m.backend == Backend::Sim))
+}
+
+/// Virtual time: a single-threaded runtime whose clock jumps to the next timer whenever
+/// every task waits, so a 15 s transfer return takes microseconds.
+fn build_runtime(virtual_time: bool) -> anyhow::Result<tokio::runtime::Runtime> {
+    let rt = if virtual_time {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .start_paused(true)
+            .build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+    };
+    rt.context("cannot start the async runtime")
+}
+
+/// `20261201T153000Z-sim-matrix`: sortable, and names the bench.
+fn run_id(t: SystemTime, bench: &str) -> String {
+    let stamp = humantime::format_rfc3339_millis(t)
+        .to_string()
+        .replace(['-', ':', '.'], "");
+    let safe: String = bench
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{stamp}-{safe}")
+}
+
+pub fn exit_code(t: &Tally) -> ExitCode {
+    if t.fail > 0 {
+        ExitCode::Fail
+    } else if t.error > 0 {
+        ExitCode::RigError
+    } else {
+        ExitCode::Ok
+    }
+}

@@ -1,0 +1,516 @@
+//! Running one case on one position: setup, steps, cleanup, verdict.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use tokio::time::sleep;
+
+use super::devices::{Lease, Modems};
+use super::driver::{role_name, Driver, LightWant, Stop};
+use super::operator::Operator;
+use super::result::{CaseResult, Verdict};
+use crate::bench::{InboundRoute, Light, ModemRole};
+use crate::spec::{Indication, TwinningState};
+use crate::suite::{Case, Expect, ExpectedInterval, Step, Target, TwinnedWant, TwinningSetup, Via};
+
+/// What the steps of a case found, besides a stop.
+#[derive(Default)]
+struct Findings {
+    /// The deciding expectation so far: (expected, observed, rank); a measurement
+    /// outranks a light, a light outranks a modem state.
+    key: Option<(String, String, Rank)>,
+    measured: Option<f64>,
+    notes: Vec<String>,
+    /// LED expectations the spec does not specify for this family.
+    unspecified: Vec<String>,
+    manual: Option<(Verdict, String)>,
+    /// The last twinning probe's finding, for `toggled`.
+    twinned: Option<bool>,
+}
+
+/// How telling an expectation is for the report's expected/observed columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Rank {
+    Line,
+    Light,
+    Measured,
+}
+
+impl Findings {
+    /// Keep the most telling expectation; among equals, the latest.
+    fn record(&mut self, expected: String, observed: String, rank: Rank) {
+        if self.key.as_ref().is_none_or(|k| k.2 <= rank) {
+            self.key = Some((expected, observed, rank));
+        }
+    }
+}
+
+/// Run a case on the driver's position and return its result row (attempt 1).
+pub async fn run_case(
+    driver: &mut Driver,
+    modems: &Modems,
+    case: &Case,
+    operator: &Operator,
+) -> CaseResult {
+    let started = driver.now_ms();
+    let mut lease = if case.needs_modems() {
+        Some(modems.lease().await)
+    } else {
+        None
+    };
+    // Leasing may have waited for another position: the case starts when it owns its devices.
+    let started = started.max(driver.now_ms());
+    let mut found = Findings::default();
+    let mut outcome = run_steps(driver, lease.as_mut(), case, operator, &mut found).await;
+    let cleanup = cleanup(driver, lease.as_mut()).await;
+    if outcome.is_ok() {
+        if let Err(e) = cleanup {
+            outcome = Err(match e {
+                Stop::Fail { message, .. } => Stop::Rig(format!("cleanup: {message}")),
+                other => other,
+            });
+        }
+    }
+    drop(lease);
+    let (verdict, message, expected, observed) = decide(outcome, &mut found, driver, case);
+    CaseResult {
+        position: driver.position.id.clone(),
+        model: driver.position.model.clone(),
+        family: driver.family.id.clone(),
+        case: case.id.clone(),
+        clauses: case.clauses.clone(),
+        verdict,
+        expected,
+        observed,
+        measured: found.measured,
+        unit: if found.measured.is_some() {
+            "ms".into()
+        } else {
+            String::new()
+        },
+        attempt: 1,
+        started_ms: started,
+        bench_time_ms: driver.now_ms() - started,
+        message,
+    }
+}
+
+fn decide(
+    outcome: Result<(), Stop>,
+    found: &mut Findings,
+    driver: &Driver,
+    case: &Case,
+) -> (Verdict, String, String, String) {
+    let key = found.key.take().map(|(e, o, _)| (e, o)).unwrap_or_default();
+    let notes = found.notes.join("; ");
+    match outcome {
+        Err(Stop::Fail {
+            expected,
+            observed,
+            message,
+        }) => (Verdict::Fail, message, expected, observed),
+        Err(Stop::Rig(message)) => (
+            Verdict::Error,
+            format!("rig fault (not the phone's): {message}"),
+            key.0,
+            key.1,
+        ),
+        Err(Stop::Blocked(message)) => (Verdict::Skip, format!("blocked: {message}"), key.0, key.1),
+        Ok(()) => {
+            if let Some((v, m)) = found.manual.take() {
+                return (v, m, key.0, key.1);
+            }
+            if !found.unspecified.is_empty() {
+                let what = found.unspecified.join("; ");
+                let msg = format!("not specified: the spec gives the {} family no indication for this; observed {what}", driver.family.name);
+                return (Verdict::Skip, join(&msg, &notes), key.0, key.1);
+            }
+            let _ = case;
+            (Verdict::Pass, notes, key.0, key.1)
+        }
+    }
+}
+
+fn join(a: &str, b: &str) -> String {
+    if b.is_empty() {
+        a.to_string()
+    } else {
+        format!("{a}; {b}")
+    }
+}
+
+fn lease_of<'a>(lease: &'a mut Option<&mut Lease>) -> Result<&'a mut Lease, Stop> {
+    lease
+        .as_deref_mut()
+        .ok_or_else(|| Stop::Rig("a modem step ran without the modems leased".into()))
+}
+
+async fn run_steps(
+    driver: &mut Driver,
+    mut lease: Option<&mut Lease>,
+    case: &Case,
+    operator: &Operator,
+    found: &mut Findings,
+) -> Result<(), Stop> {
+    // A known state: modems and primary idle, twinning as the case needs it.
+    if let Some(l) = lease.as_deref_mut() {
+        for role in [ModemRole::Mobile, ModemRole::Caller] {
+            driver.modem("hang up", l.line(role).hang_up()).await?;
+        }
+        driver
+            .modem("mobile radio on", l.mobile.set_radio(true))
+            .await?;
+        driver.settle_idle(l).await?;
+    } else {
+        driver.primary_idle().await?;
+    }
+    if let Some(want) = case.setup {
+        set_twinning(driver, lease_of(&mut lease)?, want == TwinningSetup::On).await?;
+    }
+
+    let mut marks: BTreeMap<String, f64> = BTreeMap::new();
+    let mut remembered: Option<Indication> = None;
+    for step in &case.steps {
+        match step {
+            Step::Press(b) => driver.press(*b).await?,
+            Step::Dial(via) => {
+                let route = route_for(driver, *via).ok_or_else(|| {
+                    Stop::Rig(
+                        "no inbound route for this dial (applicability should have skipped)".into(),
+                    )
+                })?;
+                let number = driver.ctx.bench.dial_number(&driver.position, &route);
+                let l = lease_of(&mut lease)?;
+                driver
+                    .modem("caller modem: dial", l.caller.dial(&number))
+                    .await?;
+                found.notes.retain(|n| !n.starts_with("dialled"));
+                found
+                    .notes
+                    .push(format!("dialled {number} over {}", route.name));
+            }
+            Step::Answer(role) => {
+                let l = lease_of(&mut lease)?;
+                driver
+                    .modem(
+                        &format!("{} modem: answer", role_name(*role)),
+                        l.line(*role).answer(),
+                    )
+                    .await?;
+            }
+            Step::HangUp(role) => {
+                let l = lease_of(&mut lease)?;
+                driver
+                    .modem(
+                        &format!("{} modem: hang up", role_name(*role)),
+                        l.line(*role).hang_up(),
+                    )
+                    .await?;
+            }
+            Step::Radio(role, on) => {
+                let l = lease_of(&mut lease)?;
+                driver
+                    .modem(
+                        &format!("{} modem: radio", role_name(*role)),
+                        l.line(*role).set_radio(*on),
+                    )
+                    .await?;
+            }
+            Step::Wait(ms) => sleep(Duration::from_millis(*ms)).await,
+            Step::Mark(name) => {
+                marks.insert(name.clone(), driver.now_ms());
+            }
+            Step::Remember(light) => {
+                let within = driver.ctx.settings.expect_within_ms;
+                let seen = driver
+                    .expect_light(*light, LightWant::Unspecified, within, 0)
+                    .await?;
+                remembered = seen.indication;
+            }
+            Step::Manual(prompt) => {
+                let text = fill(prompt, driver);
+                found.manual = Some(match operator.ask(&driver.position.id, &case.id, &text) {
+                    Some((true, note)) => (Verdict::Manual, join("operator: yes", &note)),
+                    Some((false, note)) => (Verdict::Fail, join("operator: no", &note)),
+                    None => (
+                        Verdict::Skip,
+                        "needs an operator: run with --operator to answer the prompt".into(),
+                    ),
+                });
+                found.record(text, String::new(), Rank::Line);
+            }
+            Step::Expect(e) => {
+                expect(driver, lease.as_deref_mut(), e, &marks, remembered, found).await?
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One expectation, resolved for this position's family.
+async fn expect(
+    driver: &mut Driver,
+    lease: Option<&mut Lease>,
+    e: &Expect,
+    marks: &BTreeMap<String, f64>,
+    remembered: Option<Indication>,
+    found: &mut Findings,
+) -> Result<(), Stop> {
+    let mut within = e.within_ms;
+    let expected_interval = e.measure.as_ref().map(|m| match m.expected {
+        ExpectedInterval::Ms(v) => v,
+        ExpectedInterval::TransferReturn => {
+            1000.0
+                * driver
+                    .position
+                    .twinning
+                    .transfer_return_s
+                    .unwrap_or(driver.ctx.settings.enforced_transfer_return_s)
+                    as f64
+        }
+    });
+    if let (Some(m), Some(exp)) = (&e.measure, expected_interval) {
+        // Wait long enough to see a late event, and report how late it was.
+        let since_mark = driver.now_ms() - marks[&m.from];
+        within = within.max((exp + m.tolerance_ms + 5000.0 - since_mark).max(0.0) as u64);
+    }
+    let result = match &e.target {
+        Target::Twinning(state) => {
+            let want = match driver.ctx.spec.indications.twinning(&driver.family, *state) {
+                Some(x) => LightWant::Is(x),
+                None => LightWant::Unspecified,
+            };
+            driver
+                .expect_light(Light::Twinning, want, within, e.hold_ms)
+                .await
+                .map(|seen| {
+                    let observed = format!("twinning light: {}", seen.reading.describe());
+                    match want {
+                        LightWant::Is(x) => {
+                            found.record(
+                                format!("twinning light: {x} ({state})"),
+                                observed,
+                                Rank::Light,
+                            );
+                            lookalike_note(driver, *state, found);
+                            if *state == TwinningState::HandoverPending {
+                                if let Some(i) = seen.indication {
+                                    found.notes.push(format!("wink colour seen: {}", i.colour));
+                                }
+                            }
+                        }
+                        LightWant::Unspecified => {
+                            found.record(
+                                format!("twinning light: {state} (not specified)"),
+                                observed.clone(),
+                                Rank::Light,
+                            );
+                            found.unspecified.push(format!("{state}: {observed}"));
+                        }
+                    }
+                    seen.at_ms
+                })
+        }
+        Target::TwinningUnchanged => {
+            let before = remembered
+                .ok_or_else(|| Stop::Rig("nothing remembered of the twinning light".into()))?;
+            let want = LightWant::Is(crate::spec::Expected::Exactly(before));
+            driver
+                .expect_light(Light::Twinning, want, within, e.hold_ms)
+                .await
+                .map(|seen| {
+                    found.record(
+                        format!("twinning light unchanged: {before}"),
+                        format!("twinning light: {}", seen.reading.describe()),
+                        Rank::Light,
+                    );
+                    seen.at_ms
+                })
+        }
+        Target::Primary(state) => {
+            let want = driver.appearance(*state)?;
+            driver
+                .expect_light(Light::Call, LightWant::Is(want), within, e.hold_ms)
+                .await
+                .map(|seen| {
+                    found.record(
+                        format!("call light: {want} ({state})"),
+                        format!("call light: {}", seen.reading.describe()),
+                        Rank::Light,
+                    );
+                    seen.at_ms
+                })
+        }
+        Target::Line(role, state) => {
+            let l = lease.ok_or_else(|| {
+                Stop::Rig("a modem expectation ran without the modems leased".into())
+            })?;
+            driver
+                .expect_line(l, *role, *state, within, e.hold_ms)
+                .await
+                .inspect(|_| {
+                    let words = format!("{} modem: {state}", role_name(*role));
+                    found.record(words.clone(), words, Rank::Line);
+                })
+        }
+        Target::Twinned(want) => {
+            let l = lease.ok_or_else(|| {
+                Stop::Rig("a twinning probe ran without the modems leased".into())
+            })?;
+            let route = route_for(driver, Via::Any)
+                .ok_or_else(|| Stop::Rig("the bench has no inbound route".into()))?;
+            let twinned = driver.probe_twinned(l, &route).await?;
+            let previous = found.twinned.replace(twinned);
+            let words = |b: bool| {
+                if b {
+                    "a call to the primary also rings the mobile"
+                } else {
+                    "a call to the primary does not ring the mobile"
+                }
+            };
+            let wanted = match want {
+                TwinnedWant::Yes => Some(true),
+                TwinnedWant::No => Some(false),
+                TwinnedWant::Either => None,
+                TwinnedWant::Toggled => Some(!previous.ok_or_else(|| {
+                    Stop::Rig("`toggled` with no earlier probe in the case".into())
+                })?),
+            };
+            match wanted {
+                Some(w) if w != twinned => Err(Stop::Fail {
+                    expected: words(w).into(),
+                    observed: words(twinned).into(),
+                    message: match want {
+                        TwinnedWant::Toggled => format!("pressing Twinning did not toggle mobile twinning: still {} (probed by a call)", if twinned { "on" } else { "off" }),
+                        _ => format!("mobile twinning is {} (probed by a call)", if twinned { "on" } else { "off" }),
+                    },
+                }),
+                _ => {
+                    found.record(wanted.map(words).unwrap_or("either").into(), words(twinned).into(), Rank::Line);
+                    Ok(driver.now_ms())
+                }
+            }
+        }
+    };
+    match (result, &e.limitation) {
+        (Ok(at), _) => {
+            if let (Some(m), Some(exp)) = (&e.measure, expected_interval) {
+                let measured = at - marks[&m.from];
+                found.measured = Some(measured.round());
+                if (measured - exp).abs() > m.tolerance_ms {
+                    return Err(Stop::Fail {
+                        expected: format!("{exp:.0} ± {:.0} ms", m.tolerance_ms),
+                        observed: format!("{measured:.0} ms"),
+                        message: format!(
+                            "took {measured:.0} ms from {}, expected {exp:.0} ± {:.0} ms",
+                            m.from, m.tolerance_ms
+                        ),
+                    });
+                }
+                found.record(
+                    format!("{exp:.0} ± {:.0} ms", m.tolerance_ms),
+                    format!("{measured:.0} ms"),
+                    Rank::Measured,
+                );
+            }
+            Ok(())
+        }
+        (Err(Stop::Fail { observed, .. }), Some(limitation)) => {
+            found.notes.push(format!(
+                "known limitation, not a failure: {limitation} (saw {observed})"
+            ));
+            Ok(())
+        }
+        (Err(Stop::Fail { observed, .. }), None) if e.measure.is_some() => {
+            let m = e.measure.as_ref().expect("checked");
+            Err(Stop::Fail {
+                expected: format!(
+                    "{:.0} ± {:.0} ms",
+                    expected_interval.unwrap_or_default(),
+                    m.tolerance_ms
+                ),
+                observed: observed.clone(),
+                message: format!(
+                    "did not happen within {within} ms of {}: {observed}",
+                    m.from
+                ),
+            })
+        }
+        (Err(s), _) => Err(s),
+    }
+}
+
+/// On families where the call-at-secondary state looks like another (M/T: it looks like
+/// "on"), say so: the light alone does not prove S5 there; the modems holding the call do.
+fn lookalike_note(driver: &Driver, state: TwinningState, found: &mut Findings) {
+    if state != TwinningState::TwinnedCallAtSecondary {
+        return;
+    }
+    let alike = driver
+        .ctx
+        .spec
+        .indications
+        .lookalikes(&driver.family, state);
+    if !alike.is_empty() {
+        let names: Vec<_> = alike.iter().map(|s| s.to_string()).collect();
+        found.notes.push(format!(
+            "on {} {state} looks the same as {}: the state is proven by the modems' call states, not by the light",
+            driver.family.name,
+            names.join(", ")
+        ));
+    }
+}
+
+/// Bring mobile twinning to the wanted state, proven by a call; press once if needed.
+async fn set_twinning(driver: &mut Driver, lease: &mut Lease, on: bool) -> Result<(), Stop> {
+    let route = route_for(driver, Via::Any)
+        .ok_or_else(|| Stop::Rig("the bench has no inbound route".into()))?;
+    if driver.probe_twinned(lease, &route).await? == on {
+        return Ok(());
+    }
+    driver.press(crate::bench::Button::Twinning).await?;
+    if driver.probe_twinned(lease, &route).await? == on {
+        return Ok(());
+    }
+    let state = if on { "on" } else { "off" };
+    Err(Stop::Blocked(format!("could not switch mobile twinning {state}: pressing Twinning did not change whether calls ring the mobile (see the toggle case)")))
+}
+
+/// Cleanup after every case, whatever happened: hang up, radio on, primary idle.
+async fn cleanup(driver: &mut Driver, lease: Option<&mut Lease>) -> Result<(), Stop> {
+    driver.release_all();
+    match lease {
+        Some(l) => {
+            for role in [ModemRole::Caller, ModemRole::Mobile] {
+                driver.modem("hang up", l.line(role).hang_up()).await?;
+            }
+            driver
+                .modem("mobile radio on", l.mobile.set_radio(true))
+                .await?;
+            driver.settle_idle(l).await
+        }
+        None => driver.primary_idle().await,
+    }
+}
+
+/// The inbound route a dial uses, if the bench has one of that kind.
+pub fn route_for(driver: &Driver, via: Via) -> Option<InboundRoute> {
+    let system = &driver.ctx.bench.system;
+    system
+        .inbound
+        .iter()
+        .find(|r| match via {
+            Via::Any => true,
+            Via::IpToIp => system.is_ip_to_ip(r),
+            Via::NotIpToIp => !system.is_ip_to_ip(r),
+        })
+        .cloned()
+}
+
+/// Fill a manual prompt's placeholders.
+fn fill(prompt: &str, driver: &Driver) -> String {
+    prompt
+        .replace("{position}", &driver.position.id)
+        .replace("{model}", &driver.position.model)
+        .replace("{extension}", &driver.position.extension)
+}

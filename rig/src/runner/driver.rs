@@ -1,0 +1,444 @@
+//! Driving one position: pressing its buttons, reading its lights, watching the modems.
+//!
+//! Everything here goes through the hardware traits and so sees only what a real bench
+//! would: light samples (classified by [`crate::observe`]) and the modems' call lists.
+//! Every wait has a deadline; a device that does not answer is a rig fault ([`Stop::Rig`]).
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::time::{sleep, timeout};
+
+use super::devices::{Lease, PositionDevices};
+use crate::bench::{Bench, Button, InboundRoute, Light, ModemRole, Position};
+use crate::hw::{Actuator, BenchClock, HwError, LineState};
+use crate::observe::{Classifier, Reading, Watch};
+use crate::spec::{Expected, Family, Indication, Spec};
+use crate::suite::Settings;
+
+/// Why a case stopped before its end.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stop {
+    /// The phone broke an expectation.
+    Fail {
+        expected: String,
+        observed: String,
+        message: String,
+    },
+    /// The rig itself failed: never blamed on the phone.
+    Rig(String),
+    /// The case could not be brought to its starting state because of the phone's
+    /// behaviour (reported by another case); the case is skipped, with the reason.
+    Blocked(String),
+}
+
+impl From<HwError> for Stop {
+    fn from(e: HwError) -> Self {
+        Stop::Rig(e.to_string())
+    }
+}
+
+/// What a light expectation wants.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LightWant {
+    Is(Expected),
+    /// The spec gives no indication: record what the light shows, assert nothing.
+    Unspecified,
+}
+
+/// A light expectation that came true (or was recorded).
+#[derive(Debug, Clone)]
+pub struct LightSeen {
+    pub reading: Reading,
+    pub indication: Option<Indication>,
+    pub at_ms: f64,
+}
+
+/// The shared, read-only context of a run.
+pub struct Context {
+    pub spec: Spec,
+    pub bench: Bench,
+    pub settings: Settings,
+    pub clock: BenchClock,
+}
+
+pub struct Driver {
+    pub ctx: Arc<Context>,
+    pub position: Position,
+    pub family: Family,
+    devices: PositionDevices,
+    watches: BTreeMap<Light, Watch>,
+}
+
+/// Releases a relay when dropped, so no exit path (error, timeout, cancellation) leaves
+/// a button held down on a real phone.
+struct Held<'a>(&'a mut dyn Actuator);
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.set(false);
+    }
+}
+
+impl Driver {
+    pub fn new(ctx: Arc<Context>, position: Position, devices: PositionDevices) -> Self {
+        let family = ctx.bench.family(&position, &ctx.spec.catalog).clone();
+        let watches = devices
+            .lights
+            .iter()
+            .map(|(l, d)| {
+                (
+                    *l,
+                    Watch::new(Classifier::new(&ctx.spec.cadences, d.calibration)),
+                )
+            })
+            .collect();
+        Self {
+            ctx,
+            position,
+            family,
+            devices,
+            watches,
+        }
+    }
+
+    pub fn now_ms(&self) -> f64 {
+        self.ctx.clock.now_ms()
+    }
+
+    fn settings(&self) -> &Settings {
+        &self.ctx.settings
+    }
+
+    /// After anything that may change a light, old samples are no evidence of the new state.
+    fn action_done(&mut self) -> Result<(), Stop> {
+        for (l, d) in self.devices.lights.iter_mut() {
+            d.sensor.discard()?;
+            if let Some(w) = self.watches.get_mut(l) {
+                w.clear();
+            }
+        }
+        Ok(())
+    }
+
+    /// Press and release a button. The relay is released on every path.
+    pub async fn press(&mut self, button: Button) -> Result<(), Stop> {
+        let press_ms = self.devices.press_ms;
+        let (name, act) = self
+            .devices
+            .buttons
+            .get_mut(&button)
+            .ok_or_else(|| Stop::Rig(format!("no relay for the {} button", button.name())))?;
+        let name = name.clone();
+        act.set(true)
+            .map_err(|e| Stop::Rig(format!("relay {name}: {e}")))?;
+        let held = Held(act.as_mut());
+        sleep(Duration::from_millis(press_ms)).await;
+        held.0
+            .set(false)
+            .map_err(|e| Stop::Rig(format!("relay {name}: {e}")))?;
+        drop(held);
+        self.action_done()
+    }
+
+    /// Run a modem command with the suite's action timeout.
+    pub async fn modem<T>(
+        &mut self,
+        what: &str,
+        fut: impl Future<Output = Result<T, HwError>>,
+    ) -> Result<T, Stop> {
+        let limit = self.settings().action_timeout_ms;
+        let out = match timeout(Duration::from_millis(limit), fut).await {
+            Ok(r) => r.map_err(Stop::from),
+            Err(_) => Err(Stop::Rig(format!("{what}: no answer within {limit} ms"))),
+        };
+        self.action_done()?;
+        out
+    }
+
+    pub async fn line_state(
+        &mut self,
+        lease: &mut Lease,
+        role: ModemRole,
+    ) -> Result<LineState, Stop> {
+        let limit = self.settings().action_timeout_ms;
+        match timeout(Duration::from_millis(limit), lease.line(role).calls()).await {
+            Ok(Ok(calls)) => Ok(LineState::of(&calls)),
+            Ok(Err(e)) => Err(e.into()),
+            Err(_) => Err(Stop::Rig(format!(
+                "{} modem: call list (AT+CLCC) not answered within {limit} ms",
+                role_name(role)
+            ))),
+        }
+    }
+
+    /// Wait until a modem's line is in `want`, then (with `hold_ms`) stays there.
+    /// Returns the bench time at which it was first seen.
+    pub async fn expect_line(
+        &mut self,
+        lease: &mut Lease,
+        role: ModemRole,
+        want: LineState,
+        within_ms: u64,
+        hold_ms: u64,
+    ) -> Result<f64, Stop> {
+        let poll = Duration::from_millis(self.settings().poll_ms);
+        let start = self.now_ms();
+        let mut seen = self.line_state(lease, role).await?;
+        while seen != want {
+            if self.now_ms() - start > within_ms as f64 {
+                return Err(Stop::Fail {
+                    expected: format!("{} modem: {want}", role_name(role)),
+                    observed: format!("{} modem: {seen}", role_name(role)),
+                    message: format!(
+                        "the {} modem was {seen}, not {want}, after {within_ms} ms",
+                        role_name(role)
+                    ),
+                });
+            }
+            sleep(poll).await;
+            seen = self.line_state(lease, role).await?;
+        }
+        let met = self.now_ms();
+        while self.now_ms() - met < hold_ms as f64 {
+            sleep(poll).await;
+            let now = self.line_state(lease, role).await?;
+            if now != want {
+                return Err(Stop::Fail {
+                    expected: format!("{} modem: {want} for {hold_ms} ms", role_name(role)),
+                    observed: format!(
+                        "{} modem: {now} after {:.0} ms",
+                        role_name(role),
+                        self.now_ms() - met
+                    ),
+                    message: format!(
+                        "the {} modem left {want} after {:.0} ms",
+                        role_name(role),
+                        self.now_ms() - met
+                    ),
+                });
+            }
+        }
+        Ok(met)
+    }
+
+    /// Watch a light until it settles in the wanted state (and holds it for `hold_ms`).
+    pub async fn expect_light(
+        &mut self,
+        light: Light,
+        want: LightWant,
+        within_ms: u64,
+        hold_ms: u64,
+    ) -> Result<LightSeen, Stop> {
+        let poll = Duration::from_millis(self.settings().poll_ms);
+        let start = self.now_ms();
+        let mut last_sample_ms = start;
+        let mut last = Reading::NotEnoughEvidence;
+        let mut met: Option<(f64, Reading)> = None;
+        let mut buf = Vec::new();
+        loop {
+            sleep(poll).await;
+            let now = self.now_ms();
+            let dev = self
+                .devices
+                .lights
+                .get_mut(&light)
+                .ok_or_else(|| Stop::Rig(format!("no sensor on the {} light", light.name())))?;
+            buf.clear();
+            dev.sensor
+                .drain(&mut buf)
+                .map_err(|e| Stop::Rig(format!("sensor {}: {e}", dev.name)))?;
+            if let Some(s) = buf.last() {
+                last_sample_ms = s.t_ms;
+            } else if now - last_sample_ms > 1000.0 {
+                return Err(Stop::Rig(format!(
+                    "sensor {} on the {} light gave no sample for {:.0} ms",
+                    dev.name,
+                    light.name(),
+                    now - last_sample_ms
+                )));
+            }
+            let watch = self.watches.get_mut(&light).expect("a watch per light");
+            watch.push(&buf);
+            let reading = watch.current();
+            let seen = seen_indication(&reading);
+            match (want, seen, &met) {
+                // Unspecified: the first settled reading is the record.
+                (LightWant::Unspecified, Some(i), _) => {
+                    return Ok(LightSeen {
+                        reading,
+                        indication: Some(i),
+                        at_ms: now,
+                    })
+                }
+                (LightWant::Is(e), Some(i), None) if e.accepts(i) => {
+                    met = Some((now, reading.clone()))
+                }
+                (LightWant::Is(e), Some(i), Some((t, _))) if !e.accepts(i) => {
+                    return Err(Stop::Fail {
+                        expected: format!("{} light: {e} for {hold_ms} ms", light.name()),
+                        observed: format!("{} light: {}", light.name(), reading.describe()),
+                        message: format!(
+                            "the {} light changed to {i} after {:.0} ms",
+                            light.name(),
+                            now - t
+                        ),
+                    });
+                }
+                _ => {}
+            }
+            if !matches!(reading, Reading::NotEnoughEvidence) {
+                last = reading;
+            }
+            if let Some((t, r)) = &met {
+                if now - t >= hold_ms as f64 {
+                    return Ok(LightSeen {
+                        reading: r.clone(),
+                        indication: seen_indication(r),
+                        at_ms: *t,
+                    });
+                }
+            } else if now - start > within_ms as f64 {
+                let expected = match want {
+                    LightWant::Is(e) => format!("{} light: {e}", light.name()),
+                    LightWant::Unspecified => format!("{} light: any settled state", light.name()),
+                };
+                return Err(Stop::Fail {
+                    expected,
+                    observed: format!("{} light: {}", light.name(), last.describe()),
+                    message: format!(
+                        "the {} light did not show that within {within_ms} ms",
+                        light.name()
+                    ),
+                });
+            }
+        }
+    }
+
+    /// Is mobile twinning on? Proven by behaviour, not by the light: the caller rings the
+    /// primary and the rig watches whether the mobile rings too. Leaves both idle.
+    pub async fn probe_twinned(
+        &mut self,
+        lease: &mut Lease,
+        route: &InboundRoute,
+    ) -> Result<bool, Stop> {
+        let number = self.ctx.bench.dial_number(&self.position, route);
+        let ring_ms = self.settings().probe_ring_ms;
+        let within = self.settings().expect_within_ms;
+        let started = self.now_ms();
+        self.modem("caller modem: dial", lease.caller.dial(&number))
+            .await?;
+        let alert = self.appearance(crate::spec::AppearanceState::Alerting)?;
+        self.expect_light(Light::Call, LightWant::Is(alert), within, 0).await.map_err(|s| match s {
+            Stop::Fail { observed, .. } => Stop::Rig(format!("probing twinning: a call to {number} did not alert the primary ({observed}); check the route and extension")),
+            other => other,
+        })?;
+        let mut twinned = false;
+        let poll = Duration::from_millis(self.settings().poll_ms);
+        while self.now_ms() - started < ring_ms as f64 {
+            if self.line_state(lease, ModemRole::Mobile).await? == LineState::Ringing {
+                twinned = true;
+                break;
+            }
+            sleep(poll).await;
+        }
+        self.modem("caller modem: hang up", lease.caller.hang_up())
+            .await?;
+        self.settle_idle(lease).await?;
+        Ok(twinned)
+    }
+
+    /// The call appearance indication of this family's indicator for a state.
+    pub fn appearance(&self, state: crate::spec::AppearanceState) -> Result<Expected, Stop> {
+        let kind = self
+            .family
+            .indicator
+            .ok_or_else(|| Stop::Rig(format!("family {} has no indicator", self.family.id)))?;
+        self.ctx
+            .spec
+            .indications
+            .appearance(kind, state)
+            .map(Expected::Exactly)
+            .ok_or_else(|| {
+                Stop::Rig(format!(
+                    "no call-appearance indication for {} {state}",
+                    kind.name()
+                ))
+            })
+    }
+
+    /// Wait for both modems and the primary to be idle; press release once if the
+    /// primary still holds a call. A position that will not go idle is a rig ERROR.
+    pub async fn settle_idle(&mut self, lease: &mut Lease) -> Result<(), Stop> {
+        let within = self.settings().expect_within_ms;
+        for role in [ModemRole::Mobile, ModemRole::Caller] {
+            if self
+                .expect_line(lease, role, LineState::Idle, within, 0)
+                .await
+                .is_err()
+            {
+                self.modem("hang up", lease.line(role).hang_up()).await?;
+                self.expect_line(lease, role, LineState::Idle, within, 0)
+                    .await
+                    .map_err(|_| {
+                        Stop::Rig(format!("the {} modem will not go idle", role_name(role)))
+                    })?;
+            }
+        }
+        self.primary_idle().await
+    }
+
+    /// Bring the primary's call appearance to idle (pressing release once if needed).
+    pub async fn primary_idle(&mut self) -> Result<(), Stop> {
+        let within = self.settings().expect_within_ms;
+        let idle = self.appearance(crate::spec::AppearanceState::Idle)?;
+        if self
+            .expect_light(Light::Call, LightWant::Is(idle), within, 0)
+            .await
+            .is_ok()
+        {
+            return Ok(());
+        }
+        self.press(Button::Release).await?;
+        self.expect_light(Light::Call, LightWant::Is(idle), within, 0)
+            .await
+            .map(|_| ())
+            .map_err(|s| match s {
+                Stop::Fail { observed, .. } => Stop::Rig(format!(
+                    "position {} will not go idle ({observed})",
+                    self.position.id
+                )),
+                other => other,
+            })
+    }
+
+    /// Release every relay of the position (used on every exit path of a run).
+    pub fn release_all(&mut self) {
+        for (_, act) in self.devices.buttons.values_mut() {
+            let _ = act.set(false);
+        }
+    }
+}
+
+/// The indication a settled reading shows; `None` while undecided or unmatched.
+pub fn seen_indication(r: &Reading) -> Option<Indication> {
+    match r {
+        Reading::Seen(o) => Some(o.indication),
+        _ => None,
+    }
+}
+
+pub fn role_name(role: ModemRole) -> &'static str {
+    match role {
+        ModemRole::Mobile => "mobile",
+        ModemRole::Caller => "caller",
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        self.release_all();
+    }
+}

@@ -1,0 +1,100 @@
+//! What the runner tells reporters. The engine and the reporters are separate: the runner
+//! emits events, reporters (console, CSV, …) consume them, in order, as they happen.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use super::result::{CaseResult, Tally};
+
+/// What a run is, for reports' headers and rows.
+#[derive(Debug, Clone)]
+pub struct RunInfo {
+    pub run_id: String,
+    pub bench: String,
+    pub bench_path: PathBuf,
+    pub suite_path: PathBuf,
+    /// The firmware under test, as the operator labels it (or the simulated profile's name).
+    pub firmware: String,
+    /// Wall-clock time at bench time 0: `started_at` of a case is this plus its bench time.
+    pub started_at: SystemTime,
+    /// Positions × cases planned.
+    pub planned: usize,
+    pub virtual_time: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Event {
+    RunStarted(RunInfo),
+    CaseStarted {
+        position: String,
+        case: String,
+    },
+    CaseFinished(CaseResult),
+    RunFinished {
+        tally: Tally,
+        bench_time_ms: f64,
+        interrupted: bool,
+    },
+}
+
+/// A consumer of events. An error means the report could not be written: the run stops
+/// (a lab must never believe a report that silently lost rows).
+pub trait Reporter: Send {
+    fn event(&mut self, info: &RunInfo, event: &Event) -> anyhow::Result<()>;
+}
+
+/// Fans events out to every reporter, in order, and keeps the first failure.
+#[derive(Clone)]
+pub struct EventBus {
+    inner: Arc<Mutex<BusInner>>,
+}
+
+struct BusInner {
+    info: RunInfo,
+    reporters: Vec<Box<dyn Reporter>>,
+    failure: Option<String>,
+}
+
+impl EventBus {
+    pub fn new(info: RunInfo, reporters: Vec<Box<dyn Reporter>>) -> Self {
+        Self {
+            inner: Arc::new(Mutex::new(BusInner {
+                info,
+                reporters,
+                failure: None,
+            })),
+        }
+    }
+
+    pub fn emit(&self, event: Event) {
+        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let BusInner {
+            info,
+            reporters,
+            failure,
+        } = &mut *inner;
+        for r in reporters.iter_mut() {
+            if let Err(e) = r.event(info, &event) {
+                failure.get_or_insert_with(|| format!("{e:#}"));
+            }
+        }
+    }
+
+    /// The first reporter failure, if any.
+    pub fn failure(&self) -> Option<String> {
+        self.inner
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .failure
+            .clone()
+    }
+
+    pub fn info(&self) -> RunInfo {
+        self.inner
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .info
+            .clone()
+    }
+}

@@ -1,0 +1,96 @@
+//! Verdicts and what a finished case reports.
+
+use std::fmt;
+
+/// DESIGN.md §2: ERROR is the rig's own fault and is never blamed on the phone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Verdict {
+    /// The phone met the clause.
+    Pass,
+    /// The phone broke the clause.
+    Fail,
+    /// The rig itself failed (sensor silent, modem not answering, relay fault).
+    Error,
+    /// Not applicable, blocked, or not specified — always with the reason.
+    Skip,
+    /// An operator judged it.
+    Manual,
+}
+
+impl Verdict {
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Pass => "PASS",
+            Verdict::Fail => "FAIL",
+            Verdict::Error => "ERROR",
+            Verdict::Skip => "SKIP",
+            Verdict::Manual => "MANUAL",
+        }
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One case on one position, as the reports show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseResult {
+    pub position: String,
+    pub model: String,
+    pub family: String,
+    pub case: String,
+    pub clauses: Vec<String>,
+    pub verdict: Verdict,
+    /// What the deciding expectation wanted, in words (`twinning light: green steady`).
+    pub expected: String,
+    /// What the rig saw for it.
+    pub observed: String,
+    /// A measured interval, if the case measures one.
+    pub measured: Option<f64>,
+    pub unit: String,
+    pub attempt: u32,
+    /// Bench clock at the case's start, ms since the run started.
+    pub started_ms: f64,
+    /// The case's duration on the bench clock.
+    pub bench_time_ms: f64,
+    pub message: String,
+}
+
+/// Counts of verdicts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub pass: usize,
+    pub fail: usize,
+    pub error: usize,
+    pub skip: usize,
+    pub manual: usize,
+}
+
+impl Tally {
+    pub fn add(&mut self, v: Verdict) {
+        match v {
+            Verdict::Pass => self.pass += 1,
+            Verdict::Fail => self.fail += 1,
+            Verdict::Error => self.error += 1,
+            Verdict::Skip => self.skip += 1,
+            Verdict::Manual => self.manual += 1,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.pass + self.fail + self.error + self.skip + self.manual
+    }
+}
+
+impl fmt::Display for Tally {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} pass, {} fail, {} error, {} skip, {} manual",
+            self.pass, self.fail, self.error, self.skip, self.manual
+        )
+    }
+}

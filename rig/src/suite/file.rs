@@ -1,0 +1,386 @@
+//! Parsing and checking a suite file: each step is one inline table with exactly one
+//! action key; every fault is reported with its line.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::*;
+use crate::source::Problems;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSuite {
+    suite: RawHeader,
+    settings: RawSettings,
+    #[serde(default)]
+    not_automatable: BTreeMap<String, Spanned<String>>,
+    case: Vec<Spanned<RawCase>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHeader {
+    name: String,
+    #[serde(default)]
+    #[allow(dead_code)]
+    description: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSettings {
+    enforced_transfer_return_s: u32,
+    expect_within_ms: u64,
+    probe_ring_ms: u64,
+    poll_ms: u64,
+    action_timeout_ms: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCase {
+    id: Spanned<String>,
+    title: String,
+    clauses: Spanned<Vec<String>>,
+    #[serde(default)]
+    applies: RawApplies,
+    #[serde(default)]
+    setup: Option<RawSetup>,
+    steps: Vec<Spanned<RawStep>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawApplies {
+    mode: Option<TwinningMode>,
+    transfer_return: Option<SetOrUnset>,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "kebab-case")]
+enum SetOrUnset {
+    Set,
+    Unset,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSetup {
+    twinning: OnOff,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "kebab-case")]
+enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawStep {
+    press: Option<Button>,
+    dial: Option<String>,
+    via: Option<String>,
+    answer: Option<ModemRole>,
+    hang_up: Option<ModemRole>,
+    radio: Option<ModemRole>,
+    on: Option<bool>,
+    wait_ms: Option<u64>,
+    mark: Option<String>,
+    manual: Option<String>,
+    remember: Option<Light>,
+    expect: Option<String>,
+    state: Option<String>,
+    within_ms: Option<u64>,
+    hold_ms: Option<u64>,
+    measure_from: Option<String>,
+    measure_ms: Option<RawInterval>,
+    tolerance_ms: Option<f64>,
+    limitation: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawInterval {
+    Ms(f64),
+    Named(String),
+}
+
+/// Parse and check a suite file against the spec.
+pub fn parse(src: &SourceText, spec: &Spec) -> Result<Suite, InputErrors> {
+    let raw: RawSuite = src.parse_toml()?;
+    let mut p = Problems::default();
+    let s = &raw.settings;
+    if s.poll_ms == 0 || s.poll_ms > 1000 {
+        p.push(src.error(None, "[settings] poll_ms must be 1 to 1000"));
+    }
+    let settings = Settings {
+        enforced_transfer_return_s: s.enforced_transfer_return_s,
+        expect_within_ms: s.expect_within_ms,
+        probe_ring_ms: s.probe_ring_ms,
+        poll_ms: s.poll_ms,
+        action_timeout_ms: s.action_timeout_ms,
+    };
+
+    let mut not_automatable = BTreeMap::new();
+    for (clause, reason) in raw.not_automatable {
+        if spec.clauses.get(&clause).is_none() {
+            p.push(src.error(
+                Some(reason.span()),
+                format!("[not_automatable] names `{clause}`, which is no clause of the spec"),
+            ));
+        }
+        not_automatable.insert(clause, reason.into_inner());
+    }
+
+    let mut ids = BTreeSet::new();
+    let mut cases = Vec::new();
+    for case in raw.case {
+        let case = case.into_inner();
+        let id = case.id.get_ref().clone();
+        if !ids.insert(id.clone()) {
+            p.push(src.error(
+                Some(case.id.span()),
+                format!("case `{id}` is defined twice"),
+            ));
+        }
+        if case.clauses.get_ref().is_empty() {
+            p.push(src.error(
+                Some(case.clauses.span()),
+                format!("case `{id}` names no clause"),
+            ));
+        }
+        for c in case.clauses.get_ref() {
+            if spec.clauses.get(c).is_none() {
+                p.push(src.error(
+                    Some(case.clauses.span()),
+                    format!("case `{id}`: `{c}` is no clause of the spec"),
+                ));
+            }
+        }
+        let mut marks = BTreeSet::new();
+        let mut remembered = false;
+        let mut steps = Vec::new();
+        for step in &case.steps {
+            match parse_step(step.get_ref(), &marks, &settings) {
+                Ok(s) => {
+                    match &s {
+                        Step::Mark(m) => {
+                            marks.insert(m.clone());
+                        }
+                        Step::Remember(_) => remembered = true,
+                        Step::Expect(Expect {
+                            target: Target::TwinningUnchanged,
+                            ..
+                        }) if !remembered => {
+                            p.push(src.error(Some(step.span()), format!("case `{id}`: `state = \"unchanged\"` needs an earlier `remember = \"twinning\"`")));
+                        }
+                        _ => {}
+                    }
+                    steps.push(s);
+                }
+                Err(m) => p.push(src.error(Some(step.span()), format!("case `{id}`: {m}"))),
+            }
+        }
+        if steps.is_empty() && case.steps.is_empty() {
+            p.push(src.error(Some(case.id.span()), format!("case `{id}` has no steps")));
+        }
+        cases.push(Case {
+            id,
+            title: case.title,
+            clauses: case.clauses.into_inner(),
+            applies: Applies {
+                mode: case.applies.mode,
+                transfer_return_set: case
+                    .applies
+                    .transfer_return
+                    .map(|t| matches!(t, SetOrUnset::Set)),
+            },
+            setup: case.setup.map(|s| match s.twinning {
+                OnOff::On => TwinningSetup::On,
+                OnOff::Off => TwinningSetup::Off,
+            }),
+            steps,
+        });
+    }
+    p.finish(Suite {
+        path: src.path.clone(),
+        name: raw.suite.name,
+        settings,
+        not_automatable,
+        cases,
+    })
+}
+
+/// One step: exactly one action key, and only the options that action takes.
+fn parse_step(r: &RawStep, marks: &BTreeSet<String>, settings: &Settings) -> Result<Step, String> {
+    let actions: Vec<&str> = [
+        ("press", r.press.is_some()),
+        ("dial", r.dial.is_some()),
+        ("answer", r.answer.is_some()),
+        ("hang_up", r.hang_up.is_some()),
+        ("radio", r.radio.is_some()),
+        ("wait_ms", r.wait_ms.is_some()),
+        ("mark", r.mark.is_some()),
+        ("manual", r.manual.is_some()),
+        ("remember", r.remember.is_some()),
+        ("expect", r.expect.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(k, present)| present.then_some(k))
+    .collect();
+    let action = match actions.as_slice() {
+        [one] => *one,
+        [] => return Err("a step needs one action: press, dial, answer, hang_up, radio, wait_ms, mark, remember, manual or expect".into()),
+        many => return Err(format!("a step takes one action, this one has {}", many.join(" and "))),
+    };
+    let options: Vec<(&str, bool)> = vec![
+        ("via", r.via.is_some()),
+        ("on", r.on.is_some()),
+        ("state", r.state.is_some()),
+        ("within_ms", r.within_ms.is_some()),
+        ("hold_ms", r.hold_ms.is_some()),
+        ("measure_from", r.measure_from.is_some()),
+        ("measure_ms", r.measure_ms.is_some()),
+        ("tolerance_ms", r.tolerance_ms.is_some()),
+        ("limitation", r.limitation.is_some()),
+    ];
+    let allowed: &[&str] = match action {
+        "dial" => &["via"],
+        "radio" => &["on"],
+        "expect" => &[
+            "state",
+            "within_ms",
+            "hold_ms",
+            "measure_from",
+            "measure_ms",
+            "tolerance_ms",
+            "limitation",
+        ],
+        _ => &[],
+    };
+    if let Some((bad, _)) = options
+        .iter()
+        .find(|(k, present)| *present && !allowed.contains(k))
+    {
+        return Err(format!("`{bad}` does not go with `{action}`"));
+    }
+    Ok(match action {
+        "press" => Step::Press(r.press.unwrap()),
+        "dial" => {
+            if r.dial.as_deref() != Some("primary") {
+                return Err(
+                    "`dial` takes \"primary\" (the caller dials the position's phone)".into(),
+                );
+            }
+            Step::Dial(match r.via.as_deref().unwrap_or("any") {
+                "any" => Via::Any,
+                "ip-to-ip" => Via::IpToIp,
+                "not-ip-to-ip" => Via::NotIpToIp,
+                v => {
+                    return Err(format!(
+                        "`via = \"{v}\"`: expected any, ip-to-ip or not-ip-to-ip"
+                    ))
+                }
+            })
+        }
+        "answer" => Step::Answer(r.answer.unwrap()),
+        "hang_up" => Step::HangUp(r.hang_up.unwrap()),
+        "radio" => Step::Radio(
+            r.radio.unwrap(),
+            r.on.ok_or("`radio` needs `on = true|false`")?,
+        ),
+        "wait_ms" => Step::Wait(r.wait_ms.unwrap()),
+        "mark" => Step::Mark(r.mark.clone().unwrap()),
+        "manual" => Step::Manual(r.manual.clone().unwrap()),
+        "remember" => Step::Remember(r.remember.ok_or("`remember` takes a light")?),
+        _ => Step::Expect(parse_expect(r, marks, settings)?),
+    })
+}
+
+fn parse_expect(
+    r: &RawStep,
+    marks: &BTreeSet<String>,
+    settings: &Settings,
+) -> Result<Expect, String> {
+    let what = r.expect.as_deref().unwrap_or_default();
+    let state = r.state.as_deref().ok_or("`expect` needs a `state`")?;
+    let target = match what {
+        "twinning" if state == "unchanged" => Target::TwinningUnchanged,
+        "twinning" => Target::Twinning(state.parse()?),
+        "primary" => Target::Primary(state.parse()?),
+        "mobile" | "caller" => {
+            let role = if what == "mobile" {
+                ModemRole::Mobile
+            } else {
+                ModemRole::Caller
+            };
+            let line = match state {
+                "idle" => LineState::Idle,
+                "ringing" => LineState::Ringing,
+                "dialing" => LineState::Dialing,
+                "active" => LineState::Active,
+                "held" => LineState::Held,
+                s => {
+                    return Err(format!(
+                    "unknown line state `{s}` (expected idle, ringing, dialing, active or held)"
+                ))
+                }
+            };
+            Target::Line(role, line)
+        }
+        "twinned" => Target::Twinned(match state {
+            "yes" => TwinnedWant::Yes,
+            "no" => TwinnedWant::No,
+            "either" => TwinnedWant::Either,
+            "toggled" => TwinnedWant::Toggled,
+            s => {
+                return Err(format!(
+                    "`expect = \"twinned\"` takes state yes, no, either or toggled, not `{s}`"
+                ))
+            }
+        }),
+        w => {
+            return Err(format!(
+                "cannot expect `{w}`: expected twinning, primary, mobile, caller or twinned"
+            ))
+        }
+    };
+    let measure = match (&r.measure_from, &r.measure_ms) {
+        (None, None) => None,
+        (Some(from), Some(ms)) => {
+            if !marks.contains(from) {
+                return Err(format!(
+                    "`measure_from = \"{from}\"` names no earlier `mark`"
+                ));
+            }
+            let expected = match ms {
+                RawInterval::Ms(v) => ExpectedInterval::Ms(*v),
+                RawInterval::Named(n) if n == "transfer-return" => ExpectedInterval::TransferReturn,
+                RawInterval::Named(n) => {
+                    return Err(format!(
+                        "`measure_ms = \"{n}\"`: give milliseconds or \"transfer-return\""
+                    ))
+                }
+            };
+            Some(Measure {
+                from: from.clone(),
+                expected,
+                tolerance_ms: r
+                    .tolerance_ms
+                    .ok_or("a measured expectation needs `tolerance_ms`")?,
+            })
+        }
+        _ => return Err("`measure_from` and `measure_ms` go together".into()),
+    };
+    Ok(Expect {
+        target,
+        within_ms: r.within_ms.unwrap_or(settings.expect_within_ms),
+        hold_ms: r.hold_ms.unwrap_or(0),
+        measure,
+        limitation: r.limitation.clone(),
+    })
+}
