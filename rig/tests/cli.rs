@@ -1,0 +1,191 @@
+//! The `rig` binary: exit codes, the CSV contract, and errors that name file and line.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn rig(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rig"))
+        .args(args)
+        .current_dir(rig::workspace_path("."))
+        .output()
+        .expect("rig runs")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn validate_accepts_the_shipped_files() {
+    for f in [
+        "wiring/sim-matrix.toml",
+        "fixtures/twinning.toml",
+        "fixtures/firmware/reference.toml",
+    ] {
+        let o = rig(&["validate", f]);
+        assert_eq!(o.status.code(), Some(0), "{f}: {}", text(&o));
+        assert!(text(&o).contains(": ok"), "{}", text(&o));
+    }
+}
+
+#[test]
+fn a_bad_bench_exits_2_naming_file_line_and_fault() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read_to_string(rig::workspace_path("wiring/sim-matrix.toml")).unwrap();
+    let bad = good.replacen("call = \"relays:1\"", "call = \"relays:0\"", 1);
+    let line = bad
+        .lines()
+        .position(|l| l.contains("call = \"relays:0\""))
+        .unwrap()
+        + 1;
+    let path = dir.path().join("bench.toml");
+    std::fs::write(&path, bad).unwrap();
+    for args in [
+        vec!["validate", path.to_str().unwrap()],
+        vec![
+            "run",
+            "--bench",
+            path.to_str().unwrap(),
+            "--out",
+            dir.path().to_str().unwrap(),
+        ],
+    ] {
+        let o = rig(&args);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        let want = format!(
+            "{}:{line}: channel relays:0 is already wired to p1416.twinning",
+            path.display()
+        );
+        assert!(
+            text(&o).contains(&want),
+            "wanted `{want}` in:\n{}",
+            text(&o)
+        );
+    }
+}
+
+#[test]
+fn a_bad_suite_step_names_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read_to_string(rig::workspace_path("fixtures/twinning.toml")).unwrap();
+    let bad = good.replacen(
+        "{ press = \"twinning\" },",
+        "{ press = \"twinning\", dial = \"primary\" },",
+        1,
+    );
+    let line = bad
+        .lines()
+        .position(|l| l.contains("dial = \"primary\" },"))
+        .unwrap()
+        + 1;
+    let path = dir.path().join("suite.toml");
+    std::fs::write(&path, bad).unwrap();
+    let o = rig(&["validate", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains(&format!("suite.toml:{line}: case `toggle`: a step takes one action, this one has press and dial")), "{}", text(&o));
+}
+
+#[test]
+fn a_run_writes_the_csv_with_the_contract_columns_and_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = rig(&[
+        "run",
+        "--only",
+        "toggle,shows-on",
+        "--family",
+        "9611,M-Series",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let csv = std::fs::read_to_string(dir.path().join("results.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "run_id,bench,position,model,family,firmware,case,clauses,verdict,expected,observed,measured,unit,attempt,started_at,bench_time_ms,message"
+    );
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(rows.len(), 4, "{csv}");
+    for r in &rows {
+        assert_eq!(&r[1], "sim-matrix");
+        assert_eq!(&r[5], "sim:reference");
+        assert_eq!(&r[8], "PASS", "{r:?}");
+        assert!(r[14].ends_with('Z'), "started_at is UTC: {}", &r[14]);
+        assert!(r[15].parse::<f64>().unwrap() > 0.0);
+    }
+    assert!(
+        text(&o).contains("results.csv"),
+        "the console names the CSV: {}",
+        text(&o)
+    );
+}
+
+#[test]
+fn faulty_firmware_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let reference =
+        std::fs::read_to_string(rig::workspace_path("fixtures/firmware/reference.toml")).unwrap();
+    assert!(reference.contains("toggle = true"));
+    let faulty = reference.replacen("toggle = true", "toggle = false", 1);
+    let path = dir.path().join("no-toggle.toml");
+    std::fs::write(&path, faulty).unwrap();
+    let out = dir.path().join("out");
+    let o = rig(&[
+        "run",
+        "--sim-firmware",
+        path.to_str().unwrap(),
+        "--only",
+        "toggle",
+        "--family",
+        "9611",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let csv = std::fs::read_to_string(out.join("results.csv")).unwrap();
+    assert!(csv.contains(",FAIL,"), "{csv}");
+}
+
+#[test]
+fn unknown_case_or_family_is_a_bad_invocation() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = rig(&[
+        "run",
+        "--only",
+        "nosuch",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("no case `nosuch`"));
+    let o = rig(&[
+        "run",
+        "--family",
+        "9999",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}
+
+#[test]
+fn list_clauses_covers_every_clause_or_says_why_not() {
+    let o = rig(&["list", "clauses"]);
+    assert_eq!(o.status.code(), Some(0));
+    let t = text(&o);
+    for i in 1..=16 {
+        assert!(t.contains(&format!("S{i} ")), "S{i} missing");
+    }
+    assert!(!t.contains("NOT COVERED"), "{t}");
+    assert!(t.contains("not automatable"), "{t}");
+    let phones = text(&rig(&["list", "phones"]));
+    assert!(phones.contains("Vantage Connect Expansion") && phones.contains("not testable"));
+    let _ = Path::new(".");
+}

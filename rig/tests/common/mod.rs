@@ -1,0 +1,58 @@
+//! Shared loading and running for the integration tests.
+
+use rig::bench::Bench;
+use rig::runner::{simulate, RunSummary, Verdict};
+use rig::sim::FirmwareProfile;
+use rig::spec::Spec;
+use rig::suite::Suite;
+
+pub struct Fixtures {
+    pub spec: Spec,
+    pub bench: Bench,
+    pub suite: Suite,
+    pub reference: FirmwareProfile,
+}
+
+pub fn fixtures() -> Fixtures {
+    let spec = Spec::load(Spec::default_dir()).expect("fixtures load");
+    let bench = Bench::load(rig::workspace_path("wiring/sim-matrix.toml"), &spec.catalog)
+        .expect("sim-matrix loads");
+    let suite = Suite::load(Suite::default_path(), &spec).expect("suite loads");
+    let reference = FirmwareProfile::load(
+        rig::workspace_path("fixtures/firmware/reference.toml"),
+        &spec,
+    )
+    .expect("reference loads");
+    Fixtures {
+        spec,
+        bench,
+        suite,
+        reference,
+    }
+}
+
+/// Run the whole suite on the simulated matrix under `profile` (call inside a paused runtime).
+pub async fn run(f: &Fixtures, profile: FirmwareProfile, seed: u64) -> RunSummary {
+    simulate(&f.spec, &f.bench, &f.suite, profile, seed)
+        .await
+        .expect("simulated run starts")
+}
+
+/// Rows of a verdict, as `position/case: message` lines for assertion messages.
+pub fn rows(s: &RunSummary, v: Verdict) -> Vec<String> {
+    s.results
+        .iter()
+        .filter(|r| r.verdict == v)
+        .map(|r| {
+            format!(
+                "{}/{} [{}]: {} | expected {} | observed {}",
+                r.position,
+                r.case,
+                r.clauses.join(" "),
+                r.message,
+                r.expected,
+                r.observed
+            )
+        })
+        .collect()
+}
