@@ -304,7 +304,6 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
     let mut extensions = BTreeSet::new();
     let mut positions = Vec::new();
     for pos in &raw.position {
-        let pos_span = pos.span();
         let pos = pos.get_ref();
         let id = pos.id.get_ref().clone();
         if !position_ids.insert(id.clone()) {
@@ -497,8 +496,6 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
                 buttons,
                 lights,
             });
-        } else {
-            let _ = pos_span;
         }
     }
     if raw.position.is_empty() {

@@ -52,14 +52,13 @@ pub async fn run_case(
     case: &Case,
     operator: &Operator,
 ) -> CaseResult {
-    let started = driver.now_ms();
     let mut lease = if case.needs_modems() {
         Some(modems.lease().await)
     } else {
         None
     };
     // Leasing may have waited for another position: the case starts when it owns its devices.
-    let started = started.max(driver.now_ms());
+    let started = driver.now_ms();
     let mut found = Findings::default();
     let mut outcome = run_steps(driver, lease.as_mut(), case, operator, &mut found).await;
     let cleanup = cleanup(driver, lease.as_mut()).await;
@@ -72,7 +71,7 @@ pub async fn run_case(
         }
     }
     drop(lease);
-    let (verdict, message, expected, observed) = decide(outcome, &mut found, driver, case);
+    let (verdict, message, expected, observed) = decide(outcome, &mut found, driver);
     CaseResult {
         position: driver.position.id.clone(),
         model: driver.position.model.clone(),
@@ -99,7 +98,6 @@ fn decide(
     outcome: Result<(), Stop>,
     found: &mut Findings,
     driver: &Driver,
-    case: &Case,
 ) -> (Verdict, String, String, String) {
     let key = found.key.take().map(|(e, o, _)| (e, o)).unwrap_or_default();
     let notes = found.notes.join("; ");
@@ -125,7 +123,6 @@ fn decide(
                 let msg = format!("not specified: the spec gives the {} family no indication for this; observed {what}", driver.family.name);
                 return (Verdict::Skip, join(&msg, &notes), key.0, key.1);
             }
-            let _ = case;
             (Verdict::Pass, notes, key.0, key.1)
         }
     }

@@ -14,7 +14,7 @@ mod plan;
 mod result;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use tokio::task::JoinSet;
 
@@ -64,7 +64,10 @@ pub async fn run(
     operator: Arc<Operator>,
 ) -> RunSummary {
     let cases = Arc::new(cases);
+    // Rows are kept as they finish, so a position that dies keeps the ones it finished.
+    let finished: Arc<Mutex<Vec<CaseResult>>> = Arc::default();
     let mut tasks = JoinSet::new();
+    let mut task_position = BTreeMap::new();
     for id in positions {
         let position = ctx
             .bench
@@ -74,16 +77,16 @@ pub async fn run(
         let Some(devs) = devices.positions.remove(&id) else {
             continue;
         };
-        let (ctx, cases, bus, modems, operator) = (
+        let (ctx, cases, bus, modems, operator, finished) = (
             ctx.clone(),
             cases.clone(),
             bus.clone(),
             devices.modems.clone(),
             operator.clone(),
+            finished.clone(),
         );
-        tasks.spawn(async move {
+        let task = tasks.spawn(async move {
             let mut driver = Driver::new(ctx.clone(), position, devs);
-            let mut rows = Vec::new();
             for c in cases.iter() {
                 bus.emit(Event::CaseStarted {
                     position: driver.position.id.clone(),
@@ -94,45 +97,48 @@ pub async fn run(
                     None => case::run_case(&mut driver, &modems, c, &operator).await,
                 };
                 bus.emit(Event::CaseFinished(row.clone()));
-                rows.push(row);
+                finished.lock().unwrap_or_else(|p| p.into_inner()).push(row);
             }
-            rows
         });
+        task_position.insert(task.id(), id);
     }
-    let mut summary = RunSummary::default();
     for f in &off_bench {
         for c in cases.iter() {
             let row = off_bench_row(f, c, ctx.clock.now_ms());
             bus.emit(Event::CaseFinished(row.clone()));
-            summary.results.push(row);
+            finished.lock().unwrap_or_else(|p| p.into_inner()).push(row);
         }
     }
-    while let Some(done) = tasks.join_next().await {
-        match done {
-            Ok(rows) => summary.results.extend(rows),
-            Err(e) => {
-                // A panicking position must not take the others' results with it.
-                let row = CaseResult {
-                    position: "?".into(),
-                    model: String::new(),
-                    family: String::new(),
-                    case: "?".into(),
-                    clauses: Vec::new(),
-                    verdict: Verdict::Error,
-                    expected: String::new(),
-                    observed: String::new(),
-                    measured: None,
-                    unit: String::new(),
-                    attempt: 1,
-                    started_ms: 0.0,
-                    bench_time_ms: 0.0,
-                    message: format!("rig fault: a position's task ended abnormally: {e}"),
-                };
-                bus.emit(Event::CaseFinished(row.clone()));
-                summary.results.push(row);
-            }
+    while let Some(done) = tasks.join_next_with_id().await {
+        if let Err(e) = done {
+            // A position whose task died (a bug, not the phone) gets an ERROR row naming it;
+            // the other positions carry on.
+            let id = task_position.get(&e.id()).cloned().unwrap_or_default();
+            let position = ctx.bench.position(&id);
+            let row = CaseResult {
+                position: id.clone(),
+                model: position.map(|p| p.model.clone()).unwrap_or_default(),
+                family: position.map(|p| p.family.clone()).unwrap_or_default(),
+                case: "-".into(),
+                clauses: Vec::new(),
+                verdict: Verdict::Error,
+                expected: String::new(),
+                observed: String::new(),
+                measured: None,
+                unit: String::new(),
+                attempt: 1,
+                started_ms: ctx.clock.now_ms(),
+                bench_time_ms: 0.0,
+                message: format!("rig fault: the task of position {id} ended abnormally ({e}); its remaining cases did not run"),
+            };
+            bus.emit(Event::CaseFinished(row.clone()));
+            finished.lock().unwrap_or_else(|p| p.into_inner()).push(row);
         }
     }
+    let mut summary = RunSummary {
+        results: std::mem::take(&mut *finished.lock().unwrap_or_else(|p| p.into_inner())),
+        ..RunSummary::default()
+    };
     for r in &summary.results {
         summary.tally.add(r.verdict);
     }
@@ -141,44 +147,29 @@ pub async fn run(
 }
 
 fn skipped(driver: &Driver, case: &Case, reason: String) -> CaseResult {
-    CaseResult {
-        position: driver.position.id.clone(),
-        model: driver.position.model.clone(),
-        family: driver.family.id.clone(),
-        case: case.id.clone(),
-        clauses: case.clauses.clone(),
-        verdict: Verdict::Skip,
-        expected: String::new(),
-        observed: String::new(),
-        measured: None,
-        unit: String::new(),
-        attempt: 1,
-        started_ms: driver.now_ms(),
-        bench_time_ms: 0.0,
-        message: format!("not applicable: {reason}"),
-    }
+    let p = &driver.position;
+    CaseResult::bare(
+        &p.id,
+        &p.model,
+        &driver.family.id,
+        case,
+        Verdict::Skip,
+        driver.now_ms(),
+        format!("not applicable: {reason}"),
+    )
 }
 
 fn off_bench_row(family: &Family, case: &Case, now_ms: f64) -> CaseResult {
-    CaseResult {
-        position: String::new(),
-        model: family.name.clone(),
-        family: family.id.clone(),
-        case: case.id.clone(),
-        clauses: case.clauses.clone(),
-        verdict: Verdict::Skip,
-        expected: String::new(),
-        observed: String::new(),
-        measured: None,
-        unit: String::new(),
-        attempt: 1,
-        started_ms: now_ms,
-        bench_time_ms: 0.0,
-        message: format!(
-            "not testable on this rig: {}",
-            family.reason.as_deref().unwrap_or("not a bench phone")
-        ),
-    }
+    let reason = family.reason.as_deref().unwrap_or("not a bench phone");
+    CaseResult::bare(
+        "",
+        &family.name,
+        &family.id,
+        case,
+        Verdict::Skip,
+        now_ms,
+        format!("not testable on this rig: {reason}"),
+    )
 }
 
 /// Run a whole suite on a simulated bench, in-process, on the current tokio clock (virtual

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::suite::Case;
+
 /// DESIGN.md §2: ERROR is the rig's own fault and is never blamed on the phone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Verdict {
@@ -57,6 +59,37 @@ pub struct CaseResult {
     /// The case's duration on the bench clock.
     pub bench_time_ms: f64,
     pub message: String,
+}
+
+impl CaseResult {
+    /// A row with no expectation, observation or measurement (skips, rig faults); the
+    /// rest is filled in by the caller where it has more to say.
+    pub fn bare(
+        position: &str,
+        model: &str,
+        family: &str,
+        case: &Case,
+        verdict: Verdict,
+        started_ms: f64,
+        message: String,
+    ) -> Self {
+        Self {
+            position: position.into(),
+            model: model.into(),
+            family: family.into(),
+            case: case.id.clone(),
+            clauses: case.clauses.clone(),
+            verdict,
+            expected: String::new(),
+            observed: String::new(),
+            measured: None,
+            unit: String::new(),
+            attempt: 1,
+            started_ms,
+            bench_time_ms: 0.0,
+            message,
+        }
+    }
 }
 
 /// Counts of verdicts.
