@@ -3,9 +3,11 @@
 //! Data flows one way (DESIGN.md §2):
 //! bench file → devices ([`hw`] traits; [`sim`] or real backends) → [`runner`] executing a
 //! [`suite`] → observations ([`observe`]) → verdicts → events → reporters ([`report`]).
-//! The spec itself is data ([`spec`], loaded from `fixtures/`).
+//! The spec itself is data ([`spec`], loaded from `fixtures/`). Light traces ([`trace`])
+//! and a bench's light calibration ([`calibration`]) are files the CLI reads and writes.
 
 pub mod bench;
+pub mod calibration;
 pub mod cli;
 pub mod hw;
 pub mod observe;
@@ -15,6 +17,7 @@ pub mod sim;
 pub mod source;
 pub mod spec;
 pub mod suite;
+pub mod trace;
 
 use std::path::PathBuf;
 

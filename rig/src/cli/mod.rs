@@ -1,6 +1,8 @@
 //! The command line (cargo-nextest style): one module per subcommand, each a clap-derive
 //! struct with a `run`; a typed error inside, fixed exit codes at the edge.
 
+mod calibrate;
+mod classify;
 mod error;
 mod list;
 mod run;
@@ -29,6 +31,10 @@ enum Command {
     List(list::ListArgs),
     /// Check a bench, suite or firmware profile file.
     Validate(validate::ValidateArgs),
+    /// Say what a recorded light trace (CSV) shows at its end: colour and cadence.
+    Classify(classify::ClassifyArgs),
+    /// Measure every light's dark level and reference colours into a calibration file.
+    Calibrate(calibrate::CalibrateArgs),
 }
 
 impl Cli {
@@ -38,6 +44,8 @@ impl Cli {
             Command::Run(a) => a.run(),
             Command::List(a) => a.run(),
             Command::Validate(a) => a.run(),
+            Command::Classify(a) => a.run(),
+            Command::Calibrate(a) => a.run(),
         }
     }
 }

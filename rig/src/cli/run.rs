@@ -9,10 +9,11 @@ use clap::Args;
 
 use super::{CliError, ExitCode};
 use crate::bench::{Backend, Bench};
+use crate::calibration::BenchCalibration;
 use crate::hw::BenchClock;
 use crate::report::{Console, CsvReport};
 use crate::runner::{
-    self, Context, Event, EventBus, Operator, Reporter, RunInfo, RunSummary, Tally,
+    self, Context, DeviceSet, Event, EventBus, Operator, Reporter, RunInfo, RunSummary, Tally,
 };
 use crate::sim::{FirmwareProfile, SimBench};
 use crate::spec::Spec;
@@ -53,16 +54,92 @@ pub struct RunArgs {
     /// Print every case, not only FAIL and ERROR.
     #[arg(long, short)]
     verbose: bool,
+    /// The light calibration to use (default: `<bench stem>.calibration.toml` next to the
+    /// bench file, if there is one).
+    #[arg(long, conflicts_with = "no_calibration")]
+    calibration: Option<PathBuf>,
+    /// Ignore any calibration file: use the bench file's dark levels.
+    #[arg(long)]
+    no_calibration: bool,
     #[arg(long, hide = true)]
     fixtures: Option<PathBuf>,
 }
 
-/// Everything a run needs, loaded and checked before anything is touched.
-struct Loaded {
-    spec: Spec,
-    bench: Bench,
-    suite: Suite,
-    profile: Option<FirmwareProfile>,
+/// Everything a bench command (`run`, `calibrate`) needs, loaded and checked before
+/// anything is touched.
+pub(super) struct Loaded {
+    pub(super) spec: Spec,
+    pub(super) bench: Bench,
+    pub(super) suite: Suite,
+    /// The firmware profile the simulated system follows, when any device is simulated.
+    pub(super) profile: Option<FirmwareProfile>,
+}
+
+impl Loaded {
+    /// Load the spec, the bench, the suite and (when any device is simulated) the firmware
+    /// profile. Relative default paths are found from the workspace.
+    pub(super) fn load(
+        fixtures: Option<&Path>,
+        bench: &Path,
+        suite: &Path,
+        sim_firmware: &Path,
+    ) -> Result<Loaded, CliError> {
+        let spec = Spec::load(fixtures.map_or_else(Spec::default_dir, Path::to_path_buf))?;
+        let bench = Bench::load(resolve(bench), &spec.catalog)?;
+        let suite = Suite::load(resolve(suite), &spec)?;
+        let profile = if only_real(&bench) {
+            None
+        } else {
+            Some(FirmwareProfile::load(resolve(sim_firmware), &spec)?)
+        };
+        Ok(Loaded {
+            spec,
+            bench,
+            suite,
+            profile,
+        })
+    }
+
+    /// Virtual time: every device simulated, unless `realtime` asks for the wall clock.
+    pub(super) fn virtual_time(&self, realtime: bool) -> bool {
+        !realtime && self.profile.is_some() && only_sim(&self.bench)
+    }
+
+    /// The firmware label of reports: as given, else `sim:<profile name>`.
+    pub(super) fn firmware(&self, label: Option<&str>) -> String {
+        match (label, &self.profile) {
+            (Some(l), _) => l.to_string(),
+            (None, Some(p)) => format!("sim:{}", p.name),
+            (None, None) => "unlabelled".into(),
+        }
+    }
+
+    /// Start the simulated system (if any) and open every device, with each light's dark
+    /// level from `calibration` where it has one. Call inside the runtime: the simulated
+    /// lights start recording now, on `clock`.
+    pub(super) fn open_devices(
+        &self,
+        clock: BenchClock,
+        seed: u64,
+        calibration: Option<&BenchCalibration>,
+    ) -> Result<DeviceSet, CliError> {
+        let sim = self
+            .profile
+            .clone()
+            .map(|p| SimBench::new(&self.bench, &self.spec, p, clock, seed));
+        runner::open_calibrated(&self.bench, &self.spec, sim.as_ref(), calibration)
+            .map_err(CliError::Rig)
+    }
+
+    /// The shared, read-only context of a run on this bench.
+    pub(super) fn context(self, clock: BenchClock) -> Arc<Context> {
+        Arc::new(Context {
+            spec: self.spec,
+            bench: self.bench,
+            settings: self.suite.settings,
+            clock,
+        })
+    }
 }
 
 impl RunArgs {
@@ -89,13 +166,8 @@ impl RunArgs {
                 .cloned()
                 .collect()
         };
-        let firmware = self
-            .firmware
-            .clone()
-            .unwrap_or_else(|| match &loaded.profile {
-                Some(p) => format!("sim:{}", p.name),
-                None => "unlabelled".into(),
-            });
+        let firmware = loaded.firmware(self.firmware.as_deref());
+        let calibration = self.calibration(&loaded)?;
         let started_at = SystemTime::now();
         let run_id = run_id(started_at, &loaded.bench.name);
         let out = self
@@ -104,7 +176,7 @@ impl RunArgs {
             .unwrap_or_else(|| crate::workspace_path("results").join(&run_id));
         let csv = CsvReport::create(&out).map_err(CliError::Report)?;
         let csv_path = csv.path().to_path_buf();
-        let virtual_time = !self.realtime && loaded.profile.is_some() && only_sim(&loaded.bench);
+        let virtual_time = loaded.virtual_time(self.realtime);
         let info = RunInfo {
             run_id,
             bench: loaded.bench.name.clone(),
@@ -131,18 +203,8 @@ impl RunArgs {
         let run_bus = bus.clone();
         let (summary, interrupted) = rt.block_on(async move {
             let clock = BenchClock::start();
-            let sim = loaded
-                .profile
-                .clone()
-                .map(|p| SimBench::new(&loaded.bench, &loaded.spec, p, clock, seed));
-            let devices =
-                runner::open(&loaded.bench, &loaded.spec, sim.as_ref()).map_err(CliError::Rig)?;
-            let ctx = Arc::new(Context {
-                spec: loaded.spec,
-                bench: loaded.bench,
-                settings: loaded.suite.settings.clone(),
-                clock,
-            });
+            let devices = loaded.open_devices(clock, seed, calibration.as_ref())?;
+            let ctx = loaded.context(clock);
             let bus = run_bus;
             bus.emit(Event::RunStarted(info));
             let run = runner::run(
@@ -181,21 +243,45 @@ impl RunArgs {
     }
 
     fn load(&self) -> Result<Loaded, CliError> {
-        let spec = Spec::load(self.fixtures.clone().unwrap_or_else(Spec::default_dir))?;
-        let bench = Bench::load(resolve(&self.bench), &spec.catalog)?;
-        let suite = Suite::load(resolve(&self.suite), &spec)?;
-        let uses_sim = !only_real(&bench);
-        let profile = if uses_sim {
-            Some(FirmwareProfile::load(resolve(&self.sim_firmware), &spec)?)
-        } else {
-            None
+        Loaded::load(
+            self.fixtures.as_deref(),
+            &self.bench,
+            &self.suite,
+            &self.sim_firmware,
+        )
+    }
+
+    /// The light calibration: `--calibration FILE` (which must exist), else the file next
+    /// to the bench if there is one. Either is checked against the bench; a stale one is a
+    /// bad input (exit 2), never silently used or dropped.
+    fn calibration(&self, loaded: &Loaded) -> Result<Option<BenchCalibration>, CliError> {
+        if self.no_calibration {
+            println!("light calibration: none (--no-calibration): dark levels from the bench file");
+            return Ok(None);
+        }
+        let path = match &self.calibration {
+            Some(p) => p.clone(),
+            None => {
+                let p = BenchCalibration::default_path(&loaded.bench.path);
+                if !p.exists() {
+                    println!(
+                        "light calibration: none ({} not found): dark levels from the bench file",
+                        p.display()
+                    );
+                    return Ok(None);
+                }
+                p
+            }
         };
-        Ok(Loaded {
-            spec,
-            bench,
-            suite,
-            profile,
-        })
+        let c = BenchCalibration::load(&path, &loaded.bench, &loaded.spec)?;
+        println!(
+            "light calibration: {} (measured {}; {} of {} lights with a dark level)",
+            path.display(),
+            c.measured_at,
+            c.lights.iter().filter(|l| l.dark.is_some()).count(),
+            c.lights.len()
+        );
+        Ok(Some(c))
     }
 
     fn cases(&self, suite: &Suite) -> Result<Vec<crate::suite::Case>, CliError> {
@@ -266,7 +352,7 @@ fn only_real(b: &Bench) -> bool {
 
 /// Virtual time: a single-threaded runtime whose clock jumps to the next timer whenever
 /// every task waits, so a 15 s transfer return takes microseconds.
-fn build_runtime(virtual_time: bool) -> anyhow::Result<tokio::runtime::Runtime> {
+pub(super) fn build_runtime(virtual_time: bool) -> anyhow::Result<tokio::runtime::Runtime> {
     let rt = if virtual_time {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()

@@ -9,10 +9,11 @@ use std::sync::Arc;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::bench::{Backend, Bench, Button, ChannelRef, Light, ModemRole};
+use crate::calibration::BenchCalibration;
 use crate::hw::{Actuator, LightSensor, PhoneLine};
 use crate::observe::{Calibration, Polarity};
 use crate::sim::SimBench;
-use crate::spec::Spec;
+use crate::spec::{Family, Spec};
 
 /// A light and how to read it.
 pub struct LightDevice {
@@ -69,7 +70,28 @@ pub struct DeviceSet {
 }
 
 /// Open every device of the bench. `sim` drives the devices whose backend is `sim`.
+/// Each light's dark level is the bench file's `dark` (or none: estimated).
 pub fn open(bench: &Bench, spec: &Spec, sim: Option<&SimBench>) -> anyhow::Result<DeviceSet> {
+    open_calibrated(bench, spec, sim, None)
+}
+
+/// How a family's lights show "on": its reflective LCD indicator reads darker when on.
+pub fn polarity(family: &Family) -> Polarity {
+    match family.indicator {
+        Some(k) if k.is_reflective() => Polarity::Reflective,
+        _ => Polarity::Emissive,
+    }
+}
+
+/// As [`open`], with each light's dark level taken from a calibration file (checked against
+/// this bench when loaded) where it has one, else from the bench file's `dark`, else none.
+/// Only the dark level is used: the classifier has no use for reference colours yet.
+pub fn open_calibrated(
+    bench: &Bench,
+    spec: &Spec,
+    sim: Option<&SimBench>,
+    measured: Option<&BenchCalibration>,
+) -> anyhow::Result<DeviceSet> {
     let need_sim = |backend: Backend, what: &str| -> anyhow::Result<&SimBench> {
         match backend {
             Backend::Sim => sim.ok_or_else(|| {
@@ -96,14 +118,11 @@ pub fn open(bench: &Bench, spec: &Spec, sim: Option<&SimBench>) -> anyhow::Resul
             let sensor = match bank.backend {
                 Backend::Sim => need_sim(bank.backend, &bank.id)?.sensor(&w.sensor),
             };
-            let polarity = match family.indicator {
-                Some(k) if k.is_reflective() => Polarity::Reflective,
-                _ => Polarity::Emissive,
-            };
+            let dark = measured.and_then(|c| c.dark(&p.id, *l)).or(w.dark);
             let calibration = Calibration {
                 kind: bank.kind,
-                polarity,
-                dark: w.dark,
+                polarity: polarity(family),
+                dark,
             };
             lights.insert(
                 *l,

@@ -13,7 +13,7 @@ use tokio::time::{sleep, timeout};
 
 use super::devices::{Lease, PositionDevices};
 use crate::bench::{Bench, Button, InboundRoute, Light, ModemRole, Position};
-use crate::hw::{Actuator, BenchClock, HwError, LineState};
+use crate::hw::{Actuator, BenchClock, HwError, LineState, Sample};
 use crate::observe::{Classifier, Reading, Watch};
 use crate::spec::{Expected, Family, Indication, Spec};
 use crate::suite::Settings;
@@ -315,6 +315,40 @@ impl Driver {
                 });
             }
         }
+    }
+
+    /// Record a light's raw samples for `ms` of bench time from now, and what the classifier
+    /// reads in them (for calibration: the mean of a known state, and proof that the light
+    /// held still while it was measured). A sensor that gives no sample is a rig fault.
+    pub async fn record_light(
+        &mut self,
+        light: Light,
+        ms: f64,
+    ) -> Result<(Vec<Sample>, Reading), Stop> {
+        let poll = Duration::from_millis(self.settings().poll_ms);
+        let clock = self.ctx.clock;
+        let dev = self
+            .devices
+            .lights
+            .get_mut(&light)
+            .ok_or_else(|| Stop::Rig(format!("no sensor on the {} light", light.name())))?;
+        let name = dev.name.clone();
+        let fault = |e: HwError| Stop::Rig(format!("sensor {name}: {e}"));
+        dev.sensor.discard().map_err(fault)?;
+        let start = clock.now_ms();
+        let mut samples = Vec::new();
+        while clock.now_ms() - start < ms {
+            sleep(poll).await;
+            dev.sensor.drain(&mut samples).map_err(fault)?;
+        }
+        if samples.is_empty() {
+            return Err(Stop::Rig(format!(
+                "sensor {name} on the {} light gave no sample for {ms:.0} ms",
+                light.name()
+            )));
+        }
+        let reading = Classifier::new(&self.ctx.spec.cadences, dev.calibration).classify(&samples);
+        Ok((samples, reading))
     }
 
     /// Is mobile twinning on? Proven by behaviour, not by the light: the caller rings the

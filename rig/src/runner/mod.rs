@@ -18,8 +18,8 @@ use std::sync::{Arc, Mutex};
 
 use tokio::task::JoinSet;
 
-pub use devices::{open, DeviceSet, Lease, Modems, PositionDevices};
-pub use driver::{Context, Driver, Stop};
+pub use devices::{open, open_calibrated, polarity, DeviceSet, Lease, Modems, PositionDevices};
+pub use driver::{Context, Driver, LightSeen, LightWant, Stop};
 pub use events::{Event, EventBus, Reporter, RunInfo};
 pub use operator::Operator;
 pub use plan::not_applicable;

@@ -1,0 +1,124 @@
+//! `rig calibrate [--bench FILE]`: measure every light's dark level and reference colours
+//! and write `<bench stem>.calibration.toml` next to the bench file (README: "Light
+//! calibration"), which `rig run` then uses.
+
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+use anyhow::Context as _;
+use clap::Args;
+
+use super::run::{build_runtime, Loaded};
+use super::{CliError, ExitCode};
+use crate::calibration::{self, BenchCalibration, MeasureInfo};
+use crate::hw::BenchClock;
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// The bench file.
+    #[arg(long, default_value = "wiring/sim-matrix.toml")]
+    bench: PathBuf,
+    /// The suite whose [settings] (timeouts, polling) the rig drives the phones with.
+    #[arg(long, default_value = "fixtures/twinning.toml")]
+    suite: PathBuf,
+    /// The firmware profile the simulated system follows (sim benches only).
+    #[arg(long, default_value = "fixtures/firmware/reference.toml")]
+    sim_firmware: PathBuf,
+    /// The firmware the phones run, as written in the file (default: the sim profile's name).
+    #[arg(long)]
+    firmware: Option<String>,
+    /// Where to write the calibration (default: `<bench stem>.calibration.toml` next to the
+    /// bench file, where `rig run` looks for it).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Run a simulated bench on the wall clock instead of in virtual time.
+    #[arg(long)]
+    realtime: bool,
+    /// Seed of the simulated sensors' noise.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    #[arg(long, hide = true)]
+    fixtures: Option<PathBuf>,
+}
+
+impl CalibrateArgs {
+    pub fn run(self) -> Result<ExitCode, CliError> {
+        let loaded = Loaded::load(
+            self.fixtures.as_deref(),
+            &self.bench,
+            &self.suite,
+            &self.sim_firmware,
+        )?;
+        let default_path = BenchCalibration::default_path(&loaded.bench.path);
+        let path = self.out.clone().unwrap_or_else(|| default_path.clone());
+        let info = MeasureInfo {
+            path: path.clone(),
+            bench_file: self.bench.display().to_string(),
+            firmware: loaded.firmware(self.firmware.as_deref()),
+            started_at: SystemTime::now(),
+        };
+        println!(
+            "calibrating the lights of bench `{}` ({} positions){}",
+            loaded.bench.name,
+            loaded.bench.positions.len(),
+            if loaded.virtual_time(self.realtime) {
+                " in virtual time"
+            } else {
+                ""
+            }
+        );
+        let rt = build_runtime(loaded.virtual_time(self.realtime)).map_err(CliError::Rig)?;
+        let seed = self.seed;
+        let measured = rt.block_on(async move {
+            let clock = BenchClock::start();
+            // A fresh measurement: no earlier calibration file, only the bench file's darks
+            // (to recognise the states) — the recordings themselves are raw counts.
+            let devices = loaded.open_devices(clock, seed, None)?;
+            let ctx = loaded.context(clock);
+            // On Ctrl-C the measurement is dropped: every driver releases its relays.
+            tokio::select! {
+                m = calibration::measure(ctx, devices, info) => Ok(Some(m)),
+                _ = tokio::signal::ctrl_c() => Ok::<_, CliError>(None),
+            }
+        })?;
+        let calibration = match measured {
+            None => {
+                eprintln!("rig: interrupted: no calibration written");
+                return Ok(ExitCode::Interrupted);
+            }
+            Some(Err(faults)) => {
+                return Err(CliError::Rig(anyhow::anyhow!(
+                    "no calibration written:\n  {}",
+                    faults.join("\n  ")
+                )))
+            }
+            Some(Ok(c)) => c,
+        };
+        for l in &calibration.lights {
+            println!("  {}", l.summary());
+            for n in &l.notes {
+                println!("      note: {n}");
+            }
+        }
+        calibration
+            .save()
+            .with_context(|| format!("cannot write {}", path.display()))
+            .map_err(CliError::Report)?;
+        let with_dark = calibration
+            .lights
+            .iter()
+            .filter(|l| l.dark.is_some())
+            .count();
+        let usage = if path == default_path {
+            format!("`rig run --bench {}` uses it", self.bench.display())
+        } else {
+            format!("use it with `rig run --calibration {}`", path.display())
+        };
+        println!(
+            "wrote {}: {} lights, {with_dark} with a dark level; {usage}",
+            path.display(),
+            calibration.lights.len(),
+        );
+        Ok(ExitCode::Ok)
+    }
+}
