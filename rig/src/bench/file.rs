@@ -54,7 +54,12 @@ struct RawRoute {
 struct RawRelays {
     id: String,
     backend: Backend,
-    channels: u32,
+    #[serde(default)]
+    channels: Option<u32>,
+    #[serde(default)]
+    pins: Option<Vec<u8>>,
+    #[serde(default)]
+    active_low: Option<bool>,
     #[serde(default = "default_press_ms")]
     press_ms: u64,
     #[serde(default = "default_max_hold_ms")]
@@ -79,6 +84,22 @@ struct RawSensors {
     sample_hz: f64,
     #[serde(default)]
     sim: SimOptics,
+    #[serde(default)]
+    i2c_bus: Option<u8>,
+    #[serde(default)]
+    muxes: Option<Vec<u8>>,
+    #[serde(default)]
+    gain: Option<u8>,
+    #[serde(default)]
+    integration_ms: Option<f64>,
+    #[serde(default)]
+    addresses: Option<Vec<u8>>,
+    #[serde(default)]
+    full_scale_v: Option<f32>,
+    #[serde(default)]
+    port: Option<String>,
+    #[serde(default)]
+    baud: Option<u32>,
 }
 
 fn default_sample_hz() -> f64 {
@@ -92,6 +113,10 @@ struct RawModem {
     role: ModemRole,
     number: String,
     backend: Backend,
+    #[serde(default)]
+    port: Option<String>,
+    #[serde(default)]
+    baud: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -147,7 +172,14 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
                 format!("device id `{}` is used twice", r.id),
             ));
         }
-        if r.channels == 0 {
+        let (driver, channels) = match relay_driver(r) {
+            Ok(x) => x,
+            Err(m) => {
+                p.push(err(span.clone(), format!("relay board `{}`: {m}", r.id)));
+                (RelayDriver::Sim, r.channels.unwrap_or(0))
+            }
+        };
+        if channels == 0 {
             p.push(err(
                 span.clone(),
                 format!("relay board `{}` has no channels", r.id),
@@ -165,7 +197,8 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
         relays.push(RelayBoard {
             id: r.id.clone(),
             backend: r.backend,
-            channels: r.channels,
+            driver,
+            channels,
             press_ms: r.press_ms,
             max_hold_ms: r.max_hold_ms,
         });
@@ -173,6 +206,7 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
     let mut sensors = Vec::new();
     for s in &raw.sensors {
         let span = s.span();
+        let s_span = span.clone();
         let s = s.get_ref();
         if !device_ids.insert(s.id.clone()) {
             p.push(err(
@@ -195,9 +229,14 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
                 ),
             ));
         }
+        let driver = sensor_driver(s).unwrap_or_else(|m| {
+            p.push(err(s_span.clone(), format!("sensor bank `{}`: {m}", s.id)));
+            SensorDriver::Sim
+        });
         sensors.push(SensorBank {
             id: s.id.clone(),
             backend: s.backend,
+            driver,
             kind: s.kind,
             channels: s.channels,
             sample_hz: s.sample_hz,
@@ -208,6 +247,7 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
     let mut numbers = BTreeSet::new();
     for m in &raw.modem {
         let span = m.span();
+        let m_span = span.clone();
         let m = m.get_ref();
         if !device_ids.insert(m.id.clone()) {
             p.push(err(
@@ -242,11 +282,16 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
                 ),
             ));
         }
+        let driver = modem_driver(m).unwrap_or_else(|msg| {
+            p.push(err(m_span.clone(), format!("modem `{}`: {msg}", m.id)));
+            ModemDriver::Sim
+        });
         modems.push(Modem {
             id: m.id.clone(),
             role: m.role,
             number: m.number.clone(),
             backend: m.backend,
+            driver,
         });
     }
     for role in [ModemRole::Mobile, ModemRole::Caller] {
@@ -392,6 +437,8 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
         let mut buttons = BTreeMap::new();
         for b in Button::ALL {
             match pos.buttons.get_ref().get(&b) {
+                // Without a release relay the rig ends calls from the far end (hang-up).
+                None if b == Button::Release => {}
                 None => p.push(err(
                     pos.buttons.span(),
                     format!(
@@ -479,9 +526,6 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
                 if indicator.needs_colour() && bank.kind == SensorKind::Level {
                     p.push(err(entry.span(), format!("position `{id}`: a {} needs a colour sensor, but `{}` only reads a level", indicator.name(), bank.id)));
                 }
-                if indicator.is_reflective() && dark.is_none() {
-                    p.push(err(entry.span(), format!("position `{id}`: the {} light is a reflective LCD indicator: give `dark`, the level of the bare display, so \"on\" (darker) can be told from off", l.name())));
-                }
             }
             lights.insert(l, LightWiring { sensor: c, dark });
         }
@@ -511,6 +555,182 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
         modems,
         positions,
     })
+}
+
+/// The relay board's driver and channel count, from its backend and fields.
+fn relay_driver(r: &RawRelays) -> Result<(RelayDriver, u32), String> {
+    match r.backend {
+        Backend::Sim => {
+            no_fields(
+                &[
+                    ("pins", r.pins.is_some()),
+                    ("active_low", r.active_low.is_some()),
+                ],
+                "sim",
+            )?;
+            Ok((RelayDriver::Sim, r.channels.ok_or("give `channels`")?))
+        }
+        Backend::Gpio => {
+            let pins = r
+                .pins
+                .clone()
+                .ok_or("a gpio board needs `pins`, the BCM pin of each channel")?;
+            let active_low = r.active_low.ok_or("a gpio board needs `active_low = true|false` (most relay boards close when the pin is low)")?;
+            if let Some(bad) = pins.iter().find(|&&p| p > 27) {
+                return Err(format!("BCM pin {bad} is not on the Pi's header (0 to 27)"));
+            }
+            let mut seen = BTreeSet::new();
+            if let Some(dup) = pins.iter().find(|p| !seen.insert(**p)) {
+                return Err(format!("BCM pin {dup} is listed twice"));
+            }
+            if r.channels.is_some_and(|c| c as usize != pins.len()) {
+                return Err(format!(
+                    "`channels` must match the {} pins (or be left out)",
+                    pins.len()
+                ));
+            }
+            let n = pins.len() as u32;
+            Ok((RelayDriver::Gpio { pins, active_low }, n))
+        }
+        other => Err(format!(
+            "backend `{}` cannot drive relays (use sim or gpio)",
+            other.name()
+        )),
+    }
+}
+
+/// The sensor bank's driver, from its backend and fields.
+fn sensor_driver(s: &RawSensors) -> Result<SensorDriver, String> {
+    let need_kind = |k: SensorKind, what: &str| {
+        if s.kind == k {
+            Ok(())
+        } else {
+            Err(format!(
+                "a {what} bank has kind = \"{}\"",
+                if k == SensorKind::Rgbc {
+                    "rgbc"
+                } else {
+                    "level"
+                }
+            ))
+        }
+    };
+    match s.backend {
+        Backend::Sim => Ok(SensorDriver::Sim),
+        Backend::Tcs34725 => {
+            need_kind(SensorKind::Rgbc, "tcs34725")?;
+            let muxes = s.muxes.clone().ok_or("a tcs34725 bank needs `muxes`, the TCA9548A addresses (0x70 to 0x77), 8 sensors each")?;
+            if let Some(a) = muxes.iter().find(|a| !(0x70..=0x77).contains(*a)) {
+                return Err(format!(
+                    "mux address {a:#04x} is not a TCA9548A address (0x70 to 0x77)"
+                ));
+            }
+            if s.channels as usize > 8 * muxes.len() {
+                return Err(format!(
+                    "{} channels need {} muxes of 8",
+                    s.channels,
+                    s.channels.div_ceil(8)
+                ));
+            }
+            let gain = s.gain.unwrap_or(16);
+            if ![1, 4, 16, 60].contains(&gain) {
+                return Err(format!("gain {gain}: the TCS34725 has 1, 4, 16 or 60"));
+            }
+            let integration_ms = s.integration_ms.unwrap_or(2.4);
+            if !(2.4..=614.4).contains(&integration_ms) {
+                return Err("integration_ms must be 2.4 to 614.4".into());
+            }
+            if 1000.0 / (integration_ms + 2.4) < s.sample_hz {
+                return Err(format!(
+                    "integration_ms {integration_ms} is too long for {} Hz",
+                    s.sample_hz
+                ));
+            }
+            Ok(SensorDriver::Tcs34725 {
+                i2c_bus: s.i2c_bus.unwrap_or(1),
+                muxes,
+                gain,
+                integration_ms,
+            })
+        }
+        Backend::Ads1115 => {
+            need_kind(SensorKind::Level, "ads1115")?;
+            let addresses = s
+                .addresses
+                .clone()
+                .ok_or("an ads1115 bank needs `addresses` (0x48 to 0x4B), 4 inputs each")?;
+            if let Some(a) = addresses.iter().find(|a| !(0x48..=0x4B).contains(*a)) {
+                return Err(format!(
+                    "address {a:#04x} is not an ADS1115 address (0x48 to 0x4B)"
+                ));
+            }
+            if s.channels as usize > 4 * addresses.len() {
+                return Err(format!(
+                    "{} channels need {} ADS1115s of 4 inputs",
+                    s.channels,
+                    s.channels.div_ceil(4)
+                ));
+            }
+            let full_scale_v = s.full_scale_v.unwrap_or(4.096);
+            if ![6.144, 4.096, 2.048, 1.024, 0.512, 0.256].contains(&full_scale_v) {
+                return Err(format!("full_scale_v {full_scale_v}: the ADS1115 has 6.144, 4.096, 2.048, 1.024, 0.512 or 0.256"));
+            }
+            Ok(SensorDriver::Ads1115 {
+                i2c_bus: s.i2c_bus.unwrap_or(1),
+                addresses,
+                full_scale_v,
+            })
+        }
+        Backend::Feasa => {
+            need_kind(SensorKind::Rgbc, "feasa")?;
+            let port = s
+                .port
+                .clone()
+                .ok_or("a feasa analyser needs `port` (e.g. /dev/ttyUSB2)")?;
+            if s.channels > 20 {
+                return Err("a Feasa LED Analyser has at most 20 fibres".into());
+            }
+            Ok(SensorDriver::Feasa {
+                port,
+                baud: s.baud.unwrap_or(57600),
+            })
+        }
+        other => Err(format!(
+            "backend `{}` cannot drive sensors (use sim, tcs34725, ads1115 or feasa)",
+            other.name()
+        )),
+    }
+}
+
+/// The modem's driver, from its backend and fields.
+fn modem_driver(m: &RawModem) -> Result<ModemDriver, String> {
+    match m.backend {
+        Backend::Sim => {
+            no_fields(
+                &[("port", m.port.is_some()), ("baud", m.baud.is_some())],
+                "sim",
+            )?;
+            Ok(ModemDriver::Sim)
+        }
+        Backend::Serial => Ok(ModemDriver::Serial {
+            port: m
+                .port
+                .clone()
+                .ok_or("a serial modem needs `port` (e.g. /dev/ttyUSB0)")?,
+            baud: m.baud.unwrap_or(115_200),
+        }),
+        other => Err(format!(
+            "backend `{}` cannot drive a modem (use sim or serial)",
+            other.name()
+        )),
+    }
+}
+
+fn no_fields(fields: &[(&str, bool)], backend: &str) -> Result<(), String> {
+    match fields.iter().find(|(_, present)| *present) {
+        Some((name, _)) => Err(format!("`{name}` does not apply to the {backend} backend")),
+        None => Ok(()),
+    }
 }
 
 fn role_name(role: ModemRole) -> &'static str {
@@ -553,6 +773,8 @@ fn channel(
             p.push(src.error(Some(span), format!("no {what} called `{dev}`")));
             None
         }
+        // Its own fault is reported where it is defined.
+        Some(0) => None,
         Some(n) if channel >= n => {
             p.push(src.error(
                 Some(span),
@@ -695,5 +917,100 @@ mod tests {
         assert_eq!(errs.len(), 2, "{errs:?}");
         assert!(errs[0].message.contains("has channels 0 to 47, not 99"));
         assert!(errs[1].message.contains("no sensor bank called `nosuch`"));
+    }
+
+    fn lab_example_text() -> String {
+        std::fs::read_to_string(crate::workspace_path("wiring/lab-example.toml")).unwrap()
+    }
+
+    #[test]
+    fn the_lab_example_bench_loads_with_its_real_drivers() {
+        let cat = catalog();
+        let bench = parse(
+            &SourceText::from_string("lab.toml", lab_example_text()),
+            &cat,
+        )
+        .unwrap();
+        assert!(!bench.is_simulated() && !bench.uses_sim());
+        assert_eq!(bench.relays[0].channels, 24);
+        assert!(
+            matches!(&bench.relays[0].driver, RelayDriver::Gpio { pins, active_low: true } if pins[0] == 4)
+        );
+        assert!(
+            matches!(&bench.sensors[0].driver, SensorDriver::Tcs34725 { muxes, gain: 16, .. } if muxes.len() == 3)
+        );
+        assert!(matches!(
+            &bench.modems[0].driver,
+            ModemDriver::Serial { baud: 115200, .. }
+        ));
+        for f in cat.families.iter().filter(|f| f.bench) {
+            assert!(
+                bench.positions.iter().any(|p| p.family == f.id),
+                "no position of {}",
+                f.id
+            );
+        }
+        assert!(bench
+            .positions
+            .iter()
+            .all(|p| !p.buttons.contains_key(&Button::Release)));
+    }
+
+    #[test]
+    fn real_backend_fields_are_checked_with_their_line() {
+        let cases = [
+            (
+                "active_low = true            #",
+                "#",
+                "needs `active_low = true|false`",
+            ),
+            (
+                "muxes = [0x70, 0x71, 0x72]",
+                "muxes = [0x70, 0x69, 0x72]",
+                "0x69 is not a TCA9548A address",
+            ),
+            (
+                "gain = 16",
+                "gain = 8",
+                "gain 8: the TCS34725 has 1, 4, 16 or 60",
+            ),
+            (
+                "addresses = [0x48]",
+                "addresses = [0x48, 0x4F]",
+                "0x4f is not an ADS1115 address",
+            ),
+            (
+                "pins = [4, 5,",
+                "pins = [4, 4,",
+                "BCM pin 4 is listed twice",
+            ),
+            (
+                "backend = \"ads1115\"",
+                "backend = \"serial\"",
+                "backend `serial` cannot drive sensors",
+            ),
+        ];
+        for (from, to, want) in cases {
+            let text = lab_example_text().replacen(from, to, 1);
+            assert_ne!(text, lab_example_text(), "{from}");
+            let errs = errors_of(&text);
+            assert!(
+                errs.iter()
+                    .any(|e| e.message.contains(want) && e.line.is_some()),
+                "{want}: {errs:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn sim_devices_reject_hardware_fields() {
+        let text = sim_matrix_text().replacen("channels = 48", "channels = 48\npins = [4]", 1);
+        let errs = errors_of(&text);
+        assert!(
+            errs.iter().any(|e| e
+                .message
+                .contains("`pins` does not apply to the sim backend")),
+            "{errs:?}"
+        );
     }
 }

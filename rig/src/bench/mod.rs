@@ -21,8 +21,73 @@ pub use file::parse;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Backend {
-    /// The simulated bench (`crate::sim`).
+    /// The simulated bench (`crate::sim`): relays, sensors and modems.
     Sim,
+    /// Relays on the Pi's GPIO header (rppal).
+    Gpio,
+    /// TCS34725 colour sensors behind TCA9548A I2C muxes.
+    Tcs34725,
+    /// Photodiodes on ADS1115 ADC inputs.
+    Ads1115,
+    /// A Feasa LED Analyser on a serial port (one channel per fibre).
+    Feasa,
+    /// An AT-command modem on a serial port.
+    Serial,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sim => "sim",
+            Backend::Gpio => "gpio",
+            Backend::Tcs34725 => "tcs34725",
+            Backend::Ads1115 => "ads1115",
+            Backend::Feasa => "feasa",
+            Backend::Serial => "serial",
+        }
+    }
+}
+
+/// How a relay board is driven.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RelayDriver {
+    Sim,
+    /// Channel `i` is BCM pin `pins[i]`; `active_low`: the relay closes when the pin is low.
+    Gpio {
+        pins: Vec<u8>,
+        active_low: bool,
+    },
+}
+
+/// How a sensor bank is driven.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SensorDriver {
+    Sim,
+    /// Channel `i` is mux `muxes[i / 8]`, mux channel `i % 8`.
+    Tcs34725 {
+        i2c_bus: u8,
+        muxes: Vec<u8>,
+        gain: u8,
+        integration_ms: f64,
+    },
+    /// Channel `i` is ADC `addresses[i / 4]`, input `A(i % 4)`.
+    Ads1115 {
+        i2c_bus: u8,
+        addresses: Vec<u8>,
+        full_scale_v: f32,
+    },
+    /// Channel `i` is fibre `i + 1`.
+    Feasa {
+        port: String,
+        baud: u32,
+    },
+}
+
+/// How a modem is reached.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModemDriver {
+    Sim,
+    Serial { port: String, baud: u32 },
 }
 
 /// A trunk technology. Two legs both on IP trunks make a call S7 may apply to.
@@ -69,6 +134,7 @@ impl System {
 pub struct RelayBoard {
     pub id: String,
     pub backend: Backend,
+    pub driver: RelayDriver,
     pub channels: u32,
     /// How long a press holds the relay.
     pub press_ms: u64,
@@ -125,6 +191,7 @@ impl Default for SimOptics {
 pub struct SensorBank {
     pub id: String,
     pub backend: Backend,
+    pub driver: SensorDriver,
     pub kind: SensorKind,
     pub channels: u32,
     pub sample_hz: f64,
@@ -147,6 +214,7 @@ pub struct Modem {
     pub role: ModemRole,
     pub number: String,
     pub backend: Backend,
+    pub driver: ModemDriver,
 }
 
 /// Which user twinning the position's user has (S1).
@@ -295,6 +363,22 @@ impl Bench {
     }
 
     /// The number an external caller dials to reach a position over a route.
+    /// Whether every device is simulated (the run can use virtual time).
+    pub fn is_simulated(&self) -> bool {
+        self.backends().all(|b| b == Backend::Sim)
+    }
+
+    /// Whether any device is simulated (the run needs a firmware profile).
+    pub fn uses_sim(&self) -> bool {
+        self.backends().any(|b| b == Backend::Sim)
+    }
+
+    fn backends(&self) -> impl Iterator<Item = Backend> + '_ {
+        let r = self.relays.iter().map(|r| r.backend);
+        let s = self.sensors.iter().map(|s| s.backend);
+        r.chain(s).chain(self.modems.iter().map(|m| m.backend))
+    }
+
     pub fn dial_number(&self, position: &Position, route: &InboundRoute) -> String {
         format!("{}{}", route.prefix, position.extension)
     }

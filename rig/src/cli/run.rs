@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use clap::Args;
 
 use super::{CliError, ExitCode};
-use crate::bench::{Backend, Bench};
+use crate::bench::Bench;
 use crate::calibration::BenchCalibration;
 use crate::hw::BenchClock;
 use crate::report::{Console, CsvReport};
@@ -87,7 +87,7 @@ impl Loaded {
         let spec = Spec::load(fixtures.map_or_else(Spec::default_dir, Path::to_path_buf))?;
         let bench = Bench::load(resolve(bench), &spec.catalog)?;
         let suite = Suite::load(resolve(suite), &spec)?;
-        let profile = if only_real(&bench) {
+        let profile = if !bench.uses_sim() {
             None
         } else {
             Some(FirmwareProfile::load(resolve(sim_firmware), &spec)?)
@@ -102,7 +102,7 @@ impl Loaded {
 
     /// Virtual time: every device simulated, unless `realtime` asks for the wall clock.
     pub(super) fn virtual_time(&self, realtime: bool) -> bool {
-        !realtime && self.profile.is_some() && only_sim(&self.bench)
+        !realtime && self.profile.is_some() && self.bench.is_simulated()
     }
 
     /// The firmware label of reports: as given, else `sim:<profile name>`.
@@ -168,6 +168,7 @@ impl RunArgs {
         };
         let firmware = loaded.firmware(self.firmware.as_deref());
         let calibration = self.calibration(&loaded)?;
+        reflective_lights_have_a_level(&loaded, &positions, calibration.as_ref())?;
         let started_at = SystemTime::now();
         let run_id = run_id(started_at, &loaded.bench.name);
         let out = self
@@ -328,6 +329,40 @@ impl RunArgs {
     }
 }
 
+/// A reflective LCD indicator reads darker when on: without the bare display's level
+/// (from `rig calibrate` or the bench's `dark`) a steady state cannot be read at all.
+fn reflective_lights_have_a_level(
+    l: &Loaded,
+    positions: &[String],
+    calibration: Option<&BenchCalibration>,
+) -> Result<(), CliError> {
+    let mut missing = Vec::new();
+    for p in l
+        .bench
+        .positions
+        .iter()
+        .filter(|p| positions.contains(&p.id))
+    {
+        let family = l.bench.family(p, &l.spec.catalog);
+        if !family.indicator.is_some_and(|k| k.is_reflective()) {
+            continue;
+        }
+        for (light, w) in &p.lights {
+            if w.dark.is_none() && calibration.and_then(|c| c.dark(&p.id, *light)).is_none() {
+                missing.push(format!("{}: position `{}`: the {} light is a reflective LCD indicator with no bare-display level", l.bench.path.display(), p.id, light.name()));
+            }
+        }
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(CliError::Usage(format!(
+        "{}\nrun `rig calibrate --bench {}` first, or give the light's `dark` in the bench file",
+        missing.join("\n"),
+        l.bench.path.display()
+    )))
+}
+
 /// A relative default path is looked up from the workspace, so `rig run` works from any
 /// folder of the checkout; an explicit path is taken as given.
 pub(super) fn resolve(p: &Path) -> PathBuf {
@@ -336,18 +371,6 @@ pub(super) fn resolve(p: &Path) -> PathBuf {
     } else {
         p.to_path_buf()
     }
-}
-
-fn only_sim(b: &Bench) -> bool {
-    b.relays.iter().all(|r| r.backend == Backend::Sim)
-        && b.sensors.iter().all(|s| s.backend == Backend::Sim)
-        && b.modems.iter().all(|m| m.backend == Backend::Sim)
-}
-
-fn only_real(b: &Bench) -> bool {
-    !(b.relays.iter().any(|r| r.backend == Backend::Sim)
-        || b.sensors.iter().any(|s| s.backend == Backend::Sim)
-        || b.modems.iter().any(|m| m.backend == Backend::Sim))
 }
 
 /// Virtual time: a single-threaded runtime whose clock jumps to the next timer whenever

@@ -8,7 +8,10 @@ use std::sync::Arc;
 
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-use crate::bench::{Backend, Bench, Button, ChannelRef, Light, ModemRole};
+use crate::bench::{
+    Backend, Bench, Button, ChannelRef, Light, Modem, ModemDriver, ModemRole, RelayBoard,
+    RelayDriver, SensorBank, SensorDriver,
+};
 use crate::calibration::BenchCalibration;
 use crate::hw::{Actuator, LightSensor, PhoneLine};
 use crate::observe::{Calibration, Polarity};
@@ -92,13 +95,7 @@ pub fn open_calibrated(
     sim: Option<&SimBench>,
     measured: Option<&BenchCalibration>,
 ) -> anyhow::Result<DeviceSet> {
-    let need_sim = |backend: Backend, what: &str| -> anyhow::Result<&SimBench> {
-        match backend {
-            Backend::Sim => sim.ok_or_else(|| {
-                anyhow::anyhow!("{what} uses the sim backend but no simulated system is running")
-            }),
-        }
-    };
+    let open = Opener { sim };
     let mut positions = BTreeMap::new();
     for p in &bench.positions {
         let family = bench.family(p, &spec.catalog);
@@ -107,17 +104,13 @@ pub fn open_calibrated(
         for (b, c) in &p.buttons {
             let board = bench.relay_board(&c.device).expect("bench checked");
             press_ms = board.press_ms;
-            let act = match board.backend {
-                Backend::Sim => need_sim(board.backend, &c.device)?.actuator(c),
-            };
+            let act = open.relay(board, c)?;
             buttons.insert(*b, (c.to_string(), act));
         }
         let mut lights = BTreeMap::new();
         for (l, w) in &p.lights {
             let bank = bench.sensor_bank(&w.sensor.device).expect("bench checked");
-            let sensor = match bank.backend {
-                Backend::Sim => need_sim(bank.backend, &bank.id)?.sensor(&w.sensor),
-            };
+            let sensor = open.sensor(bank, &w.sensor)?;
             let dark = measured.and_then(|c| c.dark(&p.id, *l)).or(w.dark);
             let calibration = Calibration {
                 kind: bank.kind,
@@ -146,9 +139,7 @@ pub fn open_calibrated(
         let m = bench
             .modem(role)
             .expect("bench checked: one modem of each role");
-        let l = match m.backend {
-            Backend::Sim => need_sim(m.backend, &m.id)?.line(&m.id),
-        };
+        let l = open.modem(m)?;
         Ok((Arc::new(Mutex::new(l)), m.number.clone()))
     };
     let (caller, caller_number) = line(ModemRole::Caller)?;
@@ -162,6 +153,49 @@ pub fn open_calibrated(
             mobile_number,
         },
     })
+}
+
+/// Opens one device by its backend. The one place that knows the backends.
+struct Opener<'a> {
+    sim: Option<&'a SimBench>,
+}
+
+impl Opener<'_> {
+    fn sim(&self, what: &str) -> anyhow::Result<&SimBench> {
+        self.sim.ok_or_else(|| {
+            anyhow::anyhow!("{what} uses the sim backend but no simulated system is running")
+        })
+    }
+
+    fn relay(&self, board: &RelayBoard, c: &ChannelRef) -> anyhow::Result<Box<dyn Actuator>> {
+        match &board.driver {
+            RelayDriver::Sim => Ok(self.sim(&board.id)?.actuator(c)),
+            RelayDriver::Gpio { .. } => Err(not_built(board.backend, &board.id)),
+        }
+    }
+
+    fn sensor(&self, bank: &SensorBank, c: &ChannelRef) -> anyhow::Result<Box<dyn LightSensor>> {
+        match &bank.driver {
+            SensorDriver::Sim => Ok(self.sim(&bank.id)?.sensor(c)),
+            SensorDriver::Tcs34725 { .. }
+            | SensorDriver::Ads1115 { .. }
+            | SensorDriver::Feasa { .. } => Err(not_built(bank.backend, &bank.id)),
+        }
+    }
+
+    fn modem(&self, m: &Modem) -> anyhow::Result<Box<dyn PhoneLine>> {
+        match &m.driver {
+            ModemDriver::Sim => Ok(self.sim(&m.id)?.line(&m.id)),
+            ModemDriver::Serial { .. } => Err(not_built(m.backend, &m.id)),
+        }
+    }
+}
+
+fn not_built(backend: Backend, id: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{id}: the {} backend is not wired into this build yet",
+        backend.name()
+    )
 }
 
 fn channel_name(c: &ChannelRef) -> String {

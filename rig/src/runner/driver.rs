@@ -435,6 +435,12 @@ impl Driver {
         {
             return Ok(());
         }
+        if !self.devices.buttons.contains_key(&Button::Release) {
+            return Err(Stop::Rig(format!(
+                "position {} is not idle and has no release relay to end its call",
+                self.position.id
+            )));
+        }
         self.press(Button::Release).await?;
         self.expect_light(Light::Call, LightWant::Is(idle), within, 0)
             .await

@@ -341,6 +341,7 @@ mod tests {
         SensorBank {
             id: "s".into(),
             backend: Backend::Sim,
+            driver: crate::bench::SensorDriver::Sim,
             kind,
             channels: 1,
             sample_hz: 200.0,
