@@ -6,3 +6,4 @@ mod cli;
 mod common;
 mod faults;
 mod matrix;
+mod signals;

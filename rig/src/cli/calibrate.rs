@@ -73,26 +73,28 @@ impl CalibrateArgs {
             let clock = BenchClock::start();
             // A fresh measurement: no earlier calibration file, only the bench file's darks
             // (to recognise the states) — the recordings themselves are raw counts.
-            let devices = loaded.open_devices(clock, seed, None)?;
+            let devices = loaded.open_devices(clock, seed, None, None)?;
             let ctx = loaded.context(clock);
-            // On Ctrl-C the measurement is dropped: every driver releases its relays.
+            // On SIGINT/SIGTERM the measurement is dropped: every driver releases its relays.
+            let stop = super::run::shutdown_signal().map_err(CliError::Rig)?;
             tokio::select! {
-                m = calibration::measure(ctx, devices, info) => Ok(Some(m)),
-                _ = tokio::signal::ctrl_c() => Ok::<_, CliError>(None),
+                m = calibration::measure(ctx, devices, info) => Ok(Ok(m)),
+                code = stop => Ok::<_, CliError>(Err(code)),
             }
         })?;
+        drop(rt);
         let calibration = match measured {
-            None => {
+            Err(code) => {
                 eprintln!("rig: interrupted: no calibration written");
-                return Ok(ExitCode::Interrupted);
+                return Ok(code);
             }
-            Some(Err(faults)) => {
+            Ok(Err(faults)) => {
                 return Err(CliError::Rig(anyhow::anyhow!(
                     "no calibration written:\n  {}",
                     faults.join("\n  ")
                 )))
             }
-            Some(Ok(c)) => c,
+            Ok(Ok(c)) => c,
         };
         for l in &calibration.lights {
             println!("  {}", l.summary());

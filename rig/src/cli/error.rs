@@ -15,8 +15,10 @@ pub enum ExitCode {
     RigError = 3,
     /// The report could not be written (disk full, permissions): the run stopped.
     ReportFailed = 4,
-    /// Interrupted (Ctrl-C / SIGTERM): finished rows are in the CSV, relays released.
+    /// Interrupted by SIGINT (Ctrl-C): finished rows are in the CSV, relays released.
     Interrupted = 130,
+    /// Stopped by SIGTERM (e.g. systemd): finished rows are in the CSV, relays released.
+    Terminated = 143,
 }
 
 #[derive(Debug, thiserror::Error)]

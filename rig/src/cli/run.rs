@@ -63,6 +63,9 @@ pub struct RunArgs {
     no_calibration: bool,
     #[arg(long, hide = true)]
     fixtures: Option<PathBuf>,
+    /// For the rig's own tests: write every simulated relay change to this file.
+    #[arg(long, hide = true)]
+    sim_relay_log: Option<PathBuf>,
 }
 
 /// Everything a bench command (`run`, `calibrate`) needs, loaded and checked before
@@ -122,11 +125,17 @@ impl Loaded {
         clock: BenchClock,
         seed: u64,
         calibration: Option<&BenchCalibration>,
+        relay_log: Option<&Path>,
     ) -> Result<DeviceSet, CliError> {
         let sim = self
             .profile
             .clone()
             .map(|p| SimBench::new(&self.bench, &self.spec, p, clock, seed));
+        if let (Some(sim), Some(path)) = (&sim, relay_log) {
+            let file = std::fs::File::create(path)
+                .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
+            sim.log_relays_to(file);
+        }
         runner::open_calibrated(&self.bench, &self.spec, sim.as_ref(), calibration)
             .map_err(CliError::Rig)
     }
@@ -201,10 +210,12 @@ impl RunArgs {
 
         let rt = build_runtime(virtual_time).map_err(CliError::Rig)?;
         let seed = self.seed;
+        let relay_log = self.sim_relay_log.clone();
         let run_bus = bus.clone();
         let (summary, interrupted) = rt.block_on(async move {
             let clock = BenchClock::start();
-            let devices = loaded.open_devices(clock, seed, calibration.as_ref())?;
+            let devices =
+                loaded.open_devices(clock, seed, calibration.as_ref(), relay_log.as_deref())?;
             let ctx = loaded.context(clock);
             let bus = run_bus;
             bus.emit(Event::RunStarted(info));
@@ -217,28 +228,27 @@ impl RunArgs {
                 bus.clone(),
                 operator,
             );
-            // On Ctrl-C the run is dropped: every position's driver releases its relays.
+            // On SIGINT or SIGTERM the run is dropped: every position's driver releases its
+            // relays as it is dropped; the rows already written stay in the CSV.
+            let stop = shutdown_signal().map_err(CliError::Rig)?;
             let (summary, interrupted) = tokio::select! {
-                s = run => (s, false),
-                _ = tokio::signal::ctrl_c() => (RunSummary::default(), true),
-            };
-            let tally = if interrupted {
-                Tally::default()
-            } else {
-                summary.tally
+                s = run => (s, None),
+                code = stop => (RunSummary::default(), Some(code)),
             };
             bus.emit(Event::RunFinished {
-                tally,
+                tally: summary.tally,
                 bench_time_ms: ctx.clock.now_ms(),
-                interrupted,
+                interrupted: interrupted.is_some(),
             });
             Ok::<_, CliError>((summary, interrupted))
         })?;
+        // Dropping the runtime drops any task still holding a device: all relays released.
+        drop(rt);
         if let Some(failure) = bus.failure() {
             return Err(CliError::Report(anyhow::anyhow!(failure)));
         }
-        if interrupted {
-            return Ok(ExitCode::Interrupted);
+        if let Some(code) = interrupted {
+            return Ok(code);
         }
         Ok(exit_code(&summary.tally))
     }
@@ -327,6 +337,20 @@ impl RunArgs {
             .map(|p| p.id.clone())
             .collect())
     }
+}
+
+/// Resolves on the first SIGINT (Ctrl-C) or SIGTERM (a service manager stopping the rig),
+/// with the exit code that reports it.
+pub(super) fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ExitCode>> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut int = signal(SignalKind::interrupt()).context("cannot watch SIGINT")?;
+    let mut term = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
+    Ok(async move {
+        tokio::select! {
+            _ = int.recv() => ExitCode::Interrupted,
+            _ = term.recv() => ExitCode::Terminated,
+        }
+    })
 }
 
 /// A reflective LCD indicator reads darker when on: without the bare display's level

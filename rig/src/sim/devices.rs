@@ -32,6 +32,7 @@ impl Actuator for SimActuator {
             ));
         }
         self.sim.act(|core| core.set_relay(&self.channel, pressed));
+        self.sim.log_relay(&self.channel, pressed);
         Ok(())
     }
 }

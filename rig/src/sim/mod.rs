@@ -29,6 +29,7 @@ mod optics;
 mod profile;
 mod system;
 
+use std::io::Write as _;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tokio::time::Instant;
@@ -48,6 +49,8 @@ pub struct SimBench {
     bench: Arc<Bench>,
     clock: BenchClock,
     seed: u64,
+    /// Where every relay change is written as it happens (see [`SimBench::log_relays_to`]).
+    relay_log: Arc<Mutex<Option<Box<dyn std::io::Write + Send>>>>,
 }
 
 impl SimBench {
@@ -65,6 +68,7 @@ impl SimBench {
             bench: Arc::new(bench.clone()),
             clock,
             seed,
+            relay_log: Arc::default(),
         }
     }
 
@@ -86,6 +90,32 @@ impl SimBench {
     /// For tests of the rig only: whether every relay is released.
     pub fn relays_released(&self) -> bool {
         self.lock().relays_released()
+    }
+
+    /// For tests of the rig only: write every relay change (`t_ms channel 1|0`, one line
+    /// each, flushed at once) so a test can check, after the process has ended on a
+    /// signal, that every relay was left released.
+    pub fn log_relays_to(&self, out: impl std::io::Write + Send + 'static) {
+        *self
+            .relay_log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(Box::new(out));
+    }
+
+    fn log_relay(&self, channel: &ChannelRef, pressed: bool) {
+        let mut log = self
+            .relay_log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(out) = log.as_mut() {
+            let _ = writeln!(
+                out,
+                "{:.1} {channel} {}",
+                self.clock.now_ms(),
+                u8::from(pressed)
+            )
+            .and_then(|_| out.flush());
+        }
     }
 
     /// For tests of the rig only: how often `button` of `position` was pressed.
