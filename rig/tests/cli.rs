@@ -189,3 +189,67 @@ fn list_clauses_covers_every_clause_or_says_why_not() {
     assert!(phones.contains("Vantage Connect Expansion") && phones.contains("not testable"));
     let _ = Path::new(".");
 }
+
+#[test]
+fn doctor_passes_the_simulated_bench_and_fails_cleanly_without_hardware() {
+    let o = rig(&["doctor"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("all 67 checks good"), "{}", text(&o));
+    assert!(
+        text(&o).contains("p9621 twinning light") && text(&o).contains("grey steady"),
+        "{}",
+        text(&o)
+    );
+    // The lab bench on a machine without its Pi hardware: every device fails, clearly, exit 3.
+    let o = rig(&["doctor", "--bench", "wiring/lab-example.toml"]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("FAIL"), "{}", text(&o));
+}
+
+#[test]
+fn dry_run_shows_the_plan_without_running_a_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = rig(&[
+        "run",
+        "--dry-run",
+        "--family",
+        "M-Series",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let t = text(&o);
+    assert!(
+        t.contains("pm7310   toggle                 would run"),
+        "{t}"
+    );
+    assert!(
+        t.contains("would skip: applies to users set up for internal twinning"),
+        "{t}"
+    );
+    assert!(t.contains("nothing was pressed or dialled"), "{t}");
+    assert!(
+        !dir.path().join("results.csv").exists(),
+        "a dry run writes no results"
+    );
+}
+
+#[test]
+fn press_and_watch_reach_one_device() {
+    let o = rig(&["press", "p9611", "twinning"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("pressed twinning on p9611 (relays:12) for 150 ms, released"),
+        "{}",
+        text(&o)
+    );
+    let o = rig(&["press", "p9611", "volume"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let o = rig(&["watch", "p9621", "twinning", "--for", "2"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("grey steady"),
+        "the idle touch icon reads grey: {}",
+        text(&o)
+    );
+}

@@ -1,12 +1,16 @@
 //! The command line (cargo-nextest style): one module per subcommand, each a clap-derive
 //! struct with a `run`; a typed error inside, fixed exit codes at the edge.
 
+mod bench_args;
 mod calibrate;
 mod classify;
+mod doctor;
 mod error;
 mod list;
+mod press;
 mod run;
 mod validate;
+mod watch;
 
 use clap::{Parser, Subcommand};
 
@@ -35,6 +39,12 @@ enum Command {
     Classify(classify::ClassifyArgs),
     /// Measure every light's dark level and reference colours into a calibration file.
     Calibrate(calibrate::CalibrateArgs),
+    /// Probe every device of a bench (no relay energised, nothing dialled); exit 0 when all good.
+    Doctor(doctor::DoctorArgs),
+    /// Press one button of a position through its relay.
+    Press(press::PressArgs),
+    /// Show the live classified state of one light of a position.
+    Watch(watch::WatchArgs),
 }
 
 impl Cli {
@@ -46,6 +56,9 @@ impl Cli {
             Command::Validate(a) => a.run(),
             Command::Classify(a) => a.run(),
             Command::Calibrate(a) => a.run(),
+            Command::Doctor(a) => a.run(),
+            Command::Press(a) => a.run(),
+            Command::Watch(a) => a.run(),
         }
     }
 }

@@ -63,6 +63,9 @@ pub struct RunArgs {
     no_calibration: bool,
     #[arg(long, hide = true)]
     fixtures: Option<PathBuf>,
+    /// Everything but energising relays and dialling: probe every device, show the plan.
+    #[arg(long)]
+    dry_run: bool,
     /// For the rig's own tests: write every simulated relay change to this file.
     #[arg(long, hide = true)]
     sim_relay_log: Option<PathBuf>,
@@ -176,6 +179,9 @@ impl RunArgs {
                 .collect()
         };
         let firmware = loaded.firmware(self.firmware.as_deref());
+        if self.dry_run {
+            return dry_run(&loaded, &cases, &positions, self.seed);
+        }
         let calibration = self.calibration(&loaded)?;
         reflective_lights_have_a_level(&loaded, &positions, calibration.as_ref())?;
         let started_at = SystemTime::now();
@@ -337,6 +343,48 @@ impl RunArgs {
             .map(|p| p.id.clone())
             .collect())
     }
+}
+
+/// `--dry-run`: probe the devices (no relay energised, nothing dialled) and print which
+/// case would run on which position, and why the others would be skipped.
+fn dry_run(
+    l: &Loaded,
+    cases: &[crate::suite::Case],
+    positions: &[String],
+    seed: u64,
+) -> Result<ExitCode, CliError> {
+    let rt = build_runtime(false).map_err(CliError::Rig)?;
+    let checks = rt.block_on(super::doctor::probe_all(l, seed));
+    super::doctor::print_table(&checks);
+    println!(
+        "\nplan ({} positions × {} cases):",
+        positions.len(),
+        cases.len()
+    );
+    for id in positions {
+        let p = l.bench.position(id).expect("positions come from the bench");
+        for c in cases {
+            match runner::not_applicable(&l.bench, p, c) {
+                None => println!(
+                    "  {:<8} {:<22} would run ({} steps)",
+                    p.id,
+                    c.id,
+                    c.steps.len()
+                ),
+                Some(why) => println!("  {:<8} {:<22} would skip: {why}", p.id, c.id),
+            }
+        }
+    }
+    let bad = checks.iter().filter(|c| !c.ok).count();
+    println!(
+        "\ndry run: {bad} of {} device checks failed; nothing was pressed or dialled",
+        checks.len()
+    );
+    Ok(if bad == 0 {
+        ExitCode::Ok
+    } else {
+        ExitCode::RigError
+    })
 }
 
 /// Resolves on the first SIGINT (Ctrl-C) or SIGTERM (a service manager stopping the rig),

@@ -153,6 +153,11 @@ pub trait PhoneLine: Send {
     async fn calls(&mut self) -> Result<Vec<CallInfo>, HwError>;
     /// Radio on or off (`AT+CFUN=1` / `AT+CFUN=4`): off makes this line unreachable.
     async fn set_radio(&mut self, on: bool) -> Result<(), HwError>;
+    /// Who the device is and whether it is ready (`AT+CGMI`, `AT+CGMM`, `AT+CREG?`), for
+    /// `rig doctor`. An error means it is not usable.
+    async fn identify(&mut self) -> Result<String, HwError> {
+        Ok("(no identity reported)".into())
+    }
 }
 
 /// A phone line's state, summarised from its call list.

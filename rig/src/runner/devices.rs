@@ -156,8 +156,8 @@ pub fn open_calibrated(
 }
 
 /// Opens one device by its backend. The one place that knows the backends.
-struct Opener<'a> {
-    sim: Option<&'a SimBench>,
+pub struct Opener<'a> {
+    pub sim: Option<&'a SimBench>,
 }
 
 impl Opener<'_> {
@@ -167,14 +167,18 @@ impl Opener<'_> {
         })
     }
 
-    fn relay(&self, board: &RelayBoard, c: &ChannelRef) -> anyhow::Result<Box<dyn Actuator>> {
+    pub fn relay(&self, board: &RelayBoard, c: &ChannelRef) -> anyhow::Result<Box<dyn Actuator>> {
         match &board.driver {
             RelayDriver::Sim => Ok(self.sim(&board.id)?.actuator(c)),
             RelayDriver::Gpio { .. } => Err(not_built(board.backend, &board.id)),
         }
     }
 
-    fn sensor(&self, bank: &SensorBank, c: &ChannelRef) -> anyhow::Result<Box<dyn LightSensor>> {
+    pub fn sensor(
+        &self,
+        bank: &SensorBank,
+        c: &ChannelRef,
+    ) -> anyhow::Result<Box<dyn LightSensor>> {
         match &bank.driver {
             SensorDriver::Sim => Ok(self.sim(&bank.id)?.sensor(c)),
             SensorDriver::Tcs34725 { .. }
@@ -183,7 +187,7 @@ impl Opener<'_> {
         }
     }
 
-    fn modem(&self, m: &Modem) -> anyhow::Result<Box<dyn PhoneLine>> {
+    pub fn modem(&self, m: &Modem) -> anyhow::Result<Box<dyn PhoneLine>> {
         match &m.driver {
             ModemDriver::Sim => Ok(self.sim(&m.id)?.line(&m.id)),
             ModemDriver::Serial { .. } => Err(not_built(m.backend, &m.id)),

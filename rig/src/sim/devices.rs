@@ -165,4 +165,9 @@ impl PhoneLine for SimLine {
         self.sim.act(|core| core.set_radio(line, on));
         Ok(())
     }
+
+    async fn identify(&mut self) -> Result<String, HwError> {
+        self.line()?;
+        Ok("simulated modem, registered on the simulated network".into())
+    }
 }
