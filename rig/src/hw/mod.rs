@@ -14,6 +14,9 @@ use std::fmt;
 use async_trait::async_trait;
 use tokio::time::Instant;
 
+pub mod pi;
+pub mod relays;
+
 /// What kind of fault a device reported. The runner turns any of these into an ERROR
 /// verdict: a device fault is the rig's, never the phone's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

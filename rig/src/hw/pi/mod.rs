@@ -1,0 +1,156 @@
+//! The Raspberry Pi backends: relays on GPIO, colour sensors and photodiodes on I2C.
+//!
+//! | part | type | bus |
+//! |---|---|---|
+//! | relay channel | [`GpioRelay`] ([`GpioRelayConfig`]) | GPIO (rppal) |
+//! | TCS34725 colour sensors behind TCA9548A muxes | [`Tcs34725Bus`] ([`Tcs34725BusConfig`]) | I2C, one sampling thread per bus |
+//! | photodiodes on an ADS1115 | [`Ads1115`] ([`Ads1115Config`]) | I2C, one sampling thread per ADC |
+//!
+//! Everything compiles on any machine; only the constructors touch the hardware, and off a
+//! Pi (or without permission) they fail with an [`HwError`] of kind
+//! [`HwErrorKind::Unreachable`] saying why. The drivers themselves are generic over the
+//! embedded-hal 1.0 traits, so their logic is unit-tested off the Pi on mock buses and pins.
+//!
+//! **Sampling threads.** I2C on rppal is blocking, so each bus's sampling loop runs on a
+//! dedicated std thread (not `spawn_blocking`): it round-robins over its sensors at the
+//! configured rate, stamps each reading on the bench clock as
+//! `clock.ms_at(tokio::time::Instant::now())` (tokio's clock read off the runtime is the real
+//! clock) and pushes it into the sensor's buffer, which [`crate::hw::LightSensor::drain`]
+//! empties. These backends need a real-time run (`--realtime` / a Pi bench): virtual time
+//! cannot drive real hardware. The thread stops when the bus handle and all its sensors are
+//! dropped.
+//!
+//! **Probes** ([`probe_gpio`], [`Tcs34725Bus::probe`], [`Ads1115::probe`]) are for
+//! `rig doctor`: read-only checks (no relay is touched) that report one [`Probe`] per device.
+
+mod ads1115;
+mod gpio;
+mod sampling;
+mod tcs34725;
+
+pub use ads1115::{Ads1115, Ads1115Config, AdsDataRate, AdsRange};
+pub use gpio::{probe_gpio, GpioRelay, GpioRelayConfig};
+pub use sampling::{BusSensor, BusStats, ChannelStats};
+pub use tcs34725::{Tcs34725Bus, Tcs34725BusConfig, TcsGain};
+
+use std::fmt;
+
+use super::{HwError, HwErrorKind};
+
+/// One line of a `rig doctor` report: a device and what checking it found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Probe {
+    /// The device (`gpio`, `gpio:17`, `rgb:3`, `level:0`…).
+    pub device: String,
+    /// What it answered, or why it failed.
+    pub result: Result<String, HwError>,
+}
+
+impl Probe {
+    pub fn ok(device: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self {
+            device: device.into(),
+            result: Ok(detail.into()),
+        }
+    }
+
+    pub fn failed(device: impl Into<String>, e: HwError) -> Self {
+        Self {
+            device: device.into(),
+            result: Err(e),
+        }
+    }
+
+    pub fn is_ok(&self) -> bool {
+        self.result.is_ok()
+    }
+}
+
+impl fmt::Display for Probe {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.result {
+            Ok(d) => write!(f, "{}: ok: {d}", self.device),
+            Err(e) => write!(f, "{}: FAULT: {:?}: {}", self.device, e.kind, e.message),
+        }
+    }
+}
+
+/// An I2C fault as a device error: no acknowledge means the device is not there.
+pub(crate) fn i2c_error<E: embedded_hal::i2c::Error>(device: &str, what: &str, e: &E) -> HwError {
+    use embedded_hal::i2c::ErrorKind;
+    let kind = match e.kind() {
+        ErrorKind::NoAcknowledge(_) => HwErrorKind::Unreachable,
+        _ => HwErrorKind::Protocol,
+    };
+    HwError::new(kind, device, format!("{what}: I2C error: {e:?}"))
+}
+
+/// Open `/dev/i2c-N`, or say why not.
+pub(crate) fn open_i2c(bus: u8, device: &str) -> Result<rppal::i2c::I2c, HwError> {
+    rppal::i2c::I2c::with_bus(bus).map_err(|e| {
+        HwError::new(
+            HwErrorKind::Unreachable,
+            device,
+            format!(
+                "cannot open I2C bus {bus} (/dev/i2c-{bus}): {e}; is this a Raspberry Pi with \
+                 I2C enabled (raspi-config, or dtparam=i2c_arm=on), and is the user in the \
+                 i2c group?"
+            ),
+        )
+    })
+}
+
+/// The bus clock in Hz, as the device tree sets it (`dtparam=i2c_arm_baudrate=`); the Pi's
+/// default, 100 kHz, when it cannot be read.
+pub(crate) fn bus_clock_hz(i2c: &rppal::i2c::I2c) -> u32 {
+    i2c.clock_speed()
+        .ok()
+        .filter(|&hz| hz > 0)
+        .unwrap_or(100_000)
+}
+
+/// Time of I2C bus traffic: `bits` clocked at `bus_hz`, plus the Linux i2c-dev cost of each
+/// of `syscalls` transfers (~70 µs measured on a Pi 4). An estimate, for the budget checks.
+pub(crate) fn bus_ms(bits: u32, syscalls: u32, bus_hz: u32) -> f64 {
+    f64::from(bits) * 1000.0 / f64::from(bus_hz.max(1)) + f64::from(syscalls) * 0.07
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nack_is_unreachable_other_faults_are_protocol() {
+        use embedded_hal::i2c::{ErrorKind, NoAcknowledgeSource};
+        let e = i2c_error(
+            "rgb:3",
+            "reading",
+            &ErrorKind::NoAcknowledge(NoAcknowledgeSource::Address),
+        );
+        assert_eq!(e.kind, HwErrorKind::Unreachable);
+        assert_eq!(e.device, "rgb:3");
+        assert!(e.message.starts_with("reading: I2C error"), "{e}");
+        let e = i2c_error("rgb:3", "reading", &ErrorKind::Bus);
+        assert_eq!(e.kind, HwErrorKind::Protocol);
+    }
+
+    #[test]
+    fn off_a_pi_the_i2c_bus_is_unreachable_with_a_reason() {
+        // No /dev/i2c-250 anywhere.
+        let e = open_i2c(250, "rgb").unwrap_err();
+        assert_eq!(e.kind, HwErrorKind::Unreachable);
+        assert!(e.message.contains("/dev/i2c-250"), "{e}");
+        assert!(e.message.contains("i2c group"), "{e}");
+    }
+
+    #[test]
+    fn probe_lines_read_well() {
+        assert_eq!(Probe::ok("gpio", "Pi 4").to_string(), "gpio: ok: Pi 4");
+        let p = Probe::failed(
+            "rgb:1",
+            HwError::new(HwErrorKind::Unreachable, "rgb:1", "no answer"),
+        );
+        assert!(!p.is_ok());
+        assert_eq!(p.to_string(), "rgb:1: FAULT: Unreachable: no answer");
+    }
+}
