@@ -3,6 +3,8 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
+    // A panic anywhere releases every relay before the process dies.
+    rig::hw::relays::install_panic_hook();
     let cli = rig::cli::Cli::parse();
     match cli.run() {
         Ok(code) => std::process::ExitCode::from(code as u8),

@@ -243,6 +243,19 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
             sim: s.sim.clone(),
         });
     }
+    // One sampling loop owns an I2C bus: two banks on one bus would fight over it.
+    let mut bus_owner: BTreeMap<u8, &str> = BTreeMap::new();
+    for (bank, raw_bank) in sensors.iter().zip(&raw.sensors) {
+        let bus = match &bank.driver {
+            SensorDriver::Tcs34725 { i2c_bus, .. } | SensorDriver::Ads1115 { i2c_bus, .. } => {
+                *i2c_bus
+            }
+            _ => continue,
+        };
+        if let Some(owner) = bus_owner.insert(bus, &bank.id) {
+            p.push(err(raw_bank.span(), format!("sensor bank `{}`: I2C bus {bus} is already sampled by bank `{owner}`; give each bank its own bus", bank.id)));
+        }
+    }
     let mut modems = Vec::new();
     let mut numbers = BTreeSet::new();
     for m in &raw.modem {
@@ -937,7 +950,7 @@ mod tests {
             matches!(&bench.relays[0].driver, RelayDriver::Gpio { pins, active_low: true } if pins[0] == 4)
         );
         assert!(
-            matches!(&bench.sensors[0].driver, SensorDriver::Tcs34725 { muxes, gain: 16, .. } if muxes.len() == 3)
+            matches!(&bench.sensors[0].driver, SensorDriver::Tcs34725 { muxes, gain: 16, .. } if muxes.len() == 2)
         );
         assert!(matches!(
             &bench.modems[0].driver,
@@ -965,9 +978,14 @@ mod tests {
                 "needs `active_low = true|false`",
             ),
             (
-                "muxes = [0x70, 0x71, 0x72]",
-                "muxes = [0x70, 0x69, 0x72]",
+                "muxes = [0x70, 0x71]",
+                "muxes = [0x70, 0x69]",
                 "0x69 is not a TCA9548A address",
+            ),
+            (
+                "i2c_bus = 6",
+                "i2c_bus = 1",
+                "I2C bus 1 is already sampled by bank `colour`",
             ),
             (
                 "gain = 16",

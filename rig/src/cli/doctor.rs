@@ -66,7 +66,7 @@ pub async fn probe_all(loaded: &Loaded, seed: u64) -> Vec<Check> {
         .profile
         .clone()
         .map(|p| SimBench::new(&loaded.bench, &loaded.spec, p, clock, seed));
-    let open = Opener { sim: sim.as_ref() };
+    let open = Opener::new(&loaded.bench, sim.as_ref(), clock);
     let bench = &loaded.bench;
     let mut checks = Vec::new();
     for p in &bench.positions {

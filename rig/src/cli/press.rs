@@ -69,16 +69,12 @@ impl PressArgs {
         // A person is watching the phone: real time, whatever the bench.
         let rt = build_runtime(false).map_err(CliError::Rig)?;
         rt.block_on(async {
-            let sim = loaded.profile.clone().map(|p| {
-                SimBench::new(
-                    &loaded.bench,
-                    &loaded.spec,
-                    p,
-                    BenchClock::start(),
-                    self.bench.seed,
-                )
-            });
-            let mut relay = Opener { sim: sim.as_ref() }
+            let clock = BenchClock::start();
+            let sim = loaded
+                .profile
+                .clone()
+                .map(|p| SimBench::new(&loaded.bench, &loaded.spec, p, clock, self.bench.seed));
+            let mut relay = Opener::new(&loaded.bench, sim.as_ref(), clock)
                 .relay(&board, &channel)
                 .map_err(CliError::Rig)?;
             relay.set(true).map_err(|e| CliError::Rig(e.into()))?;

@@ -139,7 +139,7 @@ impl Loaded {
                 .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
             sim.log_relays_to(file);
         }
-        runner::open_calibrated(&self.bench, &self.spec, sim.as_ref(), calibration)
+        runner::open_calibrated(&self.bench, &self.spec, sim.as_ref(), clock, calibration)
             .map_err(CliError::Rig)
     }
 
@@ -222,6 +222,7 @@ impl RunArgs {
             let clock = BenchClock::start();
             let devices =
                 loaded.open_devices(clock, seed, calibration.as_ref(), relay_log.as_deref())?;
+            let relays = devices.relays.clone();
             let ctx = loaded.context(clock);
             let bus = run_bus;
             bus.emit(Event::RunStarted(info));
@@ -241,6 +242,8 @@ impl RunArgs {
                 s = run => (s, None),
                 code = stop => (RunSummary::default(), Some(code)),
             };
+            // Whatever ended the run, no relay stays energised.
+            relays.release_all();
             bus.emit(Event::RunFinished {
                 tally: summary.tally,
                 bench_time_ms: ctx.clock.now_ms(),

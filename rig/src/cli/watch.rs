@@ -67,7 +67,7 @@ impl WatchArgs {
                 .profile
                 .clone()
                 .map(|p| SimBench::new(&loaded.bench, &loaded.spec, p, clock, self.bench.seed));
-            let mut sensor = Opener { sim: sim.as_ref() }
+            let mut sensor = Opener::new(&loaded.bench, sim.as_ref(), clock)
                 .sensor(&bank, &wiring.sensor)
                 .map_err(CliError::Rig)?;
             let mut watch = Watch::new(Classifier::new(&loaded.spec.cadences, calibration));

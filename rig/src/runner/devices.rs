@@ -6,6 +6,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use std::cell::RefCell;
+use std::time::Duration;
+
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::bench::{
@@ -13,7 +16,12 @@ use crate::bench::{
     RelayDriver, SensorBank, SensorDriver,
 };
 use crate::calibration::BenchCalibration;
-use crate::hw::{Actuator, LightSensor, PhoneLine};
+use crate::hw::pi::{
+    Ads1115, Ads1115Config, AdsDataRate, AdsRange, GpioRelay, GpioRelayConfig, Tcs34725Bus,
+    Tcs34725BusConfig, TcsGain,
+};
+use crate::hw::relays::Relays;
+use crate::hw::{Actuator, BenchClock, LightSensor, PhoneLine};
 use crate::observe::{Calibration, Polarity};
 use crate::sim::SimBench;
 use crate::spec::{Family, Spec};
@@ -70,12 +78,19 @@ impl Modems {
 pub struct DeviceSet {
     pub positions: BTreeMap<String, PositionDevices>,
     pub modems: Modems,
+    /// Every relay of the bench: released together on any exit, watched by the watchdog.
+    pub relays: Relays,
 }
 
 /// Open every device of the bench. `sim` drives the devices whose backend is `sim`.
 /// Each light's dark level is the bench file's `dark` (or none: estimated).
-pub fn open(bench: &Bench, spec: &Spec, sim: Option<&SimBench>) -> anyhow::Result<DeviceSet> {
-    open_calibrated(bench, spec, sim, None)
+pub fn open(
+    bench: &Bench,
+    spec: &Spec,
+    sim: Option<&SimBench>,
+    clock: BenchClock,
+) -> anyhow::Result<DeviceSet> {
+    open_calibrated(bench, spec, sim, clock, None)
 }
 
 /// How a family's lights show "on": its reflective LCD indicator reads darker when on.
@@ -93,9 +108,10 @@ pub fn open_calibrated(
     bench: &Bench,
     spec: &Spec,
     sim: Option<&SimBench>,
+    clock: BenchClock,
     measured: Option<&BenchCalibration>,
 ) -> anyhow::Result<DeviceSet> {
-    let open = Opener { sim };
+    let open = Opener::new(bench, sim, clock);
     let mut positions = BTreeMap::new();
     for p in &bench.positions {
         let family = bench.family(p, &spec.catalog);
@@ -145,6 +161,7 @@ pub fn open_calibrated(
     let (caller, caller_number) = line(ModemRole::Caller)?;
     let (mobile, mobile_number) = line(ModemRole::Mobile)?;
     Ok(DeviceSet {
+        relays: open.relays.clone(),
         positions,
         modems: Modems {
             caller,
@@ -156,11 +173,31 @@ pub fn open_calibrated(
 }
 
 /// Opens one device by its backend. The one place that knows the backends.
+///
+/// Every relay is registered with `relays` (released at once, on drop, by `release_all`
+/// and by the watchdog after the board's `max_hold_ms`). A bus of I2C sensors is opened
+/// once, for all the channels the bench wires on it.
 pub struct Opener<'a> {
+    pub bench: &'a Bench,
     pub sim: Option<&'a SimBench>,
+    pub relays: Relays,
+    pub clock: BenchClock,
+    tcs: RefCell<BTreeMap<String, Tcs34725Bus>>,
+    ads: RefCell<BTreeMap<(String, u8), Ads1115>>,
 }
 
-impl Opener<'_> {
+impl<'a> Opener<'a> {
+    pub fn new(bench: &'a Bench, sim: Option<&'a SimBench>, clock: BenchClock) -> Self {
+        Self {
+            bench,
+            sim,
+            relays: Relays::new(),
+            clock,
+            tcs: RefCell::default(),
+            ads: RefCell::default(),
+        }
+    }
+
     fn sim(&self, what: &str) -> anyhow::Result<&SimBench> {
         self.sim.ok_or_else(|| {
             anyhow::anyhow!("{what} uses the sim backend but no simulated system is running")
@@ -168,10 +205,23 @@ impl Opener<'_> {
     }
 
     pub fn relay(&self, board: &RelayBoard, c: &ChannelRef) -> anyhow::Result<Box<dyn Actuator>> {
-        match &board.driver {
-            RelayDriver::Sim => Ok(self.sim(&board.id)?.actuator(c)),
-            RelayDriver::Gpio { .. } => Err(not_built(board.backend, &board.id)),
-        }
+        let max_hold = Some(Duration::from_millis(board.max_hold_ms));
+        let name = c.to_string();
+        let registered = match &board.driver {
+            RelayDriver::Sim => {
+                self.relays
+                    .register(name, max_hold, self.sim(&board.id)?.actuator(c))?
+            }
+            RelayDriver::Gpio { pins, active_low } => {
+                let cfg = GpioRelayConfig {
+                    pin: pins[c.channel as usize],
+                    active_low: *active_low,
+                    max_hold_ms: board.max_hold_ms,
+                };
+                GpioRelay::open_registered(&self.relays, &name, &cfg)?
+            }
+        };
+        Ok(Box::new(registered))
     }
 
     pub fn sensor(
@@ -181,9 +231,64 @@ impl Opener<'_> {
     ) -> anyhow::Result<Box<dyn LightSensor>> {
         match &bank.driver {
             SensorDriver::Sim => Ok(self.sim(&bank.id)?.sensor(c)),
-            SensorDriver::Tcs34725 { .. }
-            | SensorDriver::Ads1115 { .. }
-            | SensorDriver::Feasa { .. } => Err(not_built(bank.backend, &bank.id)),
+            SensorDriver::Tcs34725 {
+                i2c_bus,
+                muxes,
+                gain,
+                integration_ms,
+            } => {
+                let mut buses = self.tcs.borrow_mut();
+                if !buses.contains_key(&bank.id) {
+                    let cfg = Tcs34725BusConfig {
+                        name: bank.id.clone(),
+                        i2c_bus: *i2c_bus,
+                        muxes: muxes.clone(),
+                        channels: self
+                            .wired(&bank.id)
+                            .into_iter()
+                            .map(|ch| ch as u16)
+                            .collect(),
+                        gain: TcsGain::from_factor(u32::from(*gain))
+                            .ok_or_else(|| anyhow::anyhow!("{}: gain {gain}", bank.id))?,
+                        integration_ms: *integration_ms,
+                        sample_hz: bank.sample_hz,
+                    };
+                    buses.insert(bank.id.clone(), Tcs34725Bus::open(&cfg, self.clock)?);
+                }
+                Ok(Box::new(buses[&bank.id].sensor(c.channel as u16)?))
+            }
+            SensorDriver::Ads1115 {
+                i2c_bus,
+                addresses,
+                full_scale_v,
+            } => {
+                let address = addresses[c.channel as usize / 4];
+                let key = (bank.id.clone(), address);
+                let mut adcs = self.ads.borrow_mut();
+                if !adcs.contains_key(&key) {
+                    let first =
+                        addresses.iter().position(|a| *a == address).unwrap_or(0) as u32 * 4;
+                    let cfg = Ads1115Config {
+                        name: bank.id.clone(),
+                        i2c_bus: *i2c_bus,
+                        address,
+                        channels: self
+                            .wired(&bank.id)
+                            .into_iter()
+                            .filter(|ch| (first..first + 4).contains(ch))
+                            .map(|ch| (ch - first) as u8)
+                            .collect(),
+                        fsr: AdsRange::from_volts(f64::from(*full_scale_v)).ok_or_else(|| {
+                            anyhow::anyhow!("{}: full scale {full_scale_v} V", bank.id)
+                        })?,
+                        data_rate: AdsDataRate::from_sps(860).expect("860 SPS is an ADS1115 rate"),
+                        sample_hz: bank.sample_hz,
+                    };
+                    adcs.insert(key.clone(), Ads1115::open(&cfg, self.clock)?);
+                }
+                Ok(Box::new(adcs[&key].sensor((c.channel % 4) as u8)?))
+            }
+            SensorDriver::Feasa { .. } => Err(not_built(bank.backend, &bank.id)),
         }
     }
 
@@ -192,6 +297,21 @@ impl Opener<'_> {
             ModemDriver::Sim => Ok(self.sim(&m.id)?.line(&m.id)),
             ModemDriver::Serial { .. } => Err(not_built(m.backend, &m.id)),
         }
+    }
+
+    /// The channels of a sensor bank that some position's light uses.
+    fn wired(&self, bank: &str) -> Vec<u32> {
+        let mut v: Vec<u32> = self
+            .bench
+            .positions
+            .iter()
+            .flat_map(|p| p.lights.values())
+            .filter(|w| w.sensor.device == bank)
+            .map(|w| w.sensor.channel)
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
     }
 }
 

@@ -65,6 +65,10 @@ pub async fn run(
     bus: EventBus,
     operator: Arc<Operator>,
 ) -> RunSummary {
+    // The watchdog releases any relay held past its board's max_hold_ms (a rig fault the
+    // relay reports on its next use); it stops when the run ends.
+    let _watchdog = devices.relays.spawn_watchdog();
+    let relays = devices.relays.clone();
     let cases = Arc::new(cases);
     // Rows are kept as they finish, so a position that dies keeps the ones it finished.
     let finished: Arc<Mutex<Vec<CaseResult>>> = Arc::default();
@@ -145,6 +149,7 @@ pub async fn run(
         summary.tally.add(r.verdict);
     }
     summary.bench_time_ms = ctx.clock.now_ms();
+    relays.release_all();
     summary
 }
 
@@ -185,7 +190,7 @@ pub async fn simulate(
 ) -> anyhow::Result<RunSummary> {
     let clock = crate::hw::BenchClock::start();
     let sim = crate::sim::SimBench::new(bench, spec, profile.clone(), clock, seed);
-    let devices = open(bench, spec, Some(&sim))?;
+    let devices = open(bench, spec, Some(&sim), clock)?;
     let ctx = Arc::new(Context {
         spec: spec.clone(),
         bench: bench.clone(),
