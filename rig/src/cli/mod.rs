@@ -8,6 +8,7 @@ mod doctor;
 mod error;
 mod list;
 mod press;
+mod probe;
 mod run;
 mod validate;
 mod watch;
@@ -45,6 +46,8 @@ enum Command {
     Press(press::PressArgs),
     /// Show the live classified state of one light of a position.
     Watch(watch::WatchArgs),
+    /// Talk to one serial device (a modem or a Feasa analyser): identity and one reading.
+    Probe(probe::ProbeArgs),
 }
 
 impl Cli {
@@ -59,6 +62,7 @@ impl Cli {
             Command::Doctor(a) => a.run(),
             Command::Press(a) => a.run(),
             Command::Watch(a) => a.run(),
+            Command::Probe(a) => a.run(),
         }
     }
 }

@@ -9,6 +9,10 @@
 //! All times are on the bench clock ([`BenchClock`]), which is tokio's clock, so the same
 //! code runs in virtual time on the simulated bench and in real time on a Pi.
 
+pub mod feasa;
+pub mod modem;
+pub mod serial;
+
 use std::fmt;
 
 use async_trait::async_trait;

@@ -12,15 +12,19 @@ use std::time::Duration;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::bench::{
-    Backend, Bench, Button, ChannelRef, Light, Modem, ModemDriver, ModemRole, RelayBoard,
-    RelayDriver, SensorBank, SensorDriver,
+    Bench, Button, ChannelRef, Light, Modem, ModemDriver, ModemRole, RelayBoard, RelayDriver,
+    SensorBank, SensorDriver,
 };
 use crate::calibration::BenchCalibration;
+use crate::hw::feasa::codec::{CaptureRange, SequenceSetup};
+use crate::hw::feasa::{FeasaAnalyser, FeasaSampler, SamplerMode};
+use crate::hw::modem::AtModem;
 use crate::hw::pi::{
     Ads1115, Ads1115Config, AdsDataRate, AdsRange, GpioRelay, GpioRelayConfig, Tcs34725Bus,
     Tcs34725BusConfig, TcsGain,
 };
 use crate::hw::relays::Relays;
+use crate::hw::serial::SerialStream;
 use crate::hw::{Actuator, BenchClock, LightSensor, PhoneLine};
 use crate::observe::{Calibration, Polarity};
 use crate::sim::SimBench;
@@ -67,6 +71,21 @@ impl Lease {
 }
 
 impl Modems {
+    /// The bench's two modems from lines opened outside [`open`] (another backend).
+    pub fn new(
+        caller: Box<dyn PhoneLine>,
+        caller_number: impl Into<String>,
+        mobile: Box<dyn PhoneLine>,
+        mobile_number: impl Into<String>,
+    ) -> Modems {
+        Modems {
+            caller: Arc::new(Mutex::new(caller)),
+            mobile: Arc::new(Mutex::new(mobile)),
+            caller_number: caller_number.into(),
+            mobile_number: mobile_number.into(),
+        }
+    }
+
     /// Wait for both modems. Always caller first, then mobile, so two cases never deadlock.
     pub async fn lease(&self) -> Lease {
         let caller = self.caller.clone().lock_owned().await;
@@ -183,6 +202,7 @@ pub struct Opener<'a> {
     pub relays: Relays,
     pub clock: BenchClock,
     tcs: RefCell<BTreeMap<String, Tcs34725Bus>>,
+    feasa: RefCell<BTreeMap<String, FeasaSampler>>,
     ads: RefCell<BTreeMap<(String, u8), Ads1115>>,
 }
 
@@ -194,6 +214,7 @@ impl<'a> Opener<'a> {
             relays: Relays::new(),
             clock,
             tcs: RefCell::default(),
+            feasa: RefCell::default(),
             ads: RefCell::default(),
         }
     }
@@ -288,14 +309,33 @@ impl<'a> Opener<'a> {
                 }
                 Ok(Box::new(adcs[&key].sensor((c.channel % 4) as u8)?))
             }
-            SensorDriver::Feasa { .. } => Err(not_built(bank.backend, &bank.id)),
+            SensorDriver::Feasa { port, baud } => {
+                let mut analysers = self.feasa.borrow_mut();
+                if !analysers.contains_key(&bank.id) {
+                    let stream = SerialStream::open(port, *baud)?;
+                    let fibres: Vec<u8> = self
+                        .wired(&bank.id)
+                        .into_iter()
+                        .map(|ch| ch as u8 + 1)
+                        .collect();
+                    let analyser = FeasaAnalyser::new(stream, bank.id.clone());
+                    analysers.insert(
+                        bank.id.clone(),
+                        FeasaSampler::spawn(analyser, &fibres, self.clock, feasa_mode()),
+                    );
+                }
+                Ok(analysers[&bank.id].sensor(c.channel as u8 + 1))
+            }
         }
     }
 
     pub fn modem(&self, m: &Modem) -> anyhow::Result<Box<dyn PhoneLine>> {
         match &m.driver {
             ModemDriver::Sim => Ok(self.sim(&m.id)?.line(&m.id)),
-            ModemDriver::Serial { .. } => Err(not_built(m.backend, &m.id)),
+            ModemDriver::Serial { port, baud } => Ok(Box::new(AtModem::new(
+                SerialStream::open(port, *baud)?,
+                m.id.clone(),
+            ))),
         }
     }
 
@@ -315,11 +355,19 @@ impl<'a> Opener<'a> {
     }
 }
 
-fn not_built(backend: Backend, id: &str) -> anyhow::Error {
-    anyhow::anyhow!(
-        "{id}: the {} backend is not wired into this build yet",
-        backend.name()
-    )
+/// How the rig samples a Feasa analyser: a polled colour reading per fibre, then a
+/// sequence capture of 400 samples 5 ms apart (2 s at 200 Hz) for the blink timing, "on"
+/// above intensity 200. Polling alone is too slow for a flutter with several fibres.
+fn feasa_mode() -> SamplerMode {
+    SamplerMode::Sequence {
+        range: CaptureRange::Manual(3),
+        setup: SequenceSetup {
+            capture_ms: 5,
+            wait_ms: 0,
+            count: 400,
+            threshold: 200,
+        },
+    }
 }
 
 fn channel_name(c: &ChannelRef) -> String {
