@@ -345,3 +345,76 @@ async fn the_reference_suite_passes_with_both_modems_driven_over_at_on_ptys() {
     );
     assert!(took < Duration::from_secs(60), "took {took:?}");
 }
+
+// ---- rig doctor with modems on ptys -------------------------------------------------------
+
+/// The simulated matrix with both modems moved to serial ports (the given pty paths).
+fn bench_with_serial_modems(dir: &std::path::Path, mobile: &str, caller: &str) -> String {
+    let text = std::fs::read_to_string(rig::workspace_path("wiring/sim-matrix.toml")).unwrap();
+    let text = text
+        .replacen(
+            "number = \"07700900001\"\nbackend = \"sim\"",
+            &format!("number = \"07700900001\"\nbackend = \"serial\"\nport = \"{mobile}\""),
+            1,
+        )
+        .replacen(
+            "number = \"07700900002\"\nbackend = \"sim\"",
+            &format!("number = \"07700900002\"\nbackend = \"serial\"\nport = \"{caller}\""),
+            1,
+        );
+    assert_eq!(text.matches("backend = \"serial\"").count(), 2);
+    let path = dir.join("bench.toml");
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_identifies_modems_on_ptys_and_fails_fast_on_a_silent_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (far_m, _near_m, mobile) = pty_for_another_process();
+    let (far_c, _near_c, caller) = pty_for_another_process();
+    let _m = AtEmulator::spawn(
+        far_m,
+        Box::new(ScriptedLine::default()),
+        AtOptions::default(),
+    );
+    let _c = AtEmulator::spawn(
+        far_c,
+        Box::new(ScriptedLine::default()),
+        AtOptions::default(),
+    );
+    let bench = bench_with_serial_modems(dir.path(), &mobile, &caller);
+    let (o, _) = probe(vec!["doctor".into(), "--bench".into(), bench.clone()]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let out = text(&o);
+    assert!(
+        out.contains("mobile modem 07700900001") && out.contains("Rig Emulator"),
+        "{out}"
+    );
+
+    // The same bench with a mobile modem that says nothing: exit 3, fast, naming it.
+    let (far_s, _near_s, silent) = pty_for_another_process();
+    let _s = spawn_silent(far_s);
+    let (far_c2, _near_c2, caller2) = pty_for_another_process();
+    let _c2 = AtEmulator::spawn(
+        far_c2,
+        Box::new(ScriptedLine::default()),
+        AtOptions::default(),
+    );
+    let bench = bench_with_serial_modems(dir.path(), &silent, &caller2);
+    let (o, took) = probe(vec!["doctor".into(), "--bench".into(), bench]).await;
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    let out = text(&o);
+    let mobile_row = out
+        .lines()
+        .find(|l| l.starts_with("mobile"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(mobile_row.contains("FAIL"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("caller") && l.contains(" ok ")),
+        "{out}"
+    );
+    assert!(took < Duration::from_secs(10), "doctor took {took:?}");
+}

@@ -506,6 +506,30 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> PhoneLine for AtModem<S> {
             other => Err(self.refused(&cmd, &other)),
         }
     }
+
+    /// Manufacturer and model, and the network registration: a modem that is not
+    /// registered cannot place or take the suite's calls, so that is an error.
+    async fn identify(&mut self) -> Result<String, HwError> {
+        let id = self.identity().await?;
+        let who = [id.manufacturer.as_deref(), id.model.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let who = if who.is_empty() {
+            id.ati.join(" ")
+        } else {
+            who
+        };
+        let reg = self.registration().await?;
+        if !reg.is_registered() {
+            return Err(self.error(
+                HwErrorKind::Rejected,
+                format!("{who}: not registered on the network ({reg})"),
+            ));
+        }
+        Ok(format!("{who}, {reg}"))
+    }
 }
 
 #[cfg(test)]
