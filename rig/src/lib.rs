@@ -18,6 +18,7 @@ pub mod source;
 pub mod spec;
 pub mod suite;
 pub mod trace;
+pub mod tracegen;
 
 use std::path::PathBuf;
 

@@ -15,7 +15,8 @@
 //! - A grouped cadence (broken flutter): runs are first merged into bursts (separated by
 //!   gaps longer than the geometric mean of the inner off time and the group off time);
 //!   a burst is regular when its inner runs fit; bursts and gaps are then matched like a
-//!   simple blink against the group on/off times.
+//!   simple blink against what the group on/off times show: a burst ends with its last lit
+//!   run, so 500 ms of flutter then 500 ms off measure 450 ms lit and 550 ms dark.
 //! - A cadence whose runs can also be the inside of a grouped cadence (flutter inside
 //!   broken flutter) needs a chain longer than the longest allowed burst: otherwise the
 //!   first burst of a broken flutter would be reported as flutter.
@@ -61,7 +62,10 @@ struct Blink {
 #[derive(Debug, Clone, Copy)]
 struct Group {
     on_ms: f64,
-    off_ms: f64,
+    /// What a burst and the gap after it measure: a burst ends with its last lit run, so
+    /// its last inner off time belongs to the gap (broken flutter: 450 ms and 550 ms).
+    burst_ms: f64,
+    gap_ms: f64,
     /// An unlit run at least this long separates bursts.
     split_ms: f64,
 }
@@ -83,10 +87,16 @@ impl Blink {
         };
         let group = group
             .filter(|_| row.on_ms.is_some() && row.off_ms.is_some())
-            .map(|(g_on, g_off)| Group {
-                on_ms: g_on,
-                off_ms: g_off,
-                split_ms: (off_ms * g_off).sqrt(),
+            .map(|(g_on, g_off)| {
+                let inner = on_ms + off_ms;
+                let last_start = ((g_on / inner) * (1.0 - 1e-9)).floor() * inner;
+                let burst_ms = (last_start + on_ms).min(g_on);
+                Group {
+                    on_ms: g_on,
+                    burst_ms,
+                    gap_ms: g_on + g_off - burst_ms,
+                    split_ms: (off_ms * g_off).sqrt(),
+                }
             });
         let period = row.period_ms()?;
         Some(Blink {
@@ -103,10 +113,10 @@ impl Blink {
         Expect::new(self.on_ms, self.off_ms, self.tolerance)
     }
 
-    /// The on/off times this row is matched with: the groups' for a grouped row.
+    /// The on/off times this row is matched with: the bursts' and gaps' for a grouped row.
     fn outer(&self) -> Expect {
         match self.group {
-            Some(g) => Expect::new(g.on_ms, g.off_ms, self.tolerance),
+            Some(g) => Expect::new(g.burst_ms, g.gap_ms, self.tolerance),
             None => self.inner(),
         }
     }
@@ -219,15 +229,19 @@ impl Model {
             .unwrap_or(Reading::NotEnoughEvidence)
     }
 
-    /// The runs and end time, without a last run too short to believe yet (it may be a
-    /// glitch): the window is then judged as ending at that run's edge.
-    fn believed<'r>(&self, runs: &'r [Run], t_end: f64) -> (&'r [Run], f64) {
-        match runs {
-            [rest @ .., last] if !rest.is_empty() && t_end - last.start_ms < self.glitch_ms => {
-                (rest, last.start_ms)
+    /// The runs and end time, without the last runs too short to believe yet (each may be
+    /// a glitch: the runs stage does not merge glitches at the window's very end, where
+    /// what follows is unknown): the window is then judged as ending at their first edge.
+    fn believed<'r>(&self, mut runs: &'r [Run], mut t_end: f64) -> (&'r [Run], f64) {
+        while let [rest @ .., last] = runs {
+            let short = t_end - last.start_ms < self.glitch_ms || last.sample_count() < 2;
+            if rest.is_empty() || !short {
+                break;
             }
-            _ => (runs, t_end),
+            t_end = last.start_ms;
+            runs = rest;
         }
+        (runs, t_end)
     }
 
     fn steady(&self, last: &Run, held_ms: f64) -> Observation {
@@ -444,9 +458,19 @@ fn bursts(runs: &[Run], t_end: f64, blink: &Blink, group: Group) -> Vec<Run> {
         } else {
             run.duration_ms()
         };
+        // The ongoing unlit run may be an inner off time or the start of the gap: a gap
+        // when it is too long for an inner one, or when the burst it would end outlasts a
+        // burst.
+        let burst_too_long = || {
+            burst.as_ref().is_some_and(|(b, _)| {
+                let mut whole = *b;
+                whole.end_ms = t_end;
+                !blink.outer().fits_open(&whole, t_end - b.start_ms)
+            })
+        };
         let is_gap = !run.lit
             && if i == last_i {
-                !inner.fits_open(run, held_ms)
+                !inner.fits_open(run, held_ms) || burst_too_long()
             } else {
                 held_ms >= group.split_ms
             };

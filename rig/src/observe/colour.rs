@@ -24,6 +24,7 @@ const PROTOTYPE_HUES: [(Colour, f32); 4] = [
 
 /// Name the colour of a lit reading (counts above dark, per channel). No light in any
 /// channel at all (a clear-only reading above dark) is `On`: lit, colour unknown.
+#[inline]
 pub(super) fn colour_of(r: f32, g: f32, b: f32) -> Colour {
     let (r, g, b) = (r.max(0.0), g.max(0.0), b.max(0.0));
     let max = r.max(g).max(b);
@@ -39,9 +40,15 @@ pub(super) fn colour_of(r: f32, g: f32, b: f32) -> Colour {
 }
 
 /// The HSV hue of a saturated reading, in [0, 360).
+#[inline]
 fn hue_degrees(r: f32, g: f32, b: f32, max: f32, chroma: f32) -> f32 {
     let sector = if max == r {
-        ((g - b) / chroma).rem_euclid(6.0)
+        let s = (g - b) / chroma;
+        if s < 0.0 {
+            s + 6.0
+        } else {
+            s
+        }
     } else if max == g {
         (b - r) / chroma + 2.0
     } else {
@@ -50,16 +57,45 @@ fn hue_degrees(r: f32, g: f32, b: f32, max: f32, chroma: f32) -> f32 {
     sector * 60.0
 }
 
+#[inline]
 fn nearest_prototype(hue: f32) -> Colour {
-    let distance = |p: f32| {
+    let mut best = (f32::INFINITY, Colour::On);
+    for &(colour, p) in &PROTOTYPE_HUES {
         let d = (hue - p).abs();
-        d.min(360.0 - d)
-    };
-    PROTOTYPE_HUES
-        .iter()
-        .min_by(|a, b| distance(a.1).total_cmp(&distance(b.1)))
-        .map(|&(c, _)| c)
-        .unwrap_or(Colour::On)
+        let d = d.min(360.0 - d);
+        if d < best.0 {
+            best = (d, colour);
+        }
+    }
+    best.1
+}
+
+/// The colour of a lit run whose mean reading (dark removed) is `rgb`, some channels of
+/// which (`clipped`) are only lower bounds: named only if every reading the bounds allow
+/// gets the same name; otherwise `On` (lit, colour unknown).
+pub(super) fn colour_within_bounds(rgb: [f32; 3], clipped: [bool; 3]) -> Colour {
+    const FACTORS: [f32; 5] = [1.0, 1.5, 3.0, 10.0, 1000.0];
+    let free: Vec<usize> = (0..3).filter(|&c| clipped[c]).collect();
+    if free.len() == 3 {
+        return Colour::On;
+    }
+    let mut name = None;
+    let combos = FACTORS.len().pow(free.len() as u32);
+    for k in 0..combos {
+        let mut v = rgb;
+        let mut rest = k;
+        for &ch in &free {
+            v[ch] *= FACTORS[rest % FACTORS.len()];
+            rest /= FACTORS.len();
+        }
+        let c = colour_of(v[0], v[1], v[2]);
+        match name {
+            None => name = Some(c),
+            Some(n) if n != c => return Colour::On,
+            _ => {}
+        }
+    }
+    name.unwrap_or(Colour::On)
 }
 
 #[cfg(test)]
@@ -101,5 +137,24 @@ mod tests {
         assert_eq!(colour_of(100.0, 40.0, 45.0), Colour::Red);
         assert_eq!(colour_of(0.0, 0.0, 0.0), Colour::On);
         assert_eq!(colour_of(-3.0, -1.0, -2.0), Colour::On);
+    }
+
+    #[test]
+    fn clipped_channels_bound_the_colour() {
+        // Green clipped: still green whatever the true green is.
+        assert_eq!(
+            colour_within_bounds([200.0, 1024.0, 400.0], [false, true, false]),
+            Colour::Green
+        );
+        // Amber with red clipped could be red: unknown.
+        assert_eq!(
+            colour_within_bounds([1024.0, 700.0, 50.0], [true, false, false]),
+            Colour::On
+        );
+        assert_eq!(
+            colour_within_bounds([1024.0, 60.0, 40.0], [true, false, false]),
+            Colour::Red
+        );
+        assert_eq!(colour_within_bounds([1024.0; 3], [true; 3]), Colour::On);
     }
 }
