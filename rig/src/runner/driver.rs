@@ -305,6 +305,15 @@ impl Driver {
                     LightWant::Is(e) => format!("{} light: {e}", light.name()),
                     LightWant::Unspecified => format!("{} light: any settled state", light.name()),
                 };
+                let dev = &self.devices.lights[&light];
+                if let Some(why) = unreadable(&last, dev.calibration.kind, want) {
+                    // The rig could not read the light: never blamed on the phone.
+                    return Err(Stop::Rig(format!(
+                        "sensor {} on the {} light: {why} (wanted {expected})",
+                        dev.name,
+                        light.name()
+                    )));
+                }
                 return Err(Stop::Fail {
                     expected,
                     observed: format!("{} light: {}", light.name(), last.describe()),
@@ -462,6 +471,29 @@ impl Driver {
     }
 }
 
+/// Why a final reading says nothing about the phone: no stable reading in the whole
+/// window (noise, a loose sensor), or a colour sensor that could not measure the colour
+/// (clipped channels read as `on`).
+fn unreadable(
+    last: &Reading,
+    kind: crate::hw::SensorKind,
+    want: LightWant,
+) -> Option<&'static str> {
+    use crate::spec::Colour;
+    // Only a colour sensor asked for a hue can fail to measure one.
+    let wants_hue = match want {
+        LightWant::Is(Expected::Exactly(i)) => !matches!(i.colour, Colour::On | Colour::Off),
+        LightWant::Is(Expected::AnyColour(_)) | LightWant::Unspecified => false,
+    };
+    match last {
+        Reading::NotEnoughEvidence => Some("no stable reading at all: check the sensor's mounting, shroud and gain"),
+        Reading::Seen(o) if wants_hue && kind == crate::hw::SensorKind::Rgbc && o.indication.colour == Colour::On => {
+            Some("lit, but its colour could not be measured (clipped channels): lower the gain or integration time")
+        }
+        _ => None,
+    }
+}
+
 /// The indication a settled reading shows; `None` while undecided or unmatched.
 pub fn seen_indication(r: &Reading) -> Option<Indication> {
     match r {
@@ -480,5 +512,39 @@ pub fn role_name(role: ModemRole) -> &'static str {
 impl Drop for Driver {
     fn drop(&mut self) {
         self.release_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hw::SensorKind;
+    use crate::observe::Observation;
+
+    fn seen(i: &str) -> Reading {
+        Reading::Seen(Observation {
+            indication: i.parse().unwrap(),
+            period_ms: None,
+            on_ms: None,
+            off_ms: None,
+            confidence: 1.0,
+            window_ms: 1500.0,
+        })
+    }
+
+    #[test]
+    fn only_the_rig_s_own_blindness_is_unreadable() {
+        let green = LightWant::Is("green steady".parse().unwrap());
+        let on = LightWant::Is("on steady".parse().unwrap());
+        // Never a settled reading: the rig could not read the light.
+        assert!(unreadable(&Reading::NotEnoughEvidence, SensorKind::Rgbc, green).is_some());
+        // A colour sensor that saw "lit, colour unknown" where a hue was wanted.
+        assert!(unreadable(&seen("on steady"), SensorKind::Rgbc, green).is_some());
+        // A wrong but well-read light is the phone's: FAIL, not ERROR.
+        assert!(unreadable(&seen("red steady"), SensorKind::Rgbc, green).is_none());
+        assert!(unreadable(&seen("green flash"), SensorKind::Rgbc, green).is_none());
+        // `on` is a real reading for a level sensor or an LCD indicator.
+        assert!(unreadable(&seen("on steady"), SensorKind::Level, green).is_none());
+        assert!(unreadable(&seen("on flash"), SensorKind::Rgbc, on).is_none());
     }
 }
