@@ -13,7 +13,6 @@ use super::{CliError, ExitCode};
 use crate::hw::{BenchClock, LineState, SensorKind};
 use crate::observe::{Calibration, Classifier};
 use crate::runner::{polarity, Opener};
-use crate::sim::SimBench;
 
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
@@ -62,10 +61,7 @@ pub fn print_table(checks: &[Check]) {
 /// Probe every device the bench's positions use. Never energises a relay or dials.
 pub async fn probe_all(loaded: &Loaded, seed: u64) -> Vec<Check> {
     let clock = BenchClock::start();
-    let sim = loaded
-        .profile
-        .clone()
-        .map(|p| SimBench::new(&loaded.bench, &loaded.spec, p, clock, seed));
+    let sim = loaded.sim(clock, seed);
     let open = Opener::new(&loaded.bench, sim.as_ref(), clock);
     let bench = &loaded.bench;
     let mut checks = Vec::new();

@@ -10,7 +10,6 @@ use super::{CliError, ExitCode};
 use crate::bench::Button;
 use crate::hw::BenchClock;
 use crate::runner::Opener;
-use crate::sim::SimBench;
 
 #[derive(Debug, Args)]
 pub struct PressArgs {
@@ -36,13 +35,7 @@ fn parse_button(s: &str) -> Result<Button, String> {
 impl PressArgs {
     pub fn run(self) -> Result<ExitCode, CliError> {
         let loaded = self.bench.load()?;
-        let position = loaded.bench.position(&self.position).ok_or_else(|| {
-            CliError::Usage(format!(
-                "no position `{}` in {}",
-                self.position,
-                loaded.bench.path.display()
-            ))
-        })?;
+        let position = loaded.position(&self.position)?;
         let channel = position
             .buttons
             .get(&self.button)
@@ -70,10 +63,7 @@ impl PressArgs {
         let rt = build_runtime(false).map_err(CliError::Rig)?;
         rt.block_on(async {
             let clock = BenchClock::start();
-            let sim = loaded
-                .profile
-                .clone()
-                .map(|p| SimBench::new(&loaded.bench, &loaded.spec, p, clock, self.bench.seed));
+            let sim = loaded.sim(clock, self.bench.seed);
             let mut relay = Opener::new(&loaded.bench, sim.as_ref(), clock)
                 .relay(&board, &channel)
                 .map_err(CliError::Rig)?;

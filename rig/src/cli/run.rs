@@ -120,6 +120,24 @@ impl Loaded {
         }
     }
 
+    /// The simulated system, when the bench has simulated devices (its lights start
+    /// recording now, on `clock`).
+    pub(super) fn sim(&self, clock: BenchClock, seed: u64) -> Option<SimBench> {
+        self.profile
+            .clone()
+            .map(|p| SimBench::new(&self.bench, &self.spec, p, clock, seed))
+    }
+
+    /// A position of the bench by id; an unknown one is a bad invocation.
+    pub(super) fn position(&self, id: &str) -> Result<&crate::bench::Position, CliError> {
+        self.bench.position(id).ok_or_else(|| {
+            CliError::Usage(format!(
+                "no position `{id}` in {}",
+                self.bench.path.display()
+            ))
+        })
+    }
+
     /// Start the simulated system (if any) and open every device, with each light's dark
     /// level from `calibration` where it has one. Call inside the runtime: the simulated
     /// lights start recording now, on `clock`.
@@ -130,10 +148,7 @@ impl Loaded {
         calibration: Option<&BenchCalibration>,
         relay_log: Option<&Path>,
     ) -> Result<DeviceSet, CliError> {
-        let sim = self
-            .profile
-            .clone()
-            .map(|p| SimBench::new(&self.bench, &self.spec, p, clock, seed));
+        let sim = self.sim(clock, seed);
         if let (Some(sim), Some(path)) = (&sim, relay_log) {
             let file = std::fs::File::create(path)
                 .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;

@@ -11,7 +11,6 @@ use crate::bench::Light;
 use crate::hw::BenchClock;
 use crate::observe::{Calibration, Classifier, Reading, Watch};
 use crate::runner::{polarity, Opener};
-use crate::sim::SimBench;
 
 #[derive(Debug, Args)]
 pub struct WatchArgs {
@@ -37,13 +36,7 @@ fn parse_light(s: &str) -> Result<Light, String> {
 impl WatchArgs {
     pub fn run(self) -> Result<ExitCode, CliError> {
         let loaded = self.bench.load()?;
-        let position = loaded.bench.position(&self.position).ok_or_else(|| {
-            CliError::Usage(format!(
-                "no position `{}` in {}",
-                self.position,
-                loaded.bench.path.display()
-            ))
-        })?;
+        let position = loaded.position(&self.position)?;
         let wiring = position
             .lights
             .get(&self.light)
@@ -63,10 +56,7 @@ impl WatchArgs {
         let rt = build_runtime(false).map_err(CliError::Rig)?;
         rt.block_on(async {
             let clock = BenchClock::start();
-            let sim = loaded
-                .profile
-                .clone()
-                .map(|p| SimBench::new(&loaded.bench, &loaded.spec, p, clock, self.bench.seed));
+            let sim = loaded.sim(clock, self.bench.seed);
             let mut sensor = Opener::new(&loaded.bench, sim.as_ref(), clock)
                 .sensor(&bank, &wiring.sensor)
                 .map_err(CliError::Rig)?;
