@@ -309,3 +309,55 @@ async fn retrieve_over_ip_to_ip_either_way_is_not_a_failure() {
         }
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn every_fail_carries_the_light_trace_that_decided_it() {
+    let f = fixtures();
+    let mut profile = f.reference.clone();
+    profile.set_indication(
+        Scope::Family("9611".into()),
+        TwinningState::TwinningOn,
+        "red steady".parse().unwrap(),
+    );
+    profile.behaviour.retrieve = false;
+    let s = run(&f, profile, 500).await;
+    let fails: Vec<_> = s
+        .results
+        .iter()
+        .filter(|r| r.verdict == Verdict::Fail)
+        .collect();
+    assert!(fails.iter().any(|r| r.case == "shows-on"));
+    assert!(fails.iter().any(|r| r.case == "retrieve"));
+    for r in fails {
+        let t = r
+            .trace
+            .as_ref()
+            .unwrap_or_else(|| panic!("{}/{}: no trace", r.position, r.case));
+        assert_eq!(t.expected, r.expected);
+        assert_eq!(t.observed, r.observed);
+        assert!(t.window_from_ms <= t.decided_ms);
+        let samples = &t.trace.samples;
+        assert!(
+            samples.len() > 10,
+            "{}/{}: {} samples",
+            r.position,
+            r.case,
+            samples.len()
+        );
+        // The samples cover the deciding window and lie within the case.
+        assert!(samples.first().unwrap().t_ms <= t.window_from_ms + 500.0);
+        assert!(samples.last().unwrap().t_ms <= t.decided_ms + 1.0);
+        assert!(samples.first().unwrap().t_ms >= r.started_ms - 1.0);
+        if r.case == "shows-on" {
+            // Decided by the Twinning light itself: the trace is that light's.
+            assert_eq!(t.light, "twinning");
+            assert!(r.observed.contains("red"), "{}", r.observed);
+        }
+    }
+    // Rows that did not fail carry none.
+    assert!(s
+        .results
+        .iter()
+        .filter(|r| r.verdict != Verdict::Fail)
+        .all(|r| r.trace.is_none()));
+}

@@ -10,7 +10,7 @@ use rig::hw::modem::codec::{Clip, Registration, Urc};
 use rig::hw::modem::{AtConfig, AtModem};
 use rig::hw::serial::pty_streams;
 use rig::hw::{BenchClock, CallStatus, HwErrorKind, PhoneLine};
-use rig::runner::{run, Context, EventBus, Modems, Operator, RunInfo, Verdict};
+use rig::runner::{run, Context, EventBus, Modems, Operator, Plan, RunInfo, Verdict};
 use rig::sim::SimBench;
 
 use crate::common::{fixtures, rows};
@@ -289,21 +289,19 @@ async fn the_reference_suite_passes_with_both_modems_driven_over_at_on_ptys() {
         clock,
     });
     let info = RunInfo {
-        run_id: "pty".into(),
-        bench: f.bench.name.clone(),
-        bench_path: f.bench.path.clone(),
         suite_path: f.suite.path.clone(),
-        firmware: "sim:reference".into(),
-        started_at: std::time::SystemTime::UNIX_EPOCH,
-        planned: 0,
         virtual_time: true,
+        ..RunInfo::new("pty", &f.bench, "sim:reference")
     };
-    let positions = f.bench.positions.iter().map(|p| p.id.clone()).collect();
+    let plan = Plan {
+        cases: f.suite.cases.clone(),
+        positions: f.bench.positions.iter().map(|p| p.id.clone()).collect(),
+        off_bench: Vec::new(),
+        repeat: 1,
+    };
     let s = run(
         ctx,
-        f.suite.cases.clone(),
-        positions,
-        Vec::new(),
+        plan,
         devices,
         EventBus::new(info, Vec::new()),
         Arc::new(Operator::none()),

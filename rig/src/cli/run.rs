@@ -33,6 +33,14 @@ pub struct RunArgs {
     /// The firmware under test, as written in the report (default: the sim profile's name).
     #[arg(long)]
     firmware: Option<String>,
+    /// Label what is under test, for the reports (repeatable): `--label ipo=12.1.0.1
+    /// --label 9611-fw=7.1.15`.
+    #[arg(long = "label", value_name = "KEY=VALUE", value_parser = parse_label)]
+    labels: Vec<(String, String)>,
+    /// Run each case this many times in a row on each position; every attempt is a row.
+    /// A certification passes only when every attempt passes.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    repeat: u32,
     /// Where to write the reports (default: results/<run-id>/).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -208,15 +216,23 @@ impl RunArgs {
         let csv = CsvReport::create(&out).map_err(CliError::Report)?;
         let csv_path = csv.path().to_path_buf();
         let virtual_time = loaded.virtual_time(self.realtime);
+        let plan = runner::Plan {
+            cases,
+            positions,
+            off_bench,
+            repeat: self.repeat,
+        };
         let info = RunInfo {
-            run_id,
-            bench: loaded.bench.name.clone(),
-            bench_path: self.bench.clone(),
-            suite_path: self.suite.clone(),
-            firmware,
+            suite_path: loaded.suite.path.clone(),
             started_at,
-            planned: positions.len() * cases.len() + off_bench.len() * cases.len(),
+            planned: plan.rows(),
             virtual_time,
+            profile_path: loaded.profile.as_ref().map(|p| p.path.clone()),
+            calibration_path: calibration.as_ref().map(|c| c.path.clone()),
+            seed: loaded.profile.as_ref().map(|_| self.seed),
+            repeat: self.repeat,
+            labels: self.labels.clone(),
+            ..RunInfo::new(&run_id, &loaded.bench, &firmware)
         };
         let reporters: Vec<Box<dyn Reporter>> = vec![
             Box::new(Console::new(std::io::stdout(), csv_path, self.verbose)),
@@ -241,15 +257,7 @@ impl RunArgs {
             let ctx = loaded.context(clock);
             let bus = run_bus;
             bus.emit(Event::RunStarted(info));
-            let run = runner::run(
-                ctx.clone(),
-                cases,
-                positions,
-                off_bench,
-                devices,
-                bus.clone(),
-                operator,
-            );
+            let run = runner::run(ctx.clone(), plan, devices, bus.clone(), operator);
             // On SIGINT or SIGTERM the run is dropped: every position's driver releases its
             // relays as it is dropped; the rows already written stay in the CSV.
             let stop = shutdown_signal().map_err(CliError::Rig)?;
@@ -403,6 +411,24 @@ fn dry_run(
     } else {
         ExitCode::RigError
     })
+}
+
+/// `KEY=VALUE` of `--label`: a non-empty key of letters, digits, `-`, `_` and `.`.
+fn parse_label(s: &str) -> Result<(String, String), String> {
+    let (k, v) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}`: a label is KEY=VALUE"))?;
+    let k = k.trim();
+    if k.is_empty()
+        || !k
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err(format!(
+            "`{s}`: a label's key is letters, digits, `-`, `_` or `.`"
+        ));
+    }
+    Ok((k.to_string(), v.trim().to_string()))
 }
 
 /// Resolves on the first SIGINT (Ctrl-C) or SIGTERM (a service manager stopping the rig),

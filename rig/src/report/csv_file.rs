@@ -102,6 +102,11 @@ mod tests {
             started_at: std::time::SystemTime::UNIX_EPOCH,
             planned: 1,
             virtual_time: true,
+            profile_path: None,
+            calibration_path: None,
+            seed: None,
+            repeat: 1,
+            labels: Vec::new(),
         }
     }
 
@@ -121,6 +126,7 @@ mod tests {
             started_ms: 1500.0,
             bench_time_ms: 2500.0,
             message: "m".into(),
+            trace: None,
         }
     }
 

@@ -59,8 +59,16 @@ pub async fn run_case(
     };
     // Leasing may have waited for another position: the case starts when it owns its devices.
     let started = driver.now_ms();
+    driver.begin_case();
     let mut found = Findings::default();
     let mut outcome = run_steps(driver, lease.as_mut(), case, operator, &mut found).await;
+    // Taken before cleanup, whose own watching would move the window off the verdict.
+    let trace = match &outcome {
+        Err(Stop::Fail {
+            expected, observed, ..
+        }) => driver.deciding_trace(expected, observed),
+        _ => None,
+    };
     let cleanup = cleanup(driver, lease.as_mut()).await;
     if outcome.is_ok() {
         if let Err(e) = cleanup {
@@ -91,6 +99,7 @@ pub async fn run_case(
         started_ms: started,
         bench_time_ms: driver.now_ms() - started,
         message,
+        trace,
     }
 }
 

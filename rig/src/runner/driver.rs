@@ -12,11 +12,13 @@ use std::time::Duration;
 use tokio::time::{sleep, timeout};
 
 use super::devices::{Lease, PositionDevices};
+use super::result::DecidingTrace;
 use crate::bench::{Bench, Button, InboundRoute, Light, ModemRole, Position};
 use crate::hw::{Actuator, BenchClock, HwError, LineState, Sample};
 use crate::observe::{Classifier, Reading, Watch};
 use crate::spec::{Expected, Family, Indication, Spec};
 use crate::suite::Settings;
+use crate::trace::Trace;
 
 /// Why a case stopped before its end.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,6 +72,15 @@ pub struct Driver {
     pub family: Family,
     devices: PositionDevices,
     watches: BTreeMap<Light, Watch>,
+    /// Every sample read from each light since the case began, for the report's plot of a
+    /// FAIL; never evidence for a verdict.
+    history: BTreeMap<Light, Vec<Sample>>,
+    /// The light expectation that failed last: (light, when it started watching).
+    failed_light: Option<(Light, f64)>,
+    /// When the last modem-state expectation started watching.
+    line_from_ms: f64,
+    /// When the current case began.
+    case_from_ms: f64,
 }
 
 /// Releases a relay when dropped, so no exit path (error, timeout, cancellation) leaves
@@ -101,7 +112,72 @@ impl Driver {
             family,
             devices,
             watches,
+            history: BTreeMap::new(),
+            failed_light: None,
+            line_from_ms: 0.0,
+            case_from_ms: 0.0,
         }
+    }
+
+    /// A case begins: the light history of the last one is dropped.
+    pub fn begin_case(&mut self) {
+        self.history.clear();
+        self.failed_light = None;
+        self.line_from_ms = self.now_ms();
+        self.case_from_ms = self.line_from_ms;
+    }
+
+    /// Keep samples for the report's plot (bounded: a few minutes of samples per light).
+    fn remember(&mut self, light: Light, samples: &[Sample]) {
+        const KEEP: usize = 60_000;
+        let h = self.history.entry(light).or_default();
+        h.extend_from_slice(samples);
+        if h.len() > KEEP {
+            h.drain(..h.len() - KEEP);
+        }
+    }
+
+    /// Read whatever the sensors hold into the history only (while a modem state is
+    /// watched, so a FAIL decided by a modem still shows what the Twinning light did).
+    /// A sensor fault here is left for the next light expectation to report.
+    fn sample_history(&mut self) {
+        let mut buf = Vec::new();
+        let lights: Vec<Light> = self.devices.lights.keys().copied().collect();
+        for light in lights {
+            buf.clear();
+            let dev = self.devices.lights.get_mut(&light).expect("listed above");
+            if dev.sensor.drain(&mut buf).is_ok() {
+                self.remember(light, &buf);
+            }
+        }
+    }
+
+    /// The trace that decided a FAIL: the light of a failed light expectation, else the
+    /// Twinning light while the failed modem state was watched. `None` without samples.
+    pub fn deciding_trace(&self, expected: &str, observed: &str) -> Option<DecidingTrace> {
+        let (light, from) = self
+            .failed_light
+            .unwrap_or((Light::Twinning, self.line_from_ms));
+        let samples = self.history.get(&light).filter(|h| !h.is_empty())?;
+        let dev = self.devices.lights.get(&light)?;
+        let decided = self.now_ms();
+        // The deciding window and up to 10 s of the case before it: what led up to it.
+        let since = (from - 10_000.0).max(self.case_from_ms);
+        let first = samples.partition_point(|s| s.t_ms < since);
+        Some(DecidingTrace {
+            light: light.name().to_string(),
+            sensor: dev.name.clone(),
+            trace: Trace {
+                kind: dev.calibration.kind,
+                polarity: dev.calibration.polarity,
+                dark: dev.calibration.dark,
+                samples: samples[first..].to_vec(),
+            },
+            window_from_ms: from,
+            decided_ms: decided,
+            expected: expected.to_string(),
+            observed: observed.to_string(),
+        })
     }
 
     pub fn now_ms(&self) -> f64 {
@@ -114,6 +190,7 @@ impl Driver {
 
     /// After anything that may change a light, old samples are no evidence of the new state.
     fn action_done(&mut self) -> Result<(), Stop> {
+        self.sample_history();
         for (l, d) in self.devices.lights.iter_mut() {
             d.sensor.discard()?;
             if let Some(w) = self.watches.get_mut(l) {
@@ -186,8 +263,11 @@ impl Driver {
     ) -> Result<f64, Stop> {
         let poll = Duration::from_millis(self.settings().poll_ms);
         let start = self.now_ms();
+        self.line_from_ms = start;
+        self.failed_light = None;
         let mut seen = self.line_state(lease, role).await?;
         while seen != want {
+            self.sample_history();
             if self.now_ms() - start > within_ms as f64 {
                 return Err(Stop::Fail {
                     expected: format!("{} modem: {want}", role_name(role)),
@@ -204,6 +284,7 @@ impl Driver {
         let met = self.now_ms();
         while self.now_ms() - met < hold_ms as f64 {
             sleep(poll).await;
+            self.sample_history();
             let now = self.line_state(lease, role).await?;
             if now != want {
                 return Err(Stop::Fail {
@@ -250,6 +331,9 @@ impl Driver {
             dev.sensor
                 .drain(&mut buf)
                 .map_err(|e| Stop::Rig(format!("sensor {}: {e}", dev.name)))?;
+            self.failed_light = Some((light, start));
+            self.remember(light, &buf);
+            let dev = &self.devices.lights[&light];
             if let Some(s) = buf.last() {
                 last_sample_ms = s.t_ms;
             } else if now - last_sample_ms > 1000.0 {

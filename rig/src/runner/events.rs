@@ -18,9 +18,40 @@ pub struct RunInfo {
     pub firmware: String,
     /// Wall-clock time at bench time 0: `started_at` of a case is this plus its bench time.
     pub started_at: SystemTime,
-    /// Positions × cases planned.
+    /// Rows planned: (positions × attempts + off-bench entries) × cases.
     pub planned: usize,
     pub virtual_time: bool,
+    /// The firmware profile the simulated devices followed (`None` on real hardware).
+    pub profile_path: Option<PathBuf>,
+    /// The light calibration file used, if any.
+    pub calibration_path: Option<PathBuf>,
+    /// The seed of the simulated sensors' noise (`None` on real hardware).
+    pub seed: Option<u64>,
+    /// Attempts per case and position (`--repeat`).
+    pub repeat: u32,
+    /// The operator's labels of what is under test (`--label ipo=12.1.0.1`), in order.
+    pub labels: Vec<(String, String)>,
+}
+
+impl RunInfo {
+    /// A run of `bench` with no files, labels or repeats: fill in what the caller knows.
+    pub fn new(run_id: &str, bench: &crate::bench::Bench, firmware: &str) -> Self {
+        Self {
+            run_id: run_id.into(),
+            bench: bench.name.clone(),
+            bench_path: bench.path.clone(),
+            suite_path: PathBuf::new(),
+            firmware: firmware.into(),
+            started_at: SystemTime::UNIX_EPOCH,
+            planned: 0,
+            virtual_time: false,
+            profile_path: None,
+            calibration_path: None,
+            seed: None,
+            repeat: 1,
+            labels: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -29,6 +60,7 @@ pub enum Event {
     CaseStarted {
         position: String,
         case: String,
+        attempt: u32,
     },
     CaseFinished(CaseResult),
     RunFinished {

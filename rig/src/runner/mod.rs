@@ -25,6 +25,7 @@ pub use driver::{Context, Driver, LightSeen, LightWant, Stop};
 pub use events::{Event, EventBus, Reporter, RunInfo};
 pub use operator::Operator;
 pub use plan::not_applicable;
+pub use result::DecidingTrace;
 pub use result::{CaseResult, Tally, Verdict};
 
 use crate::spec::Family;
@@ -54,17 +55,43 @@ impl RunSummary {
     }
 }
 
-/// Run `cases` on every position of the context's bench (`positions` filters them), plus a
-/// SKIP row per case for every catalog entry that cannot stand on a bench (`off_bench`).
+/// What a run executes.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub cases: Vec<Case>,
+    /// Position ids of the context's bench, in bench order.
+    pub positions: Vec<String>,
+    /// Catalog entries that cannot stand on a bench: one SKIP row per case.
+    pub off_bench: Vec<Family>,
+    /// Attempts per case and position (`--repeat`); at least 1.
+    pub repeat: u32,
+}
+
+impl Plan {
+    /// Rows the plan will write.
+    pub fn rows(&self) -> usize {
+        let attempts = self.repeat.max(1) as usize;
+        self.cases.len() * (self.positions.len() * attempts + self.off_bench.len())
+    }
+}
+
+/// Run the plan's cases on its positions of the context's bench, each case `repeat` times
+/// in a row (attempt 1..=N, every attempt a row), plus a SKIP row per case for every
+/// catalog entry that cannot stand on a bench.
 pub async fn run(
     ctx: Arc<Context>,
-    cases: Vec<Case>,
-    positions: Vec<String>,
-    off_bench: Vec<Family>,
+    plan: Plan,
     mut devices: DeviceSet,
     bus: EventBus,
     operator: Arc<Operator>,
 ) -> RunSummary {
+    let Plan {
+        cases,
+        positions,
+        off_bench,
+        repeat,
+    } = plan;
+    let attempts = repeat.max(1);
     // The watchdog releases any relay held past its board's max_hold_ms (a rig fault the
     // relay reports on its next use); it stops when the run ends.
     let _watchdog = devices.relays.spawn_watchdog();
@@ -94,16 +121,20 @@ pub async fn run(
         let task = tasks.spawn(async move {
             let mut driver = Driver::new(ctx.clone(), position, devs);
             for c in cases.iter() {
-                bus.emit(Event::CaseStarted {
-                    position: driver.position.id.clone(),
-                    case: c.id.clone(),
-                });
-                let row = match not_applicable(&ctx.bench, &driver.position, c) {
-                    Some(reason) => skipped(&driver, c, reason),
-                    None => case::run_case(&mut driver, &modems, c, &operator).await,
-                };
-                bus.emit(Event::CaseFinished(row.clone()));
-                finished.lock().unwrap_or_else(|p| p.into_inner()).push(row);
+                for attempt in 1..=attempts {
+                    bus.emit(Event::CaseStarted {
+                        position: driver.position.id.clone(),
+                        case: c.id.clone(),
+                        attempt,
+                    });
+                    let mut row = match not_applicable(&ctx.bench, &driver.position, c) {
+                        Some(reason) => skipped(&driver, c, reason),
+                        None => case::run_case(&mut driver, &modems, c, &operator).await,
+                    };
+                    row.attempt = attempt;
+                    bus.emit(Event::CaseFinished(row.clone()));
+                    finished.lock().unwrap_or_else(|p| p.into_inner()).push(row);
+                }
             }
         });
         task_position.insert(task.id(), id);
@@ -136,6 +167,7 @@ pub async fn run(
                 started_ms: ctx.clock.now_ms(),
                 bench_time_ms: 0.0,
                 message: format!("rig fault: the task of position {id} ended abnormally ({e}); its remaining cases did not run"),
+                trace: None,
             };
             bus.emit(Event::CaseFinished(row.clone()));
             finished.lock().unwrap_or_else(|p| p.into_inner()).push(row);
@@ -198,14 +230,15 @@ pub async fn simulate(
         clock,
     });
     let info = RunInfo {
-        run_id: format!("sim-{seed}"),
-        bench: bench.name.clone(),
-        bench_path: bench.path.clone(),
         suite_path: suite.path.clone(),
-        firmware: format!("sim:{}", profile.name),
-        started_at: std::time::SystemTime::UNIX_EPOCH,
-        planned: 0,
         virtual_time: true,
+        profile_path: Some(profile.path.clone()),
+        seed: Some(seed),
+        ..RunInfo::new(
+            &format!("sim-{seed}"),
+            bench,
+            &format!("sim:{}", profile.name),
+        )
     };
     let bus = EventBus::new(info, Vec::new());
     let positions = bench.positions.iter().map(|p| p.id.clone()).collect();
@@ -216,14 +249,11 @@ pub async fn simulate(
         .filter(|f| !f.bench)
         .cloned()
         .collect();
-    Ok(run(
-        ctx,
-        suite.cases.clone(),
+    let plan = Plan {
+        cases: suite.cases.clone(),
         positions,
         off_bench,
-        devices,
-        bus,
-        Arc::new(Operator::none()),
-    )
-    .await)
+        repeat: 1,
+    };
+    Ok(run(ctx, plan, devices, bus, Arc::new(Operator::none())).await)
 }

@@ -59,6 +59,29 @@ pub struct CaseResult {
     /// The case's duration on the bench clock.
     pub bench_time_ms: f64,
     pub message: String,
+    /// For a FAIL: the light trace that decided it (the light of a failed light
+    /// expectation, else the Twinning light while the failed modem state was watched).
+    pub trace: Option<DecidingTrace>,
+}
+
+/// The samples of one light around a FAIL, with what was expected and what was seen,
+/// so a report can plot what the light did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecidingTrace {
+    /// `twinning` or `call`.
+    pub light: String,
+    /// The sensor's name in the bench file.
+    pub sensor: String,
+    /// The samples (bench time, ms since the run started) with how to read them.
+    pub trace: crate::trace::Trace,
+    /// Bench time the deciding expectation started watching.
+    pub window_from_ms: f64,
+    /// Bench time the verdict was reached.
+    pub decided_ms: f64,
+    /// What the deciding expectation wanted.
+    pub expected: String,
+    /// What the rig saw for it.
+    pub observed: String,
 }
 
 impl CaseResult {
@@ -88,6 +111,7 @@ impl CaseResult {
             started_ms,
             bench_time_ms: 0.0,
             message,
+            trace: None,
         }
     }
 }
