@@ -11,7 +11,7 @@ use super::{CliError, ExitCode};
 use crate::bench::Bench;
 use crate::calibration::BenchCalibration;
 use crate::hw::BenchClock;
-use crate::report::{Console, CsvReport};
+use crate::report::{Console, CsvReport, ReportSet};
 use crate::runner::{
     self, Context, DeviceSet, Event, EventBus, Operator, Reporter, RunInfo, RunSummary, Tally,
 };
@@ -232,11 +232,13 @@ impl RunArgs {
             seed: loaded.profile.as_ref().map(|_| self.seed),
             repeat: self.repeat,
             labels: self.labels.clone(),
+            spec_files: loaded.spec.files(),
             ..RunInfo::new(&run_id, &loaded.bench, &firmware)
         };
         let reporters: Vec<Box<dyn Reporter>> = vec![
             Box::new(Console::new(std::io::stdout(), csv_path, self.verbose)),
             Box::new(csv),
+            Box::new(ReportSet::new(&out)),
         ];
         let bus = EventBus::new(info.clone(), reporters);
         let operator = Arc::new(if self.operator {

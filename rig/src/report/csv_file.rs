@@ -107,6 +107,7 @@ mod tests {
             seed: None,
             repeat: 1,
             labels: Vec::new(),
+            spec_files: Vec::new(),
         }
     }
 

@@ -3,9 +3,13 @@
 
 mod console;
 mod csv_file;
+pub mod run_json;
+mod set;
 
 pub use console::Console;
 pub use csv_file::{CsvReport, CSV_COLUMNS};
+pub use run_json::RunRecord;
+pub use set::{write_report_set, ReportSet};
 
 use std::time::{Duration, SystemTime};
 

@@ -31,6 +31,8 @@ pub struct RunInfo {
     pub repeat: u32,
     /// The operator's labels of what is under test (`--label ipo=12.1.0.1`), in order.
     pub labels: Vec<(String, String)>,
+    /// The spec's files (fixtures/), for run.json's digests.
+    pub spec_files: Vec<PathBuf>,
 }
 
 impl RunInfo {
@@ -50,6 +52,7 @@ impl RunInfo {
             seed: None,
             repeat: 1,
             labels: Vec::new(),
+            spec_files: Vec::new(),
         }
     }
 }

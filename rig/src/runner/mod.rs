@@ -234,6 +234,7 @@ pub async fn simulate(
         virtual_time: true,
         profile_path: Some(profile.path.clone()),
         seed: Some(seed),
+        spec_files: spec.files(),
         ..RunInfo::new(
             &format!("sim-{seed}"),
             bench,

