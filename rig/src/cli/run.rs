@@ -238,7 +238,7 @@ impl RunArgs {
         let reporters: Vec<Box<dyn Reporter>> = vec![
             Box::new(Console::new(std::io::stdout(), csv_path, self.verbose)),
             Box::new(csv),
-            Box::new(ReportSet::new(&out)),
+            Box::new(ReportSet::new(&out, &loaded.spec)),
         ];
         let bus = EventBus::new(info.clone(), reporters);
         let operator = Arc::new(if self.operator {

@@ -5,6 +5,7 @@ mod console;
 mod csv_file;
 pub mod run_json;
 mod set;
+pub mod traces;
 
 pub use console::Console;
 pub use csv_file::{CsvReport, CSV_COLUMNS};

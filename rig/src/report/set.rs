@@ -6,28 +6,36 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use super::run_json::RunRecord;
+use super::traces::write_traces;
 use crate::runner::{CaseResult, Event, Reporter, RunInfo};
+use crate::spec::Spec;
 
-/// Write every end-of-run report of `results` into `dir` (which exists).
+/// Write every end-of-run report of `results` into `dir` (which exists): `run.json`,
+/// and `traces/` with the deciding trace of every FAIL. The spec gives the reports the
+/// family order of the catalog and the clauses' texts.
 pub fn write_report_set(
     dir: &Path,
+    spec: &Spec,
     record: &RunRecord,
     results: &[CaseResult],
 ) -> anyhow::Result<()> {
-    let _ = results;
+    let _ = spec;
+    write_traces(dir, results)?;
     record.write(dir)
 }
 
 /// Keeps every finished row and writes the report set when the run ends.
 pub struct ReportSet {
     dir: PathBuf,
+    spec: Spec,
     results: Vec<CaseResult>,
 }
 
 impl ReportSet {
-    pub fn new(dir: &Path) -> Self {
+    pub fn new(dir: &Path, spec: &Spec) -> Self {
         Self {
             dir: dir.to_path_buf(),
+            spec: spec.clone(),
             results: Vec::new(),
         }
     }
@@ -50,7 +58,7 @@ impl Reporter for ReportSet {
                 }
                 let record =
                     RunRecord::of_run(info, SystemTime::now(), *bench_time_ms, *interrupted, tally);
-                write_report_set(&self.dir, &record, &self.results)?;
+                write_report_set(&self.dir, &self.spec, &record, &self.results)?;
             }
             _ => {}
         }

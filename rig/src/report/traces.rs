@@ -1,0 +1,197 @@
+//! `traces/*.csv`: the deciding light trace of every FAIL row, one file each, in the
+//! light trace format of [`crate::trace`] (so `rig classify FILE` re-reads it) with the
+//! row's identity and marks as `# key: value` comment lines, which that format ignores:
+//!
+//! ```text
+//! # position: p9611
+//! # case: shows-on
+//! # attempt: 1
+//! # light: twinning
+//! # sensor: s9611-tw
+//! # window_from_ms: 1234.5
+//! # decided_ms: 5234.5
+//! # expected: twinning light: green steady for 2000 ms
+//! # observed: twinning light: red steady
+//! # polarity: emissive
+//! t_ms,r,g,b,c
+//! ...
+//! ```
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+
+use crate::runner::{CaseResult, DecidingTrace};
+use crate::source::SourceText;
+use crate::trace::Trace;
+
+/// The folder of a report set that holds the traces.
+pub const TRACES_DIR: &str = "traces";
+
+/// `traces/<position>_<case>_<attempt>.csv` (relative to the report folder), with any
+/// character outside `[A-Za-z0-9._-]` replaced so every position and case id is a safe
+/// file name.
+pub fn trace_file(row: &CaseResult) -> PathBuf {
+    let safe = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '.' | '-') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    };
+    Path::new(TRACES_DIR).join(format!(
+        "{}_{}_{}.csv",
+        safe(&row.position),
+        safe(&row.case),
+        row.attempt
+    ))
+}
+
+/// Write the trace of every row that has one into `dir/traces/`.
+pub fn write_traces(dir: &Path, results: &[CaseResult]) -> anyhow::Result<()> {
+    for row in results {
+        let Some(t) = &row.trace else { continue };
+        let path = dir.join(trace_file(row));
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        let mut out = Vec::new();
+        write_one(&mut out, row, t)?;
+        std::fs::write(&path, out).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn write_one(out: &mut Vec<u8>, row: &CaseResult, t: &DecidingTrace) -> std::io::Result<()> {
+    // Comment values are single lines.
+    let one = |s: &str| s.replace(['\n', '\r'], " ");
+    writeln!(out, "# position: {}", one(&row.position))?;
+    writeln!(out, "# case: {}", one(&row.case))?;
+    writeln!(out, "# attempt: {}", row.attempt)?;
+    writeln!(out, "# light: {}", one(&t.light))?;
+    writeln!(out, "# sensor: {}", one(&t.sensor))?;
+    writeln!(out, "# window_from_ms: {}", t.window_from_ms)?;
+    writeln!(out, "# decided_ms: {}", t.decided_ms)?;
+    writeln!(out, "# expected: {}", one(&t.expected))?;
+    writeln!(out, "# observed: {}", one(&t.observed))?;
+    t.trace.write(out)
+}
+
+/// Read a trace file written by [`write_traces`] back into a deciding trace. A missing
+/// mark is an error naming the file.
+pub fn read_trace_file(path: &Path) -> anyhow::Result<DecidingTrace> {
+    let src = SourceText::read(path)?;
+    let trace = Trace::parse(&src)?;
+    let mark = |key: &str| -> anyhow::Result<String> {
+        src.text
+            .lines()
+            .take_while(|l| l.trim_start().starts_with('#'))
+            .find_map(|l| {
+                let (k, v) = l.trim_start().trim_start_matches('#').split_once(':')?;
+                (k.trim() == key).then(|| v.trim().to_string())
+            })
+            .with_context(|| format!("{}: no `# {key}:` line", path.display()))
+    };
+    let number = |key: &str| -> anyhow::Result<f64> {
+        let v = mark(key)?;
+        v.parse()
+            .with_context(|| format!("{}: `# {key}: {v}` is not a number", path.display()))
+    };
+    Ok(DecidingTrace {
+        light: mark("light")?,
+        sensor: mark("sensor")?,
+        trace,
+        window_from_ms: number("window_from_ms")?,
+        decided_ms: number("decided_ms")?,
+        expected: mark("expected")?,
+        observed: mark("observed")?,
+    })
+}
+
+/// Attach to each FAIL row of `results` the trace `dir/traces/` holds for it, if any.
+pub fn attach_traces(dir: &Path, results: &mut [CaseResult]) -> anyhow::Result<()> {
+    for row in results.iter_mut() {
+        let path = dir.join(trace_file(row));
+        if row.trace.is_none() && path.exists() {
+            row.trace = Some(read_trace_file(&path)?);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hw::{Sample, SensorKind};
+    use crate::observe::Polarity;
+    use crate::runner::Verdict;
+
+    fn failed_row() -> CaseResult {
+        CaseResult {
+            position: "p/1".into(),
+            model: "9611G".into(),
+            family: "9611".into(),
+            case: "shows-on".into(),
+            clauses: vec!["S4".into()],
+            verdict: Verdict::Fail,
+            expected: String::new(),
+            observed: String::new(),
+            measured: None,
+            unit: String::new(),
+            attempt: 3,
+            started_ms: 0.0,
+            bench_time_ms: 0.0,
+            message: "m".into(),
+            trace: Some(DecidingTrace {
+                light: "twinning".into(),
+                sensor: "s1".into(),
+                trace: Trace {
+                    kind: SensorKind::Rgbc,
+                    polarity: Polarity::Emissive,
+                    dark: None,
+                    samples: vec![
+                        Sample {
+                            t_ms: 10.0,
+                            r: 1.0,
+                            g: 2.0,
+                            b: 3.0,
+                            c: 4.0,
+                        },
+                        Sample {
+                            t_ms: 20.5,
+                            r: 5.0,
+                            g: 6.0,
+                            b: 7.0,
+                            c: 8.0,
+                        },
+                    ],
+                },
+                window_from_ms: 12.0,
+                decided_ms: 20.5,
+                expected: "twinning light: green steady".into(),
+                observed: "twinning light: red\nsteady".into(),
+            }),
+        }
+    }
+
+    #[test]
+    fn a_trace_file_round_trips_and_has_a_safe_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let row = failed_row();
+        assert_eq!(trace_file(&row), Path::new("traces/p_1_shows-on_3.csv"));
+        write_traces(dir.path(), std::slice::from_ref(&row)).unwrap();
+        let back = read_trace_file(&dir.path().join(trace_file(&row))).unwrap();
+        let mut want = row.trace.clone().unwrap();
+        want.observed = "twinning light: red steady".into();
+        assert_eq!(back, want);
+        let mut rows = vec![CaseResult { trace: None, ..row }];
+        attach_traces(dir.path(), &mut rows).unwrap();
+        assert_eq!(rows[0].trace.as_ref(), Some(&want));
+    }
+}
