@@ -31,31 +31,90 @@ pub struct Timers {
     pub network_delay_ms: u64,
 }
 
-/// The behaviour switches: `true` everywhere (but `retrieve_over_ip_to_ip`) follows the spec.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Behaviour {
+/// Declares the behaviour switches once: the full set ([`Behaviour`]), a per-family or
+/// per-group override of some ([`BehaviourOverride`]), and the `[behaviour]` table as
+/// written (every switch required, unknown keys rejected with their line).
+macro_rules! switches {
+    ($($(#[doc = $doc:literal])* $name:ident,)*) => {
+        /// The behaviour switches: `true` everywhere (but `retrieve_over_ip_to_ip`) follows
+        /// the spec.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct Behaviour {
+            $($(#[doc = $doc])* pub $name: bool,)*
+        }
+
+        /// `[behaviour.family."ID"]` / `[behaviour.group."ID"]`: switches that differ for
+        /// some families (a phone firmware's own regression); unset keys follow
+        /// `[behaviour]`.
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct BehaviourOverride {
+            $(pub $name: Option<bool>,)*
+        }
+
+        impl BehaviourOverride {
+            /// `b` with this override's set keys.
+            fn apply(&self, mut b: Behaviour) -> Behaviour {
+                $(if let Some(v) = self.$name {
+                    b.$name = v;
+                })*
+                b
+            }
+        }
+
+        /// `[behaviour]` as written.
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct RawBehaviour {
+            $($name: bool,)*
+            #[serde(default)]
+            group: BTreeMap<Spanned<String>, BehaviourOverride>,
+            #[serde(default)]
+            family: BTreeMap<Spanned<String>, BehaviourOverride>,
+        }
+
+        impl RawBehaviour {
+            fn all(&self) -> Behaviour {
+                Behaviour { $($name: self.$name,)* }
+            }
+        }
+    };
+}
+
+switches! {
     /// S3: from idle the button toggles mobile twinning.
-    pub toggle: bool,
+    toggle,
     /// S3: calls to the primary also alert the twinned mobile while twinning is on.
-    pub twin_calls: bool,
+    twin_calls,
     /// S9: handover works with mobile twinning switched off.
-    pub handover_when_twinning_off: bool,
+    handover_when_twinning_off,
     /// S11: a second press during a handover cancels it.
-    pub second_press_cancels: bool,
+    second_press_cancels,
     /// S6: the button retrieves a twinned call from the secondary.
-    pub retrieve: bool,
+    retrieve,
     /// S7: `false` = multi-site optimisation re-routes IP-to-IP twinned calls, so the
     /// retrieve fails there (allowed by the spec).
-    pub retrieve_over_ip_to_ip: bool,
+    retrieve_over_ip_to_ip,
     /// S12: a handover that cannot connect returns to the primary (`false`: dropped).
-    pub return_when_unreachable: bool,
+    return_when_unreachable,
     /// S13/S14: an unanswered handover returns to the primary (`false`: dropped).
-    pub return_when_unanswered: bool,
+    return_when_unanswered,
     /// S13: the user's Transfer Return Time is used (`false`: the default always is).
-    pub honour_user_return_time: bool,
+    honour_user_return_time,
     /// S1: an internal-twinning user gets nothing from the button (`false`: it toggles).
-    pub internal_twinning_ignores_button: bool,
+    internal_twinning_ignores_button,
+    /// S6: a retrieved call is kept (`false`: the retrieve press clears the call).
+    retrieve_keeps_call,
+    /// S11: a cancelled handover reconnects the call at the primary (`false`: the second
+    /// press clears the call).
+    cancel_reconnects,
+    /// S4: the light is updated when twinning is switched off (`false`: it keeps showing
+    /// twinning-on until the Twinning light's state next changes).
+    light_follows_toggle,
+    /// S10: the wink stops when a handover ends (`false`: after a handover answered at the
+    /// mobile or cancelled, the light keeps winking until the next call reaches the phone).
+    wink_ends_with_handover,
 }
 
 /// Where an indication override applies.
@@ -76,7 +135,15 @@ pub struct FirmwareProfile {
     pub description: String,
     pub path: PathBuf,
     pub timers: Timers,
+    /// The switches of every family without an override.
     pub behaviour: Behaviour,
+    /// The clauses this firmware breaks (`[profile] breaks`), empty for the reference:
+    /// what `rig selftest` requires the suite to catch.
+    pub breaks: Vec<String>,
+    /// The families the fault shows on (`[profile] families`); empty: not limited.
+    pub fault_families: Vec<String>,
+    behaviour_groups: BTreeMap<String, BehaviourOverride>,
+    behaviour_families: BTreeMap<String, BehaviourOverride>,
     groups: BTreeMap<String, StateMap>,
     families: BTreeMap<String, StateMap>,
     /// Bench family id → its indication group, from the catalog the profile was checked
@@ -89,7 +156,7 @@ pub struct FirmwareProfile {
 struct RawProfile {
     profile: RawHeader,
     timers: Timers,
-    behaviour: Behaviour,
+    behaviour: RawBehaviour,
     #[serde(default)]
     indications: RawIndications,
 }
@@ -100,6 +167,10 @@ struct RawHeader {
     name: String,
     #[serde(default)]
     description: String,
+    #[serde(default)]
+    breaks: Vec<Spanned<String>>,
+    #[serde(default)]
+    families: Vec<Spanned<String>>,
 }
 
 type RawStates = Spanned<BTreeMap<Spanned<String>, Spanned<String>>>;
@@ -157,12 +228,72 @@ impl FirmwareProfile {
             }
         });
 
+        let behaviour = raw.behaviour.all();
+        let mut behaviour_groups = BTreeMap::new();
+        for (id, o) in raw.behaviour.group {
+            if spec.indications.twinning.contains_key(id.get_ref()) {
+                behaviour_groups.insert(id.into_inner(), o);
+            } else {
+                p.push(src.error(
+                    Some(id.span()),
+                    format!(
+                        "[behaviour.group]: unknown indication group `{}`",
+                        id.get_ref()
+                    ),
+                ));
+            }
+        }
+        let mut behaviour_families = BTreeMap::new();
+        for (id, o) in raw.behaviour.family {
+            if spec.catalog.family(id.get_ref()).is_some_and(|f| f.bench) {
+                behaviour_families.insert(id.into_inner(), o);
+            } else {
+                p.push(src.error(
+                    Some(id.span()),
+                    format!(
+                        "[behaviour.family]: `{}` is not a bench family (phones.toml has: {})",
+                        id.get_ref(),
+                        bench_family_ids(&spec.catalog).join(", ")
+                    ),
+                ));
+            }
+        }
+        for c in &raw.profile.breaks {
+            if spec.clauses.get(c.get_ref()).is_none() {
+                p.push(src.error(
+                    Some(c.span()),
+                    format!("breaks: unknown clause `{}`", c.get_ref()),
+                ));
+            }
+        }
+        for f in &raw.profile.families {
+            if !spec.catalog.family(f.get_ref()).is_some_and(|x| x.bench) {
+                p.push(src.error(
+                    Some(f.span()),
+                    format!("families: `{}` is not a bench family", f.get_ref()),
+                ));
+            }
+        }
         let profile = FirmwareProfile {
             name: raw.profile.name,
             description: raw.profile.description,
             path: src.path.clone(),
             timers: raw.timers,
-            behaviour: raw.behaviour,
+            behaviour,
+            breaks: raw
+                .profile
+                .breaks
+                .into_iter()
+                .map(Spanned::into_inner)
+                .collect(),
+            fault_families: raw
+                .profile
+                .families
+                .into_iter()
+                .map(Spanned::into_inner)
+                .collect(),
+            behaviour_groups,
+            behaviour_families,
             groups: groups.states,
             families: families.states,
             family_groups: spec
@@ -213,6 +344,29 @@ impl FirmwareProfile {
         self.lookup(family, state).unwrap_or_else(|| {
             panic!("profile `{}` has no indication for family `{family}` in `{state}`: not a bench family of its catalog", self.name)
         })
+    }
+
+    /// The switches a family's phones follow: `[behaviour]`, then its group's override,
+    /// then its own.
+    pub fn behaviour_of(&self, family: &str) -> Behaviour {
+        let mut b = self.behaviour;
+        if let Some(g) = self.family_groups.get(family).and_then(|g| g.as_ref()) {
+            if let Some(o) = self.behaviour_groups.get(g) {
+                b = o.apply(b);
+            }
+        }
+        if let Some(o) = self.behaviour_families.get(family) {
+            b = o.apply(b);
+        }
+        b
+    }
+
+    /// Override switches of one scope in code (tests of the rig against faulty firmware).
+    pub fn set_behaviour(&mut self, scope: Scope, o: BehaviourOverride) {
+        match scope {
+            Scope::Group(g) => self.behaviour_groups.insert(g, o),
+            Scope::Family(f) => self.behaviour_families.insert(f, o),
+        };
     }
 
     /// Override one indication in code (tests of the rig against faulty firmware).

@@ -50,6 +50,19 @@ struct Phone {
     /// Whether its lights are reflective LCD indicators.
     reflective: bool,
     presses: BTreeMap<Button, usize>,
+    /// The switches this phone's family follows (the profile's, with its overrides).
+    behaviour: Behaviour,
+    /// A Twinning light the firmware failed to update (a fault profile's stale lamp).
+    stale: Option<Stale>,
+}
+
+/// A Twinning light left showing `shown` while the phone is really in `masked`; redrawn
+/// when the real state changes, or (`until_call`) when the next call reaches the phone.
+#[derive(Debug, Clone, Copy)]
+struct Stale {
+    shown: TwinningState,
+    masked: TwinningState,
+    until_call: bool,
 }
 
 /// A modem line.
@@ -148,7 +161,6 @@ enum Due {
 pub(super) struct Core {
     clock: BenchClock,
     now: Instant,
-    behaviour: Behaviour,
     timers: Timers,
     phones: Vec<Phone>,
     lines: Vec<Line>,
@@ -234,6 +246,8 @@ impl Core {
                     .collect(),
                 reflective: indicator.is_reflective(),
                 presses: BTreeMap::new(),
+                behaviour: profile.behaviour_of(&family.id),
+                stale: None,
             });
             for route in &bench.system.inbound {
                 let ip = bench.system.is_ip_to_ip(route);
@@ -257,7 +271,6 @@ impl Core {
         let mut core = Core {
             clock,
             now,
-            behaviour: profile.behaviour,
             timers: profile.timers,
             phones,
             lines,
@@ -332,9 +345,14 @@ impl Core {
     fn on_timer(&mut self, id: u64, timer: Timer) {
         let Some(call) = self.call(id) else { return };
         let (phase, position) = (call.phase, call.position);
-        let b = self.behaviour;
+        let b = self.phones[position].behaviour;
         match (timer, phase) {
             (Timer::SetUpDone, Phase::SettingUp) => {
+                // A new call reaches the phone: it redraws a lamp left stale until then.
+                let phone = &mut self.phones[position];
+                if phone.stale.is_some_and(|st| st.until_call) {
+                    phone.stale = None;
+                }
                 self.set_phase(
                     id,
                     Phase::Alerting {
@@ -477,9 +495,13 @@ impl Core {
     fn press(&mut self, position: usize, button: Button) {
         let call = self.call_at_phone(position);
         match (button, call) {
-            (Button::Call, Some((id, Phase::Alerting { .. } | Phase::Handover { .. }))) => {
-                // Answers an alerting call; takes a held (handover) call back.
+            (Button::Call, Some((id, Phase::Alerting { .. }))) => {
                 self.set_phase(id, Phase::AtPrimary);
+            }
+            (Button::Call, Some((id, Phase::Handover { .. }))) => {
+                // Takes a held (handover) call back.
+                self.set_phase(id, Phase::AtPrimary);
+                self.handover_ended(position);
             }
             (Button::Release, Some((id, Phase::AtPrimary))) => self.end_call(id),
             (Button::Twinning, None) => self.toggle(position),
@@ -490,30 +512,60 @@ impl Core {
 
     /// S1, S3: the button from idle.
     fn toggle(&mut self, position: usize) {
-        let b = self.behaviour;
         let phone = &mut self.phones[position];
+        let b = phone.behaviour;
         let allowed = match phone.mode {
             TwinningMode::Mobile => b.toggle,
             TwinningMode::Internal => b.toggle && !b.internal_twinning_ignores_button,
         };
         if allowed {
             phone.enabled = !phone.enabled;
+            if !phone.enabled && !b.light_follows_toggle {
+                phone.stale = Some(Stale {
+                    shown: TwinningState::TwinningOn,
+                    masked: TwinningState::TwinningOff,
+                    until_call: false,
+                });
+            }
         }
+    }
+
+    /// A handover ended at the phone (answered at the mobile, cancelled, taken back): a
+    /// firmware that does not stop the wink leaves it on.
+    fn handover_ended(&mut self, position: usize) {
+        if self.phones[position].behaviour.wink_ends_with_handover {
+            return;
+        }
+        let masked = self.true_twinning_state(position);
+        self.phones[position].stale = Some(Stale {
+            shown: TwinningState::HandoverPending,
+            masked,
+            until_call: true,
+        });
     }
 
     /// S6–S11: the button with a call at the phone.
     fn twinning_during_call(&mut self, position: usize, id: u64, phase: Phase) {
-        let b = self.behaviour;
+        let b = self.phones[position].behaviour;
         match phase {
             Phase::AtSecondary { .. } => {
                 let ip_to_ip = self.call(id).is_some_and(|c| c.ip_to_ip);
                 if b.retrieve && (b.retrieve_over_ip_to_ip || !ip_to_ip) {
-                    self.set_phase(id, Phase::AtPrimary);
+                    if b.retrieve_keeps_call {
+                        self.set_phase(id, Phase::AtPrimary);
+                    } else {
+                        self.end_call(id);
+                    }
                 }
             }
             Phase::AtPrimary => self.start_handover(position, id),
             Phase::Handover { .. } if b.second_press_cancels => {
-                self.set_phase(id, Phase::AtPrimary)
+                if b.cancel_reconnects {
+                    self.set_phase(id, Phase::AtPrimary);
+                } else {
+                    self.end_call(id);
+                }
+                self.handover_ended(position);
             }
             _ => {}
         }
@@ -521,8 +573,8 @@ impl Core {
 
     /// S8–S13: an unassisted transfer to the twinned number; its timers run from the press.
     fn start_handover(&mut self, position: usize, id: u64) {
-        let b = self.behaviour;
         let phone = &self.phones[position];
+        let b = phone.behaviour;
         if phone.mode != TwinningMode::Mobile || !(phone.enabled || b.handover_when_twinning_off) {
             return;
         }
@@ -587,7 +639,11 @@ impl Core {
             Some((id, Phase::Alerting { .. })) => {
                 self.set_phase(id, Phase::AtSecondary { mobile: line })
             }
-            Some((id, _)) => self.set_phase(id, Phase::Transferred { mobile: line }),
+            Some((id, _)) => {
+                self.set_phase(id, Phase::Transferred { mobile: line });
+                let position = self.call(id).map_or(0, |c| c.position);
+                self.handover_ended(position);
+            }
             None => return Err("NO CARRIER: nothing rings"),
         }
         Ok(())
@@ -616,7 +672,9 @@ impl Core {
                 }
                 // Rejecting the handover ring: it could not connect (S12), at once.
                 Phase::Handover { .. } => {
-                    self.give_back(id, self.behaviour.return_when_unreachable)
+                    let position = self.call(id).map_or(0, |c| c.position);
+                    let returns = self.phones[position].behaviour.return_when_unreachable;
+                    self.give_back(id, returns)
                 }
                 _ => self.end_call(id),
             }
@@ -677,14 +735,10 @@ impl Core {
     fn lights_of(&self, position: usize) -> (Indication, Indication) {
         let phone = &self.phones[position];
         let phase = self.call_at_phone(position).map(|(_, p)| p);
-        let twinning_on = phone.enabled
-            && (phone.mode == TwinningMode::Mobile
-                || !self.behaviour.internal_twinning_ignores_button);
-        let tw = match phase {
-            Some(Phase::AtSecondary { .. }) => TwinningState::TwinnedCallAtSecondary,
-            Some(Phase::Handover { .. }) => TwinningState::HandoverPending,
-            _ if twinning_on => TwinningState::TwinningOn,
-            _ => TwinningState::TwinningOff,
+        let real = self.true_twinning_state(position);
+        let tw = match phone.stale {
+            Some(st) if st.masked == real => st.shown,
+            _ => real,
         };
         let call = match phase {
             Some(Phase::Alerting { .. }) => AppearanceState::Alerting,
@@ -695,10 +749,30 @@ impl Core {
         (phone.twinning[&tw], phone.appearance[&call])
     }
 
+    /// The state the Twinning light should show now.
+    fn true_twinning_state(&self, position: usize) -> TwinningState {
+        let phone = &self.phones[position];
+        let twinning_on = phone.enabled
+            && (phone.mode == TwinningMode::Mobile
+                || !phone.behaviour.internal_twinning_ignores_button);
+        match self.call_at_phone(position).map(|(_, p)| p) {
+            Some(Phase::AtSecondary { .. }) => TwinningState::TwinnedCallAtSecondary,
+            Some(Phase::Handover { .. }) => TwinningState::HandoverPending,
+            _ if twinning_on => TwinningState::TwinningOn,
+            _ => TwinningState::TwinningOff,
+        }
+    }
+
     /// Stamp any light change at the current instant.
     pub(super) fn refresh_lights(&mut self) {
         let t = self.now_ms();
         for p in 0..self.phones.len() {
+            // A stale lamp is redrawn once the real state moves on.
+            if let Some(st) = self.phones[p].stale {
+                if st.masked != self.true_twinning_state(p) {
+                    self.phones[p].stale = None;
+                }
+            }
             let (tw, call) = self.lights_of(p);
             self.timelines[light_index(p, Light::Twinning)].set(t, tw);
             self.timelines[light_index(p, Light::Call)].set(t, call);
