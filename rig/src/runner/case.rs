@@ -280,9 +280,24 @@ async fn expect(
         let since_mark = driver.now_ms() - marks[&m.from];
         within = within.max((exp + m.tolerance_ms + 5000.0 - since_mark).max(0.0) as u64);
     }
-    let result = match &e.target {
-        Target::Twinning(state) => {
+    // `as-probed` is `twinning-on` or `twinning-off`, as the last probe found twinning.
+    let as_probed = match (&e.target, found.twinned) {
+        (Target::TwinningAsProbed, Some(true)) => Some(TwinningState::TwinningOn),
+        (Target::TwinningAsProbed, Some(false)) => Some(TwinningState::TwinningOff),
+        (Target::TwinningAsProbed, None) => {
+            return Err(Stop::Rig(
+                "`as-probed` with no earlier twinning probe in the case".into(),
+            ))
+        }
+        _ => None,
+    };
+    let target = as_probed.map_or_else(|| e.target.clone(), Target::Twinning);
+    let result = match &target {
+        Target::TwinningAsProbed => Err(Stop::Rig("`as-probed` was not resolved".into())),
+        Target::Twinning(state) | Target::TwinningNot(state) => {
+            let negated = matches!(target, Target::TwinningNot(_));
             let want = match driver.ctx.spec.indications.twinning(&driver.family, *state) {
+                Some(x) if negated => LightWant::IsNot(x),
                 Some(x) => LightWant::Is(x),
                 None => LightWant::Unspecified,
             };
@@ -305,6 +320,13 @@ async fn expect(
                                 }
                             }
                         }
+                        // Ranked below the positive checks: a row's expected/observed
+                        // columns keep what the case is about (the wink it saw).
+                        LightWant::IsNot(x) => found.record(
+                            format!("twinning light: not {x} (no longer {state})"),
+                            observed,
+                            Rank::Line,
+                        ),
                         LightWant::Unspecified => {
                             found.record(
                                 format!("twinning light: {state} (not specified)"),
@@ -420,6 +442,10 @@ async fn expect(
                 );
             }
             Ok(())
+        }
+        (Err(Stop::Fail { message, .. }), _) if e.precondition.is_some() => {
+            let why = e.precondition.as_deref().unwrap_or_default();
+            Err(Stop::Blocked(format!("{why}: {message}")))
         }
         (Err(Stop::Fail { observed, .. }), Some(limitation)) => {
             found.notes.push(format!(

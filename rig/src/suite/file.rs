@@ -100,6 +100,7 @@ struct RawStep {
     measure_ms: Option<RawInterval>,
     tolerance_ms: Option<f64>,
     limitation: Option<String>,
+    precondition: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -247,6 +248,7 @@ fn parse_step(r: &RawStep, marks: &BTreeSet<String>, settings: &Settings) -> Res
         ("measure_ms", r.measure_ms.is_some()),
         ("tolerance_ms", r.tolerance_ms.is_some()),
         ("limitation", r.limitation.is_some()),
+        ("precondition", r.precondition.is_some()),
     ];
     let allowed: &[&str] = match action {
         "dial" => &["via"],
@@ -259,6 +261,7 @@ fn parse_step(r: &RawStep, marks: &BTreeSet<String>, settings: &Settings) -> Res
             "measure_ms",
             "tolerance_ms",
             "limitation",
+            "precondition",
         ],
         _ => &[],
     };
@@ -310,6 +313,10 @@ fn parse_expect(
     let state = r.state.as_deref().ok_or("`expect` needs a `state`")?;
     let target = match what {
         "twinning" if state == "unchanged" => Target::TwinningUnchanged,
+        "twinning" if state == "as-probed" => Target::TwinningAsProbed,
+        "twinning" if state.starts_with("not ") => {
+            Target::TwinningNot(state["not ".len()..].trim().parse()?)
+        }
         "twinning" => Target::Twinning(state.parse()?),
         "primary" => Target::Primary(state.parse()?),
         "mobile" | "caller" => {
@@ -382,5 +389,6 @@ fn parse_expect(
         hold_ms: r.hold_ms.unwrap_or(0),
         measure,
         limitation: r.limitation.clone(),
+        precondition: r.precondition.clone(),
     })
 }

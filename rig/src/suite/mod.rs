@@ -64,9 +64,14 @@ pub struct Measure {
 pub enum Target {
     /// The Twinning light, in an abstract state resolved per family.
     Twinning(TwinningState),
+    /// The Twinning light settles in anything but that state (S10: the wink has ended).
+    TwinningNot(TwinningState),
     /// The Twinning light settles to what it showed at the last `remember` (S1: the
     /// button does nothing), whatever the family's indications are.
     TwinningUnchanged,
+    /// The Twinning light shows twinning-on or twinning-off as the case's last twinning
+    /// probe found mobile twinning (S4: the light follows the real state).
+    TwinningAsProbed,
     /// The primary's call appearance light.
     Primary(AppearanceState),
     /// A modem's call state.
@@ -96,6 +101,10 @@ pub struct Expect {
     /// If this expectation fails, the failure is a known limitation of the spec (e.g. S7),
     /// noted in the message, not a FAIL; the case goes on.
     pub limitation: Option<String>,
+    /// If this expectation fails, the case cannot check what it is for (another clause's
+    /// behaviour is broken, and another case reports that): SKIP as blocked, with this
+    /// reason, never a FAIL of this case's clauses.
+    pub precondition: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -155,7 +164,9 @@ impl Case {
                     s,
                     Step::Expect(Expect {
                         target: Target::Twinning(_)
+                            | Target::TwinningNot(_)
                             | Target::TwinningUnchanged
+                            | Target::TwinningAsProbed
                             | Target::Primary(_),
                         ..
                     })
