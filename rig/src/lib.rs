@@ -13,6 +13,7 @@ pub mod hw;
 pub mod observe;
 pub mod report;
 pub mod runner;
+pub mod selftest;
 pub mod sim;
 pub mod source;
 pub mod spec;

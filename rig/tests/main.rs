@@ -9,4 +9,5 @@ mod faults;
 mod feasa;
 mod matrix;
 mod modem;
+mod selftest;
 mod signals;

@@ -10,6 +10,7 @@ mod list;
 mod press;
 mod probe;
 mod run;
+mod selftest;
 mod validate;
 mod watch;
 
@@ -48,6 +49,9 @@ enum Command {
     Watch(watch::WatchArgs),
     /// Talk to one serial device (a modem or a Feasa analyser): identity and one reading.
     Probe(probe::ProbeArgs),
+    /// Prove the rig: every fault profile caught on its clauses, the reference passing
+    /// under many noise seeds (simulated bench).
+    Selftest(selftest::SelftestArgs),
 }
 
 impl Cli {
@@ -63,6 +67,7 @@ impl Cli {
             Command::Press(a) => a.run(),
             Command::Watch(a) => a.run(),
             Command::Probe(a) => a.run(),
+            Command::Selftest(a) => a.run(),
         }
     }
 }
