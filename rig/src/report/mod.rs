@@ -3,6 +3,7 @@
 
 mod console;
 mod csv_file;
+pub mod read;
 pub mod run_json;
 mod set;
 pub mod traces;
