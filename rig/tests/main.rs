@@ -10,4 +10,5 @@ mod feasa;
 mod matrix;
 mod modem;
 mod selftest;
+mod report_cli;
 mod signals;

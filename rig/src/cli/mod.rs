@@ -9,6 +9,7 @@ mod error;
 mod list;
 mod press;
 mod probe;
+mod report;
 mod run;
 mod selftest;
 mod validate;
@@ -52,6 +53,8 @@ enum Command {
     /// Prove the rig: every fault profile caught on its clauses, the reference passing
     /// under many noise seeds (simulated bench).
     Selftest(selftest::SelftestArgs),
+    /// Work on report folders: compare two runs (diff).
+    Report(report::ReportArgs),
 }
 
 impl Cli {
@@ -68,6 +71,7 @@ impl Cli {
             Command::Watch(a) => a.run(),
             Command::Probe(a) => a.run(),
             Command::Selftest(a) => a.run(),
+            Command::Report(a) => a.run(),
         }
     }
 }

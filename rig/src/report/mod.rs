@@ -3,6 +3,7 @@
 
 mod console;
 mod csv_file;
+pub mod diff;
 pub mod read;
 pub mod run_json;
 mod set;

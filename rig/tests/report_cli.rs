@@ -1,0 +1,237 @@
+//! `rig report diff` on real runs of the `rig` binary.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn rig(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rig"))
+        .args(args)
+        .current_dir(rig::workspace_path("."))
+        .output()
+        .expect("rig runs")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// The cases the tests run: enough for faults to show, few enough to be quick.
+const CASES: &str = "toggle,shows-on,retrieve";
+
+/// `rig run` on the simulated matrix into `out`; the exit code.
+fn run(out: &Path, extra: &[&str]) -> i32 {
+    let mut args = vec!["run", "--only", CASES, "--out", out.to_str().unwrap()];
+    args.extend(extra);
+    let o = rig(&args);
+    let code = o.status.code().unwrap_or(-1);
+    assert!(code == 0 || code == 1, "{}", text(&o));
+    code
+}
+
+/// The reference firmware with one change, as a profile file in `dir`.
+fn faulty_profile(dir: &Path, name: &str, from: &str, to: &str) -> String {
+    let reference =
+        std::fs::read_to_string(rig::workspace_path("fixtures/firmware/reference.toml")).unwrap();
+    assert!(reference.contains(from), "the reference has `{from}`");
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(&path, reference.replacen(from, to, 1)).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+fn csv_rows(text: &str) -> Vec<csv::StringRecord> {
+    csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap())
+        .collect()
+}
+
+/// (family, position, case).
+type Key = (String, String, String);
+
+/// (family, position, case) of a run's rows with this verdict.
+fn rows_with(dir: &Path, verdict: &str) -> BTreeSet<Key> {
+    let text = std::fs::read_to_string(dir.join("results.csv")).unwrap();
+    csv_rows(&text)
+        .iter()
+        .filter(|r| &r[8] == verdict)
+        .map(|r| (r[4].to_string(), r[2].to_string(), r[6].to_string()))
+        .collect()
+}
+
+/// `rig report diff --format csv`: the exit code and (family, position, case) per change.
+fn diff_csv(base: &Path, candidate: &Path) -> (i32, Vec<(String, Key)>) {
+    let o = rig(&[
+        "report",
+        "diff",
+        base.to_str().unwrap(),
+        candidate.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout
+            .starts_with("change,family,position,case,clauses,base,candidate,candidate_message\n"),
+        "{}",
+        text(&o)
+    );
+    let listed = csv_rows(&stdout)
+        .iter()
+        .map(|r| {
+            (
+                r[0].to_string(),
+                (r[1].to_string(), r[2].to_string(), r[3].to_string()),
+            )
+        })
+        .collect();
+    (o.status.code().unwrap_or(-1), listed)
+}
+
+fn of_change(listed: &[(String, Key)], change: &str) -> BTreeSet<Key> {
+    listed
+        .iter()
+        .filter(|(c, _)| c == change)
+        .map(|(_, k)| k.clone())
+        .collect()
+}
+
+#[test]
+fn diff_names_exactly_the_fail_rows_of_a_seeded_fault_as_regressions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().join("reference");
+    assert_eq!(run(&base, &[]), 0);
+    let faults = [
+        (
+            "red-on",
+            "[indications.group.\"9608-9611-J100\"]\ntwinning-on = \"green steady\"",
+            "[indications.group.\"9608-9611-J100\"]\ntwinning-on = \"red steady\"",
+        ),
+        ("no-retrieve", "retrieve = true", "retrieve = false"),
+    ];
+    for (name, from, to) in faults {
+        let profile = faulty_profile(tmp.path(), name, from, to);
+        let cand = tmp.path().join(name);
+        let label = format!("fw-{name}");
+        assert_eq!(
+            run(&cand, &["--sim-firmware", &profile, "--firmware", &label]),
+            1
+        );
+        let fails = rows_with(&cand, "FAIL");
+        assert!(!fails.is_empty(), "{name}: the fault shows");
+
+        let (code, listed) = diff_csv(&base, &cand);
+        assert_eq!(code, 1, "{name}: a regression exits 1");
+        assert_eq!(of_change(&listed, "regression"), fails, "{name}");
+        assert_eq!(
+            listed.len(),
+            fails.len(),
+            "{name}: nothing else changed: {listed:?}"
+        );
+
+        // Swapped, the same rows are fixes, and nothing regresses.
+        let (code, listed) = diff_csv(&cand, &base);
+        assert_eq!(code, 0, "{name}");
+        assert_eq!(of_change(&listed, "fix"), fails, "{name}");
+        assert_eq!(listed.len(), fails.len(), "{name}: {listed:?}");
+
+        // The text table names both runs' firmware and counts the section.
+        let o = rig(&[
+            "report",
+            "diff",
+            base.to_str().unwrap(),
+            cand.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        let t = text(&o);
+        assert!(t.contains("firmware sim:reference"), "{t}");
+        assert!(t.contains(&format!("firmware {label}")), "{t}");
+        assert!(
+            t.contains(&format!(
+                "regressions (PASS in base, FAIL in candidate): {}\n",
+                fails.len()
+            )),
+            "{t}"
+        );
+    }
+}
+
+#[test]
+fn a_run_against_itself_or_its_repeat_lists_no_change() {
+    let tmp = tempfile::tempdir().unwrap();
+    let once = tmp.path().join("once");
+    let twice = tmp.path().join("twice");
+    assert_eq!(run(&once, &[]), 0);
+    assert_eq!(run(&twice, &["--repeat", "2"]), 0);
+    for (a, b) in [(&once, &once), (&once, &twice), (&twice, &once)] {
+        let (code, listed) = diff_csv(a, b);
+        assert_eq!(code, 0);
+        assert!(listed.is_empty(), "{listed:?}");
+    }
+    let o = rig(&[
+        "report",
+        "diff",
+        once.to_str().unwrap(),
+        once.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("0 regressions, 0 fixes, 0 changed, 0 added, 0 removed;"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn diff_of_a_missing_or_damaged_report_exits_2_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = tmp.path().join("good");
+    assert_eq!(run(&good, &["--family", "9611"]), 0);
+    let missing = tmp.path().join("missing");
+    let o = rig(&[
+        "report",
+        "diff",
+        good.to_str().unwrap(),
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains(&format!("{}: no such report folder", missing.display())));
+
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let o = rig(&[
+        "report",
+        "diff",
+        empty.to_str().unwrap(),
+        good.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains(&format!(
+        "{}: cannot read",
+        empty.join("results.csv").display()
+    )));
+
+    // A verdict edited by hand on the third line.
+    let damaged = tmp.path().join("damaged");
+    std::fs::create_dir(&damaged).unwrap();
+    let csv = std::fs::read_to_string(good.join("results.csv")).unwrap();
+    let mut lines: Vec<String> = csv.lines().map(String::from).collect();
+    lines[2] = lines[2].replacen(",PASS,", ",OK,", 1);
+    std::fs::write(damaged.join("results.csv"), lines.join("\n")).unwrap();
+    let o = rig(&[
+        "report",
+        "diff",
+        good.to_str().unwrap(),
+        damaged.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let want = format!(
+        "{}:3: verdict `OK` is not PASS, FAIL, ERROR, SKIP or MANUAL",
+        damaged.join("results.csv").display()
+    );
+    assert!(text(&o).contains(&want), "wanted `{want}` in {}", text(&o));
+}
