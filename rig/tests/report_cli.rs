@@ -1,8 +1,10 @@
-//! `rig report diff` on real runs of the `rig` binary.
+//! `rig report diff` and `rig report merge` on real runs of the `rig` binary.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Output};
+
+use rig::report::RunRecord;
 
 fn rig(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rig"))
@@ -234,4 +236,115 @@ fn diff_of_a_missing_or_damaged_report_exits_2_naming_it() {
         damaged.join("results.csv").display()
     );
     assert!(text(&o).contains(&want), "wanted `{want}` in {}", text(&o));
+}
+
+/// The data lines of a results.csv.
+fn data_lines(dir: &Path) -> BTreeSet<String> {
+    let text = std::fs::read_to_string(dir.join("results.csv")).unwrap();
+    text.lines().skip(1).map(String::from).collect()
+}
+
+#[test]
+fn merge_joins_two_benches_runs_into_one_report_set() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    let b = tmp.path().join("b");
+    // A fault on the 9611 run, so it has a trace to carry over.
+    let red = faulty_profile(
+        tmp.path(),
+        "red-on",
+        "[indications.group.\"9608-9611-J100\"]\ntwinning-on = \"green steady\"",
+        "[indications.group.\"9608-9611-J100\"]\ntwinning-on = \"red steady\"",
+    );
+    assert_eq!(
+        run(
+            &a,
+            &[
+                "--family",
+                "9611",
+                "--sim-firmware",
+                &red,
+                "--firmware",
+                "fw-a"
+            ]
+        ),
+        1
+    );
+    assert_eq!(run(&b, &["--family", "J100", "--firmware", "fw-b"]), 0);
+    let out = tmp.path().join("merged");
+    let o = rig(&[
+        "report",
+        "merge",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+
+    // Every row of both, as written, and nothing else.
+    let (la, lb) = (data_lines(&a), data_lines(&b));
+    assert!(!la.is_empty() && !lb.is_empty());
+    let both: BTreeSet<String> = la.union(&lb).cloned().collect();
+    assert_eq!(data_lines(&out), both);
+    assert_eq!(both.len(), la.len() + lb.len());
+
+    let record = RunRecord::load(&out).unwrap();
+    let (ra, rb) = (RunRecord::load(&a).unwrap(), RunRecord::load(&b).unwrap());
+    assert_eq!(record.run_id, "merged-2-runs");
+    assert_eq!(record.merged_from, [ra.clone(), rb.clone()]);
+    assert_eq!(record.firmware, "mixed: fw-a, fw-b");
+    assert_eq!(record.started_at, ra.started_at.min(rb.started_at));
+    assert_eq!(record.tally.fail, ra.tally.fail + rb.tally.fail);
+    assert_eq!(record.tally.pass, ra.tally.pass + rb.tally.pass);
+
+    // The FAIL's trace is in the merged set, and the merged set reads back as a report.
+    let traces: Vec<_> = std::fs::read_dir(a.join("traces")).unwrap().collect();
+    assert!(!traces.is_empty());
+    for t in traces {
+        let name = t.unwrap().file_name();
+        assert!(out.join("traces").join(&name).is_file(), "{name:?}");
+    }
+    let (code, listed) = diff_csv(&out, &out);
+    assert_eq!((code, listed.len()), (0, 0));
+}
+
+#[test]
+fn merge_refuses_conflicting_rows_the_same_run_twice_and_an_input_as_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    let b = tmp.path().join("b");
+    assert_eq!(run(&a, &["--family", "9611"]), 0);
+    assert_eq!(run(&b, &["--family", "9611,J100"]), 0);
+    let merge = |inputs: &[&Path], out: &Path| {
+        let mut args = vec!["report", "merge"];
+        args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
+        args.extend(["--out", out.to_str().unwrap()]);
+        rig(&args)
+    };
+    let out = tmp.path().join("out");
+
+    let o = merge(&[&a, &b], &out);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let t = text(&o);
+    let (ca, cb) = (a.join("results.csv"), b.join("results.csv"));
+    assert!(
+        t.contains(&format!("{}:", cb.display()))
+            && t.contains(&format!("is also in {}:", ca.display()))
+            && t.contains("bench `sim-matrix` position `p9611` case `shows-on` attempt 1"),
+        "{t}"
+    );
+    assert!(!out.exists(), "nothing written");
+
+    let o = merge(&[&a, &a], &out);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("the same run is given twice"),
+        "{}",
+        text(&o)
+    );
+
+    let o = merge(&[&a, &b], &a);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("that is the input"), "{}", text(&o));
 }

@@ -53,7 +53,7 @@ enum Command {
     /// Prove the rig: every fault profile caught on its clauses, the reference passing
     /// under many noise seeds (simulated bench).
     Selftest(selftest::SelftestArgs),
-    /// Work on report folders: compare two runs (diff).
+    /// Work on report folders: compare two runs (diff), join several benches' runs (merge).
     Report(report::ReportArgs),
 }
 

@@ -1,14 +1,19 @@
 //! `rig report`: work on report folders already written. `diff` compares a candidate
-//! firmware's run with a base run.
+//! firmware's run with a base run; `merge` joins several benches' runs into one report set.
 
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::{CliError, ExitCode};
 use crate::report::diff::{self, RunName};
+use crate::report::merge::{merge, write_results};
 use crate::report::read::ReportFolder;
+use crate::report::traces::trace_file;
+use crate::report::write_report_set;
+use crate::runner::{CaseResult, Tally};
+use crate::spec::Spec;
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -21,12 +26,15 @@ enum ReportCommand {
     /// Compare a candidate run with a base run per family, position and case: regressions
     /// (PASS -> FAIL), fixes, other changes, cases added and removed. Exit 1 on a regression.
     Diff(DiffArgs),
+    /// Join the report folders of several benches into one report set.
+    Merge(MergeArgs),
 }
 
 impl ReportArgs {
     pub fn run(self) -> Result<ExitCode, CliError> {
         match self.command {
             ReportCommand::Diff(a) => a.run(),
+            ReportCommand::Merge(a) => a.run(),
         }
     }
 }
@@ -83,5 +91,101 @@ fn print(text: &str) -> Result<(), CliError> {
             anyhow::anyhow!("cannot write to stdout: {e}"),
         )),
         _ => Ok(()),
+    }
+}
+
+#[derive(Debug, Args)]
+struct MergeArgs {
+    /// The report folders to join (each with results.csv, and run.json if the run ended).
+    #[arg(required = true)]
+    dirs: Vec<PathBuf>,
+    /// Where to write the merged report set: a new or empty folder.
+    #[arg(long)]
+    out: PathBuf,
+    #[arg(long, hide = true)]
+    fixtures: Option<PathBuf>,
+}
+
+impl MergeArgs {
+    fn run(self) -> Result<ExitCode, CliError> {
+        self.out_is_new()?;
+        let spec = Spec::load(self.fixtures.clone().unwrap_or_else(Spec::default_dir))?;
+        let inputs = self
+            .dirs
+            .iter()
+            .map(|d| ReportFolder::load(d))
+            .collect::<Result<Vec<_>, _>>()?;
+        let merged = merge(&inputs)?;
+        for f in inputs.iter().filter(|f| f.record.is_none()) {
+            eprintln!(
+                "note: {}: no run.json; its record in merged_from is rebuilt from results.csv",
+                f.dir.display()
+            );
+        }
+        let results: Vec<CaseResult> = merged.rows.iter().map(|r| r.result.clone()).collect();
+        warn_shared_trace_names(&merged.rows);
+        let write = || -> anyhow::Result<()> {
+            std::fs::create_dir_all(&self.out)?;
+            write_results(&self.out, &merged.rows)?;
+            write_report_set(&self.out, &spec, &merged.record, &results)
+        };
+        write().map_err(CliError::Report)?;
+        let mut tally = Tally::default();
+        for r in &results {
+            tally.add(r.verdict);
+        }
+        println!(
+            "merged {} runs ({} rows: {tally}) into {}",
+            inputs.len(),
+            results.len(),
+            self.out.join("results.csv").display()
+        );
+        Ok(ExitCode::Ok)
+    }
+
+    /// The merged set goes into a new or empty folder: never over an input (its rows
+    /// would be lost while being read), nor among another run's files (its traces would
+    /// be read back as the merged rows').
+    fn out_is_new(&self) -> Result<(), CliError> {
+        let out = &self.out;
+        if let Some(d) = self.dirs.iter().find(|d| same_folder(d, out)) {
+            return Err(CliError::Usage(format!(
+                "--out {}: that is the input {}; merge into a new folder",
+                out.display(),
+                d.display()
+            )));
+        }
+        let has_files = std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_some());
+        if has_files || out.is_file() {
+            return Err(CliError::Usage(format!(
+                "--out {}: already exists and is not an empty folder; merge into a new folder",
+                out.display()
+            )));
+        }
+        Ok(())
+    }
+}
+
+fn same_folder(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Trace files are named by position, case and attempt: FAIL rows of two benches with the
+/// same position ids would share one file, and the set keeps only the last written.
+fn warn_shared_trace_names(rows: &[crate::report::read::ReportRow]) {
+    let mut seen: Vec<(PathBuf, &str)> = Vec::new();
+    for r in rows.iter().filter(|r| r.result.trace.is_some()) {
+        let name = trace_file(&r.result);
+        match seen.iter().find(|(n, _)| *n == name) {
+            Some((_, bench)) => eprintln!(
+                "warning: {}: FAIL rows of benches `{bench}` and `{}` share this trace file; the merged set keeps the last",
+                name.display(),
+                r.bench()
+            ),
+            None => seen.push((name, r.bench())),
+        }
     }
 }

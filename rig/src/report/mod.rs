@@ -4,6 +4,7 @@
 mod console;
 mod csv_file;
 pub mod diff;
+pub mod merge;
 pub mod read;
 pub mod run_json;
 mod set;
