@@ -23,8 +23,12 @@ pub struct ReportArgs {
 
 #[derive(Debug, Subcommand)]
 enum ReportCommand {
-    /// Compare a candidate run with a base run per family, position and case: regressions
-    /// (PASS -> FAIL), fixes, other changes, cases added and removed. Exit 1 on a regression.
+    /// Compare a candidate run with a base run; exit 1 on a regression.
+    ///
+    /// Lists per family, position and case: regressions (PASS -> FAIL), fixes (FAIL ->
+    /// PASS), other changes (ERROR is the rig's fault, never a regression), cases added
+    /// and removed. Repeated attempts combine: FAIL, else ERROR, else PASS, else MANUAL,
+    /// else SKIP.
     Diff(DiffArgs),
     /// Join the report folders of several benches into one report set.
     Merge(MergeArgs),
