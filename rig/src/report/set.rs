@@ -1,26 +1,30 @@
 //! The report set written beside `results.csv` when a run ends (finished or
-//! interrupted): `run.json`, and the reports built from every row of the run.
+//! interrupted): the reports built from every row of the run, and `run.json`.
 //! `rig report merge` writes the same set from several runs' rows.
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+use super::matrix::write_matrix;
+use super::pass_rate::write_pass_rate;
 use super::run_json::RunRecord;
 use super::traces::write_traces;
 use crate::runner::{CaseResult, Event, Reporter, RunInfo};
 use crate::spec::Spec;
 
-/// Write every end-of-run report of `results` into `dir` (which exists): `run.json`,
-/// and `traces/` with the deciding trace of every FAIL. The spec gives the reports the
-/// family order of the catalog and the clauses' texts.
+/// Write every end-of-run report of `results` into `dir` (which exists): `traces/` with
+/// the deciding trace of every FAIL, `matrix.csv`, `pass-rate.csv`, and `run.json`.
+/// The spec gives the reports the family order of the catalog and the clauses' texts.
+/// An error names the file that could not be written.
 pub fn write_report_set(
     dir: &Path,
     spec: &Spec,
     record: &RunRecord,
     results: &[CaseResult],
 ) -> anyhow::Result<()> {
-    let _ = spec;
     write_traces(dir, results)?;
+    write_matrix(dir, spec, results)?;
+    write_pass_rate(dir, record.repeat, results)?;
     record.write(dir)
 }
 

@@ -1,0 +1,232 @@
+//! `pass-rate.csv`, the flakiness summary of `--repeat N`: per position and case, how
+//! many of the attempts passed, and whether the pair is certified (N of N). The console
+//! and report.html show the same numbers.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+
+use crate::runner::{CaseResult, Tally};
+
+/// The columns of `pass-rate.csv`, in order.
+pub const PASS_RATE_COLUMNS: [&str; 11] = [
+    "position",
+    "family",
+    "case",
+    "attempts",
+    "pass",
+    "fail",
+    "error",
+    "skip",
+    "manual",
+    "pass_rate",
+    "certified",
+];
+
+/// The attempts of one case on one position (or one off-bench family).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairRate {
+    /// Empty for catalog entries that cannot be on a bench.
+    pub position: String,
+    pub family: String,
+    pub case: String,
+    pub counts: Tally,
+}
+
+impl PairRate {
+    pub fn attempts(&self) -> usize {
+        self.counts.total()
+    }
+
+    /// Attempts that reached an automated verdict (not SKIP, not MANUAL).
+    pub fn ran(&self) -> usize {
+        self.counts.pass + self.counts.fail + self.counts.error
+    }
+
+    /// pass / (attempts − skip − manual); `None` when nothing ran.
+    pub fn pass_rate(&self) -> Option<f64> {
+        (self.ran() > 0).then(|| self.counts.pass as f64 / self.ran() as f64)
+    }
+
+    /// Certified when all of at least `repeat` attempts passed (N of N, so no FAIL, no
+    /// ERROR and none skipped); `None` when no attempt ran, as for a case not applicable
+    /// to the phone: there is nothing to certify, and nothing below N of N either.
+    pub fn certified(&self, repeat: u32) -> Option<bool> {
+        if self.ran() == 0 {
+            return None;
+        }
+        Some(self.counts.pass == self.attempts() && self.attempts() >= repeat as usize)
+    }
+}
+
+/// Pass rates of every position × case pair, in order of first appearance.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PassRates {
+    pub pairs: Vec<PairRate>,
+}
+
+impl PassRates {
+    pub fn of(results: &[CaseResult]) -> Self {
+        let mut rates = Self::default();
+        for r in results {
+            rates.add(r);
+        }
+        rates
+    }
+
+    /// Count one more row.
+    pub fn add(&mut self, r: &CaseResult) {
+        let i = self
+            .pairs
+            .iter()
+            .position(|p| p.position == r.position && p.family == r.family && p.case == r.case)
+            .unwrap_or_else(|| {
+                self.pairs.push(PairRate {
+                    position: r.position.clone(),
+                    family: r.family.clone(),
+                    case: r.case.clone(),
+                    counts: Tally::default(),
+                });
+                self.pairs.len() - 1
+            });
+        self.pairs[i].counts.add(r.verdict);
+    }
+
+    /// The pairs that ran but are not N of N.
+    pub fn below(&self, repeat: u32) -> impl Iterator<Item = &PairRate> {
+        self.pairs
+            .iter()
+            .filter(move |p| p.certified(repeat) == Some(false))
+    }
+
+    /// The run's certification in one line: PASS only when every pair that ran passed N
+    /// of N and the run was not interrupted (a cut-short run has not tried every case).
+    pub fn certification(&self, repeat: u32, interrupted: bool) -> String {
+        let below = self.below(repeat).count();
+        let certified = self
+            .pairs
+            .iter()
+            .filter(|p| p.certified(repeat) == Some(true))
+            .count();
+        if interrupted {
+            format!("certification: NOT PASSED (run interrupted; {below} cases below {repeat} of {repeat})")
+        } else if below > 0 {
+            format!("certification: NOT PASSED ({below} cases below {repeat} of {repeat})")
+        } else if certified == 0 {
+            "certification: NOT PASSED (no case ran)".to_string()
+        } else {
+            format!("certification: PASS (every case passed {repeat} of {repeat})")
+        }
+    }
+
+    /// `pass-rate.csv` ([`PASS_RATE_COLUMNS`]); `pass_rate` with three decimals,
+    /// `certified` `yes`, `no`, or empty when no attempt ran.
+    pub fn to_csv(&self, repeat: u32) -> anyhow::Result<Vec<u8>> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(PASS_RATE_COLUMNS)?;
+        for p in &self.pairs {
+            let c = &p.counts;
+            w.write_record([
+                p.position.clone(),
+                p.family.clone(),
+                p.case.clone(),
+                p.attempts().to_string(),
+                c.pass.to_string(),
+                c.fail.to_string(),
+                c.error.to_string(),
+                c.skip.to_string(),
+                c.manual.to_string(),
+                p.pass_rate().map(|x| format!("{x:.3}")).unwrap_or_default(),
+                yes_no(p.certified(repeat)).to_string(),
+            ])?;
+        }
+        Ok(w.into_inner()?)
+    }
+}
+
+/// `yes`, `no`, or empty for "nothing to certify".
+pub fn yes_no(certified: Option<bool>) -> &'static str {
+    match certified {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "",
+    }
+}
+
+/// Write `dir/pass-rate.csv`.
+pub fn write_pass_rate(dir: &Path, repeat: u32, results: &[CaseResult]) -> anyhow::Result<()> {
+    let path = dir.join("pass-rate.csv");
+    let bytes = PassRates::of(results)
+        .to_csv(repeat)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture::row;
+    use crate::runner::Verdict::*;
+
+    fn rates() -> PassRates {
+        PassRates::of(&[
+            row("p1", "9611", "toggle", 1, Pass),
+            row("p1", "9611", "shows-on", 1, Fail),
+            row("p1", "9611", "toggle", 2, Pass),
+            row("p1", "9611", "shows-on", 2, Pass),
+            row("p1", "9611", "toggle", 3, Pass),
+            row("p1", "9611", "shows-on", 3, Pass),
+            row("p2", "1100", "shows-on", 1, Skip),
+            row("p2", "1100", "shows-on", 2, Skip),
+            row("p2", "1100", "shows-on", 3, Skip),
+            row("p2", "1100", "retrieve", 1, Pass),
+            row("p2", "1100", "retrieve", 2, Skip),
+            row("p2", "1100", "retrieve", 3, Error),
+            row("", "VCE", "toggle", 1, Skip),
+        ])
+    }
+
+    #[test]
+    fn each_pair_counts_its_attempts_and_is_certified_only_n_of_n() {
+        let r = rates();
+        let text = String::from_utf8(r.to_csv(3).unwrap()).unwrap();
+        assert_eq!(
+            text,
+            "position,family,case,attempts,pass,fail,error,skip,manual,pass_rate,certified\n\
+             p1,9611,toggle,3,3,0,0,0,0,1.000,yes\n\
+             p1,9611,shows-on,3,2,1,0,0,0,0.667,no\n\
+             p2,1100,shows-on,3,0,0,0,3,0,,\n\
+             p2,1100,retrieve,3,1,0,1,1,0,0.500,no\n\
+             ,VCE,toggle,1,0,0,0,1,0,,\n"
+        );
+        let below: Vec<&str> = r.below(3).map(|p| p.case.as_str()).collect();
+        assert_eq!(below, ["shows-on", "retrieve"]);
+        assert_eq!(
+            r.certification(3, false),
+            "certification: NOT PASSED (2 cases below 3 of 3)"
+        );
+    }
+
+    #[test]
+    fn fewer_attempts_than_asked_is_not_certified() {
+        // An interrupted run: 2 of 3 attempts, both passed.
+        let r = PassRates::of(&[
+            row("p1", "9611", "toggle", 1, Pass),
+            row("p1", "9611", "toggle", 2, Pass),
+        ]);
+        assert_eq!(r.pairs[0].certified(3), Some(false));
+        assert_eq!(r.pairs[0].certified(2), Some(true));
+        assert_eq!(
+            r.certification(2, false),
+            "certification: PASS (every case passed 2 of 2)"
+        );
+        assert_eq!(
+            r.certification(2, true),
+            "certification: NOT PASSED (run interrupted; 0 cases below 2 of 2)"
+        );
+        assert_eq!(
+            PassRates::default().certification(2, false),
+            "certification: NOT PASSED (no case ran)"
+        );
+    }
+}
