@@ -1,13 +1,14 @@
 //! Reporters: they consume the runner's events. `results.csv` is written row by row and
 //! flushed as each case finishes, so a killed run keeps every finished row; the rest of
-//! the report set (traces, matrix.csv, pass-rate.csv, run.json) is written from every
-//! row when the run ends ([`write_report_set`]).
+//! the report set (traces, junit.xml, matrix.csv, pass-rate.csv, run.json) is written
+//! from every row when the run ends ([`write_report_set`]).
 
 mod console;
 mod csv_file;
 pub mod diff;
 pub mod merge;
 pub mod read;
+pub mod junit;
 pub mod matrix;
 pub mod pass_rate;
 pub mod run_json;
@@ -69,7 +70,10 @@ fn xml_char(c: char) -> bool {
 /// Rows for the reports' unit tests.
 #[cfg(test)]
 pub(crate) mod fixture {
-    use crate::runner::{CaseResult, Verdict};
+    use crate::hw::{Sample, SensorKind};
+    use crate::observe::Polarity;
+    use crate::runner::{CaseResult, DecidingTrace, Verdict};
+    use crate::trace::Trace;
 
     /// A row with no expectation, measurement, message or trace.
     pub fn row(position: &str, family: &str, case: &str, attempt: u32, v: Verdict) -> CaseResult {
@@ -89,6 +93,39 @@ pub(crate) mod fixture {
             bench_time_ms: 0.0,
             message: String::new(),
             trace: None,
+        }
+    }
+
+    /// A deciding trace of `n` samples every 5 ms from `from_ms`: a light blinking
+    /// between dark and bright each 100 ms.
+    pub fn trace(kind: SensorKind, from_ms: f64, n: usize) -> DecidingTrace {
+        let samples = (0..n)
+            .map(|i| {
+                let t_ms = from_ms + i as f64 * 5.0;
+                let on = (i / 20) % 2 == 0;
+                let level = if on { 4000.0 } else { 20.0 } + (i % 7) as f32;
+                Sample {
+                    t_ms,
+                    r: level * 0.8,
+                    g: level * 0.1,
+                    b: level * 0.05,
+                    c: level,
+                }
+            })
+            .collect();
+        DecidingTrace {
+            light: "twinning".into(),
+            sensor: "rgb:1".into(),
+            trace: Trace {
+                kind,
+                polarity: Polarity::Emissive,
+                dark: None,
+                samples,
+            },
+            window_from_ms: from_ms + n as f64 * 2.0,
+            decided_ms: from_ms + n as f64 * 4.0,
+            expected: "twinning light: green steady".into(),
+            observed: "twinning light: red <flash> & \"more\"".into(),
         }
     }
 }
