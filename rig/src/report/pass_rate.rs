@@ -6,6 +6,7 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
+use super::matrix::first_appearance;
 use crate::runner::{CaseResult, Tally};
 
 /// The columns of `pass-rate.csv`, in order.
@@ -59,7 +60,7 @@ impl PairRate {
     }
 }
 
-/// Pass rates of every position × case pair, in order of first appearance.
+/// Pass rates of every position × case pair.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PassRates {
     pub pairs: Vec<PairRate>,
@@ -92,10 +93,21 @@ impl PassRates {
         self.pairs[i].counts.add(r.verdict);
     }
 
-    /// The pairs that ran but are not N of N.
+    /// The pairs by position (in order of first appearance: positions run in parallel, so
+    /// their rows interleave), then case (suite order).
+    pub fn ordered(&self) -> Vec<&PairRate> {
+        let positions = first_appearance(self.pairs.iter().map(|p| p.position.as_str()));
+        let cases = first_appearance(self.pairs.iter().map(|p| p.case.as_str()));
+        let index = |list: &[String], x: &str| list.iter().position(|y| y == x);
+        let mut v: Vec<&PairRate> = self.pairs.iter().collect();
+        v.sort_by_key(|p| (index(&positions, &p.position), index(&cases, &p.case)));
+        v
+    }
+
+    /// The pairs that ran but are not N of N, in [`Self::ordered`] order.
     pub fn below(&self, repeat: u32) -> impl Iterator<Item = &PairRate> {
-        self.pairs
-            .iter()
+        self.ordered()
+            .into_iter()
             .filter(move |p| p.certified(repeat) == Some(false))
     }
 
@@ -124,7 +136,7 @@ impl PassRates {
     pub fn to_csv(&self, repeat: u32) -> anyhow::Result<Vec<u8>> {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(PASS_RATE_COLUMNS)?;
-        for p in &self.pairs {
+        for p in self.ordered() {
             let c = &p.counts;
             w.write_record([
                 p.position.clone(),
@@ -204,6 +216,31 @@ mod tests {
         assert_eq!(
             r.certification(3, false),
             "certification: NOT PASSED (2 cases below 3 of 3)"
+        );
+    }
+
+    #[test]
+    fn pairs_are_listed_by_position_then_case_whatever_order_rows_came_in() {
+        // Two positions running in parallel interleave their rows.
+        let r = PassRates::of(&[
+            row("p1", "9611", "toggle", 1, Pass),
+            row("p2", "1100", "toggle", 1, Pass),
+            row("p2", "1100", "shows-on", 1, Skip),
+            row("p1", "9611", "shows-on", 1, Fail),
+        ]);
+        let order: Vec<(&str, &str)> = r
+            .ordered()
+            .iter()
+            .map(|p| (p.position.as_str(), p.case.as_str()))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("p1", "toggle"),
+                ("p1", "shows-on"),
+                ("p2", "toggle"),
+                ("p2", "shows-on")
+            ]
         );
     }
 
