@@ -1,13 +1,14 @@
 //! Reporters: they consume the runner's events. `results.csv` is written row by row and
 //! flushed as each case finishes, so a killed run keeps every finished row; the rest of
-//! the report set (traces, junit.xml, matrix.csv, pass-rate.csv, run.json) is written
-//! from every row when the run ends ([`write_report_set`]).
+//! the report set (traces, junit.xml, matrix.csv, pass-rate.csv, report.html, run.json)
+//! is written from every row when the run ends ([`write_report_set`]).
 
 mod console;
 mod csv_file;
 pub mod diff;
 pub mod merge;
 pub mod read;
+pub mod html;
 pub mod junit;
 pub mod matrix;
 pub mod pass_rate;

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+use super::html::write_html;
 use super::junit::write_junit;
 use super::matrix::write_matrix;
 use super::pass_rate::write_pass_rate;
@@ -14,8 +15,8 @@ use crate::runner::{CaseResult, Event, Reporter, RunInfo};
 use crate::spec::Spec;
 
 /// Write every end-of-run report of `results` into `dir` (which exists): `traces/` with
-/// the deciding trace of every FAIL, `junit.xml`, `matrix.csv`, `pass-rate.csv`, and
-/// `run.json`. The spec gives the reports the family order of the
+/// the deciding trace of every FAIL, `junit.xml`, `matrix.csv`, `pass-rate.csv`,
+/// `report.html`, and `run.json`. The spec gives the reports the family order of the
 /// catalog and the clauses' texts. An error names the file that could not be written.
 pub fn write_report_set(
     dir: &Path,
@@ -27,6 +28,7 @@ pub fn write_report_set(
     write_junit(dir, record, results)?;
     write_matrix(dir, spec, results)?;
     write_pass_rate(dir, record.repeat, results)?;
+    write_html(dir, spec, record, results)?;
     record.write(dir)
 }
 
