@@ -11,4 +11,5 @@ mod matrix;
 mod modem;
 mod selftest;
 mod report_cli;
+mod reports;
 mod signals;
