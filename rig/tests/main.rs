@@ -9,7 +9,7 @@ mod faults;
 mod feasa;
 mod matrix;
 mod modem;
-mod selftest;
 mod report_cli;
 mod reports;
+mod selftest;
 mod signals;

@@ -8,22 +8,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use super::matrix::combine;
 use super::read::ReportRow;
 use crate::runner::{CaseResult, Verdict};
-
-/// The verdict of several rows of one case (the attempts of `--repeat`, or a family's
-/// positions): FAIL if any failed, else ERROR if any errored, else PASS if any passed,
-/// else MANUAL, else SKIP. `None` for no rows.
-pub fn combined_verdict(verdicts: impl IntoIterator<Item = Verdict>) -> Option<Verdict> {
-    let rank = |v: &Verdict| match v {
-        Verdict::Fail => 4,
-        Verdict::Error => 3,
-        Verdict::Pass => 2,
-        Verdict::Manual => 1,
-        Verdict::Skip => 0,
-    };
-    verdicts.into_iter().max_by_key(rank)
-}
 
 /// How one (family, position, case) differs between the runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -97,7 +84,7 @@ pub struct Side {
 
 impl Side {
     fn of(rows: &[&CaseResult], positions: Vec<String>) -> Option<Side> {
-        let verdict = combined_verdict(rows.iter().map(|r| r.verdict))?;
+        let verdict = combine(rows.iter().map(|r| r.verdict))?;
         let mut deciding = rows.iter().filter(|r| r.verdict == verdict);
         let message = deciding.next().map(|r| r.message.clone());
         Some(Side {
@@ -519,17 +506,6 @@ mod tests {
                 )
             })
             .collect()
-    }
-
-    #[test]
-    fn the_combining_rule_puts_a_fail_first_and_a_skip_last() {
-        use Verdict::*;
-        assert_eq!(combined_verdict([Pass, Fail, Error]), Some(Fail));
-        assert_eq!(combined_verdict([Pass, Error, Skip]), Some(Error));
-        assert_eq!(combined_verdict([Skip, Pass, Manual]), Some(Pass));
-        assert_eq!(combined_verdict([Skip, Manual]), Some(Manual));
-        assert_eq!(combined_verdict([Skip]), Some(Skip));
-        assert_eq!(combined_verdict([]), None);
     }
 
     #[test]

@@ -6,12 +6,12 @@
 mod console;
 mod csv_file;
 pub mod diff;
-pub mod merge;
-pub mod read;
 pub mod html;
 pub mod junit;
 pub mod matrix;
+pub mod merge;
 pub mod pass_rate;
+pub mod read;
 pub mod run_json;
 mod set;
 pub mod traces;
