@@ -2,7 +2,7 @@
 //! using the calibration file it writes.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use rig::bench::{Bench, DarkLevel, Light, TwinningMode};
 use rig::calibration::BenchCalibration;
@@ -10,21 +10,7 @@ use rig::hw::SensorKind;
 use rig::observe::Polarity;
 use rig::spec::{Expected, Indication, Spec, TwinningState};
 
-fn rig(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rig"))
-        .args(args)
-        .current_dir(rig::workspace_path("."))
-        .output()
-        .expect("rig runs")
-}
-
-fn all(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use crate::common::{printed, rig};
 
 /// The LCD indicator's line of the sim bench, and the same with a wrong bare level: a
 /// first guess of 700 counts where the display reads 1800 (and "on" about 630).
@@ -80,8 +66,12 @@ fn calibrate_measures_every_provable_light_and_runs_use_it() {
     // With the bench file's wrong guess, the M7310's "on" reads as off: shows-on fails.
     let before = dir.path().join("before");
     let o = run_led_cases(&bench_path, &before, &[]);
-    assert_eq!(o.status.code(), Some(1), "{}", all(&o));
-    assert!(all(&o).contains("light calibration: none"), "{}", all(&o));
+    assert_eq!(o.status.code(), Some(1), "{}", printed(&o));
+    assert!(
+        printed(&o).contains("light calibration: none"),
+        "{}",
+        printed(&o)
+    );
     let failed: Vec<String> = results(&before)
         .iter()
         .filter(|r| &r[8] == "FAIL")
@@ -91,12 +81,12 @@ fn calibrate_measures_every_provable_light_and_runs_use_it() {
 
     // Calibrate: the file lands next to the bench file.
     let o = rig(&["calibrate", "--bench", bench_path.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", printed(&o));
     let cal_path = dir.path().join("lab.calibration.toml");
     assert!(
-        all(&o).contains(&format!("wrote {}", cal_path.display())),
+        printed(&o).contains(&format!("wrote {}", cal_path.display())),
         "{}",
-        all(&o)
+        printed(&o)
     );
     let cal = BenchCalibration::load(&cal_path, &bench, &spec).expect("the written file loads");
     assert_eq!(cal.bench, "sim-matrix");
@@ -187,11 +177,11 @@ fn calibrate_measures_every_provable_light_and_runs_use_it() {
     // Runs now take the measured bare level: the same cases pass.
     let after = dir.path().join("after");
     let o = run_led_cases(&bench_path, &after, &[]);
-    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", printed(&o));
     assert!(
-        all(&o).contains(&format!("light calibration: {}", cal_path.display())),
+        printed(&o).contains(&format!("light calibration: {}", cal_path.display())),
         "{}",
-        all(&o)
+        printed(&o)
     );
     let rows = results(&after);
     assert_eq!(rows.len(), 4);
@@ -203,7 +193,7 @@ fn calibrate_measures_every_provable_light_and_runs_use_it() {
         &dir.path().join("ignored"),
         &["--no-calibration"],
     );
-    assert_eq!(o.status.code(), Some(1), "{}", all(&o));
+    assert_eq!(o.status.code(), Some(1), "{}", printed(&o));
 
     // A stale calibration (the light was rewired since) is refused, naming its line.
     let text = std::fs::read_to_string(&cal_path).unwrap();
@@ -217,12 +207,16 @@ fn calibrate_measures_every_provable_light_and_runs_use_it() {
         &stale_out,
         &["--calibration", stale_path.to_str().unwrap()],
     );
-    assert_eq!(o.status.code(), Some(2), "{}", all(&o));
+    assert_eq!(o.status.code(), Some(2), "{}", printed(&o));
     let want = format!(
         "{}:{line}: position `p9611`, twinning light: measured through sensor rgb:31, but the bench wires it to rgb:8",
         stale_path.display()
     );
-    assert!(all(&o).contains(&want), "wanted `{want}` in: {}", all(&o));
+    assert!(
+        printed(&o).contains(&want),
+        "wanted `{want}` in: {}",
+        printed(&o)
+    );
     assert!(!stale_out.exists(), "nothing run, nothing written");
 
     // Naming a calibration file that does not exist is a bad invocation.
@@ -234,5 +228,5 @@ fn calibrate_measures_every_provable_light_and_runs_use_it() {
             dir.path().join("nosuch.toml").to_str().unwrap(),
         ],
     );
-    assert_eq!(o.status.code(), Some(2), "{}", all(&o));
+    assert_eq!(o.status.code(), Some(2), "{}", printed(&o));
 }

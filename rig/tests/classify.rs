@@ -2,20 +2,14 @@
 //! classified in text and CSV; a bad file exits 2 naming its line.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use rig::bench::DarkLevel;
 use rig::hw::{Sample, SensorKind};
 use rig::observe::Polarity;
 use rig::trace::Trace;
 
-fn rig(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rig"))
-        .args(args)
-        .current_dir(rig::workspace_path("."))
-        .output()
-        .expect("rig runs")
-}
+use crate::common::rig;
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()

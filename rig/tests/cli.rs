@@ -1,23 +1,8 @@
 //! The `rig` binary: exit codes, the CSV contract, and errors that name file and line.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn rig(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rig"))
-        .args(args)
-        .current_dir(rig::workspace_path("."))
-        .output()
-        .expect("rig runs")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use crate::common::{printed, rig};
 
 #[test]
 fn validate_accepts_the_shipped_files() {
@@ -27,8 +12,8 @@ fn validate_accepts_the_shipped_files() {
         "fixtures/firmware/reference.toml",
     ] {
         let o = rig(&["validate", f]);
-        assert_eq!(o.status.code(), Some(0), "{f}: {}", text(&o));
-        assert!(text(&o).contains(": ok"), "{}", text(&o));
+        assert_eq!(o.status.code(), Some(0), "{f}: {}", printed(&o));
+        assert!(printed(&o).contains(": ok"), "{}", printed(&o));
     }
 }
 
@@ -55,15 +40,15 @@ fn a_bad_bench_exits_2_naming_file_line_and_fault() {
         ],
     ] {
         let o = rig(&args);
-        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert_eq!(o.status.code(), Some(2), "{}", printed(&o));
         let want = format!(
             "{}:{line}: channel relays:0 is already wired to p1416.twinning",
             path.display()
         );
         assert!(
-            text(&o).contains(&want),
+            printed(&o).contains(&want),
             "wanted `{want}` in:\n{}",
-            text(&o)
+            printed(&o)
         );
     }
 }
@@ -85,8 +70,8 @@ fn a_bad_suite_step_names_its_line() {
     let path = dir.path().join("suite.toml");
     std::fs::write(&path, bad).unwrap();
     let o = rig(&["validate", path.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains(&format!("suite.toml:{line}: case `toggle`: a step takes one action, this one has press and dial")), "{}", text(&o));
+    assert_eq!(o.status.code(), Some(2), "{}", printed(&o));
+    assert!(printed(&o).contains(&format!("suite.toml:{line}: case `toggle`: a step takes one action, this one has press and dial")), "{}", printed(&o));
 }
 
 #[test]
@@ -101,7 +86,7 @@ fn a_run_writes_the_csv_with_the_contract_columns_and_exits_0() {
         "--out",
         dir.path().to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", printed(&o));
     let csv = std::fs::read_to_string(dir.path().join("results.csv")).unwrap();
     let mut lines = csv.lines();
     assert_eq!(
@@ -121,9 +106,9 @@ fn a_run_writes_the_csv_with_the_contract_columns_and_exits_0() {
         assert!(r[15].parse::<f64>().unwrap() > 0.0);
     }
     assert!(
-        text(&o).contains("results.csv"),
+        printed(&o).contains("results.csv"),
         "the console names the CSV: {}",
-        text(&o)
+        printed(&o)
     );
 }
 
@@ -148,7 +133,7 @@ fn faulty_firmware_exits_1() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert_eq!(o.status.code(), Some(1), "{}", printed(&o));
     let csv = std::fs::read_to_string(out.join("results.csv")).unwrap();
     assert!(csv.contains(",FAIL,"), "{csv}");
 }
@@ -163,8 +148,8 @@ fn unknown_case_or_family_is_a_bad_invocation() {
         "--out",
         dir.path().to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("no case `nosuch`"));
+    assert_eq!(o.status.code(), Some(2), "{}", printed(&o));
+    assert!(printed(&o).contains("no case `nosuch`"));
     let o = rig(&[
         "run",
         "--family",
@@ -172,20 +157,20 @@ fn unknown_case_or_family_is_a_bad_invocation() {
         "--out",
         dir.path().to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert_eq!(o.status.code(), Some(2), "{}", printed(&o));
 }
 
 #[test]
 fn list_clauses_covers_every_clause_or_says_why_not() {
     let o = rig(&["list", "clauses"]);
     assert_eq!(o.status.code(), Some(0));
-    let t = text(&o);
+    let t = printed(&o);
     for i in 1..=16 {
         assert!(t.contains(&format!("S{i} ")), "S{i} missing");
     }
     assert!(!t.contains("NOT COVERED"), "{t}");
     assert!(t.contains("not automatable"), "{t}");
-    let phones = text(&rig(&["list", "phones"]));
+    let phones = printed(&rig(&["list", "phones"]));
     assert!(phones.contains("Vantage Connect Expansion") && phones.contains("not testable"));
     let _ = Path::new(".");
 }
@@ -193,17 +178,21 @@ fn list_clauses_covers_every_clause_or_says_why_not() {
 #[test]
 fn doctor_passes_the_simulated_bench_and_fails_cleanly_without_hardware() {
     let o = rig(&["doctor"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert!(text(&o).contains("all 67 checks good"), "{}", text(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", printed(&o));
     assert!(
-        text(&o).contains("p9621 twinning light") && text(&o).contains("grey steady"),
+        printed(&o).contains("all 67 checks good"),
         "{}",
-        text(&o)
+        printed(&o)
+    );
+    assert!(
+        printed(&o).contains("p9621 twinning light") && printed(&o).contains("grey steady"),
+        "{}",
+        printed(&o)
     );
     // The lab bench on a machine without its Pi hardware: every device fails, clearly, exit 3.
     let o = rig(&["doctor", "--bench", "wiring/lab-example.toml"]);
-    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
-    assert!(text(&o).contains("FAIL"), "{}", text(&o));
+    assert_eq!(o.status.code(), Some(3), "{}", printed(&o));
+    assert!(printed(&o).contains("FAIL"), "{}", printed(&o));
 }
 
 #[test]
@@ -217,8 +206,8 @@ fn dry_run_shows_the_plan_without_running_a_case() {
         "--out",
         dir.path().to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{}", printed(&o));
+    let t = printed(&o);
     assert!(
         t.contains("pm7310   toggle                 would run"),
         "{t}"
@@ -237,19 +226,19 @@ fn dry_run_shows_the_plan_without_running_a_case() {
 #[test]
 fn press_and_watch_reach_one_device() {
     let o = rig(&["press", "p9611", "twinning"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", printed(&o));
     assert!(
-        text(&o).contains("pressed twinning on p9611 (relays:12) for 150 ms, released"),
+        printed(&o).contains("pressed twinning on p9611 (relays:12) for 150 ms, released"),
         "{}",
-        text(&o)
+        printed(&o)
     );
     let o = rig(&["press", "p9611", "volume"]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert_eq!(o.status.code(), Some(2), "{}", printed(&o));
     let o = rig(&["watch", "p9621", "twinning", "--for", "2"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", printed(&o));
     assert!(
-        text(&o).contains("grey steady"),
+        printed(&o).contains("grey steady"),
         "the idle touch icon reads grey: {}",
-        text(&o)
+        printed(&o)
     );
 }

@@ -2,25 +2,10 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Output};
 
 use rig::report::RunRecord;
 
-fn rig(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rig"))
-        .args(args)
-        .current_dir(rig::workspace_path("."))
-        .output()
-        .expect("rig runs")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use crate::common::{printed, rig};
 
 /// The cases the tests run: enough for faults to show, few enough to be quick.
 const CASES: &str = "toggle,shows-on,retrieve";
@@ -31,7 +16,7 @@ fn run(out: &Path, extra: &[&str]) -> i32 {
     args.extend(extra);
     let o = rig(&args);
     let code = o.status.code().unwrap_or(-1);
-    assert!(code == 0 || code == 1, "{}", text(&o));
+    assert!(code == 0 || code == 1, "{}", printed(&o));
     code
 }
 
@@ -80,7 +65,7 @@ fn diff_csv(base: &Path, candidate: &Path) -> (i32, Vec<(String, Key)>) {
         stdout
             .starts_with("change,family,position,case,clauses,base,candidate,candidate_message\n"),
         "{}",
-        text(&o)
+        printed(&o)
     );
     let listed = csv_rows(&stdout)
         .iter()
@@ -148,8 +133,8 @@ fn diff_names_exactly_the_fail_rows_of_a_seeded_fault_as_regressions() {
             base.to_str().unwrap(),
             cand.to_str().unwrap(),
         ]);
-        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-        let t = text(&o);
+        assert_eq!(o.status.code(), Some(1), "{}", printed(&o));
+        let t = printed(&o);
         assert!(t.contains("firmware sim:reference"), "{t}");
         assert!(t.contains(&format!("firmware {label}")), "{t}");
         assert!(
@@ -180,11 +165,11 @@ fn a_run_against_itself_or_its_repeat_lists_no_change() {
         once.to_str().unwrap(),
         once.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", printed(&o));
     assert!(
-        text(&o).contains("0 regressions, 0 fixes, 0 changed, 0 added, 0 removed;"),
+        printed(&o).contains("0 regressions, 0 fixes, 0 changed, 0 added, 0 removed;"),
         "{}",
-        text(&o)
+        printed(&o)
     );
 }
 
@@ -200,8 +185,8 @@ fn diff_of_a_missing_or_damaged_report_exits_2_naming_it() {
         good.to_str().unwrap(),
         missing.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains(&format!("{}: no such report folder", missing.display())));
+    assert_eq!(o.status.code(), Some(2), "{}", printed(&o));
+    assert!(printed(&o).contains(&format!("{}: no such report folder", missing.display())));
 
     let empty = tmp.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
@@ -211,8 +196,8 @@ fn diff_of_a_missing_or_damaged_report_exits_2_naming_it() {
         empty.to_str().unwrap(),
         good.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains(&format!(
+    assert_eq!(o.status.code(), Some(2), "{}", printed(&o));
+    assert!(printed(&o).contains(&format!(
         "{}: cannot read",
         empty.join("results.csv").display()
     )));
@@ -230,12 +215,16 @@ fn diff_of_a_missing_or_damaged_report_exits_2_naming_it() {
         good.to_str().unwrap(),
         damaged.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert_eq!(o.status.code(), Some(2), "{}", printed(&o));
     let want = format!(
         "{}:3: verdict `OK` is not PASS, FAIL, ERROR, SKIP or MANUAL",
         damaged.join("results.csv").display()
     );
-    assert!(text(&o).contains(&want), "wanted `{want}` in {}", text(&o));
+    assert!(
+        printed(&o).contains(&want),
+        "wanted `{want}` in {}",
+        printed(&o)
+    );
 }
 
 /// The data lines of a results.csv.
@@ -280,7 +269,7 @@ fn merge_joins_two_benches_runs_into_one_report_set() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", printed(&o));
 
     // Every row of both, as written, and nothing else.
     let (la, lb) = (data_lines(&a), data_lines(&b));
@@ -325,8 +314,8 @@ fn merge_refuses_conflicting_rows_the_same_run_twice_and_an_input_as_out() {
     let out = tmp.path().join("out");
 
     let o = merge(&[&a, &b], &out);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    let t = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{}", printed(&o));
+    let t = printed(&o);
     let (ca, cb) = (a.join("results.csv"), b.join("results.csv"));
     assert!(
         t.contains(&format!("{}:", cb.display()))
@@ -337,14 +326,14 @@ fn merge_refuses_conflicting_rows_the_same_run_twice_and_an_input_as_out() {
     assert!(!out.exists(), "nothing written");
 
     let o = merge(&[&a, &a], &out);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert_eq!(o.status.code(), Some(2), "{}", printed(&o));
     assert!(
-        text(&o).contains("the same run is given twice"),
+        printed(&o).contains("the same run is given twice"),
         "{}",
-        text(&o)
+        printed(&o)
     );
 
     let o = merge(&[&a, &b], &a);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("that is the input"), "{}", text(&o));
+    assert_eq!(o.status.code(), Some(2), "{}", printed(&o));
+    assert!(printed(&o).contains("that is the input"), "{}", printed(&o));
 }

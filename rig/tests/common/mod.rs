@@ -56,3 +56,21 @@ pub fn rows(s: &RunSummary, v: Verdict) -> Vec<String> {
         })
         .collect()
 }
+
+/// Run the `rig` binary from the workspace root.
+pub fn rig(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_rig"))
+        .args(args)
+        .current_dir(rig::workspace_path("."))
+        .output()
+        .expect("rig runs")
+}
+
+/// Everything a command printed: stdout, then stderr.
+pub fn printed(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
