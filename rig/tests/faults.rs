@@ -361,3 +361,23 @@ async fn every_fail_carries_the_light_trace_that_decided_it() {
         .filter(|r| r.verdict != Verdict::Fail)
         .all(|r| r.trace.is_none()));
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_toggle_decided_by_a_probe_is_plotted_with_the_twinning_light() {
+    let f = fixtures();
+    let mut profile = f.reference.clone();
+    profile.behaviour.toggle = false;
+    let s = run(&f, profile, 501).await;
+    let r = s
+        .results
+        .iter()
+        .find(|r| r.case == "toggle" && r.verdict == Verdict::Fail)
+        .expect("a toggle FAIL");
+    let t = r.trace.as_ref().expect("a trace");
+    assert_eq!(t.light, "twinning");
+    // The window is the probe's ring watch, and the samples cover it.
+    let samples = &t.trace.samples;
+    assert!(samples.len() > 10, "{} samples", samples.len());
+    assert!(samples.iter().any(|s| s.t_ms >= t.window_from_ms));
+    assert!(t.window_from_ms < t.decided_ms);
+}

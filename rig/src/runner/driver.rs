@@ -160,11 +160,11 @@ impl Driver {
         }
     }
 
-    /// Read whatever the sensors hold into the history only (while a modem state is
-    /// watched, so a FAIL decided by a modem still shows what the Twinning light did).
-    /// A sensor fault here is left for the next light expectation to report.
-    /// Only the Twinning light: it is the one a modem-decided FAIL is plotted with, and
-    /// reading a sensor costs (on the simulator, synthesising its samples).
+    /// Read what the Twinning light's sensor holds (everything since the last action or
+    /// light expectation) into the history only: a FAIL decided by a modem state is
+    /// plotted with what the Twinning light did while that state was watched. Read once,
+    /// at the verdict, not on every poll: reading costs (on the simulator, synthesising
+    /// the samples). A sensor fault here is not the verdict's concern.
     fn sample_history(&mut self) {
         let mut buf = Vec::new();
         if let Some(dev) = self.devices.lights.get_mut(&Light::Twinning) {
@@ -176,7 +176,10 @@ impl Driver {
 
     /// The trace that decided a FAIL: the light of a failed light expectation, else the
     /// Twinning light while the failed modem state was watched. `None` without samples.
-    pub fn deciding_trace(&self, expected: &str, observed: &str) -> Option<DecidingTrace> {
+    pub fn deciding_trace(&mut self, expected: &str, observed: &str) -> Option<DecidingTrace> {
+        if self.failed_light.is_none() {
+            self.sample_history();
+        }
         let (light, from) = self
             .failed_light
             .unwrap_or((Light::Twinning, self.line_from_ms));
@@ -212,7 +215,6 @@ impl Driver {
 
     /// After anything that may change a light, old samples are no evidence of the new state.
     fn action_done(&mut self) -> Result<(), Stop> {
-        self.sample_history();
         for (l, d) in self.devices.lights.iter_mut() {
             d.sensor.discard()?;
             if let Some(w) = self.watches.get_mut(l) {
@@ -289,7 +291,6 @@ impl Driver {
         self.failed_light = None;
         let mut seen = self.line_state(lease, role).await?;
         while seen != want {
-            self.sample_history();
             if self.now_ms() - start > within_ms as f64 {
                 return Err(Stop::Fail {
                     expected: format!("{} modem: {want}", role_name(role)),
@@ -306,7 +307,6 @@ impl Driver {
         let met = self.now_ms();
         while self.now_ms() - met < hold_ms as f64 {
             sleep(poll).await;
-            self.sample_history();
             let now = self.line_state(lease, role).await?;
             if now != want {
                 return Err(Stop::Fail {
@@ -490,6 +490,7 @@ impl Driver {
         })?;
         let mut twinned = false;
         let poll = Duration::from_millis(self.settings().poll_ms);
+        let watched_from = self.now_ms();
         while self.now_ms() - started < ring_ms as f64 {
             if self.line_state(lease, ModemRole::Mobile).await? == LineState::Ringing {
                 twinned = true;
@@ -497,9 +498,14 @@ impl Driver {
             }
             sleep(poll).await;
         }
+        // The mobile's ringing decides: a FAIL is plotted with what the Twinning light did
+        // meanwhile (kept before hanging up discards it).
+        self.sample_history();
         self.modem("caller modem: hang up", lease.caller.hang_up())
             .await?;
         self.settle_idle(lease).await?;
+        self.failed_light = None;
+        self.line_from_ms = watched_from;
         Ok(twinned)
     }
 
