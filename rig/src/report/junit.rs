@@ -245,30 +245,11 @@ pub fn timestamp(started_at: &str, bench_ms: f64) -> Option<String> {
 mod tests {
     use super::*;
     use crate::hw::SensorKind;
-    use crate::report::fixture::{row, trace};
-    use crate::report::run_json::Counts;
+    use crate::report::fixture::{self, row, trace};
     use crate::runner::Verdict::*;
 
     fn record(repeat: u32) -> RunRecord {
-        RunRecord {
-            run_id: "r1".into(),
-            rig_version: "0.1.0".into(),
-            git_revision: "abc".into(),
-            host: "bench-pi".into(),
-            bench: "sim".into(),
-            firmware: "fw <1>".into(),
-            labels: [("ipo".to_string(), "12.1".to_string())].into(),
-            started_at: "2026-12-01T19:17:08.403Z".into(),
-            ended_at: "2026-12-01T19:18:08.403Z".into(),
-            bench_time_ms: 60_000.0,
-            virtual_time: true,
-            seed: Some(1),
-            repeat,
-            interrupted: false,
-            files: Vec::new(),
-            tally: Counts::default(),
-            merged_from: Vec::new(),
-        }
+        fixture::record(repeat)
     }
 
     #[test]
@@ -324,7 +305,7 @@ mod tests {
             xml.contains("<property name=\"label.ipo\" value=\"12.1\"/>"),
             "{xml}"
         );
-        assert!(xml.contains("<testsuites name=\"rig run r1\" tests=\"5\" failures=\"1\" errors=\"1\" time=\"60.000\">"), "{xml}");
+        assert!(xml.contains("<testsuites name=\"rig run r&lt;1&gt;\" tests=\"5\" failures=\"1\" errors=\"1\" time=\"60.000\">"), "{xml}");
     }
 
     #[test]

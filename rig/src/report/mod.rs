@@ -76,6 +76,29 @@ pub(crate) mod fixture {
     use crate::runner::{CaseResult, DecidingTrace, Verdict};
     use crate::trace::Trace;
 
+    /// A run record whose texts need escaping in XML and HTML.
+    pub fn record(repeat: u32) -> crate::report::RunRecord {
+        crate::report::RunRecord {
+            run_id: "r<1>".into(),
+            rig_version: "0.1.0".into(),
+            git_revision: "abc".into(),
+            host: "bench-pi".into(),
+            bench: "sim & co".into(),
+            firmware: "fw <1>".into(),
+            labels: [("ipo".to_string(), "12.1".to_string())].into(),
+            started_at: "2026-12-01T19:17:08.403Z".into(),
+            ended_at: "2026-12-01T19:18:08.403Z".into(),
+            bench_time_ms: 60_000.0,
+            virtual_time: true,
+            seed: Some(1),
+            repeat,
+            interrupted: false,
+            files: Vec::new(),
+            tally: crate::report::run_json::Counts::default(),
+            merged_from: Vec::new(),
+        }
+    }
+
     /// A row with no expectation, measurement, message or trace.
     pub fn row(position: &str, family: &str, case: &str, attempt: u32, v: Verdict) -> CaseResult {
         CaseResult {

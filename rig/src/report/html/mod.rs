@@ -358,29 +358,13 @@ fn plots(h: &mut String, results: &[CaseResult]) {
 mod tests {
     use super::*;
     use crate::hw::SensorKind;
-    use crate::report::fixture::{row, trace};
-    use crate::report::run_json::Counts;
+    use crate::report::fixture::{self, row, trace};
     use crate::runner::Verdict::*;
 
     fn record(repeat: u32, interrupted: bool) -> RunRecord {
         RunRecord {
-            run_id: "r<1>".into(),
-            rig_version: "0.1.0".into(),
-            git_revision: "abc".into(),
-            host: "bench-pi".into(),
-            bench: "sim & co".into(),
-            firmware: "fw".into(),
-            labels: [("ipo".to_string(), "12.1".to_string())].into(),
-            started_at: "2026-12-01T19:17:08.403Z".into(),
-            ended_at: "2026-12-01T19:18:08.403Z".into(),
-            bench_time_ms: 60_000.0,
-            virtual_time: true,
-            seed: Some(1),
-            repeat,
             interrupted,
-            files: Vec::new(),
-            tally: Counts::default(),
-            merged_from: Vec::new(),
+            ..fixture::record(repeat)
         }
     }
 
