@@ -6,13 +6,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::run::{build_runtime, resolve};
+use super::run::{build_runtime, resolve, Loaded};
 use super::{CliError, ExitCode};
-use crate::bench::Bench;
 use crate::selftest::{self, FaultCheck};
-use crate::sim::FirmwareProfile;
-use crate::spec::Spec;
-use crate::suite::Suite;
 
 #[derive(Debug, Args)]
 pub struct SelftestArgs {
@@ -43,16 +39,25 @@ pub struct SelftestArgs {
 
 impl SelftestArgs {
     pub fn run(self) -> Result<ExitCode, CliError> {
-        let spec = Spec::load(self.fixtures.clone().unwrap_or_else(Spec::default_dir))?;
-        let bench = Bench::load(resolve(&self.bench), &spec.catalog)?;
-        if !bench.is_simulated() {
-            return Err(CliError::Usage(format!(
+        let loaded = Loaded::load(
+            self.fixtures.as_deref(),
+            &self.bench,
+            &self.suite,
+            &self.reference,
+        )?;
+        let Loaded {
+            spec,
+            bench,
+            suite,
+            profile,
+        } = loaded;
+        let reference = match profile {
+            Some(p) if bench.is_simulated() => p,
+            _ => return Err(CliError::Usage(format!(
                 "{}: selftest runs on a fully simulated bench (its faults are simulated firmware)",
                 bench.path.display()
-            )));
-        }
-        let suite = Suite::load(resolve(&self.suite), &spec)?;
-        let reference = FirmwareProfile::load(resolve(&self.reference), &spec)?;
+            ))),
+        };
         let faults = selftest::load_faults(&resolve(&self.faults), &spec)?;
         if faults.is_empty() {
             return Err(CliError::Usage(format!(
