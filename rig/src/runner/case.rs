@@ -280,23 +280,23 @@ async fn expect(
         let since_mark = driver.now_ms() - marks[&m.from];
         within = within.max((exp + m.tolerance_ms + 5000.0 - since_mark).max(0.0) as u64);
     }
-    // `as-probed` is `twinning-on` or `twinning-off`, as the last probe found twinning.
-    let as_probed = match (&e.target, found.twinned) {
-        (Target::TwinningAsProbed, Some(true)) => Some(TwinningState::TwinningOn),
-        (Target::TwinningAsProbed, Some(false)) => Some(TwinningState::TwinningOff),
-        (Target::TwinningAsProbed, None) => {
-            return Err(Stop::Rig(
-                "`as-probed` with no earlier twinning probe in the case".into(),
-            ))
-        }
-        _ => None,
-    };
-    let target = as_probed.map_or_else(|| e.target.clone(), Target::Twinning);
-    let result = match &target {
-        Target::TwinningAsProbed => Err(Stop::Rig("`as-probed` was not resolved".into())),
-        Target::Twinning(state) | Target::TwinningNot(state) => {
-            let negated = matches!(target, Target::TwinningNot(_));
-            let want = match driver.ctx.spec.indications.twinning(&driver.family, *state) {
+    let result = match &e.target {
+        Target::Twinning(_) | Target::TwinningNot(_) | Target::TwinningAsProbed => {
+            let (state, negated) = match &e.target {
+                Target::Twinning(s) => (*s, false),
+                Target::TwinningNot(s) => (*s, true),
+                // `as-probed`: twinning-on or twinning-off, as the last probe found it.
+                _ => match found.twinned {
+                    Some(true) => (TwinningState::TwinningOn, false),
+                    Some(false) => (TwinningState::TwinningOff, false),
+                    None => {
+                        return Err(Stop::Rig(
+                            "`as-probed` with no earlier twinning probe in the case".into(),
+                        ))
+                    }
+                },
+            };
+            let want = match driver.ctx.spec.indications.twinning(&driver.family, state) {
                 Some(x) if negated => LightWant::IsNot(x),
                 Some(x) => LightWant::Is(x),
                 None => LightWant::Unspecified,
@@ -313,8 +313,8 @@ async fn expect(
                                 observed,
                                 Rank::Light,
                             );
-                            lookalike_note(driver, *state, found);
-                            if *state == TwinningState::HandoverPending {
+                            lookalike_note(driver, state, found);
+                            if state == TwinningState::HandoverPending {
                                 if let Some(i) = seen.indication {
                                     found.notes.push(format!("wink colour seen: {}", i.colour));
                                 }
