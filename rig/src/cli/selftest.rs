@@ -53,10 +53,12 @@ impl SelftestArgs {
         } = loaded;
         let reference = match profile {
             Some(p) if bench.is_simulated() => p,
-            _ => return Err(CliError::Usage(format!(
+            _ => {
+                return Err(CliError::Usage(format!(
                 "{}: selftest runs on a fully simulated bench (its faults are simulated firmware)",
                 bench.path.display()
-            ))),
+            )))
+            }
         };
         let faults = selftest::load_faults(&resolve(&self.faults), &spec)?;
         if faults.is_empty() {

@@ -26,7 +26,9 @@ use ads1x1x::ic::{Ads1115 as Ic, Resolution16Bit};
 use ads1x1x::{channel, mode, Ads1x1x, DataRate16Bit, FullScaleRange, TargetAddr};
 use embedded_hal::i2c::I2c;
 
-use super::sampling::{BusStats, Reading, Sampler, Shared, Ticker, Worker};
+use super::sampling::{
+    bank_shared, BusStats, Reading, Sampler, SensorBank, Shared, Ticker, Worker,
+};
 use super::{bus_clock_hz, bus_ms, i2c_error, open_i2c, BusSensor, Probe};
 use crate::hw::{BenchClock, HwError, HwErrorKind, SensorKind};
 
@@ -34,7 +36,6 @@ use crate::hw::{BenchClock, HwError, HwErrorKind, SensorKind};
 /// write config (trigger), read config (done?), read the conversion register.
 const CONVERSION_BITS: u32 = 49 + 38 + 49 + 49;
 const CONVERSION_TRANSFERS: u32 = 7;
-const KEEP_S: f64 = 60.0;
 const FULL_SCALE: i16 = i16::MAX;
 
 /// The ADS1115's full-scale range (its programmable gain).
@@ -404,9 +405,7 @@ impl Drop for AdcClaim {
 /// One ADS1115 being sampled. Hand out its inputs with [`Ads1115::sensor`]; sampling stops
 /// when it and all its sensors are dropped.
 pub struct Ads1115 {
-    worker: Arc<Worker>,
-    channels: Vec<u8>,
-    name: String,
+    bank: SensorBank<u8>,
 }
 
 impl Ads1115 {
@@ -446,37 +445,21 @@ impl Ads1115 {
             claim,
         )?;
         Ok(Self {
-            worker,
-            channels: cfg.channels.clone(),
-            name: cfg.name.clone(),
+            bank: SensorBank::new(worker, &cfg.channels, &cfg.name, "input"),
         })
     }
 
     /// The sensor on input `channel` (0–3, one of the configured inputs).
     pub fn sensor(&self, channel: u8) -> Result<BusSensor, HwError> {
-        let i = self
-            .channels
-            .iter()
-            .position(|&c| c == channel)
-            .ok_or_else(|| {
-                HwError::new(
-                    HwErrorKind::Rejected,
-                    format!("{}:{channel}", self.name),
-                    format!(
-                        "input {channel} is not among the sampled inputs {:?}",
-                        self.channels
-                    ),
-                )
-            })?;
-        Ok(self.worker.sensor(i))
+        self.bank.sensor(channel)
     }
 
     pub fn channels(&self) -> &[u8] {
-        &self.channels
+        self.bank.channels()
     }
 
     pub fn stats(&self) -> BusStats {
-        self.worker.shared.bus_stats()
+        self.bank.stats()
     }
 
     /// `rig doctor`: does the ADC answer, and what does each input read? An input at full
@@ -493,15 +476,12 @@ impl Ads1115 {
 }
 
 fn shared(cfg: &Ads1115Config, clock: BenchClock) -> Arc<Shared> {
-    Shared::new(
+    bank_shared(
         clock,
         SensorKind::Level,
         &cfg.name,
-        cfg.channels
-            .iter()
-            .map(|c| format!("{}:{c}", cfg.name))
-            .collect(),
-        (cfg.sample_hz * KEEP_S) as usize,
+        &cfg.channels,
+        cfg.sample_hz,
     )
 }
 

@@ -229,6 +229,76 @@ impl Drop for ExitGuard {
     }
 }
 
+/// Seconds of samples kept per channel for a reader that has not drained.
+const KEEP_S: f64 = 60.0;
+
+/// The buffers of one sampled device's channels: each named `NAME:CHANNEL` (the bench
+/// file's channel reference), [`KEEP_S`] seconds kept at `sample_hz`.
+pub(crate) fn bank_shared<C: std::fmt::Display>(
+    clock: BenchClock,
+    kind: SensorKind,
+    name: &str,
+    channels: &[C],
+    sample_hz: f64,
+) -> Arc<Shared> {
+    Shared::new(
+        clock,
+        kind,
+        name,
+        channels.iter().map(|c| format!("{name}:{c}")).collect(),
+        (sample_hz * KEEP_S) as usize,
+    )
+}
+
+/// The channels of one sampled device (a TCS34725 bus, an ADS1115), handed out as
+/// sensors by the ids the bench file names; sampling stops when the bank and all its
+/// sensors are dropped.
+pub(crate) struct SensorBank<C> {
+    worker: Arc<Worker>,
+    channels: Vec<C>,
+    name: String,
+    /// What a channel is called on this device (`channel`, `input`), for errors.
+    noun: &'static str,
+}
+
+impl<C: Copy + PartialEq + std::fmt::Debug + std::fmt::Display> SensorBank<C> {
+    pub(crate) fn new(worker: Arc<Worker>, channels: &[C], name: &str, noun: &'static str) -> Self {
+        Self {
+            worker,
+            channels: channels.to_vec(),
+            name: name.to_string(),
+            noun,
+        }
+    }
+
+    /// The sensor on `channel` (one of the sampled channels).
+    pub(crate) fn sensor(&self, channel: C) -> Result<BusSensor, HwError> {
+        let i = self
+            .channels
+            .iter()
+            .position(|&c| c == channel)
+            .ok_or_else(|| {
+                HwError::new(
+                    HwErrorKind::Rejected,
+                    format!("{}:{channel}", self.name),
+                    format!(
+                        "{} {channel} is not among the sampled {}s {:?}",
+                        self.noun, self.noun, self.channels
+                    ),
+                )
+            })?;
+        Ok(self.worker.sensor(i))
+    }
+
+    pub(crate) fn channels(&self) -> &[C] {
+        &self.channels
+    }
+
+    pub(crate) fn stats(&self) -> BusStats {
+        self.worker.shared.bus_stats()
+    }
+}
+
 /// The sampling thread of one bus; stopped and joined when the last handle goes.
 pub(crate) struct Worker {
     pub(crate) shared: Arc<Shared>,

@@ -39,7 +39,9 @@ use tcs3472::{RgbCGain, Tcs3472};
 use tokio::time::Instant;
 use xca9548a::{SlaveAddr, Xca9548a};
 
-use super::sampling::{BusStats, Reading, Sampler, Shared, Ticker, Worker};
+use super::sampling::{
+    bank_shared, BusStats, Reading, Sampler, SensorBank, Shared, Ticker, Worker,
+};
 use super::{bus_clock_hz, bus_ms, i2c_error, open_i2c, BusSensor, Probe};
 use crate::hw::{BenchClock, HwError, HwErrorKind, SensorKind};
 
@@ -52,8 +54,6 @@ const ID_TCS34727: u8 = 0x4D;
 /// Bit times of one read: mux select (address + mask) + command write + 8-byte read.
 const READ_BITS: u32 = 20 + 20 + 83;
 const READ_TRANSFERS: u32 = 3;
-/// How many seconds of samples a channel keeps when nobody drains it.
-const KEEP_S: f64 = 60.0;
 
 /// The TCS34725's analogue gain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -513,9 +513,7 @@ impl Drop for BusClaim {
 /// A bank of TCS34725 sensors being sampled on one I2C bus. Hand out its channels with
 /// [`Tcs34725Bus::sensor`]; sampling stops when the bank and all its sensors are dropped.
 pub struct Tcs34725Bus {
-    worker: Arc<Worker>,
-    channels: Vec<u16>,
-    name: String,
+    bank: SensorBank<u16>,
 }
 
 impl Tcs34725Bus {
@@ -559,37 +557,21 @@ impl Tcs34725Bus {
             claim,
         )?;
         Ok(Self {
-            worker,
-            channels: cfg.channels.clone(),
-            name: cfg.name.clone(),
+            bank: SensorBank::new(worker, &cfg.channels, &cfg.name, "channel"),
         })
     }
 
     /// The sensor on `channel` (one of the configured channels).
     pub fn sensor(&self, channel: u16) -> Result<BusSensor, HwError> {
-        let i = self
-            .channels
-            .iter()
-            .position(|&c| c == channel)
-            .ok_or_else(|| {
-                HwError::new(
-                    HwErrorKind::Rejected,
-                    format!("{}:{channel}", self.name),
-                    format!(
-                        "channel {channel} is not among the sampled channels {:?}",
-                        self.channels
-                    ),
-                )
-            })?;
-        Ok(self.worker.sensor(i))
+        self.bank.sensor(channel)
     }
 
     pub fn channels(&self) -> &[u16] {
-        &self.channels
+        self.bank.channels()
     }
 
     pub fn stats(&self) -> BusStats {
-        self.worker.shared.bus_stats()
+        self.bank.stats()
     }
 
     /// `rig doctor`: open the bus and check every configured sensor: its ID, then one
@@ -607,15 +589,12 @@ impl Tcs34725Bus {
 }
 
 fn shared(cfg: &Tcs34725BusConfig, clock: BenchClock) -> Arc<Shared> {
-    Shared::new(
+    bank_shared(
         clock,
         SensorKind::Rgbc,
         &cfg.name,
-        cfg.channels
-            .iter()
-            .map(|c| format!("{}:{c}", cfg.name))
-            .collect(),
-        (cfg.sample_hz * KEEP_S) as usize,
+        &cfg.channels,
+        cfg.sample_hz,
     )
 }
 
