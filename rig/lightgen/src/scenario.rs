@@ -18,6 +18,11 @@ use crate::{Polarity, SensorKind};
 pub(crate) const P_OVERDRIVE: f64 = 0.115;
 /// Non-overdriven traces keep their brightest possible sample below this share of FS.
 const HEADROOM: f64 = 0.85;
+/// A bench without a dark calibration is valid only with its sensor shrouded: the room light
+/// reaching it stays below this (counts)...
+const SHROUDED_AMBIENT_MAX: f64 = 30.0;
+/// ...and its lights are at least this bright (counts), so one level tells lit from dark.
+const SHROUDED_LED_MIN: f64 = 100.0;
 pub(crate) const RATES_HZ: [f64; 6] = [100.0, 125.0, 200.0, 250.0, 500.0, 1000.0];
 
 /// Every drawn parameter of one trace.
@@ -204,12 +209,27 @@ impl Scenario {
         let reflectance = uniform(rng, 0.15, 0.5);
         let grey_share = uniform(rng, 0.1, 0.4);
 
+        // Calibration (MODEL.md §5): 70% of emissive traces carry the dark level; a
+        // reflective indicator always carries its bare level (one level of an LCD segment
+        // says nothing without it). An uncalibrated emissive bench is a shrouded one.
+        let calibrated = polarity == Polarity::Reflective || rng.random_bool(1.0 - 0.3 / 0.8);
+        let dark_error = calibrated.then(|| {
+            let mut e = [1.0; 4];
+            e.iter_mut()
+                .for_each(|x| *x = 1.0 + uniform(rng, -0.02, 0.02));
+            e
+        });
+
         // Brightness (MODEL.md §3.2): ambient, then an LED level that fits above it.
         let duty = pwm.map_or(1.0, |p| p.duty);
         let max_frac = pwm.map_or(1.0, |p| p.max_on_time(window_ms) / window_ms);
         let (w_lo, w_hi) = flicker.range();
         let o = offset[3];
-        let a_hi = (0.4 * fs).min(3000.0);
+        let a_hi = if calibrated {
+            (0.4 * fs).min(3000.0)
+        } else {
+            SHROUDED_AMBIENT_MAX
+        };
         let (mut ambient, mut led_level) = (20.0, 0.0);
         for attempt in 0..=100 {
             ambient = if attempt < 100 {
@@ -217,7 +237,8 @@ impl Scenario {
             } else {
                 20.0
             };
-            let l_min = (1.5 * ambient * (w_hi - w_lo)).max(0.3 * ambient).max(40.0);
+            let floor = if calibrated { 40.0 } else { SHROUDED_LED_MIN };
+            let l_min = (1.5 * ambient * (w_hi - w_lo)).max(0.3 * ambient).max(floor);
             let l_max = (HEADROOM * fs - o - ambient * w_hi) * duty / max_frac;
             if let Some(u) = overdrive {
                 led_level = (u * fs - o - ambient) * duty / max_frac;
@@ -236,12 +257,6 @@ impl Scenario {
         if polarity == Polarity::Reflective {
             led_level = 0.0;
         }
-        let dark_error = rng.random_bool(0.7).then(|| {
-            let mut e = [1.0; 4];
-            e.iter_mut()
-                .for_each(|x| *x = 1.0 + uniform(rng, -0.02, 0.02));
-            e
-        });
         Scenario {
             kind,
             polarity,
