@@ -214,7 +214,7 @@ impl Model {
             return Reading::NotEnoughEvidence;
         };
         let held_ms = t_end - last.start_ms;
-        if held_ms >= self.settle_ms {
+        if held_ms >= self.settle_ms && !self.gaps_could_hide_a_blink(last, held_ms) {
             return Reading::Seen(self.steady(last, held_ms));
         }
         let best = self
@@ -242,6 +242,24 @@ impl Model {
             runs = rest;
         }
         (runs, t_end)
+    }
+
+    /// Whether the gaps in a run's samples could have hidden every short run of some
+    /// blink over `held_ms`: each gap can hide one run no longer than itself, and a blink
+    /// of period P shows at least `held_ms / P` of each kind of run. A 40 ms stall can hide
+    /// one wink, never the four a wink shows in a settle time.
+    fn gaps_could_hide_a_blink(&self, run: &Run, held_ms: f64) -> bool {
+        run.long_gaps > 0
+            && self.blinks.iter().any(|b| {
+                let (on, off) = match b.group {
+                    Some(g) => (g.burst_ms, g.gap_ms),
+                    None => (b.on_ms, b.off_ms),
+                };
+                let hidden = if run.lit { off } else { on } * (1.0 - b.tolerance);
+                let period = (on + off) * (1.0 + b.tolerance);
+                let shown = (held_ms / period).floor().max(1.0);
+                run.longest_gap_ms >= hidden && f64::from(run.long_gaps) >= shown
+            })
     }
 
     fn steady(&self, last: &Run, held_ms: f64) -> Observation {
@@ -479,7 +497,13 @@ fn bursts(runs: &[Run], t_end: f64, blink: &Blink, group: Group) -> Vec<Run> {
             out.push(*run);
             continue;
         }
-        let fits = if i == 0 || i == last_i {
+        // The group's gate may cut its last pulse short (a burst a little longer than
+        // whole pulses): a lit run that ends a burst need only not be too long.
+        let ends_burst = run.lit
+            && runs
+                .get(i + 1)
+                .is_some_and(|next| !next.lit && next.duration_ms() >= group.split_ms);
+        let fits = if i == 0 || i == last_i || ends_burst {
             inner.fits_open(run, held_ms)
         } else {
             inner.fits_complete(run)

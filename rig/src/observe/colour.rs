@@ -10,9 +10,12 @@
 
 use crate::spec::Colour;
 
-/// Saturation (max − min) / max below which a lit reading is grey. The grey icon reads
-/// ≈0.15, every LED ≥0.88: 0.5 leaves a wide margin both ways for read noise on dim icons.
-pub(super) const GREY_MAX_SATURATION: f32 = 0.5;
+/// Saturation (max − min) / max below which a lit reading is grey. A single-colour LED's
+/// narrow spectrum falls mostly in one filter of an RGB sensor: 0.85 or more for every
+/// LED colour. A white source (the grey icon's phosphor-white backlight, room light)
+/// excites all three filters; the green filter's wider band makes white read greenish,
+/// up to ≈0.65 for a cool phosphor white. 0.75 is midway.
+pub(super) const GREY_MAX_SATURATION: f32 = 0.75;
 
 /// Hue (degrees) of each saturated colour's representative spectrum.
 const PROTOTYPE_HUES: [(Colour, f32); 4] = [
@@ -134,7 +137,10 @@ mod tests {
     #[test]
     fn unsaturated_is_grey_and_no_chroma_at_all_is_on() {
         assert_eq!(colour_of(100.0, 90.0, 60.0), Colour::Grey);
-        assert_eq!(colour_of(100.0, 40.0, 45.0), Colour::Red);
+        assert_eq!(colour_of(100.0, 40.0, 45.0), Colour::Grey);
+        assert_eq!(colour_of(100.0, 20.0, 22.0), Colour::Red);
+        // A cool phosphor white reads greenish, and is still grey.
+        assert_eq!(colour_of(0.27, 0.5, 0.23), Colour::Grey);
         assert_eq!(colour_of(0.0, 0.0, 0.0), Colour::On);
         assert_eq!(colour_of(-3.0, -1.0, -2.0), Colour::On);
     }

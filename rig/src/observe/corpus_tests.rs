@@ -38,7 +38,6 @@ fn streaming_never_reports_a_wrong_state_on_the_corpus() {
 #[test]
 #[ignore]
 fn dump_one() {
-    use super::levels::{Levels, Signal};
     let path = std::env::var("RIG_TRACE").expect("RIG_TRACE");
     let mut trace = match path
         .rsplit('/')
@@ -64,34 +63,32 @@ fn dump_one() {
     }
     let cal = trace.calibration();
     let classifier = super::Classifier::new(&table(), cal);
-    let samples = classifier.since_last_gap(&trace.samples);
-    let signal = Signal::of(samples);
-    let levels = Levels::estimate(samples, &signal, &cal);
+    let mut watch = super::Watch::new(classifier.clone());
+    watch.push(&trace.samples);
+    let stream = watch.stream();
     println!(
-        "{cal:?}\nsmooth {} gap {}\n{levels:?}",
-        signal.smooth_ms, signal.gap_ms
+        "{cal:?}\ninterval {:.2} ms, box {} ms, σ {:.1}",
+        stream.interval_ms(),
+        stream.box_ms(),
+        stream.sigma()
     );
-    if let Some(levels) = levels {
-        let runs = super::runs::segment(
-            samples,
-            &signal,
-            &levels,
-            cal.kind == crate::hw::SensorKind::Rgbc && cal.polarity == super::Polarity::Emissive,
-            16.25,
+    let (closed, open, pending) = stream.runs();
+    for r in closed.iter().chain(std::iter::once(open)) {
+        println!(
+            "{:>5} edged {:>5} {:9.1} {:9.1} {:7.1} ±{:.1} n {:4} level {:8.1} mean {:?} clip {:?}",
+            r.lit,
+            r.edged,
+            r.start_ms,
+            r.end_ms,
+            r.duration_ms(),
+            r.start_slack_ms + r.end_slack_ms,
+            r.samples,
+            r.level().unwrap_or(f32::NAN),
+            r.mean().map(|v| v.round()),
+            r.clipped()
         );
-        for r in &runs {
-            println!(
-                "{:>5} {:>6} {:9.1} {:9.1} {:7.1} ±{:.1} {:?}",
-                r.lit,
-                r.colour.name(),
-                r.start_ms,
-                r.end_ms,
-                r.duration_ms(),
-                r.slack_ms(),
-                r.debug_colour()
-            );
-        }
     }
+    println!("pending {pending:?}");
     println!("{:?}", classifier.classify(&trace.samples));
 }
 
@@ -175,5 +172,109 @@ fn stress() {
     }
     if std::env::var("RIG_STREAM").is_ok() {
         println!("{}", latency_report(&latency(&cases, &table, 50.0)));
+    }
+}
+
+/// A trace of the second, independent generator ([`lightgen`], its model in
+/// `rig/lightgen/MODEL.md`) as a scored case. Where a colour channel clipped, `On` (lit in
+/// a colour the sensor cannot be sure of) is as right as the colour.
+fn lightgen_case(gen_table: &lightgen::CadenceTable, seed: u64) -> corpus::Case {
+    use crate::bench::DarkLevel;
+    use crate::hw::{Sample, SensorKind};
+    use crate::spec::{Cadence, Colour};
+    use crate::tracegen::corpus::{Label, Verdict};
+    let g = lightgen::generate(gen_table, seed);
+    let kind = match g.kind {
+        lightgen::SensorKind::Rgbc => SensorKind::Rgbc,
+        lightgen::SensorKind::Level => SensorKind::Level,
+    };
+    let polarity = match g.polarity {
+        lightgen::Polarity::Emissive => super::Polarity::Emissive,
+        lightgen::Polarity::Reflective => super::Polarity::Reflective,
+    };
+    let dark = g.dark.as_deref().map(|d| match d {
+        &[r, g, b, c] => DarkLevel::Rgbc([r, g, b, c]),
+        &[l] => DarkLevel::Level(l),
+        other => panic!("seed {seed}: dark {other:?}"),
+    });
+    let samples: Vec<Sample> = g
+        .samples
+        .iter()
+        .map(|s| Sample {
+            t_ms: s.t_ms,
+            r: s.r,
+            g: s.g,
+            b: s.b,
+            c: s.c,
+        })
+        .collect();
+    let colour: Colour = g.truth.colour.parse().expect("a colour");
+    let cadence = match g.truth.cadence {
+        "off" => Cadence::Steady,
+        c => c.parse().expect("a cadence"),
+    };
+    let trace = crate::tracegen::Trace {
+        header: crate::tracegen::Header {
+            kind,
+            polarity,
+            dark,
+        },
+        samples,
+    };
+    let mut label = Label {
+        file: format!("lightgen-{seed}"),
+        colour,
+        cadence: Verdict::Cadence(cadence),
+        sensor: format!("{:?}-{:?}", g.kind, g.polarity).to_lowercase(),
+        disturbances: g.scenario.clone(),
+    };
+    if g.truth.colour_clipped {
+        let got = super::Classifier::new(&table(), trace.calibration()).classify(&trace.samples);
+        if got.indication().is_some_and(|i| i.colour == Colour::On) {
+            label.colour = Colour::On;
+        }
+    }
+    corpus::Case { label, trace }
+}
+
+fn lightgen_table() -> lightgen::CadenceTable {
+    let text = std::fs::read_to_string(crate::workspace_path("fixtures/cadences.csv"))
+        .expect("fixtures/cadences.csv");
+    lightgen::CadenceTable::parse(&text).expect("the cadence table parses")
+}
+
+/// Scores the reader on `n` traces of the second generator from seed `base` on.
+fn lightgen_evaluation(base: u64, n: u64) -> Evaluation {
+    let gen_table = lightgen_table();
+    let cases: Vec<corpus::Case> = (base..base + n)
+        .map(|seed| lightgen_case(&gen_table, seed))
+        .collect();
+    Evaluation::run(&cases, &table())
+}
+
+/// Held-out check on the second generator: `RIG_LIGHTGEN=N RIG_SEED=S cargo test --release
+/// --lib lightgen_stress -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn lightgen_stress() {
+    let n: u64 = std::env::var("RIG_LIGHTGEN").map_or(1000, |v| v.parse().unwrap());
+    let base: u64 = std::env::var("RIG_SEED").map_or(5_000_000, |v| v.parse().unwrap());
+    let eval = lightgen_evaluation(base, n);
+    println!("{}", eval.report());
+    let dump = std::env::var("RIG_DUMP_DIR").ok();
+    let gen_table = lightgen_table();
+    if let (Some(dir), Ok(_)) = (&dump, std::env::var("RIG_DUMP_ALL")) {
+        for seed in base..base + n {
+            let text = lightgen::generate(&gen_table, seed).to_file_text();
+            std::fs::write(format!("{dir}/all-{seed}.csv"), text).unwrap();
+        }
+    }
+    for s in eval.mistakes() {
+        println!("  {} {}", s.label.file, s.label.disturbances);
+        if let Some(dir) = &dump {
+            let seed: u64 = s.label.file["lightgen-".len()..].parse().unwrap();
+            let text = lightgen::generate(&gen_table, seed).to_file_text();
+            std::fs::write(format!("{dir}/{}.csv", s.label.file), text).unwrap();
+        }
     }
 }

@@ -78,8 +78,10 @@ mod cadence;
 mod colour;
 #[cfg(test)]
 mod corpus_tests;
+mod judge;
 mod levels;
 mod runs;
+mod stream;
 #[cfg(test)]
 mod testgen;
 mod watch;
@@ -91,10 +93,8 @@ use crate::hw::{Sample, SensorKind};
 use crate::spec::{Cadence, CadenceTable, Colour, Indication};
 
 use cadence::Model;
-use levels::{Levels, Signal};
+use stream::Settings;
 
-/// Fewer samples than this are never judged.
-const MIN_SAMPLES: usize = 4;
 /// `Watch` keeps this many of the slowest period (plus the steady settle time).
 const RETAIN_PERIODS: f64 = 3.0;
 
@@ -213,36 +213,28 @@ impl Classifier {
         RETAIN_PERIODS * self.model.slowest_period_ms() + self.model.settle_ms()
     }
 
-    /// Classify a trace (samples sorted by `t_ms`; spacing may be uneven): what the light
-    /// shows at its end, judged from the trailing evidence.
+    /// Classify a trace (samples in time order; spacing may be uneven): what the light
+    /// shows at its end, judged from the trailing evidence. The same as a [`Watch`] fed
+    /// the trace.
     pub fn classify(&self, samples: &[Sample]) -> Reading {
-        let samples = self.since_last_gap(samples);
-        if samples.len() < MIN_SAMPLES {
-            return Reading::NotEnoughEvidence;
-        }
-        let signal = Signal::of(samples);
-        let Some(levels) = Levels::estimate(samples, &signal, &self.calibration) else {
-            return Reading::NotEnoughEvidence;
-        };
-        let runs = runs::segment(
-            samples,
-            &signal,
-            &levels,
-            self.calibration.reads_colour(),
-            self.model.glitch_ms(),
-        );
-        let t_end = samples[samples.len() - 1].t_ms;
-        self.model.judge(&runs, t_end)
+        let mut watch = Watch::new(self.clone());
+        watch.push(samples);
+        watch.current()
     }
 
-    /// The samples after the last gap that could hide a run.
-    fn since_last_gap<'s>(&self, samples: &'s [Sample]) -> &'s [Sample] {
-        let max_gap = self.model.max_gap_ms();
-        let start = samples
-            .windows(2)
-            .rposition(|w| w[1].t_ms - w[0].t_ms > max_gap)
-            .map_or(0, |i| i + 1);
-        &samples[start..]
+    fn model(&self) -> &Model {
+        &self.model
+    }
+
+    fn stream_settings(&self) -> Settings {
+        Settings {
+            calibration: self.calibration,
+            max_gap_ms: self.model.max_gap_ms(),
+            glitch_ms: self.model.glitch_ms(),
+            retain_ms: self.retain_ms(),
+            slowest_period_ms: self.model.slowest_period_ms(),
+            drift_limit_ms: 0.5 * self.model.settle_ms(),
+        }
     }
 }
 
@@ -658,7 +650,7 @@ mod tests {
         assert_eq!(classifier.classify(&[]), Reading::NotEnoughEvidence);
         let light = Light::new(Colour::Green, Pattern::Steady);
         let trace = Sensor::rgbc(1000.0).trace(&light, 0.0, 2.0, 1);
-        assert!(!trace.is_empty() && trace.len() < MIN_SAMPLES);
+        assert!(!trace.is_empty() && trace.len() < 4);
         assert_eq!(classifier.classify(&trace), Reading::NotEnoughEvidence);
         // Plenty of samples, but shorter than the settle time.
         let trace = Sensor::rgbc(1000.0).trace(&light, 0.0, 1100.0, 1);

@@ -1,76 +1,58 @@
-//! Streaming: keep a live sensor's trailing samples and judge them on demand.
+//! Streaming: a live sensor's samples judged as they arrive.
 
 use crate::hw::Sample;
 
-use super::{Classifier, Reading};
+use super::stream::Stream;
+use super::{judge, Classifier, Reading};
 
 /// The runner pushes samples as they arrive (every ~50 ms) and asks what the light shows
-/// NOW, judged from the trailing samples ([`Classifier::classify`] on them).
+/// NOW. Each sample costs O(1) work (the stream keeps edges, runs and level statistics as
+/// they come); asking walks only the runs in view. Memory is bounded: runs older than
+/// [`Classifier::retain_ms`] before the newest sample are forgotten.
 ///
-/// Memory is bounded: samples older than [`Classifier::retain_ms`] before the newest are
-/// dropped (3 × the slowest period + the steady settle time: more than any cadence needs).
-/// The buffer is compacted once half of it is stale, so each sample is moved at most once.
+/// [`Classifier::classify`] is a fresh `Watch` fed a whole trace, so both decide exactly
+/// the same on the same samples.
 #[derive(Debug, Clone)]
 pub struct Watch {
     classifier: Classifier,
-    buf: Vec<Sample>,
-    /// Index of the oldest retained sample in `buf`.
-    start: usize,
-    retain_ms: f64,
+    stream: Stream,
 }
 
 impl Watch {
     pub fn new(classifier: Classifier) -> Self {
-        let retain_ms = classifier.retain_ms();
-        Self {
-            classifier,
-            buf: Vec::new(),
-            start: 0,
-            retain_ms,
-        }
+        let stream = Stream::new(classifier.stream_settings());
+        Self { classifier, stream }
     }
 
-    /// Append samples (oldest first). A sample older than the newest one held is ignored:
+    /// Append samples (oldest first). A sample older than the newest one seen is ignored:
     /// the classifier needs time order.
     pub fn push(&mut self, samples: &[Sample]) {
-        let mut newest = self.buf.last().map_or(f64::NEG_INFINITY, |s| s.t_ms);
         for s in samples {
-            if s.t_ms >= newest {
-                self.buf.push(*s);
-                newest = s.t_ms;
-            }
+            self.stream.push(s);
         }
-        self.trim(newest);
     }
 
     /// What the light shows now.
     pub fn current(&self) -> Reading {
-        self.classifier.classify(self.samples())
-    }
-
-    /// The retained trailing samples, oldest first.
-    pub fn samples(&self) -> &[Sample] {
-        &self.buf[self.start..]
+        judge::current(
+            &self.stream,
+            self.classifier.model(),
+            self.classifier.calibration(),
+        )
     }
 
     /// Forget every sample (e.g. after pressing a button: judge only what follows).
     pub fn clear(&mut self) {
-        self.buf.clear();
-        self.start = 0;
+        self.stream.clear();
     }
 
     pub fn classifier(&self) -> &Classifier {
         &self.classifier
     }
 
-    fn trim(&mut self, newest: f64) {
-        let oldest = newest - self.retain_ms;
-        let stale = self.buf[self.start..].partition_point(|s| s.t_ms < oldest);
-        self.start += stale;
-        if self.start > 0 && 2 * self.start >= self.buf.len() {
-            self.buf.drain(..self.start);
-            self.start = 0;
-        }
+    #[cfg(test)]
+    pub(super) fn stream(&self) -> &Stream {
+        &self.stream
     }
 }
 
@@ -97,29 +79,37 @@ mod tests {
         let mut w = watch();
         let retain = w.classifier().retain_ms();
         assert_eq!(retain, 3.0 * 1000.0 + 1200.0);
-        let light = Light::new(Colour::Green, cadence_pattern(Cadence::Flash));
-        let trace = Sensor::rgbc(1000.0).trace(&light, 0.0, 20_000.0, 1);
+        let light = Light::new(Colour::Green, cadence_pattern(Cadence::Flutter));
+        let trace = Sensor::rgbc(1000.0).trace(&light, 0.0, 60_000.0, 1);
+        let mut most = 0;
         for chunk in trace.chunks(50) {
             w.push(chunk);
-            let kept = w.samples();
-            let span = kept.last().unwrap().t_ms - kept[0].t_ms;
-            assert!(span <= retain, "{span}");
-            assert!(
-                w.buf.len() <= 2 * (retain as usize + 100),
-                "{}",
-                w.buf.len()
-            );
+            let (closed, _, _) = w.stream.runs();
+            let newest = w.stream.newest_ms().unwrap();
+            assert!(closed.iter().all(|r| r.end_ms >= newest - retain));
+            most = most.max(closed.len());
         }
-        // The newest samples are all there, in order.
-        let kept = w.samples();
-        assert_eq!(kept.last(), trace.last());
-        assert!(kept.windows(2).all(|p| p[0].t_ms <= p[1].t_ms));
-        assert!(kept[0].t_ms >= trace.last().unwrap().t_ms - retain);
-        assert!(kept.len() > 4000);
+        // Flutter: ten runs a second, so at most ~42 runs in 4.2 s whatever the length.
+        assert!((30..=50).contains(&most), "{most}");
         assert_eq!(
             w.current().indication(),
-            Some(Indication::new(Colour::Green, Cadence::Flash))
+            Some(Indication::new(Colour::Green, Cadence::Flutter))
         );
+    }
+
+    #[test]
+    fn a_watch_decides_what_classify_decides_on_the_same_samples() {
+        for (i, cadence) in Cadence::ALL.into_iter().enumerate() {
+            let light = Light::new(Colour::Amber, cadence_pattern(cadence)).random_phase(i as u64);
+            let trace = Sensor::rgbc(200.0).trace(&light, 0.0, 5000.0, i as u64);
+            let mut w = watch();
+            for (k, chunk) in trace.chunks(10).enumerate() {
+                w.push(chunk);
+                let upto = (k + 1) * 10;
+                let batch = w.classifier().classify(&trace[..upto.min(trace.len())]);
+                assert_eq!(w.current(), batch, "{cadence:?} after {upto} samples");
+            }
+        }
     }
 
     #[test]
@@ -129,7 +119,7 @@ mod tests {
         w.push(&Sensor::rgbc(100.0).trace(&light, 0.0, 2000.0, 1));
         assert!(w.current().indication().is_some());
         w.clear();
-        assert!(w.samples().is_empty());
+        assert_eq!(w.stream.newest_ms(), None);
         assert_eq!(w.current(), Reading::NotEnoughEvidence);
     }
 
@@ -142,7 +132,8 @@ mod tests {
         };
         w.push(&[s(10.0), s(20.0)]);
         w.push(&[s(15.0), s(30.0), s(25.0)]);
-        let times: Vec<f64> = w.samples().iter().map(|s| s.t_ms).collect();
-        assert_eq!(times, vec![10.0, 20.0, 30.0]);
+        assert_eq!(w.stream.newest_ms(), Some(30.0));
+        let (_, open, _) = w.stream.runs();
+        assert_eq!(open.samples, 3);
     }
 }

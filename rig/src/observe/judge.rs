@@ -1,0 +1,138 @@
+//! Reading the stream's runs: what the light shows at the end of the evidence.
+//!
+//! The runs are named (colour above the reference, neighbours of one colour joined) and
+//! handed to the cadence matcher ([`super::cadence::Model::judge`]). One case needs more:
+//! evidence with no edge at all. Whether one level is lit cannot come from a contrast;
+//! it comes from the level itself ([`one_level_is_lit`]):
+//!
+//! - **Emissive, calibrated**: lit when its mean is above the dark level by more than the
+//!   room light can move it: a drift of [`DRIFT_SHARE`] of the dark level, 5σ of the
+//!   mean's noise, and — when the sample rate is a multiple of a mains flicker harmonic,
+//!   so the sensor may see the flicker at one phase for the whole trace —
+//!   [`LOCKED_FLICKER_SHARE`] of the dark level (a 30%-deep flicker lifts a reading by at
+//!   most 30%: a sinusoid at its crest).
+//! - **Emissive, no calibration**: one level can be told from room light only if room
+//!   light cannot reach it: such a bench relies on a shroud, and its sensor's dark reading
+//!   (offset and leaked room light) stays below [`SHROUDED_DARK_MAX`] counts. Above it,
+//!   lit; below, dark. (A steady 500 counts is a lit LED or an unshrouded sensor under a
+//!   lamp: no reader can tell; wire `dark` on such a bench.)
+//! - **Reflective, with the bare level**: "on" darkens the display to at most half its
+//!   bare level; a flicker moves both alike by at most a third. Lit below
+//!   1 − [`REFLECTIVE_ON_SHARE`] of the bare level.
+//! - **Reflective without it**: one level says nothing (on and off are both just a
+//!   level): not enough evidence. Calibrate the bare display (`rig calibrate`).
+
+use crate::bench::DarkLevel;
+
+use super::cadence::Model;
+use super::levels::MIN_LIT_COUNTS;
+use super::runs::{Run, RunStats};
+use super::stream::{Stream, DRIFT_SHARE};
+use super::{Calibration, Polarity, Reading};
+
+/// A sample rate within this of a multiple of a mains flicker harmonic sees that
+/// harmonic beat slower than a trace can average.
+const LOCK_HZ: f64 = 2.0;
+/// Mains flicker harmonics (Hz): the fundamental and the second, for 50 and 60 Hz mains.
+const FLICKER_HZ: [f64; 4] = [100.0, 120.0, 200.0, 240.0];
+/// How far a flicker seen at one phase can lift a dark reading, as a share of it.
+pub(super) const LOCKED_FLICKER_SHARE: f32 = 0.35;
+/// Without a calibration, a shrouded sensor's dark reading stays below this (counts).
+pub(super) const SHROUDED_DARK_MAX: f64 = 48.0;
+/// A reflective indicator is "on" when it has darkened by more than this share of its
+/// bare level.
+pub(super) const REFLECTIVE_ON_SHARE: f64 = 0.33;
+/// A single level's mean must clear this many sigmas of its own noise.
+const K_SIGMA_MEAN: f64 = 5.0;
+
+/// What the stream shows at the end of its evidence.
+pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Reading {
+    let Some(newest) = stream.newest_ms() else {
+        return Reading::NotEnoughEvidence;
+    };
+    let (closed, open, pending) = stream.runs();
+    let t_end = pending.unwrap_or(newest);
+    let mut open = *open;
+    open.end_ms = t_end.max(open.start_ms);
+    let reference = stream.reference_rgb();
+    let reads_colour = cal.reads_colour();
+    let mut views: Vec<Run> = Vec::with_capacity(closed.len() + 1);
+    for stats in closed.iter().chain(std::iter::once(&open)) {
+        let mut stats = *stats;
+        if !stats.edged && closed.is_empty() {
+            match one_level_is_lit(stream, &stats, cal) {
+                Some(lit) => stats.lit = lit,
+                None => return Reading::NotEnoughEvidence,
+            }
+        }
+        let view = stats.view(stats.colour(reads_colour, reference));
+        match views.last_mut() {
+            Some(prev) if prev.lit && view.lit && prev.colour == view.colour => {
+                prev.end_ms = view.end_ms;
+                prev.end_slack_ms = view.end_slack_ms;
+                prev.samples += view.samples;
+                prev.long_gaps += view.long_gaps;
+                prev.longest_gap_ms = prev.longest_gap_ms.max(view.longest_gap_ms);
+            }
+            _ => views.push(view),
+        }
+    }
+    model.judge(&views, t_end)
+}
+
+/// Whether one level (a run with no edge in the evidence) is lit; `None` when its level
+/// cannot say (see the module docs).
+fn one_level_is_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Option<bool> {
+    let m = run.mean();
+    let level = m[3];
+    let noise = K_SIGMA_MEAN * f64::from(stream.sigma()) / f64::from(run.samples.max(1)).sqrt();
+    let dark_level = cal.dark.map(|d| match d {
+        DarkLevel::Rgbc([_, _, _, c]) => f64::from(c),
+        DarkLevel::Level(l) => f64::from(l),
+    });
+    match (cal.polarity, dark_level) {
+        (Polarity::Emissive, Some(dark)) => {
+            let dark_pos = dark.max(0.0);
+            let mut allowance = f64::from(MIN_LIT_COUNTS)
+                .max(f64::from(DRIFT_SHARE) * dark_pos)
+                .max(noise);
+            if locked_to_mains(stream.interval_ms()) {
+                allowance += f64::from(LOCKED_FLICKER_SHARE) * dark_pos;
+            }
+            Some(level - dark > allowance)
+        }
+        (Polarity::Emissive, None) => Some(level > SHROUDED_DARK_MAX + noise),
+        (Polarity::Reflective, Some(bare)) => {
+            Some(bare - level > REFLECTIVE_ON_SHARE * bare.max(0.0) + noise)
+        }
+        (Polarity::Reflective, None) => None,
+    }
+}
+
+/// Whether a sensor sampling every `interval_ms` sees a mains flicker harmonic beat slower
+/// than [`LOCK_HZ`].
+fn locked_to_mains(interval_ms: f64) -> bool {
+    if interval_ms <= 0.0 {
+        return false;
+    }
+    let fs = 1000.0 / interval_ms;
+    FLICKER_HZ.iter().any(|&h| {
+        let k = (h / fs).round();
+        k >= 1.0 && (h - k * fs).abs() < LOCK_HZ
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_that_lock_to_the_mains_are_found() {
+        assert!(locked_to_mains(10.0)); // 100 Hz: 100 Hz flicker at one phase
+        assert!(locked_to_mains(5.0)); // 200 Hz: the 200 Hz harmonic
+        assert!(locked_to_mains(1000.0 / 120.5)); // 120.5 Hz: 120 Hz flicker beats at 0.5 Hz
+        assert!(!locked_to_mains(8.0)); // 125 Hz: 120 Hz beats at 5 Hz, 240 at 10 Hz
+        assert!(!locked_to_mains(1.0));
+        assert!(!locked_to_mains(4.0)); // 250 Hz
+    }
+}

@@ -1,0 +1,629 @@
+//! The stream: one sensor's samples turned into runs as they arrive, O(1) amortised work
+//! per sample and bounded memory. [`super::Watch`] and [`super::Classifier::classify`]
+//! both feed it, so a live watch and a recorded trace are judged by the same code.
+//!
+//! Per sample:
+//! 1. **Time.** A sample older than the newest is ignored. A gap longer than
+//!    `max_gap_ms` (the shortest run the table has, less its tolerance) could hide a
+//!    short run: the run it falls in remembers it ([`RunStats::note_gap`]). A gap longer
+//!    than [`VOID_GAP_MS`] could hide a flash's whole off time: everything before it is
+//!    forgotten.
+//! 2. **The signal** `v`: the clear (or level) channel, negated for a reflective indicator
+//!    so that "lit" is always higher. When at least three samples fit in
+//!    [`SMOOTH_MS`] (≥ 150 Hz) it is averaged over the trailing 20 ms: two periods of
+//!    100 Hz mains flicker, 2.4 of 120 Hz, four or more of any PWM, while the shortest
+//!    run (a flutter's 50 ms less 15%) still reaches its full level. Slower sensors are
+//!    judged sample by sample: their own integration window is the only filter.
+//! 3. **Levels** ([`super::levels`]): the unlit level (the latest unlit run's mean, else the
+//!    calibrated dark, else the lowest value of the last two slowest periods), the lit
+//!    level likewise, and the floor a lit level must clear: the noise of the smoothed
+//!    signal (5σ) and, given a dark level, what a drift of the room light since it was
+//!    measured can add ([`DRIFT_SHARE`] of it).
+//! 4. **Edges.** Crossing the band (up past `on`, down past `off`) opens a *pending* edge;
+//!    it is decided once the signal had time to finish the step (a smoothing box and a
+//!    sample more) or when it crosses back. An LED switches within one sample (its step
+//!    reaches the other level within one integration window), while flicker beating with
+//!    the sample rate, or PWM beating with the integration window, moves the level
+//!    gradually: an edge is accepted only if the signal moved at least [`SHARPNESS`] of
+//!    the contrast between the two levels across that short span. A rejected crossing
+//!    changes nothing (the light has not changed state).
+//! 5. **Glitches.** A run shorter than `glitch_ms` (half the shortest allowed run) or
+//!    resting on one sample, between two runs of the other state, is merged away: a spike,
+//!    a PWM pulse a short window missed, a noisy sample beside a lost one.
+//! 6. **Colour changes** (RGB, emissive): a lit run is cut where a new colour label (from
+//!    the last [`LABEL_SAMPLES`] samples above the reference) has held
+//!    [`COLOUR_HOLD_SAMPLES`] samples and [`COLOUR_HOLD_MS`].
+//!
+//! Edge times are placed from how lit the samples around the crossing are (a share `f` of
+//! the contrast): on the smoothed signal the box ramps linearly across an edge, so the
+//! edge is `f` of a box before a rising crossing; raw samples integrate a window as long
+//! as the typical interval `W` before their timestamp, so a rising edge is
+//! `W·(f_cur + f_prev)` before the first lit sample. Either way both edges of a run move
+//! alike and durations stay unbiased. Half the gap across an edge is its slack.
+
+use std::collections::VecDeque;
+
+use crate::bench::DarkLevel;
+use crate::hw::Sample;
+use crate::spec::Colour;
+
+use super::colour::colour_of;
+use super::levels::{Band, Extremes, NoiseScale};
+use super::runs::RunStats;
+use super::{Calibration, Polarity};
+
+/// Width of the smoothing box, ms (two periods of 100 Hz mains ripple, 2.4 of 120 Hz).
+pub(super) const SMOOTH_MS: f64 = 20.0;
+/// Smooth when the box holds at least this many samples on average.
+const SMOOTH_MIN_SAMPLES: f64 = 3.0;
+/// A gap this long could hide a flash's off time: the evidence before it is void.
+pub(super) const VOID_GAP_MS: f64 = 300.0;
+/// An edge must move the signal this share of the contrast between its two levels within
+/// a box and a sample and a half either side of its crossing.
+const SHARPNESS: f32 = 0.5;
+/// The room light can drift by this share of a calibrated dark level (lamps warming up,
+/// people moving, a calibration error): a lit level must clear it.
+pub(super) const DRIFT_SHARE: f32 = 0.06;
+/// A reflective indicator's bare display flickers and drifts with the room light: a
+/// darkening needs this share of the bare level before it can be an edge.
+const REFLECTIVE_FLOOR_SHARE: f32 = 0.15;
+/// The typical interval follows changes of rate with this weight per sample.
+const DT_WEIGHT: f64 = 0.05;
+/// Colour labels are named from the mean of this many latest lit samples...
+const LABEL_SAMPLES: usize = 4;
+/// ...and a new one must hold this many samples in a row...
+const COLOUR_HOLD_SAMPLES: u32 = 3;
+/// ...and this long (ms) before a lit run is cut at it.
+const COLOUR_HOLD_MS: f64 = 30.0;
+/// At most this many closed runs are kept, whatever the time they span.
+const MAX_RUNS: usize = 4096;
+/// The envelope spans this many slowest periods: both levels of any blink are in it.
+const ENVELOPE_PERIODS: f64 = 2.0;
+
+/// The stream's settings, from the classifier.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Settings {
+    pub calibration: Calibration,
+    /// A gap longer than this can hide a run.
+    pub max_gap_ms: f64,
+    /// Runs shorter than this between two of the other state are glitches.
+    pub glitch_ms: f64,
+    /// Closed runs older than this before the newest sample are forgotten.
+    pub retain_ms: f64,
+    pub slowest_period_ms: f64,
+    /// A drift lasting this long is a change of state all the same.
+    pub drift_limit_ms: f64,
+}
+
+/// An edge crossed but not yet decided.
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    rising: bool,
+    edge_ms: f64,
+    slack_ms: f64,
+    /// The signal before the step began.
+    pre_v: f32,
+    /// How far it has gone since, in the edge's direction.
+    extreme: f32,
+    decide_at_ms: f64,
+    contrast: f32,
+    /// The samples since the crossing: the new run's if the edge is accepted.
+    tail: RunStats,
+}
+
+/// Colour labels of the open lit run's latest samples.
+#[derive(Debug, Clone, Copy, Default)]
+struct Labels {
+    recent: [([f64; 3], f64); LABEL_SAMPLES],
+    len: usize,
+    /// The label the run has held, once one has.
+    held: Option<Colour>,
+    /// The latest label and since when (first sample time, and the sums of its samples).
+    streak: Option<Streak>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Streak {
+    colour: Colour,
+    count: u32,
+    first_ms: f64,
+    /// The sums of its samples (raw r, g, b, c, and v), to move them to a new run.
+    sum: [f64; 4],
+    sum_v: f64,
+}
+
+/// The per-sample machine (see the module docs).
+#[derive(Debug, Clone)]
+pub(super) struct Stream {
+    settings: Settings,
+    /// The dark level in signal units, if calibrated.
+    anchor: Option<f32>,
+    /// The reference r, g, b a lit colour is named above, if calibrated.
+    dark_rgb: Option<[f64; 3]>,
+    prev_t: Option<f64>,
+    dt_ms: f64,
+    prev_raw: f32,
+    prev_raw_before: f32,
+    prev_v: f32,
+    noise: NoiseScale,
+    /// The same over consecutive unlit samples: what a dark light's readings do.
+    dark_noise: NoiseScale,
+    prev_unlit: bool,
+    smooth: VecDeque<(f64, f32)>,
+    smooth_sum: f64,
+    envelope: Extremes,
+    /// Recent (t, v): what the signal was before a crossing.
+    history: VecDeque<(f64, f32)>,
+    lit: bool,
+    open: RunStats,
+    pending: Option<Pending>,
+    /// A crossing that was no step: the signal is on the other side, the state unchanged.
+    drift: Option<Pending>,
+    labels: Labels,
+    /// Closed runs, oldest first.
+    runs: VecDeque<RunStats>,
+    lo_level: Option<f32>,
+    hi_level: Option<f32>,
+    /// Unlit runs' raw r, g, b summed (a reference for colours without calibration).
+    unlit_rgb: [f64; 3],
+    unlit_n: u64,
+}
+
+impl Stream {
+    pub fn new(settings: Settings) -> Self {
+        let cal = settings.calibration;
+        let anchor = cal.dark.map(|d| {
+            let level = match d {
+                DarkLevel::Rgbc([_, _, _, c]) => c,
+                DarkLevel::Level(l) => l,
+            };
+            match cal.polarity {
+                Polarity::Emissive => level,
+                Polarity::Reflective => -level,
+            }
+        });
+        let dark_rgb = match (cal.dark, cal.polarity) {
+            (Some(DarkLevel::Rgbc([r, g, b, _])), Polarity::Emissive) => {
+                Some([f64::from(r), f64::from(g), f64::from(b)])
+            }
+            _ => None,
+        };
+        Self {
+            settings,
+            anchor,
+            dark_rgb,
+            prev_t: None,
+            dt_ms: 0.0,
+            prev_raw: 0.0,
+            prev_raw_before: 0.0,
+            prev_v: 0.0,
+            noise: NoiseScale::default(),
+            dark_noise: NoiseScale::default(),
+            prev_unlit: false,
+            smooth: VecDeque::new(),
+            smooth_sum: 0.0,
+            envelope: Extremes::new(ENVELOPE_PERIODS * settings.slowest_period_ms),
+            history: VecDeque::new(),
+            lit: false,
+            open: RunStats::open(false, false, 0.0, 0.0),
+            pending: None,
+            drift: None,
+            labels: Labels::default(),
+            runs: VecDeque::new(),
+            lo_level: None,
+            hi_level: None,
+            unlit_rgb: [0.0; 3],
+            unlit_n: 0,
+        }
+    }
+
+    /// Forget everything (a new stream with the same settings).
+    pub fn clear(&mut self) {
+        *self = Stream::new(self.settings);
+    }
+
+    /// The typical interval between samples (ms), 0 before two samples.
+    pub fn interval_ms(&self) -> f64 {
+        self.dt_ms
+    }
+
+    /// The noise σ of one raw sample of a dark light (of any sample until the stream has
+    /// seen the light dark for a while).
+    pub fn sigma(&self) -> f32 {
+        if self.dark_noise.settled() {
+            self.dark_noise.sigma()
+        } else {
+            self.noise.sigma()
+        }
+    }
+
+    /// The time of the newest sample.
+    pub fn newest_ms(&self) -> Option<f64> {
+        self.prev_t
+    }
+
+    pub fn push(&mut self, s: &Sample) {
+        if !s.t_ms.is_finite() || ![s.r, s.g, s.b, s.c].iter().all(|v| v.is_finite()) {
+            return;
+        }
+        let raw = match self.settings.calibration.polarity {
+            Polarity::Emissive => s.c,
+            Polarity::Reflective => -s.c,
+        };
+        if let Some(prev) = self.prev_t {
+            let dt = s.t_ms - prev;
+            if dt < 0.0 {
+                return;
+            }
+            if dt > VOID_GAP_MS {
+                self.clear();
+            } else {
+                if dt > self.settings.max_gap_ms {
+                    self.open.note_gap(dt);
+                } else {
+                    self.dt_ms = if self.dt_ms == 0.0 {
+                        dt
+                    } else {
+                        self.dt_ms + DT_WEIGHT * (dt - self.dt_ms)
+                    };
+                }
+                self.noise.push(raw - self.prev_raw);
+            }
+        }
+        let first = self.prev_t.is_none();
+        let prev_t = self.prev_t.unwrap_or(s.t_ms);
+        self.prev_t = Some(s.t_ms);
+        self.prev_raw_before = self.prev_raw;
+        self.prev_raw = raw;
+        let v = self.smoothed(s.t_ms, raw);
+        self.envelope.push(s.t_ms, v);
+        let band = self.band();
+        if first {
+            self.lit = band.is_some_and(|b| v > b.on);
+            self.open = RunStats::open(self.lit, false, s.t_ms, 0.0);
+        }
+        self.step(s, v, prev_t, band);
+        let unlit = !self.lit && self.pending.is_none() && self.drift.is_none();
+        if unlit && self.prev_unlit && !first {
+            self.dark_noise.push(raw - self.prev_raw_before);
+        }
+        self.prev_unlit = unlit;
+        self.remember(s.t_ms, v);
+        self.prev_v = v;
+        self.prune(s.t_ms);
+    }
+
+    /// The trailing-box average of the signal (or the raw value for slow sensors).
+    fn smoothed(&mut self, t_ms: f64, raw: f32) -> f32 {
+        if self.box_ms() == 0.0 {
+            self.smooth.clear();
+            self.smooth_sum = 0.0;
+            return raw;
+        }
+        self.smooth.push_back((t_ms, raw));
+        self.smooth_sum += f64::from(raw);
+        while self
+            .smooth
+            .front()
+            .is_some_and(|&(t, _)| t <= t_ms - SMOOTH_MS)
+        {
+            let (_, old) = self.smooth.pop_front().expect("checked");
+            self.smooth_sum -= f64::from(old);
+        }
+        (self.smooth_sum / self.smooth.len() as f64) as f32
+    }
+
+    /// Width of the smoothing box (0: raw samples).
+    pub fn box_ms(&self) -> f64 {
+        if self.dt_ms > 0.0 && self.dt_ms <= SMOOTH_MS / SMOOTH_MIN_SAMPLES {
+            SMOOTH_MS
+        } else {
+            0.0
+        }
+    }
+
+    /// Samples one smoothed value averages.
+    fn per_box(&self) -> f32 {
+        if self.box_ms() > 0.0 {
+            (SMOOTH_MS / self.dt_ms) as f32
+        } else {
+            1.0
+        }
+    }
+
+    /// The floor a lit level must clear above the unlit one (`envelope`: the levels are
+    /// an envelope's extremes).
+    fn floor(&self, envelope: bool) -> f32 {
+        let noise = Band::noise_floor(self.sigma(), self.per_box(), envelope);
+        let anchored = match (self.anchor, self.settings.calibration.polarity) {
+            (Some(d), Polarity::Emissive) => DRIFT_SHARE * d.max(0.0),
+            (Some(d), Polarity::Reflective) => REFLECTIVE_FLOOR_SHARE * (-d).max(0.0),
+            (None, _) => 0.0,
+        };
+        noise.max(anchored)
+    }
+
+    /// The lit/unlit band now: from the latest lit and unlit runs once there are both,
+    /// else from the calibrated dark level or the envelope's lowest value, and the
+    /// envelope's highest.
+    fn band(&self) -> Option<Band> {
+        let top = self.envelope.max()?;
+        if let (Some(lo), Some(hi)) = (self.lo_level, self.hi_level) {
+            // A lit level the envelope no longer reaches is stale (the light dimmed).
+            return Band::new(lo, hi.min(top), self.floor(false));
+        }
+        match self.anchor {
+            Some(lo) => Band::new(lo, top, self.floor(false)),
+            None => Band::new(self.envelope.min()?, top, self.floor(true)),
+        }
+    }
+
+    /// One sample through the segmenter.
+    fn step(&mut self, s: &Sample, v: f32, prev_t: f64, band: Option<Band>) {
+        if let Some(p) = &mut self.pending {
+            p.tail.add(s, v);
+            p.extreme = if p.rising {
+                p.extreme.max(v)
+            } else {
+                p.extreme.min(v)
+            };
+            let back = band.is_some_and(|b| if p.rising { v < b.off } else { v > b.on });
+            if s.t_ms >= p.decide_at_ms || back {
+                self.decide();
+            }
+            return;
+        }
+        if let Some(d) = &mut self.drift {
+            // The signal went to the other side without a step: it comes back to the
+            // light's side (a step back proves it had changed), or stays long enough to
+            // be believed.
+            d.tail.add(s, v);
+            let returned = band.filter(|b| if self.lit { v > b.on } else { v < b.off });
+            if let Some(b) = returned {
+                self.pending = Some(self.crossing(s, v, prev_t, self.lit, &b));
+            } else if s.t_ms - d.edge_ms > self.settings.drift_limit_ms {
+                let d = self.drift.take().expect("checked");
+                self.accept(d);
+            }
+            return;
+        }
+        let crossed = band.filter(|b| if self.lit { v < b.off } else { v > b.on });
+        let Some(b) = crossed else {
+            self.open.add(s, v);
+            if self.lit {
+                self.label(s, v);
+            }
+            return;
+        };
+        self.pending = Some(self.crossing(s, v, prev_t, !self.lit, &b));
+    }
+
+    /// A crossing of the band at sample `s`: an edge to decide.
+    fn crossing(&self, s: &Sample, v: f32, prev_t: f64, rising: bool, b: &Band) -> Pending {
+        let (edge_ms, slack_ms) = self.edge_at(s.t_ms, prev_t, v, rising, b);
+        let mut tail = RunStats::open(rising, true, edge_ms, slack_ms);
+        tail.add(s, v);
+        let box_ms = self.box_ms();
+        // How far the signal was on the old side just before: the plateau of a real step,
+        // the peak of a short pulse, but only the slope's top of a slow drift. Raw samples
+        // integrate a window: the one before the crossing may straddle the edge.
+        let pre_gap = box_ms + 2.5 * self.dt_ms;
+        let recent = self
+            .history
+            .iter()
+            .rev()
+            .take_while(|&&(t, _)| t >= s.t_ms - pre_gap)
+            .map(|&(_, v)| v);
+        let pre_v = if rising {
+            recent.fold(self.prev_v, f32::min)
+        } else {
+            recent.fold(self.prev_v, f32::max)
+        };
+        Pending {
+            rising,
+            edge_ms,
+            slack_ms,
+            pre_v,
+            extreme: v,
+            decide_at_ms: s.t_ms + box_ms + 1.5 * self.dt_ms,
+            contrast: b.contrast,
+            tail,
+        }
+    }
+
+    /// Where the light turned on (`rising`) or off, between the previous sample and this
+    /// one (see the module docs), and how uncertain that is.
+    fn edge_at(&self, t_ms: f64, prev_t: f64, v: f32, rising: bool, b: &Band) -> (f64, f64) {
+        let box_ms = self.box_ms();
+        let (f_cur, f_prev) = (b.share(v), b.share(self.prev_v));
+        let w = self.dt_ms;
+        let at = if box_ms > 0.0 {
+            if rising {
+                t_ms - f_cur * box_ms
+            } else {
+                t_ms - (1.0 - f_cur) * box_ms
+            }
+        } else if rising {
+            t_ms - w * (f_cur + f_prev)
+        } else {
+            prev_t - w + w * (f_prev + f_cur)
+        };
+        let lo = self.open.start_ms.max(prev_t - w - box_ms);
+        if t_ms - prev_t > self.settings.max_gap_ms {
+            // The edge is somewhere in a gap that could hide a run: its middle, give or
+            // take half of it.
+            let mid = 0.5 * (prev_t + t_ms);
+            return (mid.max(lo), 0.5 * (t_ms - prev_t));
+        }
+        (at.clamp(lo, t_ms.max(lo)), 0.5 * (t_ms - prev_t))
+    }
+
+    /// Decide the pending edge: a step, or a drift (see the module docs).
+    fn decide(&mut self) {
+        let Some(p) = self.pending.take() else {
+            return;
+        };
+        let moved = if p.rising {
+            p.extreme - p.pre_v
+        } else {
+            p.pre_v - p.extreme
+        };
+        let sharp = moved >= SHARPNESS * p.contrast;
+        match self.drift.take() {
+            None if sharp => self.accept(p),
+            None => self.drift = Some(p),
+            // A step back from a drift: the drift was a change after all.
+            Some(d) if sharp => {
+                self.accept(d);
+                self.accept(p);
+            }
+            Some(d) => {
+                self.open.absorb(&d.tail);
+                self.open.absorb(&p.tail);
+            }
+        }
+    }
+
+    /// The light changed state at `p`'s edge: close the open run (or merge it away as a
+    /// glitch) and go on with the samples since.
+    fn accept(&mut self, p: Pending) {
+        let mut closed = self.open;
+        closed.end_ms = p.edge_ms.max(closed.start_ms);
+        closed.end_slack_ms = p.slack_ms;
+        let glitch = closed.edged
+            && (closed.duration_ms() < self.settings.glitch_ms || closed.samples < 2)
+            && self.runs.back().is_some_and(|r| r.lit == p.rising);
+        self.labels = Labels::default();
+        if glitch {
+            let mut prev = self.runs.pop_back().expect("checked");
+            prev.absorb(&closed);
+            prev.absorb(&p.tail);
+            self.open = prev;
+        } else {
+            // Only a run with an edge at both ends shows one level (the first may mix).
+            let level = if self.box_ms() > 0.0 {
+                closed.plateau()
+            } else {
+                closed.level()
+            };
+            if let Some(level) = level.filter(|_| closed.samples >= 2 && closed.edged) {
+                if closed.lit {
+                    self.hi_level = Some(level);
+                } else {
+                    self.lo_level = Some(level);
+                }
+            }
+            if !closed.lit && closed.edged {
+                self.unlit_rgb = [0, 1, 2].map(|i| closed.mean()[i]);
+                self.unlit_n = 1;
+            }
+            self.runs.push_back(closed);
+            self.open = p.tail;
+        }
+        self.lit = p.rising;
+    }
+
+    /// A lit sample's colour label; cut the run where a new colour has held.
+    fn label(&mut self, s: &Sample, v: f32) {
+        if !self.settings.calibration.reads_colour() {
+            return;
+        }
+        let reference = self.reference_rgb();
+        let rgb = [
+            f64::from(s.r) - reference[0],
+            f64::from(s.g) - reference[1],
+            f64::from(s.b) - reference[2],
+        ];
+        let l = &mut self.labels;
+        l.recent[l.len % LABEL_SAMPLES] = (rgb, s.t_ms);
+        l.len += 1;
+        let k = l.len.min(LABEL_SAMPLES);
+        let m = l.recent[..k]
+            .iter()
+            .fold([0.0f64; 3], |a, (v, _)| [a[0] + v[0], a[1] + v[1], a[2] + v[2]]);
+        let label = colour_of(m[0] as f32, m[1] as f32, m[2] as f32);
+        let raw = [s.r, s.g, s.b, s.c].map(f64::from);
+        match &mut l.streak {
+            Some(st) if st.colour == label => {
+                st.count += 1;
+                for (a, b) in st.sum.iter_mut().zip(raw) {
+                    *a += b;
+                }
+                st.sum_v += f64::from(v);
+            }
+            _ => {
+                l.streak = Some(Streak {
+                    colour: label,
+                    count: 1,
+                    first_ms: s.t_ms,
+                    sum: raw,
+                    sum_v: f64::from(v),
+                })
+            }
+        }
+        let st = l.streak.expect("set above");
+        let held = st.count >= COLOUR_HOLD_SAMPLES && s.t_ms - st.first_ms >= COLOUR_HOLD_MS;
+        if !held || l.held == Some(label) {
+            return;
+        }
+        if l.held.is_none() || st.count >= self.open.samples {
+            l.held = Some(label);
+            return;
+        }
+        // A new colour: the streak's samples start a new lit run.
+        l.held = Some(label);
+        let mut old = self.open;
+        old.samples -= st.count;
+        for (a, b) in old.sum.iter_mut().zip(st.sum) {
+            *a -= b;
+        }
+        old.sum_v -= st.sum_v;
+        old.end_ms = st.first_ms;
+        old.end_slack_ms = 0.5 * self.dt_ms;
+        let mut new = RunStats::open(true, true, st.first_ms, 0.5 * self.dt_ms);
+        new.samples = st.count;
+        new.sum = st.sum;
+        new.sum_v = st.sum_v;
+        new.end_ms = s.t_ms;
+        self.runs.push_back(old);
+        self.open = new;
+    }
+
+    /// What a lit colour is named above: the calibrated dark, else the latest unlit run,
+    /// else nothing.
+    pub fn reference_rgb(&self) -> [f64; 3] {
+        match (self.dark_rgb, self.unlit_n) {
+            (Some(d), _) => d,
+            (None, 0) => [0.0; 3],
+            (None, _) => self.unlit_rgb,
+        }
+    }
+
+    fn remember(&mut self, t_ms: f64, v: f32) {
+        self.history.push_back((t_ms, v));
+        let keep_ms = 2.0 * self.box_ms() + 4.0 * self.dt_ms;
+        while self.history.len() > 256
+            || self
+                .history
+                .front()
+                .is_some_and(|&(t, _)| t < t_ms - keep_ms)
+        {
+            self.history.pop_front();
+        }
+    }
+
+    fn prune(&mut self, t_ms: f64) {
+        let oldest = t_ms - self.settings.retain_ms;
+        while self.runs.len() > MAX_RUNS
+            || self.runs.front().is_some_and(|r| r.end_ms < oldest)
+        {
+            self.runs.pop_front();
+        }
+    }
+
+    /// The closed runs (oldest first), the open run, and the pending edge's time if one
+    /// is undecided (the evidence then ends there).
+    pub fn runs(&self) -> (&VecDeque<RunStats>, &RunStats, Option<f64>) {
+        (&self.runs, &self.open, self.pending.map(|p| p.edge_ms))
+    }
+}
