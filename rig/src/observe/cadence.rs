@@ -31,6 +31,9 @@ use super::{Observation, Reading};
 
 /// Evidence for a blink: this many periods of consistent edges.
 const EVIDENCE_PERIODS: f64 = 1.5;
+/// A blink's on share may be this far (absolute) from its row's: wink's 0.8 and the
+/// half-on cadences' 0.5 stay apart.
+const DUTY_TOLERANCE: f64 = 0.1;
 /// A regular blink's runs are within this fraction of each other.
 const REGULAR_TOLERANCE: f64 = 0.25;
 /// A gap in the samples longer than this fraction of the shortest run voids the evidence
@@ -358,31 +361,46 @@ impl Expect {
         }
     }
 
-    fn nominal(&self, lit: bool) -> f64 {
-        if lit {
-            self.on_ms
-        } else {
-            self.off_ms
-        }
+    fn period(&self) -> f64 {
+        self.on_ms + self.off_ms
     }
 
-    /// A run with both edges seen: within tolerance, plus the edges' sampling slack.
+    /// The on share of a period.
+    fn duty(&self) -> f64 {
+        self.on_ms / self.period()
+    }
+
+    /// The shortest and longest a run may be: a phone's blink clock may run `tolerance`
+    /// fast or slow, and its on share may be [`DUTY_TOLERANCE`] off, both at once.
+    fn bounds(&self, lit: bool) -> (f64, f64) {
+        let share = if lit { self.duty() } else { 1.0 - self.duty() };
+        let p = self.period();
+        (
+            p * (1.0 - self.tolerance) * (share - DUTY_TOLERANCE).max(0.0),
+            p * (1.0 + self.tolerance) * (share + DUTY_TOLERANCE).min(1.0),
+        )
+    }
+
+    /// A run with both edges seen: within bounds, give or take the edges' sampling slack.
     fn fits_complete(&self, run: &Run) -> bool {
-        let want = self.nominal(run.lit);
-        run.regular && (run.duration_ms() - want).abs() <= want * self.tolerance + run.slack_ms()
+        let (lo, hi) = self.bounds(run.lit);
+        let d = run.duration_ms();
+        run.regular && d >= lo - run.slack_ms() && d <= hi + run.slack_ms()
     }
 
     /// A run with an edge unseen (it began before the window, or still goes on) that has
     /// lasted `held_ms`: not longer than allowed.
     fn fits_open(&self, run: &Run, held_ms: f64) -> bool {
-        let want = self.nominal(run.lit);
-        run.regular && held_ms <= want * (1.0 + self.tolerance) + run.slack_ms()
+        run.regular && held_ms <= self.bounds(run.lit).1 + run.slack_ms()
     }
 
-    /// The worse of the mean on and off times' deviations, in tolerances (≤ 1 fits).
+    /// How far mean on and off times are from this row, in tolerances (≤ 1 fits): the
+    /// period within `tolerance`, the on share within [`DUTY_TOLERANCE`].
     fn deviation(&self, on_ms: f64, off_ms: f64) -> f64 {
-        let dev = |got: f64, want: f64| (got - want).abs() / (want * self.tolerance);
-        dev(on_ms, self.on_ms).max(dev(off_ms, self.off_ms))
+        let period = on_ms + off_ms;
+        let by_period = (period / self.period() - 1.0).abs() / self.tolerance;
+        let by_duty = (on_ms / period - self.duty()).abs() / DUTY_TOLERANCE;
+        by_period.max(by_duty)
     }
 }
 

@@ -77,6 +77,9 @@ pub(super) struct RunStats {
     pub sum_v: f64,
     pub top_v: f32,
     pub bottom_v: f32,
+    /// The signal summed over samples a smoothing box after the run began (off its ramp).
+    settled_v: f64,
+    settled_n: u32,
     top: [Top; 3],
     /// Gaps in the samples longer than the longest a run can hide in, and the longest.
     pub long_gaps: u32,
@@ -97,6 +100,8 @@ impl RunStats {
             sum_v: 0.0,
             top_v: f32::NEG_INFINITY,
             bottom_v: f32::INFINITY,
+            settled_v: 0.0,
+            settled_n: 0,
             top: [Top::default(); 3],
             long_gaps: 0,
             longest_gap_ms: 0.0,
@@ -128,6 +133,8 @@ impl RunStats {
         self.sum_v += next.sum_v;
         self.top_v = self.top_v.max(next.top_v);
         self.bottom_v = self.bottom_v.min(next.bottom_v);
+        self.settled_v += next.settled_v;
+        self.settled_n += next.settled_n;
         for (a, b) in self.sum.iter_mut().zip(next.sum) {
             *a += b;
         }
@@ -149,9 +156,20 @@ impl RunStats {
         (self.samples > 0).then(|| (self.sum_v / f64::from(self.samples)) as f32)
     }
 
-    /// The level a smoothed run reached: its highest value if lit, its lowest if not (the
-    /// box's ramps at both ends would drag a mean towards the other level).
+    /// Count `v` towards the run's settled level (it came a smoothing box after the run
+    /// began: the box's ramp is behind it).
+    pub fn add_settled(&mut self, v: f32) {
+        self.settled_v += f64::from(v);
+        self.settled_n += 1;
+    }
+
+    /// The level a smoothed run settled at: the mean off its ramp, or for a run shorter
+    /// than a box, its highest value if lit, its lowest if not (the ramps at both ends
+    /// would drag a mean towards the other level).
     pub fn plateau(&self) -> Option<f32> {
+        if self.settled_n >= 2 {
+            return Some((self.settled_v / f64::from(self.settled_n)) as f32);
+        }
         (self.samples > 0).then_some(if self.lit { self.top_v } else { self.bottom_v })
     }
 

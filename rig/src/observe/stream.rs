@@ -67,6 +67,8 @@ pub(super) const DRIFT_SHARE: f32 = 0.06;
 /// A reflective indicator's bare display flickers and drifts with the room light: a
 /// darkening needs this share of the bare level before it can be an edge.
 const REFLECTIVE_FLOOR_SHARE: f32 = 0.15;
+/// Each run moves the level of its state this share of the way to its own.
+const LEVEL_WEIGHT: f32 = 0.3;
 /// The typical interval follows changes of rate with this weight per sample.
 const DT_WEIGHT: f64 = 0.05;
 /// Colour labels are named from the mean of this many latest lit samples...
@@ -152,6 +154,8 @@ pub(super) struct Stream {
     smooth: VecDeque<(f64, f32)>,
     smooth_sum: f64,
     envelope: Extremes,
+    /// The open run's latest values, not yet known to be off the next edge's ramp.
+    unsettled: VecDeque<(f64, f32)>,
     /// Recent (t, v): what the signal was before a crossing.
     history: VecDeque<(f64, f32)>,
     lit: bool,
@@ -203,6 +207,7 @@ impl Stream {
             smooth: VecDeque::new(),
             smooth_sum: 0.0,
             envelope: Extremes::new(ENVELOPE_PERIODS * settings.slowest_period_ms),
+            unsettled: VecDeque::new(),
             history: VecDeque::new(),
             lit: false,
             open: RunStats::open(false, false, 0.0, 0.0),
@@ -343,19 +348,21 @@ impl Stream {
         noise.max(anchored)
     }
 
-    /// The lit/unlit band now: from the latest lit and unlit runs once there are both,
-    /// else from the calibrated dark level or the envelope's lowest value, and the
-    /// envelope's highest.
+    /// The lit/unlit band now. The unlit level is the calibrated dark level, or the latest
+    /// unlit runs' if the room has brightened since (never below the calibration: flicker
+    /// troughs taken for unlit runs must not widen the band), else the envelope's lowest
+    /// value. The lit level is the latest lit runs', else the envelope's highest.
     fn band(&self) -> Option<Band> {
         let top = self.envelope.max()?;
-        if let (Some(lo), Some(hi)) = (self.lo_level, self.hi_level) {
-            // A lit level the envelope no longer reaches is stale (the light dimmed).
-            return Band::new(lo, hi.min(top), self.floor(false));
-        }
-        match self.anchor {
-            Some(lo) => Band::new(lo, top, self.floor(false)),
-            None => Band::new(self.envelope.min()?, top, self.floor(true)),
-        }
+        let lo = match (self.anchor, self.lo_level) {
+            (Some(a), Some(l)) => Some(a.max(l)),
+            (a, l) => a.or(l),
+        };
+        let envelope = lo.is_none();
+        let lo = lo.or_else(|| self.envelope.min())?;
+        // A lit level the envelope no longer reaches is stale (the light dimmed).
+        let hi = self.hi_level.map_or(top, |h| h.min(top));
+        Band::new(lo, hi, self.floor(envelope && self.hi_level.is_none()))
     }
 
     /// One sample through the segmenter.
@@ -390,12 +397,30 @@ impl Stream {
         let crossed = band.filter(|b| if self.lit { v < b.off } else { v > b.on });
         let Some(b) = crossed else {
             self.open.add(s, v);
+            self.settle(s.t_ms, v);
             if self.lit {
                 self.label(s, v);
             }
             return;
         };
         self.pending = Some(self.crossing(s, v, prev_t, !self.lit, &b));
+    }
+
+    /// Count a value towards the open run's level once it is off both edges' ramps: a
+    /// box (and the sample that straddled the edge) after the run began, and a box before
+    /// any crossing that ends it (values wait in `unsettled` until then).
+    fn settle(&mut self, t_ms: f64, v: f32) {
+        let guard = self.box_ms() + 1.5 * self.dt_ms;
+        if t_ms >= self.open.start_ms + guard - self.dt_ms {
+            self.unsettled.push_back((t_ms, v));
+        }
+        while let Some(&(t, v)) = self.unsettled.front() {
+            if t > t_ms - guard && self.unsettled.len() <= 256 {
+                break;
+            }
+            self.open.add_settled(v);
+            self.unsettled.pop_front();
+        }
     }
 
     /// A crossing of the band at sample `s`: an edge to decide.
@@ -469,6 +494,14 @@ impl Stream {
             p.pre_v - p.extreme
         };
         let sharp = moved >= SHARPNESS * p.contrast;
+        #[cfg(test)]
+        if std::env::var("RIG_DEBUG_EDGES").is_ok() {
+            eprintln!(
+                "edge {} at {:.1}: pre {:.0} extreme {:.0} moved {:.0} contrast {:.0} sharp {} drift {} band {:?} sigma {:.1}",
+                if p.rising { "up" } else { "down" },
+                p.edge_ms, p.pre_v, p.extreme, moved, p.contrast, sharp, self.drift.is_some(), self.band(), self.sigma()
+            );
+        }
         match self.drift.take() {
             None if sharp => self.accept(p),
             None => self.drift = Some(p),
@@ -487,6 +520,7 @@ impl Stream {
     /// The light changed state at `p`'s edge: close the open run (or merge it away as a
     /// glitch) and go on with the samples since.
     fn accept(&mut self, p: Pending) {
+        self.unsettled.clear();
         let mut closed = self.open;
         closed.end_ms = p.edge_ms.max(closed.start_ms);
         closed.end_slack_ms = p.slack_ms;
@@ -500,18 +534,15 @@ impl Stream {
             prev.absorb(&p.tail);
             self.open = prev;
         } else {
-            // Only a run with an edge at both ends shows one level (the first may mix).
-            let level = if self.box_ms() > 0.0 {
-                closed.plateau()
-            } else {
-                closed.level()
-            };
-            if let Some(level) = level.filter(|_| closed.samples >= 2 && closed.edged) {
-                if closed.lit {
-                    self.hi_level = Some(level);
+            // Only a run with an edge at both ends shows one level (the first may mix);
+            // each moves the level a share of the way, so one odd run cannot unsettle it.
+            if let Some(level) = closed.plateau().filter(|_| closed.samples >= 3 && closed.edged) {
+                let slot = if closed.lit {
+                    &mut self.hi_level
                 } else {
-                    self.lo_level = Some(level);
-                }
+                    &mut self.lo_level
+                };
+                *slot = Some(slot.map_or(level, |old| old + LEVEL_WEIGHT * (level - old)));
             }
             if !closed.lit && closed.edged {
                 self.unlit_rgb = [0, 1, 2].map(|i| closed.mean()[i]);
