@@ -159,6 +159,8 @@ pub(super) struct Stream {
     /// Recent (t, v): what the signal was before a crossing.
     history: VecDeque<(f64, f32)>,
     lit: bool,
+    /// Whether a band has been seen yet (until then nothing is segmented).
+    banded: bool,
     open: RunStats,
     pending: Option<Pending>,
     /// A crossing that was no step: the signal is on the other side, the state unchanged.
@@ -210,6 +212,7 @@ impl Stream {
             unsettled: VecDeque::new(),
             history: VecDeque::new(),
             lit: false,
+            banded: false,
             open: RunStats::open(false, false, 0.0, 0.0),
             pending: None,
             drift: None,
@@ -284,8 +287,15 @@ impl Stream {
         self.envelope.push(s.t_ms, v);
         let band = self.band();
         if first {
-            self.lit = band.is_some_and(|b| v > b.on);
-            self.open = RunStats::open(self.lit, false, s.t_ms, 0.0);
+            self.open = RunStats::open(false, false, s.t_ms, 0.0);
+        }
+        if let (false, Some(b)) = (self.banded, band) {
+            // The first band: the first run is in whatever state the level says.
+            self.banded = true;
+            if !self.open.edged && self.runs.is_empty() {
+                self.lit = v > b.on;
+                self.open.lit = self.lit;
+            }
         }
         self.step(s, v, prev_t, band);
         let unlit = !self.lit && self.pending.is_none() && self.drift.is_none();
@@ -339,6 +349,9 @@ impl Stream {
     /// The floor a lit level must clear above the unlit one (`envelope`: the levels are
     /// an envelope's extremes).
     fn floor(&self, envelope: bool) -> f32 {
+        if !self.noise.settled() {
+            return f32::INFINITY;
+        }
         let noise = Band::noise_floor(self.sigma(), self.per_box(), envelope);
         let anchored = match (self.anchor, self.settings.calibration.polarity) {
             (Some(d), Polarity::Emissive) => DRIFT_SHARE * d.max(0.0),
@@ -362,7 +375,11 @@ impl Stream {
         let lo = lo.or_else(|| self.envelope.min())?;
         // A lit level the envelope no longer reaches is stale (the light dimmed).
         let hi = self.hi_level.map_or(top, |h| h.min(top));
-        Band::new(lo, hi, self.floor(envelope && self.hi_level.is_none()))
+        let floor = self.floor(envelope && self.hi_level.is_none());
+        if !floor.is_finite() {
+            return None;
+        }
+        Band::new(lo, hi, floor)
     }
 
     /// One sample through the segmenter.
