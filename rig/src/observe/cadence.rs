@@ -60,6 +60,8 @@ struct Blink {
     group: Option<Group>,
     tolerance: f64,
     evidence_ms: f64,
+    /// A chain must also outlast this (flutter: the longest burst of broken flutter).
+    outlast_ms: f64,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -109,6 +111,7 @@ impl Blink {
             group,
             tolerance,
             evidence_ms: EVIDENCE_PERIODS * period,
+            outlast_ms: 0.0,
         })
     }
 
@@ -165,6 +168,7 @@ impl Model {
             .collect();
         for (i, ms) in longest_burst {
             blinks[i].evidence_ms = blinks[i].evidence_ms.max(ms);
+            blinks[i].outlast_ms = ms;
         }
         let shortest_nominal = blinks
             .iter()
@@ -289,7 +293,9 @@ impl Model {
         let (on_ms, off_ms) = chain.means()?;
         let deviation = expect.deviation(on_ms, off_ms);
         let window_ms = t_end - chain.start_ms;
-        if deviation > 1.0 || window_ms < blink.evidence_ms {
+        // 1.5 periods as measured (a phone's clock may run fast), and the outlasting rule.
+        let needed_ms = (EVIDENCE_PERIODS * (on_ms + off_ms)).max(blink.outlast_ms);
+        if deviation > 1.0 || window_ms < needed_ms {
             return None;
         }
         Some(Observation {
@@ -297,7 +303,7 @@ impl Model {
             period_ms: Some(on_ms + off_ms),
             on_ms: Some(on_ms),
             off_ms: Some(off_ms),
-            confidence: evidence_factor(window_ms, blink.evidence_ms) * (1.0 - 0.5 * deviation),
+            confidence: evidence_factor(window_ms, needed_ms) * (1.0 - 0.5 * deviation),
             window_ms,
         })
     }

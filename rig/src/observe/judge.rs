@@ -56,6 +56,18 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
     open.end_ms = t_end.max(open.start_ms);
     let reference = stream.reference_rgb();
     let reads_colour = cal.reads_colour();
+    // Clipped lit runs are named together: each alone may or may not show enough
+    // unclipped light to be named, and one light must not change name from run to run.
+    let mut clipped = None::<RunStats>;
+    for r in closed.iter().chain(std::iter::once(&open)) {
+        if r.lit && r.clipped().iter().any(|&c| c) {
+            match &mut clipped {
+                Some(c) => c.absorb(r),
+                None => clipped = Some(*r),
+            }
+        }
+    }
+    let clipped_colour = clipped.map(|c| c.colour(reads_colour, reference));
     let mut views: Vec<Run> = Vec::with_capacity(closed.len() + 1);
     for stats in closed.iter().chain(std::iter::once(&open)) {
         let mut stats = *stats;
@@ -65,7 +77,11 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
                 None => return Reading::NotEnoughEvidence,
             }
         }
-        let view = stats.view(stats.colour(reads_colour, reference));
+        let colour = match clipped_colour {
+            Some(c) if stats.lit && stats.clipped().iter().any(|&c| c) => c,
+            _ => stats.colour(reads_colour, reference),
+        };
+        let view = stats.view(colour);
         match views.last_mut() {
             Some(prev) if prev.lit && view.lit && prev.colour == view.colour => {
                 prev.end_ms = view.end_ms;
@@ -75,6 +91,20 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
                 prev.longest_gap_ms = prev.longest_gap_ms.max(view.longest_gap_ms);
             }
             _ => views.push(view),
+        }
+    }
+    #[cfg(test)]
+    if std::env::var("RIG_DEBUG_RUNS").is_ok() {
+        for v in &views {
+            eprintln!(
+                "view {:>5} {:>6} {:9.1} {:7.1} ±{:.1} n {}",
+                v.lit,
+                v.colour.name(),
+                v.start_ms,
+                v.duration_ms(),
+                v.slack_ms(),
+                v.samples
+            );
         }
     }
     model.judge(&views, t_end)

@@ -154,6 +154,10 @@ pub(super) struct Stream {
     smooth: VecDeque<(f64, f32)>,
     smooth_sum: f64,
     envelope: Extremes,
+    /// The open run's settled values back to a box ago.
+    settled: VecDeque<(f64, f32)>,
+    /// The judged signal's scale of change between settled unlit values a box apart.
+    dark_signal_noise: NoiseScale,
     /// The open run's latest values, not yet known to be off the next edge's ramp.
     unsettled: VecDeque<(f64, f32)>,
     /// Recent (t, v): what the signal was before a crossing.
@@ -210,6 +214,8 @@ impl Stream {
             smooth_sum: 0.0,
             envelope: Extremes::new(ENVELOPE_PERIODS * settings.slowest_period_ms),
             unsettled: VecDeque::new(),
+            settled: VecDeque::new(),
+            dark_signal_noise: NoiseScale::default(),
             history: VecDeque::new(),
             lit: false,
             banded: false,
@@ -352,7 +358,13 @@ impl Stream {
         if !self.noise.settled() {
             return f32::INFINITY;
         }
-        let noise = Band::noise_floor(self.sigma(), self.per_box(), envelope);
+        // The raw noise averaged over a box, or what the judged signal of a dark light
+        // was seen to do, if more (flicker the box left, clustered samples).
+        let mut sigma = self.sigma() / self.per_box().sqrt();
+        if self.dark_signal_noise.settled() {
+            sigma = sigma.max(self.dark_signal_noise.sigma());
+        }
+        let noise = Band::noise_floor(sigma, 1.0, envelope);
         let anchored = match (self.anchor, self.settings.calibration.polarity) {
             (Some(d), Polarity::Emissive) => DRIFT_SHARE * d.max(0.0),
             (Some(d), Polarity::Reflective) => REFLECTIVE_FLOOR_SHARE * (-d).max(0.0),
@@ -437,6 +449,21 @@ impl Stream {
             }
             self.open.add_settled(v);
             self.unsettled.pop_front();
+            // The settled signal's own scale of change, between values a box apart
+            // (independent boxes): what noise and flicker do to the judged signal.
+            self.settled.push_back((t, v));
+            let lag_ms = self.box_ms().max(self.dt_ms);
+            while self.settled.len() > 2 && self.settled[1].0 <= t - lag_ms
+                || self.settled.len() > 1024
+            {
+                self.settled.pop_front();
+            }
+            if let Some(&(t0, v0)) = self.settled.front().filter(|&&(t0, _)| t0 <= t - lag_ms) {
+                let _ = t0;
+                if !self.open.lit {
+                    self.dark_signal_noise.push(v - v0);
+                }
+            }
         }
     }
 
@@ -538,6 +565,7 @@ impl Stream {
     /// glitch) and go on with the samples since.
     fn accept(&mut self, p: Pending) {
         self.unsettled.clear();
+        self.settled.clear();
         let mut closed = self.open;
         closed.end_ms = p.edge_ms.max(closed.start_ms);
         closed.end_slack_ms = p.slack_ms;
