@@ -36,7 +36,8 @@ impl Out {
         sensor: &str,
         tags: &[String],
     ) {
-        let text = trace.to_csv();
+        let mut text = Vec::new();
+        trace.write_to(&mut text).expect("a trace the reader takes");
         self.bytes += text.len();
         std::fs::write(self.dir.join(file), text).expect("write a trace");
         self.labels.push(Label {

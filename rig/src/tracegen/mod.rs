@@ -1,5 +1,6 @@
-//! A physically-motivated generator of light-sensor traces, the trace file format, and the
-//! labelled corpus in `fixtures/traces/` (issue 3).
+//! A physically-motivated generator of light-sensor traces, and the labelled corpus in
+//! `fixtures/traces/` (issue 3). Its trace files are [`crate::trace`] files, read and
+//! written by that module.
 //!
 //! The simulated bench ([`crate::sim`]) and the classifier's own unit tests use simple
 //! instantaneous samples with Gaussian noise. This generator models what a real sensor over
