@@ -384,25 +384,11 @@ fn attach_traces(dir: &Path, rows: &mut [ReportRow]) -> Result<(), InputError> {
     {
         let path = dir.join(trace_file(&row.result));
         if path.is_file() {
-            let trace = read_trace_file(&path).map_err(|e| trace_error(&path, e))?;
+            let trace = read_trace_file(&path)?;
             row.result.trace = Some(trace);
         }
     }
     Ok(())
-}
-
-/// The trace reader's error as an input error naming the file once.
-fn trace_error(path: &Path, e: anyhow::Error) -> InputError {
-    if let Some(ie) = e.downcast_ref::<InputError>() {
-        return ie.clone();
-    }
-    let text = format!("{e:#}");
-    let prefix = format!("{}: ", path.display());
-    InputError {
-        path: path.to_path_buf(),
-        line: None,
-        message: text.strip_prefix(&prefix).unwrap_or(&text).to_string(),
-    }
 }
 
 #[cfg(test)]

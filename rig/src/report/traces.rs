@@ -17,14 +17,13 @@
 //! ...
 //! ```
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
 use crate::runner::{CaseResult, DecidingTrace};
-use crate::source::SourceText;
-use crate::trace::Trace;
+use crate::source::InputError;
+use crate::trace::{TraceReader, TraceWriter};
 
 /// The folder of a report set that holds the traces.
 pub const TRACES_DIR: &str = "traces";
@@ -61,56 +60,66 @@ pub fn write_traces(dir: &Path, results: &[CaseResult]) -> anyhow::Result<()> {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        let mut out = Vec::new();
-        write_one(&mut out, row, t)?;
-        std::fs::write(&path, out).with_context(|| format!("cannot write {}", path.display()))?;
+        let file = std::fs::File::create(&path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        write_one(file, row, t).with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(())
 }
 
-fn write_one(out: &mut Vec<u8>, row: &CaseResult, t: &DecidingTrace) -> std::io::Result<()> {
-    // Comment values are single lines.
-    let one = |s: &str| s.replace(['\n', '\r'], " ");
-    writeln!(out, "# position: {}", one(&row.position))?;
-    writeln!(out, "# case: {}", one(&row.case))?;
-    writeln!(out, "# attempt: {}", row.attempt)?;
-    writeln!(out, "# light: {}", one(&t.light))?;
-    writeln!(out, "# sensor: {}", one(&t.sensor))?;
-    writeln!(out, "# window_from_ms: {}", t.window_from_ms)?;
-    writeln!(out, "# decided_ms: {}", t.decided_ms)?;
-    writeln!(out, "# expected: {}", one(&t.expected))?;
-    writeln!(out, "# observed: {}", one(&t.observed))?;
-    t.trace.write(out)
+/// The row's identity and marks as labels (the writer makes each value one line), then the
+/// trace, streamed with [`TraceWriter`].
+fn write_one(out: impl std::io::Write, row: &CaseResult, t: &DecidingTrace) -> std::io::Result<()> {
+    let labels = [
+        ("position", row.position.clone()),
+        ("case", row.case.clone()),
+        ("attempt", row.attempt.to_string()),
+        ("light", t.light.clone()),
+        ("sensor", t.sensor.clone()),
+        ("window_from_ms", t.window_from_ms.to_string()),
+        ("decided_ms", t.decided_ms.to_string()),
+        ("expected", t.expected.clone()),
+        ("observed", t.observed.clone()),
+    ];
+    let head = t.trace.head(
+        labels
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    );
+    let mut w = TraceWriter::new(out, &head)?;
+    w.push(&t.trace.samples)?;
+    w.finish()
 }
 
-/// Read a trace file written by [`write_traces`] back into a deciding trace. A missing
-/// mark is an error naming the file.
-pub fn read_trace_file(path: &Path) -> anyhow::Result<DecidingTrace> {
-    let src = SourceText::read(path)?;
-    let trace = Trace::parse(&src)?;
-    let mark = |key: &str| -> anyhow::Result<String> {
-        src.text
-            .lines()
-            .take_while(|l| l.trim_start().starts_with('#'))
-            .find_map(|l| {
-                let (k, v) = l.trim_start().trim_start_matches('#').split_once(':')?;
-                (k.trim() == key).then(|| v.trim().to_string())
-            })
-            .with_context(|| format!("{}: no `# {key}:` line", path.display()))
+/// Read a trace file written by [`write_traces`] back into a deciding trace, with
+/// [`TraceReader`] (the marks are its labels). A missing mark is an error naming the file.
+pub fn read_trace_file(path: &Path) -> Result<DecidingTrace, InputError> {
+    let reader = TraceReader::open(path)?;
+    let head = reader.head().clone();
+    let error = |message: String| InputError {
+        path: path.to_path_buf(),
+        line: None,
+        message,
     };
-    let number = |key: &str| -> anyhow::Result<f64> {
+    let mark = |key: &str| -> Result<String, InputError> {
+        head.label(key)
+            .map(str::to_string)
+            .ok_or_else(|| error(format!("no `# {key}:` line")))
+    };
+    let number = |key: &str| -> Result<f64, InputError> {
         let v = mark(key)?;
         v.parse()
-            .with_context(|| format!("{}: `# {key}: {v}` is not a number", path.display()))
+            .map_err(|_| error(format!("`# {key}: {v}` is not a number")))
     };
     Ok(DecidingTrace {
         light: mark("light")?,
         sensor: mark("sensor")?,
-        trace,
         window_from_ms: number("window_from_ms")?,
         decided_ms: number("decided_ms")?,
         expected: mark("expected")?,
         observed: mark("observed")?,
+        trace: reader.into_trace()?,
     })
 }
 
@@ -131,6 +140,7 @@ mod tests {
     use crate::hw::{Sample, SensorKind};
     use crate::observe::Polarity;
     use crate::runner::Verdict;
+    use crate::trace::Trace;
 
     fn failed_row() -> CaseResult {
         CaseResult {
