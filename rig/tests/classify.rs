@@ -1,5 +1,6 @@
-//! `rig classify`: traces written here (by `rig::trace::Trace::write` and by hand) are
-//! classified in text and CSV; a bad file exits 2 naming its line.
+//! `rig classify`: traces written here (by `rig::trace::Trace::write`, streamed by
+//! `rig::trace::TraceWriter`, and by hand) are classified in text and CSV; a bad file exits
+//! 2 naming its line; a 1 M-sample trace is classified in bounded memory (streamed).
 
 use std::path::Path;
 use std::process::Output;
@@ -212,4 +213,133 @@ fn a_bad_trace_exits_2_naming_file_line_and_reason() {
     assert!(all(&o).contains("nosuch.csv: cannot read"), "{}", all(&o));
     let o = rig(&["classify", path.to_str().unwrap(), "--format", "json"]);
     assert_eq!(o.status.code(), Some(2), "{}", all(&o));
+}
+
+#[test]
+fn bad_values_and_over_long_lines_exit_2_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.csv");
+    let p = path.to_str().unwrap();
+    for (text, line, want) in [
+        (
+            "t_ms,level\n0,5\n1,2000000000\n".to_string(),
+            3,
+            "level `2000000000` is out of range",
+        ),
+        (
+            "# dark: 12\nt_ms,level\n0,5\n# polarity: reflective\n".to_string(),
+            4,
+            "`# polarity:` after the first sample",
+        ),
+        (
+            format!("t_ms,level\n0,5\n1,5{}\n", " ".repeat(5000)),
+            3,
+            "a line longer than 4096 bytes",
+        ),
+        ("t_ms,r,g,b,c\n0,1,2,3\n".to_string(), 2, "4 columns"),
+    ] {
+        std::fs::write(&path, text).unwrap();
+        let o = rig(&["classify", p]);
+        assert_eq!(o.status.code(), Some(2), "{}", all(&o));
+        let want = format!("{p}:{line}: {want}");
+        assert!(all(&o).contains(&want), "wanted `{want}` in: {}", all(&o));
+        assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    }
+}
+
+/// Run `rig classify FILE` and return its stdout, exit code and peak resident set (KiB,
+/// the child's own `ru_maxrss` from `wait4`).
+// The child is reaped by `wait4` (for its rusage), which clippy does not see.
+#[allow(clippy::zombie_processes)]
+fn classify_with_peak_rss(path: &Path) -> (String, i32, i64) {
+    use std::io::Read as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rig"))
+        .args(["classify", path.to_str().unwrap()])
+        .current_dir(rig::workspace_path("."))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("rig runs");
+    let mut status = 0;
+    // SAFETY: a zeroed rusage is valid; the pid is our child's, not yet waited for.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid, "wait4: {}", std::io::Error::last_os_error());
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    assert!(libc::WIFEXITED(status), "rig classify died: {status}");
+    (out, libc::WEXITSTATUS(status), usage.ru_maxrss)
+}
+
+/// A green wink on an RGB+clear sensor at 1 kHz with 0.1 ms jitter, `n` samples, written
+/// as it is made (the test never holds it whole either).
+fn write_long_wink(path: &Path, n: u64) {
+    let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let head = rig::trace::Head {
+        kind: SensorKind::Rgbc,
+        polarity: Polarity::Emissive,
+        dark: Some(DarkLevel::Rgbc([12.0; 4])),
+        labels: vec![("label".into(), "green wink".into())],
+    };
+    let mut w = rig::trace::TraceWriter::new(file, &head).unwrap();
+    let mut chunk = Vec::with_capacity(4096);
+    for i in 0..n {
+        let t_ms = i as f64 + (i % 3) as f64 / 10.0;
+        let on = if (t_ms + 90.0) % 250.0 < 200.0 {
+            1.0
+        } else {
+            0.0
+        };
+        chunk.push(Sample {
+            t_ms,
+            r: (12.0 + on * 350.0 + noise(i, 0)).round(),
+            g: (12.0 + on * 2900.0 + noise(i, 1)).round(),
+            b: (12.0 + on * 730.0 + noise(i, 2)).round(),
+            c: (12.0 + on * 4000.0 + noise(i, 3)).round(),
+        });
+        if chunk.len() == chunk.capacity() {
+            w.push(&chunk).unwrap();
+            chunk.clear();
+        }
+    }
+    w.push(&chunk).unwrap();
+    w.finish().unwrap();
+}
+
+#[test]
+fn a_million_sample_trace_classifies_in_bounded_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = dir.path().join("small.csv");
+    let big = dir.path().join("big.csv");
+    write_long_wink(&small, 10_000);
+    write_long_wink(&big, 1_000_000);
+    let big_bytes = std::fs::metadata(&big).unwrap().len();
+    assert!(big_bytes > 15_000_000, "{big_bytes} bytes");
+
+    let (out_small, code, rss_small) = classify_with_peak_rss(&small);
+    assert_eq!(code, 0);
+    assert!(
+        out_small.starts_with("green wink (period 250 ms"),
+        "{out_small}"
+    );
+    let (out_big, code, rss_big) = classify_with_peak_rss(&big);
+    assert_eq!(code, 0);
+    assert!(
+        out_big.starts_with("green wink (period 250 ms"),
+        "{out_big}"
+    );
+    // The whole file (15+ MB of text) or its samples (24 MB) held in memory would show;
+    // streaming adds next to nothing over a 10 000-sample trace.
+    let grown_kib = rss_big - rss_small;
+    eprintln!("rig classify peak RSS: {rss_small} KiB (10 000 samples), {rss_big} KiB (1 M samples, {big_bytes} bytes)");
+    assert!(
+        grown_kib < 8 * 1024,
+        "peak RSS {rss_big} KiB for 1 M samples vs {rss_small} KiB for 10 000: grew {grown_kib} KiB"
+    );
 }

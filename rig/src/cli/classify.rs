@@ -1,13 +1,24 @@
 //! `rig classify TRACE.csv [--format text|csv]`: what a recorded light trace shows at its end.
+//!
+//! The trace is streamed: [`TraceReader`] hands over chunks of samples that a streaming
+//! [`Watch`] takes in, so memory stays bounded whatever the file's size. With a second
+//! core, the file is read on a thread of its own while the watch takes in the previous
+//! chunks (a bounded channel of [`PIPELINE`] chunks between them), so the time is the
+//! slower one's rather than the sum. See [`crate::trace`] for the figures and how to
+//! measure them.
 
+use std::io::BufRead;
 use std::path::PathBuf;
+use std::sync::mpsc::sync_channel;
 
 use clap::{Args, ValueEnum};
 
 use super::{CliError, ExitCode};
-use crate::observe::{Classifier, Reading};
+use crate::hw::Sample;
+use crate::observe::{Classifier, Reading, Watch};
+use crate::source::InputError;
 use crate::spec::Spec;
-use crate::trace::Trace;
+use crate::trace::{TraceReader, CHUNK};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
@@ -42,14 +53,64 @@ impl ClassifyArgs {
         } else {
             self.trace.clone()
         };
-        let trace = Trace::load(&path)?;
-        let reading = Classifier::new(&spec.cadences, trace.calibration()).classify(&trace.samples);
+        let trace = TraceReader::open(&path)?;
+        let mut watch = Watch::new(Classifier::new(&spec.cadences, trace.calibration()));
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if cores > 1 {
+            feed_in_parallel(trace, &mut watch)?;
+        } else {
+            feed(trace, &mut watch)?;
+        }
+        let reading = watch.current();
         match self.format {
             Format::Text => println!("{}", text(&reading)),
             Format::Csv => println!("{CSV_HEADER}\n{}", csv_row(&reading)),
         }
         Ok(ExitCode::Ok)
     }
+}
+
+/// Chunks in flight between the reading thread and the watch (each [`CHUNK`] samples).
+pub const PIPELINE: usize = 4;
+
+/// Every sample of the trace into the watch, on this thread.
+fn feed<R: BufRead>(mut trace: TraceReader<R>, watch: &mut Watch) -> Result<(), InputError> {
+    let mut chunk = Vec::with_capacity(CHUNK);
+    while trace.next_chunk(&mut chunk)? {
+        watch.push(&chunk);
+    }
+    Ok(())
+}
+
+/// [`feed`] with the reading on a second thread: filled chunks go over a bounded channel
+/// and come back empty to be filled again, so at most `2 × PIPELINE + 2` chunks exist.
+/// An error of the reader ends both sides and is returned.
+fn feed_in_parallel<R: BufRead + Send>(
+    mut trace: TraceReader<R>,
+    watch: &mut Watch,
+) -> Result<(), InputError> {
+    let (full_tx, full_rx) = sync_channel::<Vec<Sample>>(PIPELINE);
+    let (empty_tx, empty_rx) = sync_channel::<Vec<Sample>>(PIPELINE);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || -> Result<(), InputError> {
+            loop {
+                let mut chunk = empty_rx
+                    .try_recv()
+                    .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
+                if !trace.next_chunk(&mut chunk)? || full_tx.send(chunk).is_err() {
+                    return Ok(());
+                }
+            }
+        });
+        for chunk in full_rx {
+            watch.push(&chunk);
+            // A full return channel: the reader has enough; let this one go.
+            let _ = empty_tx.try_send(chunk);
+        }
+        reader
+            .join()
+            .expect("the trace reading thread does not panic")
+    })
 }
 
 /// `green wink (period 250 ms, on 200 ms, off 50 ms, confidence 0.93)`.
@@ -128,6 +189,58 @@ mod tests {
             confidence: 0.934,
             window_ms: 1000.0,
         })
+    }
+
+    /// A green blink at 1 kHz, and a watch for it.
+    fn blink_and_watch(rows: usize) -> (String, Watch) {
+        let mut text = String::from("# dark: 12 12 12 12\nt_ms,r,g,b,c\n");
+        for i in 0..rows {
+            let lit = i % 1000 < 500;
+            let (g, c) = if lit { (2900, 4000) } else { (12, 12) };
+            text.push_str(&format!("{i},12,{g},12,{c}\n"));
+        }
+        let spec = Spec::load(Spec::default_dir()).unwrap();
+        let calibration = TraceReader::new(text.as_bytes(), "t.csv")
+            .unwrap()
+            .calibration();
+        let watch = Watch::new(Classifier::new(&spec.cadences, calibration));
+        (text, watch)
+    }
+
+    #[test]
+    fn reading_on_a_second_thread_feeds_the_watch_the_same() {
+        let (text, mut alone) = blink_and_watch(20_000);
+        let mut parallel = alone.clone();
+        feed(
+            TraceReader::new(text.as_bytes(), "t.csv").unwrap(),
+            &mut alone,
+        )
+        .unwrap();
+        feed_in_parallel(
+            TraceReader::new(text.as_bytes(), "t.csv").unwrap(),
+            &mut parallel,
+        )
+        .unwrap();
+        assert_eq!(alone.current(), parallel.current());
+        assert!(
+            alone.current().indication().is_some(),
+            "{:?}",
+            alone.current()
+        );
+        // A bad row far into the file: both ways, the same error.
+        let bad = text.replace("\n15000,", "\n14000,");
+        let e = feed(
+            TraceReader::new(bad.as_bytes(), "t.csv").unwrap(),
+            &mut alone,
+        );
+        let f = feed_in_parallel(
+            TraceReader::new(bad.as_bytes(), "t.csv").unwrap(),
+            &mut parallel,
+        );
+        assert_eq!(e, f);
+        let e = e.unwrap_err();
+        assert_eq!(e.line, Some(15003), "{e}");
+        assert!(e.message.contains("t_ms goes backwards"), "{e}");
     }
 
     #[test]
