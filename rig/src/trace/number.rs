@@ -98,7 +98,7 @@ fn decimal(s: &[u8], i: &mut usize) -> Option<(u64, usize)> {
     Some((m, frac))
 }
 
-/// `10^n` for the digit runs of [`digits8`].
+/// `10^n` for the digit runs of [`digits8`] and [`compact_field`].
 const POW10_U64: [u64; 9] = [
     1,
     10,
@@ -243,20 +243,21 @@ fn long_number<F: std::str::FromStr>(text: &[u8]) -> Option<F> {
 }
 
 /// A compact row is read from a window of this many bytes…
-const WINDOW: usize = 64;
+const WINDOW: usize = 96;
 /// …of which the first this many are looked at: a compact row ends within them.
-const SEEN: usize = 32;
+const SEEN: usize = 64;
 type Window = [u8; WINDOW];
 
 /// Rows of the compact form (`1234.5,12,345,6,7890\n`: no spaces, no sign, 1 to 8 digits
-/// each side of a point, an optional `\r`, 32 bytes at most) at the start of `s`, pushed
-/// onto `buf`: at most `room`, in time order after `last_t` (which follows). How many,
-/// and the bytes they took. Stops at the first row that is not compact or goes back in
-/// time (and within 64 bytes of the end of `s`): the caller reads that one the slower way.
+/// before a point and 1 to 16 after it, 19 in all, an optional `\r`, 64 bytes at most) at
+/// the start of `s`, pushed onto `buf`: at most `room`, in time order after `last_t`
+/// (which follows). How many, and the bytes they took. Stops at the first row that is not
+/// compact or goes back in time (and within 96 bytes of the end of `s`): the caller reads
+/// that one the slower way.
 ///
-/// Not digit by digit: one pass over the row's first 32 bytes finds every byte that is
-/// not a digit (SWAR, 8 bytes at a time); the row is split at those bytes and each number
-/// is converted from 8 bytes at once.
+/// Not digit by digit: one pass over the row's first 64 bytes finds every byte that is
+/// not a digit (16 at a time with SSE2 on x86-64, 8 at a time elsewhere); the row is split
+/// at those bytes and each number is converted from 8 bytes at once.
 #[inline(always)]
 pub(super) fn compact_rows(
     s: &[u8],
@@ -272,8 +273,8 @@ pub(super) fn compact_rows(
             break;
         };
         let w: &Window = w.try_into().expect("a window");
-        let mut stops = stops_of(w);
-        let Some((sample, next)) = compact_row(w, &mut stops, 0, kind) else {
+        let mut stops = non_digits_64(w);
+        let Some((sample, next)) = compact_row(w, &mut stops, kind) else {
             break;
         };
         if sample.t_ms < *last_t {
@@ -287,43 +288,37 @@ pub(super) fn compact_rows(
     (rows, pos)
 }
 
-/// Bit `i` set where byte `i` of the first [`SEEN`] is not an ASCII digit; bit [`SEEN`]
-/// set: looked no further.
-#[inline(always)]
-fn stops_of(w: &Window) -> u64 {
-    non_digits_32(w) | 1 << SEEN
-}
-
-/// Bit `i` set where byte `i` of the first 32 is not an ASCII digit: SSE2 (in every x86-64)
+/// Bit `i` set where byte `i` of the first 64 is not an ASCII digit: SSE2 (in every x86-64)
 /// compares 16 bytes at a time and gathers the results with one instruction.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn non_digits_32(w: &Window) -> u64 {
+fn non_digits_64(w: &Window) -> u64 {
     use std::arch::x86_64::{
         __m128i, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
         _mm_set1_epi8,
     };
-    let half = |k: usize| -> u64 {
-        // SAFETY: SSE2 is part of x86-64 (every x86-64 CPU has it); `w` has 64 bytes, so
-        // the 16 at `16 k` (k < 2) are in it, and an unaligned load needs no alignment.
-        unsafe {
+    let part = |k: usize| -> u64 {
+        // SAFETY: SSE2 is part of x86-64 (every x86-64 CPU has it); `w` has 96 bytes, so
+        // the 16 at `16 k` (k < 4) are in it, and an unaligned load needs no alignment.
+        let bits = unsafe {
             let v = _mm_loadu_si128(w.as_ptr().add(16 * k).cast::<__m128i>());
             // Signed bytes: anything from 0x80 up is below '0' too.
             let below = _mm_cmplt_epi8(v, _mm_set1_epi8(b'0' as i8));
             let above = _mm_cmpgt_epi8(v, _mm_set1_epi8(b'9' as i8));
-            u64::from(_mm_movemask_epi8(_mm_or_si128(below, above)) as u16)
-        }
+            _mm_movemask_epi8(_mm_or_si128(below, above))
+        };
+        u64::from(bits as u16) << (16 * k)
     };
-    half(0) | half(1) << 16
+    part(0) | part(1) | part(2) | part(3)
 }
 
-/// Bit `i` set where byte `i` of the first 32 is not an ASCII digit: 8 bytes at a time
+/// Bit `i` set where byte `i` of the first 64 is not an ASCII digit: 8 bytes at a time
 /// (SWAR).
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
-fn non_digits_32(w: &Window) -> u64 {
+fn non_digits_64(w: &Window) -> u64 {
     let mut stops = 0;
-    for k in 0..4 {
+    for k in 0..8 {
         let x = u64::from_le_bytes(w[8 * k..8 * k + 8].try_into().expect("8 bytes"));
         stops |= non_digits(x) << (8 * k);
     }
@@ -362,18 +357,19 @@ fn four_digits(v: u32) -> u64 {
     u64::from(((v & 0x00ff_00ff).wrapping_mul(1 + (100 << 16)) >> 16) & 0xffff)
 }
 
-/// Where the next stop is, consumed from `stops`; [`SEEN`] or more: none seen.
+/// Where the next stop is, consumed from `stops`; [`SEEN`]: none seen.
 #[inline(always)]
 fn next_stop(stops: &mut u64) -> usize {
-    let at = (*stops | 1 << 63).trailing_zeros() as usize;
+    let at = stops.trailing_zeros() as usize;
     *stops &= stops.wrapping_sub(1);
     at
 }
 
-/// The next field of a compact row: `digits[.digits]` from `start` to the next stop, each
-/// part 1 to 8 digits. The digits, the fraction's length, and where the field ends.
+/// The next field of a compact row: `digits[.digits]` from `start` to the next stop, 1 to
+/// 8 digits before the point, 1 to 16 after it, 19 in all. Where it ends, and its digits
+/// with the fraction's length.
 #[inline(always)]
-fn compact_field(w: &Window, stops: &mut u64, start: usize) -> Option<(u64, usize, usize)> {
+fn compact_field(w: &Window, stops: &mut u64, start: usize) -> Option<(usize, u64, usize)> {
     let end = next_stop(stops);
     let len = end.wrapping_sub(start);
     if end >= SEEN || !(1..=8).contains(&len) {
@@ -381,27 +377,31 @@ fn compact_field(w: &Window, stops: &mut u64, start: usize) -> Option<(u64, usiz
     }
     let int = digits_at(w, start, len);
     if w[end] != b'.' {
-        return Some((int, 0, end));
+        return Some((end, int, 0));
     }
     let end2 = next_stop(stops);
     let frac = end2.wrapping_sub(end + 1);
-    if end2 >= SEEN || !(1..=8).contains(&frac) {
+    if end2 >= SEEN || !(1..=16).contains(&frac) || len + frac > 19 {
         return None;
     }
-    let m = int * POW10_U64[frac] + digits_at(w, end + 1, frac);
-    Some((m, frac, end2))
+    let m = if frac <= 8 {
+        int * POW10_U64[frac] + digits_at(w, end + 1, frac)
+    } else {
+        let rest = frac - 8;
+        (int * POW10_U64[8] + digits_at(w, end + 1, 8)) * POW10_U64[rest]
+            + digits_at(w, end + 9, rest)
+    };
+    Some((end2, m, frac))
 }
 
-/// The compact row at `w[start..]` and where the next begins; `None` if it is not one.
+/// The compact row at the start of `w` and where the next begins; `None` if it is not one.
 #[inline(always)]
-fn compact_row(
-    w: &Window,
-    stops: &mut u64,
-    start: usize,
-    kind: SensorKind,
-) -> Option<(Sample, usize)> {
-    let (m, frac, end) = compact_field(w, stops, start)?;
-    let t_ms = exact_f64(m, frac)?;
+fn compact_row(w: &Window, stops: &mut u64, kind: SensorKind) -> Option<(Sample, usize)> {
+    let (end, m, frac) = compact_field(w, stops, 0)?;
+    let t_ms = match exact_f64(m, frac) {
+        Some(t) => t,
+        None => long_number(&w[..end])?,
+    };
     let (sample, end) = match kind {
         SensorKind::Rgbc => {
             let (r, end) = compact_count(w, stops, end)?;
@@ -434,8 +434,12 @@ fn compact_count(w: &Window, stops: &mut u64, comma: usize) -> Option<(f32, usiz
     if w[comma] != b',' {
         return None;
     }
-    let (m, frac, end) = compact_field(w, stops, comma + 1)?;
-    Some((exact_f32(m, frac)?, end))
+    let (end, m, frac) = compact_field(w, stops, comma + 1)?;
+    let v = match exact_f32(m, frac) {
+        Some(v) => v,
+        None => long_number(&w[comma + 1..end])?,
+    };
+    Some((v, end))
 }
 
 /// `m / 10^frac` when that is one exact division (correctly rounded); `None` otherwise.
@@ -742,7 +746,7 @@ mod tests {
         match rng.random_range(0..10) {
             0..=3 => {}
             4..=7 => {
-                let frac = rng.random_range(1..11);
+                let frac = rng.random_range(1..19);
                 f = format!("{f}.{}", digits(rng, frac));
             }
             8 => f = format!(" {f} "),
@@ -775,7 +779,7 @@ mod tests {
                 text.extend_from_slice(line.as_bytes());
                 lines.push(line);
             }
-            text.extend_from_slice(&[b'9'; 64]);
+            text.extend_from_slice(&[b'9'; 96]);
             let mut buf = Vec::new();
             let mut last = f64::NEG_INFINITY;
             let (rows, used) = compact_rows(&text, kind, &mut last, &mut buf, usize::MAX);
@@ -798,22 +802,17 @@ mod tests {
                 at += n;
             }
             assert_eq!(at, used);
-            // …and the first row left was not compact (or a count too precise for the
-            // quick conversion), or went back in time.
+            // …and the first row left was not compact, or went back in time.
             if let Some(line) = lines.get(rows) {
                 let fields: Vec<&str> = line.trim_end().split(',').collect();
                 let compact = fields.len() == cols
-                    && fields.iter().enumerate().all(|(i, f)| {
-                        let (int, frac) = f.split_once('.').unwrap_or((f, "1"));
-                        let digits = int.to_owned() + frac;
+                    && line.len() <= 64
+                    && fields.iter().all(|f| {
+                        let (int, frac) = f.split_once('.').unwrap_or((f, ""));
                         (1..=8).contains(&int.len())
-                            && (1..=8).contains(&frac.len())
-                            && digits.bytes().all(|b| b.is_ascii_digit())
-                            && if i == 0 {
-                                digits.len() <= 15
-                            } else {
-                                digits.parse::<u64>().is_ok_and(|m| m <= 1 << 24)
-                            }
+                            && (!f.contains('.') || (1..=16).contains(&frac.len()))
+                            && int.len() + frac.len() <= 19
+                            && (int.to_owned() + frac).bytes().all(|b| b.is_ascii_digit())
                     });
                 let t: f64 = line
                     .split(',')
@@ -822,7 +821,7 @@ mod tests {
                     .trim()
                     .parse()
                     .unwrap_or(f64::NAN);
-                assert!(!compact || t < last || line.len() > 32, "{line:?} was left");
+                assert!(!compact || t < last, "{line:?} was left");
             }
         }
     }
