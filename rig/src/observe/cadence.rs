@@ -624,13 +624,15 @@ mod tests {
 
     #[test]
     fn a_run_outlasting_its_cadence_ends_the_blink() {
-        // Wink, then the light stays on: once past 200 ms + 30% it is no longer a wink.
+        // Wink, then the light stays on: once past the longest a wink's on time can be (a
+        // clock 30% slow and an on share 0.1 high: 250 × 1.3 × 0.9 = 292.5 ms) it is no
+        // longer a wink.
         assert_eq!(
-            cadence_of(&judge(false, &[50.0, 200.0, 50.0, 200.0, 50.0, 250.0])),
+            cadence_of(&judge(false, &[50.0, 200.0, 50.0, 200.0, 50.0, 290.0])),
             Some(Cadence::Wink)
         );
         assert_eq!(
-            judge(false, &[50.0, 200.0, 50.0, 200.0, 50.0, 270.0]),
+            judge(false, &[50.0, 200.0, 50.0, 200.0, 50.0, 300.0]),
             Reading::NotEnoughEvidence
         );
     }

@@ -83,7 +83,7 @@ fn dump_one() {
             r.duration_ms(),
             r.start_slack_ms + r.end_slack_ms,
             r.samples,
-            r.level().unwrap_or(f32::NAN),
+            r.plateau().unwrap_or(f32::NAN),
             r.mean().map(|v| v.round()),
             r.clipped()
         );
@@ -250,6 +250,24 @@ fn lightgen_evaluation(base: u64, n: u64) -> Evaluation {
         .map(|seed| lightgen_case(&gen_table, seed))
         .collect();
     Evaluation::run(&cases, &table())
+}
+
+/// The second generator, on seeds the reader was never tuned on (tuning used 5 000 000
+/// onwards): the confusion matrices are printed, and the bar is what the reader reaches
+/// today, so that no change makes it worse unseen (the bar, 99.5% with no wrong
+/// colour, is not met yet: see the module docs of `observe`, "Figures").
+#[test]
+fn lightgen_traces_are_read_right_on_fresh_seeds() {
+    let eval = lightgen_evaluation(7_000_000, 400);
+    let report = eval.report();
+    println!("{report}");
+    assert!(eval.accuracy() >= 0.93, "{report}");
+    let abstained = eval
+        .scored
+        .iter()
+        .filter(|s| matches!(s.got, corpus::Answer::NotEnoughEvidence))
+        .count();
+    assert!(abstained * 100 <= 4 * eval.scored.len(), "{report}");
 }
 
 /// Held-out check on the second generator: `RIG_LIGHTGEN=N RIG_SEED=S cargo test --release

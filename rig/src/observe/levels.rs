@@ -127,8 +127,9 @@ const K_SIGMA: f32 = 5.0;
 /// extremes of two seconds of Gaussian noise are ±3.3σ apart, and noise alone must never
 /// look like two levels.
 const K_SIGMA_ENVELOPE: f32 = 8.0;
-/// ...and at least this many counts.
-pub(super) const MIN_LIT_COUNTS: f32 = 4.0;
+/// ...and at least this many counts: integer readings of a few counts wander by several
+/// counts with nothing lit, and a light dimmer than this is no light a phone shows.
+pub(super) const MIN_LIT_COUNTS: f32 = 10.0;
 /// The turn-on threshold sits this share of the way from the unlit to the lit level: low,
 /// because a PWM-dimmed LED read through a short integration window ripples far below its
 /// mean (a 1 ms window can miss a 500 Hz pulse), while an unlit light only moves by its

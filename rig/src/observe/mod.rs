@@ -1,78 +1,79 @@
-//! LED observation: classify light samples into (colour, cadence) (DESIGN.md §6).
+//! LED observation: classify light samples into (colour, cadence).
 //!
-//! [`Classifier::classify`] reads a window of samples and says what the light shows at
-//! its END; [`Watch`] keeps the trailing samples of a live sensor and asks the same
-//! question as samples arrive. Both answer with a [`Reading`]: seen (an [`Observation`]),
-//! blinking with no matching cadence, or not enough evidence yet.
+//! [`Watch`] takes a live sensor's samples as they arrive and says what the light shows
+//! NOW; [`Classifier::classify`] is a fresh `Watch` fed a whole trace, so a recorded trace
+//! and a live watch are judged by the same code and decide the same on the same samples.
+//! Both answer with a [`Reading`]: seen (an [`Observation`]), blinking with no matching
+//! cadence, or not enough evidence yet.
 //!
-//! # Method
+//! # Method: from the physics of a light under a sensor
 //!
-//! Four stages, each a few O(n) passes without per-sample allocation (≥ 10 million samples
-//! per second on one core; `cargo bench --bench classifier`):
+//! Each sample costs O(1) work and the memory is bounded whatever the length of the trace
+//! (`stream.rs`); asking for a reading walks only the runs in view (`judge.rs`).
 //!
-//! 1. **Evidence window.** Samples before the last gap longer than 0.8 × the shortest run
-//!    in the cadence table (40 ms) are dropped: a longer gap could hide a whole wink off,
-//!    so nothing before it can prove "no edges".
-//! 2. **Levels** (`levels.rs`). The signal is the clear (or level) channel, averaged over a
-//!    centred 20 ms box when the sensor samples at 150 Hz or more: that cancels 100/120 Hz
-//!    mains flicker and PWM ripple (≥ 200 Hz), which are never a cadence (the fastest,
-//!    flutter, runs 50 ms). Each value's intensity above dark (emissive: clear − dark;
-//!    reflective: bare − level, since "on" is darker) is compared with hysteresis
-//!    thresholds. The turn-on threshold clears everything a dark light can read, measured
-//!    on the window's own dark side: where its samples sit and their noise (4.5σ), 1.5 ×
-//!    their deepest dip below dark (flicker swings a dark light both ways), and 60% of the
-//!    dark level itself (a sensor sampling in step with the mains sees the flicker at one
-//!    phase, up to 57% above its mean). A window that also holds a lit level never needs
-//!    more than the cut between its two levels (Otsu), nor more than 40% of the brightest.
-//!    Without a dark calibration the dark level is the lower of two clearly separated
-//!    levels; a single level is dark below 48 counts, lit if saturated in colour or steady,
-//!    and not judged if it swings like room light (it could be bare ambient on a dark
-//!    light). Clipped channels are found here (a maximum that recurs exactly while other
-//!    channels carry noise).
-//! 3. **Runs** (`runs.rs`). Lit/unlit stretches, split further where a lit light changes
-//!    colour. Edges are placed from how lit the samples around them are (a sample that
-//!    integrates a share `f` of its window lit puts the edge `f` of a window before it),
-//!    so durations stay unbiased whatever the integration time; runs shorter than half
-//!    the shortest allowed run, or resting on one sample, are glitches (a spike, a missed
-//!    PWM pulse, a noisy sample beside a lost one) and merged away. Colour is named from a
-//!    run's mean chromaticity (`colour.rs`): grey when unsaturated, else the nearest
-//!    representative hue; from unclipped samples, or from what clipped channels (lower
-//!    bounds) still allow.
-//! 4. **Cadence** (`cadence.rs`). The runs are walked back from the end and matched against
-//!    the cadence table with the evidence rules the runner relies on: steady/off only after
-//!    `steady_settle_ms` without an edge; a blink after 1.5 consistent periods (flutter
-//!    longer, so a broken-flutter burst is not taken for it); a regular blink no row fits is
-//!    [`Reading::NoCadenceFits`]. Each row's tolerance applies to run lengths (plus the
-//!    edges' uncertainty) and to their means.
+//! 1. **The signal** is the clear (or level) channel, negated for the reflective LCD
+//!    indicator so that lit is always higher. At 150 Hz or more it is averaged over the
+//!    trailing 20 ms: two periods of 100 Hz mains flicker, 2.4 of 120 Hz, four or more of
+//!    any PWM above 200 Hz, while the shortest run a cadence has still reaches its level.
+//! 2. **Levels** (`levels.rs`): the unlit level is the calibrated dark level (or the
+//!    latest unlit runs', if the room has brightened), the lit level the latest lit runs';
+//!    before there are runs, the envelope of the last two slowest periods. Two levels are
+//!    believed only when they are further apart than what a dark light's own signal does:
+//!    its noise (5σ between run means, 8σ between an envelope's extremes, the σ measured on
+//!    the judged signal of the light while dark) and a drift of the room light since the
+//!    calibration (6% of the dark level). The lit threshold sits low (30% of the way up):
+//!    a PWM-dimmed LED read through a short integration window ripples far below its
+//!    mean, a dark light only by its noise and flicker, which the floor covers.
+//! 3. **Edges** (`stream.rs`): an LED switches within one sample (one integration
+//!    window), while mains flicker beating with the sample rate, or PWM beating with the
+//!    integration window, moves the level gradually. A crossing of the band is accepted as
+//!    an edge only if the signal moved half the contrast within a box and a few samples
+//!    around it. A crossing that was no step is a *drift*: the state holds, unless a step
+//!    back proves the drift was a change (the first edge was misjudged), or it outlasts
+//!    half a settle time. A run shorter than half the shortest allowed run, or on one
+//!    sample, between two of the other state, is a glitch (a spike, a missed PWM pulse).
+//!    Edge times are placed from how lit the samples around them are, so durations stay
+//!    unbiased whatever the integration time.
+//! 4. **Gaps**: a gap longer than 40 ms could hide a short run; the run remembers it, and
+//!    steady is not proven while the gaps seen could have hidden every short run of some
+//!    blink (one 40 ms stall can hide one wink, never the four a settle time shows). A gap
+//!    longer than 300 ms could hide a flash's off time: the evidence before it is void.
+//! 5. **Colour** (`colour.rs`, `runs.rs`) from a lit run's mean chromaticity above the
+//!    dark level (or above the unlit runs, without a calibration): grey when unsaturated
+//!    (a narrow-band LED reads ≥ 0.85 saturated through RGB filters, any white ≤ 0.65),
+//!    else the nearest representative hue. A clipped channel is a lower bound; clipped lit
+//!    runs are named together, and only if every value the bounds allow has one name.
+//! 6. **Cadence** (`cadence.rs`): the runs walked back from the end and matched against
+//!    the cadence table: steady or off after the settle time without an edge; a blink when
+//!    each run fits the row (a phone's blink clock may run `tolerance` fast or slow and its
+//!    on share 0.1 off) and the mean period and on share fit, over 1.5 measured periods;
+//!    a grouped cadence (broken flutter) by its bursts, whose last pulse the group's gate
+//!    may cut short; a regular blink no row fits is [`Reading::NoCadenceFits`].
+//! 7. **One level and no edge** (`judge.rs`): lit or dark from the level itself — above
+//!    the calibrated dark level by more than drift, noise and (when the sample rate locks
+//!    to a mains harmonic) a flicker seen at one phase can lift it; without a calibration,
+//!    above what a shrouded sensor reads dark (48 counts).
 //!
 //! # Decisions
 //!
-//! - The answer is about the end of the window only: a light that changed a moment ago is
-//!   reported as its new state once that has enough evidence, never as a mixture.
-//! - `classify` and `Watch::current` are the same judgement, so a trace replayed through a
-//!   `Watch` ends with what `classify` says about the whole trace.
+//! - The answer is about the end of the evidence only: a light that changed a moment ago
+//!   is reported as its new state once that has enough evidence, never as a mixture. An
+//!   undecided edge ends the evidence until it is decided.
 //! - Level-only sensors (`SensorKind::Level`) and reflective indicators report
 //!   `Colour::On` when lit: they can tell lit from dark, not colours.
-//! - Saturation: a clipped channel is only a lower bound. A run is named from its
-//!   unclipped samples if it has two, else only if every reading the bounds allow has the
-//!   same name (a green LED with green clipped is green); otherwise it reads `Colour::On`,
-//!   lit in a colour the sensor cannot tell (amber with red clipped might be red). Cadence
-//!   is unaffected. Lower the gain or the integration time.
-//! - A reflective indicator without a bare level can only be judged when the window shows
-//!   both levels; a single level is [`Reading::NotEnoughEvidence`] (on and off look alike).
-//! - Without a dark level, one steady unsaturated level above 48 counts that swings by
-//!   more than half of itself is [`Reading::NotEnoughEvidence`]: it may be room light on a
-//!   dark light. Wire `dark` for grey-icon phones.
-//! - A lit light dimmer than 60% of the room light the sensor sees when the light is dark
-//!   cannot be told from that light's flicker: shroud the sensor.
+//! - A reflective indicator without its bare level can only be judged when the trace
+//!   shows both levels: one level is [`Reading::NotEnoughEvidence`] (on and off are both
+//!   just a level). Calibrate it (`rig calibrate`).
+//! - Without a dark level, a bench must shroud its sensors: a steady 500 counts is a lit
+//!   LED or a bare sensor under a lamp, and no reader can tell which.
 //! - When the evidence is not enough the answer says so; no cadence is ever guessed, and a
 //!   colour the sensor cannot read is reported as `On`, never guessed.
 //! - `confidence` is an evidence factor (0.5 with just enough evidence, 1 with twice as
 //!   much) times, for blinks, a fit factor (1 on the table's times, 0.5 at the tolerance).
 //!
-//! The corpus in `fixtures/traces/` ([`crate::tracegen`]) and its figures
-//! (`cargo bench --bench classifier`) measure all of this against the disturbances of a
-//! real bench.
+//! The reader is scored on two independent trace generators: [`crate::tracegen`] (the
+//! corpus in `fixtures/traces/`, `cargo bench --bench classifier`) and `lightgen`
+//! (`rig/lightgen/MODEL.md`), always on seeds it was not tuned on.
 
 mod cadence;
 mod colour;
@@ -95,7 +96,7 @@ use crate::spec::{Cadence, CadenceTable, Colour, Indication};
 use cadence::Model;
 use stream::Settings;
 
-/// `Watch` keeps this many of the slowest period (plus the steady settle time).
+/// A `Watch` keeps runs back to this many of the slowest period (plus the settle time).
 const RETAIN_PERIODS: f64 = 3.0;
 
 /// How a light shows "on".
@@ -658,13 +659,24 @@ mod tests {
     }
 
     #[test]
-    fn a_gap_in_the_samples_voids_the_evidence_before_it() {
+    fn gaps_void_steady_only_where_they_could_hide_a_blink() {
         let light = Light::new(Colour::Green, Pattern::Steady);
-        let mut trace = Sensor::rgbc(100.0).trace(&light, 0.0, 3000.0, 1);
-        assert!(seen(&calibrated().classify(&trace)).is_some());
-        // A 60 ms hole 800 ms before the end could hide a wink: steady is not proven.
-        trace.retain(|s| !(2140.0..2200.0).contains(&s.t_ms));
-        assert_eq!(calibrated().classify(&trace), Reading::NotEnoughEvidence);
+        let trace = Sensor::rgbc(100.0).trace(&light, 0.0, 3000.0, 1);
+        let steady = Some(Indication::new(Colour::Green, Cadence::Steady));
+        assert_eq!(seen(&calibrated().classify(&trace)), steady);
+        // One 60 ms hole could hide one wink, never the four a wink shows in a settle
+        // time: steady stands.
+        let mut one = trace.clone();
+        one.retain(|s| !(2140.0..2200.0).contains(&s.t_ms));
+        assert_eq!(seen(&calibrated().classify(&one)), steady);
+        // A hole every wink period could hide every wink: not proven.
+        let mut many = trace.clone();
+        many.retain(|s| (s.t_ms % 250.0) < 190.0 || s.t_ms < 1500.0);
+        assert_eq!(calibrated().classify(&many), Reading::NotEnoughEvidence);
+        // A 350 ms hole could hide a flash's off time: what came before it is void.
+        let mut long = trace.clone();
+        long.retain(|s| !(2000.0..2350.0).contains(&s.t_ms));
+        assert_eq!(calibrated().classify(&long), Reading::NotEnoughEvidence);
     }
 
     #[test]

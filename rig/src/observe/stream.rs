@@ -67,6 +67,8 @@ pub(super) const DRIFT_SHARE: f32 = 0.06;
 /// A reflective indicator's bare display flickers and drifts with the room light: a
 /// darkening needs this share of the bare level before it can be an edge.
 const REFLECTIVE_FLOOR_SHARE: f32 = 0.15;
+/// Two levels read off an envelope must be at least this share of the brighter apart.
+const ENVELOPE_MIN_SHARE: f32 = 0.05;
 /// Each run moves the level of its state this share of the way to its own.
 const LEVEL_WEIGHT: f32 = 0.3;
 /// The typical interval follows changes of rate with this weight per sample.
@@ -358,9 +360,16 @@ impl Stream {
         if !self.noise.settled() {
             return f32::INFINITY;
         }
-        // The raw noise averaged over a box, or what the judged signal of a dark light
-        // was seen to do, if more (flicker the box left, clustered samples).
-        let mut sigma = self.sigma() / self.per_box().sqrt();
+        // The raw noise averaged over a box (a dark light's, between run levels; every
+        // sample's, between an envelope's extremes: a steady lit light's shot noise is in
+        // its envelope), or what the judged signal of a dark light was seen to do, if
+        // more (flicker the box left, clustered samples).
+        let raw = if envelope {
+            self.noise.sigma().max(self.sigma())
+        } else {
+            self.sigma()
+        };
+        let mut sigma = raw / self.per_box().sqrt();
         if self.dark_signal_noise.settled() {
             sigma = sigma.max(self.dark_signal_noise.sigma());
         }
@@ -383,11 +392,22 @@ impl Stream {
             (Some(a), Some(l)) => Some(a.max(l)),
             (a, l) => a.or(l),
         };
-        let envelope = lo.is_none();
+        let lo_from_envelope = lo.is_none();
         let lo = lo.or_else(|| self.envelope.min())?;
-        // A lit level the envelope no longer reaches is stale (the light dimmed).
-        let hi = self.hi_level.map_or(top, |h| h.min(top));
-        let floor = self.floor(envelope && self.hi_level.is_none());
+        // A lit level the envelope no longer reaches is stale (the light dimmed or went
+        // dark): the envelope's top stands in, and it must then clear the stricter floor
+        // (two seconds of noise alone have a top).
+        let (hi, hi_from_envelope) = match self.hi_level {
+            Some(h) if h <= top => (h, false),
+            _ => (top, true),
+        };
+        let envelope = lo_from_envelope || hi_from_envelope;
+        let mut floor = self.floor(envelope);
+        if envelope {
+            // Before runs prove two levels, a wiggle of a few percent of the level is the
+            // level's own noise or drift, whatever the noise estimate says.
+            floor = floor.max(ENVELOPE_MIN_SHARE * lo.abs().max(hi.abs()));
+        }
         if !floor.is_finite() {
             return None;
         }
@@ -460,7 +480,9 @@ impl Stream {
             }
             if let Some(&(t0, v0)) = self.settled.front().filter(|&&(t0, _)| t0 <= t - lag_ms) {
                 let _ = t0;
-                if !self.open.lit {
+                // Only an unlit run between edges is known to be dark (before the first
+                // edge the level may be anything, a blink included).
+                if !self.open.lit && self.open.edged {
                     self.dark_signal_noise.push(v - v0);
                 }
             }
@@ -538,7 +560,6 @@ impl Stream {
             p.pre_v - p.extreme
         };
         let sharp = moved >= SHARPNESS * p.contrast;
-        #[cfg(test)]
         if std::env::var("RIG_DEBUG_EDGES").is_ok() {
             eprintln!(
                 "edge {} at {:.1}: pre {:.0} extreme {:.0} moved {:.0} contrast {:.0} sharp {} drift {} band {:?} sigma {:.1}",
@@ -581,13 +602,33 @@ impl Stream {
         } else {
             // Only a run with an edge at both ends shows one level (the first may mix);
             // each moves the level a share of the way, so one odd run cannot unsettle it.
-            if let Some(level) = closed.plateau().filter(|_| closed.samples >= 3 && closed.edged) {
+            // A run teaches its state's level only if it sat clearly in that state (runs
+            // cut from noise around a threshold would otherwise confirm that threshold).
+            let band = self.band();
+            let clear = |level: f32| {
+                band.is_some_and(|b| if closed.lit { level >= b.on } else { level <= b.off })
+            };
+            let level = closed
+                .plateau()
+                .filter(|&l| closed.samples >= 3 && closed.edged && clear(l));
+            if let Some(level) = level {
                 let slot = if closed.lit {
                     &mut self.hi_level
                 } else {
                     &mut self.lo_level
                 };
                 *slot = Some(slot.map_or(level, |old| old + LEVEL_WEIGHT * (level - old)));
+                if std::env::var("RIG_DEBUG_EDGES").is_ok() {
+                    eprintln!(
+                        "level {} {:.0} from run {:.1}..{:.1} n {} band {:?}",
+                        if closed.lit { "hi" } else { "lo" },
+                        level,
+                        closed.start_ms,
+                        closed.end_ms,
+                        closed.samples,
+                        band
+                    );
+                }
             }
             if !closed.lit && closed.edged {
                 self.unlit_rgb = [0, 1, 2].map(|i| closed.mean()[i]);
