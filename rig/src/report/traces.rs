@@ -1,6 +1,7 @@
 //! `traces/*.csv`: the deciding light trace of every FAIL row, one file each, in the
 //! light trace format of [`crate::trace`] (so `rig classify FILE` re-reads it) with the
-//! row's identity and marks as `# key: value` comment lines, which that format ignores:
+//! row's identity and marks as `# key: value` label lines (comments to the classifier;
+//! [`crate::trace::Head::labels`] to whoever reads them back):
 //!
 //! ```text
 //! # position: p9611
