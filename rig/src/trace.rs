@@ -694,6 +694,17 @@ mod tests {
     }
 
     #[test]
+    fn a_file_that_cannot_be_read_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        for path in [dir.path().join("nosuch.csv"), dir.path().to_path_buf()] {
+            let e = Trace::load(&path).unwrap_err();
+            assert_eq!(e.path, path);
+            assert_eq!(e.line, None, "{e}");
+            assert!(e.message.starts_with("cannot read: "), "{e}");
+        }
+    }
+
+    #[test]
     fn text_that_is_not_utf8_names_its_line() {
         let e = TraceReader::new(&b"t_ms,level\n0,1\n1,\xff\n"[..], "t.csv")
             .unwrap()

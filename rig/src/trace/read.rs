@@ -256,8 +256,13 @@ impl State {
         }
     }
 
+    /// A failed read: at the line being read, or of the file as a whole before any.
     fn io_error(&self, e: &io::Error) -> InputError {
-        self.at(self.line + 1, format!("cannot read: {e}"))
+        InputError {
+            path: self.path.clone(),
+            line: (self.line > 0).then_some(self.line + 1),
+            message: format!("cannot read: {e}"),
+        }
     }
 
     fn too_long(&self) -> InputError {
