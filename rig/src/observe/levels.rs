@@ -124,12 +124,13 @@ impl Extremes {
 /// (of the smoothed signal) apart: a dark sample crosses once in ~3·10⁶.
 const K_SIGMA: f32 = 5.0;
 /// Two levels read off an envelope (its highest and lowest values) must be this many: the
-/// extremes of two seconds of Gaussian noise are ±3.3σ apart, and noise alone must never
-/// look like two levels.
-const K_SIGMA_ENVELOPE: f32 = 8.0;
+/// extremes of two seconds of Gaussian noise are ±3.3σ apart, integer readings of a few
+/// counts wander further than their median change says, and noise alone must never look
+/// like two levels.
+const K_SIGMA_ENVELOPE: f32 = 10.0;
 /// ...and at least this many counts: integer readings of a few counts wander by several
 /// counts with nothing lit, and a light dimmer than this is no light a phone shows.
-pub(super) const MIN_LIT_COUNTS: f32 = 10.0;
+pub(super) const MIN_LIT_COUNTS: f32 = 20.0;
 /// The turn-on threshold sits this share of the way from the unlit to the lit level: low,
 /// because a PWM-dimmed LED read through a short integration window ripples far below its
 /// mean (a 1 ms window can miss a 500 Hz pulse), while an unlit light only moves by its
@@ -153,7 +154,8 @@ impl Band {
     /// (noise, and what the dark light's own flicker can reach: see the segmenter).
     pub fn new(lo: f32, hi: f32, floor: f32) -> Option<Band> {
         let contrast = hi - lo;
-        if !(contrast > floor) {
+        // (NaN contrast or floor: no band either.)
+        if contrast.partial_cmp(&floor) != Some(std::cmp::Ordering::Greater) {
             return None;
         }
         let height = floor.max(LIT_SHARE * contrast);

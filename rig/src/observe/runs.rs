@@ -151,6 +151,16 @@ impl RunStats {
         self.end_ms - self.start_ms
     }
 
+    /// How many settled values the run has.
+    pub fn settled_count(&self) -> u32 {
+        self.settled_n
+    }
+
+    /// Mean of the judged signal over the run.
+    pub fn level_mean(&self) -> Option<f32> {
+        (self.samples > 0).then(|| (self.sum_v / f64::from(self.samples)) as f32)
+    }
+
     /// Count `v` towards the run's settled level (it came a smoothing box after the run
     /// began: the box's ramp is behind it).
     pub fn add_settled(&mut self, v: f32) {

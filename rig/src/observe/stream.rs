@@ -67,7 +67,12 @@ pub(super) const DRIFT_SHARE: f32 = 0.06;
 /// A reflective indicator's bare display flickers and drifts with the room light: a
 /// darkening needs this share of the bare level before it can be an edge.
 const REFLECTIVE_FLOOR_SHARE: f32 = 0.15;
-/// Two levels read off an envelope must be at least this share of the brighter apart.
+/// A run begun at an edge is confirmed by this many settled values.
+const CONFIRM_VALUES: u32 = 3;
+/// Two levels read off an envelope must be this many times further apart than the light,
+/// dark, was seen to wander over an envelope...
+const DARK_SPREAD_FACTOR: f32 = 1.5;
+/// ...and at least this share of the brighter apart.
 const ENVELOPE_MIN_SHARE: f32 = 0.05;
 /// Each run moves the level of its state this share of the way to its own.
 const LEVEL_WEIGHT: f32 = 0.3;
@@ -165,6 +170,10 @@ pub(super) struct Stream {
     /// Recent (t, v): what the signal was before a crossing.
     history: VecDeque<(f64, f32)>,
     lit: bool,
+    /// Whether the open run has settled on its side of the band.
+    confirmed: bool,
+    /// How far the signal wandered over an envelope while the light was dark.
+    dark_spread: f32,
     /// Whether a band has been seen yet (until then nothing is segmented).
     banded: bool,
     open: RunStats,
@@ -220,6 +229,8 @@ impl Stream {
             dark_signal_noise: NoiseScale::default(),
             history: VecDeque::new(),
             lit: false,
+            confirmed: false,
+            dark_spread: 0.0,
             banded: false,
             open: RunStats::open(false, false, 0.0, 0.0),
             pending: None,
@@ -292,6 +303,16 @@ impl Stream {
         self.prev_raw_before = self.prev_raw;
         self.prev_raw = raw;
         let v = self.smoothed(s.t_ms, raw);
+        // How far a light that has been dark for a whole envelope wanders on its own.
+        let dark_for_long = !self.lit
+            && self.pending.is_none()
+            && self.drift.is_none()
+            && self.open.duration_ms() >= self.envelope_ms();
+        if let (true, Some(hi), Some(lo)) =
+            (dark_for_long, self.envelope.max(), self.envelope.min())
+        {
+            self.dark_spread = hi - lo;
+        }
         self.envelope.push(s.t_ms, v);
         let band = self.band();
         if first {
@@ -334,6 +355,10 @@ impl Stream {
             self.smooth_sum -= f64::from(old);
         }
         (self.smooth_sum / self.smooth.len() as f64) as f32
+    }
+
+    fn envelope_ms(&self) -> f64 {
+        ENVELOPE_PERIODS * self.settings.slowest_period_ms
     }
 
     /// Width of the smoothing box (0: raw samples).
@@ -388,10 +413,17 @@ impl Stream {
     /// value. The lit level is the latest lit runs', else the envelope's highest.
     fn band(&self) -> Option<Band> {
         let top = self.envelope.max()?;
-        let lo = match (self.anchor, self.lo_level) {
-            (Some(a), Some(l)) => Some(a.max(l)),
-            (a, l) => a.or(l),
-        };
+        // The light dark right now shows where dark is, whatever was learnt before.
+        // (A dark that has held for a drift limit: not the short off time of a blink.)
+        let dark_now = (!self.lit
+            && self.open.settled_count() >= CONFIRM_VALUES
+            && self.open.duration_ms() >= self.settings.drift_limit_ms)
+            .then(|| self.open.plateau())
+            .flatten();
+        let lo = [self.anchor, self.lo_level, dark_now]
+            .into_iter()
+            .flatten()
+            .reduce(f32::max);
         let lo_from_envelope = lo.is_none();
         let lo = lo.or_else(|| self.envelope.min())?;
         // A lit level the envelope no longer reaches is stale (the light dimmed or went
@@ -407,6 +439,13 @@ impl Stream {
             // Before runs prove two levels, a wiggle of a few percent of the level is the
             // level's own noise or drift, whatever the noise estimate says.
             floor = floor.max(ENVELOPE_MIN_SHARE * lo.abs().max(hi.abs()));
+            // Nor may it be less than what this light, dark, was seen to wander by.
+            floor = floor.max(DARK_SPREAD_FACTOR * self.dark_spread);
+            // And the envelope itself must span two levels: a dark light reading above
+            // its calibration (the room brightened) is one level, however far from it.
+            if hi_from_envelope && top - self.envelope.min()? <= floor {
+                return None;
+            }
         }
         if !floor.is_finite() {
             return None;
@@ -438,8 +477,20 @@ impl Stream {
             if let Some(b) = returned {
                 self.pending = Some(self.crossing(s, v, prev_t, self.lit, &b));
             } else if s.t_ms - d.edge_ms > self.settings.drift_limit_ms {
+                // Long enough to be a change if it sits clearly on the other side (its
+                // mean past the band's middle); a wander about a threshold is none.
                 let d = self.drift.take().expect("checked");
-                self.accept(d);
+                let middle = band.map(|b| b.lo + 0.5 * b.contrast);
+                let level = d.tail.level_mean();
+                let changed = match (middle, level) {
+                    (Some(m), Some(l)) => (l > m) == d.rising,
+                    _ => false,
+                };
+                if changed {
+                    self.accept(d);
+                } else {
+                    self.open.absorb(&d.tail);
+                }
             }
             return;
         }
@@ -447,12 +498,39 @@ impl Stream {
         let Some(b) = crossed else {
             self.open.add(s, v);
             self.settle(s.t_ms, v);
+            self.confirm(band);
             if self.lit {
                 self.label(s, v);
             }
             return;
         };
         self.pending = Some(self.crossing(s, v, prev_t, !self.lit, &b));
+    }
+
+    /// A run that began at an edge must settle clearly on its side of the band's middle;
+    /// one that does not was a spike the edge test took for a step (noise that happened to
+    /// be sharp), and is merged back into the run before it.
+    fn confirm(&mut self, band: Option<Band>) {
+        if self.confirmed || !self.open.edged || self.open.settled_count() < CONFIRM_VALUES {
+            return;
+        }
+        let (Some(b), Some(level)) = (band, self.open.plateau()) else {
+            return;
+        };
+        self.confirmed = true;
+        let middle = b.lo + 0.5 * b.contrast;
+        if (level > middle) == self.open.lit {
+            return;
+        }
+        let Some(mut prev) = self.runs.pop_back() else {
+            return;
+        };
+        prev.absorb(&self.open);
+        self.lit = prev.lit;
+        self.open = prev;
+        self.labels = Labels::default();
+        self.settled.clear();
+        self.unsettled.clear();
     }
 
     /// Count a value towards the open run's level once it is off both edges' ramps: a
@@ -560,15 +638,30 @@ impl Stream {
             p.pre_v - p.extreme
         };
         let sharp = moved >= SHARPNESS * p.contrast;
-        if std::env::var("RIG_DEBUG_EDGES").is_ok() {
-            eprintln!(
-                "edge {} at {:.1}: pre {:.0} extreme {:.0} moved {:.0} contrast {:.0} sharp {} drift {} band {:?} sigma {:.1}",
-                if p.rising { "up" } else { "down" },
-                p.edge_ms, p.pre_v, p.extreme, moved, p.contrast, sharp, self.drift.is_some(), self.band(), self.sigma()
-            );
-        }
+        let middle = self.band().map(|b| b.lo + 0.5 * b.contrast);
+        let never_crossed_middle = match (middle, self.open.level_mean()) {
+            (Some(m), Some(l)) => (l > m) != self.open.lit,
+            _ => false,
+        };
+        let back_from_unconfirmed = !self.confirmed
+            && self.open.edged
+            && never_crossed_middle
+            && self.runs.back().is_some_and(|r| r.lit == p.rising);
         match self.drift.take() {
             None if sharp => self.accept(p),
+            // Back to the old state, gradually, before the new one settled: the edge that
+            // began it was a sharp spike of noise, not a step.
+            None if back_from_unconfirmed => {
+                let mut prev = self.runs.pop_back().expect("checked");
+                prev.absorb(&self.open);
+                prev.absorb(&p.tail);
+                self.lit = prev.lit;
+                self.open = prev;
+                self.confirmed = true;
+                self.labels = Labels::default();
+                self.settled.clear();
+                self.unsettled.clear();
+            }
             None => self.drift = Some(p),
             // A step back from a drift: the drift was a change after all.
             Some(d) if sharp => {
@@ -585,6 +678,7 @@ impl Stream {
     /// The light changed state at `p`'s edge: close the open run (or merge it away as a
     /// glitch) and go on with the samples since.
     fn accept(&mut self, p: Pending) {
+        self.confirmed = false;
         self.unsettled.clear();
         self.settled.clear();
         let mut closed = self.open;
@@ -606,7 +700,13 @@ impl Stream {
             // cut from noise around a threshold would otherwise confirm that threshold).
             let band = self.band();
             let clear = |level: f32| {
-                band.is_some_and(|b| if closed.lit { level >= b.on } else { level <= b.off })
+                band.is_some_and(|b| {
+                    if closed.lit {
+                        level >= b.on
+                    } else {
+                        level <= b.off
+                    }
+                })
             };
             let level = closed
                 .plateau()
@@ -618,17 +718,6 @@ impl Stream {
                     &mut self.lo_level
                 };
                 *slot = Some(slot.map_or(level, |old| old + LEVEL_WEIGHT * (level - old)));
-                if std::env::var("RIG_DEBUG_EDGES").is_ok() {
-                    eprintln!(
-                        "level {} {:.0} from run {:.1}..{:.1} n {} band {:?}",
-                        if closed.lit { "hi" } else { "lo" },
-                        level,
-                        closed.start_ms,
-                        closed.end_ms,
-                        closed.samples,
-                        band
-                    );
-                }
             }
             if !closed.lit && closed.edged {
                 self.unlit_rgb = [0, 1, 2].map(|i| closed.mean()[i]);
@@ -655,9 +744,9 @@ impl Stream {
         l.recent[l.len % LABEL_SAMPLES] = (rgb, s.t_ms);
         l.len += 1;
         let k = l.len.min(LABEL_SAMPLES);
-        let m = l.recent[..k]
-            .iter()
-            .fold([0.0f64; 3], |a, (v, _)| [a[0] + v[0], a[1] + v[1], a[2] + v[2]]);
+        let m = l.recent[..k].iter().fold([0.0f64; 3], |a, (v, _)| {
+            [a[0] + v[0], a[1] + v[1], a[2] + v[2]]
+        });
         let label = colour_of(m[0] as f32, m[1] as f32, m[2] as f32);
         let raw = [s.r, s.g, s.b, s.c].map(f64::from);
         match &mut l.streak {
@@ -731,9 +820,7 @@ impl Stream {
 
     fn prune(&mut self, t_ms: f64) {
         let oldest = t_ms - self.settings.retain_ms;
-        while self.runs.len() > MAX_RUNS
-            || self.runs.front().is_some_and(|r| r.end_ms < oldest)
-        {
+        while self.runs.len() > MAX_RUNS || self.runs.front().is_some_and(|r| r.end_ms < oldest) {
             self.runs.pop_front();
         }
     }
