@@ -264,7 +264,9 @@ impl Model {
                 };
                 let hidden = if run.lit { off } else { on } * (1.0 - b.tolerance);
                 let period = (on + off) * (1.0 + b.tolerance);
-                let shown = (held_ms / period).floor().max(1.0);
+                // The gaps counted are those of the last settle time (a light may have
+                // begun blinking anywhere before): what it shows there.
+                let shown = (held_ms.min(self.settle_ms) / period).floor().max(1.0);
                 run.longest_gap_ms >= hidden && f64::from(run.long_gaps) >= shown
             })
     }

@@ -81,7 +81,7 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
             Some(c) if stats.lit && stats.clipped().iter().any(|&c| c) => c,
             _ => stats.colour(reads_colour, reference),
         };
-        let view = stats.view(colour);
+        let view = stats.view(colour, t_end - model.settle_ms());
         match views.last_mut() {
             Some(prev) if prev.lit && view.lit && prev.colour == view.colour => {
                 prev.end_ms = view.end_ms;

@@ -48,13 +48,17 @@ impl Top {
         }
     }
 
-    fn clipped(&self, samples: u32) -> bool {
-        let full_scale = self.max == 65535.0
+    fn full_scale(&self) -> bool {
+        self.max == 65535.0
             || self.max == 32767.0
-            || (self.max >= 1024.0 && self.max % 1024.0 == 0.0);
+            || (self.max >= 1024.0 && self.max % 1024.0 == 0.0)
+    }
+
+    /// Held at its top: at a full-scale value, or on most of the run's samples.
+    fn held(&self, samples: u32) -> bool {
         self.at_max >= CLIP_REPEATS
             && self.max >= CLIP_MIN
-            && (full_scale || 2 * self.at_max >= samples)
+            && (self.full_scale() || 2 * self.at_max >= samples)
     }
 }
 
@@ -80,11 +84,16 @@ pub(super) struct RunStats {
     /// The signal summed over samples a smoothing box after the run began (off its ramp).
     settled_v: f64,
     settled_n: u32,
-    top: [Top; 3],
-    /// Gaps in the samples longer than the longest a run can hide in, and the longest.
-    pub long_gaps: u32,
-    pub longest_gap_ms: f64,
+    /// r, g, b and c.
+    top: [Top; 4],
+    /// The latest gaps in the samples long enough to hide a short run: (where each
+    /// ended, ms; how long it was), a ring of the last [`GAPS_KEPT`], and how many in all.
+    gaps: [(f64, f64); GAPS_KEPT],
+    gap_count: u32,
 }
+
+/// A run remembers this many of its latest gaps (enough to judge one settle time).
+const GAPS_KEPT: usize = 16;
 
 impl RunStats {
     pub fn open(lit: bool, edged: bool, start_ms: f64, start_slack_ms: f64) -> Self {
@@ -102,9 +111,9 @@ impl RunStats {
             bottom_v: f32::INFINITY,
             settled_v: 0.0,
             settled_n: 0,
-            top: [Top::default(); 3],
-            long_gaps: 0,
-            longest_gap_ms: 0.0,
+            top: [Top::default(); 4],
+            gaps: [(f64::NEG_INFINITY, 0.0); GAPS_KEPT],
+            gap_count: 0,
         }
     }
 
@@ -116,15 +125,26 @@ impl RunStats {
         for (sum, v) in self.sum.iter_mut().zip([s.r, s.g, s.b, s.c]) {
             *sum += f64::from(v);
         }
-        for (top, v) in self.top.iter_mut().zip([s.r, s.g, s.b]) {
+        for (top, v) in self.top.iter_mut().zip([s.r, s.g, s.b, s.c]) {
             top.push(v);
         }
         self.end_ms = self.end_ms.max(s.t_ms);
     }
 
-    pub fn note_gap(&mut self, gap_ms: f64) {
-        self.long_gaps += 1;
-        self.longest_gap_ms = self.longest_gap_ms.max(gap_ms);
+    /// A gap of `gap_ms` in the samples, ending at `end_ms`.
+    pub fn note_gap(&mut self, end_ms: f64, gap_ms: f64) {
+        self.gaps[self.gap_count as usize % GAPS_KEPT] = (end_ms, gap_ms);
+        self.gap_count = self.gap_count.saturating_add(1);
+    }
+
+    /// How many gaps ended at or after `since_ms`, and the longest of them.
+    pub fn gaps_since(&self, since_ms: f64) -> (u32, f64) {
+        self.gaps
+            .iter()
+            .filter(|&&(end, _)| end >= since_ms)
+            .fold((0, 0.0), |(n, longest), &(_, len)| {
+                (n + 1, f64::max(longest, len))
+            })
     }
 
     /// Extend this run over `next` (the samples after it, in the same state after all).
@@ -141,8 +161,9 @@ impl RunStats {
         for (a, b) in self.top.iter_mut().zip(next.top) {
             a.merge(b);
         }
-        self.long_gaps += next.long_gaps;
-        self.longest_gap_ms = self.longest_gap_ms.max(next.longest_gap_ms);
+        for &(end, len) in next.gaps.iter().filter(|g| g.0.is_finite()) {
+            self.note_gap(end, len);
+        }
         self.end_ms = self.end_ms.max(next.end_ms);
         self.end_slack_ms = next.end_slack_ms;
     }
@@ -184,9 +205,16 @@ impl RunStats {
         self.sum.map(|v| v / n)
     }
 
-    /// Which colour channels clipped.
+    /// Which colour channels clipped: held at a full-scale value, or held at the highest
+    /// reading of any channel.
     pub fn clipped(&self) -> [bool; 3] {
-        self.top.map(|t| t.clipped(self.samples))
+        // The channels share one full scale: a channel below another's highest reading
+        // cannot be clipped (a noise-free source holds every channel at its top).
+        let highest = self.top.iter().map(|t| t.max).fold(f32::MIN, f32::max);
+        [0, 1, 2].map(|i| {
+            let t = self.top[i];
+            t.held(self.samples) && (t.full_scale() || t.max >= highest)
+        })
     }
 
     /// The colour of this run if lit, with `reference` (r, g, b the light adds to)
@@ -203,8 +231,9 @@ impl RunStats {
         colour_within_bounds(rgb, self.clipped())
     }
 
-    /// As the cadence matcher reads it.
-    pub fn view(&self, colour: Colour) -> Run {
+    /// As the cadence matcher reads it; its gaps are those since `gaps_since_ms`.
+    pub fn view(&self, colour: Colour, gaps_since_ms: f64) -> Run {
+        let (long_gaps, longest_gap_ms) = self.gaps_since(gaps_since_ms);
         Run {
             lit: self.lit,
             colour,
@@ -214,8 +243,8 @@ impl RunStats {
             end_slack_ms: self.end_slack_ms,
             regular: true,
             samples: self.samples,
-            long_gaps: self.long_gaps,
-            longest_gap_ms: self.longest_gap_ms,
+            long_gaps,
+            longest_gap_ms,
         }
     }
 }
@@ -236,7 +265,8 @@ pub(super) struct Run {
     /// False for a grouped run whose inner runs do not fit (set by the cadence matcher).
     pub regular: bool,
     pub samples: u32,
-    /// Gaps in its samples long enough to hide a short run, and the longest.
+    /// Gaps in its samples long enough to hide a short run over the last settle time,
+    /// and the longest.
     pub long_gaps: u32,
     pub longest_gap_ms: f64,
 }
@@ -331,12 +361,13 @@ mod tests {
         a.add(&rgb(1.0, 1.0, 2.0, 3.0), 0.0);
         let mut b = RunStats::open(false, true, 5.0, 1.0);
         b.add(&rgb(6.0, 3.0, 2.0, 1.0), 0.0);
-        b.note_gap(45.0);
+        b.note_gap(6.0, 45.0);
         b.end_slack_ms = 2.0;
         a.absorb(&b);
         assert_eq!(a.samples, 2);
         assert_eq!(a.mean(), [2.0, 2.0, 2.0, 6.0]);
-        assert_eq!((a.long_gaps, a.longest_gap_ms), (1, 45.0));
+        assert_eq!(a.gaps_since(0.0), (1, 45.0));
+        assert_eq!(a.gaps_since(7.0), (0, 0.0));
         assert_eq!((a.end_ms, a.end_slack_ms), (6.0, 2.0));
     }
 }

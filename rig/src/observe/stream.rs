@@ -286,7 +286,7 @@ impl Stream {
                 self.clear();
             } else {
                 if dt > self.settings.max_gap_ms {
-                    self.open.note_gap(dt);
+                    self.open.note_gap(s.t_ms, dt);
                 } else {
                     self.dt_ms = if self.dt_ms == 0.0 {
                         dt
@@ -441,9 +441,11 @@ impl Stream {
             floor = floor.max(ENVELOPE_MIN_SHARE * lo.abs().max(hi.abs()));
             // Nor may it be less than what this light, dark, was seen to wander by.
             floor = floor.max(DARK_SPREAD_FACTOR * self.dark_spread);
-            // And the envelope itself must span two levels: a dark light reading above
-            // its calibration (the room brightened) is one level, however far from it.
-            if hi_from_envelope && top - self.envelope.min()? <= floor {
+            // And the envelope must span two levels, or sit wholly above the unlit one: a
+            // dark light reading a little above its calibration (the room brightened) is
+            // one level, however its noise wanders.
+            let bottom = self.envelope.min()?;
+            if hi_from_envelope && top - bottom <= floor && bottom - lo <= floor {
                 return None;
             }
         }
