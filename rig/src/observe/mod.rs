@@ -74,6 +74,27 @@
 //! The reader is scored on two independent trace generators: [`crate::tracegen`] (the
 //! corpus in `fixtures/traces/`, `cargo bench --bench classifier`) and `lightgen`
 //! (`rig/lightgen/MODEL.md`), always on seeds it was not tuned on.
+//!
+//! # Figures
+//!
+//! Measured on 2026-12-05 (a shared 2-core machine), with the commands given:
+//!
+//! | traces | right | abstained | forbidden (steady↔wink, off↔grey) |
+//! |---|---|---|---|
+//! | `lightgen`, seeds 9 000 000.. (1000, never tuned on) | 93.5% | 1.3% | 9 |
+//! | `tracegen`, seeds 2 000 000.. (567 kept, never tuned on) | 95.9% | 0.9% | 2 |
+//! | `fixtures/traces/` (263) | 95.4% | 0.4% | 3 |
+//!
+//! `RIG_LIGHTGEN=1000 RIG_SEED=9000000 cargo test --release --lib lightgen_stress --
+//! --ignored --nocapture`; `RIG_STRESS=600 RIG_SEED=2000000 cargo test --release --lib
+//! observe::corpus_tests::stress -- --ignored --nocapture`; `cargo test --lib corpus`.
+//! The bar (99.5%, at most 0.3% abstentions, no wrong colour, no forbidden confusion) is
+//! not met yet. What is left, by the confusion matrices: blinking lights read by a
+//! photodiode or a reflective indicator taken for dark (the largest class: the floors
+//! that keep noise on a dark light from looking like a blink also swallow some weak
+//! blinks), broken flutter abstained on when stalls cut its bursts, and a few dark lights
+//! read lit. The simulated matrix passes and `rig selftest` catches every fault with a
+//! clean reference over 50 seeds.
 
 mod cadence;
 mod colour;
