@@ -127,10 +127,15 @@ const K_SIGMA: f32 = 5.0;
 /// extremes of two seconds of Gaussian noise are ±3.3σ apart, integer readings of a few
 /// counts wander further than their median change says, and noise alone must never look
 /// like two levels.
-const K_SIGMA_ENVELOPE: f32 = 10.0;
-/// ...and at least this many counts: integer readings of a few counts wander by several
-/// counts with nothing lit, and a light dimmer than this is no light a phone shows.
+const K_SIGMA_ENVELOPE: f32 = 8.0;
+/// ...and at least this many counts above an emissive light's dark: integer readings of a
+/// few counts wander by several counts with nothing lit, and a light dimmer than this is
+/// no light a phone shows...
 pub(super) const MIN_LIT_COUNTS: f32 = 20.0;
+/// ...or this many below a reflective indicator's bare level (its contrast is the room
+/// light's: a dim room gives a few tens of counts, which its own floor, a share of the
+/// bare level, guards).
+pub(super) const MIN_DARKENING_COUNTS: f32 = 4.0;
 /// The turn-on threshold sits this share of the way from the unlit to the lit level: low,
 /// because a PWM-dimmed LED read through a short integration window ripples far below its
 /// mean (a 1 ms window can miss a 500 Hz pulse), while an unlit light only moves by its
@@ -171,7 +176,7 @@ impl Band {
     /// `envelope`: the levels are an envelope's extremes, not means.
     pub fn noise_floor(sigma: f32, per_box: f32, envelope: bool) -> f32 {
         let k = if envelope { K_SIGMA_ENVELOPE } else { K_SIGMA };
-        (k * sigma / per_box.max(1.0).sqrt()).max(MIN_LIT_COUNTS)
+        k * sigma / per_box.max(1.0).sqrt()
     }
 
     /// How lit `v` is: 0 at the unlit level, 1 at the lit one.

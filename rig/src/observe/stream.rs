@@ -48,7 +48,7 @@ use crate::hw::Sample;
 use crate::spec::Colour;
 
 use super::colour::colour_of;
-use super::levels::{Band, Extremes, NoiseScale};
+use super::levels::{Band, Extremes, NoiseScale, MIN_DARKENING_COUNTS, MIN_LIT_COUNTS};
 use super::runs::RunStats;
 use super::{Calibration, Polarity};
 
@@ -398,7 +398,11 @@ impl Stream {
         if self.dark_signal_noise.settled() {
             sigma = sigma.max(self.dark_signal_noise.sigma());
         }
-        let noise = Band::noise_floor(sigma, 1.0, envelope);
+        let least = match self.settings.calibration.polarity {
+            Polarity::Emissive => MIN_LIT_COUNTS,
+            Polarity::Reflective => MIN_DARKENING_COUNTS,
+        };
+        let noise = Band::noise_floor(sigma, 1.0, envelope).max(least);
         let anchored = match (self.anchor, self.settings.calibration.polarity) {
             (Some(d), Polarity::Emissive) => DRIFT_SHARE * d.max(0.0),
             (Some(d), Polarity::Reflective) => REFLECTIVE_FLOOR_SHARE * (-d).max(0.0),
