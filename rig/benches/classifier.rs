@@ -49,37 +49,33 @@ fn report(cases: &[Case], table: &CadenceTable) {
         .iter()
         .map(|c| (Classifier::new(table, c.trace.calibration()), c))
         .collect();
-    let mut rates = Vec::new();
-    for _ in 0..15 {
-        let t = Instant::now();
-        let n = classify_all(&classifiers);
-        rates.push(n as f64 / t.elapsed().as_secs_f64());
-    }
-    rates.sort_by(f64::total_cmp);
+    let (median, min, max) = median_rate(|| classify_all(&classifiers));
     let total: usize = cases.iter().map(|c| c.trace.samples.len()).sum();
     println!(
-        "== throughput: classify over the whole corpus ({total} samples), median of {} passes: {:.1} M samples/s (min {:.1}, max {:.1}), one core",
-        rates.len(),
-        rates[rates.len() / 2] / 1e6,
-        rates[0] / 1e6,
-        rates[rates.len() - 1] / 1e6
+        "== throughput: classify over the whole corpus ({total} samples), median of {PASSES} passes: {median:.1} M samples/s (min {min:.1}, max {max:.1}), one core"
     );
-
     // Streaming as the runner does it: 50 ms of samples pushed, then a reading asked for.
-    let mut rates = Vec::new();
-    for _ in 0..15 {
-        let t = Instant::now();
-        let n = watch_all(&classifiers, 50.0);
-        rates.push(n as f64 / t.elapsed().as_secs_f64());
-    }
-    rates.sort_by(f64::total_cmp);
+    let (median, min, max) = median_rate(|| watch_all(&classifiers, 50.0));
     println!(
-        "== throughput: watch polled every 50 ms over the whole corpus, median of {} passes: {:.1} M samples/s (min {:.1}, max {:.1}), one core\n",
-        rates.len(),
-        rates[rates.len() / 2] / 1e6,
-        rates[0] / 1e6,
-        rates[rates.len() - 1] / 1e6
+        "== throughput: watch polled every 50 ms over the whole corpus, median of {PASSES} passes: {median:.1} M samples/s (min {min:.1}, max {max:.1}), one core\n"
     );
+}
+
+/// Passes of a throughput measurement.
+const PASSES: usize = 15;
+
+/// `pass` (returning the samples it processed) timed [`PASSES`] times: the median,
+/// lowest and highest rate in million samples per second.
+fn median_rate(mut pass: impl FnMut() -> u64) -> (f64, f64, f64) {
+    let mut rates: Vec<f64> = (0..PASSES)
+        .map(|_| {
+            let t = Instant::now();
+            let n = pass();
+            n as f64 / t.elapsed().as_secs_f64() / 1e6
+        })
+        .collect();
+    rates.sort_by(f64::total_cmp);
+    (rates[PASSES / 2], rates[0], rates[PASSES - 1])
 }
 
 /// Feed every trace to a fresh `Watch` in `poll_ms` chunks, reading it after each; returns
