@@ -19,9 +19,9 @@ fn the_corpus_is_read_right_and_never_with_a_forbidden_confusion() {
     let report = eval.report();
     println!("{report}");
     // The bar is 99.5% with no forbidden confusion; the streaming reader reaches
-    // 95.8% with 2 today (see the module docs, "Figures"): this holds it there.
+    // 96.6% with 2 today (see the module docs, "Figures"): this holds it there.
     assert!(eval.forbidden().count() <= 2, "{report}");
-    assert!(eval.accuracy() >= 0.955, "{report}");
+    assert!(eval.accuracy() >= 0.96, "{report}");
 }
 
 #[test]
@@ -263,7 +263,7 @@ fn lightgen_traces_are_read_right_on_fresh_seeds() {
     let eval = lightgen_evaluation(7_000_000, 400);
     let report = eval.report();
     println!("{report}");
-    assert!(eval.accuracy() >= 0.945, "{report}");
+    assert!(eval.accuracy() >= 0.95, "{report}");
     let abstained = eval
         .scored
         .iter()

@@ -123,11 +123,11 @@ impl Extremes {
 /// Two levels known from runs (or a calibrated dark level) must be this many noise sigmas
 /// (of the smoothed signal) apart: a dark sample crosses once in ~3·10⁶.
 const K_SIGMA: f32 = 5.0;
-/// Two levels read off an envelope (its highest and lowest values) must be this many: the
-/// extremes of two seconds of Gaussian noise are ±3.3σ apart, integer readings of a few
-/// counts wander further than their median change says, and noise alone must never look
-/// like two levels.
-const K_SIGMA_ENVELOPE: f32 = 8.0;
+/// Two levels read off an envelope (its highest and lowest values) must be this many:
+/// the extremes of two seconds of Gaussian noise are ±3.3σ apart (6.6σ), and noise alone
+/// must never look like two levels (integer readings of a few counts, which wander
+/// further than their median change says, are kept apart by the count floors).
+const K_SIGMA_ENVELOPE: f32 = 7.0;
 /// ...and at least this many counts above an emissive light's dark: integer readings of a
 /// few counts wander by several counts with nothing lit, and a light dimmer than this is
 /// no light a phone shows...
