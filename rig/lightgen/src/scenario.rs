@@ -238,7 +238,9 @@ impl Scenario {
                 20.0
             };
             let floor = if calibrated { 40.0 } else { SHROUDED_LED_MIN };
-            let l_min = (1.5 * ambient * (w_hi - w_lo)).max(0.3 * ambient).max(floor);
+            let l_min = (1.5 * ambient * (w_hi - w_lo))
+                .max(0.3 * ambient)
+                .max(floor);
             let l_max = (HEADROOM * fs - o - ambient * w_hi) * duty / max_frac;
             if let Some(u) = overdrive {
                 led_level = (u * fs - o - ambient) * duty / max_frac;
