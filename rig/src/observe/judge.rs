@@ -93,20 +93,6 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
             _ => views.push(view),
         }
     }
-    #[cfg(test)]
-    if std::env::var("RIG_DEBUG_RUNS").is_ok() {
-        for v in &views {
-            eprintln!(
-                "view {:>5} {:>6} {:9.1} {:7.1} ±{:.1} n {}",
-                v.lit,
-                v.colour.name(),
-                v.start_ms,
-                v.duration_ms(),
-                v.slack_ms(),
-                v.samples
-            );
-        }
-    }
     model.judge(&views, t_end)
 }
 

@@ -172,11 +172,11 @@ impl Band {
         })
     }
 
-    /// The floor from noise alone: `sigma` of one raw sample, averaged over `per_box`;
-    /// `envelope`: the levels are an envelope's extremes, not means.
-    pub fn noise_floor(sigma: f32, per_box: f32, envelope: bool) -> f32 {
+    /// The floor from noise alone, `sigma` being the judged signal's; `envelope`: the
+    /// levels are an envelope's extremes, not means.
+    pub fn noise_floor(sigma: f32, envelope: bool) -> f32 {
         let k = if envelope { K_SIGMA_ENVELOPE } else { K_SIGMA };
-        k * sigma / per_box.max(1.0).sqrt()
+        k * sigma
     }
 
     /// How lit `v` is: 0 at the unlit level, 1 at the lit one.

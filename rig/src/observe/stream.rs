@@ -14,11 +14,15 @@
 //!    100 Hz mains flicker, 2.4 of 120 Hz, four or more of any PWM, while the shortest
 //!    run (a flutter's 50 ms less 15%) still reaches its full level. Slower sensors are
 //!    judged sample by sample: their own integration window is the only filter.
-//! 3. **Levels** ([`super::levels`]): the unlit level (the latest unlit run's mean, else the
-//!    calibrated dark, else the lowest value of the last two slowest periods), the lit
-//!    level likewise, and the floor a lit level must clear: the noise of the smoothed
-//!    signal (5σ) and, given a dark level, what a drift of the room light since it was
-//!    measured can add ([`DRIFT_SHARE`] of it).
+//! 3. **Levels** ([`super::levels`]): the unlit level (the highest of the calibrated dark,
+//!    the latest unlit runs' settled mean, and the light's level while it has been dark
+//!    for a while; else the lowest value of the last two slowest periods), the lit level
+//!    (the latest lit runs', else the envelope's highest), and the floor a lit level must
+//!    clear: the noise of the smoothed signal (5σ between run levels, 7σ off an envelope),
+//!    [`MIN_LIT_COUNTS`] (emissive) or [`MIN_DARKENING_COUNTS`] (reflective), and, given a
+//!    dark level, what a drift of the room light since it was measured can add
+//!    ([`DRIFT_SHARE`] of it). Levels read off an envelope must also clear 5% of the level
+//!    and 1.5 × how far the light, dark, was seen to wander.
 //! 4. **Edges.** Crossing the band (up past `on`, down past `off`) opens a *pending* edge;
 //!    it is decided once the signal had time to finish the step (a smoothing box and a
 //!    sample more) or when it crosses back. An LED switches within one sample (its step
@@ -123,7 +127,7 @@ struct Pending {
 /// Colour labels of the open lit run's latest samples.
 #[derive(Debug, Clone, Copy, Default)]
 struct Labels {
-    recent: [([f64; 3], f64); LABEL_SAMPLES],
+    recent: [[f64; 3]; LABEL_SAMPLES],
     len: usize,
     /// The label the run has held, once one has.
     held: Option<Colour>,
@@ -152,7 +156,6 @@ pub(super) struct Stream {
     prev_t: Option<f64>,
     dt_ms: f64,
     prev_raw: f32,
-    prev_raw_before: f32,
     prev_v: f32,
     noise: NoiseScale,
     /// The same over consecutive unlit samples: what a dark light's readings do.
@@ -185,9 +188,9 @@ pub(super) struct Stream {
     runs: VecDeque<RunStats>,
     lo_level: Option<f32>,
     hi_level: Option<f32>,
-    /// Unlit runs' raw r, g, b summed (a reference for colours without calibration).
-    unlit_rgb: [f64; 3],
-    unlit_n: u64,
+    /// The latest unlit run's mean raw r, g, b (a reference for colours without a
+    /// calibration).
+    unlit_rgb: Option<[f64; 3]>,
 }
 
 impl Stream {
@@ -216,7 +219,6 @@ impl Stream {
             prev_t: None,
             dt_ms: 0.0,
             prev_raw: 0.0,
-            prev_raw_before: 0.0,
             prev_v: 0.0,
             noise: NoiseScale::default(),
             dark_noise: NoiseScale::default(),
@@ -239,8 +241,7 @@ impl Stream {
             runs: VecDeque::new(),
             lo_level: None,
             hi_level: None,
-            unlit_rgb: [0.0; 3],
-            unlit_n: 0,
+            unlit_rgb: None,
         }
     }
 
@@ -277,6 +278,8 @@ impl Stream {
             Polarity::Emissive => s.c,
             Polarity::Reflective => -s.c,
         };
+        // The raw change since the previous sample, where there is one to compare with.
+        let mut delta = None;
         if let Some(prev) = self.prev_t {
             let dt = s.t_ms - prev;
             if dt < 0.0 {
@@ -294,13 +297,13 @@ impl Stream {
                         self.dt_ms + DT_WEIGHT * (dt - self.dt_ms)
                     };
                 }
+                delta = Some(raw - self.prev_raw);
                 self.noise.push(raw - self.prev_raw);
             }
         }
         let first = self.prev_t.is_none();
         let prev_t = self.prev_t.unwrap_or(s.t_ms);
         self.prev_t = Some(s.t_ms);
-        self.prev_raw_before = self.prev_raw;
         self.prev_raw = raw;
         let v = self.smoothed(s.t_ms, raw);
         // How far a light that has been dark for a whole envelope wanders on its own.
@@ -328,8 +331,8 @@ impl Stream {
         }
         self.step(s, v, prev_t, band);
         let unlit = !self.lit && self.pending.is_none() && self.drift.is_none();
-        if unlit && self.prev_unlit && !first {
-            self.dark_noise.push(raw - self.prev_raw_before);
+        if let (true, true, Some(d)) = (unlit, self.prev_unlit, delta) {
+            self.dark_noise.push(d);
         }
         self.prev_unlit = unlit;
         self.remember(s.t_ms, v);
@@ -402,7 +405,7 @@ impl Stream {
             Polarity::Emissive => MIN_LIT_COUNTS,
             Polarity::Reflective => MIN_DARKENING_COUNTS,
         };
-        let noise = Band::noise_floor(sigma, 1.0, envelope).max(least);
+        let noise = Band::noise_floor(sigma, envelope).max(least);
         let anchored = match (self.anchor, self.settings.calibration.polarity) {
             (Some(d), Polarity::Emissive) => DRIFT_SHARE * d.max(0.0),
             (Some(d), Polarity::Reflective) => REFLECTIVE_FLOOR_SHARE * (-d).max(0.0),
@@ -528,12 +531,22 @@ impl Stream {
         if (level > middle) == self.open.lit {
             return;
         }
+        self.merge_back(None);
+    }
+
+    /// The open run (and `tail`, samples after it) was no change of state: merge it into
+    /// the run before it, which goes on (confirmed: it was one already).
+    fn merge_back(&mut self, tail: Option<&RunStats>) {
         let Some(mut prev) = self.runs.pop_back() else {
             return;
         };
         prev.absorb(&self.open);
+        if let Some(t) = tail {
+            prev.absorb(t);
+        }
         self.lit = prev.lit;
         self.open = prev;
+        self.confirmed = true;
         self.labels = Labels::default();
         self.settled.clear();
         self.unsettled.clear();
@@ -562,8 +575,7 @@ impl Stream {
             {
                 self.settled.pop_front();
             }
-            if let Some(&(t0, v0)) = self.settled.front().filter(|&&(t0, _)| t0 <= t - lag_ms) {
-                let _ = t0;
+            if let Some(&(_, v0)) = self.settled.front().filter(|&&(t0, _)| t0 <= t - lag_ms) {
                 // Only an unlit run between edges is known to be dark (before the first
                 // edge the level may be anything, a blink included).
                 if !self.open.lit && self.open.edged {
@@ -657,17 +669,7 @@ impl Stream {
             None if sharp => self.accept(p),
             // Back to the old state, gradually, before the new one settled: the edge that
             // began it was a sharp spike of noise, not a step.
-            None if back_from_unconfirmed => {
-                let mut prev = self.runs.pop_back().expect("checked");
-                prev.absorb(&self.open);
-                prev.absorb(&p.tail);
-                self.lit = prev.lit;
-                self.open = prev;
-                self.confirmed = true;
-                self.labels = Labels::default();
-                self.settled.clear();
-                self.unsettled.clear();
-            }
+            None if back_from_unconfirmed => self.merge_back(Some(&p.tail)),
             None => self.drift = Some(p),
             // A step back from a drift: the drift was a change after all.
             Some(d) if sharp => {
@@ -726,8 +728,8 @@ impl Stream {
                 *slot = Some(slot.map_or(level, |old| old + LEVEL_WEIGHT * (level - old)));
             }
             if !closed.lit && closed.edged {
-                self.unlit_rgb = [0, 1, 2].map(|i| closed.mean()[i]);
-                self.unlit_n = 1;
+                let m = closed.mean();
+                self.unlit_rgb = Some([m[0], m[1], m[2]]);
             }
             self.runs.push_back(closed);
             self.open = p.tail;
@@ -747,12 +749,12 @@ impl Stream {
             f64::from(s.b) - reference[2],
         ];
         let l = &mut self.labels;
-        l.recent[l.len % LABEL_SAMPLES] = (rgb, s.t_ms);
+        l.recent[l.len % LABEL_SAMPLES] = rgb;
         l.len += 1;
         let k = l.len.min(LABEL_SAMPLES);
-        let m = l.recent[..k].iter().fold([0.0f64; 3], |a, (v, _)| {
-            [a[0] + v[0], a[1] + v[1], a[2] + v[2]]
-        });
+        let m = l.recent[..k]
+            .iter()
+            .fold([0.0f64; 3], |a, v| [a[0] + v[0], a[1] + v[1], a[2] + v[2]]);
         let label = colour_of(m[0] as f32, m[1] as f32, m[2] as f32);
         let raw = [s.r, s.g, s.b, s.c].map(f64::from);
         match &mut l.streak {
@@ -804,11 +806,7 @@ impl Stream {
     /// What a lit colour is named above: the calibrated dark, else the latest unlit run,
     /// else nothing.
     pub fn reference_rgb(&self) -> [f64; 3] {
-        match (self.dark_rgb, self.unlit_n) {
-            (Some(d), _) => d,
-            (None, 0) => [0.0; 3],
-            (None, _) => self.unlit_rgb,
-        }
+        self.dark_rgb.or(self.unlit_rgb).unwrap_or([0.0; 3])
     }
 
     fn remember(&mut self, t_ms: f64, v: f32) {
