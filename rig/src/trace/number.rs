@@ -154,34 +154,16 @@ fn eight_digits(v: u64) -> u64 {
 /// [`decimal`] one byte at a time.
 #[cold]
 fn decimal_bytewise(s: &[u8], i: &mut usize) -> Option<(u64, usize)> {
-    let start = *i;
-    let mut j = start;
+    let mut j = *i;
     let mut m: u64 = 0;
-    while let Some(&b) = s.get(j) {
-        let d = b.wrapping_sub(b'0');
-        if d > 9 {
-            break;
-        }
-        m = m.wrapping_mul(10).wrapping_add(u64::from(d));
-        j += 1;
-    }
-    let int_digits = j - start;
+    let int_digits = digits_into(s, &mut j, &mut m);
     if int_digits == 0 {
         return None;
     }
     let mut frac = 0;
     if s.get(j) == Some(&b'.') {
         j += 1;
-        let from = j;
-        while let Some(&b) = s.get(j) {
-            let d = b.wrapping_sub(b'0');
-            if d > 9 {
-                break;
-            }
-            m = m.wrapping_mul(10).wrapping_add(u64::from(d));
-            j += 1;
-        }
-        frac = j - from;
+        frac = digits_into(s, &mut j, &mut m);
         if frac == 0 {
             return None;
         }
@@ -191,6 +173,21 @@ fn decimal_bytewise(s: &[u8], i: &mut usize) -> Option<(u64, usize)> {
     }
     *i = j;
     Some((m, frac))
+}
+
+/// The decimal digits at `s[*j..]` appended to `m` (wrapping: the caller bounds the
+/// count); returns how many there were.
+fn digits_into(s: &[u8], j: &mut usize, m: &mut u64) -> usize {
+    let start = *j;
+    while let Some(&b) = s.get(*j) {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        *m = m.wrapping_mul(10).wrapping_add(u64::from(d));
+        *j += 1;
+    }
+    *j - start
 }
 
 /// A time field at `s[*i..]` (after blanks), in range; `None`: not a plain decimal, or
