@@ -21,11 +21,14 @@
 //! < 50 MB on 10 M samples. `-- --test` runs everything once, quickly.
 
 use std::hint::black_box;
-use std::io::{BufWriter, Read as _};
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use criterion::{Criterion, Throughput};
+
+#[path = "../tests/common/child.rs"]
+mod child;
 use rig::bench::DarkLevel;
 use rig::hw::{Sample, SensorKind};
 use rig::observe::Polarity;
@@ -114,32 +117,10 @@ fn reader_rate(path: &Path, n: u64) -> f64 {
 }
 
 /// Run `rig classify FILE`: (stdout, wall seconds, peak RSS in KiB).
-// The child is reaped by `wait4` (for its rusage), which clippy does not see.
-#[allow(clippy::zombie_processes)]
 fn classify(path: &Path) -> (String, f64, i64) {
-    let t = Instant::now();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rig"))
-        .args(["classify", path.to_str().expect("a UTF-8 path")])
-        .current_dir(rig::workspace_path("."))
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("rig runs");
-    let mut status = 0;
-    // SAFETY: a zeroed rusage is valid; the pid is our child's, not yet waited for.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = child.id() as libc::pid_t;
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let secs = t.elapsed().as_secs_f64();
-    assert_eq!(waited, pid, "wait4: {}", std::io::Error::last_os_error());
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "rig classify failed: {status}"
-    );
-    let mut out = String::new();
-    if let Some(mut o) = child.stdout.take() {
-        o.read_to_string(&mut out).expect("rig's output");
-    }
-    (out.trim().to_string(), secs, usage.ru_maxrss)
+    let run = child::classify(path);
+    assert_eq!(run.exit_code, 0, "rig classify failed: {}", run.stdout);
+    (run.stdout, run.wall_s, run.peak_rss_kib)
 }
 
 fn main() {

@@ -247,34 +247,11 @@ fn bad_values_and_over_long_lines_exit_2_naming_file_and_line() {
     }
 }
 
-/// Run `rig classify FILE` and return its stdout, exit code and peak resident set (KiB,
-/// the child's own `ru_maxrss` from `wait4`).
-// The child is reaped by `wait4` (for its rusage), which clippy does not see.
-#[allow(clippy::zombie_processes)]
+/// Run `rig classify FILE`: its stdout, exit code and peak resident set (KiB).
 fn classify_with_peak_rss(path: &Path) -> (String, i32, i64) {
-    use std::io::Read as _;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rig"))
-        .args(["classify", path.to_str().unwrap()])
-        .current_dir(rig::workspace_path("."))
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("rig runs");
-    let mut status = 0;
-    // SAFETY: a zeroed rusage is valid; the pid is our child's, not yet waited for.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = child.id() as libc::pid_t;
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid, "wait4: {}", std::io::Error::last_os_error());
-    let mut out = String::new();
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut out)
-        .unwrap();
-    assert!(libc::WIFEXITED(status), "rig classify died: {status}");
-    (out, libc::WEXITSTATUS(status), usage.ru_maxrss)
+    let run = crate::common::child::classify(path);
+    eprintln!("rig classify {}: {:.2} s wall", path.display(), run.wall_s);
+    (run.stdout, run.exit_code, run.peak_rss_kib)
 }
 
 /// A green wink on an RGB+clear sensor at 1 kHz with 0.1 ms jitter, `n` samples, written

@@ -1,5 +1,7 @@
 //! Shared loading and running for the integration tests.
 
+pub mod child;
+
 use rig::bench::Bench;
 use rig::runner::{simulate, RunSummary, Verdict};
 use rig::sim::FirmwareProfile;
