@@ -88,7 +88,9 @@
 //! Throughput (`cargo bench --bench classifier`, medians over the corpus, one core):
 //! `classify` 11.1 M samples/s, a `Watch` polled every 50 ms 7.2 M samples/s (the bar is
 //! 20 M: not met). `rig classify` on a 10 M-sample file: 13.5 M samples/s end to end with
-//! 6.7 MB of memory (the file is read on a second thread).
+//! 6.7 MB of memory (the file is read on a second thread; measured with
+//! `/usr/bin/time -v target/release/rig classify FILE`, the file made as the `trace`
+//! module docs show).
 //!
 //! `RIG_LIGHTGEN=1000 RIG_SEED=9000000 cargo test --release --lib lightgen_stress --
 //! --ignored --nocapture`; `RIG_STRESS=600 RIG_SEED=2000000 cargo test --release --lib
