@@ -11,6 +11,7 @@ pub mod calibration;
 pub mod cli;
 pub mod hw;
 pub mod observe;
+pub mod ownership;
 pub mod report;
 pub mod runner;
 pub mod selftest;

@@ -9,6 +9,7 @@ mod faults;
 mod feasa;
 mod matrix;
 mod modem;
+mod ownership;
 mod report_cli;
 mod reports;
 mod selftest;

@@ -51,6 +51,7 @@ impl CalibrateArgs {
         )?;
         let default_path = BenchCalibration::default_path(&loaded.bench.path);
         let path = self.out.clone().unwrap_or_else(|| default_path.clone());
+        let _bench = loaded.lock_bench("rig calibrate", Some(&path))?;
         let info = MeasureInfo {
             path: path.clone(),
             bench_file: self.bench.display().to_string(),

@@ -31,6 +31,7 @@ pub struct Check {
 impl DoctorArgs {
     pub fn run(self) -> Result<ExitCode, CliError> {
         let loaded = self.bench.load()?;
+        let _bench = loaded.lock_bench("rig doctor", None)?;
         let rt = build_runtime(false).map_err(CliError::Rig)?;
         let checks = rt.block_on(probe_all(&loaded, self.bench.seed));
         print_table(&checks);

@@ -35,6 +35,7 @@ fn parse_button(s: &str) -> Result<Button, String> {
 impl PressArgs {
     pub fn run(self) -> Result<ExitCode, CliError> {
         let loaded = self.bench.load()?;
+        let _bench = loaded.lock_bench("rig press", None)?;
         let position = loaded.position(&self.position)?;
         let channel = position
             .buttons

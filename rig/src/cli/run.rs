@@ -11,6 +11,7 @@ use super::{CliError, ExitCode};
 use crate::bench::Bench;
 use crate::calibration::BenchCalibration;
 use crate::hw::BenchClock;
+use crate::ownership::{ClaimError, Holder};
 use crate::report::{Console, CsvReport, ReportSet};
 use crate::runner::{
     self, Context, DeviceSet, Event, EventBus, Operator, Reporter, RunInfo, RunSummary, Tally,
@@ -114,6 +115,17 @@ impl Loaded {
         })
     }
 
+    /// Hold the bench's hardware for `command` (nothing for a simulated bench): a second
+    /// command on the same relays, sensors or modems is refused, naming this one.
+    pub(super) fn lock_bench(
+        &self,
+        command: &str,
+        out: Option<&Path>,
+    ) -> Result<Vec<crate::ownership::Claim>, CliError> {
+        let holder = Holder::this_process(command, &self.bench.path, out);
+        crate::ownership::lock_bench(&self.bench, &holder).map_err(claim_error)
+    }
+
     /// Virtual time: every device simulated, unless `realtime` asks for the wall clock.
     pub(super) fn virtual_time(&self, realtime: bool) -> bool {
         !realtime && self.profile.is_some() && self.bench.is_simulated()
@@ -180,6 +192,8 @@ impl Loaded {
 impl RunArgs {
     pub fn run(self) -> Result<ExitCode, CliError> {
         let loaded = self.load()?;
+        // Before anything touches a device (a dry run probes them) or writes a file.
+        let _bench = loaded.lock_bench("rig run", self.out.as_deref())?;
         let cases = self.cases(&loaded.suite)?;
         let positions = self.positions(&loaded)?;
         let off_bench: Vec<crate::spec::Family> = if self.family.is_empty() {
@@ -213,6 +227,11 @@ impl RunArgs {
             .out
             .clone()
             .unwrap_or_else(|| crate::workspace_path("results").join(&run_id));
+        let _out = crate::ownership::claim_output_folder(
+            &out,
+            &Holder::this_process("rig run", &loaded.bench.path, Some(&out)),
+        )
+        .map_err(claim_error)?;
         let csv = CsvReport::create(&out).map_err(CliError::Report)?;
         let csv_path = csv.path().to_path_buf();
         let virtual_time = loaded.virtual_time(self.realtime);
@@ -276,8 +295,10 @@ impl RunArgs {
             });
             Ok::<_, CliError>((summary, interrupted))
         })?;
-        // Dropping the runtime drops any task still holding a device: all relays released.
-        drop(rt);
+        // Shutting the runtime down drops any task still holding a device: all relays
+        // released. An operator prompt's blocking read may outlive the run; it is left
+        // behind rather than waited for (the process is about to exit).
+        rt.shutdown_timeout(std::time::Duration::from_millis(200));
         if let Some(failure) = bus.failure() {
             return Err(CliError::Report(anyhow::anyhow!(failure)));
         }
@@ -445,6 +466,15 @@ pub(super) fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Outpu
             _ = term.recv() => ExitCode::Terminated,
         }
     })
+}
+
+/// A refused claim: someone else's folder or bench is bad input (exit 2), a lock that
+/// cannot be taken at all is the rig's environment failing (exit 3).
+pub(super) fn claim_error(e: ClaimError) -> CliError {
+    match e {
+        ClaimError::Busy { .. } | ClaimError::NotEmpty { .. } => CliError::Usage(e.to_string()),
+        ClaimError::Io { .. } => CliError::Rig(anyhow::Error::new(e)),
+    }
 }
 
 /// A reflective LCD indicator reads darker when on: without the bare display's level

@@ -36,6 +36,7 @@ fn parse_light(s: &str) -> Result<Light, String> {
 impl WatchArgs {
     pub fn run(self) -> Result<ExitCode, CliError> {
         let loaded = self.bench.load()?;
+        let _bench = loaded.lock_bench("rig watch", None)?;
         let position = loaded.position(&self.position)?;
         let wiring = position
             .lights
