@@ -7,7 +7,7 @@ use tokio::time::sleep;
 
 use super::devices::{Lease, Modems};
 use super::driver::{role_name, Driver, LightWant, Stop};
-use super::operator::Operator;
+use super::operator::{Answer, Operator};
 use super::result::{CaseResult, Verdict};
 use crate::bench::{InboundRoute, Light, ModemRole};
 use crate::spec::{Indication, TwinningState};
@@ -235,13 +235,24 @@ async fn run_steps(
             }
             Step::Manual(prompt) => {
                 let text = fill(prompt, driver);
-                found.manual = Some(match operator.ask(&driver.position.id, &case.id, &text) {
-                    Some((true, note)) => (Verdict::Manual, join("operator: yes", &note)),
-                    Some((false, note)) => (Verdict::Fail, join("operator: no", &note)),
-                    None => (
+                let answer = operator.ask(&driver.position.id, &case.id, &text).await;
+                found.manual = Some(match answer {
+                    Answer::Given { yes: true, note } => {
+                        (Verdict::Manual, join("operator: yes", &note))
+                    }
+                    Answer::Given { yes: false, note } => {
+                        (Verdict::Fail, join("operator: no", &note))
+                    }
+                    Answer::NoOperator => (
                         Verdict::Skip,
                         "needs an operator: run with --operator to answer the prompt".into(),
                     ),
+                    // The check was not made: the rig's fault, never the phone's.
+                    Answer::InputClosed => {
+                        return Err(Stop::Rig(format!(
+                            "the operator's input (stdin) ended before an answer to: {text}"
+                        )))
+                    }
                 });
                 found.record(text, String::new(), Rank::Line);
             }
