@@ -46,6 +46,18 @@ impl std::fmt::Debug for SerialStream {
     }
 }
 
+/// Whether `path` opens as a terminal (`None`: it does not open). Only asked after a
+/// port failed to open, so a working port is never opened twice.
+fn is_terminal(path: &str) -> Option<bool> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)
+        .ok()?;
+    Some(std::io::IsTerminal::is_terminal(&f))
+}
+
 impl SerialStream {
     /// Open `path` at `baud`, 8 data bits, no parity, 1 stop bit, no flow control, raw.
     /// Must be called inside a tokio runtime with I/O enabled.
@@ -69,13 +81,27 @@ impl SerialStream {
             path: path.into(),
             reason,
         };
+        // Exclusive (TIOCEXCL and flock): a second rig, or a terminal program left open
+        // on the port, is refused instead of stealing half the modem's answers.
         let port = serialport::new(path, baud)
+            .exclusive(true)
             .data_bits(DataBits::Eight)
             .parity(Parity::None)
             .stop_bits(StopBits::One)
             .flow_control(FlowControl::None)
             .open_native()
-            .map_err(|e| failed(e.to_string()))?;
+            .map_err(|e| {
+                // A character device that is no terminal (`/dev/null`, a disk) is a wrong
+                // path, not a broken port.
+                if is_terminal(path) == Some(false) {
+                    OpenError::NotAPort {
+                        path: path.into(),
+                        reason: "not a serial port (a character device, but not a terminal)".into(),
+                    }
+                } else {
+                    failed(e.to_string())
+                }
+            })?;
         Self::from_port(port, path).map_err(|e| failed(e.to_string()))
     }
 
@@ -391,5 +417,23 @@ mod tests {
         let e = SerialStream::open(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"), 115200)
             .unwrap_err();
         assert!(matches!(e, OpenError::NotAPort { .. }), "{e}");
+        // A character device, but no terminal.
+        let e = SerialStream::open("/dev/null", 115200).unwrap_err();
+        assert!(matches!(e, OpenError::NotAPort { .. }), "{e}");
+        assert!(e.to_string().contains("not a terminal"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn a_port_is_opened_exclusively() {
+        // The far end keeps the pty alive; its path is opened by name as a bench would.
+        let (master, slave) = pty_pair().unwrap();
+        let path = slave.name().unwrap();
+        drop(slave);
+        let first = SerialStream::open(&path, 115200).unwrap();
+        let e = SerialStream::open(&path, 115200).unwrap_err();
+        assert!(matches!(e, OpenError::Failed { .. }), "{e}");
+        drop(first);
+        SerialStream::open(&path, 115200).unwrap();
+        drop(master);
     }
 }
