@@ -25,19 +25,22 @@ fn lab_bench() -> rig::bench::Bench {
     rig::bench::Bench::load(rig::workspace_path(LAB), &spec.catalog).unwrap()
 }
 
+/// `rig run` of one case into `out`, which must be refused (exit 2); what it said.
+fn refused_run_into(lock_dir: &Path, out: &Path) -> String {
+    let args = ["run", "--only", "toggle", "--out", out.to_str().unwrap()];
+    let o = rig_in(lock_dir, &args, Stdio::null());
+    let said = printed(&o);
+    assert_eq!(o.status.code(), Some(2), "{said}");
+    said
+}
+
 #[test]
 fn a_run_into_a_used_folder_is_refused_and_the_folder_kept() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     std::fs::create_dir(&out).unwrap();
     std::fs::write(out.join("results.csv"), "an earlier run's rows\n").unwrap();
-    let o = rig_in(
-        tmp.path(),
-        &["run", "--only", "toggle", "--out", out.to_str().unwrap()],
-        Stdio::null(),
-    );
-    let said = printed(&o);
-    assert_eq!(o.status.code(), Some(2), "{said}");
+    let said = refused_run_into(tmp.path(), &out);
     assert!(
         said.contains("not empty") && said.contains("results.csv"),
         "{said}"
@@ -54,13 +57,7 @@ fn a_run_into_a_folder_another_run_holds_is_refused_naming_the_holder() {
     let out = tmp.path().join("out");
     let holder = Holder::this_process("rig run", Path::new(LAB), Some(&out));
     let _held = claim_output_folder(&out, &holder).unwrap();
-    let o = rig_in(
-        tmp.path(),
-        &["run", "--only", "toggle", "--out", out.to_str().unwrap()],
-        Stdio::null(),
-    );
-    let said = printed(&o);
-    assert_eq!(o.status.code(), Some(2), "{said}");
+    let said = refused_run_into(tmp.path(), &out);
     assert!(
         said.contains(&format!("pid {}", std::process::id())),
         "{said}"
