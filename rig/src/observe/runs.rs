@@ -139,6 +139,10 @@ impl RunStats {
 
     /// How many gaps ended at or after `since_ms`, and the longest of them.
     pub fn gaps_since(&self, since_ms: f64) -> (u32, f64) {
+        // Most runs have none: skip the ring (asked for every run at every reading).
+        if self.gap_count == 0 {
+            return (0, 0.0);
+        }
         self.gaps
             .iter()
             .filter(|&&(end, _)| end >= since_ms)
