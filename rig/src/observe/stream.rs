@@ -93,6 +93,17 @@ const MAX_RUNS: usize = 4096;
 /// The envelope spans this many slowest periods: both levels of any blink are in it.
 const ENVELOPE_PERIODS: f64 = 2.0;
 
+/// The higher of two levels, either of which may be unknown. (Written out: the band is
+/// drawn on every sample, and an iterator chain over the options cost more than the rest
+/// of it.)
+fn max_known(a: Option<f32>, b: Option<f32>) -> Option<f32> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, None) => a,
+        (None, b) => b,
+    }
+}
+
 /// The stream's settings, from the classifier.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Settings {
@@ -427,10 +438,7 @@ impl Stream {
             && self.open.duration_ms() >= self.settings.drift_limit_ms)
             .then(|| self.open.plateau())
             .flatten();
-        let lo = [self.anchor, self.lo_level, dark_now]
-            .into_iter()
-            .flatten()
-            .reduce(f32::max);
+        let lo = max_known(max_known(self.anchor, self.lo_level), dark_now);
         let lo_from_envelope = lo.is_none();
         let lo = lo.or_else(|| self.envelope.min())?;
         // A lit level the envelope no longer reaches is stale (the light dimmed or went
