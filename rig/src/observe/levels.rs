@@ -179,6 +179,31 @@ impl Band {
         k * sigma
     }
 
+    /// Whether `v` stays on its side: not below `off` when `lit`, not above `on` when not.
+    pub fn holds(&self, v: f32, lit: bool) -> bool {
+        if lit {
+            v >= self.off
+        } else {
+            v <= self.on
+        }
+    }
+
+    /// Whether `v` [holds](Self::holds) in every band [`Band::new`] can draw between `lo`
+    /// and `hi`, whatever the floor (a band needs a floor below the contrast, so its
+    /// height is from `LIT_SHARE` of the contrast to all of it; rounding is monotonic).
+    pub fn holds_for_any_floor(lo: f32, hi: f32, v: f32, lit: bool) -> bool {
+        let contrast = hi - lo;
+        // (NaN levels: no answer here either.)
+        if contrast.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+            return false;
+        }
+        if lit {
+            v >= lo + HYSTERESIS * contrast
+        } else {
+            v <= lo + LIT_SHARE * contrast
+        }
+    }
+
     /// How lit `v` is: 0 at the unlit level, 1 at the lit one.
     pub fn share(&self, v: f32) -> f64 {
         f64::from(((v - self.lo) / self.contrast).clamp(0.0, 1.0))
