@@ -358,15 +358,20 @@ struct Expect {
     on_ms: f64,
     off_ms: f64,
     tolerance: f64,
+    /// [`Self::bounds`] of unlit and of lit runs, worked out once: every run walked asks.
+    bounds: [(f64, f64); 2],
 }
 
 impl Expect {
     fn new(on_ms: f64, off_ms: f64, tolerance: f64) -> Self {
-        Self {
+        let mut expect = Self {
             on_ms,
             off_ms,
             tolerance,
-        }
+            bounds: [(0.0, 0.0); 2],
+        };
+        expect.bounds = [expect.work_out_bounds(false), expect.work_out_bounds(true)];
+        expect
     }
 
     fn period(&self) -> f64 {
@@ -378,9 +383,14 @@ impl Expect {
         self.on_ms / self.period()
     }
 
+    /// The shortest and longest a run may be.
+    fn bounds(&self, lit: bool) -> (f64, f64) {
+        self.bounds[usize::from(lit)]
+    }
+
     /// The shortest and longest a run may be: a phone's blink clock may run `tolerance`
     /// fast or slow, and its on share may be [`DUTY_TOLERANCE`] off, both at once.
-    fn bounds(&self, lit: bool) -> (f64, f64) {
+    fn work_out_bounds(&self, lit: bool) -> (f64, f64) {
         let share = if lit { self.duty() } else { 1.0 - self.duty() };
         let p = self.period();
         (

@@ -78,6 +78,11 @@ fn nearest_prototype(hue: f32) -> Colour {
 /// gets the same name; otherwise `On` (lit, colour unknown).
 pub(super) fn colour_within_bounds(rgb: [f32; 3], clipped: [bool; 3]) -> Colour {
     const FACTORS: [f32; 5] = [1.0, 1.5, 3.0, 10.0, 1000.0];
+    // Nothing clipped (nearly every run): the one reading the bounds allow, without the
+    // search below.
+    if clipped == [false; 3] {
+        return colour_of(rgb[0], rgb[1], rgb[2]);
+    }
     let free: Vec<usize> = (0..3).filter(|&c| clipped[c]).collect();
     if free.len() == 3 {
         return Colour::On;

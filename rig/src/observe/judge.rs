@@ -70,13 +70,20 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
     let clipped_colour = clipped.map(|c| c.colour(reads_colour, reference));
     let mut views: Vec<Run> = Vec::with_capacity(closed.len() + 1);
     for stats in closed.iter().chain(std::iter::once(&open)) {
-        let mut stats = *stats;
-        if !stats.edged && closed.is_empty() {
-            match one_level_is_lit(stream, &stats, cal) {
-                Some(lit) => stats.lit = lit,
+        // Runs are read in place (a copy is large); only a lone unedged run is copied, to
+        // be lit or not by its level.
+        let one_level;
+        let stats = if !stats.edged && closed.is_empty() {
+            let mut lone = *stats;
+            match one_level_is_lit(stream, &lone, cal) {
+                Some(lit) => lone.lit = lit,
                 None => return Reading::NotEnoughEvidence,
             }
-        }
+            one_level = lone;
+            &one_level
+        } else {
+            stats
+        };
         let colour = match clipped_colour {
             Some(c) if stats.lit && stats.clipped().iter().any(|&c| c) => c,
             _ => stats.colour(reads_colour, reference),

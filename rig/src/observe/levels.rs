@@ -10,8 +10,6 @@
 //! - [`Band`]: the lit/unlit thresholds the segmenter uses, from the levels and the floor
 //!   no measurement lowers (see [`Band::new`]).
 
-use std::collections::VecDeque;
-
 /// The running median moves by this share of itself per sample: it follows a change of
 /// noise within ~100 samples and an edge moves it by 3%.
 const MEDIAN_STEP: f32 = 0.03;
@@ -81,16 +79,59 @@ impl NoiseScale {
 #[derive(Debug, Clone)]
 pub(super) struct Extremes {
     window_ms: f64,
-    max: VecDeque<(f64, f32)>,
-    min: VecDeque<(f64, f32)>,
+    max: Points,
+    min: Points,
+}
+
+/// A deque of (t, v) points kept as a vector and the index of its front. The envelope
+/// pushes and pops at both ends on every sample: this makes each a compare and a step
+/// (no ring to wrap around). The dead front is dropped once it is most of the vector.
+#[derive(Debug, Clone, Default)]
+struct Points {
+    buf: Vec<(f64, f32)>,
+    head: usize,
+}
+
+impl Points {
+    fn len(&self) -> usize {
+        self.buf.len() - self.head
+    }
+
+    fn front(&self) -> Option<&(f64, f32)> {
+        self.buf.get(self.head)
+    }
+
+    fn back(&self) -> Option<&(f64, f32)> {
+        self.buf.last().filter(|_| self.buf.len() > self.head)
+    }
+
+    fn push_back(&mut self, p: (f64, f32)) {
+        self.buf.push(p);
+    }
+
+    fn pop_back(&mut self) {
+        if self.buf.len() > self.head {
+            self.buf.pop();
+        }
+    }
+
+    fn pop_front(&mut self) {
+        if self.head < self.buf.len() {
+            self.head += 1;
+        }
+        if self.head >= 64 && 2 * self.head >= self.buf.len() {
+            self.buf.drain(..self.head);
+            self.head = 0;
+        }
+    }
 }
 
 impl Extremes {
     pub fn new(window_ms: f64) -> Self {
         Self {
             window_ms,
-            max: VecDeque::new(),
-            min: VecDeque::new(),
+            max: Points::default(),
+            min: Points::default(),
         }
     }
 
@@ -177,6 +218,31 @@ impl Band {
     pub fn noise_floor(sigma: f32, envelope: bool) -> f32 {
         let k = if envelope { K_SIGMA_ENVELOPE } else { K_SIGMA };
         k * sigma
+    }
+
+    /// Whether `v` stays on its side: not below `off` when `lit`, not above `on` when not.
+    pub fn holds(&self, v: f32, lit: bool) -> bool {
+        if lit {
+            v >= self.off
+        } else {
+            v <= self.on
+        }
+    }
+
+    /// Whether `v` [holds](Self::holds) in every band [`Band::new`] can draw between `lo`
+    /// and `hi`, whatever the floor (a band needs a floor below the contrast, so its
+    /// height is from `LIT_SHARE` of the contrast to all of it; rounding is monotonic).
+    pub fn holds_for_any_floor(lo: f32, hi: f32, v: f32, lit: bool) -> bool {
+        let contrast = hi - lo;
+        // (NaN levels: no answer here either.)
+        if contrast.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+            return false;
+        }
+        if lit {
+            v >= lo + HYSTERESIS * contrast
+        } else {
+            v <= lo + LIT_SHARE * contrast
+        }
     }
 
     /// How lit `v` is: 0 at the unlit level, 1 at the lit one.

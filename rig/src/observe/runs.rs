@@ -139,6 +139,10 @@ impl RunStats {
 
     /// How many gaps ended at or after `since_ms`, and the longest of them.
     pub fn gaps_since(&self, since_ms: f64) -> (u32, f64) {
+        // Most runs have none: skip the ring (asked for every run at every reading).
+        if self.gap_count == 0 {
+            return (0, 0.0);
+        }
         self.gaps
             .iter()
             .filter(|&&(end, _)| end >= since_ms)
@@ -202,7 +206,8 @@ impl RunStats {
     /// Mean raw r, g, b, c.
     pub fn mean(&self) -> [f64; 4] {
         let n = f64::from(self.samples.max(1));
-        self.sum.map(|v| v / n)
+        let s = self.sum;
+        [s[0] / n, s[1] / n, s[2] / n, s[3] / n]
     }
 
     /// Which colour channels clipped: held at a full-scale value, or held at the highest
@@ -211,10 +216,14 @@ impl RunStats {
         // The channels share one full scale: a channel below another's highest reading
         // cannot be clipped (a noise-free source holds every channel at its top).
         let highest = self.top.iter().map(|t| t.max).fold(f32::MIN, f32::max);
-        [0, 1, 2].map(|i| {
-            let t = self.top[i];
-            t.held(self.samples) && (t.full_scale() || t.max >= highest)
-        })
+        let clipped = |t: &Top| t.held(self.samples) && (t.full_scale() || t.max >= highest);
+        // (Spelt out, as in `mean` and `colour`: asked of every run at every reading, and
+        // an array `map` there did not inline.)
+        [
+            clipped(&self.top[0]),
+            clipped(&self.top[1]),
+            clipped(&self.top[2]),
+        ]
     }
 
     /// The colour of this run if lit, with `reference` (r, g, b the light adds to)
@@ -227,7 +236,11 @@ impl RunStats {
             return Colour::On;
         }
         let m = self.mean();
-        let rgb = [0, 1, 2].map(|i| (m[i] - reference[i]) as f32);
+        let rgb = [
+            (m[0] - reference[0]) as f32,
+            (m[1] - reference[1]) as f32,
+            (m[2] - reference[2]) as f32,
+        ];
         colour_within_bounds(rgb, self.clipped())
     }
 

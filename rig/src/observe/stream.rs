@@ -93,6 +93,28 @@ const MAX_RUNS: usize = 4096;
 /// The envelope spans this many slowest periods: both levels of any blink are in it.
 const ENVELOPE_PERIODS: f64 = 2.0;
 
+/// The higher of two levels, either of which may be unknown. (Written out: the band is
+/// drawn on every sample, and an iterator chain over the options cost more than the rest
+/// of it.)
+fn max_known(a: Option<f32>, b: Option<f32>) -> Option<f32> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, None) => a,
+        (None, b) => b,
+    }
+}
+
+/// The levels a band is drawn between.
+#[derive(Debug, Clone, Copy)]
+struct Levels {
+    lo: f32,
+    hi: f32,
+    /// The envelope's highest value.
+    top: f32,
+    lo_from_envelope: bool,
+    hi_from_envelope: bool,
+}
+
 /// The stream's settings, from the classifier.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Settings {
@@ -317,7 +339,10 @@ impl Stream {
             self.dark_spread = hi - lo;
         }
         self.envelope.push(s.t_ms, v);
-        let band = self.band();
+        // (None stands in for a band that could not change this sample's fate.)
+        let moot = self.band_is_moot(v);
+        debug_assert!(!moot || self.band().is_none_or(|b| b.holds(v, self.lit)));
+        let band = if moot { None } else { self.band() };
         if first {
             self.open = RunStats::open(false, false, s.t_ms, 0.0);
         }
@@ -419,27 +444,13 @@ impl Stream {
     /// troughs taken for unlit runs must not widen the band), else the envelope's lowest
     /// value. The lit level is the latest lit runs', else the envelope's highest.
     fn band(&self) -> Option<Band> {
-        let top = self.envelope.max()?;
-        // The light dark right now shows where dark is, whatever was learnt before.
-        // (A dark that has held for a drift limit: not the short off time of a blink.)
-        let dark_now = (!self.lit
-            && self.open.settled_count() >= CONFIRM_VALUES
-            && self.open.duration_ms() >= self.settings.drift_limit_ms)
-            .then(|| self.open.plateau())
-            .flatten();
-        let lo = [self.anchor, self.lo_level, dark_now]
-            .into_iter()
-            .flatten()
-            .reduce(f32::max);
-        let lo_from_envelope = lo.is_none();
-        let lo = lo.or_else(|| self.envelope.min())?;
-        // A lit level the envelope no longer reaches is stale (the light dimmed or went
-        // dark): the envelope's top stands in, and it must then clear the stricter floor
-        // (two seconds of noise alone have a top).
-        let (hi, hi_from_envelope) = match self.hi_level {
-            Some(h) if h <= top => (h, false),
-            _ => (top, true),
-        };
+        let Levels {
+            lo,
+            hi,
+            top,
+            lo_from_envelope,
+            hi_from_envelope,
+        } = self.levels()?;
         let envelope = lo_from_envelope || hi_from_envelope;
         let mut floor = self.floor(envelope);
         if envelope {
@@ -460,6 +471,50 @@ impl Stream {
             return None;
         }
         Band::new(lo, hi, floor)
+    }
+
+    /// The unlit and lit levels the band is drawn between (see [`Self::band`]).
+    fn levels(&self) -> Option<Levels> {
+        let top = self.envelope.max()?;
+        // The light dark right now shows where dark is, whatever was learnt before.
+        // (A dark that has held for a drift limit: not the short off time of a blink.)
+        let dark_now = (!self.lit
+            && self.open.settled_count() >= CONFIRM_VALUES
+            && self.open.duration_ms() >= self.settings.drift_limit_ms)
+            .then(|| self.open.plateau())
+            .flatten();
+        let lo = max_known(max_known(self.anchor, self.lo_level), dark_now);
+        let lo_from_envelope = lo.is_none();
+        let lo = lo.or_else(|| self.envelope.min())?;
+        // A lit level the envelope no longer reaches is stale (the light dimmed or went
+        // dark): the envelope's top stands in, and it must then clear the stricter floor
+        // (two seconds of noise alone have a top).
+        let (hi, hi_from_envelope) = match self.hi_level {
+            Some(h) if h <= top => (h, false),
+            _ => (top, true),
+        };
+        Some(Levels {
+            lo,
+            hi,
+            top,
+            lo_from_envelope,
+            hi_from_envelope,
+        })
+    }
+
+    /// Whether the band cannot change what sample `v` does, so [`Self::band`] (its floor
+    /// is most of the work per sample) need not be drawn: the first band has been seen, no
+    /// edge is pending or drifting, the open run needs no confirming, and `v` is on the
+    /// open run's side of every band the levels allow, whatever the floor.
+    fn band_is_moot(&self, v: f32) -> bool {
+        let quiet = self.banded
+            && self.pending.is_none()
+            && self.drift.is_none()
+            && (self.confirmed || !self.open.edged);
+        quiet
+            && self
+                .levels()
+                .is_some_and(|l| Band::holds_for_any_floor(l.lo, l.hi, v, self.lit))
     }
 
     /// One sample through the segmenter.
