@@ -116,7 +116,11 @@ impl BenchCalibration {
 
     /// Read a calibration file and check it against the bench it is to be used with.
     pub fn load(path: impl AsRef<Path>, bench: &Bench, spec: &Spec) -> Result<Self, InputErrors> {
-        Self::parse(&SourceText::read(path)?, bench, spec)
+        Self::parse(
+            &SourceText::read_limited(path, crate::source::MAX_TOML_BYTES)?,
+            bench,
+            spec,
+        )
     }
 
     /// Parse and check against `bench`: every fault is reported with its line.

@@ -187,7 +187,10 @@ struct RawIndications {
 impl FirmwareProfile {
     /// Read and check a profile against the spec.
     pub fn load(path: impl AsRef<Path>, spec: &Spec) -> Result<Self, InputErrors> {
-        Self::parse(&SourceText::read(path)?, spec)
+        Self::parse(
+            &SourceText::read_limited(path, crate::source::MAX_TOML_BYTES)?,
+            spec,
+        )
     }
 
     /// The profile that follows the spec (`fixtures/firmware/reference.toml` beside the spec).
