@@ -25,7 +25,9 @@
 //! RIG_FUZZ=100000 cargo test --release -p rig --test fuzz -- --nocapture
 //! ```
 //!
-//! Recorded (this 2-core machine, shared): see the figure below the harness's last change.
+//! Recorded once (this shared 2-core machine, the command above, 4 min 21 s of build):
+//! `fuzz: 100000 inputs, 87225 rejected, 12775 accepted, slowest 12.1 ms, peak 4.8 MiB,
+//! panics=0, unnamed=0` (25 s). The default 3000 take under a second in the dev profile.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::panic::AssertUnwindSafe;

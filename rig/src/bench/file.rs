@@ -1202,6 +1202,14 @@ mod tests {
                 );
             }
         }
+        for v in ["nan", "-1", "inf"] {
+            refused_at_its_line(
+                &sim,
+                "twinning = \"rgb:0\"",
+                &format!("twinning = {{ sensor = \"rgb:0\", dark = [{v}, 1, 1, 1] }}"),
+                "`leds dark` =",
+            );
+        }
         for (from, to, want) in [
             (
                 "press_ms = 150",
