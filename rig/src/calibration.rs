@@ -116,7 +116,11 @@ impl BenchCalibration {
 
     /// Read a calibration file and check it against the bench it is to be used with.
     pub fn load(path: impl AsRef<Path>, bench: &Bench, spec: &Spec) -> Result<Self, InputErrors> {
-        Self::parse(&SourceText::read(path)?, bench, spec)
+        Self::parse(
+            &SourceText::read_limited(path, crate::source::MAX_TOML_BYTES)?,
+            bench,
+            spec,
+        )
     }
 
     /// Parse and check against `bench`: every fault is reported with its line.
@@ -548,7 +552,7 @@ struct RawMeasurement {
     #[serde(default)]
     noise: Option<RawCounts>,
     #[serde(default)]
-    samples: usize,
+    samples: i64,
 }
 
 #[derive(Deserialize)]
@@ -559,7 +563,8 @@ enum RawCounts {
 }
 
 impl RawCounts {
-    fn check(&self, kind: SensorKind, what: &str) -> Result<DarkLevel, String> {
+    fn check(&self, kind: SensorKind, limit: &crate::limits::Limit) -> Result<DarkLevel, String> {
+        let what = limit.field;
         let level = match (self, kind) {
             (RawCounts::Many(v), SensorKind::Rgbc) if v.len() == 4 => {
                 DarkLevel::Rgbc([v[0], v[1], v[2], v[3]])
@@ -574,12 +579,12 @@ impl RawCounts {
                 return Err(format!("`{what}` must be one number for a level sensor"))
             }
         };
-        let ok = match level {
-            DarkLevel::Rgbc(v) => v.iter().all(|x| x.is_finite() && *x >= 0.0),
-            DarkLevel::Level(x) => x.is_finite() && x >= 0.0,
+        let values = match &level {
+            DarkLevel::Rgbc(v) => v.to_vec(),
+            DarkLevel::Level(x) => vec![*x],
         };
-        if !ok {
-            return Err(format!("`{what}` counts must be finite and not negative"));
+        for v in values {
+            limit.check(f64::from(v))?;
         }
         Ok(level)
     }
@@ -594,20 +599,21 @@ impl RawMeasurement {
                 return Err(format!("reference `{}` names no `indication`", self.state))
             }
         };
-        let mean = self.mean.check(kind, "mean")?;
+        let mean = self.mean.check(kind, &crate::limits::CAL_MEAN)?;
         let noise = match &self.noise {
-            Some(n) => n.check(kind, "noise")?,
+            Some(n) => n.check(kind, &crate::limits::CAL_NOISE)?,
             None => match kind {
                 SensorKind::Rgbc => DarkLevel::Rgbc([0.0; 4]),
                 SensorKind::Level => DarkLevel::Level(0.0),
             },
         };
+        crate::limits::CAL_SAMPLES.check_int(self.samples)?;
         Ok(Measurement {
             state: self.state.clone(),
             indication,
             mean,
             noise,
-            samples: self.samples,
+            samples: self.samples as usize,
         })
     }
 }

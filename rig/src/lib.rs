@@ -10,6 +10,7 @@ pub mod bench;
 pub mod calibration;
 pub mod cli;
 pub mod hw;
+pub mod limits;
 pub mod observe;
 pub mod ownership;
 pub mod report;

@@ -16,17 +16,48 @@ pub struct SourceText {
     pub text: String,
 }
 
+/// The largest text file the rig reads (report CSVs, traces read whole, fixtures).
+pub const MAX_TEXT_BYTES: u64 = 64 << 20;
+/// The largest bench, suite, firmware profile or calibration file: hand-written TOML of a
+/// full matrix is tens of KiB.
+pub const MAX_TOML_BYTES: u64 = 4 << 20;
+
 impl SourceText {
+    /// Read a text file of at most [`MAX_TEXT_BYTES`].
     pub fn read(path: impl AsRef<Path>) -> Result<Self, InputError> {
+        Self::read_limited(path, MAX_TEXT_BYTES)
+    }
+
+    /// Read a text file of at most `max` bytes; a bigger one (or one that grows past it
+    /// while read: a pipe, a device) is refused without reading it into memory.
+    pub fn read_limited(path: impl AsRef<Path>, max: u64) -> Result<Self, InputError> {
+        use std::io::Read;
         let path = path.as_ref().to_path_buf();
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Ok(Self { path, text }),
-            Err(e) => Err(InputError {
-                path,
-                line: None,
-                message: format!("cannot read: {e}"),
-            }),
+        let fail = |message: String| InputError {
+            path: path.clone(),
+            line: None,
+            message,
+        };
+        let too_big = || {
+            fail(format!(
+                "the file is larger than {} MiB: not an input file of the rig",
+                max >> 20
+            ))
+        };
+        let file = std::fs::File::open(&path).map_err(|e| fail(format!("cannot read: {e}")))?;
+        if file.metadata().is_ok_and(|m| m.is_file() && m.len() > max) {
+            return Err(too_big());
         }
+        let mut bytes = Vec::new();
+        file.take(max + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| fail(format!("cannot read: {e}")))?;
+        if bytes.len() as u64 > max {
+            return Err(too_big());
+        }
+        let text = String::from_utf8(bytes)
+            .map_err(|e| fail(format!("cannot read: not UTF-8 text ({e})")))?;
+        Ok(Self { path, text })
     }
 
     pub fn from_string(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
@@ -154,5 +185,20 @@ mod tests {
         let e = s.parse_toml::<T>().unwrap_err();
         assert_eq!(e.line, Some(3));
         assert!(e.to_string().starts_with("bench.toml:3: "), "{e}");
+    }
+
+    #[test]
+    fn a_file_over_the_bound_is_refused_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("huge.toml");
+        let f = std::fs::File::create(&path).unwrap();
+        // Sparse: 5 GiB that take no disk and must not be read.
+        f.set_len(5 << 30).unwrap();
+        let e = SourceText::read_limited(&path, MAX_TOML_BYTES).unwrap_err();
+        assert!(e.to_string().contains("larger than 4 MiB"), "{e}");
+        let small = dir.path().join("small.toml");
+        std::fs::write(&small, "a = 1\n").unwrap();
+        assert_eq!(SourceText::read_limited(&small, 6).unwrap().text, "a = 1\n");
+        assert!(SourceText::read_limited(&small, 5).is_err());
     }
 }

@@ -8,6 +8,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::*;
+use crate::hw::pi::{AdsRange, TcsGain};
+use crate::limits::{self, Limit};
 use crate::source::Problems;
 
 #[derive(Deserialize)]
@@ -55,23 +57,19 @@ struct RawRelays {
     id: String,
     backend: Backend,
     #[serde(default)]
-    channels: Option<u32>,
+    channels: Option<Spanned<i64>>,
     #[serde(default)]
     pins: Option<Vec<u8>>,
     #[serde(default)]
     active_low: Option<bool>,
-    #[serde(default = "default_press_ms")]
-    press_ms: u64,
-    #[serde(default = "default_max_hold_ms")]
-    max_hold_ms: u64,
+    #[serde(default)]
+    press_ms: Option<Spanned<i64>>,
+    #[serde(default)]
+    max_hold_ms: Option<Spanned<i64>>,
 }
 
-fn default_press_ms() -> u64 {
-    150
-}
-fn default_max_hold_ms() -> u64 {
-    3000
-}
+const DEFAULT_PRESS_MS: i64 = 150;
+const DEFAULT_MAX_HOLD_MS: i64 = 3000;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -79,11 +77,11 @@ struct RawSensors {
     id: String,
     backend: Backend,
     kind: SensorKind,
-    channels: u32,
-    #[serde(default = "default_sample_hz")]
-    sample_hz: f64,
+    channels: Spanned<i64>,
     #[serde(default)]
-    sim: SimOptics,
+    sample_hz: Option<Spanned<f64>>,
+    #[serde(default)]
+    sim: Option<Spanned<SimOptics>>,
     #[serde(default)]
     i2c_bus: Option<u8>,
     #[serde(default)]
@@ -91,20 +89,18 @@ struct RawSensors {
     #[serde(default)]
     gain: Option<u8>,
     #[serde(default)]
-    integration_ms: Option<f64>,
+    integration_ms: Option<Spanned<f64>>,
     #[serde(default)]
     addresses: Option<Vec<u8>>,
     #[serde(default)]
-    full_scale_v: Option<f32>,
+    full_scale_v: Option<Spanned<f64>>,
     #[serde(default)]
     port: Option<String>,
     #[serde(default)]
-    baud: Option<u32>,
+    baud: Option<Spanned<i64>>,
 }
 
-fn default_sample_hz() -> f64 {
-    200.0
-}
+const DEFAULT_SAMPLE_HZ: f64 = 200.0;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -116,7 +112,7 @@ struct RawModem {
     #[serde(default)]
     port: Option<String>,
     #[serde(default)]
-    baud: Option<u32>,
+    baud: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -137,7 +133,7 @@ struct RawTwinning {
     enabled: bool,
     number: Spanned<String>,
     #[serde(default)]
-    transfer_return_s: Option<Spanned<u32>>,
+    transfer_return_s: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -152,6 +148,45 @@ enum RawLight {
 enum RawDark {
     Level(f32),
     Rgbc([f32; 4]),
+}
+
+/// A number of the file in its range ([`crate::limits`]), else a fault at its line and
+/// `fallback` so that checking goes on.
+fn ranged<T: Copy + Into<f64>>(
+    src: &SourceText,
+    p: &mut Problems,
+    what: &str,
+    value: Option<&Spanned<T>>,
+    fallback: T,
+    limit: &Limit,
+) -> T {
+    let Some(v) = value else { return fallback };
+    match limit.check((*v.get_ref()).into()) {
+        Ok(()) => *v.get_ref(),
+        Err(m) => {
+            p.push(src.error(Some(v.span()), format!("{what}: {m}")));
+            fallback
+        }
+    }
+}
+
+/// As [`ranged`] for an integer field (TOML integers are i64: one parse for every command).
+fn ranged_int(
+    src: &SourceText,
+    p: &mut Problems,
+    what: &str,
+    value: Option<&Spanned<i64>>,
+    fallback: i64,
+    limit: &Limit,
+) -> i64 {
+    let Some(v) = value else { return fallback };
+    match limit.check_int(*v.get_ref()) {
+        Ok(()) => *v.get_ref(),
+        Err(m) => {
+            p.push(src.error(Some(v.span()), format!("{what}: {m}")));
+            fallback
+        }
+    }
 }
 
 /// Parse and check a bench file.
@@ -172,26 +207,38 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
                 format!("device id `{}` is used twice", r.id),
             ));
         }
-        let (driver, channels) = match relay_driver(r) {
+        let what = format!("relay board `{}`", r.id);
+        let given = r
+            .channels
+            .as_ref()
+            .map(|c| ranged_int(src, &mut p, &what, Some(c), 0, &limits::RELAY_CHANNELS) as u32);
+        let press_ms = ranged_int(
+            src,
+            &mut p,
+            &what,
+            r.press_ms.as_ref(),
+            DEFAULT_PRESS_MS,
+            &limits::PRESS_MS,
+        ) as u64;
+        let max_hold_ms = ranged_int(
+            src,
+            &mut p,
+            &what,
+            r.max_hold_ms.as_ref(),
+            DEFAULT_MAX_HOLD_MS,
+            &limits::MAX_HOLD_MS,
+        ) as u64;
+        let (driver, channels) = match relay_driver(r, given) {
             Ok(x) => x,
             Err(m) => {
-                p.push(err(span.clone(), format!("relay board `{}`: {m}", r.id)));
-                (RelayDriver::Sim, r.channels.unwrap_or(0))
+                p.push(err(span.clone(), format!("{what}: {m}")));
+                (RelayDriver::Sim, given.unwrap_or(0))
             }
         };
-        if channels == 0 {
+        if press_ms > max_hold_ms {
             p.push(err(
-                span.clone(),
-                format!("relay board `{}` has no channels", r.id),
-            ));
-        }
-        if r.press_ms == 0 || r.press_ms > r.max_hold_ms {
-            p.push(err(
-                span,
-                format!(
-                    "relay board `{}`: press_ms must be between 1 and max_hold_ms ({})",
-                    r.id, r.max_hold_ms
-                ),
+                r.press_ms.as_ref().map_or(span, |s| s.span()),
+                format!("{what}: press_ms must be between 1 and max_hold_ms ({max_hold_ms})"),
             ));
         }
         relays.push(RelayBoard {
@@ -199,8 +246,8 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
             backend: r.backend,
             driver,
             channels,
-            press_ms: r.press_ms,
-            max_hold_ms: r.max_hold_ms,
+            press_ms,
+            max_hold_ms,
         });
     }
     let mut sensors = Vec::new();
@@ -214,23 +261,27 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
                 format!("device id `{}` is used twice", s.id),
             ));
         }
-        if s.channels == 0 {
-            p.push(err(
-                span.clone(),
-                format!("sensor bank `{}` has no channels", s.id),
-            ));
-        }
-        if s.sample_hz.is_nan() || s.sample_hz < 100.0 {
-            p.push(err(
-                span,
-                format!(
-                    "sensor bank `{}` samples at {} Hz: at least 100 Hz is needed to see a flutter",
-                    s.id, s.sample_hz
-                ),
-            ));
-        }
-        let driver = sensor_driver(s).unwrap_or_else(|m| {
-            p.push(err(s_span.clone(), format!("sensor bank `{}`: {m}", s.id)));
+        let what = format!("sensor bank `{}`", s.id);
+        let channels = ranged_int(
+            src,
+            &mut p,
+            &what,
+            Some(&s.channels),
+            0,
+            &limits::SENSOR_CHANNELS,
+        ) as u32;
+        // At least 100 Hz to see a flutter (50 ms on, 50 ms off): the limit's floor.
+        let sample_hz = ranged(
+            src,
+            &mut p,
+            &what,
+            s.sample_hz.as_ref(),
+            DEFAULT_SAMPLE_HZ,
+            &limits::SAMPLE_HZ,
+        );
+        let sim = sim_optics(src, &mut p, &what, s.sim.as_ref());
+        let driver = sensor_driver(src, &mut p, s, channels).unwrap_or_else(|m| {
+            p.push(err(s_span.clone(), format!("{what}: {m}")));
             SensorDriver::Sim
         });
         sensors.push(SensorBank {
@@ -238,9 +289,9 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
             backend: s.backend,
             driver,
             kind: s.kind,
-            channels: s.channels,
-            sample_hz: s.sample_hz,
-            sim: s.sim.clone(),
+            channels,
+            sample_hz,
+            sim,
         });
     }
     // One sampling loop owns an I2C bus: two banks on one bus would fight over it.
@@ -295,7 +346,7 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
                 ),
             ));
         }
-        let driver = modem_driver(m).unwrap_or_else(|msg| {
+        let driver = modem_driver(src, &mut p, m).unwrap_or_else(|msg| {
             p.push(err(m_span.clone(), format!("modem `{}`: {msg}", m.id)));
             ModemDriver::Sim
         });
@@ -432,19 +483,21 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
         {
             p.push(err(tw.number.span(), format!("position `{id}`: twinned number `{}` is no mobile modem's number, so the rig could not see twinned calls", tw.number.get_ref())));
         }
-        if let Some(t) = &tw.transfer_return_s {
-            if !(1..=99_999).contains(t.get_ref()) {
-                p.push(err(
-                    t.span(),
-                    format!("position `{id}`: transfer_return_s must be 1 to 99999 seconds"),
-                ));
-            }
-        }
+        let transfer_return_s = tw.transfer_return_s.as_ref().map(|t| {
+            ranged_int(
+                src,
+                &mut p,
+                &format!("position `{id}`"),
+                Some(t),
+                limits::TRANSFER_RETURN_S.min as i64,
+                &limits::TRANSFER_RETURN_S,
+            ) as u32
+        });
         let twinning = TwinningSettings {
             mode: tw.mode,
             enabled: tw.enabled,
             number: tw.number.get_ref().clone(),
-            transfer_return_s: tw.transfer_return_s.as_ref().map(|t| *t.get_ref()),
+            transfer_return_s,
         };
 
         let mut buttons = BTreeMap::new();
@@ -516,7 +569,19 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
                 .iter()
                 .find(|s| s.id == c.device)
                 .expect("channel() checked the bank");
+            let dark_values: &[f32] = match dark {
+                Some(RawDark::Level(v)) => std::slice::from_ref(v),
+                Some(RawDark::Rgbc(v)) => v,
+                None => &[],
+            };
+            let bad_dark = dark_values
+                .iter()
+                .find_map(|v| limits::DARK.check(f64::from(*v)).err());
+            if let Some(m) = &bad_dark {
+                p.push(err(entry.span(), format!("position `{id}`: {m}")));
+            }
             let dark = match (dark, bank.kind) {
+                _ if bad_dark.is_some() => None,
                 (None, _) => None,
                 (Some(RawDark::Rgbc(v)), SensorKind::Rgbc) => Some(DarkLevel::Rgbc(*v)),
                 (Some(RawDark::Level(v)), SensorKind::Level) => Some(DarkLevel::Level(*v)),
@@ -559,7 +624,7 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
         p.push(src.error(None, "the bench has no [[position]]"));
     }
 
-    p.finish(Bench {
+    let bench = Bench {
         path: src.path.clone(),
         name: raw.bench.name,
         system,
@@ -567,11 +632,47 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
         sensors,
         modems,
         positions,
-    })
+    };
+    // The drivers' own rules, on the configs the devices will be opened with.
+    for (device, message) in bench.driver_problems() {
+        let span = match device {
+            DeviceIndex::Relays(i) => raw.relays[i].span(),
+            DeviceIndex::Sensors(i) => raw.sensors[i].span(),
+        };
+        p.push(err(span, message));
+    }
+    p.finish(bench)
 }
 
-/// The relay board's driver and channel count, from its backend and fields.
-fn relay_driver(r: &RawRelays) -> Result<(RelayDriver, u32), String> {
+/// The simulated physics, each number in its range (a bad one keeps its default).
+fn sim_optics(
+    src: &SourceText,
+    p: &mut Problems,
+    what: &str,
+    sim: Option<&Spanned<SimOptics>>,
+) -> SimOptics {
+    let Some(sim) = sim else {
+        return SimOptics::default();
+    };
+    let d = SimOptics::default();
+    let mut o = sim.get_ref().clone();
+    for (v, limit, fallback) in [
+        (&mut o.dark, &limits::SIM_DARK, d.dark),
+        (&mut o.full, &limits::SIM_FULL, d.full),
+        (&mut o.noise, &limits::SIM_NOISE, d.noise),
+        (&mut o.ambient, &limits::SIM_AMBIENT, d.ambient),
+    ] {
+        if let Err(m) = limit.check(f64::from(*v)) {
+            p.push(src.error(Some(sim.span()), format!("{what}: {m}")));
+            *v = fallback;
+        }
+    }
+    o
+}
+
+/// The relay board's driver and channel count, from its backend and fields (`given`:
+/// `channels` as written, already range-checked).
+fn relay_driver(r: &RawRelays, given: Option<u32>) -> Result<(RelayDriver, u32), String> {
     match r.backend {
         Backend::Sim => {
             no_fields(
@@ -581,7 +682,7 @@ fn relay_driver(r: &RawRelays) -> Result<(RelayDriver, u32), String> {
                 ],
                 "sim",
             )?;
-            Ok((RelayDriver::Sim, r.channels.ok_or("give `channels`")?))
+            Ok((RelayDriver::Sim, given.ok_or("give `channels`")?))
         }
         Backend::Gpio => {
             let pins = r
@@ -589,19 +690,20 @@ fn relay_driver(r: &RawRelays) -> Result<(RelayDriver, u32), String> {
                 .clone()
                 .ok_or("a gpio board needs `pins`, the BCM pin of each channel")?;
             let active_low = r.active_low.ok_or("a gpio board needs `active_low = true|false` (most relay boards close when the pin is low)")?;
-            if let Some(bad) = pins.iter().find(|&&p| p > 27) {
-                return Err(format!("BCM pin {bad} is not on the Pi's header (0 to 27)"));
+            if pins.is_empty() {
+                return Err("`pins` is empty: the board has no channels".into());
             }
             let mut seen = BTreeSet::new();
             if let Some(dup) = pins.iter().find(|p| !seen.insert(**p)) {
                 return Err(format!("BCM pin {dup} is listed twice"));
             }
-            if r.channels.is_some_and(|c| c as usize != pins.len()) {
+            if given.is_some_and(|c| c as usize != pins.len()) {
                 return Err(format!(
                     "`channels` must match the {} pins (or be left out)",
                     pins.len()
                 ));
             }
+            // Each pin's own rule (on the header) is the driver's: GpioRelayConfig::validate.
             let n = pins.len() as u32;
             Ok((RelayDriver::Gpio { pins, active_low }, n))
         }
@@ -612,8 +714,16 @@ fn relay_driver(r: &RawRelays) -> Result<(RelayDriver, u32), String> {
     }
 }
 
-/// The sensor bank's driver, from its backend and fields.
-fn sensor_driver(s: &RawSensors) -> Result<SensorDriver, String> {
+/// The sensor bank's driver, from its backend and fields. Only the file's shape is checked
+/// here (required fields, settings a driver type can hold); the drivers' rules run on
+/// the configs built from the whole bench ([`Bench::driver_problems`]).
+fn sensor_driver(
+    src: &SourceText,
+    p: &mut Problems,
+    s: &RawSensors,
+    channels: u32,
+) -> Result<SensorDriver, String> {
+    let what = format!("sensor bank `{}`", s.id);
     let need_kind = |k: SensorKind, what: &str| {
         if s.kind == k {
             Ok(())
@@ -633,32 +743,26 @@ fn sensor_driver(s: &RawSensors) -> Result<SensorDriver, String> {
         Backend::Tcs34725 => {
             need_kind(SensorKind::Rgbc, "tcs34725")?;
             let muxes = s.muxes.clone().ok_or("a tcs34725 bank needs `muxes`, the TCA9548A addresses (0x70 to 0x77), 8 sensors each")?;
-            if let Some(a) = muxes.iter().find(|a| !(0x70..=0x77).contains(*a)) {
-                return Err(format!(
-                    "mux address {a:#04x} is not a TCA9548A address (0x70 to 0x77)"
-                ));
-            }
-            if s.channels as usize > 8 * muxes.len() {
+            // Without muxes one sensor sits on the bus itself.
+            let most = if muxes.is_empty() { 1 } else { 8 * muxes.len() };
+            if channels as usize > most {
                 return Err(format!(
                     "{} channels need {} muxes of 8",
-                    s.channels,
-                    s.channels.div_ceil(8)
+                    channels,
+                    channels.div_ceil(8)
                 ));
             }
             let gain = s.gain.unwrap_or(16);
-            if ![1, 4, 16, 60].contains(&gain) {
-                return Err(format!("gain {gain}: the TCS34725 has 1, 4, 16 or 60"));
-            }
-            let integration_ms = s.integration_ms.unwrap_or(2.4);
-            if !(2.4..=614.4).contains(&integration_ms) {
-                return Err("integration_ms must be 2.4 to 614.4".into());
-            }
-            if 1000.0 / (integration_ms + 2.4) < s.sample_hz {
-                return Err(format!(
-                    "integration_ms {integration_ms} is too long for {} Hz",
-                    s.sample_hz
-                ));
-            }
+            let gain = TcsGain::from_factor(u32::from(gain))
+                .ok_or(format!("gain {gain}: the TCS34725 has 1, 4, 16 or 60"))?;
+            let integration_ms = ranged(
+                src,
+                p,
+                &what,
+                s.integration_ms.as_ref(),
+                limits::INTEGRATION_MS.min,
+                &limits::INTEGRATION_MS,
+            );
             Ok(SensorDriver::Tcs34725 {
                 i2c_bus: s.i2c_bus.unwrap_or(1),
                 muxes,
@@ -677,21 +781,32 @@ fn sensor_driver(s: &RawSensors) -> Result<SensorDriver, String> {
                     "address {a:#04x} is not an ADS1115 address (0x48 to 0x4B)"
                 ));
             }
-            if s.channels as usize > 4 * addresses.len() {
+            let mut seen = BTreeSet::new();
+            if let Some(dup) = addresses.iter().find(|a| !seen.insert(**a)) {
+                return Err(format!("address {dup:#04x} is listed twice"));
+            }
+            if channels as usize > 4 * addresses.len() {
                 return Err(format!(
                     "{} channels need {} ADS1115s of 4 inputs",
-                    s.channels,
-                    s.channels.div_ceil(4)
+                    channels,
+                    channels.div_ceil(4)
                 ));
             }
-            let full_scale_v = s.full_scale_v.unwrap_or(4.096);
-            if ![6.144, 4.096, 2.048, 1.024, 0.512, 0.256].contains(&full_scale_v) {
-                return Err(format!("full_scale_v {full_scale_v}: the ADS1115 has 6.144, 4.096, 2.048, 1.024, 0.512 or 0.256"));
-            }
+            let volts = ranged(
+                src,
+                p,
+                &what,
+                s.full_scale_v.as_ref(),
+                4.096,
+                &limits::FULL_SCALE_V,
+            );
+            let fsr = AdsRange::from_volts(volts).ok_or(format!(
+                "full_scale_v {volts}: the ADS1115 has 6.144, 4.096, 2.048, 1.024, 0.512 or 0.256"
+            ))?;
             Ok(SensorDriver::Ads1115 {
                 i2c_bus: s.i2c_bus.unwrap_or(1),
                 addresses,
-                full_scale_v,
+                fsr,
             })
         }
         Backend::Feasa => {
@@ -700,13 +815,18 @@ fn sensor_driver(s: &RawSensors) -> Result<SensorDriver, String> {
                 .port
                 .clone()
                 .ok_or("a feasa analyser needs `port` (e.g. /dev/ttyUSB2)")?;
-            if s.channels > 20 {
+            if channels > 20 {
                 return Err("a Feasa LED Analyser has at most 20 fibres".into());
             }
-            Ok(SensorDriver::Feasa {
-                port,
-                baud: s.baud.unwrap_or(57600),
-            })
+            let baud = ranged_int(
+                src,
+                p,
+                &what,
+                s.baud.as_ref(),
+                i64::from(crate::hw::feasa::DEFAULT_BAUD),
+                &limits::BAUD,
+            ) as u32;
+            Ok(SensorDriver::Feasa { port, baud })
         }
         other => Err(format!(
             "backend `{}` cannot drive sensors (use sim, tcs34725, ads1115 or feasa)",
@@ -716,7 +836,7 @@ fn sensor_driver(s: &RawSensors) -> Result<SensorDriver, String> {
 }
 
 /// The modem's driver, from its backend and fields.
-fn modem_driver(m: &RawModem) -> Result<ModemDriver, String> {
+fn modem_driver(src: &SourceText, p: &mut Problems, m: &RawModem) -> Result<ModemDriver, String> {
     match m.backend {
         Backend::Sim => {
             no_fields(
@@ -730,7 +850,14 @@ fn modem_driver(m: &RawModem) -> Result<ModemDriver, String> {
                 .port
                 .clone()
                 .ok_or("a serial modem needs `port` (e.g. /dev/ttyUSB0)")?,
-            baud: m.baud.unwrap_or(115_200),
+            baud: ranged_int(
+                src,
+                p,
+                &format!("modem `{}`", m.id),
+                m.baud.as_ref(),
+                115_200,
+                &limits::BAUD,
+            ) as u32,
         }),
         other => Err(format!(
             "backend `{}` cannot drive a modem (use sim or serial)",
@@ -950,7 +1077,7 @@ mod tests {
             matches!(&bench.relays[0].driver, RelayDriver::Gpio { pins, active_low: true } if pins[0] == 4)
         );
         assert!(
-            matches!(&bench.sensors[0].driver, SensorDriver::Tcs34725 { muxes, gain: 16, .. } if muxes.len() == 2)
+            matches!(&bench.sensors[0].driver, SensorDriver::Tcs34725 { muxes, gain: TcsGain::X16, .. } if muxes.len() == 2)
         );
         assert!(matches!(
             &bench.modems[0].driver,
@@ -980,7 +1107,7 @@ mod tests {
             (
                 "muxes = [0x70, 0x71]",
                 "muxes = [0x70, 0x69]",
-                "0x69 is not a TCA9548A address",
+                "mux address 0x69 is not a TCA9548A's",
             ),
             (
                 "i2c_bus = 6",
@@ -1030,5 +1157,253 @@ mod tests {
                 .contains("`pins` does not apply to the sim backend")),
             "{errs:?}"
         );
+    }
+
+    /// The line of the first line of `text` holding `needle`.
+    fn line_of(text: &str, needle: &str) -> usize {
+        text.lines().position(|l| l.contains(needle)).unwrap() + 1
+    }
+
+    /// `from` → `to` in `base` is refused with a message holding `want`, on `to`'s line.
+    fn refused_at_its_line(base: &str, from: &str, to: &str, want: &str) {
+        let text = base.replacen(from, to, 1);
+        assert_ne!(text, base, "{from}");
+        let errs = errors_of(&text);
+        let line = line_of(&text, to.lines().last().unwrap());
+        assert!(
+            errs.iter()
+                .any(|e| e.message.contains(want) && e.line == Some(line)),
+            "{to}: want `{want}` at line {line}: {errs:?}"
+        );
+    }
+
+    #[test]
+    fn issue_10_numbers_without_bounds_are_refused_with_their_line() {
+        let sim = sim_matrix_text();
+        for v in ["inf", "nan", "4294967296", "-1", "1e308", "99"] {
+            refused_at_its_line(
+                &sim,
+                "sample_hz = 200",
+                &format!("sample_hz = {v}"),
+                "`sample_hz` =",
+            );
+        }
+        for field in ["dark", "full", "noise", "ambient"] {
+            for v in ["inf", "nan", "-1"] {
+                let to = format!("sim = {{ {field} = {v} }}");
+                refused_at_its_line(
+                    &sim,
+                    "sample_hz = 200",
+                    &format!(
+                        "sample_hz = 200
+{to}"
+                    ),
+                    &format!("`sim.{field}` ="),
+                );
+            }
+        }
+        for v in ["nan", "-1", "inf"] {
+            refused_at_its_line(
+                &sim,
+                "twinning = \"rgb:0\"",
+                &format!("twinning = {{ sensor = \"rgb:0\", dark = [{v}, 1, 1, 1] }}"),
+                "`leds dark` =",
+            );
+        }
+        for (from, to, want) in [
+            (
+                "press_ms = 150",
+                "press_ms = 9223372036854775807",
+                "`press_ms` =",
+            ),
+            (
+                "channels = 48",
+                "channels = 4294967296",
+                "`[[relays]] channels` =",
+            ),
+            (
+                "transfer_return_s = 10",
+                "transfer_return_s = -1",
+                "`twinning.transfer_return_s`",
+            ),
+        ] {
+            refused_at_its_line(&sim, from, to, want);
+        }
+        let lab = lab_example_text();
+        for (from, to, want) in [
+            (
+                "integration_ms = 2.4",
+                "integration_ms = nan",
+                "`integration_ms` =",
+            ),
+            (
+                "integration_ms = 2.4",
+                "integration_ms = -1",
+                "`integration_ms` =",
+            ),
+            (
+                "full_scale_v = 4.096",
+                "full_scale_v = nan",
+                "`full_scale_v` =",
+            ),
+            (
+                "full_scale_v = 4.096",
+                "full_scale_v = inf",
+                "`full_scale_v` =",
+            ),
+            ("baud = 57600", "baud = 0", "`baud` ="),
+        ] {
+            refused_at_its_line(&lab, from, to, want);
+        }
+    }
+
+    #[test]
+    fn a_number_beyond_toml_integers_is_refused_with_its_line() {
+        // 2^64 - 1 does not fit a TOML integer (i64): every command reads it the same way.
+        let text =
+            sim_matrix_text().replacen("press_ms = 150", "press_ms = 18446744073709551615", 1);
+        let errs = errors_of(&text);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].line, Some(line_of(&text, "18446744073709551615")));
+    }
+
+    #[test]
+    fn issue_10_a_mux_listed_twice_is_refused_by_validate_with_its_line() {
+        let text = lab_example_text().replacen("muxes = [0x70, 0x71]", "muxes = [0x70, 0x70]", 1);
+        let errs = errors_of(&text);
+        let bank = line_of(&text, "id = \"colour\"") - 1;
+        assert!(
+            errs.iter()
+                .any(|e| e.message.contains("mux address 0x70 is listed twice")
+                    && e.line == Some(bank)),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn issue_10_an_adc_too_slow_for_its_sample_rate_is_refused_by_validate() {
+        // The lab example used to sample its 4 ADS1115 inputs at 200 Hz: 4 × 1.28 ms
+        // (860 SPS, +10 % oscillator) do not fit 5 ms. Only doctor refused it, without a line.
+        let text = lab_example_text().replacen(
+            "sample_hz = 100\n\n[[modem]]",
+            "sample_hz = 200\n\n[[modem]]",
+            1,
+        );
+        assert_ne!(text, lab_example_text());
+        let errs = errors_of(&text);
+        let bank = line_of(&text, "id = \"lcd\"") - 1;
+        assert!(
+            errs.iter()
+                .any(|e| e.message.contains("4 inputs at 860 SPS take 5.1 ms")
+                    && e.message.contains("at most 3 inputs on one ADC")
+                    && e.line == Some(bank)),
+            "{errs:?}"
+        );
+    }
+
+    /// `doctor`, `run` and `calibrate` open devices with the configs `Bench` builds; the
+    /// drivers refuse a config only through its `validate`. So: whatever `validate` (the
+    /// loader) accepts, every config the opener builds passes its driver's rules; whatever
+    /// a driver's rules refuse, the loader reports with a line.
+    #[test]
+    fn doctors_static_checks_are_validates() {
+        let lab = lab_example_text();
+        let variants = [
+            ("", ""),
+            ("muxes = [0x70, 0x71]", "muxes = [0x70, 0x70]"),
+            ("muxes = [0x70, 0x71]", "muxes = [0x70, 0x78]"),
+            ("integration_ms = 2.4", "integration_ms = 24"),
+            (
+                "sample_hz = 100\n\n[[modem]]",
+                "sample_hz = 200\n\n[[modem]]",
+            ),
+            ("pins = [4, 5,", "pins = [4, 28,"),
+        ];
+        for (from, to) in variants {
+            let text = lab.replacen(from, to, 1);
+            let src = SourceText::from_string("lab.toml", text.clone());
+            // The configs the opener builds, from the bench as parsed without its checks.
+            let unchecked = parse_unchecked(&src);
+            let mut driver_says: Vec<String> = Vec::new();
+            for bank in &unchecked.sensors {
+                if let Some(cfg) = unchecked.tcs34725_config(bank) {
+                    driver_says.extend(cfg.validate().err());
+                }
+                for ch in unchecked.wired_channels(&bank.id) {
+                    if let Some(cfg) = unchecked.ads1115_config(bank, ch) {
+                        driver_says.extend(cfg.validate().err());
+                    }
+                }
+            }
+            for board in &unchecked.relays {
+                for ch in 0..board.channels {
+                    let c = ChannelRef {
+                        device: board.id.clone(),
+                        channel: ch,
+                    };
+                    if let Some(cfg) = Bench::gpio_config(board, &c) {
+                        driver_says.extend(cfg.validate().err());
+                    }
+                }
+            }
+            let validate_says = match parse(&src, &catalog()) {
+                Ok(_) => Vec::new(),
+                Err(e) => e.0,
+            };
+            if from.is_empty() {
+                assert!(
+                    validate_says.is_empty() && driver_says.is_empty(),
+                    "{validate_says:?} {driver_says:?}"
+                );
+                continue;
+            }
+            assert!(!driver_says.is_empty(), "{to}: the drivers accept it");
+            for m in &driver_says {
+                assert!(
+                    validate_says
+                        .iter()
+                        .any(|e| e.message.contains(m.as_str()) && e.line.is_some()),
+                    "{to}: validate does not say `{m}`: {validate_says:?}"
+                );
+            }
+        }
+    }
+
+    /// The bench with the driver rules left out: what the opener would get if validate
+    /// had not run (the loader's own faults are ignored).
+    fn parse_unchecked(src: &SourceText) -> Bench {
+        // The valid lab bench with the driver fields read straight from the raw file.
+        let raw: RawBench = src.parse_toml().unwrap();
+        let mut ok = parse(
+            &SourceText::from_string("base.toml", lab_example_text()),
+            &catalog(),
+        )
+        .unwrap();
+        for (bank, r) in ok.sensors.iter_mut().zip(&raw.sensors) {
+            let r = r.get_ref();
+            if let Some(hz) = &r.sample_hz {
+                bank.sample_hz = *hz.get_ref();
+            }
+            match &mut bank.driver {
+                SensorDriver::Tcs34725 {
+                    muxes,
+                    integration_ms,
+                    ..
+                } => {
+                    *muxes = r.muxes.clone().unwrap();
+                    *integration_ms = *r.integration_ms.as_ref().unwrap().get_ref();
+                }
+                SensorDriver::Ads1115 { addresses, .. } => {
+                    *addresses = r.addresses.clone().unwrap()
+                }
+                _ => {}
+            }
+        }
+        for (board, r) in ok.relays.iter_mut().zip(&raw.relays) {
+            if let RelayDriver::Gpio { pins, .. } = &mut board.driver {
+                *pins = r.get_ref().pins.clone().unwrap();
+            }
+        }
+        ok
     }
 }

@@ -6,16 +6,19 @@
 //! reports every fault with the file and line. The format is documented in the README.
 
 mod file;
+mod hardware;
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::hw::pi::{AdsRange, TcsGain};
 use crate::hw::SensorKind;
 use crate::source::{InputErrors, SourceText};
 use crate::spec::{Catalog, Family};
 
 pub use file::parse;
+pub use hardware::{DeviceIndex, ADS1115_RATE};
 
 /// Which implementation drives a device.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
@@ -67,14 +70,14 @@ pub enum SensorDriver {
     Tcs34725 {
         i2c_bus: u8,
         muxes: Vec<u8>,
-        gain: u8,
+        gain: TcsGain,
         integration_ms: f64,
     },
     /// Channel `i` is ADC `addresses[i / 4]`, input `A(i % 4)`.
     Ads1115 {
         i2c_bus: u8,
         addresses: Vec<u8>,
-        full_scale_v: f32,
+        fsr: AdsRange,
     },
     /// Channel `i` is fibre `i + 1`.
     Feasa {
@@ -335,7 +338,7 @@ pub struct Bench {
 impl Bench {
     /// Read, parse and check a bench file against the catalog.
     pub fn load(path: impl AsRef<Path>, catalog: &Catalog) -> Result<Bench, InputErrors> {
-        let src = SourceText::read(path)?;
+        let src = SourceText::read_limited(path, crate::source::MAX_TOML_BYTES)?;
         parse(&src, catalog)
     }
 

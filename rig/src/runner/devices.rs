@@ -19,10 +19,7 @@ use crate::calibration::BenchCalibration;
 use crate::hw::feasa::codec::{CaptureRange, SequenceSetup};
 use crate::hw::feasa::{FeasaAnalyser, FeasaSampler, SamplerMode};
 use crate::hw::modem::AtModem;
-use crate::hw::pi::{
-    Ads1115, Ads1115Config, AdsDataRate, AdsRange, GpioRelay, GpioRelayConfig, Tcs34725Bus,
-    Tcs34725BusConfig, TcsGain,
-};
+use crate::hw::pi::{Ads1115, GpioRelay, Tcs34725Bus};
 use crate::hw::relays::Relays;
 use crate::hw::serial::SerialStream;
 use crate::hw::{Actuator, BenchClock, LightSensor, PhoneLine};
@@ -233,12 +230,8 @@ impl<'a> Opener<'a> {
                 self.relays
                     .register(name, max_hold, self.sim(&board.id)?.actuator(c))?
             }
-            RelayDriver::Gpio { pins, active_low } => {
-                let cfg = GpioRelayConfig {
-                    pin: pins[c.channel as usize],
-                    active_low: *active_low,
-                    max_hold_ms: board.max_hold_ms,
-                };
+            RelayDriver::Gpio { .. } => {
+                let cfg = Bench::gpio_config(board, c).expect("bench checked: a pin per channel");
                 GpioRelay::open_registered(&self.relays, &name, &cfg)?
             }
         };
@@ -252,59 +245,24 @@ impl<'a> Opener<'a> {
     ) -> anyhow::Result<Box<dyn LightSensor>> {
         match &bank.driver {
             SensorDriver::Sim => Ok(self.sim(&bank.id)?.sensor(c)),
-            SensorDriver::Tcs34725 {
-                i2c_bus,
-                muxes,
-                gain,
-                integration_ms,
-            } => {
+            SensorDriver::Tcs34725 { .. } => {
                 let mut buses = self.tcs.borrow_mut();
                 if !buses.contains_key(&bank.id) {
-                    let cfg = Tcs34725BusConfig {
-                        name: bank.id.clone(),
-                        i2c_bus: *i2c_bus,
-                        muxes: muxes.clone(),
-                        channels: self
-                            .wired(&bank.id)
-                            .into_iter()
-                            .map(|ch| ch as u16)
-                            .collect(),
-                        gain: TcsGain::from_factor(u32::from(*gain))
-                            .ok_or_else(|| anyhow::anyhow!("{}: gain {gain}", bank.id))?,
-                        integration_ms: *integration_ms,
-                        sample_hz: bank.sample_hz,
-                    };
+                    // The config `rig validate` checked (Bench::driver_problems).
+                    let cfg = self.bench.tcs34725_config(bank).expect("a tcs34725 bank");
                     buses.insert(bank.id.clone(), Tcs34725Bus::open(&cfg, self.clock)?);
                 }
                 Ok(Box::new(buses[&bank.id].sensor(c.channel as u16)?))
             }
-            SensorDriver::Ads1115 {
-                i2c_bus,
-                addresses,
-                full_scale_v,
-            } => {
-                let address = addresses[c.channel as usize / 4];
-                let key = (bank.id.clone(), address);
+            SensorDriver::Ads1115 { .. } => {
+                // The config `rig validate` checked (Bench::driver_problems).
+                let cfg = self
+                    .bench
+                    .ads1115_config(bank, c.channel)
+                    .expect("bench checked: an ADC per 4 channels");
+                let key = (bank.id.clone(), cfg.address);
                 let mut adcs = self.ads.borrow_mut();
                 if !adcs.contains_key(&key) {
-                    let first =
-                        addresses.iter().position(|a| *a == address).unwrap_or(0) as u32 * 4;
-                    let cfg = Ads1115Config {
-                        name: bank.id.clone(),
-                        i2c_bus: *i2c_bus,
-                        address,
-                        channels: self
-                            .wired(&bank.id)
-                            .into_iter()
-                            .filter(|ch| (first..first + 4).contains(ch))
-                            .map(|ch| (ch - first) as u8)
-                            .collect(),
-                        fsr: AdsRange::from_volts(f64::from(*full_scale_v)).ok_or_else(|| {
-                            anyhow::anyhow!("{}: full scale {full_scale_v} V", bank.id)
-                        })?,
-                        data_rate: AdsDataRate::from_sps(860).expect("860 SPS is an ADS1115 rate"),
-                        sample_hz: bank.sample_hz,
-                    };
                     adcs.insert(key.clone(), Ads1115::open(&cfg, self.clock)?);
                 }
                 Ok(Box::new(adcs[&key].sensor((c.channel % 4) as u8)?))
@@ -314,7 +272,8 @@ impl<'a> Opener<'a> {
                 if !analysers.contains_key(&bank.id) {
                     let stream = SerialStream::open(port, *baud)?;
                     let fibres: Vec<u8> = self
-                        .wired(&bank.id)
+                        .bench
+                        .wired_channels(&bank.id)
                         .into_iter()
                         .map(|ch| ch as u8 + 1)
                         .collect();
@@ -337,21 +296,6 @@ impl<'a> Opener<'a> {
                 m.id.clone(),
             ))),
         }
-    }
-
-    /// The channels of a sensor bank that some position's light uses.
-    fn wired(&self, bank: &str) -> Vec<u32> {
-        let mut v: Vec<u32> = self
-            .bench
-            .positions
-            .iter()
-            .flat_map(|p| p.lights.values())
-            .filter(|w| w.sensor.device == bank)
-            .map(|w| w.sensor.channel)
-            .collect();
-        v.sort_unstable();
-        v.dedup();
-        v
     }
 }
 

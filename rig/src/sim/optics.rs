@@ -228,9 +228,11 @@ pub(crate) struct SampleStream {
 
 impl SampleStream {
     pub(crate) fn new(bank: &SensorBank, reflective: bool, seed: u64, start_ms: f64) -> Self {
-        let noise = (bank.sim.noise > 0.0).then(|| {
-            Normal::new(0.0, bank.sim.noise).expect("a positive noise is a valid std dev")
-        });
+        // The bench loader keeps noise finite (rig::limits); no noise rather than a panic
+        // for a bank built some other way.
+        let noise = (bank.sim.noise > 0.0)
+            .then(|| Normal::new(0.0, bank.sim.noise).ok())
+            .flatten();
         Self {
             kind: bank.kind,
             period_ms: 1000.0 / bank.sample_hz,

@@ -18,8 +18,8 @@ use crate::source::{InputErrors, Problems, SourceText};
 use crate::spec::{Catalog, Indication, Spec, TwinningState};
 
 /// The profile's timers. Seconds where the spec speaks in seconds, ms for short delays.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Each is in its range ([`crate::limits`]), so no timer overflows the clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timers {
     /// Transfer return time for a user with none configured (S14: 15 s).
     pub default_transfer_return_s: u64,
@@ -155,10 +155,40 @@ pub struct FirmwareProfile {
 #[serde(deny_unknown_fields)]
 struct RawProfile {
     profile: RawHeader,
-    timers: Timers,
+    timers: RawTimers,
     behaviour: RawBehaviour,
     #[serde(default)]
     indications: RawIndications,
+}
+
+/// `[timers]` as written: TOML integers, each checked against its limit with its line.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTimers {
+    default_transfer_return_s: Spanned<i64>,
+    unreachable_fail_s: Spanned<i64>,
+    twin_alert_delay_ms: Spanned<i64>,
+    network_delay_ms: Spanned<i64>,
+}
+
+impl RawTimers {
+    fn check(&self, src: &SourceText, p: &mut Problems) -> Timers {
+        let mut timer =
+            |v: &Spanned<i64>, limit: &crate::limits::Limit| match limit.check_int(*v.get_ref()) {
+                Ok(()) => *v.get_ref() as u64,
+                Err(m) => {
+                    p.push(src.error(Some(v.span()), m));
+                    limit.min as u64
+                }
+            };
+        use crate::limits as l;
+        Timers {
+            default_transfer_return_s: timer(&self.default_transfer_return_s, &l::DEFAULT_RETURN_S),
+            unreachable_fail_s: timer(&self.unreachable_fail_s, &l::UNREACHABLE_FAIL_S),
+            twin_alert_delay_ms: timer(&self.twin_alert_delay_ms, &l::TWIN_ALERT_DELAY_MS),
+            network_delay_ms: timer(&self.network_delay_ms, &l::NETWORK_DELAY_MS),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -187,7 +217,10 @@ struct RawIndications {
 impl FirmwareProfile {
     /// Read and check a profile against the spec.
     pub fn load(path: impl AsRef<Path>, spec: &Spec) -> Result<Self, InputErrors> {
-        Self::parse(&SourceText::read(path)?, spec)
+        Self::parse(
+            &SourceText::read_limited(path, crate::source::MAX_TOML_BYTES)?,
+            spec,
+        )
     }
 
     /// The profile that follows the spec (`fixtures/firmware/reference.toml` beside the spec).
@@ -199,6 +232,7 @@ impl FirmwareProfile {
     pub fn parse(src: &SourceText, spec: &Spec) -> Result<Self, InputErrors> {
         let raw: RawProfile = src.parse_toml()?;
         let mut p = Problems::default();
+        let timers = raw.timers.check(src, &mut p);
 
         let groups = states_by_scope(src, &mut p, raw.indications.group, |id| {
             (!spec.indications.twinning.contains_key(id)).then(|| {
@@ -278,7 +312,7 @@ impl FirmwareProfile {
             name: raw.profile.name,
             description: raw.profile.description,
             path: src.path.clone(),
-            timers: raw.timers,
+            timers,
             behaviour,
             breaks: raw
                 .profile
@@ -603,5 +637,33 @@ mod tests {
             errs[0].line,
             Some(line_of(&text, "[indications.family.\"1200\"]"))
         );
+    }
+
+    #[test]
+    fn issue_10_timers_without_bounds_are_refused_with_their_line() {
+        for (from, to) in [
+            (
+                "unreachable_fail_s = 5",
+                "unreachable_fail_s = 9223372036854775807",
+            ),
+            ("unreachable_fail_s = 5", "unreachable_fail_s = -1"),
+            (
+                "twin_alert_delay_ms = 500",
+                "twin_alert_delay_ms = 4294967296",
+            ),
+            (
+                "network_delay_ms = 300",
+                "network_delay_ms = 18446744073709551615",
+            ),
+            (
+                "default_transfer_return_s = 15",
+                "default_transfer_return_s = 0",
+            ),
+        ] {
+            let text = reference_text().replacen(from, to, 1);
+            let errs = errors_of(&text);
+            assert_eq!(errs.len(), 1, "{to}: {errs:?}");
+            assert_eq!(errs[0].line, Some(line_of(&text, to)), "{to}: {errs:?}");
+        }
     }
 }

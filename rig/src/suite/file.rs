@@ -7,6 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::*;
+use crate::limits::{self, Limit};
 use crate::source::Problems;
 
 #[derive(Deserialize)]
@@ -31,11 +32,11 @@ struct RawHeader {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSettings {
-    enforced_transfer_return_s: u32,
-    expect_within_ms: u64,
-    probe_ring_ms: u64,
-    poll_ms: u64,
-    action_timeout_ms: u64,
+    enforced_transfer_return_s: Spanned<i64>,
+    expect_within_ms: Spanned<i64>,
+    probe_ring_ms: Spanned<i64>,
+    poll_ms: Spanned<i64>,
+    action_timeout_ms: Spanned<i64>,
 }
 
 #[derive(Deserialize)]
@@ -88,14 +89,14 @@ struct RawStep {
     hang_up: Option<ModemRole>,
     radio: Option<ModemRole>,
     on: Option<bool>,
-    wait_ms: Option<u64>,
+    wait_ms: Option<i64>,
     mark: Option<String>,
     manual: Option<String>,
     remember: Option<Light>,
     expect: Option<String>,
     state: Option<String>,
-    within_ms: Option<u64>,
-    hold_ms: Option<u64>,
+    within_ms: Option<i64>,
+    hold_ms: Option<i64>,
     measure_from: Option<String>,
     measure_ms: Option<RawInterval>,
     tolerance_ms: Option<f64>,
@@ -115,15 +116,23 @@ pub fn parse(src: &SourceText, spec: &Spec) -> Result<Suite, InputErrors> {
     let raw: RawSuite = src.parse_toml()?;
     let mut p = Problems::default();
     let s = &raw.settings;
-    if s.poll_ms == 0 || s.poll_ms > 1000 {
-        p.push(src.error(None, "[settings] poll_ms must be 1 to 1000"));
-    }
+    // A setting out of range is reported at its line; its floor stands in meanwhile.
+    let mut setting = |v: &Spanned<i64>, limit: &Limit| match limit.check_int(*v.get_ref()) {
+        Ok(()) => *v.get_ref() as u64,
+        Err(m) => {
+            p.push(src.error(Some(v.span()), m));
+            limit.min as u64
+        }
+    };
     let settings = Settings {
-        enforced_transfer_return_s: s.enforced_transfer_return_s,
-        expect_within_ms: s.expect_within_ms,
-        probe_ring_ms: s.probe_ring_ms,
-        poll_ms: s.poll_ms,
-        action_timeout_ms: s.action_timeout_ms,
+        enforced_transfer_return_s: setting(
+            &s.enforced_transfer_return_s,
+            &limits::ENFORCED_RETURN_S,
+        ) as u32,
+        expect_within_ms: setting(&s.expect_within_ms, &limits::EXPECT_WITHIN_MS),
+        probe_ring_ms: setting(&s.probe_ring_ms, &limits::PROBE_RING_MS),
+        poll_ms: setting(&s.poll_ms, &limits::POLL_MS),
+        action_timeout_ms: setting(&s.action_timeout_ms, &limits::ACTION_TIMEOUT_MS),
     };
 
     let mut not_automatable = BTreeMap::new();
@@ -296,7 +305,7 @@ fn parse_step(r: &RawStep, marks: &BTreeSet<String>, settings: &Settings) -> Res
             r.radio.unwrap(),
             r.on.ok_or("`radio` needs `on = true|false`")?,
         ),
-        "wait_ms" => Step::Wait(r.wait_ms.unwrap()),
+        "wait_ms" => Step::Wait(ms(r.wait_ms, 0, &limits::WAIT_MS)?),
         "mark" => Step::Mark(r.mark.clone().unwrap()),
         "manual" => Step::Manual(r.manual.clone().unwrap()),
         "remember" => Step::Remember(r.remember.ok_or("`remember` takes a light")?),
@@ -365,7 +374,10 @@ fn parse_expect(
                 ));
             }
             let expected = match ms {
-                RawInterval::Ms(v) => ExpectedInterval::Ms(*v),
+                RawInterval::Ms(v) => {
+                    limits::MEASURE_MS.check(*v)?;
+                    ExpectedInterval::Ms(*v)
+                }
                 RawInterval::Named(n) if n == "transfer-return" => ExpectedInterval::TransferReturn,
                 RawInterval::Named(n) => {
                     return Err(format!(
@@ -373,22 +385,134 @@ fn parse_expect(
                     ))
                 }
             };
+            let tolerance_ms = r
+                .tolerance_ms
+                .ok_or("a measured expectation needs `tolerance_ms`")?;
+            limits::TOLERANCE_MS.check(tolerance_ms)?;
             Some(Measure {
                 from: from.clone(),
                 expected,
-                tolerance_ms: r
-                    .tolerance_ms
-                    .ok_or("a measured expectation needs `tolerance_ms`")?,
+                tolerance_ms,
             })
         }
         _ => return Err("`measure_from` and `measure_ms` go together".into()),
     };
+    if r.tolerance_ms.is_some() && measure.is_none() {
+        return Err("`tolerance_ms` goes with `measure_from` and `measure_ms`".into());
+    }
     Ok(Expect {
         target,
-        within_ms: r.within_ms.unwrap_or(settings.expect_within_ms),
-        hold_ms: r.hold_ms.unwrap_or(0),
+        within_ms: ms(r.within_ms, settings.expect_within_ms, &limits::WITHIN_MS)?,
+        hold_ms: ms(r.hold_ms, 0, &limits::HOLD_MS)?,
         measure,
         limitation: r.limitation.clone(),
         precondition: r.precondition.clone(),
     })
+}
+
+/// A step's duration in its range, or `default` when it is not given.
+fn ms(v: Option<i64>, default: u64, limit: &Limit) -> Result<u64, String> {
+    match v {
+        None => Ok(default),
+        Some(v) => limit.check_int(v).map(|()| v as u64),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::InputError;
+
+    fn suite_text() -> String {
+        std::fs::read_to_string(crate::workspace_path("fixtures/twinning.toml")).unwrap()
+    }
+
+    fn errors_of(text: &str) -> Vec<InputError> {
+        let spec = Spec::load(Spec::default_dir()).unwrap();
+        parse(&SourceText::from_string("suite.toml", text), &spec)
+            .unwrap_err()
+            .0
+    }
+
+    fn line_of(text: &str, needle: &str) -> usize {
+        text.lines().position(|l| l.contains(needle)).unwrap() + 1
+    }
+
+    /// `from` → `to` is refused with one fault, on `to`'s line.
+    fn refused_at_its_line(from: &str, to: &str, want: &str) {
+        let text = suite_text().replacen(from, to, 1);
+        assert_ne!(text, suite_text(), "{from}");
+        let errs = errors_of(&text);
+        assert_eq!(errs.len(), 1, "{to}: {errs:?}");
+        assert!(errs[0].message.contains(want), "{to}: {errs:?}");
+        assert_eq!(errs[0].line, Some(line_of(&text, to)), "{to}: {errs:?}");
+    }
+
+    #[test]
+    fn the_twinning_suite_is_valid() {
+        let spec = Spec::load(Spec::default_dir()).unwrap();
+        parse(&SourceText::from_string("suite.toml", suite_text()), &spec).unwrap();
+    }
+
+    #[test]
+    fn issue_10_settings_without_bounds_are_refused_with_their_line() {
+        for (from, to) in [
+            ("expect_within_ms = 4000", "expect_within_ms = 4294967296"),
+            ("probe_ring_ms = 6000", "probe_ring_ms = 4294967296"),
+            ("poll_ms = 50", "poll_ms = 0"),
+            ("action_timeout_ms = 5000", "action_timeout_ms = -1"),
+            (
+                "enforced_transfer_return_s = 15",
+                "enforced_transfer_return_s = 9223372036854775807",
+            ),
+        ] {
+            refused_at_its_line(from, to, "is out of range");
+        }
+        // Beyond a TOML integer: the same refusal for validate and run (one parser).
+        let text = suite_text().replacen("poll_ms = 50", "poll_ms = 18446744073709551615", 1);
+        let errs = errors_of(&text);
+        assert_eq!(errs[0].line, Some(line_of(&text, "18446744073709551615")));
+    }
+
+    #[test]
+    fn issue_10_step_numbers_without_bounds_are_refused_with_their_line() {
+        let measured = "measure_ms = \"transfer-return\", tolerance_ms = 500";
+        for (from, to, want) in [
+            (
+                measured,
+                "measure_ms = \"transfer-return\", tolerance_ms = inf",
+                "`tolerance_ms` = inf",
+            ),
+            (
+                measured,
+                "measure_ms = \"transfer-return\", tolerance_ms = nan",
+                "`tolerance_ms` = NaN",
+            ),
+            (
+                measured,
+                "measure_ms = \"transfer-return\", tolerance_ms = -1",
+                "`tolerance_ms` = -1",
+            ),
+            (
+                measured,
+                "measure_ms = 1e308, tolerance_ms = 500",
+                "`measure_ms` =",
+            ),
+        ] {
+            refused_at_its_line(from, to, want);
+        }
+        let text = suite_text();
+        let step = text
+            .lines()
+            .find(|l| l.contains("{ expect = ") && !l.contains("_ms"))
+            .unwrap()
+            .to_string();
+        for (extra, want) in [
+            ("hold_ms = 4294967296", "`hold_ms` = 4294967296"),
+            ("within_ms = -1", "`within_ms` = -1"),
+        ] {
+            let to = step.replacen(" }", &format!(", {extra} }}"), 1);
+            refused_at_its_line(&step, &to, want);
+        }
+    }
 }

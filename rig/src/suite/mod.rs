@@ -198,7 +198,10 @@ pub struct Suite {
 
 impl Suite {
     pub fn load(path: impl AsRef<Path>, spec: &Spec) -> Result<Suite, InputErrors> {
-        parse(&SourceText::read(path)?, spec)
+        parse(
+            &SourceText::read_limited(path, crate::source::MAX_TOML_BYTES)?,
+            spec,
+        )
     }
 
     pub fn case(&self, id: &str) -> Option<&Case> {

@@ -196,11 +196,24 @@ impl Ads1115Config {
             self.channels.len() as f64 * self.data_rate.conversion().as_secs_f64() * 1000.0;
         let period_ms = 1000.0 / self.sample_hz;
         if conversions_ms > period_ms {
+            // At the fastest rate only a lower sample_hz or fewer inputs help.
+            let remedy = if self.data_rate == AdsDataRate::Sps860 {
+                let fit = (period_ms / (self.data_rate.conversion().as_secs_f64() * 1000.0)).floor()
+                    as usize;
+                format!(
+                    "put at most {fit} inputs on one ADC, or sample at {} Hz or less",
+                    (1000.0 / conversions_ms).floor()
+                )
+            } else {
+                "use 860 SPS, or fewer inputs per ADC".to_string()
+            };
             return Err(format!(
-                "{} inputs at {} SPS take {conversions_ms:.1} ms to convert, longer than the \
-                 {period_ms:.1} ms sample period: use 860 SPS, or fewer inputs per ADC",
+                "{} inputs at {} SPS take {conversions_ms:.1} ms to convert (1/rate + 10 % for \
+                 the ADC's oscillator each), longer than the {period_ms:.1} ms sample period \
+                 at {} Hz: {remedy}",
                 self.channels.len(),
-                self.data_rate.sps()
+                self.data_rate.sps(),
+                self.sample_hz
             ));
         }
         Ok(())

@@ -31,6 +31,19 @@ pub struct GpioRelayConfig {
     pub max_hold_ms: u64,
 }
 
+impl GpioRelayConfig {
+    /// The pin must be on the Pi's header: BCM 0–27.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.pin > 27 {
+            return Err(format!(
+                "BCM pin {} is not on the Pi's header (0 to 27)",
+                self.pin
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// A relay on a GPIO pin. Generic over the pin (embedded-hal 1.0) so that its logic is
 /// tested off the Pi; on the Pi it is `GpioRelay<rppal::gpio::OutputPin>`.
 pub struct GpioRelay<P: OutputPin + Send> {
@@ -45,6 +58,8 @@ impl GpioRelay<rppal::gpio::OutputPin> {
     /// that does not exist or is already claimed in this process fails as
     /// [`HwErrorKind::Rejected`].
     pub fn open(name: &str, cfg: &GpioRelayConfig) -> Result<Self, HwError> {
+        cfg.validate()
+            .map_err(|m| HwError::new(HwErrorKind::Rejected, name, m))?;
         let gpio = open_gpio(name)?;
         let pin = gpio.get(cfg.pin).map_err(|e| {
             HwError::new(

@@ -1,0 +1,244 @@
+//! The range of every number the rig reads from an input file, one const per field.
+//!
+//! A number outside its range is refused with the file and line by the parser that reads
+//! it (bench, suite, firmware profile, calibration), so `rig validate` and `rig run` refuse
+//! the same things, and nothing downstream sees an infinite rate, a NaN level or a timeout
+//! that overflows `Instant + Duration`. Every number must be finite; rates, durations and
+//! counts have an upper bound a real bench could need, and a physical quantity is never
+//! negative. README.md "Number ranges" lists every const here (a test keeps them equal).
+//!
+//! The bounds are generous on purpose: a real bench samples at most at the sensors' own
+//! limits (a TCS34725 at 2.4 ms is 416 Hz; an ADS1115 converts at most 860 times a
+//! second), and the longest wait the spec needs is a Transfer Return Time (at most 99999 s
+//! on IP Office, but the suite waits minutes, not days).
+
+use std::time::Duration;
+
+/// The longest duration any file may give: two days (a Transfer Return Time of 99999 s is
+/// 28 h). `Instant + Duration` of this never overflows, and nothing on a bench needs longer.
+pub const MAX_DURATION: Duration = Duration::from_secs(2 * 86_400);
+
+/// A number's allowed range: finite, `min` to `max` inclusive, in `unit`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limit {
+    /// The field as written in the file (`sample_hz`, `[settings] poll_ms`…).
+    pub field: &'static str,
+    pub min: f64,
+    pub max: f64,
+    /// `Hz`, `ms`, `s`, `counts`, `V`…; empty for a plain count.
+    pub unit: &'static str,
+    /// Which file the field is in, for the documentation table.
+    pub file: &'static str,
+}
+
+impl Limit {
+    const fn new(
+        file: &'static str,
+        field: &'static str,
+        min: f64,
+        max: f64,
+        unit: &'static str,
+    ) -> Self {
+        Self {
+            field,
+            min,
+            max,
+            unit,
+            file,
+        }
+    }
+
+    /// Ok when `v` is finite and in range; else a message naming the field and the range.
+    pub fn check(&self, v: f64) -> Result<(), String> {
+        if v.is_finite() && v >= self.min && v <= self.max {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{}` = {} is out of range: give {}",
+                self.field,
+                shown(v),
+                self.range_text()
+            ))
+        }
+    }
+
+    /// As [`Limit::check`] for an integer field.
+    pub fn check_int(&self, v: i64) -> Result<(), String> {
+        // Every bound is far below 2^53: the conversion is exact where it matters.
+        self.check(v as f64)
+    }
+
+    /// `100 to 1000 Hz`: the range as the messages and README.md write it.
+    pub fn range_text(&self) -> String {
+        let unit = if self.unit.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", self.unit)
+        };
+        format!("{} to {}{unit}", shown(self.min), shown(self.max))
+    }
+
+    /// The README.md table row of this field.
+    pub fn doc_row(&self) -> String {
+        format!(
+            "| {} | `{}` | {} |",
+            self.file,
+            self.field,
+            self.range_text()
+        )
+    }
+}
+
+/// A number as a person writes it: no `.0` on whole numbers.
+fn shown(v: f64) -> String {
+    if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+const BENCH: &str = "bench";
+const SUITE: &str = "suite";
+const PROFILE: &str = "profile";
+const CALIBRATION: &str = "calibration";
+
+// Bench files.
+/// Relay channels of a board (a Pi header has 28 pins; driver boards chain to 64).
+pub const RELAY_CHANNELS: Limit = Limit::new(BENCH, "[[relays]] channels", 1.0, 256.0, "");
+pub const PRESS_MS: Limit = Limit::new(BENCH, "press_ms", 1.0, 10_000.0, "ms");
+pub const MAX_HOLD_MS: Limit = Limit::new(BENCH, "max_hold_ms", 1.0, 60_000.0, "ms");
+/// Sensor channels of a bank (8 muxes × 8 TCS34725; a Feasa has 20 fibres).
+pub const SENSOR_CHANNELS: Limit = Limit::new(BENCH, "[[sensors]] channels", 1.0, 256.0, "");
+/// At least 100 Hz to see a flutter (50 ms on, 50 ms off); no sensor reads faster than 1 kHz.
+pub const SAMPLE_HZ: Limit = Limit::new(BENCH, "sample_hz", 100.0, 1000.0, "Hz");
+/// Simulated levels in counts: a TCS34725 reads at most 65535.
+pub const SIM_DARK: Limit = Limit::new(BENCH, "sim.dark", 0.0, 65_535.0, "counts");
+pub const SIM_FULL: Limit = Limit::new(BENCH, "sim.full", 0.0, 65_535.0, "counts");
+pub const SIM_NOISE: Limit = Limit::new(BENCH, "sim.noise", 0.0, 10_000.0, "counts");
+pub const SIM_AMBIENT: Limit = Limit::new(BENCH, "sim.ambient", 0.0, 65_535.0, "counts");
+/// A light's `dark` level (each of `[r, g, b, c]`, or the one level).
+pub const DARK: Limit = Limit::new(BENCH, "leds dark", 0.0, 65_535.0, "counts");
+pub const INTEGRATION_MS: Limit = Limit::new(BENCH, "integration_ms", 2.4, 614.4, "ms");
+pub const FULL_SCALE_V: Limit = Limit::new(BENCH, "full_scale_v", 0.256, 6.144, "V");
+pub const BAUD: Limit = Limit::new(BENCH, "baud", 300.0, 4_000_000.0, "baud");
+/// IP Office's Transfer Return Time field takes 1 to 99999 s.
+pub const TRANSFER_RETURN_S: Limit =
+    Limit::new(BENCH, "twinning.transfer_return_s", 1.0, 99_999.0, "s");
+
+// Suite files.
+pub const ENFORCED_RETURN_S: Limit = Limit::new(
+    SUITE,
+    "[settings] enforced_transfer_return_s",
+    1.0,
+    3_600.0,
+    "s",
+);
+pub const EXPECT_WITHIN_MS: Limit =
+    Limit::new(SUITE, "[settings] expect_within_ms", 1.0, 600_000.0, "ms");
+pub const PROBE_RING_MS: Limit =
+    Limit::new(SUITE, "[settings] probe_ring_ms", 1.0, 120_000.0, "ms");
+pub const POLL_MS: Limit = Limit::new(SUITE, "[settings] poll_ms", 1.0, 1_000.0, "ms");
+pub const ACTION_TIMEOUT_MS: Limit =
+    Limit::new(SUITE, "[settings] action_timeout_ms", 1.0, 600_000.0, "ms");
+pub const WAIT_MS: Limit = Limit::new(SUITE, "wait_ms", 0.0, 3_600_000.0, "ms");
+pub const WITHIN_MS: Limit = Limit::new(SUITE, "within_ms", 0.0, 600_000.0, "ms");
+pub const HOLD_MS: Limit = Limit::new(SUITE, "hold_ms", 0.0, 600_000.0, "ms");
+pub const MEASURE_MS: Limit = Limit::new(SUITE, "measure_ms", 0.0, 3_600_000.0, "ms");
+/// A measured interval is judged to within this: more than 10 s judges nothing.
+pub const TOLERANCE_MS: Limit = Limit::new(SUITE, "tolerance_ms", 0.0, 10_000.0, "ms");
+
+// Firmware profiles.
+pub const DEFAULT_RETURN_S: Limit = Limit::new(
+    PROFILE,
+    "[timers] default_transfer_return_s",
+    1.0,
+    3_600.0,
+    "s",
+);
+pub const UNREACHABLE_FAIL_S: Limit =
+    Limit::new(PROFILE, "[timers] unreachable_fail_s", 0.0, 3_600.0, "s");
+pub const TWIN_ALERT_DELAY_MS: Limit =
+    Limit::new(PROFILE, "[timers] twin_alert_delay_ms", 0.0, 60_000.0, "ms");
+pub const NETWORK_DELAY_MS: Limit =
+    Limit::new(PROFILE, "[timers] network_delay_ms", 0.0, 60_000.0, "ms");
+
+// Calibration files.
+pub const CAL_MEAN: Limit = Limit::new(CALIBRATION, "mean", 0.0, 65_535.0, "counts");
+pub const CAL_NOISE: Limit = Limit::new(CALIBRATION, "noise", 0.0, 65_535.0, "counts");
+pub const CAL_SAMPLES: Limit = Limit::new(CALIBRATION, "samples", 0.0, 1_000_000.0, "");
+
+/// Every limit, in the order of README.md's table.
+pub const ALL: &[Limit] = &[
+    RELAY_CHANNELS,
+    PRESS_MS,
+    MAX_HOLD_MS,
+    SENSOR_CHANNELS,
+    SAMPLE_HZ,
+    SIM_DARK,
+    SIM_FULL,
+    SIM_NOISE,
+    SIM_AMBIENT,
+    DARK,
+    INTEGRATION_MS,
+    FULL_SCALE_V,
+    BAUD,
+    TRANSFER_RETURN_S,
+    ENFORCED_RETURN_S,
+    EXPECT_WITHIN_MS,
+    PROBE_RING_MS,
+    POLL_MS,
+    ACTION_TIMEOUT_MS,
+    WAIT_MS,
+    WITHIN_MS,
+    HOLD_MS,
+    MEASURE_MS,
+    TOLERANCE_MS,
+    DEFAULT_RETURN_S,
+    UNREACHABLE_FAIL_S,
+    TWIN_ALERT_DELAY_MS,
+    NETWORK_DELAY_MS,
+    CAL_MEAN,
+    CAL_NOISE,
+    CAL_SAMPLES,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_finite_negative_and_huge_numbers_are_refused() {
+        for bad in [f64::INFINITY, f64::NAN, -1.0, 99.9, 1e308, 4_294_967_296.0] {
+            let e = SAMPLE_HZ.check(bad).unwrap_err();
+            assert!(e.contains("give 100 to 1000 Hz"), "{e}");
+        }
+        assert!(SAMPLE_HZ.check(200.0).is_ok());
+        assert!(WAIT_MS.check_int(i64::MAX).is_err());
+        assert!(WAIT_MS.check_int(0).is_ok());
+    }
+
+    #[test]
+    fn no_limit_lets_a_duration_overflow_an_instant() {
+        for l in ALL {
+            let secs = match l.unit {
+                "ms" => l.max / 1000.0,
+                "s" => l.max,
+                _ => continue,
+            };
+            assert!(secs <= MAX_DURATION.as_secs_f64(), "{}", l.field);
+        }
+    }
+
+    #[test]
+    fn readme_lists_every_limit() {
+        let readme = std::fs::read_to_string(crate::workspace_path("README.md")).unwrap();
+        for l in ALL {
+            assert!(
+                readme.contains(&l.doc_row()),
+                "README.md lacks the row\n{}",
+                l.doc_row()
+            );
+        }
+    }
+}
