@@ -294,7 +294,7 @@ mod tests {
                 p[0], p[1], p[2]
             );
         }
-        std::fs::write(dir.join("results.csv"), csv).unwrap();
+        std::fs::write(dir.join("results.csv"), csv + "\n").unwrap();
         ReportFolder::load(&dir).unwrap()
     }
 
