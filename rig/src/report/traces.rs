@@ -61,9 +61,7 @@ pub fn write_traces(dir: &Path, results: &[CaseResult]) -> anyhow::Result<()> {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        let file = std::fs::File::create(&path)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        write_one(file, row, t).with_context(|| format!("cannot write {}", path.display()))?;
+        super::write_whole_with(&path, |w| write_one(w, row, t))?;
     }
     Ok(())
 }
