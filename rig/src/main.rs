@@ -3,6 +3,7 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
+    rig::cli::ignore_file_size_signal();
     // A panic anywhere releases every relay before the process dies.
     rig::hw::relays::install_panic_hook();
     let cli = rig::cli::Cli::parse();

@@ -10,6 +10,7 @@ mod feasa;
 mod matrix;
 mod modem;
 mod report_cli;
+mod report_failure;
 mod reports;
 mod selftest;
 mod signals;

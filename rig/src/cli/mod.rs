@@ -1,6 +1,16 @@
 //! The command line (cargo-nextest style): one module per subcommand, each a clap-derive
 //! struct with a `run`; a typed error inside, fixed exit codes at the edge.
 
+/// `println!` for progress lines of a command whose result is its files (`rig run`): a
+/// closed stdout (`rig run | head`) is not a failure of the run, so nothing is reported
+/// (`println!` would panic).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod bench_args;
 mod calibrate;
 mod classify;
@@ -73,5 +83,15 @@ impl Cli {
             Command::Selftest(a) => a.run(),
             Command::Report(a) => a.run(),
         }
+    }
+}
+
+/// Past a file size limit (`ulimit -f`) a write fails with EFBIG, reported as a report
+/// that cannot be written (exit 4, the file named), instead of SIGXFSZ killing the rig
+/// with no report and no word.
+pub fn ignore_file_size_signal() {
+    // SAFETY: setting a signal's disposition to SIG_IGN has no handler to be unsafe in.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
 }

@@ -235,10 +235,11 @@ impl RunArgs {
             spec_files: loaded.spec.files(),
             ..RunInfo::new(&run_id, &loaded.bench, &firmware)
         };
+        // results.csv first: a row it cannot write reaches no other report.
         let reporters: Vec<Box<dyn Reporter>> = vec![
-            Box::new(Console::new(std::io::stdout(), csv_path, self.verbose)),
             Box::new(csv),
             Box::new(ReportSet::new(&out, &loaded.spec)),
+            Box::new(Console::new(std::io::stdout(), csv_path, self.verbose)),
         ];
         let bus = EventBus::new(info.clone(), reporters);
         let operator = Arc::new(if self.operator {
@@ -260,12 +261,14 @@ impl RunArgs {
             let bus = run_bus;
             bus.emit(Event::RunStarted(info));
             let run = runner::run(ctx.clone(), plan, devices, bus.clone(), operator);
-            // On SIGINT or SIGTERM the run is dropped: every position's driver releases its
-            // relays as it is dropped; the rows already written stay in the CSV.
+            // On SIGINT or SIGTERM, or when a report cannot be written, the run is dropped:
+            // every position's driver releases its relays as it is dropped; the rows already
+            // written stay in the CSV.
             let stop = shutdown_signal().map_err(CliError::Rig)?;
             let (summary, interrupted) = tokio::select! {
                 s = run => (s, None),
                 code = stop => (RunSummary::default(), Some(code)),
+                () = bus.stopped() => (RunSummary::default(), None),
             };
             // Whatever ended the run, no relay stays energised.
             relays.release_all();
@@ -273,6 +276,7 @@ impl RunArgs {
                 tally: summary.tally,
                 bench_time_ms: ctx.clock.now_ms(),
                 interrupted: interrupted.is_some(),
+                report_failed: false,
             });
             Ok::<_, CliError>((summary, interrupted))
         })?;
@@ -301,7 +305,7 @@ impl RunArgs {
     /// bad input (exit 2), never silently used or dropped.
     fn calibration(&self, loaded: &Loaded) -> Result<Option<BenchCalibration>, CliError> {
         if self.no_calibration {
-            println!("light calibration: none (--no-calibration): dark levels from the bench file");
+            say!("light calibration: none (--no-calibration): dark levels from the bench file");
             return Ok(None);
         }
         let path = match &self.calibration {
@@ -309,7 +313,7 @@ impl RunArgs {
             None => {
                 let p = BenchCalibration::default_path(&loaded.bench.path);
                 if !p.exists() {
-                    println!(
+                    say!(
                         "light calibration: none ({} not found): dark levels from the bench file",
                         p.display()
                     );
@@ -319,7 +323,7 @@ impl RunArgs {
             }
         };
         let c = BenchCalibration::load(&path, &loaded.bench, &loaded.spec)?;
-        println!(
+        say!(
             "light calibration: {} (measured {}; {} of {} lights with a dark level)",
             path.display(),
             c.measured_at,

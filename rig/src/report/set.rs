@@ -68,6 +68,7 @@ impl Reporter for ReportSet {
             Event::RunFinished {
                 bench_time_ms,
                 interrupted,
+                report_failed,
                 ..
             } => {
                 // Counted from the rows kept: an interrupted run's summary is empty, its
@@ -76,8 +77,10 @@ impl Reporter for ReportSet {
                 for r in &self.results {
                     tally.add(r.verdict);
                 }
+                // A run stopped by a report it could not write did not end either.
+                let ended_early = *interrupted || *report_failed;
                 let record =
-                    RunRecord::of_run(info, SystemTime::now(), *bench_time_ms, *interrupted, tally);
+                    RunRecord::of_run(info, SystemTime::now(), *bench_time_ms, ended_early, tally);
                 write_report_set(&self.dir, &self.spec, &record, &self.results)?;
             }
             _ => {}
