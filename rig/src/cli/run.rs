@@ -385,6 +385,8 @@ fn dry_run(
     positions: &[String],
     seed: u64,
 ) -> Result<ExitCode, CliError> {
+    // Nothing is pressed or written: a signal may stop it as it would any program.
+    super::release_stop_signals();
     let rt = build_runtime(false).map_err(CliError::Rig)?;
     let checks = rt.block_on(super::doctor::probe_all(l, seed));
     super::doctor::print_table(&checks);
@@ -438,11 +440,13 @@ fn parse_label(s: &str) -> Result<(String, String), String> {
 }
 
 /// Resolves on the first SIGINT (Ctrl-C) or SIGTERM (a service manager stopping the rig),
-/// with the exit code that reports it.
+/// with the exit code that reports it — also for one that came since `main` started and
+/// was held back until now ([`super::hold_stop_signals`]).
 pub(super) fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ExitCode>> {
     use tokio::signal::unix::{signal, SignalKind};
     let mut int = signal(SignalKind::interrupt()).context("cannot watch SIGINT")?;
     let mut term = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
+    super::release_stop_signals();
     Ok(async move {
         tokio::select! {
             _ = int.recv() => ExitCode::Interrupted,
