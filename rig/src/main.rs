@@ -3,6 +3,9 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
+    // Before anything else: a SIGINT or SIGTERM now waits for the command's handlers.
+    rig::cli::hold_stop_signals();
+    rig::cli::ignore_file_size_signal();
     // A panic anywhere releases every relay before the process dies.
     rig::hw::relays::install_panic_hook();
     let cli = rig::cli::Cli::parse();

@@ -11,6 +11,7 @@ mod matrix;
 mod modem;
 mod ownership;
 mod report_cli;
+mod report_failure;
 mod reports;
 mod selftest;
 mod signals;

@@ -227,6 +227,65 @@ fn diff_of_a_missing_or_damaged_report_exits_2_naming_it() {
     );
 }
 
+#[test]
+fn diff_and_merge_refuse_a_cut_last_row_and_rows_written_twice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = tmp.path().join("good");
+    assert_eq!(run(&good, &["--family", "9611"]), 0);
+    let csv = std::fs::read_to_string(good.join("results.csv")).unwrap();
+    let lines = csv.lines().count();
+    assert!(lines > 2, "{csv}");
+    let copy = |name: &str, text: &str| {
+        let dir = tmp.path().join(name);
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join("results.csv"), text).unwrap();
+        dir
+    };
+    // Cut inside the last field (the message): the column count is still right.
+    let cut = copy("cut", &csv[..csv.len() - 4]);
+    // Every row twice, as if the rows were appended again.
+    let data: String = csv.lines().skip(1).map(|l| format!("{l}\n")).collect();
+    let twice = copy("twice", &format!("{csv}{data}"));
+    let want_cut = format!(
+        "{}:{lines}: the last line has no line end",
+        cut.join("results.csv").display()
+    );
+    let want_twice = format!(
+        "{}:{}: bench `sim-matrix` position `p9611` case `toggle` attempt 1 is also on line 2: a row written twice",
+        twice.join("results.csv").display(),
+        lines + 1
+    );
+    for (dir, want) in [(&cut, &want_cut), (&twice, &want_twice)] {
+        let o = rig(&[
+            "report",
+            "diff",
+            good.to_str().unwrap(),
+            dir.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{}", printed(&o));
+        assert!(
+            printed(&o).contains(want.as_str()),
+            "wanted `{want}` in {}",
+            printed(&o)
+        );
+        let out = tmp.path().join("merged");
+        let o = rig(&[
+            "report",
+            "merge",
+            dir.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{}", printed(&o));
+        assert!(
+            printed(&o).contains(want.as_str()),
+            "wanted `{want}` in {}",
+            printed(&o)
+        );
+        assert!(!out.join("results.csv").exists(), "nothing merged");
+    }
+}
+
 /// The data lines of a results.csv.
 fn data_lines(dir: &Path) -> BTreeSet<String> {
     let text = std::fs::read_to_string(dir.join("results.csv")).unwrap();

@@ -190,7 +190,23 @@ fn a_report_that_cannot_be_written_is_an_error_naming_it() {
     // A folder where the file should go.
     std::fs::create_dir(dir.path().join("report.html")).unwrap();
     let e = write_report_set(dir.path(), &f.spec, &record, &[]).unwrap_err();
-    assert!(format!("{e:#}").contains("report.html"), "{e:#}");
+    assert!(
+        format!("{e:#}").starts_with(&format!(
+            "cannot write {}: ",
+            dir.path().join("report.html").display()
+        )),
+        "{e:#}"
+    );
+    // What can be written still is, and nothing half-written is left behind.
+    for name in ["junit.xml", "matrix.csv", "pass-rate.csv", "run.json"] {
+        assert!(dir.path().join(name).is_file(), "{name} not written");
+    }
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }
 
 fn read(dir: &Path, name: &str) -> String {

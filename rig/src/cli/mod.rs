@@ -1,6 +1,16 @@
 //! The command line (cargo-nextest style): one module per subcommand, each a clap-derive
 //! struct with a `run`; a typed error inside, fixed exit codes at the edge.
 
+/// `println!` for progress lines of a command whose result is its files (`rig run`): a
+/// closed stdout (`rig run | head`) is not a failure of the run, so nothing is reported
+/// (`println!` would panic).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod bench_args;
 mod calibrate;
 mod classify;
@@ -60,6 +70,14 @@ enum Command {
 impl Cli {
     /// Run the command; the exit code follows the README's table.
     pub fn run(self) -> Result<ExitCode, CliError> {
+        // Only these handle SIGINT and SIGTERM ([`run::shutdown_signal`] lets them
+        // through once it does); the others stop as any program does.
+        if !matches!(
+            self.command,
+            Command::Run(_) | Command::Calibrate(_) | Command::Watch(_)
+        ) {
+            release_stop_signals();
+        }
         match self.command {
             Command::Run(a) => a.run(),
             Command::List(a) => a.run(),
@@ -73,5 +91,42 @@ impl Cli {
             Command::Selftest(a) => a.run(),
             Command::Report(a) => a.run(),
         }
+    }
+}
+
+/// Hold SIGINT and SIGTERM back from the first thing `main` does: blocked, a signal that
+/// comes stays pending instead of killing the process. A command that handles them lets
+/// them through once its handlers are in place ([`run::shutdown_signal`]), so a signal at
+/// any moment of `rig run` — even while it reads its files, before it has a runtime —
+/// ends the run as documented (exit 130/143, the report set written, relays released)
+/// and never kills it with no report. The other commands let them through at once.
+pub fn hold_stop_signals() {
+    stop_signal_mask(libc::SIG_BLOCK);
+}
+
+/// Let SIGINT and SIGTERM through again; one held back meanwhile is delivered now.
+fn release_stop_signals() {
+    stop_signal_mask(libc::SIG_UNBLOCK);
+}
+
+fn stop_signal_mask(how: libc::c_int) {
+    // SAFETY: the set is initialised by sigemptyset before use; pthread_sigmask only
+    // changes this thread's mask (threads started later inherit it).
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGINT);
+        libc::sigaddset(&mut set, libc::SIGTERM);
+        libc::pthread_sigmask(how, &set, std::ptr::null_mut());
+    }
+}
+
+/// Past a file size limit (`ulimit -f`) a write fails with EFBIG, reported as a report
+/// that cannot be written (exit 4, the file named), instead of SIGXFSZ killing the rig
+/// with no report and no word.
+pub fn ignore_file_size_signal() {
+    // SAFETY: setting a signal's disposition to SIG_IGN has no handler to be unsafe in.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
 }

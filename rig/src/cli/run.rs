@@ -254,10 +254,11 @@ impl RunArgs {
             spec_files: loaded.spec.files(),
             ..RunInfo::new(&run_id, &loaded.bench, &firmware)
         };
+        // results.csv first: a row it cannot write reaches no other report.
         let reporters: Vec<Box<dyn Reporter>> = vec![
-            Box::new(Console::new(std::io::stdout(), csv_path, self.verbose)),
             Box::new(csv),
             Box::new(ReportSet::new(&out, &loaded.spec)),
+            Box::new(Console::new(std::io::stdout(), csv_path, self.verbose)),
         ];
         let bus = EventBus::new(info.clone(), reporters);
         let operator = Arc::new(if self.operator {
@@ -279,12 +280,14 @@ impl RunArgs {
             let bus = run_bus;
             bus.emit(Event::RunStarted(info));
             let run = runner::run(ctx.clone(), plan, devices, bus.clone(), operator);
-            // On SIGINT or SIGTERM the run is dropped: every position's driver releases its
-            // relays as it is dropped; the rows already written stay in the CSV.
+            // On SIGINT or SIGTERM, or when a report cannot be written, the run is dropped:
+            // every position's driver releases its relays as it is dropped; the rows already
+            // written stay in the CSV.
             let stop = shutdown_signal().map_err(CliError::Rig)?;
             let (summary, interrupted) = tokio::select! {
                 s = run => (s, None),
                 code = stop => (RunSummary::default(), Some(code)),
+                () = bus.stopped() => (RunSummary::default(), None),
             };
             // Whatever ended the run, no relay stays energised.
             relays.release_all();
@@ -292,6 +295,7 @@ impl RunArgs {
                 tally: summary.tally,
                 bench_time_ms: ctx.clock.now_ms(),
                 interrupted: interrupted.is_some(),
+                report_failed: false,
             });
             Ok::<_, CliError>((summary, interrupted))
         })?;
@@ -322,7 +326,7 @@ impl RunArgs {
     /// bad input (exit 2), never silently used or dropped.
     fn calibration(&self, loaded: &Loaded) -> Result<Option<BenchCalibration>, CliError> {
         if self.no_calibration {
-            println!("light calibration: none (--no-calibration): dark levels from the bench file");
+            say!("light calibration: none (--no-calibration): dark levels from the bench file");
             return Ok(None);
         }
         let path = match &self.calibration {
@@ -330,7 +334,7 @@ impl RunArgs {
             None => {
                 let p = BenchCalibration::default_path(&loaded.bench.path);
                 if !p.exists() {
-                    println!(
+                    say!(
                         "light calibration: none ({} not found): dark levels from the bench file",
                         p.display()
                     );
@@ -340,7 +344,7 @@ impl RunArgs {
             }
         };
         let c = BenchCalibration::load(&path, &loaded.bench, &loaded.spec)?;
-        println!(
+        say!(
             "light calibration: {} (measured {}; {} of {} lights with a dark level)",
             path.display(),
             c.measured_at,
@@ -402,6 +406,8 @@ fn dry_run(
     positions: &[String],
     seed: u64,
 ) -> Result<ExitCode, CliError> {
+    // Nothing is pressed or written: a signal may stop it as it would any program.
+    super::release_stop_signals();
     let rt = build_runtime(false).map_err(CliError::Rig)?;
     let checks = rt.block_on(super::doctor::probe_all(l, seed));
     super::doctor::print_table(&checks);
@@ -455,11 +461,13 @@ fn parse_label(s: &str) -> Result<(String, String), String> {
 }
 
 /// Resolves on the first SIGINT (Ctrl-C) or SIGTERM (a service manager stopping the rig),
-/// with the exit code that reports it.
+/// with the exit code that reports it — also for one that came since `main` started and
+/// was held back until now ([`super::hold_stop_signals`]).
 pub(super) fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ExitCode>> {
     use tokio::signal::unix::{signal, SignalKind};
     let mut int = signal(SignalKind::interrupt()).context("cannot watch SIGINT")?;
     let mut term = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
+    super::release_stop_signals();
     Ok(async move {
         tokio::select! {
             _ = int.recv() => ExitCode::Interrupted,

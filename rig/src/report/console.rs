@@ -1,6 +1,11 @@
 //! Console progress: a line per finished case (failures and errors in full), then a
 //! summary per family and the path of the CSV. A repeated run (`--repeat N`) also ends
-//! with the position × case pairs below N of N and the certification line.
+//! with the position × case pairs below N of N and the certification line — unless a
+//! report could not be written: a certification of rows that were not all kept is none.
+//!
+//! The console is a view, the report files are the record: when stdout cannot be written
+//! (closed by `rig run | head`, a full disk under `> log`) the console goes quiet with
+//! one note on stderr, and the run goes on; its exit code is the run's.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -18,6 +23,8 @@ pub struct Console<W: Write + Send> {
     verbose: bool,
     /// Attempts per position and case, for the certification of a repeated run.
     rates: PassRates,
+    /// Stdout could not be written: print nothing more.
+    quiet: bool,
 }
 
 impl<W: Write + Send> Console<W> {
@@ -29,6 +36,7 @@ impl<W: Write + Send> Console<W> {
             families: Vec::new(),
             verbose,
             rates: PassRates::default(),
+            quiet: false,
         }
     }
 
@@ -86,6 +94,28 @@ impl<W: Write + Send> Console<W> {
 
 impl<W: Write + Send> Reporter for Console<W> {
     fn event(&mut self, info: &RunInfo, event: &Event) -> anyhow::Result<()> {
+        if let Event::CaseFinished(r) = event {
+            // Counted whether or not it is shown: the summary counts every row.
+            self.done += 1;
+            self.family(&r.family).add(r.verdict);
+            self.rates.add(r);
+        }
+        if self.quiet {
+            return Ok(());
+        }
+        if let Err(e) = self.show(info, event).and_then(|()| self.out.flush()) {
+            self.quiet = true;
+            let _ = writeln!(
+                std::io::stderr(),
+                "rig: console output stopped ({e}); the run goes on and writes its reports"
+            );
+        }
+        Ok(())
+    }
+}
+
+impl<W: Write + Send> Console<W> {
+    fn show(&mut self, info: &RunInfo, event: &Event) -> std::io::Result<()> {
         match event {
             Event::RunStarted(i) => {
                 writeln!(
@@ -101,9 +131,6 @@ impl<W: Write + Send> Reporter for Console<W> {
             }
             Event::CaseStarted { .. } => {}
             Event::CaseFinished(r) => {
-                self.done += 1;
-                self.family(&r.family).add(r.verdict);
-                self.rates.add(r);
                 let loud = matches!(r.verdict, Verdict::Fail | Verdict::Error);
                 if loud || self.verbose {
                     let pos = if r.position.is_empty() {
@@ -134,14 +161,17 @@ impl<W: Write + Send> Reporter for Console<W> {
                 }
             }
             Event::RunFinished {
-                tally,
                 bench_time_ms,
                 interrupted,
+                report_failed,
+                ..
             } => {
                 writeln!(
                     self.out,
                     "\nSummary per family ({}):",
-                    if *interrupted {
+                    if *report_failed {
+                        "STOPPED: a report could not be written"
+                    } else if *interrupted {
                         "INTERRUPTED"
                     } else {
                         "complete"
@@ -152,12 +182,16 @@ impl<W: Write + Send> Reporter for Console<W> {
                     "  {:<10} {:>5} {:>5} {:>5} {:>5} {:>6}",
                     "family", "PASS", "FAIL", "ERROR", "SKIP", "MANUAL"
                 )?;
+                // The total is the rows counted here, as the family lines are (an
+                // interrupted run's own tally is empty).
+                let mut tally = Tally::default();
                 for (f, t) in &self.families {
                     writeln!(
                         self.out,
                         "  {:<10} {:>5} {:>5} {:>5} {:>5} {:>6}",
                         f, t.pass, t.fail, t.error, t.skip, t.manual
                     )?;
+                    tally.merge(t);
                 }
                 writeln!(
                     self.out,
@@ -169,13 +203,12 @@ impl<W: Write + Send> Reporter for Console<W> {
                     "bench time covered: {:.1} s",
                     bench_time_ms / 1000.0
                 )?;
-                if info.repeat > 1 {
+                if info.repeat > 1 && !*report_failed {
                     self.certification(info.repeat, *interrupted)?;
                 }
                 writeln!(self.out, "results: {}", self.csv_path.display())?;
             }
         }
-        self.out.flush()?;
         Ok(())
     }
 }
@@ -205,22 +238,128 @@ mod tests {
         }
     }
 
-    /// Everything the console prints for these rows.
-    fn output(repeat: u32, rows: &[CaseResult]) -> String {
+    /// Everything the console prints for these rows, ended as `end` says.
+    fn output_ended(repeat: u32, rows: &[CaseResult], end: Event) -> String {
         let mut c = Console::new(Vec::new(), "out/results.csv".into(), false);
         let i = info(repeat);
+        for r in rows {
+            c.event(&i, &Event::CaseFinished(r.clone())).unwrap();
+        }
+        c.event(&i, &end).unwrap();
+        String::from_utf8(c.out).unwrap()
+    }
+
+    /// Everything the console prints for these rows of a run that ended.
+    fn output(repeat: u32, rows: &[CaseResult]) -> String {
         let mut tally = Tally::default();
         for r in rows {
             tally.add(r.verdict);
-            c.event(&i, &Event::CaseFinished(r.clone())).unwrap();
         }
         let end = Event::RunFinished {
             tally,
             bench_time_ms: 1000.0,
             interrupted: false,
+            report_failed: false,
+        };
+        output_ended(repeat, rows, end)
+    }
+
+    /// The summary line of `name`.
+    fn summary_line<'a>(text: &'a str, name: &str) -> &'a str {
+        text.lines()
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("no `{name}` line in:\n{text}"))
+    }
+
+    #[test]
+    fn an_interrupted_run_totals_what_its_families_count() {
+        let rows = [
+            row("p1", "9611", "toggle", 1, Pass),
+            row("p2", "1400", "toggle", 1, Fail),
+            row("p3", "1400", "toggle", 1, Pass),
+        ];
+        // Interrupted: the runner's summary (and so the event's tally) is empty.
+        let end = Event::RunFinished {
+            tally: Tally::default(),
+            bench_time_ms: 1000.0,
+            interrupted: true,
+            report_failed: false,
+        };
+        let text = output_ended(1, &rows, end);
+        assert!(text.contains("Summary per family (INTERRUPTED)"), "{text}");
+        let numbers =
+            |l: &str| -> Vec<String> { l.split_whitespace().skip(1).map(String::from).collect() };
+        assert_eq!(
+            numbers(summary_line(&text, "9611")),
+            ["1", "0", "0", "0", "0"]
+        );
+        assert_eq!(
+            numbers(summary_line(&text, "1400")),
+            ["1", "1", "0", "0", "0"]
+        );
+        assert_eq!(
+            numbers(summary_line(&text, "total")),
+            ["2", "1", "0", "0", "0"]
+        );
+    }
+
+    #[test]
+    fn a_run_whose_report_failed_certifies_nothing() {
+        let rows = [
+            row("p1", "9611", "toggle", 1, Pass),
+            row("p1", "9611", "toggle", 2, Pass),
+        ];
+        let end = Event::RunFinished {
+            tally: Tally::default(),
+            bench_time_ms: 1000.0,
+            interrupted: false,
+            report_failed: true,
+        };
+        let text = output_ended(2, &rows, end);
+        assert!(
+            text.contains("Summary per family (STOPPED: a report could not be written)"),
+            "{text}"
+        );
+        assert!(!text.contains("certification"), "{text}");
+    }
+
+    /// Stdout that a reader closed after `room` bytes (`rig run | head -c N`).
+    struct ClosedPipe {
+        room: usize,
+    }
+
+    impl Write for ClosedPipe {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.room == 0 {
+                return Err(std::io::ErrorKind::BrokenPipe.into());
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_closed_stdout_quiets_the_console_but_fails_nothing() {
+        let mut c = Console::new(ClosedPipe { room: 10 }, "r.csv".into(), true);
+        let i = info(1);
+        for k in 1..=3 {
+            let r = row("p1", "9611", "toggle", k, Fail);
+            c.event(&i, &Event::CaseFinished(r)).unwrap();
+        }
+        assert!(c.quiet);
+        assert_eq!(c.done, 3, "rows are counted while quiet");
+        let end = Event::RunFinished {
+            tally: Tally::default(),
+            bench_time_ms: 1.0,
+            interrupted: false,
+            report_failed: false,
         };
         c.event(&i, &end).unwrap();
-        String::from_utf8(c.out).unwrap()
     }
 
     #[test]

@@ -1,7 +1,12 @@
 //! `DIR/results.csv`: one row per case and attempt, fixed leading columns.
+//!
+//! Rows are atomic: each is encoded whole, then written in one `write_all` and flushed;
+//! if that fails (a full disk, a file size limit) the file is cut back to the end of the
+//! last whole row, so the file only ever holds whole rows and the failure is the
+//! reporter's error (the run then stops: [`crate::runner::EventBus`]).
 
 use std::fs::File;
-use std::io::BufWriter;
+use std::io::{self, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -31,7 +36,7 @@ pub const CSV_COLUMNS: [&str; 17] = [
 
 pub struct CsvReport {
     path: PathBuf,
-    writer: csv::Writer<BufWriter<File>>,
+    rows: RowWriter<File>,
 }
 
 impl CsvReport {
@@ -41,10 +46,10 @@ impl CsvReport {
         let path = dir.join("results.csv");
         let file =
             File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
-        let mut writer = csv::Writer::from_writer(BufWriter::new(file));
-        writer.write_record(CSV_COLUMNS)?;
-        writer.flush()?;
-        Ok(Self { path, writer })
+        let mut rows = RowWriter::new(file);
+        rows.append(&encode(CSV_COLUMNS)?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(Self { path, rows })
     }
 
     pub fn path(&self) -> &Path {
@@ -58,31 +63,78 @@ impl Reporter for CsvReport {
             return Ok(());
         };
         let measured = r.measured.map(|m| format!("{m:.0}")).unwrap_or_default();
-        self.writer
-            .write_record([
-                info.run_id.as_str(),
-                info.bench.as_str(),
-                &r.position,
-                &r.model,
-                &r.family,
-                &info.firmware,
-                &r.case,
-                &r.clauses.join(" "),
-                r.verdict.name(),
-                &r.expected,
-                &r.observed,
-                &measured,
-                &r.unit,
-                &r.attempt.to_string(),
-                &super::wall_time(info.started_at, r.started_ms),
-                &format!("{:.0}", r.bench_time_ms),
-                &r.message,
-            ])
-            .with_context(|| format!("cannot write {}", self.path.display()))?;
-        // Flushed per row: a killed run keeps every finished case.
-        self.writer
-            .flush()
-            .with_context(|| format!("cannot write {}", self.path.display()))?;
+        let row = encode([
+            info.run_id.as_str(),
+            info.bench.as_str(),
+            &r.position,
+            &r.model,
+            &r.family,
+            &info.firmware,
+            &r.case,
+            &r.clauses.join(" "),
+            r.verdict.name(),
+            &r.expected,
+            &r.observed,
+            &measured,
+            &r.unit,
+            &r.attempt.to_string(),
+            &super::wall_time(info.started_at, r.started_ms),
+            &format!("{:.0}", r.bench_time_ms),
+            &r.message,
+        ])?;
+        // On disk before the next event: a killed run keeps every finished case.
+        self.rows
+            .append(&row)
+            .with_context(|| format!("cannot write {}", self.path.display()))
+    }
+}
+
+/// One CSV record, encoded with its line end.
+fn encode<'a>(fields: impl IntoIterator<Item = &'a str>) -> anyhow::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(fields)?;
+    Ok(w.into_inner()?)
+}
+
+/// A file that can be cut back to a length (a `File`; a fake in the tests).
+pub(crate) trait Cut: Write {
+    /// Drop everything past `len` bytes and write on from there.
+    fn cut(&mut self, len: u64) -> io::Result<()>;
+}
+
+impl Cut for File {
+    fn cut(&mut self, len: u64) -> io::Result<()> {
+        self.set_len(len)?;
+        self.seek(SeekFrom::Start(len)).map(drop)
+    }
+}
+
+/// Appends whole rows to a file, or none: a row that fails part-way is cut off again.
+pub(crate) struct RowWriter<F> {
+    file: F,
+    /// Bytes of whole rows in the file.
+    len: u64,
+}
+
+impl<F: Cut> RowWriter<F> {
+    pub(crate) fn new(file: F) -> Self {
+        Self { file, len: 0 }
+    }
+
+    /// Write `row` (one encoded record) in one call and flush it; on failure cut the file
+    /// back to the last whole row, and say so if even that fails.
+    pub(crate) fn append(&mut self, row: &[u8]) -> io::Result<()> {
+        let written = self.file.write_all(row).and_then(|()| self.file.flush());
+        if let Err(e) = written {
+            return match self.file.cut(self.len) {
+                Ok(()) => Err(e),
+                Err(cut) => Err(io::Error::new(
+                    e.kind(),
+                    format!("{e}; the part-written row could not be cut off either: {cut}"),
+                )),
+            };
+        }
+        self.len += row.len() as u64;
         Ok(())
     }
 }
@@ -129,6 +181,91 @@ mod tests {
             message: "m".into(),
             trace: None,
         }
+    }
+
+    /// A file on a disk with `room` bytes left: a write takes what fits, then fails as
+    /// a full disk does.
+    struct SmallDisk {
+        data: Vec<u8>,
+        room: usize,
+    }
+
+    impl Write for SmallDisk {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            let n = buf.len().min(self.room.saturating_sub(self.data.len()));
+            if n == 0 && !buf.is_empty() {
+                return Err(io::Error::from_raw_os_error(libc::ENOSPC));
+            }
+            self.data.extend_from_slice(&buf[..n]);
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Cut for SmallDisk {
+        fn cut(&mut self, len: u64) -> io::Result<()> {
+            self.data.truncate(len as usize);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_row_that_does_not_fit_is_cut_off_whole() {
+        let rows: Vec<&[u8]> = vec![b"h1,h2\n", b"a,\"b\nc\"\n", b"d,e\n"];
+        let mut w = RowWriter::new(SmallDisk {
+            data: Vec::new(),
+            room: 16,
+        });
+        w.append(rows[0]).unwrap();
+        w.append(rows[1]).unwrap();
+        // 16 bytes of room: the third row's first bytes fit, the rest does not.
+        let e = w.append(rows[2]).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::ENOSPC));
+        assert_eq!(
+            w.file.data,
+            [rows[0], rows[1]].concat(),
+            "cut back to whole rows"
+        );
+        // Room again (a file deleted): the next row follows the last whole one.
+        w.file.room = 100;
+        w.append(rows[2]).unwrap();
+        assert_eq!(w.file.data, rows.concat());
+    }
+
+    #[test]
+    fn a_failed_row_on_a_real_file_leaves_only_whole_rows() {
+        /// A real file that takes `room` more bytes, then fails as a full disk does.
+        struct Filling(File, usize);
+        impl Write for Filling {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                if self.1 == 0 {
+                    return Err(io::Error::from_raw_os_error(libc::ENOSPC));
+                }
+                let n = self.0.write(&buf[..buf.len().min(self.1)])?;
+                self.1 -= n;
+                Ok(n)
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                self.0.flush()
+            }
+        }
+        impl Cut for Filling {
+            fn cut(&mut self, len: u64) -> io::Result<()> {
+                self.0.cut(len)
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("results.csv");
+        let mut w = RowWriter::new(Filling(File::create(&path).unwrap(), 10));
+        w.append(b"1234567\n").unwrap();
+        assert!(w.append(b"abcdefgh\n").is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"1234567\n");
+        w.file.1 = 100;
+        w.append(b"abcdefgh\n").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"1234567\nabcdefgh\n");
     }
 
     #[test]

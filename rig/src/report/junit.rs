@@ -13,8 +13,6 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use anyhow::Context as _;
-
 use super::matrix::{first_appearance, OFF_BENCH};
 use super::run_json::RunRecord;
 use super::traces::trace_file;
@@ -24,8 +22,7 @@ use crate::runner::{CaseResult, Tally, Verdict};
 /// Write `dir/junit.xml`.
 pub fn write_junit(dir: &Path, record: &RunRecord, results: &[CaseResult]) -> anyhow::Result<()> {
     let path = dir.join("junit.xml");
-    std::fs::write(&path, junit_xml(record, results))
-        .with_context(|| format!("cannot write {}", path.display()))
+    super::write_whole(&path, junit_xml(record, results).as_bytes())
 }
 
 /// The whole document.

@@ -124,7 +124,7 @@ pub fn write_matrix(dir: &Path, spec: &Spec, results: &[CaseResult]) -> anyhow::
     let bytes = Matrix::of(spec, results)
         .to_csv()
         .with_context(|| format!("cannot write {}", path.display()))?;
-    std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
+    super::write_whole(&path, &bytes)
 }
 
 /// The distinct items in order of first appearance.

@@ -244,8 +244,8 @@ pub fn write_results(dir: &Path, rows: &[ReportRow]) -> anyhow::Result<()> {
         rows.iter()
             .flat_map(|r| r.extra.iter().map(|(n, _)| n.as_str())),
     );
-    let write = || -> anyhow::Result<()> {
-        let mut w = csv::Writer::from_path(&path)?;
+    let write = || -> anyhow::Result<Vec<u8>> {
+        let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(
             CSV_COLUMNS
                 .iter()
@@ -261,10 +261,10 @@ pub fn write_results(dir: &Path, rows: &[ReportRow]) -> anyhow::Result<()> {
             });
             w.write_record(r.columns.iter().map(String::as_str).chain(extras))?;
         }
-        w.flush()?;
-        Ok(())
+        Ok(w.into_inner()?)
     };
-    write().with_context(|| format!("cannot write {}", path.display()))
+    let bytes = write().with_context(|| format!("cannot write {}", path.display()))?;
+    super::write_whole(&path, &bytes)
 }
 
 #[cfg(test)]
@@ -294,7 +294,7 @@ mod tests {
                 p[0], p[1], p[2]
             );
         }
-        std::fs::write(dir.join("results.csv"), csv).unwrap();
+        std::fs::write(dir.join("results.csv"), csv + "\n").unwrap();
         ReportFolder::load(&dir).unwrap()
     }
 

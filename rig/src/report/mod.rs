@@ -15,11 +15,13 @@ pub mod read;
 pub mod run_json;
 mod set;
 pub mod traces;
+mod whole_file;
 
 pub use console::Console;
 pub use csv_file::{CsvReport, CSV_COLUMNS};
 pub use run_json::RunRecord;
 pub use set::{write_report_set, ReportSet};
+pub use whole_file::{write_whole, write_whole_with};
 
 use std::time::{Duration, SystemTime};
 

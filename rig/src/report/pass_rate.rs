@@ -171,7 +171,7 @@ pub fn write_pass_rate(dir: &Path, repeat: u32, results: &[CaseResult]) -> anyho
     let bytes = PassRates::of(results)
         .to_csv(repeat)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
+    super::write_whole(&path, &bytes)
 }
 
 #[cfg(test)]

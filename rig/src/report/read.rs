@@ -169,13 +169,20 @@ pub fn ms_since(origin: SystemTime, t: SystemTime) -> f64 {
 }
 
 /// Read a `results.csv`. Columns are found by name, so later versions may add some;
-/// `origin` is the run's start, for each row's `started_ms` (0 when unknown).
+/// `origin` is the run's start, for each row's `started_ms` (0 when unknown). Refused,
+/// each as `FILE:LINE: reason`: a row with another column count than the header's, a bad
+/// value, a last line without its line end (cut short), and a row whose bench, position,
+/// family, case and attempt an earlier row already has (written twice).
 pub fn read_results(
     path: &Path,
     origin: Option<SystemTime>,
 ) -> Result<Vec<ReportRow>, InputErrors> {
     let src = SourceText::read(path)?;
-    let mut reader = csv::ReaderBuilder::new().from_reader(src.text.as_bytes());
+    let (whole, cut) = whole_lines(&src);
+    if let (true, Some(e)) = (whole.is_empty(), &cut) {
+        return Err(e.clone().into());
+    }
+    let mut reader = csv::ReaderBuilder::new().from_reader(whole.as_bytes());
     let header = reader.headers().map_err(|e| csv_error(path, &e))?.clone();
     let columns = Columns::find(&header).map_err(|m| InputError {
         path: path.to_path_buf(),
@@ -197,6 +204,13 @@ pub fn read_results(
             Err(_) => more += 1,
         }
     }
+    for e in written_twice(path, &rows).into_iter().chain(cut) {
+        if problems.len() < MAX_ROW_ERRORS {
+            problems.push(e);
+        } else {
+            more += 1;
+        }
+    }
     if more > 0 {
         problems.push(InputError {
             path: path.to_path_buf(),
@@ -209,6 +223,64 @@ pub fn read_results(
     } else {
         Err(InputErrors(problems))
     }
+}
+
+/// The file up to its last line end, and an error for a last line without one: the rig
+/// ends every row with a line end, so a file that does not end with one was cut short
+/// mid-row (a killed or failed write) and its last row cannot be trusted.
+fn whole_lines(src: &SourceText) -> (&str, Option<InputError>) {
+    let text = src.text.as_str();
+    if text.is_empty() || text.ends_with('\n') {
+        return (text, None);
+    }
+    let end = text.rfind('\n').map_or(0, |i| i + 1);
+    let e = src.error(
+        Some(end..end),
+        "the last line has no line end: the file was cut short mid-row (a killed run or a failed write)",
+    );
+    (&text[..end], Some(e))
+}
+
+/// A row's identity in one results.csv: bench, position, family (off-bench rows have no
+/// position), case and attempt.
+type RowKey<'a> = (&'a str, &'a str, &'a str, &'a str, u32);
+
+/// Rows whose identity an earlier row already has: the rig writes each case and attempt
+/// once, so a second one is a file written twice (or two files joined), and which row
+/// is the truth is not ours to guess.
+fn written_twice(path: &Path, rows: &[ReportRow]) -> Vec<InputError> {
+    let mut seen: std::collections::HashMap<RowKey, usize> = Default::default();
+    let mut problems = Vec::new();
+    for row in rows {
+        let r = &row.result;
+        let key = (
+            row.bench(),
+            r.position.as_str(),
+            r.family.as_str(),
+            r.case.as_str(),
+            r.attempt,
+        );
+        let Some(first) = seen.get(&key) else {
+            seen.insert(key, row.line);
+            continue;
+        };
+        let position = if r.position.is_empty() {
+            format!("off-bench family `{}`", r.family)
+        } else {
+            format!("position `{}`", r.position)
+        };
+        problems.push(InputError {
+            path: path.to_path_buf(),
+            line: Some(row.line),
+            message: format!(
+                "bench `{}` {position} case `{}` attempt {} is also on line {first}: a row written twice",
+                row.bench(),
+                r.case,
+                r.attempt
+            ),
+        });
+    }
+    problems
 }
 
 fn row_error(path: &Path, rec: &csv::StringRecord, message: String) -> InputError {
@@ -470,7 +542,8 @@ mod tests {
             "r1,b,p1,short".to_string(),
             row("PASS", "", "1970-01-01T00:00:00Z").replace("9611,fw,shows-on", "9611,fw,"),
         ]
-        .join("\n");
+        .join("\n")
+            + "\n";
         let dir = folder(&csv);
         let e = errors(dir.path());
         let p = dir.path().join("results.csv");
@@ -510,9 +583,63 @@ mod tests {
     }
 
     #[test]
+    fn a_last_row_without_its_line_end_is_refused_as_cut_short() {
+        let whole = row("PASS", "", "1970-01-01T00:00:00Z");
+        // Cut in the last field: every column is there, only the line end is missing.
+        let cut = &whole[..whole.len() - 3];
+        let dir = folder(&format!("{HEADER}\n{whole}\n{cut}"));
+        let p = dir.path().join("results.csv");
+        assert_eq!(
+            errors(dir.path()),
+            format!(
+                "{}:3: the last line has no line end: the file was cut short mid-row (a killed run or a failed write)",
+                p.display()
+            )
+        );
+        // Cut in the header: the same fault, not a header of the wrong shape.
+        let dir = folder(&HEADER[..20]);
+        assert!(errors(dir.path()).contains("results.csv:1: the last line has no line end"));
+        // Whole rows, and the header alone, read.
+        let dir = folder(&format!("{HEADER}\n{whole}\n"));
+        assert_eq!(ReportFolder::load(dir.path()).unwrap().rows.len(), 1);
+        let dir = folder(&format!("{HEADER}\n"));
+        assert!(ReportFolder::load(dir.path()).unwrap().rows.is_empty());
+    }
+
+    #[test]
+    fn a_row_written_twice_is_refused_naming_both_lines() {
+        let a = row("PASS", "", "1970-01-01T00:00:00Z");
+        let b = a.replace("shows-on", "toggle");
+        let off = a.replacen(",p1,9611G,9611,", ",,1100,1100,", 1);
+        let off2 = a.replacen(",p1,9611G,9611,", ",,1200,1200,", 1);
+        // Two off-bench families (no position) with the same case are two rows.
+        let once = format!("{HEADER}\n{a}\n{b}\n{off}\n{off2}\n");
+        assert_eq!(
+            ReportFolder::load(folder(&once).path()).unwrap().rows.len(),
+            4
+        );
+        // The whole file twice: every row of the second copy is named.
+        let twice = format!("{once}{a}\n{b}\n{off}\n{off2}\n");
+        let dir = folder(&twice);
+        let e = errors(dir.path());
+        let p = dir.path().join("results.csv");
+        let p = p.display();
+        assert_eq!(
+            e,
+            [
+                format!("{p}:6: bench `b` position `p1` case `shows-on` attempt 1 is also on line 2: a row written twice"),
+                format!("{p}:7: bench `b` position `p1` case `toggle` attempt 1 is also on line 3: a row written twice"),
+                format!("{p}:8: bench `b` off-bench family `1100` case `shows-on` attempt 1 is also on line 4: a row written twice"),
+                format!("{p}:9: bench `b` off-bench family `1200` case `shows-on` attempt 1 is also on line 5: a row written twice"),
+            ]
+            .join("\n")
+        );
+    }
+
+    #[test]
     fn many_bad_rows_are_cut_short() {
         let bad = row("NO", "", "1970-01-01T00:00:00Z");
-        let csv = format!("{HEADER}\n{}", vec![bad; 50].join("\n"));
+        let csv = format!("{HEADER}\n{}\n", vec![bad; 50].join("\n"));
         let dir = folder(&csv);
         let e = errors(dir.path());
         assert_eq!(e.lines().count(), MAX_ROW_ERRORS + 1, "{e}");

@@ -126,8 +126,7 @@ impl RunRecord {
     pub fn write(&self, dir: &Path) -> anyhow::Result<()> {
         let path = dir.join("run.json");
         let text = serde_json::to_string_pretty(self).expect("a run record serialises");
-        std::fs::write(&path, text + "\n")
-            .with_context(|| format!("cannot write {}", path.display()))
+        super::write_whole(&path, (text + "\n").as_bytes())
     }
 
     pub fn load(dir: &Path) -> anyhow::Result<Self> {

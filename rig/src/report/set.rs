@@ -17,19 +17,31 @@ use crate::spec::Spec;
 /// Write every end-of-run report of `results` into `dir` (which exists): `traces/` with
 /// the deciding trace of every FAIL, `junit.xml`, `matrix.csv`, `pass-rate.csv`,
 /// `report.html`, and `run.json`. The spec gives the reports the family order of the
-/// catalog and the clauses' texts. An error names the file that could not be written.
+/// catalog and the clauses' texts. Each file is written whole or not at all, and one
+/// that cannot be written does not keep the others from being tried (a full disk may
+/// still take the small ones); the error names every file that failed, one a line.
 pub fn write_report_set(
     dir: &Path,
     spec: &Spec,
     record: &RunRecord,
     results: &[CaseResult],
 ) -> anyhow::Result<()> {
-    write_traces(dir, results)?;
-    write_junit(dir, record, results)?;
-    write_matrix(dir, spec, results)?;
-    write_pass_rate(dir, record.repeat, results)?;
-    write_html(dir, spec, record, results)?;
-    record.write(dir)
+    let failed: Vec<String> = [
+        write_traces(dir, results),
+        write_junit(dir, record, results),
+        write_matrix(dir, spec, results),
+        write_pass_rate(dir, record.repeat, results),
+        write_html(dir, spec, record, results),
+        record.write(dir),
+    ]
+    .into_iter()
+    .filter_map(|r| r.err().map(|e| format!("{e:#}")))
+    .collect();
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(anyhow::anyhow!(failed.join("\n")))
+    }
 }
 
 /// Keeps every finished row and writes the report set when the run ends.
@@ -56,6 +68,7 @@ impl Reporter for ReportSet {
             Event::RunFinished {
                 bench_time_ms,
                 interrupted,
+                report_failed,
                 ..
             } => {
                 // Counted from the rows kept: an interrupted run's summary is empty, its
@@ -64,8 +77,10 @@ impl Reporter for ReportSet {
                 for r in &self.results {
                     tally.add(r.verdict);
                 }
+                // A run stopped by a report it could not write did not end either.
+                let ended_early = *interrupted || *report_failed;
                 let record =
-                    RunRecord::of_run(info, SystemTime::now(), *bench_time_ms, *interrupted, tally);
+                    RunRecord::of_run(info, SystemTime::now(), *bench_time_ms, ended_early, tally);
                 write_report_set(&self.dir, &self.spec, &record, &self.results)?;
             }
             _ => {}

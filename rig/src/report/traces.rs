@@ -29,27 +29,33 @@ use crate::trace::{TraceReader, TraceWriter};
 /// The folder of a report set that holds the traces.
 pub const TRACES_DIR: &str = "traces";
 
-/// `traces/<position>_<case>_<attempt>.csv` (relative to the report folder), with any
-/// character outside `[A-Za-z0-9._-]` replaced so every position and case id is a safe
-/// file name.
+/// `traces/<position>_<case>_<attempt>.csv` (relative to the report folder). Each id
+/// keeps its letters, digits, `.` and `-`; any other byte (the `_` that separates the
+/// parts too) is written `~XX`, its hex: `p/x` is `p~2Fx`, `p_x` is `p~5Fx`. So every
+/// row names a file of its own that is safe on any file system and in a link, and two
+/// FAILs never share one (a plain `_` for every odd character made `p/x` and `p_x` one
+/// file, the second FAIL's trace silently overwriting the first's).
 pub fn trace_file(row: &CaseResult) -> PathBuf {
-    let safe = |s: &str| -> String {
-        s.chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || matches!(c, '.' | '-') {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect()
-    };
     Path::new(TRACES_DIR).join(format!(
         "{}_{}_{}.csv",
-        safe(&row.position),
-        safe(&row.case),
+        file_safe(&row.position),
+        file_safe(&row.case),
         row.attempt
     ))
+}
+
+/// `id` with every byte outside `[A-Za-z0-9.-]` written `~XX` (one-to-one: `~` is
+/// escaped too).
+fn file_safe(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("~{b:02X}"));
+        }
+    }
+    out
 }
 
 /// Write the trace of every row that has one into `dir/traces/`.
@@ -61,9 +67,7 @@ pub fn write_traces(dir: &Path, results: &[CaseResult]) -> anyhow::Result<()> {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        let file = std::fs::File::create(&path)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        write_one(file, row, t).with_context(|| format!("cannot write {}", path.display()))?;
+        super::write_whole_with(&path, |w| write_one(w, row, t))?;
     }
     Ok(())
 }
@@ -192,10 +196,55 @@ mod tests {
     }
 
     #[test]
+    fn ids_that_a_plain_underscore_would_join_get_a_file_each() {
+        let row = |position: &str, case: &str| CaseResult {
+            position: position.into(),
+            case: case.into(),
+            ..failed_row()
+        };
+        // Once `p/x` and `p_x` were both `p_x`; `a_b` + `c` and `a` + `b_c` both `a_b_c`.
+        let rows = [
+            row("p/x", "shows-on"),
+            row("p_x", "shows-on"),
+            row("a_b", "c"),
+            row("a", "b_c"),
+            row("p~2Fx", "shows-on"),
+            row("p9611", "shows-on"),
+        ];
+        let names: Vec<PathBuf> = rows.iter().map(trace_file).collect();
+        assert_eq!(
+            names[5],
+            Path::new("traces/p9611_shows-on_3.csv"),
+            "plain ids stay plain"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        write_traces(dir.path(), &rows).unwrap();
+        for (r, name) in rows.iter().zip(&names) {
+            let labels = TraceReader::open(dir.path().join(name))
+                .unwrap()
+                .head()
+                .clone();
+            assert_eq!(
+                labels.label("position"),
+                Some(r.position.as_str()),
+                "{name:?}"
+            );
+            assert_eq!(labels.label("case"), Some(r.case.as_str()), "{name:?}");
+        }
+        assert_eq!(
+            std::fs::read_dir(dir.path().join(TRACES_DIR))
+                .unwrap()
+                .count(),
+            rows.len(),
+            "one file per FAIL: {names:?}"
+        );
+    }
+
+    #[test]
     fn a_trace_file_round_trips_and_has_a_safe_name() {
         let dir = tempfile::tempdir().unwrap();
         let row = failed_row();
-        assert_eq!(trace_file(&row), Path::new("traces/p_1_shows-on_3.csv"));
+        assert_eq!(trace_file(&row), Path::new("traces/p~2F1_shows-on_3.csv"));
         write_traces(dir.path(), std::slice::from_ref(&row)).unwrap();
         let back = read_trace_file(&dir.path().join(trace_file(&row))).unwrap();
         let mut want = row.trace.clone().unwrap();

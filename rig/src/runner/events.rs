@@ -70,6 +70,9 @@ pub enum Event {
         tally: Tally,
         bench_time_ms: f64,
         interrupted: bool,
+        /// A report could not be written (the run stopped early): set by the bus as it
+        /// hands the event on, so a reporter after the one that failed knows it too.
+        report_failed: bool,
     },
 }
 
@@ -79,16 +82,23 @@ pub trait Reporter: Send {
     fn event(&mut self, info: &RunInfo, event: &Event) -> anyhow::Result<()>;
 }
 
-/// Fans events out to every reporter, in order, and keeps the first failure.
+/// Fans events out to every reporter, in order, and keeps their failures.
+///
+/// The first failure stops the run: from then on no case starts ([`EventBus::failed`],
+/// [`EventBus::stopped`]) and only `RunFinished` is handed on, so the reports written at
+/// the end hold exactly the rows that reached the file of record. Put that file's
+/// reporter first: a row it fails to write is handed to no later reporter.
 #[derive(Clone)]
 pub struct EventBus {
     inner: Arc<Mutex<BusInner>>,
+    /// `true` once a reporter failed.
+    stop: tokio::sync::watch::Sender<bool>,
 }
 
 struct BusInner {
     info: RunInfo,
     reporters: Vec<Box<dyn Reporter>>,
-    failure: Option<String>,
+    failures: Vec<String>,
 }
 
 impl EventBus {
@@ -97,32 +107,54 @@ impl EventBus {
             inner: Arc::new(Mutex::new(BusInner {
                 info,
                 reporters,
-                failure: None,
+                failures: Vec::new(),
             })),
+            stop: tokio::sync::watch::Sender::new(false),
         }
     }
 
-    pub fn emit(&self, event: Event) {
+    pub fn emit(&self, mut event: Event) {
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         let BusInner {
             info,
             reporters,
-            failure,
+            failures,
         } = &mut *inner;
+        let end = matches!(event, Event::RunFinished { .. });
+        if !failures.is_empty() && !end {
+            return;
+        }
         for r in reporters.iter_mut() {
+            if let Event::RunFinished { report_failed, .. } = &mut event {
+                *report_failed = !failures.is_empty();
+            }
             if let Err(e) = r.event(info, &event) {
-                failure.get_or_insert_with(|| format!("{e:#}"));
+                failures.push(format!("{e:#}"));
+                self.stop.send_replace(true);
+                // The row did not reach the file of record: no other report shows it.
+                if !end {
+                    break;
+                }
             }
         }
     }
 
-    /// The first reporter failure, if any.
+    /// Whether a reporter failed: no case may start.
+    pub fn failed(&self) -> bool {
+        *self.stop.borrow()
+    }
+
+    /// Resolves when a reporter fails (at once if one has).
+    pub async fn stopped(&self) {
+        let mut rx = self.stop.subscribe();
+        // The sender lives as long as `self`: the wait ends only on a failure.
+        let _ = rx.wait_for(|failed| *failed).await;
+    }
+
+    /// Every reporter failure, in order, one a line (the first is what stopped the run).
     pub fn failure(&self) -> Option<String> {
-        self.inner
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .failure
-            .clone()
+        let inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        (!inner.failures.is_empty()).then(|| inner.failures.join("\n"))
     }
 
     pub fn info(&self) -> RunInfo {

@@ -77,7 +77,8 @@ impl Plan {
 
 /// Run the plan's cases on its positions of the context's bench, each case `repeat` times
 /// in a row (attempt 1..=N, every attempt a row), plus a SKIP row per case for every
-/// catalog entry that cannot stand on a bench.
+/// catalog entry that cannot stand on a bench. Once a report cannot be written
+/// ([`EventBus::failed`]) no further case starts.
 pub async fn run(
     ctx: Arc<Context>,
     plan: Plan,
@@ -122,6 +123,11 @@ pub async fn run(
             let mut driver = Driver::new(ctx.clone(), position, devs);
             for c in cases.iter() {
                 for attempt in 1..=attempts {
+                    // A report that cannot be written stops the run: no case starts whose
+                    // row could not be kept.
+                    if bus.failed() {
+                        return;
+                    }
                     bus.emit(Event::CaseStarted {
                         position: driver.position.id.clone(),
                         case: c.id.clone(),
@@ -140,7 +146,7 @@ pub async fn run(
         task_position.insert(task.id(), id);
     }
     for f in &off_bench {
-        for c in cases.iter() {
+        for c in cases.iter().take_while(|_| !bus.failed()) {
             let row = off_bench_row(f, c, ctx.clock.now_ms());
             bus.emit(Event::CaseFinished(row.clone()));
             finished.lock().unwrap_or_else(|p| p.into_inner()).push(row);

@@ -137,6 +137,15 @@ impl Tally {
         }
     }
 
+    /// Add `other`'s counts.
+    pub fn merge(&mut self, other: &Tally) {
+        self.pass += other.pass;
+        self.fail += other.fail;
+        self.error += other.error;
+        self.skip += other.skip;
+        self.manual += other.manual;
+    }
+
     pub fn total(&self) -> usize {
         self.pass + self.fail + self.error + self.skip + self.manual
     }

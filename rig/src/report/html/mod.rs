@@ -10,8 +10,6 @@ mod svg;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use anyhow::Context as _;
-
 use super::escape_xml as esc;
 use super::matrix::{first_appearance, Matrix};
 use super::pass_rate::{yes_no, PassRates};
@@ -30,8 +28,7 @@ pub fn write_html(
     results: &[CaseResult],
 ) -> anyhow::Result<()> {
     let path = dir.join("report.html");
-    std::fs::write(&path, report_html(spec, record, results))
-        .with_context(|| format!("cannot write {}", path.display()))
+    super::write_whole(&path, report_html(spec, record, results).as_bytes())
 }
 
 /// The whole page.
