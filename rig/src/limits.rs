@@ -102,6 +102,7 @@ const BENCH: &str = "bench";
 const SUITE: &str = "suite";
 const PROFILE: &str = "profile";
 const CALIBRATION: &str = "calibration";
+const CADENCES: &str = "cadences.csv";
 
 // Bench files.
 /// Relay channels of a board (a Pi header has 28 pins; driver boards chain to 64).
@@ -168,6 +169,21 @@ pub const CAL_MEAN: Limit = Limit::new(CALIBRATION, "mean", 0.0, 65_535.0, "coun
 pub const CAL_NOISE: Limit = Limit::new(CALIBRATION, "noise", 0.0, 65_535.0, "counts");
 pub const CAL_SAMPLES: Limit = Limit::new(CALIBRATION, "samples", 0.0, 1_000_000.0, "");
 
+// The cadence table (fixtures/cadences.csv).
+/// A blink's on or off time, or a group's: under 10 ms no sensor window resolves it, and
+/// a phase over 10 s is no blink a person would call one.
+pub const CADENCE_MS: Limit = Limit::new(
+    CADENCES,
+    "on_ms, off_ms, group_on_ms, group_off_ms",
+    10.0,
+    10_000.0,
+    "ms",
+);
+/// How long steady must hold before it is confirmed.
+pub const SETTLE_MS: Limit = Limit::new(CADENCES, "settle_ms", 100.0, 60_000.0, "ms");
+/// A blink clock's allowed error: at 50% or more a flash could be read as a wink.
+pub const TOLERANCE_PCT: Limit = Limit::new(CADENCES, "tolerance_pct", 1.0, 49.0, "%");
+
 /// Every limit, in the order of README.md's table.
 pub const ALL: &[Limit] = &[
     RELAY_CHANNELS,
@@ -201,6 +217,9 @@ pub const ALL: &[Limit] = &[
     CAL_MEAN,
     CAL_NOISE,
     CAL_SAMPLES,
+    CADENCE_MS,
+    SETTLE_MS,
+    TOLERANCE_PCT,
 ];
 
 #[cfg(test)]

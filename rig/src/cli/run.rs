@@ -411,7 +411,7 @@ fn dry_run(
     let rt = build_runtime(false).map_err(CliError::Rig)?;
     let checks = rt.block_on(super::doctor::probe_all(l, seed));
     super::doctor::print_table(&checks);
-    println!(
+    say!(
         "\nplan ({} positions × {} cases):",
         positions.len(),
         cases.len()
@@ -420,18 +420,18 @@ fn dry_run(
         let p = l.bench.position(id).expect("positions come from the bench");
         for c in cases {
             match runner::not_applicable(&l.bench, p, c) {
-                None => println!(
+                None => say!(
                     "  {:<8} {:<22} would run ({} steps)",
                     p.id,
                     c.id,
                     c.steps.len()
                 ),
-                Some(why) => println!("  {:<8} {:<22} would skip: {why}", p.id, c.id),
+                Some(why) => say!("  {:<8} {:<22} would skip: {why}", p.id, c.id),
             }
         }
     }
     let bad = checks.iter().filter(|c| !c.ok).count();
-    println!(
+    say!(
         "\ndry run: {bad} of {} device checks failed; nothing was pressed or dialled",
         checks.len()
     );

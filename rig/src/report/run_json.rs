@@ -131,9 +131,10 @@ impl RunRecord {
 
     pub fn load(dir: &Path) -> anyhow::Result<Self> {
         let path = dir.join("run.json");
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        serde_json::from_str(&text).with_context(|| format!("{}: not a run record", path.display()))
+        // Read with the input files' size bound: a run record is a few kilobytes.
+        let src = crate::source::SourceText::read(&path)?;
+        serde_json::from_str(&src.text)
+            .with_context(|| format!("{}: not a run record", path.display()))
     }
 }
 

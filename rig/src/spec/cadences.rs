@@ -21,6 +21,29 @@ pub struct CadenceSpec {
 }
 
 impl CadenceSpec {
+    /// Every number of the row in its range (`crate::limits`).
+    fn check_ranges(&self) -> Result<(), String> {
+        use crate::limits::{CADENCE_MS, SETTLE_MS, TOLERANCE_PCT};
+        let times = [self.on_ms, self.off_ms, self.group_on_ms, self.group_off_ms];
+        for (name, v) in ["on_ms", "off_ms", "group_on_ms", "group_off_ms"]
+            .into_iter()
+            .zip(times)
+        {
+            if let Some(v) = v {
+                CADENCE_MS.check(v).map_err(|_| {
+                    format!(
+                        "`{name}` = {v} is out of range: give {}",
+                        CADENCE_MS.range_text()
+                    )
+                })?;
+            }
+        }
+        if let Some(v) = self.settle_ms {
+            SETTLE_MS.check(v)?;
+        }
+        TOLERANCE_PCT.check(self.tolerance_pct)
+    }
+
     /// The repeat period: the group period for grouped cadences, else on + off.
     pub fn period_ms(&self) -> Option<f64> {
         match (self.group_on_ms, self.group_off_ms, self.on_ms, self.off_ms) {
@@ -53,21 +76,24 @@ impl CadenceTable {
             .comment(Some(b'#'))
             .trim(csv::Trim::All)
             .from_reader(src.text.as_bytes());
+        let headers = reader
+            .headers()
+            .map_err(|e| src.error(None, e.to_string()))?
+            .clone();
         let mut rows = Vec::new();
-        for record in reader.deserialize::<Row>() {
-            let row = record.map_err(|e| {
-                let line = e.position().map(|p| p.line() as usize);
-                InputError {
-                    path: src.path.clone(),
-                    line,
-                    message: e.to_string(),
-                }
-            })?;
-            let at = |msg: String| InputError {
+        for record in reader.records() {
+            let at_line = |line: Option<u64>, message: String| InputError {
                 path: src.path.clone(),
-                line: None,
-                message: msg,
+                line: line.map(|l| l as usize),
+                message,
             };
+            let record =
+                record.map_err(|e| at_line(e.position().map(|p| p.line()), e.to_string()))?;
+            let line = record.position().map(|p| p.line());
+            let at = |msg: String| at_line(line, msg);
+            let row: Row = record
+                .deserialize(Some(&headers))
+                .map_err(|e| at(e.to_string()))?;
             let cadence: Cadence = row.cadence.parse().map_err(at)?;
             let spec = CadenceSpec {
                 cadence,
@@ -78,6 +104,7 @@ impl CadenceTable {
                 settle_ms: row.settle_ms,
                 tolerance_pct: row.tolerance_pct.unwrap_or(20.0),
             };
+            spec.check_ranges().map_err(at)?;
             if cadence != Cadence::Steady && spec.period_ms().is_none() {
                 return Err(at(format!("cadence `{cadence}` needs on_ms and off_ms")));
             }
@@ -117,5 +144,57 @@ impl CadenceTable {
             .settle_ms
             .unwrap_or(0.0)
             .max(self.slowest_period_ms() * 1.2)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "cadence,on_ms,off_ms,group_on_ms,group_off_ms,settle_ms,tolerance_pct\n";
+    const GOOD: [&str; 5] = [
+        "steady,,,,,1200,",
+        "flash,500,500,,,,25",
+        "wink,200,50,,,,30",
+        "flutter,50,50,,,,35",
+        "broken-flutter,50,50,500,500,,25",
+    ];
+
+    fn parse_with(replace: usize, row: &str) -> Result<CadenceTable, InputError> {
+        let mut rows = GOOD.map(str::to_string);
+        rows[replace] = row.to_string();
+        let text = format!("# a comment\n{HEADER}{}\n", rows.join("\n"));
+        CadenceTable::parse(&SourceText::from_string("cadences.csv", text))
+    }
+
+    #[test]
+    fn the_shipped_table_parses() {
+        let t = parse_with(0, GOOD[0]).unwrap();
+        assert_eq!(t.get(Cadence::Wink).on_ms, Some(200.0));
+    }
+
+    #[test]
+    fn numbers_out_of_range_are_refused_with_their_line() {
+        for (i, row) in [
+            (1, "flash,inf,500,,,,25"),
+            (1, "flash,NaN,500,,,,25"),
+            (2, "wink,-200,50,,,,30"),
+            (3, "flutter,50,1e308,,,,35"),
+            (4, "broken-flutter,50,50,500,0,,25"),
+            (0, "steady,,,,,18446744073709551615,"),
+            (1, "flash,500,500,,,,0"),
+            (1, "flash,500,500,,,,100"),
+        ] {
+            let e = parse_with(i, row).unwrap_err();
+            // Line 1 is the comment, line 2 the header.
+            assert_eq!(e.line, Some(3 + i), "{row}: {e}");
+            assert!(e.to_string().contains("out of range"), "{row}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_row_that_is_not_numbers_names_its_line() {
+        let e = parse_with(2, "wink,fast,50,,,,30").unwrap_err();
+        assert_eq!(e.line, Some(5), "{e}");
     }
 }
