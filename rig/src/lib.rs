@@ -1,6 +1,6 @@
 //! The twinning rig: checks desk phones against the IP Office Twinning button spec.
 //!
-//! Data flows one way (DESIGN.md §2):
+//! Data flows one way (ARCHITECTURE.md, "Data flow"):
 //! bench file → devices ([`hw`] traits; [`sim`] or real backends) → [`runner`] executing a
 //! [`suite`] → observations ([`observe`]) → verdicts → events → reporters ([`report`]).
 //! The spec itself is data ([`spec`], loaded from `fixtures/`). Light traces ([`trace`])

@@ -23,7 +23,7 @@ const RED: (u8, u8, u8) = (235, 12, 8);
 fn leds() -> BTreeMap<u8, Led> {
     BTreeMap::from([
         (1, Led::steady(GREEN, 6383)),
-        // A wink: 200 ms on, 50 ms off (DESIGN §6).
+        // A wink: 200 ms on, 50 ms off (fixtures/cadences.csv).
         (
             2,
             Led {

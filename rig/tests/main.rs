@@ -4,6 +4,7 @@ mod calibrate;
 mod classify;
 mod cli;
 mod common;
+mod docs;
 mod emulators;
 mod faults;
 mod feasa;

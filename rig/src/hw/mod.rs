@@ -5,7 +5,7 @@
 //! - [`PhoneLine`]: one modem (a phone line): dial, answer, hang up, list calls.
 //!
 //! Backends implement these; nothing above them knows which backend it talks to. The
-//! simulated backends live in [`crate::sim`]; real ones come with the Pi bench.
+//! simulated backends live in [`crate::sim`]; the real ones in `pi`, `feasa` and `modem`.
 //! All times are on the bench clock ([`BenchClock`]), which is tokio's clock, so the same
 //! code runs in virtual time on the simulated bench and in real time on a Pi.
 

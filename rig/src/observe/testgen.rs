@@ -74,7 +74,7 @@ impl Pattern {
         }
     }
 
-    /// The cadence this pattern is (by DESIGN.md §6's timings).
+    /// The cadence this pattern is (by the lab's nominal timings).
     fn cadence(&self) -> Option<Cadence> {
         [
             Cadence::Steady,
@@ -88,7 +88,7 @@ impl Pattern {
     }
 }
 
-/// DESIGN.md §6's timings, written out independently of the fixtures.
+/// The lab's nominal timings, written out independently of the fixtures.
 pub fn cadence_pattern(cadence: Cadence) -> Pattern {
     match cadence {
         Cadence::Steady => Pattern::Steady,
@@ -203,7 +203,7 @@ impl Light {
     }
 }
 
-/// A simulated sensor (defaults: DESIGN's dark 12 counts, noise 4 counts, LED 2000).
+/// A simulated sensor (defaults: the simulator's dark 12 counts, noise 4 counts, LED 2000).
 #[derive(Debug, Clone, Copy)]
 pub struct Sensor {
     hz: f64,

@@ -2,7 +2,7 @@
 //! firmware in service) and a candidate (the firmware to roll out), per family and case,
 //! and per position where both runs have it.
 //!
-//! Only PASS → FAIL is a regression: an ERROR is the rig's fault (DESIGN.md §2), never the
+//! Only PASS → FAIL is a regression: an ERROR is the rig's fault (ARCHITECTURE.md, "Verdicts: whose fault"), never the
 //! phone's, so any change to or from ERROR, SKIP or MANUAL is listed apart as "changed".
 
 use std::collections::BTreeMap;

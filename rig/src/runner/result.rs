@@ -4,7 +4,7 @@ use std::fmt;
 
 use crate::suite::Case;
 
-/// DESIGN.md §2: ERROR is the rig's own fault and is never blamed on the phone.
+/// ARCHITECTURE.md, "Verdicts: whose fault": ERROR is the rig's own fault and is never blamed on the phone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Verdict {
     /// The phone met the clause.

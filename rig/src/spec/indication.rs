@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-/// A colour as the classifier reports it (DESIGN.md §6).
+/// A colour as the classifier reports it (ARCHITECTURE.md, "The spec as data").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Colour {
@@ -69,7 +69,7 @@ impl FromStr for Colour {
     }
 }
 
-/// How a light blinks (DESIGN.md §6; timings in `fixtures/cadences.csv`).
+/// How a light blinks (timings in `fixtures/cadences.csv`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Cadence {

@@ -106,7 +106,7 @@ pub struct Drawn {
     pub tags: Vec<String>,
 }
 
-/// Representative r:g:b of each lit colour (DESIGN.md §6 representative spectra).
+/// Representative r:g:b of each lit colour (representative LED spectra).
 pub fn nominal_rgb(colour: Colour) -> [f64; 3] {
     match colour {
         Colour::Green => [0.12, 1.0, 0.25],

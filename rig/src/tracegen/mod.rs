@@ -20,7 +20,7 @@
 //! sensor filter tolerance); the grey icon is an unsaturated 0.85:1:0.9 (±8%) and dimmer.
 //! The clear channel sees 1.0–1.2 × (r + g + b). An LED may be PWM-dimmed ([`Pwm`],
 //! 200 Hz–2 kHz, duty 10–100%): it is then driven at its peak for `duty` of each PWM
-//! period. The blink [`Pattern`] (DESIGN.md §6's timings) is scaled per trace by a factor in
+//! period. The blink [`Pattern`] (the lab's nominal timings) is scaled per trace by a factor in
 //! 0.85–1.15 (a phone's blink clock off by up to ±15%) and starts anywhere in its period.
 //! A reflective light ([`Light::Reflective`], the M/T-Series LCD indicator) reflects a share
 //! of the room's light: all of it bare, 12–45% of it when "on".

@@ -34,7 +34,7 @@ pub enum Pattern {
 }
 
 impl Pattern {
-    /// DESIGN.md §6's nominal timings, written out independently of `fixtures/cadences.csv`
+    /// The lab's nominal timings, written out independently of `fixtures/cadences.csv`
     /// (the corpus is the truth a lab's table is checked against, not derived from it).
     pub fn nominal(cadence: Cadence) -> Pattern {
         match cadence {

@@ -34,7 +34,7 @@
 //!   (`getrgbi01\r\n` + `rrr ggg bbb iiiii\r\n`): range 5 (2 ms) with one fibre ≈ 100 Hz,
 //!   two fibres ≈ 65 Hz; range 3 (22 ms) ≈ 33 Hz; auto range (350 ms) < 3 Hz. USB serial
 //!   adapters add their latency (often 1–16 ms per answer). Good for colour and steady
-//!   states; not enough for a 50 ms flutter (DESIGN §6 wants ≥ 100 Hz).
+//!   states; not enough for a 50 ms flutter (a cadence reading wants ≥ 100 Hz).
 //! - **Sequence** ([`SamplerMode::Sequence`]): for cadence. Each round takes one polled
 //!   reading per fibre (its colour, and whether it is on), then `capturesequence` with
 //!   the set-up's capture + wait per sample (e.g. 4 + 1 ms = 200 Hz for 200 samples = 1 s),
