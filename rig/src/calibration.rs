@@ -46,7 +46,6 @@ use toml::Spanned;
 use crate::bench::{Bench, DarkLevel, Light};
 use crate::hw::{Sample, SensorKind};
 use crate::observe::Polarity;
-use crate::runner;
 use crate::source::{InputErrors, Problems, SourceText};
 use crate::spec::{Indication, Spec};
 
@@ -188,7 +187,7 @@ impl BenchCalibration {
                         ),
                     ));
                 }
-                let want_polarity = runner::polarity(family);
+                let want_polarity = family.polarity();
                 let polarity = match parse_polarity(rl.polarity.get_ref()) {
                     Some(x) => x,
                     None => {
@@ -669,7 +668,7 @@ mod tests {
                     light: *light,
                     sensor: w.sensor.to_string(),
                     kind,
-                    polarity: runner::polarity(family),
+                    polarity: family.polarity(),
                     measured_at: Some("2026-01-02T03:04:05.678Z".into()),
                     dark_missing: dark.is_none().then(|| "a \"quoted\" reason".to_string()),
                     dark,

@@ -316,7 +316,7 @@ fn calibration_text(spec: &Spec, bench: &Bench) -> String {
                 light: *light,
                 sensor: w.sensor.to_string(),
                 kind,
-                polarity: rig::runner::polarity(family),
+                polarity: family.polarity(),
                 measured_at: Some("2026-01-02T03:04:05.678Z".into()),
                 dark: (*light == Light::Call).then(|| m("idle", "off", 12.0)),
                 dark_missing: (*light == Light::Twinning).then(|| "not known".to_string()),

@@ -11,7 +11,7 @@ use super::{clear, BenchCalibration, LightCalibration, Measurement};
 use crate::bench::{Button, InboundRoute, Light, ModemRole, TwinningMode};
 use crate::hw::{LineState, Sample, SensorKind};
 use crate::observe::{Calibration, Classifier, Polarity, Reading};
-use crate::runner::{self, Context, DeviceSet, Driver, Lease, LightWant, Stop};
+use crate::runner::{Context, DeviceSet, Driver, Lease, LightWant, Stop};
 use crate::spec::{AppearanceState, Cadence, CadenceTable, Expected, Indication, TwinningState};
 
 /// What a calibration run is, besides its measurements.
@@ -240,7 +240,7 @@ async fn measure_position(
             *light,
             Acc {
                 kind: bank.kind,
-                polarity: runner::polarity(&d.family),
+                polarity: d.family.polarity(),
                 first_ms: None,
                 recordings: Vec::new(),
                 dark: None,

@@ -12,7 +12,7 @@ use super::run::{build_runtime, Loaded};
 use super::{CliError, ExitCode};
 use crate::hw::{BenchClock, LineState, SensorKind};
 use crate::observe::{Calibration, Classifier};
-use crate::runner::{polarity, Opener};
+use crate::runner::Opener;
 
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
@@ -100,7 +100,7 @@ pub async fn probe_all(loaded: &Loaded, seed: u64) -> Vec<Check> {
                     bank.clone(),
                     Calibration {
                         kind: bank.kind,
-                        polarity: polarity(family),
+                        polarity: family.polarity(),
                         dark: w.dark,
                     },
                 )),

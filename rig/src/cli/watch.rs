@@ -10,7 +10,7 @@ use super::{CliError, ExitCode};
 use crate::bench::Light;
 use crate::hw::BenchClock;
 use crate::observe::{Calibration, Classifier, Reading, Watch};
-use crate::runner::{polarity, Opener};
+use crate::runner::Opener;
 
 #[derive(Debug, Args)]
 pub struct WatchArgs {
@@ -51,7 +51,7 @@ impl WatchArgs {
         let family = loaded.bench.family(position, &loaded.spec.catalog).clone();
         let calibration = Calibration {
             kind: bank.kind,
-            polarity: polarity(&family),
+            polarity: family.polarity(),
             dark: wiring.dark,
         };
         let rt = build_runtime(false).map_err(CliError::Rig)?;

@@ -128,14 +128,8 @@ use stream::Settings;
 /// A `Watch` keeps runs back to this many of the slowest period (plus the settle time).
 const RETAIN_PERIODS: f64 = 3.0;
 
-/// How a light shows "on".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Polarity {
-    /// An LED or a backlit icon: on is brighter.
-    Emissive,
-    /// The M/T-Series LCD indicator: "on" is DARKER than the bare display.
-    Reflective,
-}
+/// How a light shows "on": a property of the phone's indicator, in the catalogue.
+pub use crate::spec::Polarity;
 
 /// How to read one sensor over one light.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -23,9 +23,9 @@ use crate::hw::pi::{Ads1115, GpioRelay, Tcs34725Bus};
 use crate::hw::relays::Relays;
 use crate::hw::serial::SerialStream;
 use crate::hw::{Actuator, BenchClock, LightSensor, PhoneLine};
-use crate::observe::{Calibration, Polarity};
+use crate::observe::Calibration;
 use crate::sim::SimBench;
-use crate::spec::{Family, Spec};
+use crate::spec::Spec;
 
 /// A light and how to read it.
 pub struct LightDevice {
@@ -109,14 +109,6 @@ pub fn open(
     open_calibrated(bench, spec, sim, clock, None)
 }
 
-/// How a family's lights show "on": its reflective LCD indicator reads darker when on.
-pub fn polarity(family: &Family) -> Polarity {
-    match family.indicator {
-        Some(k) if k.is_reflective() => Polarity::Reflective,
-        _ => Polarity::Emissive,
-    }
-}
-
 /// As [`open`], with each light's dark level taken from a calibration file (checked against
 /// this bench when loaded) where it has one, else from the bench file's `dark`, else none.
 /// Only the dark level is used: the classifier has no use for reference colours yet.
@@ -146,7 +138,7 @@ pub fn open_calibrated(
             let dark = measured.and_then(|c| c.dark(&p.id, *l)).or(w.dark);
             let calibration = Calibration {
                 kind: bank.kind,
-                polarity: polarity(family),
+                polarity: family.polarity(),
                 dark,
             };
             lights.insert(

@@ -18,9 +18,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::task::JoinSet;
 
-pub use devices::{
-    open, open_calibrated, polarity, DeviceSet, Lease, Modems, Opener, PositionDevices,
-};
+pub use devices::{open, open_calibrated, DeviceSet, Lease, Modems, Opener, PositionDevices};
 pub use driver::{Context, Driver, LightSeen, LightWant, Stop};
 pub use events::{Event, EventBus, Reporter, RunInfo};
 pub use operator::Operator;

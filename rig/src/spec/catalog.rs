@@ -63,6 +63,26 @@ fn yes() -> bool {
     true
 }
 
+/// How a light shows "on".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Polarity {
+    /// An LED or a backlit icon: on is brighter.
+    Emissive,
+    /// The M/T-Series LCD indicator: "on" is DARKER than the bare display.
+    Reflective,
+}
+
+impl Family {
+    /// How this family's lights show "on": its reflective LCD indicator reads darker when
+    /// on; every other indicator is emissive.
+    pub fn polarity(&self) -> Polarity {
+        match self.indicator {
+            Some(k) if k.is_reflective() => Polarity::Reflective,
+            _ => Polarity::Emissive,
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CatalogFile {

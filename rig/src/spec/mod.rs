@@ -11,7 +11,7 @@ mod table;
 use std::path::{Path, PathBuf};
 
 pub use cadences::{CadenceSpec, CadenceTable};
-pub use catalog::{Catalog, Family, IndicatorKind};
+pub use catalog::{Catalog, Family, IndicatorKind, Polarity};
 pub use clauses::{Clause, Clauses};
 pub use indication::{AppearanceState, Cadence, Colour, Expected, Indication, TwinningState};
 pub use table::{IndicationTable, TwinningGroup};
