@@ -8,7 +8,8 @@ use std::time::Instant;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use rig::bench::Bench;
-use rig::runner::{simulate, RunSummary};
+use rig::factory::simulate;
+use rig::runner::RunSummary;
 use rig::sim::FirmwareProfile;
 use rig::spec::Spec;
 use rig::suite::Suite;

@@ -9,6 +9,7 @@
 pub mod bench;
 pub mod calibration;
 pub mod cli;
+pub mod factory;
 pub mod hw;
 pub mod limits;
 pub mod observe;

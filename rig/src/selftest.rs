@@ -15,7 +15,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::bench::Bench;
-use crate::runner::{simulate, CaseResult, RunSummary, Verdict};
+use crate::factory::simulate;
+use crate::runner::{CaseResult, RunSummary, Verdict};
 use crate::sim::FirmwareProfile;
 use crate::source::InputErrors;
 use crate::spec::Spec;

@@ -262,7 +262,7 @@ async fn the_reference_suite_passes_with_both_modems_driven_over_at_on_ptys() {
     let f = fixtures();
     let clock = BenchClock::start();
     let sim = SimBench::new(&f.bench, &f.spec, f.reference.clone(), clock, 1);
-    let mut devices = rig::runner::open(&f.bench, &f.spec, Some(&sim), clock).unwrap();
+    let mut devices = rig::factory::open(&f.bench, &f.spec, Some(&sim), clock).unwrap();
     let mut emulators = Vec::new();
     let mut line = |role: rig::bench::ModemRole| {
         let m = f.bench.modem(role).unwrap();

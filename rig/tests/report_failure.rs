@@ -178,7 +178,7 @@ async fn no_case_starts_after_a_report_fails() {
     let f = fixtures();
     let clock = rig::hw::BenchClock::start();
     let sim = SimBench::new(&f.bench, &f.spec, f.reference.clone(), clock, 1);
-    let devices = runner::open(&f.bench, &f.spec, Some(&sim), clock).unwrap();
+    let devices = rig::factory::open(&f.bench, &f.spec, Some(&sim), clock).unwrap();
     let ctx = Arc::new(Context {
         spec: f.spec.clone(),
         bench: f.bench.clone(),

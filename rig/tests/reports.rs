@@ -39,7 +39,7 @@ async fn run_repeated(
 ) -> (RunInfo, RunSummary) {
     let clock = rig::hw::BenchClock::start();
     let sim = SimBench::new(&f.bench, &f.spec, profile.clone(), clock, 7);
-    let devices = runner::open(&f.bench, &f.spec, Some(&sim), clock).expect("devices open");
+    let devices = rig::factory::open(&f.bench, &f.spec, Some(&sim), clock).expect("devices open");
     let ctx = Arc::new(Context {
         spec: f.spec.clone(),
         bench: f.bench.clone(),

@@ -10,9 +10,9 @@ use tokio::time::{sleep, timeout};
 use super::bench_args::BenchArgs;
 use super::run::{build_runtime, Loaded};
 use super::{CliError, ExitCode};
+use crate::factory::Opener;
 use crate::hw::{BenchClock, LineState, SensorKind};
 use crate::observe::{Calibration, Classifier};
-use crate::runner::Opener;
 
 #[derive(Debug, Args)]
 pub struct DoctorArgs {

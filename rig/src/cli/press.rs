@@ -8,8 +8,8 @@ use super::bench_args::BenchArgs;
 use super::run::build_runtime;
 use super::{CliError, ExitCode};
 use crate::bench::Button;
+use crate::factory::Opener;
 use crate::hw::BenchClock;
-use crate::runner::Opener;
 
 #[derive(Debug, Args)]
 pub struct PressArgs {

@@ -174,7 +174,7 @@ impl Loaded {
                 .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
             sim.log_relays_to(file);
         }
-        runner::open_calibrated(&self.bench, &self.spec, sim.as_ref(), clock, calibration)
+        crate::factory::open_calibrated(&self.bench, &self.spec, sim.as_ref(), clock, calibration)
             .map_err(CliError::Rig)
     }
 

@@ -8,9 +8,9 @@ use super::bench_args::BenchArgs;
 use super::run::{build_runtime, shutdown_signal};
 use super::{CliError, ExitCode};
 use crate::bench::Light;
+use crate::factory::Opener;
 use crate::hw::BenchClock;
 use crate::observe::{Calibration, Classifier, Reading, Watch};
-use crate::runner::Opener;
 
 #[derive(Debug, Args)]
 pub struct WatchArgs {

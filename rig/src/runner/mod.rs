@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::task::JoinSet;
 
-pub use devices::{open, open_calibrated, DeviceSet, Lease, Modems, Opener, PositionDevices};
+pub use devices::{DeviceSet, Lease, LightDevice, Modems, PositionDevices};
 pub use driver::{Context, Driver, LightSeen, LightWant, Stop};
 pub use events::{Event, EventBus, Reporter, RunInfo};
 pub use operator::Operator;
@@ -213,52 +213,4 @@ fn off_bench_row(family: &Family, case: &Case, now_ms: f64) -> CaseResult {
         now_ms,
         format!("not testable on this rig: {reason}"),
     )
-}
-
-/// Run a whole suite on a simulated bench, in-process, on the current tokio clock (virtual
-/// under `start_paused`). For tests and benchmarks; `rig run` adds files and signals.
-pub async fn simulate(
-    spec: &crate::spec::Spec,
-    bench: &crate::bench::Bench,
-    suite: &crate::suite::Suite,
-    profile: crate::sim::FirmwareProfile,
-    seed: u64,
-) -> anyhow::Result<RunSummary> {
-    let clock = crate::hw::BenchClock::start();
-    let sim = crate::sim::SimBench::new(bench, spec, profile.clone(), clock, seed);
-    let devices = open(bench, spec, Some(&sim), clock)?;
-    let ctx = Arc::new(Context {
-        spec: spec.clone(),
-        bench: bench.clone(),
-        settings: suite.settings.clone(),
-        clock,
-    });
-    let info = RunInfo {
-        suite_path: suite.path.clone(),
-        virtual_time: true,
-        profile_path: Some(profile.path.clone()),
-        seed: Some(seed),
-        spec_files: spec.files(),
-        ..RunInfo::new(
-            &format!("sim-{seed}"),
-            bench,
-            &format!("sim:{}", profile.name),
-        )
-    };
-    let bus = EventBus::new(info, Vec::new());
-    let positions = bench.positions.iter().map(|p| p.id.clone()).collect();
-    let off_bench = spec
-        .catalog
-        .families
-        .iter()
-        .filter(|f| !f.bench)
-        .cloned()
-        .collect();
-    let plan = Plan {
-        cases: suite.cases.clone(),
-        positions,
-        off_bench,
-        repeat: 1,
-    };
-    Ok(run(ctx, plan, devices, bus, Arc::new(Operator::none())).await)
 }

@@ -3,7 +3,8 @@
 pub mod child;
 
 use rig::bench::Bench;
-use rig::runner::{simulate, RunSummary, Verdict};
+use rig::factory::simulate;
+use rig::runner::{RunSummary, Verdict};
 use rig::sim::FirmwareProfile;
 use rig::spec::Spec;
 use rig::suite::Suite;
