@@ -10,7 +10,8 @@ pub mod bench;
 pub mod calibration;
 pub mod cli;
 pub mod factory;
-pub mod hw;
+/// The hardware layer (its own crate, `rig/hw`): nothing in it may reach up into the rig.
+pub use rig_hw as hw;
 pub mod limits;
 pub mod observe;
 pub mod ownership;

@@ -766,7 +766,7 @@ pub(crate) mod tests {
         let out = std::process::Command::new(std::env::current_exe().unwrap())
             .args([
                 "--exact",
-                "hw::relays::tests::panic_hook_releases_relays",
+                "relays::tests::panic_hook_releases_relays",
                 "--nocapture",
                 "--test-threads=1",
             ])

@@ -4,7 +4,7 @@
 //! ends with `<CR><LF>` (optionally followed by EOT, 0x04: the line splitter treats it as a
 //! line end). See `mod.rs` for the command set followed and the assumptions.
 
-use crate::hw::Sample;
+use crate::Sample;
 
 /// A capture's exposure: automatic, or a manual range 1 (most sensitive, slowest) to 5;
 /// `pwm` variants average over a pulse-width-modulated light.

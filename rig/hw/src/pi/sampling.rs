@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::hw::{BenchClock, HwError, HwErrorKind, LightSensor, Sample, SensorKind};
+use crate::{BenchClock, HwError, HwErrorKind, LightSensor, Sample, SensorKind};
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)

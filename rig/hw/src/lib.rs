@@ -1,11 +1,13 @@
-//! Hardware traits, small and few (embedded-hal style), each with an error kind.
+//! The rig's hardware layer: traits, codecs and drivers (ARCHITECTURE.md, "Hardware").
+//! It knows nothing of phones, suites or verdicts; everything above it sees only these
+//! traits. Hardware traits, small and few (embedded-hal style), each with an error kind:
 //!
 //! - [`Actuator`]: one relay channel that presses one button.
 //! - [`LightSensor`]: one sensor over one light, giving timestamped samples.
 //! - [`PhoneLine`]: one modem (a phone line): dial, answer, hang up, list calls.
 //!
 //! Backends implement these; nothing above them knows which backend it talks to. The
-//! simulated backends live in [`crate::sim`]; the real ones in `pi`, `feasa` and `modem`.
+//! real ones live here (`pi`, `feasa`, `modem`); the simulated ones in the rig's simulator.
 //! All times are on the bench clock ([`BenchClock`]), which is tokio's clock, so the same
 //! code runs in virtual time on the simulated bench and in real time on a Pi.
 

@@ -15,7 +15,7 @@
 //! dedicated std thread (not `spawn_blocking`): it round-robins over its sensors at the
 //! configured rate, stamps each reading on the bench clock as
 //! `clock.ms_at(tokio::time::Instant::now())` (tokio's clock read off the runtime is the real
-//! clock) and pushes it into the sensor's buffer, which [`crate::hw::LightSensor::drain`]
+//! clock) and pushes it into the sensor's buffer, which [`crate::LightSensor::drain`]
 //! empties. These backends need a real-time run (`--realtime` / a Pi bench): virtual time
 //! cannot drive real hardware. The thread stops when the bus handle and all its sensors are
 //! dropped.

@@ -17,8 +17,8 @@ use embedded_hal::digital::OutputPin;
 use rppal::gpio::Gpio;
 
 use super::Probe;
-use crate::hw::relays::{RegisteredRelay, Relays};
-use crate::hw::{Actuator, HwError, HwErrorKind};
+use crate::relays::{RegisteredRelay, Relays};
+use crate::{Actuator, HwError, HwErrorKind};
 
 /// One relay channel on a GPIO pin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

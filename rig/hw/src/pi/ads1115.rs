@@ -1,6 +1,6 @@
 //! Plain photodiodes on an ADS1115 ADC (driver: `ads1x1x`), one sampling thread per ADC.
 //!
-//! Each single-ended input A0–A3 is one `level` sensor: [`crate::hw::Sample::c`] carries the
+//! Each single-ended input A0–A3 is one `level` sensor: [`crate::Sample::c`] carries the
 //! conversion in counts (0–32767 over the full-scale range; the small negative readings an
 //! offset gives near 0 V are clamped to 0), `r g b` are 0. A reading at 32767 is at the top
 //! of the range: *saturated*, kept and counted.
@@ -30,7 +30,7 @@ use super::sampling::{
     bank_shared, BusStats, Reading, Sampler, SensorBank, Shared, Ticker, Worker,
 };
 use super::{bus_clock_hz, bus_ms, i2c_error, open_i2c, BusSensor, Probe};
-use crate::hw::{BenchClock, HwError, HwErrorKind, SensorKind};
+use crate::{BenchClock, HwError, HwErrorKind, SensorKind};
 
 /// Bit times and transfers of one one-shot conversion through `ads1x1x`: read config,
 /// write config (trigger), read config (done?), read the conversion register.
@@ -550,7 +550,7 @@ mod tests {
     use super::super::sampling::tests::clocks;
     use super::super::sampling::{run, Worker};
     use super::*;
-    use crate::hw::{LightSensor, Sample};
+    use crate::{LightSensor, Sample};
     use embedded_hal::i2c::{ErrorKind, NoAcknowledgeSource};
     use embedded_hal_mock::eh1::i2c::{Mock, Transaction as T};
 

@@ -28,7 +28,7 @@
 //! **Readings**: raw counts `r g b c` as `f32`, stamped when read. A reading is *saturated*
 //! when a channel reaches the sensor's full scale, `min(65535, 1024 × cycles)`, less a
 //! quarter below 150 ms of integration (ripple saturation, TAOS DN40); saturated samples are
-//! kept and counted ([`crate::hw::pi::ChannelStats::saturated`]).
+//! kept and counted ([`crate::pi::ChannelStats::saturated`]).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -43,7 +43,7 @@ use super::sampling::{
     bank_shared, BusStats, Reading, Sampler, SensorBank, Shared, Ticker, Worker,
 };
 use super::{bus_clock_hz, bus_ms, i2c_error, open_i2c, BusSensor, Probe};
-use crate::hw::{BenchClock, HwError, HwErrorKind, SensorKind};
+use crate::{BenchClock, HwError, HwErrorKind, SensorKind};
 
 /// One ATIME cycle, and the RGBC start-up time.
 const CYCLE_MS: f64 = 2.4;
@@ -697,7 +697,7 @@ pub(crate) mod tests {
     use super::super::sampling::tests::{clocks, FakeTicker};
     use super::super::sampling::{run, Worker};
     use super::*;
-    use crate::hw::{LightSensor, Sample};
+    use crate::{LightSensor, Sample};
     use embedded_hal::i2c::{ErrorKind, ErrorType, NoAcknowledgeSource, Operation};
     use embedded_hal_mock::eh1::i2c::{Mock, Transaction as T};
 

@@ -8,7 +8,7 @@ use tokio::time::Instant;
 
 use super::codec::{Clip, Registration, Urc};
 use super::{AtConfig, AtModem};
-use crate::hw::{CallStatus, HwErrorKind, PhoneLine};
+use crate::{CallStatus, HwErrorKind, PhoneLine};
 
 /// How the scripted peer answers one command line: `None` stays silent.
 type Script = Arc<Mutex<dyn FnMut(&str) -> Option<String> + Send>>;

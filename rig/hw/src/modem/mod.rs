@@ -1,5 +1,5 @@
 //! Cellular modems over AT commands: [`AtModem`] is a [`PhoneLine`] over any byte stream
-//! (a serial port through [`crate::hw::serial::SerialStream`], a pty, `tokio::io::duplex`).
+//! (a serial port through [`crate::serial::SerialStream`], a pty, `tokio::io::duplex`).
 //!
 //! # What is followed
 //! - **ITU-T V.250**: a command line is `AT<command><CR>`; with verbose result codes the

@@ -5,7 +5,7 @@
 //! verbose result codes, `ATE0`/`ATE1` echo) and 3GPP TS 27.007 (the `+C…` commands and
 //! their information responses, `+CME ERROR: <err>`). See `mod.rs` for what is followed.
 
-use crate::hw::{CallInfo, CallStatus};
+use crate::{CallInfo, CallStatus};
 
 /// `AT+CFUN` levels used here (27.007 §8.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -601,7 +601,7 @@ mod tests {
     }
 
     fn run(cmd: Command, wire: &[u8]) -> (Exchange, Vec<Step>) {
-        let mut s = crate::hw::serial::LineSplitter::new(512);
+        let mut s = crate::serial::LineSplitter::new(512);
         s.push(wire);
         let mut x = Exchange::new(cmd);
         let mut steps = Vec::new();
