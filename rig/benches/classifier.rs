@@ -19,7 +19,7 @@ use std::time::Instant;
 use criterion::{BenchmarkId, Criterion, Throughput};
 use rig::observe::{Classifier, Watch};
 use rig::spec::{CadenceTable, Spec};
-use rig::tracegen::corpus::{self, latency, latency_report, Case, Evaluation};
+use rig_core::tracegen::corpus::{self, latency, latency_report, Case, Evaluation};
 
 fn table() -> CadenceTable {
     Spec::load(Spec::default_dir())

@@ -5,16 +5,16 @@
 //! ```
 //!
 //! Writes one CSV per trace and `labels.csv` (removing the folder's old `*.csv` first):
-//! a random corpus (every colour × cadence × sensor setup, drawn by [`rig::tracegen::draw`]
+//! a random corpus (every colour × cadence × sensor setup, drawn by [`rig_core::tracegen::draw`]
 //! from fixed seeds) and hand-made edge cases. The physics and its ranges are documented in
-//! `rig::tracegen`.
+//! `rig_core::tracegen`.
 
 use std::path::{Path, PathBuf};
 
 use rig::hw::Sample;
 use rig::spec::{Cadence, Colour};
-use rig::tracegen::corpus::{write_labels, Label, Verdict, LABELS_FILE};
-use rig::tracegen::{draw, Act, Drawn, Knobs, Light, Pattern, Scene, Setup, Trace, Want};
+use rig_core::tracegen::corpus::{write_labels, Label, Verdict, LABELS_FILE};
+use rig_core::tracegen::{draw, Act, Drawn, Knobs, Light, Pattern, Scene, Setup, Trace, Want};
 
 /// The random corpus keeps every gap between samples at most this long: a longer gap
 /// deliberately voids the evidence before it (an edge case covers that).
@@ -225,10 +225,10 @@ fn change(d: &mut Drawn, later: &[(f64, Colour, Pattern, f64)]) {
 /// An emitter for a second colour, like the first one but with that colour's spectrum.
 fn add_emitter(d: &mut Drawn, colour: Colour, brightness: f64) {
     let first = d.scene.emitters[0];
-    let rgb = rig::tracegen::nominal_rgb(colour);
+    let rgb = rig_core::tracegen::nominal_rgb(colour);
     let sum = rgb.iter().sum::<f64>() * 1.1;
     let peak = first.response[3] * brightness;
-    d.scene.emitters.push(rig::tracegen::Emitter {
+    d.scene.emitters.push(rig_core::tracegen::Emitter {
         colour,
         response: [
             rgb[0] / sum * peak,

@@ -26,7 +26,11 @@ fn main() {
     };
     println!("cargo:rustc-env=RIG_GIT_REVISION={rev}");
     // Rebuild when HEAD moves or the index changes (a commit, a checkout).
-    for p in ["../.git/HEAD", "../.git/index", "../.git/logs/HEAD"] {
+    for p in [
+        "../../.git/HEAD",
+        "../../.git/index",
+        "../../.git/logs/HEAD",
+    ] {
         if std::path::Path::new(p).exists() {
             println!("cargo:rerun-if-changed={p}");
         }
