@@ -13,7 +13,9 @@
 //!    [`SMOOTH_MS`] (≥ 150 Hz) it is averaged over the trailing 20 ms: two periods of
 //!    100 Hz mains flicker, 2.4 of 120 Hz, four or more of any PWM, while the shortest
 //!    run (a flutter's 50 ms less 15%) still reaches its full level. Slower sensors are
-//!    judged sample by sample: their own integration window is the only filter.
+//!    judged sample by sample: their own integration window is the only filter, so the
+//!    mains flicker it passes is first fitted and taken off ([`super::flicker`]); every
+//!    noise figure below is then of the cleaned signal.
 //! 3. **Levels** ([`super::levels`]): the unlit level (the highest of the calibrated dark,
 //!    the latest unlit runs' settled mean, and the light's level while it has been dark
 //!    for a while; else the lowest value of the last two slowest periods), the lit level
@@ -52,6 +54,7 @@ use crate::hw::Sample;
 use crate::spec::Colour;
 
 use super::colour::colour_of;
+use super::flicker::Flicker;
 use super::levels::{Band, Extremes, NoiseScale, MIN_DARKENING_COUNTS, MIN_LIT_COUNTS};
 use super::runs::RunStats;
 use super::{Calibration, Polarity};
@@ -175,6 +178,8 @@ pub(super) struct Stream {
     anchor: Option<f32>,
     /// The reference r, g, b a lit colour is named above, if calibrated.
     dark_rgb: Option<[f64; 3]>,
+    /// The mains flicker lock-in (sample-by-sample judging only).
+    flicker: Flicker,
     prev_t: Option<f64>,
     dt_ms: f64,
     prev_raw: f32,
@@ -238,6 +243,7 @@ impl Stream {
             settings,
             anchor,
             dark_rgb,
+            flicker: Flicker::new(cal.polarity == Polarity::Reflective),
             prev_t: None,
             dt_ms: 0.0,
             prev_raw: 0.0,
@@ -296,20 +302,29 @@ impl Stream {
         if !s.t_ms.is_finite() || ![s.r, s.g, s.b, s.c].iter().all(|v| v.is_finite()) {
             return;
         }
+        if self.prev_t.is_some_and(|prev| s.t_ms < prev) {
+            return;
+        }
+        if self.prev_t.is_some_and(|prev| s.t_ms - prev > VOID_GAP_MS) {
+            self.clear();
+        }
+        // Judged sample by sample, the aliased mains flicker is taken off first
+        // (`flicker.rs`); a smoothing box holds whole flicker periods.
+        let c = if self.box_ms() == 0.0 {
+            self.flicker.clean(s.t_ms, s.c)
+        } else {
+            self.flicker.clear();
+            s.c
+        };
         let raw = match self.settings.calibration.polarity {
-            Polarity::Emissive => s.c,
-            Polarity::Reflective => -s.c,
+            Polarity::Emissive => c,
+            Polarity::Reflective => -c,
         };
         // The raw change since the previous sample, where there is one to compare with.
         let mut delta = None;
         if let Some(prev) = self.prev_t {
             let dt = s.t_ms - prev;
-            if dt < 0.0 {
-                return;
-            }
-            if dt > VOID_GAP_MS {
-                self.clear();
-            } else {
+            {
                 if dt > self.settings.max_gap_ms {
                     self.open.note_gap(s.t_ms, dt);
                 } else {

@@ -1,0 +1,241 @@
+//! Mains flicker, estimated and removed sample by sample at low sample rates.
+//!
+//! A room lamp flickers at twice the mains frequency: 100 or 120 Hz, within a fraction of
+//! a percent. A sensor sampling at 150 Hz or more is averaged over 20 ms, which holds
+//! whole flicker periods (`stream.rs`); a slower one is judged sample by sample, and its
+//! own short integration window passes most of the flicker. Sampled at 100 or 125 Hz, with
+//! jitter in the sample instants, the flicker is ALIASED: it no longer looks like a fast
+//! ripple but like noise, or like a slow wander, bounded by its peak-to-peak swing. Left
+//! in, it inflates every noise figure the floors are built from (a 30%-deep flicker on a
+//! reflective indicator swings as far as its darkening), and no band is drawn.
+//!
+//! But its frequency is known to a fraction of a percent and every sample's instant is
+//! known, so its phase at each sample is known up to a slowly turning constant: it is a
+//! sinusoid `a·cos(ωt) + b·sin(ωt)` whose `a` and `b` drift slowly. A lock-in finds them
+//! by least squares with a forgetting time ([`TAU_MS`], short enough for a ±0.3% frequency
+//! error to turn the phase by little while it is averaged), on the sample-to-sample
+//! CHANGES of the signal: a blink adds a step to a level, and a step is one large change
+//! among many small ones, which the fit refuses as an outlier (more than [`REJECT_SIGMA`]
+//! of the fit's own residual scale), while the flicker is in every change. Both 100 and
+//! 120 Hz are fitted; the one that explains more of the changes is subtracted. The
+//! second harmonic (a rectified lamp's waveform has one a fifth of the fundamental) is
+//! fitted the same way on what the fundamental leaves.
+//!
+//! - **Emissive**: the ambient light adds to the LED's, so its flicker is the same number
+//!   of counts whether the light is lit or not: the fit is on the counts and subtracted.
+//! - **Reflective**: the segment reflects a share of the room light, so the flicker
+//!   multiplies the level, lit or bare: the fit is on the logarithm of the counts, and the
+//!   counts are divided by the fitted waveform.
+//!
+//! When the sample instants alias the flicker to (almost) a constant (100 Hz sampled at
+//! 100 Hz without jitter), the changes carry no flicker and the fit is singular: it is
+//! held at zero (a ridge), and the flicker stays a slow wander, which the segmenter
+//! already treats as one (no step, no edge). On a light with no flicker the fit finds
+//! amplitudes of the order of the noise over the samples averaged: it adds a few percent
+//! of noise.
+
+use std::f64::consts::TAU;
+
+use super::levels::NoiseScale;
+
+/// Candidate flicker frequencies (Hz): twice the mains frequency, 50 and 60 Hz mains.
+const FLICKER_HZ: [f64; 2] = [100.0, 120.0];
+/// The fit's forgetting time, ms: a ±0.3% error at 120 Hz turns the phase by 0.36 Hz ×
+/// 150 ms = 19° over it, while it still averages 15 samples at 100 Hz.
+const TAU_MS: f64 = 150.0;
+/// A change this many of the fit's residual sigmas off the fit is a step, not flicker.
+const REJECT_SIGMA: f64 = 4.0;
+/// Ridge: a direction whose regressor carries less than this share of the weight is held
+/// at zero (the flicker aliased to a constant shows no change).
+const RIDGE_SHARE: f64 = 0.1;
+/// The share of the changes a fit to noise alone may explain (see [`Flicker::clean`]).
+const EXPLAINED_NOISE: f64 = 0.2;
+/// Changes seen before the fit is used.
+const WARMUP: u32 = 20;
+
+/// A least-squares fit of `Δx ≈ a·Δcos(ωt) + b·Δsin(ωt)` with forgetting.
+#[derive(Debug, Clone, Default)]
+struct LockIn {
+    /// rad/ms.
+    omega: f64,
+    scc: f64,
+    sss: f64,
+    scs: f64,
+    sxc: f64,
+    sxs: f64,
+    sw: f64,
+    a: f64,
+    b: f64,
+    /// The residual's scale (of changes left once the fit is taken off).
+    resid: NoiseScale,
+    /// How much of the changes the fit leaves (forgetting sum of squared residuals)...
+    left: f64,
+    /// ...of this much (the same of the changes themselves).
+    total: f64,
+}
+
+impl LockIn {
+    fn new(hz: f64) -> Self {
+        Self {
+            omega: TAU * hz / 1000.0,
+            ..Self::default()
+        }
+    }
+
+    fn value(&self, t_ms: f64) -> f64 {
+        let p = self.omega * t_ms;
+        self.a * p.cos() + self.b * p.sin()
+    }
+
+    /// Fit one change `dx` from `t0` to `t1`; `decay` the forgetting of this step.
+    /// Returns the residual of the change against the fit before it.
+    fn push(&mut self, t0: f64, t1: f64, dx: f64, decay: f64, settled: bool) -> f64 {
+        let (p0, p1) = (self.omega * t0, self.omega * t1);
+        let dc = p1.cos() - p0.cos();
+        let ds = p1.sin() - p0.sin();
+        let e = dx - (self.a * dc + self.b * ds);
+        let limit = REJECT_SIGMA * std::f64::consts::SQRT_2 * f64::from(self.resid.sigma());
+        let outlier = settled && self.resid.settled() && e.abs() > limit;
+        self.resid.push(e as f32);
+        // (A step is neither flicker nor noise: it counts in neither.)
+        let (e2, dx2) = if outlier {
+            (0.0, 0.0)
+        } else {
+            (e * e, dx * dx)
+        };
+        self.left = decay * self.left + e2;
+        self.total = decay * self.total + dx2;
+        for s in [
+            &mut self.scc,
+            &mut self.sss,
+            &mut self.scs,
+            &mut self.sxc,
+            &mut self.sxs,
+            &mut self.sw,
+        ] {
+            *s *= decay;
+        }
+        if !outlier {
+            self.scc += dc * dc;
+            self.sss += ds * ds;
+            self.scs += dc * ds;
+            self.sxc += dx * dc;
+            self.sxs += dx * ds;
+            self.sw += 1.0;
+        }
+        // A change of a sinusoid's phase by a random amount has E[Δcos²] = 1: the ridge
+        // is a share of the number of changes fitted.
+        let ridge = RIDGE_SHARE * self.sw;
+        let (m11, m22, m12) = (self.scc + ridge, self.sss + ridge, self.scs);
+        let det = m11 * m22 - m12 * m12;
+        if det > 0.0 {
+            self.a = (m22 * self.sxc - m12 * self.sxs) / det;
+            self.b = (m11 * self.sxs - m12 * self.sxc) / det;
+        }
+        e
+    }
+}
+
+/// The flicker remover (see the module docs).
+#[derive(Debug, Clone)]
+pub(super) struct Flicker {
+    fundamental: [LockIn; 2],
+    harmonic: [LockIn; 2],
+    /// Whether the signal is in logarithms (reflective: the flicker multiplies it).
+    log: bool,
+    prev: Option<(f64, f64)>,
+    seen: u32,
+}
+
+impl Flicker {
+    pub fn new(log: bool) -> Self {
+        Self {
+            fundamental: FLICKER_HZ.map(LockIn::new),
+            harmonic: FLICKER_HZ.map(|f| LockIn::new(2.0 * f)),
+            log,
+            prev: None,
+            seen: 0,
+        }
+    }
+
+    /// Forget everything (a gap, or the stream now smooths).
+    pub fn clear(&mut self) {
+        if self.prev.is_some() {
+            *self = Self::new(self.log);
+        }
+    }
+
+    /// The counts `c` read at `t_ms` with the flicker removed.
+    pub fn clean(&mut self, t_ms: f64, c: f32) -> f32 {
+        let x = if self.log {
+            f64::from(c).max(1.0).ln()
+        } else {
+            f64::from(c)
+        };
+        if let Some((t0, x0)) = self.prev {
+            let decay = (-(t_ms - t0) / TAU_MS).exp();
+            let settled = self.seen >= WARMUP;
+            for (f, h) in self.fundamental.iter_mut().zip(self.harmonic.iter_mut()) {
+                let e = f.push(t0, t_ms, x - x0, decay, settled);
+                // The harmonic is fitted on what the fundamental's fit before this change
+                // left of it.
+                h.push(t0, t_ms, e, decay, settled);
+            }
+            self.seen = self.seen.saturating_add(1);
+        }
+        self.prev = Some((t_ms, x));
+        if self.seen < WARMUP {
+            return c;
+        }
+        let best = if self.harmonic[0].left <= self.harmonic[1].left {
+            0
+        } else {
+            1
+        };
+        // A fit to noise alone explains about two changes of the ~TAU_MS/interval it
+        // averages (a tenth or so); a flicker that matters explains most of them. The fit
+        // is taken off in proportion to how clearly it is more than noise.
+        let (fit, harmonic) = (&self.fundamental[best], &self.harmonic[best]);
+        let explained = 1.0 - harmonic.left / fit.total.max(f64::MIN_POSITIVE);
+        let gain = ((explained - EXPLAINED_NOISE) / EXPLAINED_NOISE).clamp(0.0, 1.0);
+        if gain == 0.0 {
+            return c;
+        }
+        let w = gain * (fit.value(t_ms) + harmonic.value(t_ms));
+        if self.log {
+            (f64::from(c) * (-w).exp()) as f32
+        } else {
+            (f64::from(c) - w) as f32
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliased_flicker_is_removed_and_steps_survive() {
+        // 125 Hz sampling with jitter, 100.2 Hz flicker of ±30 counts, a 50 ms flutter
+        // of 60 counts, a little noise.
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand::rngs::SmallRng::seed_from_u64(7);
+        let mut f = Flicker::new(false);
+        let (mut left, mut before, mut n) = (0.0f64, 0.0f64, 0.0f64);
+        for k in 0..500 {
+            let t = 8.0 * f64::from(k) + rng.random_range(-1.5..1.5);
+            let lit = (t / 50.0) as u64 % 2 == 1;
+            let level = if lit { 160.0 } else { 100.0 };
+            let flicker = 30.0 * (TAU * 0.1002 * t + 1.0).sin();
+            let c = (level + flicker + rng.random_range(-1.0..1.0)) as f32;
+            let cleaned = f.clean(t, c);
+            if k > 100 {
+                left += f64::from(cleaned - level as f32).powi(2);
+                before += f64::from(c - level as f32).powi(2);
+                n += 1.0;
+            }
+        }
+        let (left, before) = ((left / n).sqrt(), (before / n).sqrt());
+        assert!(left < 0.25 * before, "{left} of {before}");
+    }
+}
