@@ -6,16 +6,17 @@
 //! reporters ([`report`]). The spec itself is data ([`spec`], loaded from `fixtures/`).
 //!
 //! Layers, one crate each: `rig-hw` (hardware), `rig-core` (everything that sees the
-//! hardware only through its traits), and this crate: the simulator, the device factory,
-//! `rig selftest` and the command line. The core's modules are re-exported here.
+//! hardware only through its traits), `rig-sim` (the simulated bench), and this crate: the
+//! device factory, `rig selftest` and the command line. The layers' modules are
+//! re-exported here.
 
 pub use rig_core::{
     bench, calibration, limits, observe, ownership, report, runner, source, spec, suite, trace,
     workspace_path,
 };
 pub use rig_hw as hw;
+pub use rig_sim as sim;
 
 pub mod cli;
 pub mod factory;
 pub mod selftest;
-pub mod sim;

@@ -24,6 +24,11 @@
 //! - **Deterministic.** Sensor noise and jitter come from a PRNG per sensor channel,
 //!   seeded from the bench seed and the channel name.
 
+// The core's modules under their usual names, so this crate reads like the rest of the rig.
+#[cfg(test)]
+use rig_core::workspace_path;
+pub(crate) use rig_core::{bench, hw, limits, source, spec};
+
 mod devices;
 mod optics;
 mod profile;
