@@ -131,17 +131,39 @@ const RATES: [(f64, u32); 9] = [
     (1000.0, 6),
 ];
 
-/// Draw a scene showing `want`. Deterministic for a seed.
+/// Draw a scene showing `want`. Deterministic for a seed: the parts below draw from one
+/// generator in a fixed order (sampling, sensor, blink, then the light).
 pub fn draw(want: &Want, knobs: &Knobs, seed: u64) -> Drawn {
     let mut rng = SmallRng::seed_from_u64(seed);
     let r = &mut rng;
     let mut tags = Vec::new();
-    let setup = want.setup;
-    let kind = setup.kind();
+    let sampling = draw_sampling(r, want, knobs, &mut tags);
+    let sensor = draw_sensor(r, want, knobs, sampling.rate_hz, &mut tags);
+    let acts = draw_acts(r, want, knobs, &mut tags);
+    let (light, emitters, ambient) = if want.setup.reflective() {
+        draw_reflective(r, knobs, &sensor, sampling.rate_hz, acts, &mut tags)
+    } else {
+        draw_emissive(r, want, knobs, &sensor, sampling.rate_hz, acts, &mut tags)
+    };
+    if !want.calibrated {
+        tags.push("nodark".to_string());
+    }
+    Drawn {
+        scene: Scene {
+            light,
+            emitters,
+            ambient,
+            sensor,
+            sampling,
+            dark_line: want.calibrated.then_some(0.01),
+        },
+        tags,
+    }
+}
 
-    // Sampling.
+/// The sample times: rate, length, jitter, late and dropped samples, bursts.
+fn draw_sampling(r: &mut SmallRng, want: &Want, knobs: &Knobs, tags: &mut Vec<String>) -> Sampling {
     let rate = knobs.rate_hz.unwrap_or_else(|| weighted(r, &RATES));
-    let period_ms = 1000.0 / rate;
     let long = matches!(want.cadence, Cadence::Flash | Cadence::BrokenFlutter);
     let duration = knobs.duration_ms.unwrap_or_else(|| {
         let d = if long {
@@ -176,8 +198,19 @@ pub fn draw(want: &Want, knobs: &Knobs, seed: u64) -> Drawn {
     if drop_p > 0.002 {
         tags.push(format!("drop={:.1}%", drop_p * 100.0));
     }
+    sampling
+}
 
-    // Sensor.
+/// The sensor: gain, integration window, offsets and noise of its kind.
+fn draw_sensor(
+    r: &mut SmallRng,
+    want: &Want,
+    knobs: &Knobs,
+    rate: f64,
+    tags: &mut Vec<String>,
+) -> SensorModel {
+    let kind = want.setup.kind();
+    let period_ms = 1000.0 / rate;
     let sensor = match kind {
         SensorKind::Rgbc => {
             let gain = knobs
@@ -231,9 +264,11 @@ pub fn draw(want: &Want, knobs: &Knobs, seed: u64) -> Drawn {
         }
     };
     tags.push(format!("int={:.1}ms", sensor.integration_ms));
-    let counts_per_ms_at = |share: f64| share / (sensor.gain * sensor.integration_ms);
+    sensor
+}
 
-    // Pattern.
+/// The light's one act: its colour and blink, the blink clock off by up to ±15%.
+fn draw_acts(r: &mut SmallRng, want: &Want, knobs: &Knobs, tags: &mut Vec<String>) -> Vec<Act> {
     let scale = knobs.period_scale.unwrap_or_else(|| uniform(r, 0.85, 1.15));
     let pattern = if want.colour == Colour::Off {
         Pattern::Off
@@ -246,131 +281,152 @@ pub fn draw(want: &Want, knobs: &Knobs, seed: u64) -> Drawn {
     if pattern.period_ms().is_some() {
         tags.push(format!("period={:+.0}%", (scale - 1.0) * 100.0));
     }
-    let acts = vec![Act {
+    vec![Act {
         from_ms: f64::NEG_INFINITY,
         colour: want.colour,
         pattern,
         phase_ms,
-    }];
+    }]
+}
 
-    // Levels, emitters and ambient.
-    let fs = sensor.full_scale;
-    let (light, emitters, ambient) = if setup.reflective() {
-        let bare_counts = knobs.level.unwrap_or_else(|| uniform(r, 0.1, 0.7)) * fs;
-        let on_share = uniform(r, 0.12, 0.45);
-        let depth_max = if rate >= 300.0 { 0.8 } else { 0.35 };
-        let flicker = flicker(r, knobs, 0.8, depth_max, &mut tags);
-        let spectrum = warm_white(r);
-        let per_ms = counts_per_ms_at(bare_counts);
-        let response = spectrum.map(|v| v * per_ms / spectrum[3]);
-        tags.push(format!("lcd-on={:.0}%", on_share * 100.0));
-        (
-            Light::Reflective {
-                bare: 1.0,
-                on: on_share,
-                acts,
-            },
-            Vec::new(),
-            Ambient { response, flicker },
-        )
-    } else {
-        let (lo, hi, floor): (f64, f64, f64) = match (kind, want.colour) {
-            (SensorKind::Level, _) => (0.01, 0.5, 200.0),
-            (_, Colour::Grey) => (0.02, 0.3, 60.0),
-            _ => (0.04, 0.7, 60.0),
-        };
-        let floor = if want.calibrated {
-            floor
-        } else {
-            floor.max(100.0)
-        };
-        let target = match knobs.level {
-            Some(l) => l * fs,
-            None => log_uniform(r, lo, hi) * fs,
-        }
-        .max(floor);
-        if target > fs {
-            tags.push(format!("sat={:.1}x", target / fs));
-        }
-        let colour = if want.colour == Colour::Off {
-            Colour::Green
-        } else {
-            want.colour
-        };
-        let pwm = match knobs.pwm {
-            Some(p) => p.map(|(hz, duty)| Pwm {
-                hz,
-                duty,
-                phase: r.random(),
-            }),
-            None if want.colour != Colour::Off && r.random_bool(0.4) => {
-                // A window shorter than a PWM period could miss every pulse at low rates.
-                let min_hz = if rate < 400.0 {
-                    (1000.0 / sensor.integration_ms).max(200.0)
-                } else {
-                    200.0
-                };
-                Some(Pwm {
-                    hz: log_uniform(r, min_hz.min(2000.0), 2000.0),
-                    duty: uniform(r, 0.1, 1.0),
-                    phase: r.random(),
-                })
-            }
-            None => None,
-        };
-        if let Some(p) = pwm {
-            tags.push(format!("pwm={:.0}Hz:{:.0}%", p.hz, p.duty * 100.0));
-        }
-        let rgb = vary(r, nominal_rgb(colour), colour == Colour::Grey);
-        let c = (rgb[0] + rgb[1] + rgb[2]) * uniform(r, 1.0, 1.2);
-        let peak = counts_per_ms_at(target) / pwm.map_or(1.0, |p| p.duty);
-        let response = [rgb[0] / c, rgb[1] / c, rgb[2] / c, 1.0].map(|v| v * peak);
-        let emitter = Emitter {
-            colour,
-            response,
-            pwm,
-        };
-        // Ambient leak past the shroud, relative to the lit level.
-        let mut leak = knobs.ambient.unwrap_or_else(|| {
-            if r.random_bool(0.2) {
-                0.0
-            } else {
-                log_uniform(r, 0.005, 0.3)
-            }
-        }) * target.min(fs);
-        if !want.calibrated {
-            // A well-shrouded sensor (see the module docs).
-            leak = leak.min(20.0);
-        }
-        let flicker = if leak > 0.0 {
-            flicker(r, knobs, 0.7, 1.0, &mut tags)
-        } else {
-            None
-        };
-        if leak > 0.0 {
-            tags.push(format!("ambient={:.0}%", 100.0 * leak / target.min(fs)));
-        }
-        let spectrum = warm_white(r);
-        let per_ms = counts_per_ms_at(leak);
-        let ambient = Ambient {
-            response: spectrum.map(|v| v * per_ms / spectrum[3]),
-            flicker,
-        };
-        (Light::Emissive { acts }, vec![emitter], ambient)
-    };
-    if !want.calibrated {
-        tags.push("nodark".to_string());
-    }
-    Drawn {
-        scene: Scene {
-            light,
-            emitters,
-            ambient,
-            sensor,
-            sampling,
-            dark_line: want.calibrated.then_some(0.01),
+/// Counts per ms of exposure that read as `counts` through this sensor.
+fn counts_per_ms(sensor: &SensorModel, counts: f64) -> f64 {
+    counts / (sensor.gain * sensor.integration_ms)
+}
+
+/// A reflective LCD segment: the bare display lit by room light, darker when "on".
+fn draw_reflective(
+    r: &mut SmallRng,
+    knobs: &Knobs,
+    sensor: &SensorModel,
+    rate: f64,
+    acts: Vec<Act>,
+    tags: &mut Vec<String>,
+) -> (Light, Vec<Emitter>, Ambient) {
+    let bare_counts = knobs.level.unwrap_or_else(|| uniform(r, 0.1, 0.7)) * sensor.full_scale;
+    let on_share = uniform(r, 0.12, 0.45);
+    let depth_max = if rate >= 300.0 { 0.8 } else { 0.35 };
+    let flicker = flicker(r, knobs, 0.8, depth_max, tags);
+    let spectrum = warm_white(r);
+    let per_ms = counts_per_ms(sensor, bare_counts);
+    let response = spectrum.map(|v| v * per_ms / spectrum[3]);
+    tags.push(format!("lcd-on={:.0}%", on_share * 100.0));
+    (
+        Light::Reflective {
+            bare: 1.0,
+            on: on_share,
+            acts,
         },
-        tags,
+        Vec::new(),
+        Ambient { response, flicker },
+    )
+}
+
+/// An LED (or a touch icon): its level, colour and PWM, and the room light leaking past
+/// the shroud.
+fn draw_emissive(
+    r: &mut SmallRng,
+    want: &Want,
+    knobs: &Knobs,
+    sensor: &SensorModel,
+    rate: f64,
+    acts: Vec<Act>,
+    tags: &mut Vec<String>,
+) -> (Light, Vec<Emitter>, Ambient) {
+    let fs = sensor.full_scale;
+    let (lo, hi, floor): (f64, f64, f64) = match (sensor.kind, want.colour) {
+        (SensorKind::Level, _) => (0.01, 0.5, 200.0),
+        (_, Colour::Grey) => (0.02, 0.3, 60.0),
+        _ => (0.04, 0.7, 60.0),
+    };
+    let floor = if want.calibrated {
+        floor
+    } else {
+        floor.max(100.0)
+    };
+    let target = match knobs.level {
+        Some(l) => l * fs,
+        None => log_uniform(r, lo, hi) * fs,
+    }
+    .max(floor);
+    if target > fs {
+        tags.push(format!("sat={:.1}x", target / fs));
+    }
+    let colour = if want.colour == Colour::Off {
+        Colour::Green
+    } else {
+        want.colour
+    };
+    let pwm = draw_pwm(r, want, knobs, sensor, rate);
+    if let Some(p) = pwm {
+        tags.push(format!("pwm={:.0}Hz:{:.0}%", p.hz, p.duty * 100.0));
+    }
+    let rgb = vary(r, nominal_rgb(colour), colour == Colour::Grey);
+    let c = (rgb[0] + rgb[1] + rgb[2]) * uniform(r, 1.0, 1.2);
+    let peak = counts_per_ms(sensor, target) / pwm.map_or(1.0, |p| p.duty);
+    let response = [rgb[0] / c, rgb[1] / c, rgb[2] / c, 1.0].map(|v| v * peak);
+    let emitter = Emitter {
+        colour,
+        response,
+        pwm,
+    };
+    // Ambient leak past the shroud, relative to the lit level.
+    let mut leak = knobs.ambient.unwrap_or_else(|| {
+        if r.random_bool(0.2) {
+            0.0
+        } else {
+            log_uniform(r, 0.005, 0.3)
+        }
+    }) * target.min(fs);
+    if !want.calibrated {
+        // A well-shrouded sensor (see the module docs).
+        leak = leak.min(20.0);
+    }
+    let flicker = if leak > 0.0 {
+        flicker(r, knobs, 0.7, 1.0, tags)
+    } else {
+        None
+    };
+    if leak > 0.0 {
+        tags.push(format!("ambient={:.0}%", 100.0 * leak / target.min(fs)));
+    }
+    let spectrum = warm_white(r);
+    let per_ms = counts_per_ms(sensor, leak);
+    let ambient = Ambient {
+        response: spectrum.map(|v| v * per_ms / spectrum[3]),
+        flicker,
+    };
+    (Light::Emissive { acts }, vec![emitter], ambient)
+}
+
+/// PWM dimming of a lit LED (40% of them), never so slow that a window could miss every
+/// pulse at low sample rates.
+fn draw_pwm(
+    r: &mut SmallRng,
+    want: &Want,
+    knobs: &Knobs,
+    sensor: &SensorModel,
+    rate: f64,
+) -> Option<Pwm> {
+    match knobs.pwm {
+        Some(p) => p.map(|(hz, duty)| Pwm {
+            hz,
+            duty,
+            phase: r.random(),
+        }),
+        None if want.colour != Colour::Off && r.random_bool(0.4) => {
+            let min_hz = if rate < 400.0 {
+                (1000.0 / sensor.integration_ms).max(200.0)
+            } else {
+                200.0
+            };
+            Some(Pwm {
+                hz: log_uniform(r, min_hz.min(2000.0), 2000.0),
+                duty: uniform(r, 0.1, 1.0),
+                phase: r.random(),
+            })
+        }
+        None => None,
     }
 }
 
