@@ -42,5 +42,7 @@ fn workspace_root() -> PathBuf {
             return root.to_path_buf();
         }
     }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+    // This crate is `rig/core` in the workspace.
+    let core = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    core.ancestors().nth(2).unwrap_or(core).to_path_buf()
 }

@@ -81,6 +81,10 @@ pub enum ClaimError {
     /// The output folder holds files of another run.
     #[error("{}: the output folder is not empty (it holds {}); give a new or empty folder", dir.display(), entries.join(", "))]
     NotEmpty { dir: PathBuf, entries: Vec<String> },
+    /// The output folder cannot be made or used: a file of that name, a missing parent
+    /// that cannot be created, no permission.
+    #[error("{}: cannot use as the output folder: {error}", dir.display())]
+    Folder { dir: PathBuf, error: std::io::Error },
     /// The lock could not be taken at all (permissions, a read-only file system).
     #[error("{}: cannot lock: {error}", path.display())]
     Io {
@@ -111,10 +115,14 @@ impl Drop for Claim {
 /// Claim `dir` as a run's output folder: create it if missing, lock it, and refuse it if
 /// another run holds it or it holds anything already.
 pub fn claim_output_folder(dir: &Path, holder: &Holder) -> Result<Claim, ClaimError> {
-    std::fs::create_dir_all(dir).map_err(|error| ClaimError::Io {
-        path: dir.to_path_buf(),
+    let folder = |error| ClaimError::Folder {
+        dir: dir.to_path_buf(),
         error,
-    })?;
+    };
+    std::fs::create_dir_all(dir).map_err(folder)?;
+    if !dir.is_dir() {
+        return Err(folder(std::io::Error::other("it is not a folder")));
+    }
     let path = dir.join(OUT_LOCK_FILE);
     let what = format!("{}: the output folder", dir.display());
     let mut claim = lock(&path, &what)?;
@@ -360,6 +368,21 @@ mod tests {
         let out = tmp.path().to_path_buf();
         std::fs::write(out.join(OUT_LOCK_FILE), "pid 1, long gone").unwrap();
         claim_output_folder(&out, &holder(&out)).unwrap();
+    }
+
+    #[test]
+    fn a_file_or_an_unmakeable_path_is_no_output_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("a-file");
+        std::fs::write(&file, "x").unwrap();
+        for out in [file.clone(), file.join("below")] {
+            let e = claim_output_folder(&out, &holder(&out)).unwrap_err();
+            assert!(matches!(e, ClaimError::Folder { .. }), "{e}");
+            assert!(
+                e.to_string().contains("cannot use as the output folder"),
+                "{e}"
+            );
+        }
     }
 
     #[test]
