@@ -477,8 +477,8 @@ pub(super) fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Outpu
 }
 
 /// A refused claim: someone else's folder or bench, or an output path that cannot be a
-/// folder, is bad input (exit 2); a bench lock that
-/// cannot be taken at all is the rig's environment failing (exit 3).
+/// folder, is bad input (exit 2); a bench lock that cannot be taken at all is the rig's
+/// environment failing (exit 3).
 pub(super) fn claim_error(e: ClaimError) -> CliError {
     match e {
         ClaimError::Busy { .. } | ClaimError::NotEmpty { .. } | ClaimError::Folder { .. } => {
