@@ -227,8 +227,12 @@ fn real_path(port: &str) -> String {
     std::fs::canonicalize(port).map_or_else(|_| port.to_string(), |p| p.display().to_string())
 }
 
+/// A lock file name for a resource: its readable part, and for a long name a digest of
+/// the whole (a file name has at most 255 bytes; two long ports must not share a lock).
 fn file_safe(s: &str) -> String {
-    s.trim_start_matches('/')
+    const KEEP: usize = 80;
+    let safe: String = s
+        .trim_start_matches('/')
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' {
@@ -237,7 +241,14 @@ fn file_safe(s: &str) -> String {
                 '_'
             }
         })
-        .collect()
+        .collect();
+    if safe.len() <= KEEP {
+        return safe;
+    }
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(s.as_bytes());
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{}-{hex}", &safe[..KEEP])
 }
 
 /// Open (creating) `path` and take its exclusive lock without waiting.
@@ -390,5 +401,10 @@ mod tests {
         assert_eq!(file_safe("/dev/ttyUSB0"), "dev_ttyUSB0");
         assert_eq!(file_safe("gpiochip0 line 17"), "gpiochip0_line_17");
         assert_eq!(real_path("/no/such/port"), "/no/such/port");
+        let long_a = format!("/dev/serial/by-id/{}-a", "x".repeat(400));
+        let long_b = format!("/dev/serial/by-id/{}-b", "x".repeat(400));
+        let (a, b) = (file_safe(&long_a), file_safe(&long_b));
+        assert!(a.len() < 120 && b.len() < 120, "{a}");
+        assert_ne!(a, b);
     }
 }
