@@ -619,7 +619,7 @@ impl RawMeasurement {
 
 mod measure;
 
-pub use measure::{measure, MeasureInfo};
+pub use measure::{measure, MeasureError, MeasureInfo, PositionFault};
 
 #[cfg(test)]
 mod tests {
