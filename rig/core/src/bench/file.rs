@@ -1327,11 +1327,11 @@ mod tests {
             let mut driver_says: Vec<String> = Vec::new();
             for bank in &unchecked.sensors {
                 if let Some(cfg) = unchecked.tcs34725_config(bank) {
-                    driver_says.extend(cfg.validate().err());
+                    driver_says.extend(cfg.validate().err().map(|e| e.to_string()));
                 }
                 for ch in unchecked.wired_channels(&bank.id) {
                     if let Some(cfg) = unchecked.ads1115_config(bank, ch) {
-                        driver_says.extend(cfg.validate().err());
+                        driver_says.extend(cfg.validate().err().map(|e| e.to_string()));
                     }
                 }
             }
@@ -1342,7 +1342,7 @@ mod tests {
                         channel: ch,
                     };
                     if let Some(cfg) = Bench::gpio_config(board, &c) {
-                        driver_says.extend(cfg.validate().err());
+                        driver_says.extend(cfg.validate().err().map(|e| e.to_string()));
                     }
                 }
             }
