@@ -78,11 +78,11 @@ impl SourceText {
     }
 
     /// An error at a span of this file (`None`: the file as a whole).
-    pub fn error(&self, span: Option<Range<usize>>, message: impl Into<String>) -> InputError {
+    pub fn error(&self, span: Option<Range<usize>>, message: impl fmt::Display) -> InputError {
         InputError {
             path: self.path.clone(),
             line: span.map(|s| self.line_of(s.start)),
-            message: message.into(),
+            message: message.to_string(),
         }
     }
 
