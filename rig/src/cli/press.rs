@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::bench_args::BenchArgs;
 use super::run::build_runtime;
-use super::{CliError, ExitCode};
+use super::{ArgError, CliError, ExitCode};
 use crate::bench::Button;
 use crate::factory::Opener;
 use crate::hw::BenchClock;
@@ -25,11 +25,11 @@ pub struct PressArgs {
     bench: BenchArgs,
 }
 
-fn parse_button(s: &str) -> Result<Button, String> {
+fn parse_button(s: &str) -> Result<Button, ArgError> {
     Button::ALL
         .into_iter()
         .find(|b| b.name() == s)
-        .ok_or_else(|| format!("`{s}`: expected twinning, call or release"))
+        .ok_or_else(|| ArgError::Button(s.to_string()))
 }
 
 impl PressArgs {
