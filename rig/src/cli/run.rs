@@ -232,7 +232,7 @@ impl RunArgs {
             &Holder::this_process("rig run", &loaded.bench.path, Some(&out)),
         )
         .map_err(claim_error)?;
-        let csv = CsvReport::create(&out).map_err(CliError::Report)?;
+        let csv = CsvReport::create(&out).map_err(|e| CliError::Report(e.into()))?;
         let csv_path = csv.path().to_path_buf();
         let virtual_time = loaded.virtual_time(self.realtime);
         let plan = runner::Plan {
