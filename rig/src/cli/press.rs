@@ -67,7 +67,7 @@ impl PressArgs {
             let sim = loaded.sim(clock, self.bench.seed);
             let mut relay = Opener::new(&loaded.bench, sim.as_ref(), clock)
                 .relay(&board, &channel)
-                .map_err(CliError::Rig)?;
+                .map_err(|e| CliError::Rig(e.into()))?;
             relay.set(true).map_err(|e| CliError::Rig(e.into()))?;
             tokio::time::sleep(Duration::from_millis(ms)).await;
             relay.set(false).map_err(|e| CliError::Rig(e.into()))?;

@@ -175,7 +175,7 @@ impl Loaded {
             sim.log_relays_to(file);
         }
         crate::factory::open_calibrated(&self.bench, &self.spec, sim.as_ref(), clock, calibration)
-            .map_err(CliError::Rig)
+            .map_err(|e| CliError::Rig(e.into()))
     }
 
     /// The shared, read-only context of a run on this bench.

@@ -60,7 +60,7 @@ impl WatchArgs {
             let sim = loaded.sim(clock, self.bench.seed);
             let mut sensor = Opener::new(&loaded.bench, sim.as_ref(), clock)
                 .sensor(&bank, &wiring.sensor)
-                .map_err(CliError::Rig)?;
+                .map_err(|e| CliError::Rig(e.into()))?;
             let mut watch = Watch::new(Classifier::new(&loaded.spec.cadences, calibration));
             let stop = shutdown_signal().map_err(CliError::Rig)?;
             tokio::pin!(stop);
