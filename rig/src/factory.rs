@@ -19,11 +19,24 @@ use crate::hw::modem::AtModem;
 use crate::hw::pi::{Ads1115, GpioRelay, Tcs34725Bus};
 use crate::hw::relays::Relays;
 use crate::hw::serial::SerialStream;
-use crate::hw::{Actuator, BenchClock, LightSensor, PhoneLine};
+use crate::hw::{Actuator, BenchClock, HwError, LightSensor, PhoneLine};
 use crate::observe::Calibration;
 use crate::runner::{DeviceSet, LightDevice, Modems, PositionDevices};
 use crate::sim::SimBench;
 use crate::spec::Spec;
+
+/// Why a device of the bench could not be opened (exit 3): the device's own error, which
+/// names it and keeps its kind.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error(transparent)]
+    Device(#[from] HwError),
+    #[error(transparent)]
+    Serial(#[from] crate::hw::serial::OpenError),
+    /// A device on the `sim` backend with no simulated system running.
+    #[error("{0} uses the sim backend but no simulated system is running")]
+    NoSimulator(String),
+}
 
 /// Open every device of the bench. `sim` drives the devices whose backend is `sim`.
 /// Each light's dark level is the bench file's `dark` (or none: estimated).
@@ -32,7 +45,7 @@ pub fn open(
     spec: &Spec,
     sim: Option<&SimBench>,
     clock: BenchClock,
-) -> anyhow::Result<DeviceSet> {
+) -> Result<DeviceSet, OpenError> {
     open_calibrated(bench, spec, sim, clock, None)
 }
 
@@ -45,7 +58,7 @@ pub fn open_calibrated(
     sim: Option<&SimBench>,
     clock: BenchClock,
     measured: Option<&BenchCalibration>,
-) -> anyhow::Result<DeviceSet> {
+) -> Result<DeviceSet, OpenError> {
     let open = Opener::new(bench, sim, clock);
     let mut positions = BTreeMap::new();
     for p in &bench.positions {
@@ -86,7 +99,7 @@ pub fn open_calibrated(
             },
         );
     }
-    let line = |role: ModemRole| -> anyhow::Result<(Box<dyn PhoneLine>, String)> {
+    let line = |role: ModemRole| -> Result<(Box<dyn PhoneLine>, String), OpenError> {
         let m = bench
             .modem(role)
             .expect("bench checked: one modem of each role");
@@ -129,13 +142,16 @@ impl<'a> Opener<'a> {
         }
     }
 
-    fn sim(&self, what: &str) -> anyhow::Result<&SimBench> {
-        self.sim.ok_or_else(|| {
-            anyhow::anyhow!("{what} uses the sim backend but no simulated system is running")
-        })
+    fn sim(&self, what: &str) -> Result<&SimBench, OpenError> {
+        self.sim
+            .ok_or_else(|| OpenError::NoSimulator(what.to_string()))
     }
 
-    pub fn relay(&self, board: &RelayBoard, c: &ChannelRef) -> anyhow::Result<Box<dyn Actuator>> {
+    pub fn relay(
+        &self,
+        board: &RelayBoard,
+        c: &ChannelRef,
+    ) -> Result<Box<dyn Actuator>, OpenError> {
         let max_hold = Some(Duration::from_millis(board.max_hold_ms));
         let name = c.to_string();
         let registered = match &board.driver {
@@ -155,7 +171,7 @@ impl<'a> Opener<'a> {
         &self,
         bank: &SensorBank,
         c: &ChannelRef,
-    ) -> anyhow::Result<Box<dyn LightSensor>> {
+    ) -> Result<Box<dyn LightSensor>, OpenError> {
         match &bank.driver {
             SensorDriver::Sim => Ok(self.sim(&bank.id)?.sensor(c)),
             SensorDriver::Tcs34725 { .. } => {
@@ -201,7 +217,7 @@ impl<'a> Opener<'a> {
         }
     }
 
-    pub fn modem(&self, m: &Modem) -> anyhow::Result<Box<dyn PhoneLine>> {
+    pub fn modem(&self, m: &Modem) -> Result<Box<dyn PhoneLine>, OpenError> {
         match &m.driver {
             ModemDriver::Sim => Ok(self.sim(&m.id)?.line(&m.id)),
             ModemDriver::Serial { port, baud } => Ok(Box::new(AtModem::new(
@@ -239,7 +255,7 @@ pub async fn simulate(
     suite: &crate::suite::Suite,
     profile: crate::sim::FirmwareProfile,
     seed: u64,
-) -> anyhow::Result<crate::runner::RunSummary> {
+) -> Result<crate::runner::RunSummary, OpenError> {
     let clock = crate::hw::BenchClock::start();
     let sim = crate::sim::SimBench::new(bench, spec, profile.clone(), clock, seed);
     let devices = open(bench, spec, Some(&sim), clock)?;
@@ -284,4 +300,30 @@ pub async fn simulate(
         Arc::new(crate::runner::Operator::none()),
     )
     .await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_sim_device_without_a_simulator_is_named() {
+        let spec = Spec::load(Spec::default_dir()).unwrap();
+        let bench = Bench::load(
+            crate::workspace_path("wiring/sim-matrix.toml"),
+            &spec.catalog,
+        )
+        .unwrap();
+        let p = &bench.positions[0];
+        let (_, c) = p.buttons.iter().next().expect("a relay");
+        let board = bench.relay_board(&c.device).unwrap();
+        let open = Opener::new(&bench, None, BenchClock::start());
+        let Err(e) = open.relay(board, c) else {
+            panic!("no simulator, no sim relay");
+        };
+        assert!(
+            matches!(&e, OpenError::NoSimulator(id) if *id == board.id),
+            "{e:?}"
+        );
+    }
 }

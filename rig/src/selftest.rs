@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::bench::Bench;
-use crate::factory::simulate;
+use crate::factory::{simulate, OpenError};
 use crate::runner::{CaseResult, RunSummary, Verdict};
 use crate::sim::FirmwareProfile;
 use crate::source::InputErrors;
@@ -99,7 +99,7 @@ pub async fn check_fault(
     suite: &Suite,
     fault: &FirmwareProfile,
     seed: u64,
-) -> anyhow::Result<FaultCheck> {
+) -> Result<FaultCheck, OpenError> {
     let run = simulate(spec, bench, suite, fault.clone(), seed).await?;
     Ok(judge_fault(fault, suite, &run))
 }
@@ -173,7 +173,7 @@ pub async fn check_reference(
     suite: &Suite,
     reference: &FirmwareProfile,
     seeds: impl IntoIterator<Item = u64>,
-) -> anyhow::Result<ReferenceCheck> {
+) -> Result<ReferenceCheck, OpenError> {
     let mut check = ReferenceCheck {
         seeds: Vec::new(),
         rows_run: 0,

@@ -9,6 +9,7 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+use rig::report::ReportError;
 use rig::runner::{self, Context, Event, EventBus, Operator, Plan, Reporter, RunInfo};
 use rig::sim::SimBench;
 
@@ -145,10 +146,15 @@ struct FailingReport {
 }
 
 impl Reporter for FailingReport {
-    fn event(&mut self, _: &RunInfo, event: &Event) -> anyhow::Result<()> {
+    fn event(&mut self, _: &RunInfo, event: &Event) -> Result<(), ReportError> {
         if let Event::CaseFinished(_) = event {
             self.seen += 1;
-            anyhow::ensure!(self.seen < self.fail_at, "disk full");
+            if self.seen >= self.fail_at {
+                return Err(ReportError::write(
+                    "out/results.csv",
+                    std::io::Error::other("disk full"),
+                ));
+            }
         }
         Ok(())
     }
@@ -158,7 +164,7 @@ impl Reporter for FailingReport {
 struct Seen(Arc<Mutex<Vec<&'static str>>>);
 
 impl Reporter for Seen {
-    fn event(&mut self, _: &RunInfo, event: &Event) -> anyhow::Result<()> {
+    fn event(&mut self, _: &RunInfo, event: &Event) -> Result<(), ReportError> {
         let kind = match event {
             Event::RunStarted(_) => "started",
             Event::CaseStarted { .. } => "case started",
@@ -205,7 +211,10 @@ async fn no_case_starts_after_a_report_fails() {
     );
     let s = runner::run(ctx, plan, devices, bus.clone(), Arc::new(Operator::none())).await;
     assert!(bus.failed());
-    assert_eq!(bus.failure().as_deref(), Some("disk full"));
+    assert_eq!(
+        bus.failure().as_deref(),
+        Some("cannot write out/results.csv: disk full")
+    );
     // Only the cases already running when the write failed finish: one per position.
     let positions = f.bench.positions.len();
     assert!(

@@ -561,22 +561,35 @@ enum RawCounts {
     Many(Vec<f32>),
 }
 
+/// A recorded level or reference that cannot be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+enum EntryError {
+    #[error("`{field}` must be four numbers [r, g, b, c] for an rgbc sensor")]
+    NotFour { field: &'static str },
+    #[error("`{field}` must be one number for a level sensor")]
+    NotOne { field: &'static str },
+    #[error("reference `{state}` names no `indication`")]
+    NoIndication { state: String },
+    #[error(transparent)]
+    Indication(#[from] crate::spec::WordError),
+    #[error(transparent)]
+    OutOfRange(#[from] crate::limits::OutOfRange),
+}
+
 impl RawCounts {
-    fn check(&self, kind: SensorKind, limit: &crate::limits::Limit) -> Result<DarkLevel, String> {
-        let what = limit.field;
+    fn check(
+        &self,
+        kind: SensorKind,
+        limit: &crate::limits::Limit,
+    ) -> Result<DarkLevel, EntryError> {
+        let field = limit.field;
         let level = match (self, kind) {
             (RawCounts::Many(v), SensorKind::Rgbc) if v.len() == 4 => {
                 DarkLevel::Rgbc([v[0], v[1], v[2], v[3]])
             }
             (RawCounts::One(x), SensorKind::Level) => DarkLevel::Level(*x),
-            (_, SensorKind::Rgbc) => {
-                return Err(format!(
-                    "`{what}` must be four numbers [r, g, b, c] for an rgbc sensor"
-                ))
-            }
-            (_, SensorKind::Level) => {
-                return Err(format!("`{what}` must be one number for a level sensor"))
-            }
+            (_, SensorKind::Rgbc) => return Err(EntryError::NotFour { field }),
+            (_, SensorKind::Level) => return Err(EntryError::NotOne { field }),
         };
         let values = match &level {
             DarkLevel::Rgbc(v) => v.to_vec(),
@@ -590,12 +603,14 @@ impl RawCounts {
 }
 
 impl RawMeasurement {
-    fn check(&self, kind: SensorKind, dark: bool) -> Result<Measurement, String> {
+    fn check(&self, kind: SensorKind, dark: bool) -> Result<Measurement, EntryError> {
         let indication = match (&self.indication, dark) {
             (None, true) => Indication::OFF,
             (Some(i), _) => i.parse::<Indication>()?,
             (None, false) => {
-                return Err(format!("reference `{}` names no `indication`", self.state))
+                return Err(EntryError::NoIndication {
+                    state: self.state.clone(),
+                })
             }
         };
         let mean = self.mean.check(kind, &crate::limits::CAL_MEAN)?;
@@ -619,7 +634,7 @@ impl RawMeasurement {
 
 mod measure;
 
-pub use measure::{measure, MeasureInfo};
+pub use measure::{measure, MeasureError, MeasureInfo, PositionFault};
 
 #[cfg(test)]
 mod tests {

@@ -48,22 +48,21 @@ impl Limit {
         }
     }
 
-    /// Ok when `v` is finite and in range; else a message naming the field and the range.
-    pub fn check(&self, v: f64) -> Result<(), String> {
+    /// Ok when `v` is finite and in range; else which field, the value and the range.
+    pub fn check(&self, v: f64) -> Result<(), OutOfRange> {
         if v.is_finite() && v >= self.min && v <= self.max {
             Ok(())
         } else {
-            Err(format!(
-                "`{}` = {} is out of range: give {}",
-                self.field,
-                shown(v),
-                self.range_text()
-            ))
+            Err(OutOfRange {
+                field: self.field,
+                value: v,
+                limit: *self,
+            })
         }
     }
 
     /// As [`Limit::check`] for an integer field.
-    pub fn check_int(&self, v: i64) -> Result<(), String> {
+    pub fn check_int(&self, v: i64) -> Result<(), OutOfRange> {
         // Every bound is far below 2^53: the conversion is exact where it matters.
         self.check(v as f64)
     }
@@ -87,6 +86,17 @@ impl Limit {
             self.range_text()
         )
     }
+}
+
+/// A number outside its range: `` `sample_hz` = 50 is out of range: give 100 to 1000 Hz ``.
+#[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
+#[error("`{field}` = {} is out of range: give {}", shown(*value), limit.range_text())]
+pub struct OutOfRange {
+    /// The field as written in the file (usually the limit's own; a table that shares one
+    /// limit over several columns names the column).
+    pub field: &'static str,
+    pub value: f64,
+    pub limit: Limit,
 }
 
 /// A number as a person writes it: no `.0` on whole numbers.
@@ -230,9 +240,19 @@ mod tests {
     fn non_finite_negative_and_huge_numbers_are_refused() {
         for bad in [f64::INFINITY, f64::NAN, -1.0, 99.9, 1e308, 4_294_967_296.0] {
             let e = SAMPLE_HZ.check(bad).unwrap_err();
-            assert!(e.contains("give 100 to 1000 Hz"), "{e}");
+            assert_eq!(e.limit, SAMPLE_HZ);
+            assert!(e.value.to_bits() == bad.to_bits(), "{e:?}");
+            assert!(e.to_string().contains("give 100 to 1000 Hz"), "{e}");
         }
         assert!(SAMPLE_HZ.check(200.0).is_ok());
+        assert_eq!(
+            WAIT_MS.check_int(-5).unwrap_err().to_string(),
+            format!(
+                "`{}` = -5 is out of range: give {}",
+                WAIT_MS.field,
+                WAIT_MS.range_text()
+            )
+        );
         assert!(WAIT_MS.check_int(i64::MAX).is_err());
         assert!(WAIT_MS.check_int(0).is_ok());
     }

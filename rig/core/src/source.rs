@@ -78,11 +78,11 @@ impl SourceText {
     }
 
     /// An error at a span of this file (`None`: the file as a whole).
-    pub fn error(&self, span: Option<Range<usize>>, message: impl Into<String>) -> InputError {
+    pub fn error(&self, span: Option<Range<usize>>, message: impl fmt::Display) -> InputError {
         InputError {
             path: self.path.clone(),
             line: span.map(|s| self.line_of(s.start)),
-            message: message.into(),
+            message: message.to_string(),
         }
     }
 
@@ -96,7 +96,8 @@ impl SourceText {
 }
 
 /// Something wrong in an input file: where, and what.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}: {message}", place(path, *line))]
 pub struct InputError {
     pub path: PathBuf,
     /// 1-based; `None` when the fault is the file as a whole (missing, empty section…).
@@ -104,16 +105,13 @@ pub struct InputError {
     pub message: String,
 }
 
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}:{}: {}", self.path.display(), line, self.message),
-            None => write!(f, "{}: {}", self.path.display(), self.message),
-        }
+/// `FILE:LINE`, or `FILE` when the fault is the file as a whole.
+fn place(path: &Path, line: Option<usize>) -> String {
+    match line {
+        Some(line) => format!("{}:{line}", path.display()),
+        None => path.display().to_string(),
     }
 }
-
-impl std::error::Error for InputError {}
 
 /// All the errors found in one file (validation reports every fault, not just the first).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -37,7 +37,8 @@ pub enum HwErrorKind {
     Unreachable,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{device}: {kind:?}: {message}")]
 pub struct HwError {
     pub kind: HwErrorKind,
     /// The bench's name for the device (`mobile`, `relays:3`, …).
@@ -54,14 +55,6 @@ impl HwError {
         }
     }
 }
-
-impl fmt::Display for HwError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {:?}: {}", self.device, self.kind, self.message)
-    }
-}
-
-impl std::error::Error for HwError {}
 
 /// The bench clock: milliseconds since the run started, on tokio's clock.
 #[derive(Debug, Clone, Copy)]

@@ -92,7 +92,11 @@ impl CalibrateArgs {
             Ok(Err(faults)) => {
                 return Err(CliError::Rig(anyhow::anyhow!(
                     "no calibration written:\n  {}",
-                    faults.join("\n  ")
+                    faults
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("\n  ")
                 )))
             }
             Ok(Ok(c)) => c,

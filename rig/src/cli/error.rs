@@ -33,6 +33,19 @@ pub enum CliError {
     Rig(anyhow::Error),
 }
 
+/// A command-line value the rig does not take (clap prints it after the argument's name).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ArgError {
+    #[error("`{0}`: expected twinning, call or release")]
+    Button(String),
+    #[error("`{0}`: expected twinning or call")]
+    Light(String),
+    #[error("`{0}`: a label is KEY=VALUE")]
+    LabelNotKeyValue(String),
+    #[error("`{0}`: a label's key is letters, digits, `-`, `_` or `.`")]
+    LabelKey(String),
+}
+
 impl From<crate::source::InputError> for CliError {
     fn from(e: crate::source::InputError) -> Self {
         CliError::Input(e.into())

@@ -27,7 +27,7 @@ mod watch;
 
 use clap::{Parser, Subcommand};
 
-pub use error::{CliError, ExitCode};
+pub use error::{ArgError, CliError, ExitCode};
 
 #[derive(Debug, Parser)]
 #[command(

@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::bench_args::BenchArgs;
 use super::run::build_runtime;
-use super::{CliError, ExitCode};
+use super::{ArgError, CliError, ExitCode};
 use crate::bench::Button;
 use crate::factory::Opener;
 use crate::hw::BenchClock;
@@ -25,11 +25,11 @@ pub struct PressArgs {
     bench: BenchArgs,
 }
 
-fn parse_button(s: &str) -> Result<Button, String> {
+fn parse_button(s: &str) -> Result<Button, ArgError> {
     Button::ALL
         .into_iter()
         .find(|b| b.name() == s)
-        .ok_or_else(|| format!("`{s}`: expected twinning, call or release"))
+        .ok_or_else(|| ArgError::Button(s.to_string()))
 }
 
 impl PressArgs {
@@ -67,7 +67,7 @@ impl PressArgs {
             let sim = loaded.sim(clock, self.bench.seed);
             let mut relay = Opener::new(&loaded.bench, sim.as_ref(), clock)
                 .relay(&board, &channel)
-                .map_err(CliError::Rig)?;
+                .map_err(|e| CliError::Rig(e.into()))?;
             relay.set(true).map_err(|e| CliError::Rig(e.into()))?;
             tokio::time::sleep(Duration::from_millis(ms)).await;
             relay.set(false).map_err(|e| CliError::Rig(e.into()))?;

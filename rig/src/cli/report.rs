@@ -68,7 +68,7 @@ impl DiffArgs {
         let d = diff::diff(&base.rows, &candidate.rows);
         let out = match self.format {
             Format::Text => diff::render_text(&run_name(&base), &run_name(&candidate), &d),
-            Format::Csv => diff::render_csv(&d).map_err(CliError::Rig)?,
+            Format::Csv => diff::render_csv(&d).map_err(|e| CliError::Rig(e.into()))?,
         };
         print(&out)?;
         Ok(if d.has_regressions() {
@@ -131,7 +131,8 @@ impl MergeArgs {
         let write = || -> anyhow::Result<()> {
             std::fs::create_dir_all(&self.out)?;
             write_results(&self.out, &merged.rows)?;
-            write_report_set(&self.out, &spec, &merged.record, &results)
+            write_report_set(&self.out, &spec, &merged.record, &results)?;
+            Ok(())
         };
         write().map_err(CliError::Report)?;
         let mut tally = Tally::default();

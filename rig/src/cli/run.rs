@@ -7,7 +7,7 @@ use std::time::SystemTime;
 use anyhow::Context as _;
 use clap::Args;
 
-use super::{CliError, ExitCode};
+use super::{ArgError, CliError, ExitCode};
 use crate::bench::Bench;
 use crate::calibration::BenchCalibration;
 use crate::hw::BenchClock;
@@ -175,7 +175,7 @@ impl Loaded {
             sim.log_relays_to(file);
         }
         crate::factory::open_calibrated(&self.bench, &self.spec, sim.as_ref(), clock, calibration)
-            .map_err(CliError::Rig)
+            .map_err(|e| CliError::Rig(e.into()))
     }
 
     /// The shared, read-only context of a run on this bench.
@@ -232,7 +232,7 @@ impl RunArgs {
             &Holder::this_process("rig run", &loaded.bench.path, Some(&out)),
         )
         .map_err(claim_error)?;
-        let csv = CsvReport::create(&out).map_err(CliError::Report)?;
+        let csv = CsvReport::create(&out).map_err(|e| CliError::Report(e.into()))?;
         let csv_path = csv.path().to_path_buf();
         let virtual_time = loaded.virtual_time(self.realtime);
         let plan = runner::Plan {
@@ -443,19 +443,17 @@ fn dry_run(
 }
 
 /// `KEY=VALUE` of `--label`: a non-empty key of letters, digits, `-`, `_` and `.`.
-fn parse_label(s: &str) -> Result<(String, String), String> {
+fn parse_label(s: &str) -> Result<(String, String), ArgError> {
     let (k, v) = s
         .split_once('=')
-        .ok_or_else(|| format!("`{s}`: a label is KEY=VALUE"))?;
+        .ok_or_else(|| ArgError::LabelNotKeyValue(s.to_string()))?;
     let k = k.trim();
     if k.is_empty()
         || !k
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
     {
-        return Err(format!(
-            "`{s}`: a label's key is letters, digits, `-`, `_` or `.`"
-        ));
+        return Err(ArgError::LabelKey(s.to_string()));
     }
     Ok((k.to_string(), v.trim().to_string()))
 }
@@ -573,5 +571,27 @@ pub fn exit_code(t: &Tally) -> ExitCode {
         ExitCode::RigError
     } else {
         ExitCode::Ok
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_label_is_key_equals_value_with_a_plain_key() {
+        assert_eq!(
+            parse_label(" lab = bench 2 "),
+            Ok(("lab".to_string(), "bench 2".to_string()))
+        );
+        assert_eq!(
+            parse_label("lab"),
+            Err(ArgError::LabelNotKeyValue("lab".into()))
+        );
+        assert_eq!(
+            parse_label("my lab=2"),
+            Err(ArgError::LabelKey("my lab=2".into()))
+        );
+        assert_eq!(parse_label("=2"), Err(ArgError::LabelKey("=2".into())));
     }
 }

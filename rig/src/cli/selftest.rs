@@ -79,7 +79,7 @@ impl SelftestArgs {
                     f,
                     1000 + i as u64,
                 ))
-                .map_err(CliError::Rig)?;
+                .map_err(|e| CliError::Rig(e.into()))?;
             print_fault(&check);
             checks.push(check);
         }
@@ -88,7 +88,7 @@ impl SelftestArgs {
             .block_on(selftest::check_reference(
                 &spec, &bench, &suite, &reference, seeds,
             ))
-            .map_err(CliError::Rig)?;
+            .map_err(|e| CliError::Rig(e.into()))?;
         let caught = checks.iter().filter(|c| c.caught()).count();
         println!(
             "\nfaults: {caught} of {} caught on the clauses they break",

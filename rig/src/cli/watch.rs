@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::bench_args::BenchArgs;
 use super::run::{build_runtime, shutdown_signal};
-use super::{CliError, ExitCode};
+use super::{ArgError, CliError, ExitCode};
 use crate::bench::Light;
 use crate::factory::Opener;
 use crate::hw::BenchClock;
@@ -26,11 +26,11 @@ pub struct WatchArgs {
     bench: BenchArgs,
 }
 
-fn parse_light(s: &str) -> Result<Light, String> {
+fn parse_light(s: &str) -> Result<Light, ArgError> {
     Light::ALL
         .into_iter()
         .find(|l| l.name() == s)
-        .ok_or_else(|| format!("`{s}`: expected twinning or call"))
+        .ok_or_else(|| ArgError::Light(s.to_string()))
 }
 
 impl WatchArgs {
@@ -60,7 +60,7 @@ impl WatchArgs {
             let sim = loaded.sim(clock, self.bench.seed);
             let mut sensor = Opener::new(&loaded.bench, sim.as_ref(), clock)
                 .sensor(&bank, &wiring.sensor)
-                .map_err(CliError::Rig)?;
+                .map_err(|e| CliError::Rig(e.into()))?;
             let mut watch = Watch::new(Classifier::new(&loaded.spec.cadences, calibration));
             let stop = shutdown_signal().map_err(CliError::Rig)?;
             tokio::pin!(stop);

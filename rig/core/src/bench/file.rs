@@ -670,9 +670,57 @@ fn sim_optics(
     o
 }
 
+/// A device's backend fields that no driver can take (reported as
+/// `FILE:LINE: relay board `ID`: …`, `sensor bank `ID`: …`, `modem `ID`: …`).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DriverError {
+    /// A required field is missing: the sentence says which and what it holds.
+    #[error("{0}")]
+    Missing(&'static str),
+    #[error("`{field}` does not apply to the {backend} backend")]
+    NotForBackend {
+        field: &'static str,
+        backend: &'static str,
+    },
+    #[error("backend `{backend}` cannot drive {device} (use {choices})")]
+    CannotDrive {
+        backend: &'static str,
+        device: &'static str,
+        choices: &'static str,
+    },
+    #[error("`pins` is empty: the board has no channels")]
+    NoPins,
+    #[error("BCM pin {0} is listed twice")]
+    PinTwice(u8),
+    #[error("`channels` must match the {0} pins (or be left out)")]
+    ChannelsNotPins(usize),
+    #[error("a {backend} bank has kind = \"{kind}\"")]
+    WrongKind {
+        backend: &'static str,
+        kind: &'static str,
+    },
+    /// More channels than the bank's muxes or ADCs have: `need` of `unit`.
+    #[error("{channels} channels need {need} {unit}")]
+    TooManyChannels {
+        channels: u32,
+        need: u32,
+        unit: &'static str,
+    },
+    #[error("gain {0}: the TCS34725 has 1, 4, 16 or 60")]
+    Gain(u8),
+    #[error("address {0:#04x} is not an ADS1115 address (0x48 to 0x4B)")]
+    NotAnAds1115(u8),
+    #[error("address {0:#04x} is listed twice")]
+    AddressTwice(u8),
+    #[error("full_scale_v {0}: the ADS1115 has 6.144, 4.096, 2.048, 1.024, 0.512 or 0.256")]
+    FullScale(f64),
+    #[error("a Feasa LED Analyser has at most 20 fibres")]
+    TooManyFibres,
+}
+
 /// The relay board's driver and channel count, from its backend and fields (`given`:
 /// `channels` as written, already range-checked).
-fn relay_driver(r: &RawRelays, given: Option<u32>) -> Result<(RelayDriver, u32), String> {
+fn relay_driver(r: &RawRelays, given: Option<u32>) -> Result<(RelayDriver, u32), DriverError> {
     match r.backend {
         Backend::Sim => {
             no_fields(
@@ -682,35 +730,35 @@ fn relay_driver(r: &RawRelays, given: Option<u32>) -> Result<(RelayDriver, u32),
                 ],
                 "sim",
             )?;
-            Ok((RelayDriver::Sim, given.ok_or("give `channels`")?))
+            Ok((
+                RelayDriver::Sim,
+                given.ok_or(DriverError::Missing("give `channels`"))?,
+            ))
         }
         Backend::Gpio => {
-            let pins = r
-                .pins
-                .clone()
-                .ok_or("a gpio board needs `pins`, the BCM pin of each channel")?;
-            let active_low = r.active_low.ok_or("a gpio board needs `active_low = true|false` (most relay boards close when the pin is low)")?;
+            let pins = r.pins.clone().ok_or(DriverError::Missing(
+                "a gpio board needs `pins`, the BCM pin of each channel",
+            ))?;
+            let active_low = r.active_low.ok_or(DriverError::Missing("a gpio board needs `active_low = true|false` (most relay boards close when the pin is low)"))?;
             if pins.is_empty() {
-                return Err("`pins` is empty: the board has no channels".into());
+                return Err(DriverError::NoPins);
             }
             let mut seen = BTreeSet::new();
             if let Some(dup) = pins.iter().find(|p| !seen.insert(**p)) {
-                return Err(format!("BCM pin {dup} is listed twice"));
+                return Err(DriverError::PinTwice(*dup));
             }
             if given.is_some_and(|c| c as usize != pins.len()) {
-                return Err(format!(
-                    "`channels` must match the {} pins (or be left out)",
-                    pins.len()
-                ));
+                return Err(DriverError::ChannelsNotPins(pins.len()));
             }
             // Each pin's own rule (on the header) is the driver's: GpioRelayConfig::validate.
             let n = pins.len() as u32;
             Ok((RelayDriver::Gpio { pins, active_low }, n))
         }
-        other => Err(format!(
-            "backend `{}` cannot drive relays (use sim or gpio)",
-            other.name()
-        )),
+        other => Err(DriverError::CannotDrive {
+            backend: other.name(),
+            device: "relays",
+            choices: "sim or gpio",
+        }),
     }
 }
 
@@ -722,39 +770,38 @@ fn sensor_driver(
     p: &mut Problems,
     s: &RawSensors,
     channels: u32,
-) -> Result<SensorDriver, String> {
+) -> Result<SensorDriver, DriverError> {
     let what = format!("sensor bank `{}`", s.id);
-    let need_kind = |k: SensorKind, what: &str| {
+    let need_kind = |k: SensorKind, backend: &'static str| {
         if s.kind == k {
             Ok(())
         } else {
-            Err(format!(
-                "a {what} bank has kind = \"{}\"",
-                if k == SensorKind::Rgbc {
+            Err(DriverError::WrongKind {
+                backend,
+                kind: if k == SensorKind::Rgbc {
                     "rgbc"
                 } else {
                     "level"
-                }
-            ))
+                },
+            })
         }
     };
     match s.backend {
         Backend::Sim => Ok(SensorDriver::Sim),
         Backend::Tcs34725 => {
             need_kind(SensorKind::Rgbc, "tcs34725")?;
-            let muxes = s.muxes.clone().ok_or("a tcs34725 bank needs `muxes`, the TCA9548A addresses (0x70 to 0x77), 8 sensors each")?;
+            let muxes = s.muxes.clone().ok_or(DriverError::Missing("a tcs34725 bank needs `muxes`, the TCA9548A addresses (0x70 to 0x77), 8 sensors each"))?;
             // Without muxes one sensor sits on the bus itself.
             let most = if muxes.is_empty() { 1 } else { 8 * muxes.len() };
             if channels as usize > most {
-                return Err(format!(
-                    "{} channels need {} muxes of 8",
+                return Err(DriverError::TooManyChannels {
                     channels,
-                    channels.div_ceil(8)
-                ));
+                    need: channels.div_ceil(8),
+                    unit: "muxes of 8",
+                });
             }
             let gain = s.gain.unwrap_or(16);
-            let gain = TcsGain::from_factor(u32::from(gain))
-                .ok_or(format!("gain {gain}: the TCS34725 has 1, 4, 16 or 60"))?;
+            let gain = TcsGain::from_factor(u32::from(gain)).ok_or(DriverError::Gain(gain))?;
             let integration_ms = ranged(
                 src,
                 p,
@@ -772,25 +819,22 @@ fn sensor_driver(
         }
         Backend::Ads1115 => {
             need_kind(SensorKind::Level, "ads1115")?;
-            let addresses = s
-                .addresses
-                .clone()
-                .ok_or("an ads1115 bank needs `addresses` (0x48 to 0x4B), 4 inputs each")?;
+            let addresses = s.addresses.clone().ok_or(DriverError::Missing(
+                "an ads1115 bank needs `addresses` (0x48 to 0x4B), 4 inputs each",
+            ))?;
             if let Some(a) = addresses.iter().find(|a| !(0x48..=0x4B).contains(*a)) {
-                return Err(format!(
-                    "address {a:#04x} is not an ADS1115 address (0x48 to 0x4B)"
-                ));
+                return Err(DriverError::NotAnAds1115(*a));
             }
             let mut seen = BTreeSet::new();
             if let Some(dup) = addresses.iter().find(|a| !seen.insert(**a)) {
-                return Err(format!("address {dup:#04x} is listed twice"));
+                return Err(DriverError::AddressTwice(*dup));
             }
             if channels as usize > 4 * addresses.len() {
-                return Err(format!(
-                    "{} channels need {} ADS1115s of 4 inputs",
+                return Err(DriverError::TooManyChannels {
                     channels,
-                    channels.div_ceil(4)
-                ));
+                    need: channels.div_ceil(4),
+                    unit: "ADS1115s of 4 inputs",
+                });
             }
             let volts = ranged(
                 src,
@@ -800,9 +844,7 @@ fn sensor_driver(
                 4.096,
                 &limits::FULL_SCALE_V,
             );
-            let fsr = AdsRange::from_volts(volts).ok_or(format!(
-                "full_scale_v {volts}: the ADS1115 has 6.144, 4.096, 2.048, 1.024, 0.512 or 0.256"
-            ))?;
+            let fsr = AdsRange::from_volts(volts).ok_or(DriverError::FullScale(volts))?;
             Ok(SensorDriver::Ads1115 {
                 i2c_bus: s.i2c_bus.unwrap_or(1),
                 addresses,
@@ -811,12 +853,11 @@ fn sensor_driver(
         }
         Backend::Feasa => {
             need_kind(SensorKind::Rgbc, "feasa")?;
-            let port = s
-                .port
-                .clone()
-                .ok_or("a feasa analyser needs `port` (e.g. /dev/ttyUSB2)")?;
+            let port = s.port.clone().ok_or(DriverError::Missing(
+                "a feasa analyser needs `port` (e.g. /dev/ttyUSB2)",
+            ))?;
             if channels > 20 {
-                return Err("a Feasa LED Analyser has at most 20 fibres".into());
+                return Err(DriverError::TooManyFibres);
             }
             let baud = ranged_int(
                 src,
@@ -828,15 +869,20 @@ fn sensor_driver(
             ) as u32;
             Ok(SensorDriver::Feasa { port, baud })
         }
-        other => Err(format!(
-            "backend `{}` cannot drive sensors (use sim, tcs34725, ads1115 or feasa)",
-            other.name()
-        )),
+        other => Err(DriverError::CannotDrive {
+            backend: other.name(),
+            device: "sensors",
+            choices: "sim, tcs34725, ads1115 or feasa",
+        }),
     }
 }
 
 /// The modem's driver, from its backend and fields.
-fn modem_driver(src: &SourceText, p: &mut Problems, m: &RawModem) -> Result<ModemDriver, String> {
+fn modem_driver(
+    src: &SourceText,
+    p: &mut Problems,
+    m: &RawModem,
+) -> Result<ModemDriver, DriverError> {
     match m.backend {
         Backend::Sim => {
             no_fields(
@@ -846,10 +892,9 @@ fn modem_driver(src: &SourceText, p: &mut Problems, m: &RawModem) -> Result<Mode
             Ok(ModemDriver::Sim)
         }
         Backend::Serial => Ok(ModemDriver::Serial {
-            port: m
-                .port
-                .clone()
-                .ok_or("a serial modem needs `port` (e.g. /dev/ttyUSB0)")?,
+            port: m.port.clone().ok_or(DriverError::Missing(
+                "a serial modem needs `port` (e.g. /dev/ttyUSB0)",
+            ))?,
             baud: ranged_int(
                 src,
                 p,
@@ -859,16 +904,17 @@ fn modem_driver(src: &SourceText, p: &mut Problems, m: &RawModem) -> Result<Mode
                 &limits::BAUD,
             ) as u32,
         }),
-        other => Err(format!(
-            "backend `{}` cannot drive a modem (use sim or serial)",
-            other.name()
-        )),
+        other => Err(DriverError::CannotDrive {
+            backend: other.name(),
+            device: "a modem",
+            choices: "sim or serial",
+        }),
     }
 }
 
-fn no_fields(fields: &[(&str, bool)], backend: &str) -> Result<(), String> {
+fn no_fields(fields: &[(&'static str, bool)], backend: &'static str) -> Result<(), DriverError> {
     match fields.iter().find(|(_, present)| *present) {
-        Some((name, _)) => Err(format!("`{name}` does not apply to the {backend} backend")),
+        Some((field, _)) => Err(DriverError::NotForBackend { field, backend }),
         None => Ok(()),
     }
 }
@@ -959,6 +1005,45 @@ mod tests {
 
     fn sim_matrix_text() -> String {
         std::fs::read_to_string(crate::workspace_path("wiring/sim-matrix.toml")).unwrap()
+    }
+
+    #[test]
+    fn a_relay_board_s_fault_says_which_rule_it_breaks() {
+        let board = |toml: &str| -> RawRelays { toml::from_str(toml).unwrap() };
+        let fault = |toml: &str, given| relay_driver(&board(toml), given).unwrap_err();
+        assert_eq!(
+            fault("id = \"a\"\nbackend = \"sim\"\npins = [4]", Some(1)),
+            DriverError::NotForBackend {
+                field: "pins",
+                backend: "sim"
+            }
+        );
+        assert_eq!(
+            fault(
+                "id = \"a\"\nbackend = \"gpio\"\npins = [4, 5, 4]\nactive_low = true",
+                None
+            ),
+            DriverError::PinTwice(4)
+        );
+        assert_eq!(
+            fault(
+                "id = \"a\"\nbackend = \"gpio\"\npins = [4, 5]\nactive_low = true",
+                Some(3)
+            ),
+            DriverError::ChannelsNotPins(2)
+        );
+        assert!(matches!(
+            fault("id = \"a\"\nbackend = \"serial\"", Some(1)),
+            DriverError::CannotDrive {
+                backend: "serial",
+                device: "relays",
+                ..
+            }
+        ));
+        assert!(matches!(
+            fault("id = \"a\"\nbackend = \"gpio\"\nactive_low = true", None),
+            DriverError::Missing(_)
+        ));
     }
 
     fn errors_of(text: &str) -> Vec<InputError> {
@@ -1327,11 +1412,11 @@ mod tests {
             let mut driver_says: Vec<String> = Vec::new();
             for bank in &unchecked.sensors {
                 if let Some(cfg) = unchecked.tcs34725_config(bank) {
-                    driver_says.extend(cfg.validate().err());
+                    driver_says.extend(cfg.validate().err().map(|e| e.to_string()));
                 }
                 for ch in unchecked.wired_channels(&bank.id) {
                     if let Some(cfg) = unchecked.ads1115_config(bank, ch) {
-                        driver_says.extend(cfg.validate().err());
+                        driver_says.extend(cfg.validate().err().map(|e| e.to_string()));
                     }
                 }
             }
@@ -1342,7 +1427,7 @@ mod tests {
                         channel: ch,
                     };
                     if let Some(cfg) = Bench::gpio_config(board, &c) {
-                        driver_says.extend(cfg.validate().err());
+                        driver_says.extend(cfg.validate().err().map(|e| e.to_string()));
                     }
                 }
             }

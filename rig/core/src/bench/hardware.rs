@@ -142,7 +142,7 @@ impl Bench {
             };
             if let Some(cfg) = self.tcs34725_config(bank) {
                 if let Err(m) = cfg.validate() {
-                    push(m);
+                    push(m.to_string());
                 }
             }
             let mut adcs = Vec::new();

@@ -11,7 +11,7 @@ use super::{clear, BenchCalibration, LightCalibration, Measurement};
 use crate::bench::{Button, InboundRoute, Light, ModemRole, TwinningMode};
 use crate::hw::{LineState, Sample, SensorKind};
 use crate::observe::{Calibration, Classifier, Polarity, Reading};
-use crate::runner::{Context, DeviceSet, Driver, Lease, LightWant, Stop};
+use crate::runner::{Context, DeviceSet, Driver, Lease, LightWant, RigFault, Stop};
 use crate::spec::{AppearanceState, Cadence, CadenceTable, Expected, Indication, TwinningState};
 
 /// What a calibration run is, besides its measurements.
@@ -26,6 +26,39 @@ pub struct MeasureInfo {
     pub started_at: SystemTime,
 }
 
+/// Why no calibration could be written: every reason is the rig's (a position it could not
+/// drive), never a phone's.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum MeasureError {
+    /// A position could not be measured.
+    #[error("position {position}: rig fault: {fault}")]
+    Position {
+        position: String,
+        fault: PositionFault,
+    },
+    /// A position's task ended abnormally (a panic).
+    #[error("a position's task ended abnormally: {0}")]
+    Aborted(String),
+}
+
+/// Why one position could not be measured.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PositionFault {
+    /// A device or the bench failed (its kind and device kept).
+    #[error("{0}")]
+    Rig(RigFault),
+    /// The position could not be brought to, or back from, a state it must be driven
+    /// through (idle, the calls hung up): in what words the run stopped.
+    #[error("{0}")]
+    Stuck(String),
+}
+
+/// Why a state was not reached: the phone's behaviour in the run's words, recorded as a
+/// note (a rig fault is never one: it stops the calibration).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+struct NotReached(String);
+
 /// Measure every light of the context's bench. Each position runs in its own task and
 /// leases the shared modems for its whole calibration (so in effect one at a time). A rig
 /// fault on any position fails the whole calibration (the messages say which), so a file is
@@ -34,7 +67,7 @@ pub async fn measure(
     ctx: Arc<Context>,
     mut devices: DeviceSet,
     info: MeasureInfo,
-) -> Result<BenchCalibration, Vec<String>> {
+) -> Result<BenchCalibration, Vec<MeasureError>> {
     let mut tasks = JoinSet::new();
     for position in ctx.bench.positions.clone() {
         let Some(devs) = devices.positions.remove(&position.id) else {
@@ -47,7 +80,10 @@ pub async fn measure(
             let mut lease = modems.lease().await;
             let out = measure_position(&mut driver, &mut lease, started_at).await;
             driver.release_all();
-            out.map_err(|m| format!("position {id}: rig fault: {m}"))
+            out.map_err(|fault| MeasureError::Position {
+                position: id,
+                fault,
+            })
         });
     }
     let mut lights = Vec::new();
@@ -56,11 +92,11 @@ pub async fn measure(
         match done {
             Ok(Ok(l)) => lights.extend(l),
             Ok(Err(m)) => faults.push(m),
-            Err(e) => faults.push(format!("a position's task ended abnormally: {e}")),
+            Err(e) => faults.push(MeasureError::Aborted(e.to_string())),
         }
     }
     if !faults.is_empty() {
-        faults.sort();
+        faults.sort_by_cached_key(ToString::to_string);
         return Err(faults);
     }
     let order = |l: &LightCalibration| {
@@ -228,7 +264,7 @@ async fn measure_position(
     d: &mut Driver,
     lease: &mut Lease,
     started_at: SystemTime,
-) -> Result<Vec<LightCalibration>, String> {
+) -> Result<Vec<LightCalibration>, PositionFault> {
     let mut accs: BTreeMap<Light, Acc> = BTreeMap::new();
     for (light, wiring) in &d.position.lights {
         let bank = d
@@ -264,8 +300,8 @@ async fn measure_position(
     let outcome = visit(d, lease, &mut accs, twinning.is_ok()).await;
     let cleanup = reset(d, lease).await;
     match (outcome, cleanup) {
-        (Err(Stop::Rig(m)), _) | (_, Err(Stop::Rig(m))) => return Err(m),
-        (Err(other), _) | (_, Err(other)) => return Err(stop_words(other)),
+        (Err(Stop::Rig(f)), _) | (_, Err(Stop::Rig(f))) => return Err(PositionFault::Rig(f)),
+        (Err(other), _) | (_, Err(other)) => return Err(PositionFault::Stuck(stop_words(other).0)),
         _ => {}
     }
     let mut out = Vec::new();
@@ -335,20 +371,21 @@ fn cross_check(acc: &mut Acc) -> Option<String> {
     None
 }
 
-fn stop_words(s: Stop) -> String {
-    match s {
+fn stop_words(s: Stop) -> NotReached {
+    NotReached(match s {
         Stop::Fail {
             message, observed, ..
         } => format!("{message} (saw {observed})"),
-        Stop::Rig(m) | Stop::Blocked(m) => m,
-    }
+        Stop::Rig(f) => f.to_string(),
+        Stop::Blocked(m) => m,
+    })
 }
 
 /// Fail and Blocked become a reason (the phone did not get there); a rig fault stays one.
-fn soft<T>(r: Result<T, Stop>) -> Result<Result<T, String>, Stop> {
+fn soft<T>(r: Result<T, Stop>) -> Result<Result<T, NotReached>, Stop> {
     match r {
         Ok(x) => Ok(Ok(x)),
-        Err(Stop::Rig(m)) => Err(Stop::Rig(m)),
+        Err(Stop::Rig(f)) => Err(Stop::Rig(f)),
         Err(other) => Ok(Err(stop_words(other))),
     }
 }
@@ -368,7 +405,7 @@ async fn visit(
         .inbound
         .first()
         .cloned()
-        .ok_or_else(|| Stop::Rig("the bench has no inbound route".into()))?;
+        .ok_or_else(|| Stop::rig("the bench has no inbound route"))?;
     reset(d, lease).await?;
     record(d, accs, State::Call(AppearanceState::Idle)).await?;
 
@@ -433,7 +470,7 @@ fn on_off(on: bool) -> &'static str {
 }
 
 /// Note that a state could not be set up.
-fn not_reached(d: &Driver, accs: &mut BTreeMap<Light, Acc>, state: State, why: &str) {
+fn not_reached(d: &Driver, accs: &mut BTreeMap<Light, Acc>, state: State, why: &NotReached) {
     let acc = accs.get_mut(&state.light()).expect("an acc per light");
     let note = format!(
         "{}: not recorded, the state could not be set up: {why}",
@@ -471,7 +508,7 @@ async fn set_twinning(
     route: &InboundRoute,
     on: bool,
     current: &mut Option<bool>,
-) -> Result<Result<(), String>, Stop> {
+) -> Result<Result<(), NotReached>, Stop> {
     let now = match *current {
         Some(x) => x,
         None => d.probe_twinned(lease, route).await?,
@@ -486,10 +523,10 @@ async fn set_twinning(
     Ok(if now == on {
         Ok(())
     } else {
-        Err(format!(
+        Err(NotReached(format!(
             "pressing Twinning did not switch mobile twinning {} (probed by a call)",
             on_off(on)
-        ))
+        )))
     })
 }
 

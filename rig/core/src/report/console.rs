@@ -11,6 +11,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::pass_rate::PassRates;
+use super::ReportError;
 use crate::runner::{Event, Reporter, RunInfo, Tally, Verdict};
 
 pub struct Console<W: Write + Send> {
@@ -93,7 +94,7 @@ impl<W: Write + Send> Console<W> {
 }
 
 impl<W: Write + Send> Reporter for Console<W> {
-    fn event(&mut self, info: &RunInfo, event: &Event) -> anyhow::Result<()> {
+    fn event(&mut self, info: &RunInfo, event: &Event) -> Result<(), ReportError> {
         if let Event::CaseFinished(r) = event {
             // Counted whether or not it is shown: the summary counts every row.
             self.done += 1;

@@ -9,8 +9,7 @@ use std::fs::File;
 use std::io::{self, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
-
+use super::ReportError;
 use crate::runner::{Event, Reporter, RunInfo};
 
 /// The leading columns, in order (the contract; later columns may be added after).
@@ -41,14 +40,17 @@ pub struct CsvReport {
 
 impl CsvReport {
     /// Create `dir/results.csv` (and `dir`), writing the header at once.
-    pub fn create(dir: &Path) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    pub fn create(dir: &Path) -> Result<Self, ReportError> {
+        std::fs::create_dir_all(dir).map_err(|e| ReportError::create(dir, e))?;
         let path = dir.join("results.csv");
-        let file =
-            File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+        let file = File::create(&path).map_err(|e| ReportError::create(&path, e))?;
         let mut rows = RowWriter::new(file);
-        rows.append(&encode(CSV_COLUMNS)?)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        let header = encode(CSV_COLUMNS).map_err(|reason| ReportError::Csv {
+            path: path.clone(),
+            reason,
+        })?;
+        rows.append(&header)
+            .map_err(|e| ReportError::write(&path, e))?;
         Ok(Self { path, rows })
     }
 
@@ -58,7 +60,7 @@ impl CsvReport {
 }
 
 impl Reporter for CsvReport {
-    fn event(&mut self, info: &RunInfo, event: &Event) -> anyhow::Result<()> {
+    fn event(&mut self, info: &RunInfo, event: &Event) -> Result<(), ReportError> {
         let Event::CaseFinished(r) = event else {
             return Ok(());
         };
@@ -81,19 +83,28 @@ impl Reporter for CsvReport {
             &super::wall_time(info.started_at, r.started_ms),
             &format!("{:.0}", r.bench_time_ms),
             &r.message,
-        ])?;
+        ])
+        .map_err(|reason| ReportError::Csv {
+            path: self.path.clone(),
+            reason,
+        })?;
         // On disk before the next event: a killed run keeps every finished case.
         self.rows
             .append(&row)
-            .with_context(|| format!("cannot write {}", self.path.display()))
+            .map_err(|e| ReportError::write(&self.path, e))
     }
 }
 
 /// One CSV record, encoded with its line end.
-fn encode<'a>(fields: impl IntoIterator<Item = &'a str>) -> anyhow::Result<Vec<u8>> {
+fn encode<'a>(fields: impl IntoIterator<Item = &'a str>) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(fields)?;
-    Ok(w.into_inner()?)
+    into_bytes(w)
+}
+
+/// The bytes of a CSV writer into memory.
+pub(crate) fn into_bytes(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, csv::Error> {
+    w.into_inner().map_err(|e| e.into_error().into())
 }
 
 /// A file that can be cut back to a length (a `File`; a fake in the tests).

@@ -427,7 +427,7 @@ pub const DIFF_COLUMNS: [&str; 8] = [
 ];
 
 /// The listing as CSV: one row per entry, plain verdicts (combined over attempts).
-pub fn render_csv(d: &Diff) -> anyhow::Result<String> {
+pub fn render_csv(d: &Diff) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(DIFF_COLUMNS)?;
     let verdict = |s: &Option<Side>| s.as_ref().map_or("", |s| s.verdict.name());
@@ -443,7 +443,8 @@ pub fn render_csv(d: &Diff) -> anyhow::Result<String> {
             e.candidate.as_ref().map_or("", |s| s.message.as_str()),
         ])?;
     }
-    Ok(String::from_utf8(w.into_inner()?)?)
+    let bytes = super::csv_file::into_bytes(w)?;
+    Ok(String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8"))
 }
 
 #[cfg(test)]

@@ -20,7 +20,11 @@ use super::{escape_xml as esc, escape_xml_text as esc_text};
 use crate::runner::{CaseResult, Tally, Verdict};
 
 /// Write `dir/junit.xml`.
-pub fn write_junit(dir: &Path, record: &RunRecord, results: &[CaseResult]) -> anyhow::Result<()> {
+pub fn write_junit(
+    dir: &Path,
+    record: &RunRecord,
+    results: &[CaseResult],
+) -> Result<(), super::ReportError> {
     let path = dir.join("junit.xml");
     super::write_whole(&path, junit_xml(record, results).as_bytes())
 }

@@ -4,8 +4,7 @@
 
 use std::path::Path;
 
-use anyhow::Context as _;
-
+use super::ReportError;
 use crate::runner::{CaseResult, Verdict};
 use crate::spec::Spec;
 
@@ -100,7 +99,7 @@ impl Matrix {
 
     /// `matrix.csv`: header `family,<case ids>`, a row per family, a verdict name per
     /// cell (empty when the family has no row of that case).
-    pub fn to_csv(&self) -> anyhow::Result<Vec<u8>> {
+    pub fn to_csv(&self) -> Result<Vec<u8>, csv::Error> {
         let mut w = csv::Writer::from_writer(Vec::new());
         let mut header = vec!["family"];
         header.extend(self.cases.iter().map(String::as_str));
@@ -114,16 +113,19 @@ impl Matrix {
             );
             w.write_record(&rec)?;
         }
-        Ok(w.into_inner()?)
+        super::csv_file::into_bytes(w)
     }
 }
 
 /// Write `dir/matrix.csv`.
-pub fn write_matrix(dir: &Path, spec: &Spec, results: &[CaseResult]) -> anyhow::Result<()> {
+pub fn write_matrix(dir: &Path, spec: &Spec, results: &[CaseResult]) -> Result<(), ReportError> {
     let path = dir.join("matrix.csv");
     let bytes = Matrix::of(spec, results)
         .to_csv()
-        .with_context(|| format!("cannot write {}", path.display()))?;
+        .map_err(|reason| ReportError::Csv {
+            path: path.clone(),
+            reason,
+        })?;
     super::write_whole(&path, &bytes)
 }
 

@@ -5,8 +5,6 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::time::SystemTime;
 
-use anyhow::Context as _;
-
 use super::csv_file::CSV_COLUMNS;
 use super::read::{distinct, ms_since, parse_time, ReportFolder, ReportRow};
 use super::run_json::{Counts, RunRecord, GIT_REVISION};
@@ -238,13 +236,13 @@ fn extreme<'a>(
 
 /// Write `dir/results.csv` with every row as it was written: the contract columns, then
 /// any later columns the inputs had (empty where an input had not).
-pub fn write_results(dir: &Path, rows: &[ReportRow]) -> anyhow::Result<()> {
+pub fn write_results(dir: &Path, rows: &[ReportRow]) -> Result<(), super::ReportError> {
     let path = dir.join("results.csv");
     let extra = distinct(
         rows.iter()
             .flat_map(|r| r.extra.iter().map(|(n, _)| n.as_str())),
     );
-    let write = || -> anyhow::Result<Vec<u8>> {
+    let write = || -> Result<Vec<u8>, csv::Error> {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(
             CSV_COLUMNS
@@ -261,9 +259,12 @@ pub fn write_results(dir: &Path, rows: &[ReportRow]) -> anyhow::Result<()> {
             });
             w.write_record(r.columns.iter().map(String::as_str).chain(extras))?;
         }
-        Ok(w.into_inner()?)
+        super::csv_file::into_bytes(w)
     };
-    let bytes = write().with_context(|| format!("cannot write {}", path.display()))?;
+    let bytes = write().map_err(|reason| super::ReportError::Csv {
+        path: path.clone(),
+        reason,
+    })?;
     super::write_whole(&path, &bytes)
 }
 

@@ -6,6 +6,7 @@
 mod console;
 mod csv_file;
 pub mod diff;
+mod error;
 pub mod html;
 pub mod junit;
 pub mod matrix;
@@ -19,6 +20,7 @@ mod whole_file;
 
 pub use console::Console;
 pub use csv_file::{CsvReport, CSV_COLUMNS};
+pub use error::ReportError;
 pub use run_json::RunRecord;
 pub use set::{write_report_set, ReportSet};
 pub use whole_file::{write_whole, write_whole_with};

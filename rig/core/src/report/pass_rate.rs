@@ -4,9 +4,8 @@
 
 use std::path::Path;
 
-use anyhow::Context as _;
-
 use super::matrix::first_appearance;
+use super::ReportError;
 use crate::runner::{CaseResult, Tally};
 
 /// The columns of `pass-rate.csv`, in order.
@@ -133,7 +132,7 @@ impl PassRates {
 
     /// `pass-rate.csv` ([`PASS_RATE_COLUMNS`]); `pass_rate` with three decimals,
     /// `certified` `yes`, `no`, or empty when no attempt ran.
-    pub fn to_csv(&self, repeat: u32) -> anyhow::Result<Vec<u8>> {
+    pub fn to_csv(&self, repeat: u32) -> Result<Vec<u8>, csv::Error> {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(PASS_RATE_COLUMNS)?;
         for p in self.ordered() {
@@ -152,7 +151,7 @@ impl PassRates {
                 yes_no(p.certified(repeat)).to_string(),
             ])?;
         }
-        Ok(w.into_inner()?)
+        super::csv_file::into_bytes(w)
     }
 }
 
@@ -166,11 +165,14 @@ pub fn yes_no(certified: Option<bool>) -> &'static str {
 }
 
 /// Write `dir/pass-rate.csv`.
-pub fn write_pass_rate(dir: &Path, repeat: u32, results: &[CaseResult]) -> anyhow::Result<()> {
+pub fn write_pass_rate(dir: &Path, repeat: u32, results: &[CaseResult]) -> Result<(), ReportError> {
     let path = dir.join("pass-rate.csv");
     let bytes = PassRates::of(results)
         .to_csv(repeat)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+        .map_err(|reason| ReportError::Csv {
+            path: path.clone(),
+            reason,
+        })?;
     super::write_whole(&path, &bytes)
 }
 

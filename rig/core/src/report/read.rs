@@ -187,7 +187,7 @@ pub fn read_results(
     let columns = Columns::find(&header).map_err(|m| InputError {
         path: path.to_path_buf(),
         line: Some(1),
-        message: m,
+        message: m.to_string(),
     })?;
     let mut rows = Vec::new();
     let mut problems = Vec::new();
@@ -283,12 +283,30 @@ fn written_twice(path: &Path, rows: &[ReportRow]) -> Vec<InputError> {
     problems
 }
 
-fn row_error(path: &Path, rec: &csv::StringRecord, message: String) -> InputError {
+fn row_error(path: &Path, rec: &csv::StringRecord, e: FieldError) -> InputError {
     InputError {
         path: path.to_path_buf(),
         line: rec.position().map(|p| p.line() as usize),
-        message,
+        message: e.to_string(),
     }
+}
+
+/// What is wrong with a results.csv header or row (reported as `FILE:LINE: …`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FieldError {
+    /// The header lacks contract columns.
+    #[error("not a results.csv header: no column {}", .0.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "))]
+    MissingColumns(Vec<&'static str>),
+    #[error("`{0}` is empty")]
+    Empty(&'static str),
+    #[error("verdict `{0}` is not PASS, FAIL, ERROR, SKIP or MANUAL")]
+    Verdict(String),
+    #[error("attempt `{0}` is not a whole number from 1")]
+    Attempt(String),
+    #[error("{column} `{text}` is not a number")]
+    Number { column: &'static str, text: String },
+    #[error("started_at `{0}` is not an RFC 3339 time")]
+    StartedAt(String),
 }
 
 /// A CSV syntax error (a row with the wrong number of fields, bytes that are not UTF-8).
@@ -316,22 +334,15 @@ struct Columns {
 }
 
 impl Columns {
-    fn find(header: &csv::StringRecord) -> Result<Self, String> {
+    fn find(header: &csv::StringRecord) -> Result<Self, FieldError> {
         let names: Vec<&str> = header.iter().map(str::trim).collect();
-        let missing: Vec<&str> = CSV_COLUMNS
+        let missing: Vec<&'static str> = CSV_COLUMNS
             .iter()
             .copied()
             .filter(|c| !names.contains(c))
             .collect();
         if !missing.is_empty() {
-            return Err(format!(
-                "not a results.csv header: no column {}",
-                missing
-                    .iter()
-                    .map(|c| format!("`{c}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
+            return Err(FieldError::MissingColumns(missing));
         }
         let contract = CSV_COLUMNS
             .iter()
@@ -350,7 +361,7 @@ impl Columns {
         &self,
         rec: &csv::StringRecord,
         origin: Option<SystemTime>,
-    ) -> Result<ReportRow, String> {
+    ) -> Result<ReportRow, FieldError> {
         let columns: Vec<String> = self
             .contract
             .iter()
@@ -396,15 +407,15 @@ impl Columns {
     }
 }
 
-fn required(v: &str, name: &str) -> Result<String, String> {
+fn required(v: &str, name: &'static str) -> Result<String, FieldError> {
     if v.trim().is_empty() {
-        Err(format!("`{name}` is empty"))
+        Err(FieldError::Empty(name))
     } else {
         Ok(v.to_string())
     }
 }
 
-pub fn parse_verdict(v: &str) -> Result<Verdict, String> {
+pub fn parse_verdict(v: &str) -> Result<Verdict, FieldError> {
     [
         Verdict::Pass,
         Verdict::Fail,
@@ -414,25 +425,28 @@ pub fn parse_verdict(v: &str) -> Result<Verdict, String> {
     ]
     .into_iter()
     .find(|x| x.name() == v.trim())
-    .ok_or_else(|| format!("verdict `{v}` is not PASS, FAIL, ERROR, SKIP or MANUAL"))
+    .ok_or_else(|| FieldError::Verdict(v.to_string()))
 }
 
-fn parse_attempt(v: &str) -> Result<u32, String> {
+fn parse_attempt(v: &str) -> Result<u32, FieldError> {
     match v.trim().parse::<u32>() {
         Ok(n) if n >= 1 => Ok(n),
-        _ => Err(format!("attempt `{v}` is not a whole number from 1")),
+        _ => Err(FieldError::Attempt(v.to_string())),
     }
 }
 
-fn number(v: &str, name: &str) -> Result<f64, String> {
+fn number(v: &str, name: &'static str) -> Result<f64, FieldError> {
     match v.trim().parse::<f64>() {
         Ok(x) if x.is_finite() => Ok(x),
-        _ => Err(format!("{name} `{v}` is not a number")),
+        _ => Err(FieldError::Number {
+            column: name,
+            text: v.to_string(),
+        }),
     }
 }
 
 /// An empty `measured` is a case that measures nothing.
-fn optional_number(v: &str, name: &str) -> Result<Option<f64>, String> {
+fn optional_number(v: &str, name: &'static str) -> Result<Option<f64>, FieldError> {
     if v.trim().is_empty() {
         Ok(None)
     } else {
@@ -441,8 +455,8 @@ fn optional_number(v: &str, name: &str) -> Result<Option<f64>, String> {
 }
 
 /// Bench ms since the run's start; 0 when the run's start is unknown.
-fn started_ms(v: &str, origin: Option<SystemTime>) -> Result<f64, String> {
-    let t = parse_time(v).ok_or_else(|| format!("started_at `{v}` is not an RFC 3339 time"))?;
+fn started_ms(v: &str, origin: Option<SystemTime>) -> Result<f64, FieldError> {
+    let t = parse_time(v).ok_or_else(|| FieldError::StartedAt(v.to_string()))?;
     Ok(origin.map_or(0.0, |o| ms_since(o, t)))
 }
 
@@ -481,6 +495,28 @@ mod tests {
 
     fn errors(dir: &Path) -> String {
         ReportFolder::load(dir).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_bad_field_says_which_and_why() {
+        assert_eq!(parse_verdict(" FAIL "), Ok(Verdict::Fail));
+        assert_eq!(parse_verdict("OK"), Err(FieldError::Verdict("OK".into())));
+        assert_eq!(parse_attempt("0"), Err(FieldError::Attempt("0".into())));
+        assert_eq!(
+            number("inf", "bench_time_ms"),
+            Err(FieldError::Number {
+                column: "bench_time_ms",
+                text: "inf".into()
+            })
+        );
+        let header = csv::StringRecord::from(vec!["run_id", "bench", "verdict"]);
+        let Err(FieldError::MissingColumns(missing)) = Columns::find(&header) else {
+            panic!("a header without the contract columns is refused");
+        };
+        assert!(
+            missing.contains(&"case") && !missing.contains(&"verdict"),
+            "{missing:?}"
+        );
     }
 
     #[test]

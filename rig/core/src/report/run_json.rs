@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::ReportError;
 use crate::runner::{RunInfo, Tally};
 
 /// The rig's git revision at build time (`-dirty` with uncommitted changes).
@@ -123,18 +123,18 @@ impl RunRecord {
         }
     }
 
-    pub fn write(&self, dir: &Path) -> anyhow::Result<()> {
+    pub fn write(&self, dir: &Path) -> Result<(), ReportError> {
         let path = dir.join("run.json");
         let text = serde_json::to_string_pretty(self).expect("a run record serialises");
         super::write_whole(&path, (text + "\n").as_bytes())
     }
 
-    pub fn load(dir: &Path) -> anyhow::Result<Self> {
+    pub fn load(dir: &Path) -> Result<Self, ReportError> {
         let path = dir.join("run.json");
         // Read with the input files' size bound: a run record is a few kilobytes.
         let src = crate::source::SourceText::read(&path)?;
         serde_json::from_str(&src.text)
-            .with_context(|| format!("{}: not a run record", path.display()))
+            .map_err(|reason| ReportError::NotARunRecord { path, reason })
     }
 }
 

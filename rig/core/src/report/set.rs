@@ -11,6 +11,7 @@ use super::matrix::write_matrix;
 use super::pass_rate::write_pass_rate;
 use super::run_json::RunRecord;
 use super::traces::write_traces;
+use super::ReportError;
 use crate::runner::{CaseResult, Event, Reporter, RunInfo};
 use crate::spec::Spec;
 
@@ -25,8 +26,8 @@ pub fn write_report_set(
     spec: &Spec,
     record: &RunRecord,
     results: &[CaseResult],
-) -> anyhow::Result<()> {
-    let failed: Vec<String> = [
+) -> Result<(), ReportError> {
+    let failed: Vec<ReportError> = [
         write_traces(dir, results),
         write_junit(dir, record, results),
         write_matrix(dir, spec, results),
@@ -35,12 +36,12 @@ pub fn write_report_set(
         record.write(dir),
     ]
     .into_iter()
-    .filter_map(|r| r.err().map(|e| format!("{e:#}")))
+    .filter_map(Result::err)
     .collect();
-    if failed.is_empty() {
-        Ok(())
-    } else {
-        Err(anyhow::anyhow!(failed.join("\n")))
+    match failed.len() {
+        0 => Ok(()),
+        1 => Err(failed.into_iter().next().expect("one")),
+        _ => Err(ReportError::Files(failed)),
     }
 }
 
@@ -62,7 +63,7 @@ impl ReportSet {
 }
 
 impl Reporter for ReportSet {
-    fn event(&mut self, info: &RunInfo, event: &Event) -> anyhow::Result<()> {
+    fn event(&mut self, info: &RunInfo, event: &Event) -> Result<(), ReportError> {
         match event {
             Event::CaseFinished(r) => self.results.push(r.clone()),
             Event::RunFinished {

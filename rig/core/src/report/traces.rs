@@ -20,8 +20,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
-
+use super::ReportError;
 use crate::runner::{CaseResult, DecidingTrace};
 use crate::source::InputError;
 use crate::trace::{TraceReader, TraceWriter};
@@ -59,13 +58,12 @@ fn file_safe(id: &str) -> String {
 }
 
 /// Write the trace of every row that has one into `dir/traces/`.
-pub fn write_traces(dir: &Path, results: &[CaseResult]) -> anyhow::Result<()> {
+pub fn write_traces(dir: &Path, results: &[CaseResult]) -> Result<(), ReportError> {
     for row in results {
         let Some(t) = &row.trace else { continue };
         let path = dir.join(trace_file(row));
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
+            std::fs::create_dir_all(parent).map_err(|e| ReportError::create(parent, e))?;
         }
         super::write_whole_with(&path, |w| write_one(w, row, t))?;
     }
@@ -129,7 +127,7 @@ pub fn read_trace_file(path: &Path) -> Result<DecidingTrace, InputError> {
 }
 
 /// Attach to each FAIL row of `results` the trace `dir/traces/` holds for it, if any.
-pub fn attach_traces(dir: &Path, results: &mut [CaseResult]) -> anyhow::Result<()> {
+pub fn attach_traces(dir: &Path, results: &mut [CaseResult]) -> Result<(), InputError> {
     for row in results.iter_mut() {
         let path = dir.join(trace_file(row));
         if row.trace.is_none() && path.exists() {

@@ -8,10 +8,10 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
+use super::ReportError;
 
 /// Write `bytes` to `path`, whole or not at all.
-pub fn write_whole(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
     write_whole_with(path, |w| w.write_all(bytes))
 }
 
@@ -19,7 +19,7 @@ pub fn write_whole(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 pub fn write_whole_with(
     path: &Path,
     fill: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
-) -> anyhow::Result<()> {
+) -> Result<(), ReportError> {
     let tmp = temporary(path);
     let write = || -> io::Result<()> {
         let mut w = BufWriter::new(File::create(&tmp)?);
@@ -33,7 +33,7 @@ pub fn write_whole_with(
         .inspect_err(|_| {
             let _ = std::fs::remove_file(&tmp);
         })
-        .with_context(|| format!("cannot write {}", path.display()))
+        .map_err(|e| ReportError::write(path, e))
 }
 
 /// `DIR/.NAME.tmp`: in the same folder (a rename never crosses file systems), hidden.
@@ -61,7 +61,11 @@ mod tests {
             Err(io::Error::from_raw_os_error(libc::ENOSPC))
         })
         .unwrap_err();
-        let e = format!("{e:#}");
+        assert_eq!(
+            e.io_reason().and_then(io::Error::raw_os_error),
+            Some(libc::ENOSPC)
+        );
+        let e = e.to_string();
         assert!(
             e.starts_with(&format!("cannot write {}: ", path.display()))
                 && e.contains("No space left on device"),

@@ -73,7 +73,7 @@ pub async fn run_case(
     if outcome.is_ok() {
         if let Err(e) = cleanup {
             outcome = Err(match e {
-                Stop::Fail { message, .. } => Stop::Rig(format!("cleanup: {message}")),
+                Stop::Fail { message, .. } => Stop::rig(format!("cleanup: {message}")),
                 other => other,
             });
         }
@@ -116,9 +116,9 @@ fn decide(
             observed,
             message,
         }) => (Verdict::Fail, message, expected, observed),
-        Err(Stop::Rig(message)) => (
+        Err(Stop::Rig(fault)) => (
             Verdict::Error,
-            format!("rig fault (not the phone's): {message}"),
+            format!("rig fault (not the phone's): {fault}"),
             key.0,
             key.1,
         ),
@@ -148,7 +148,7 @@ fn join(a: &str, b: &str) -> String {
 fn lease_of<'a>(lease: &'a mut Option<&mut Lease>) -> Result<&'a mut Lease, Stop> {
     lease
         .as_deref_mut()
-        .ok_or_else(|| Stop::Rig("a modem step ran without the modems leased".into()))
+        .ok_or_else(|| Stop::rig("a modem step ran without the modems leased"))
 }
 
 async fn run_steps(
@@ -181,9 +181,7 @@ async fn run_steps(
             Step::Press(b) => driver.press(*b).await?,
             Step::Dial(via) => {
                 let route = route_for(driver, *via).ok_or_else(|| {
-                    Stop::Rig(
-                        "no inbound route for this dial (applicability should have skipped)".into(),
-                    )
+                    Stop::rig("no inbound route for this dial (applicability should have skipped)")
                 })?;
                 let number = driver.ctx.bench.dial_number(&driver.position, &route);
                 let l = lease_of(&mut lease)?;
@@ -249,7 +247,7 @@ async fn run_steps(
                     ),
                     // The check was not made: the rig's fault, never the phone's.
                     Answer::InputClosed => {
-                        return Err(Stop::Rig(format!(
+                        return Err(Stop::rig(format!(
                             "the operator's input (stdin) ended before an answer to: {text}"
                         )))
                     }
@@ -301,8 +299,8 @@ async fn expect(
                     Some(true) => (TwinningState::TwinningOn, false),
                     Some(false) => (TwinningState::TwinningOff, false),
                     None => {
-                        return Err(Stop::Rig(
-                            "`as-probed` with no earlier twinning probe in the case".into(),
+                        return Err(Stop::rig(
+                            "`as-probed` with no earlier twinning probe in the case",
                         ))
                     }
                 },
@@ -351,8 +349,8 @@ async fn expect(
                 })
         }
         Target::TwinningUnchanged => {
-            let before = remembered
-                .ok_or_else(|| Stop::Rig("nothing remembered of the twinning light".into()))?;
+            let before =
+                remembered.ok_or_else(|| Stop::rig("nothing remembered of the twinning light"))?;
             let want = LightWant::Is(crate::spec::Expected::Exactly(before));
             driver
                 .expect_light(Light::Twinning, want, within, e.hold_ms)
@@ -381,9 +379,8 @@ async fn expect(
                 })
         }
         Target::Line(role, state) => {
-            let l = lease.ok_or_else(|| {
-                Stop::Rig("a modem expectation ran without the modems leased".into())
-            })?;
+            let l = lease
+                .ok_or_else(|| Stop::rig("a modem expectation ran without the modems leased"))?;
             driver
                 .expect_line(l, *role, *state, within, e.hold_ms)
                 .await
@@ -393,11 +390,10 @@ async fn expect(
                 })
         }
         Target::Twinned(want) => {
-            let l = lease.ok_or_else(|| {
-                Stop::Rig("a twinning probe ran without the modems leased".into())
-            })?;
+            let l =
+                lease.ok_or_else(|| Stop::rig("a twinning probe ran without the modems leased"))?;
             let route = route_for(driver, Via::Any)
-                .ok_or_else(|| Stop::Rig("the bench has no inbound route".into()))?;
+                .ok_or_else(|| Stop::rig("the bench has no inbound route"))?;
             let twinned = driver.probe_twinned(l, &route).await?;
             let previous = found.twinned.replace(twinned);
             let words = |b: bool| {
@@ -411,9 +407,10 @@ async fn expect(
                 TwinnedWant::Yes => Some(true),
                 TwinnedWant::No => Some(false),
                 TwinnedWant::Either => None,
-                TwinnedWant::Toggled => Some(!previous.ok_or_else(|| {
-                    Stop::Rig("`toggled` with no earlier probe in the case".into())
-                })?),
+                TwinnedWant::Toggled => Some(
+                    !previous
+                        .ok_or_else(|| Stop::rig("`toggled` with no earlier probe in the case"))?,
+                ),
             };
             match wanted {
                 Some(w) if w != twinned => Err(Stop::Fail {
@@ -506,8 +503,8 @@ fn lookalike_note(driver: &Driver, state: TwinningState, found: &mut Findings) {
 
 /// Bring mobile twinning to the wanted state, proven by a call; press once if needed.
 async fn set_twinning(driver: &mut Driver, lease: &mut Lease, on: bool) -> Result<(), Stop> {
-    let route = route_for(driver, Via::Any)
-        .ok_or_else(|| Stop::Rig("the bench has no inbound route".into()))?;
+    let route =
+        route_for(driver, Via::Any).ok_or_else(|| Stop::rig("the bench has no inbound route"))?;
     if driver.probe_twinned(lease, &route).await? == on {
         return Ok(());
     }

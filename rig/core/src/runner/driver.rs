@@ -14,7 +14,7 @@ use tokio::time::{sleep, timeout};
 use super::devices::{Lease, PositionDevices};
 use super::result::DecidingTrace;
 use crate::bench::{Bench, Button, InboundRoute, Light, ModemRole, Position};
-use crate::hw::{Actuator, BenchClock, HwError, LineState, Sample};
+use crate::hw::{Actuator, BenchClock, HwError, HwErrorKind, LineState, Sample};
 use crate::observe::{Classifier, Reading, Watch};
 use crate::spec::{Expected, Family, Indication, Spec};
 use crate::suite::Settings;
@@ -30,7 +30,7 @@ pub enum Stop {
         message: String,
     },
     /// The rig itself failed: never blamed on the phone.
-    Rig(String),
+    Rig(RigFault),
     /// The case could not be brought to its starting state because of the phone's
     /// behaviour (reported by another case); the case is skipped, with the reason.
     Blocked(String),
@@ -38,8 +38,99 @@ pub enum Stop {
 
 impl From<HwError> for Stop {
     fn from(e: HwError) -> Self {
-        Stop::Rig(e.to_string())
+        Stop::Rig(RigFault::Device(e))
     }
+}
+
+impl From<RigFault> for Stop {
+    fn from(f: RigFault) -> Self {
+        Stop::Rig(f)
+    }
+}
+
+/// A rig fault (an ERROR): which device and why, keeping a device's own error and its
+/// kind up to the verdict. The text is the ERROR row's message after "rig fault (not the
+/// phone's): ".
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RigFault {
+    /// A device (a modem) reported a fault.
+    #[error("{0}")]
+    Device(#[from] HwError),
+    /// The relay that presses a button, by its bench name, reported a fault.
+    #[error("relay {relay}: {error}")]
+    Relay { relay: String, error: HwError },
+    /// The sensor over a light, by its bench name, reported a fault.
+    #[error("sensor {sensor}: {error}")]
+    Sensor { sensor: String, error: HwError },
+    /// A sensor stopped giving samples.
+    #[error("sensor {sensor} on the {light} light gave no sample for {silent_ms:.0} ms")]
+    Silent {
+        sensor: String,
+        light: &'static str,
+        silent_ms: f64,
+    },
+    /// A modem command was not answered within the suite's action timeout.
+    #[error("{what}: no answer within {limit_ms} ms")]
+    NoAnswer { what: String, limit_ms: u64 },
+    /// A modem's call list (AT+CLCC) was not answered within the action timeout.
+    #[error("{role} modem: call list (AT+CLCC) not answered within {limit_ms} ms")]
+    CallListNoAnswer { role: &'static str, limit_ms: u64 },
+    /// A sensor's readings cannot tell what the step wants (clipped, too dim…).
+    #[error("sensor {sensor} on the {light} light: {why} (wanted {wanted})")]
+    Unreadable {
+        sensor: String,
+        light: &'static str,
+        why: &'static str,
+        wanted: String,
+    },
+    /// Anything else: the bench lacks what a step needs, a position will not reach its
+    /// starting state, the operator's input ended.
+    #[error("{0}")]
+    Other(String),
+}
+
+impl RigFault {
+    /// The device at fault, by its bench name, when one is.
+    pub fn device(&self) -> Option<&str> {
+        match self {
+            RigFault::Device(e) => Some(&e.device),
+            RigFault::Relay { relay: d, .. }
+            | RigFault::Sensor { sensor: d, .. }
+            | RigFault::Silent { sensor: d, .. }
+            | RigFault::Unreadable { sensor: d, .. } => Some(d),
+            RigFault::NoAnswer { .. } | RigFault::CallListNoAnswer { .. } | RigFault::Other(_) => {
+                None
+            }
+        }
+    }
+
+    /// The kind of the device's fault: the kind a device reported, `Timeout` for a device
+    /// that did not answer or went silent, `None` when no device is at fault.
+    pub fn kind(&self) -> Option<HwErrorKind> {
+        match self {
+            RigFault::Device(e)
+            | RigFault::Relay { error: e, .. }
+            | RigFault::Sensor { error: e, .. } => Some(e.kind),
+            RigFault::Silent { .. }
+            | RigFault::NoAnswer { .. }
+            | RigFault::CallListNoAnswer { .. } => Some(HwErrorKind::Timeout),
+            RigFault::Unreadable { .. } | RigFault::Other(_) => None,
+        }
+    }
+}
+
+impl Stop {
+    /// A rig fault that no device reported (see [`RigFault::Other`]).
+    pub fn rig(message: impl Into<String>) -> Self {
+        Stop::Rig(RigFault::Other(message.into()))
+    }
+}
+
+fn relay_fault(relay: &str, error: HwError) -> Stop {
+    Stop::Rig(RigFault::Relay {
+        relay: relay.to_string(),
+        error,
+    })
 }
 
 /// What a light expectation wants.
@@ -231,15 +322,14 @@ impl Driver {
             .devices
             .buttons
             .get_mut(&button)
-            .ok_or_else(|| Stop::Rig(format!("no relay for the {} button", button.name())))?;
+            .ok_or_else(|| Stop::rig(format!("no relay for the {} button", button.name())))?;
         let name = name.clone();
-        act.set(true)
-            .map_err(|e| Stop::Rig(format!("relay {name}: {e}")))?;
+        act.set(true).map_err(|error| relay_fault(&name, error))?;
         let held = Held(act.as_mut());
         sleep(Duration::from_millis(press_ms)).await;
         held.0
             .set(false)
-            .map_err(|e| Stop::Rig(format!("relay {name}: {e}")))?;
+            .map_err(|error| relay_fault(&name, error))?;
         drop(held);
         self.action_done()
     }
@@ -253,7 +343,10 @@ impl Driver {
         let limit = self.settings().action_timeout_ms;
         let out = match timeout(Duration::from_millis(limit), fut).await {
             Ok(r) => r.map_err(Stop::from),
-            Err(_) => Err(Stop::Rig(format!("{what}: no answer within {limit} ms"))),
+            Err(_) => Err(Stop::Rig(RigFault::NoAnswer {
+                what: what.to_string(),
+                limit_ms: limit,
+            })),
         };
         self.action_done()?;
         out
@@ -268,10 +361,10 @@ impl Driver {
         match timeout(Duration::from_millis(limit), lease.line(role).calls()).await {
             Ok(Ok(calls)) => Ok(LineState::of(&calls)),
             Ok(Err(e)) => Err(e.into()),
-            Err(_) => Err(Stop::Rig(format!(
-                "{} modem: call list (AT+CLCC) not answered within {limit} ms",
-                role_name(role)
-            ))),
+            Err(_) => Err(Stop::Rig(RigFault::CallListNoAnswer {
+                role: role_name(role),
+                limit_ms: limit,
+            })),
         }
     }
 
@@ -348,23 +441,25 @@ impl Driver {
                 .devices
                 .lights
                 .get_mut(&light)
-                .ok_or_else(|| Stop::Rig(format!("no sensor on the {} light", light.name())))?;
+                .ok_or_else(|| Stop::rig(format!("no sensor on the {} light", light.name())))?;
             buf.clear();
-            dev.sensor
-                .drain(&mut buf)
-                .map_err(|e| Stop::Rig(format!("sensor {}: {e}", dev.name)))?;
+            dev.sensor.drain(&mut buf).map_err(|error| {
+                Stop::Rig(RigFault::Sensor {
+                    sensor: dev.name.clone(),
+                    error,
+                })
+            })?;
             self.failed_light = Some((light, start));
             self.remember(light, &buf);
             let dev = &self.devices.lights[&light];
             if let Some(s) = buf.last() {
                 last_sample_ms = s.t_ms;
             } else if now - last_sample_ms > 1000.0 {
-                return Err(Stop::Rig(format!(
-                    "sensor {} on the {} light gave no sample for {:.0} ms",
-                    dev.name,
-                    light.name(),
-                    now - last_sample_ms
-                )));
+                return Err(Stop::Rig(RigFault::Silent {
+                    sensor: dev.name.clone(),
+                    light: light.name(),
+                    silent_ms: now - last_sample_ms,
+                }));
             }
             let watch = self.watches.get_mut(&light).expect("a watch per light");
             watch.push(&buf);
@@ -418,11 +513,12 @@ impl Driver {
                 let dev = &self.devices.lights[&light];
                 if let Some(why) = unreadable(&last, dev.calibration.kind, want) {
                     // The rig could not read the light: never blamed on the phone.
-                    return Err(Stop::Rig(format!(
-                        "sensor {} on the {} light: {why} (wanted {expected})",
-                        dev.name,
-                        light.name()
-                    )));
+                    return Err(Stop::Rig(RigFault::Unreadable {
+                        sensor: dev.name.clone(),
+                        light: light.name(),
+                        why,
+                        wanted: expected,
+                    }));
                 }
                 return Err(Stop::Fail {
                     expected,
@@ -450,9 +546,14 @@ impl Driver {
             .devices
             .lights
             .get_mut(&light)
-            .ok_or_else(|| Stop::Rig(format!("no sensor on the {} light", light.name())))?;
+            .ok_or_else(|| Stop::rig(format!("no sensor on the {} light", light.name())))?;
         let name = dev.name.clone();
-        let fault = |e: HwError| Stop::Rig(format!("sensor {name}: {e}"));
+        let fault = |error: HwError| {
+            Stop::Rig(RigFault::Sensor {
+                sensor: name.clone(),
+                error,
+            })
+        };
         dev.sensor.discard().map_err(fault)?;
         let start = clock.now_ms();
         let mut samples = Vec::new();
@@ -461,10 +562,11 @@ impl Driver {
             dev.sensor.drain(&mut samples).map_err(fault)?;
         }
         if samples.is_empty() {
-            return Err(Stop::Rig(format!(
-                "sensor {name} on the {} light gave no sample for {ms:.0} ms",
-                light.name()
-            )));
+            return Err(Stop::Rig(RigFault::Silent {
+                sensor: name,
+                light: light.name(),
+                silent_ms: ms,
+            }));
         }
         let reading = Classifier::new(&self.ctx.spec.cadences, dev.calibration).classify(&samples);
         Ok((samples, reading))
@@ -485,7 +587,7 @@ impl Driver {
             .await?;
         let alert = self.appearance(crate::spec::AppearanceState::Alerting)?;
         self.expect_light(Light::Call, LightWant::Is(alert), within, 0).await.map_err(|s| match s {
-            Stop::Fail { observed, .. } => Stop::Rig(format!("probing twinning: a call to {number} did not alert the primary ({observed}); check the route and extension")),
+            Stop::Fail { observed, .. } => Stop::rig(format!("probing twinning: a call to {number} did not alert the primary ({observed}); check the route and extension")),
             other => other,
         })?;
         let mut twinned = false;
@@ -514,14 +616,14 @@ impl Driver {
         let kind = self
             .family
             .indicator
-            .ok_or_else(|| Stop::Rig(format!("family {} has no indicator", self.family.id)))?;
+            .ok_or_else(|| Stop::rig(format!("family {} has no indicator", self.family.id)))?;
         self.ctx
             .spec
             .indications
             .appearance(kind, state)
             .map(Expected::Exactly)
             .ok_or_else(|| {
-                Stop::Rig(format!(
+                Stop::rig(format!(
                     "no call-appearance indication for {} {state}",
                     kind.name()
                 ))
@@ -542,7 +644,7 @@ impl Driver {
                 self.expect_line(lease, role, LineState::Idle, within, 0)
                     .await
                     .map_err(|_| {
-                        Stop::Rig(format!("the {} modem will not go idle", role_name(role)))
+                        Stop::rig(format!("the {} modem will not go idle", role_name(role)))
                     })?;
             }
         }
@@ -561,7 +663,7 @@ impl Driver {
             return Ok(());
         }
         if !self.devices.buttons.contains_key(&Button::Release) {
-            return Err(Stop::Rig(format!(
+            return Err(Stop::rig(format!(
                 "position {} is not idle and has no release relay to end its call",
                 self.position.id
             )));
@@ -571,7 +673,7 @@ impl Driver {
             .await
             .map(|_| ())
             .map_err(|s| match s {
-                Stop::Fail { observed, .. } => Stop::Rig(format!(
+                Stop::Fail { observed, .. } => Stop::rig(format!(
                     "position {} will not go idle ({observed})",
                     self.position.id
                 )),
@@ -664,5 +766,70 @@ mod tests {
         // `on` is a real reading for a level sensor or an LCD indicator.
         assert!(unreadable(&seen("on steady"), SensorKind::Level, green).is_none());
         assert!(unreadable(&seen("on flash"), SensorKind::Rgbc, on).is_none());
+    }
+
+    /// A relay board that cannot be reached.
+    struct DeadRelay;
+
+    impl Actuator for DeadRelay {
+        fn set(&mut self, _pressed: bool) -> Result<(), HwError> {
+            Err(HwError::new(
+                HwErrorKind::Unreachable,
+                "board-a:3",
+                "GPIO 17: permission denied",
+            ))
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_relay_fault_keeps_its_relay_and_kind_up_to_the_error_row() {
+        let spec = Spec::load(Spec::default_dir()).unwrap();
+        let bench = Bench::load(
+            crate::workspace_path("wiring/sim-matrix.toml"),
+            &spec.catalog,
+        )
+        .unwrap();
+        let settings = crate::suite::Suite::load(crate::suite::Suite::default_path(), &spec)
+            .unwrap()
+            .settings;
+        let position = bench.positions[0].clone();
+        let ctx = Arc::new(Context {
+            spec,
+            bench,
+            settings,
+            clock: BenchClock::start(),
+        });
+        let devices = PositionDevices {
+            buttons: BTreeMap::from([(
+                Button::Twinning,
+                (
+                    "board-a:3".to_string(),
+                    Box::new(DeadRelay) as Box<dyn Actuator>,
+                ),
+            )]),
+            lights: BTreeMap::new(),
+            press_ms: 100,
+        };
+        let mut driver = Driver::new(ctx, position, devices);
+        let Err(Stop::Rig(fault)) = driver.press(Button::Twinning).await else {
+            panic!("a relay that cannot be set is a rig fault");
+        };
+        assert!(
+            matches!(&fault, RigFault::Relay { relay, .. } if relay == "board-a:3"),
+            "{fault:?}"
+        );
+        assert_eq!(fault.device(), Some("board-a:3"));
+        assert_eq!(fault.kind(), Some(HwErrorKind::Unreachable));
+        // The row's text is as before: which relay, and the device's own words.
+        assert_eq!(
+            fault.to_string(),
+            "relay board-a:3: board-a:3: Unreachable: GPIO 17: permission denied"
+        );
+        // No relay for a button is the bench's fault, not a device's.
+        let Err(Stop::Rig(fault)) = driver.press(Button::Call).await else {
+            panic!("a missing relay is a rig fault");
+        };
+        assert_eq!(fault.kind(), None);
+        assert_eq!(fault.device(), None);
     }
 }

@@ -79,7 +79,7 @@ pub enum Event {
 /// A consumer of events. An error means the report could not be written: the run stops
 /// (a lab must never believe a report that silently lost rows).
 pub trait Reporter: Send {
-    fn event(&mut self, info: &RunInfo, event: &Event) -> anyhow::Result<()>;
+    fn event(&mut self, info: &RunInfo, event: &Event) -> Result<(), crate::report::ReportError>;
 }
 
 /// Fans events out to every reporter, in order, and keeps their failures.
@@ -129,7 +129,7 @@ impl EventBus {
                 *report_failed = !failures.is_empty();
             }
             if let Err(e) = r.event(info, &event) {
-                failures.push(format!("{e:#}"));
+                failures.push(e.to_string());
                 self.stop.send_replace(true);
                 // The row did not reach the file of record: no other report shows it.
                 if !end {

@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 use tokio::task::JoinSet;
 
 pub use devices::{DeviceSet, Lease, LightDevice, Modems, PositionDevices};
-pub use driver::{Context, Driver, LightSeen, LightWant, Stop};
+pub use driver::{Context, Driver, LightSeen, LightWant, RigFault, Stop};
 pub use events::{Event, EventBus, Reporter, RunInfo};
 pub use operator::Operator;
 pub use plan::not_applicable;

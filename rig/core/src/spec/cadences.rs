@@ -3,6 +3,7 @@
 use serde::Deserialize;
 
 use super::Cadence;
+use crate::limits::OutOfRange;
 use crate::source::{InputError, SourceText};
 
 /// One row of the cadence table. Times in ms; a blinking cadence has `on_ms`/`off_ms`;
@@ -22,7 +23,7 @@ pub struct CadenceSpec {
 
 impl CadenceSpec {
     /// Every number of the row in its range (`crate::limits`).
-    fn check_ranges(&self) -> Result<(), String> {
+    fn check_ranges(&self) -> Result<(), OutOfRange> {
         use crate::limits::{CADENCE_MS, SETTLE_MS, TOLERANCE_PCT};
         let times = [self.on_ms, self.off_ms, self.group_on_ms, self.group_off_ms];
         for (name, v) in ["on_ms", "off_ms", "group_on_ms", "group_off_ms"]
@@ -30,12 +31,9 @@ impl CadenceSpec {
             .zip(times)
         {
             if let Some(v) = v {
-                CADENCE_MS.check(v).map_err(|_| {
-                    format!(
-                        "`{name}` = {v} is out of range: give {}",
-                        CADENCE_MS.range_text()
-                    )
-                })?;
+                CADENCE_MS
+                    .check(v)
+                    .map_err(|e| OutOfRange { field: name, ..e })?;
             }
         }
         if let Some(v) = self.settle_ms {
@@ -94,7 +92,10 @@ impl CadenceTable {
             let row: Row = record
                 .deserialize(Some(&headers))
                 .map_err(|e| at(e.to_string()))?;
-            let cadence: Cadence = row.cadence.parse().map_err(at)?;
+            let cadence = row
+                .cadence
+                .parse::<Cadence>()
+                .map_err(|e| at(e.to_string()))?;
             let spec = CadenceSpec {
                 cadence,
                 on_ms: row.on_ms,
@@ -104,7 +105,7 @@ impl CadenceTable {
                 settle_ms: row.settle_ms,
                 tolerance_pct: row.tolerance_pct.unwrap_or(20.0),
             };
-            spec.check_ranges().map_err(at)?;
+            spec.check_ranges().map_err(|e| at(e.to_string()))?;
             if cadence != Cadence::Steady && spec.period_ms().is_none() {
                 return Err(at(format!("cadence `{cadence}` needs on_ms and off_ms")));
             }

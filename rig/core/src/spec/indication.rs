@@ -55,17 +55,12 @@ impl fmt::Display for Colour {
 }
 
 impl FromStr for Colour {
-    type Err = String;
+    type Err = WordError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Colour::ALL
             .into_iter()
             .find(|c| c.name() == s)
-            .ok_or_else(|| {
-                format!(
-                    "unknown colour `{s}` (expected one of: {})",
-                    names(&Colour::ALL)
-                )
-            })
+            .ok_or_else(|| WordError::unknown("colour", s, &Colour::ALL))
     }
 }
 
@@ -107,17 +102,12 @@ impl fmt::Display for Cadence {
 }
 
 impl FromStr for Cadence {
-    type Err = String;
+    type Err = WordError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Cadence::ALL
             .into_iter()
             .find(|c| c.name() == s)
-            .ok_or_else(|| {
-                format!(
-                    "unknown cadence `{s}` (expected one of: {})",
-                    names(&Cadence::ALL)
-                )
-            })
+            .ok_or_else(|| WordError::unknown("cadence", s, &Cadence::ALL))
     }
 }
 
@@ -154,7 +144,7 @@ impl fmt::Display for Indication {
 }
 
 impl FromStr for Indication {
-    type Err = String;
+    type Err = WordError;
     /// `off`, `green` (steady implied) or `green flash`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let words: Vec<&str> = s.split_whitespace().collect();
@@ -163,13 +153,11 @@ impl FromStr for Indication {
             [c, k] => {
                 let colour: Colour = c.parse()?;
                 if colour == Colour::Off {
-                    return Err("`off` takes no cadence".into());
+                    return Err(WordError::OffWithCadence);
                 }
                 Ok(Indication::new(colour, k.parse()?))
             }
-            _ => Err(format!(
-                "`{s}` is not an indication: write `off`, `COLOUR` or `COLOUR CADENCE`"
-            )),
+            _ => Err(WordError::NotAnIndication(s.to_string())),
         }
     }
 }
@@ -208,7 +196,7 @@ impl fmt::Display for Expected {
 }
 
 impl FromStr for Expected {
-    type Err = String;
+    type Err = WordError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.split_whitespace().collect::<Vec<_>>().as_slice() {
             ["any", c] => Ok(Expected::AnyColour(c.parse()?)),
@@ -252,17 +240,12 @@ impl fmt::Display for TwinningState {
 }
 
 impl FromStr for TwinningState {
-    type Err = String;
+    type Err = WordError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         TwinningState::ALL
             .into_iter()
             .find(|c| c.name() == s)
-            .ok_or_else(|| {
-                format!(
-                    "unknown twinning state `{s}` (expected one of: {})",
-                    names(&TwinningState::ALL)
-                )
-            })
+            .ok_or_else(|| WordError::unknown("twinning state", s, &TwinningState::ALL))
     }
 }
 
@@ -301,17 +284,40 @@ impl fmt::Display for AppearanceState {
 }
 
 impl FromStr for AppearanceState {
-    type Err = String;
+    type Err = WordError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         AppearanceState::ALL
             .into_iter()
             .find(|c| c.name() == s)
-            .ok_or_else(|| {
-                format!(
-                    "unknown call appearance state `{s}` (expected one of: {})",
-                    names(&AppearanceState::ALL)
-                )
-            })
+            .ok_or_else(|| WordError::unknown("call appearance state", s, &AppearanceState::ALL))
+    }
+}
+
+/// A word that is not in the spec's vocabulary (a colour, a cadence, a state), or an
+/// indication not written as one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WordError {
+    #[error("unknown {what} `{word}` (expected one of: {expected})")]
+    Unknown {
+        /// `colour`, `cadence`, `twinning state`, `call appearance state`.
+        what: &'static str,
+        word: String,
+        /// The words it could be, comma-separated.
+        expected: String,
+    },
+    #[error("`off` takes no cadence")]
+    OffWithCadence,
+    #[error("`{0}` is not an indication: write `off`, `COLOUR` or `COLOUR CADENCE`")]
+    NotAnIndication(String),
+}
+
+impl WordError {
+    fn unknown<T: fmt::Display>(what: &'static str, word: &str, all: &[T]) -> Self {
+        WordError::Unknown {
+            what,
+            word: word.to_string(),
+            expected: names(all),
+        }
     }
 }
 

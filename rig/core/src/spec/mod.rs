@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 pub use cadences::{CadenceSpec, CadenceTable};
 pub use catalog::{Catalog, Family, IndicatorKind, Polarity};
 pub use clauses::{Clause, Clauses};
-pub use indication::{AppearanceState, Cadence, Colour, Expected, Indication, TwinningState};
+pub use indication::{
+    AppearanceState, Cadence, Colour, Expected, Indication, TwinningState, WordError,
+};
 pub use table::{IndicationTable, TwinningGroup};
 
 use crate::source::{InputErrors, Problems, SourceText};

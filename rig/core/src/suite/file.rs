@@ -225,9 +225,57 @@ pub fn parse(src: &SourceText, spec: &Spec) -> Result<Suite, InputErrors> {
     })
 }
 
+/// What is wrong with one step of a case (reported as `FILE:LINE: case `ID`: …`).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StepError {
+    #[error("a step needs one action: press, dial, answer, hang_up, radio, wait_ms, mark, remember, manual or expect")]
+    NoAction,
+    #[error("a step takes one action, this one has {}", .0.join(" and "))]
+    ManyActions(Vec<&'static str>),
+    #[error("`{option}` does not go with `{action}`")]
+    OptionNotForAction {
+        option: &'static str,
+        action: &'static str,
+    },
+    #[error("`dial` takes \"primary\" (the caller dials the position's phone)")]
+    DialNotPrimary,
+    #[error("`via = \"{0}\"`: expected any, ip-to-ip or not-ip-to-ip")]
+    UnknownVia(String),
+    #[error("`radio` needs `on = true|false`")]
+    RadioWithoutOn,
+    #[error("`remember` takes a light")]
+    RememberWithoutLight,
+    #[error("`expect` needs a `state`")]
+    ExpectWithoutState,
+    #[error(transparent)]
+    State(#[from] crate::spec::WordError),
+    #[error("unknown line state `{0}` (expected idle, ringing, dialing, active or held)")]
+    UnknownLineState(String),
+    #[error("`expect = \"twinned\"` takes state yes, no, either or toggled, not `{0}`")]
+    UnknownTwinned(String),
+    #[error("cannot expect `{0}`: expected twinning, primary, mobile, caller or twinned")]
+    UnknownTarget(String),
+    #[error("`measure_from = \"{0}\"` names no earlier `mark`")]
+    UnknownMark(String),
+    #[error("`measure_ms = \"{0}\"`: give milliseconds or \"transfer-return\"")]
+    NamedInterval(String),
+    #[error("a measured expectation needs `tolerance_ms`")]
+    NoTolerance,
+    #[error("`measure_from` and `measure_ms` go together")]
+    MeasureHalf,
+    #[error("`tolerance_ms` goes with `measure_from` and `measure_ms`")]
+    ToleranceWithoutMeasure,
+    #[error(transparent)]
+    OutOfRange(#[from] limits::OutOfRange),
+}
+
 /// One step: exactly one action key, and only the options that action takes.
-fn parse_step(r: &RawStep, marks: &BTreeSet<String>, settings: &Settings) -> Result<Step, String> {
-    let actions: Vec<&str> = [
+fn parse_step(
+    r: &RawStep,
+    marks: &BTreeSet<String>,
+    settings: &Settings,
+) -> Result<Step, StepError> {
+    let actions: Vec<&'static str> = [
         ("press", r.press.is_some()),
         ("dial", r.dial.is_some()),
         ("answer", r.answer.is_some()),
@@ -244,10 +292,10 @@ fn parse_step(r: &RawStep, marks: &BTreeSet<String>, settings: &Settings) -> Res
     .collect();
     let action = match actions.as_slice() {
         [one] => *one,
-        [] => return Err("a step needs one action: press, dial, answer, hang_up, radio, wait_ms, mark, remember, manual or expect".into()),
-        many => return Err(format!("a step takes one action, this one has {}", many.join(" and "))),
+        [] => return Err(StepError::NoAction),
+        many => return Err(StepError::ManyActions(many.to_vec())),
     };
-    let options: Vec<(&str, bool)> = vec![
+    let options: Vec<(&'static str, bool)> = vec![
         ("via", r.via.is_some()),
         ("on", r.on.is_some()),
         ("state", r.state.is_some()),
@@ -259,7 +307,7 @@ fn parse_step(r: &RawStep, marks: &BTreeSet<String>, settings: &Settings) -> Res
         ("limitation", r.limitation.is_some()),
         ("precondition", r.precondition.is_some()),
     ];
-    let allowed: &[&str] = match action {
+    let allowed: &[&'static str] = match action {
         "dial" => &["via"],
         "radio" => &["on"],
         "expect" => &[
@@ -278,37 +326,31 @@ fn parse_step(r: &RawStep, marks: &BTreeSet<String>, settings: &Settings) -> Res
         .iter()
         .find(|(k, present)| *present && !allowed.contains(k))
     {
-        return Err(format!("`{bad}` does not go with `{action}`"));
+        return Err(StepError::OptionNotForAction {
+            option: bad,
+            action,
+        });
     }
     Ok(match action {
         "press" => Step::Press(r.press.unwrap()),
         "dial" => {
             if r.dial.as_deref() != Some("primary") {
-                return Err(
-                    "`dial` takes \"primary\" (the caller dials the position's phone)".into(),
-                );
+                return Err(StepError::DialNotPrimary);
             }
             Step::Dial(match r.via.as_deref().unwrap_or("any") {
                 "any" => Via::Any,
                 "ip-to-ip" => Via::IpToIp,
                 "not-ip-to-ip" => Via::NotIpToIp,
-                v => {
-                    return Err(format!(
-                        "`via = \"{v}\"`: expected any, ip-to-ip or not-ip-to-ip"
-                    ))
-                }
+                v => return Err(StepError::UnknownVia(v.to_string())),
             })
         }
         "answer" => Step::Answer(r.answer.unwrap()),
         "hang_up" => Step::HangUp(r.hang_up.unwrap()),
-        "radio" => Step::Radio(
-            r.radio.unwrap(),
-            r.on.ok_or("`radio` needs `on = true|false`")?,
-        ),
+        "radio" => Step::Radio(r.radio.unwrap(), r.on.ok_or(StepError::RadioWithoutOn)?),
         "wait_ms" => Step::Wait(ms(r.wait_ms, 0, &limits::WAIT_MS)?),
         "mark" => Step::Mark(r.mark.clone().unwrap()),
         "manual" => Step::Manual(r.manual.clone().unwrap()),
-        "remember" => Step::Remember(r.remember.ok_or("`remember` takes a light")?),
+        "remember" => Step::Remember(r.remember.ok_or(StepError::RememberWithoutLight)?),
         _ => Step::Expect(parse_expect(r, marks, settings)?),
     })
 }
@@ -317,9 +359,9 @@ fn parse_expect(
     r: &RawStep,
     marks: &BTreeSet<String>,
     settings: &Settings,
-) -> Result<Expect, String> {
+) -> Result<Expect, StepError> {
     let what = r.expect.as_deref().unwrap_or_default();
-    let state = r.state.as_deref().ok_or("`expect` needs a `state`")?;
+    let state = r.state.as_deref().ok_or(StepError::ExpectWithoutState)?;
     let target = match what {
         "twinning" if state == "unchanged" => Target::TwinningUnchanged,
         "twinning" if state == "as-probed" => Target::TwinningAsProbed,
@@ -340,11 +382,7 @@ fn parse_expect(
                 "dialing" => LineState::Dialing,
                 "active" => LineState::Active,
                 "held" => LineState::Held,
-                s => {
-                    return Err(format!(
-                    "unknown line state `{s}` (expected idle, ringing, dialing, active or held)"
-                ))
-                }
+                s => return Err(StepError::UnknownLineState(s.to_string())),
             };
             Target::Line(role, line)
         }
@@ -353,25 +391,15 @@ fn parse_expect(
             "no" => TwinnedWant::No,
             "either" => TwinnedWant::Either,
             "toggled" => TwinnedWant::Toggled,
-            s => {
-                return Err(format!(
-                    "`expect = \"twinned\"` takes state yes, no, either or toggled, not `{s}`"
-                ))
-            }
+            s => return Err(StepError::UnknownTwinned(s.to_string())),
         }),
-        w => {
-            return Err(format!(
-                "cannot expect `{w}`: expected twinning, primary, mobile, caller or twinned"
-            ))
-        }
+        w => return Err(StepError::UnknownTarget(w.to_string())),
     };
     let measure = match (&r.measure_from, &r.measure_ms) {
         (None, None) => None,
         (Some(from), Some(ms)) => {
             if !marks.contains(from) {
-                return Err(format!(
-                    "`measure_from = \"{from}\"` names no earlier `mark`"
-                ));
+                return Err(StepError::UnknownMark(from.clone()));
             }
             let expected = match ms {
                 RawInterval::Ms(v) => {
@@ -379,15 +407,9 @@ fn parse_expect(
                     ExpectedInterval::Ms(*v)
                 }
                 RawInterval::Named(n) if n == "transfer-return" => ExpectedInterval::TransferReturn,
-                RawInterval::Named(n) => {
-                    return Err(format!(
-                        "`measure_ms = \"{n}\"`: give milliseconds or \"transfer-return\""
-                    ))
-                }
+                RawInterval::Named(n) => return Err(StepError::NamedInterval(n.clone())),
             };
-            let tolerance_ms = r
-                .tolerance_ms
-                .ok_or("a measured expectation needs `tolerance_ms`")?;
+            let tolerance_ms = r.tolerance_ms.ok_or(StepError::NoTolerance)?;
             limits::TOLERANCE_MS.check(tolerance_ms)?;
             Some(Measure {
                 from: from.clone(),
@@ -395,10 +417,10 @@ fn parse_expect(
                 tolerance_ms,
             })
         }
-        _ => return Err("`measure_from` and `measure_ms` go together".into()),
+        _ => return Err(StepError::MeasureHalf),
     };
     if r.tolerance_ms.is_some() && measure.is_none() {
-        return Err("`tolerance_ms` goes with `measure_from` and `measure_ms`".into());
+        return Err(StepError::ToleranceWithoutMeasure);
     }
     Ok(Expect {
         target,
@@ -411,7 +433,7 @@ fn parse_expect(
 }
 
 /// A step's duration in its range, or `default` when it is not given.
-fn ms(v: Option<i64>, default: u64, limit: &Limit) -> Result<u64, String> {
+fn ms(v: Option<i64>, default: u64, limit: &Limit) -> Result<u64, limits::OutOfRange> {
     match v {
         None => Ok(default),
         Some(v) => limit.check_int(v).map(|()| v as u64),
@@ -446,6 +468,56 @@ mod tests {
         assert_eq!(errs.len(), 1, "{to}: {errs:?}");
         assert!(errs[0].message.contains(want), "{to}: {errs:?}");
         assert_eq!(errs[0].line, Some(line_of(&text, to)), "{to}: {errs:?}");
+    }
+
+    #[test]
+    fn a_step_s_fault_says_which_rule_it_breaks() {
+        let spec = Spec::load(Spec::default_dir()).unwrap();
+        let settings = parse(&SourceText::from_string("suite.toml", suite_text()), &spec)
+            .unwrap()
+            .settings;
+        let marks = BTreeSet::from(["rang".to_string()]);
+        let fault = |step: &str| {
+            let raw: RawStep = toml::from_str(step).unwrap();
+            parse_step(&raw, &marks, &settings).unwrap_err()
+        };
+        assert_eq!(
+            fault("press = \"twinning\"\nwait_ms = 5"),
+            StepError::ManyActions(vec!["press", "wait_ms"])
+        );
+        assert_eq!(fault(""), StepError::NoAction);
+        assert_eq!(
+            fault("press = \"twinning\"\nvia = \"any\""),
+            StepError::OptionNotForAction {
+                option: "via",
+                action: "press"
+            }
+        );
+        assert_eq!(
+            fault("dial = \"primary\"\nvia = \"pstn\""),
+            StepError::UnknownVia("pstn".into())
+        );
+        assert!(matches!(
+            fault("wait_ms = -1"),
+            StepError::OutOfRange(e) if e.limit == limits::WAIT_MS
+        ));
+        assert!(matches!(
+            fault("expect = \"twinning\"\nstate = \"purple\""),
+            StepError::State(crate::spec::WordError::Unknown {
+                what: "twinning state",
+                ..
+            })
+        ));
+        assert_eq!(
+            fault("expect = \"primary\"\nstate = \"idle\"\nmeasure_from = \"dialled\"\nmeasure_ms = 10\ntolerance_ms = 5"),
+            StepError::UnknownMark("dialled".into())
+        );
+        assert_eq!(
+            fault(
+                "expect = \"primary\"\nstate = \"idle\"\nmeasure_from = \"rang\"\nmeasure_ms = 10"
+            ),
+            StepError::NoTolerance
+        );
     }
 
     #[test]

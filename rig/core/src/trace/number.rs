@@ -13,39 +13,66 @@ pub const MAX_COUNT: f32 = 1e9;
 /// The largest `|t_ms|` a trace may hold (about 31 years).
 pub const MAX_ABS_T_MS: f64 = 1e12;
 
+/// A number of a trace file that cannot be read: which column, what was written, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NumberError {
+    #[error("{column} `{text}` is not a number")]
+    NotANumber { column: &'static str, text: String },
+    #[error("{column} `{text}` is not a finite number")]
+    NotFinite { column: &'static str, text: String },
+    #[error("{column} `{text}` is negative: sensor counts are 0 or more")]
+    Negative { column: &'static str, text: String },
+    #[error("t_ms `{text}` is out of range: |t_ms| is at most 1e12 ms")]
+    TimeOutOfRange { text: String },
+    #[error("{column} `{text}` is out of range: counts are at most 1e9")]
+    CountOutOfRange { column: &'static str, text: String },
+}
+
 /// A time: a finite number with `|t| ≤ 1e12`.
-pub(super) fn time(text: &str) -> Result<f64, String> {
-    let t: f64 = text
-        .parse()
-        .map_err(|_| format!("t_ms `{text}` is not a number"))?;
+pub(super) fn time(text: &str) -> Result<f64, NumberError> {
+    let column = "t_ms";
+    let t: f64 = text.parse().map_err(|_| NumberError::NotANumber {
+        column,
+        text: text.to_string(),
+    })?;
     if !t.is_finite() {
-        return Err(format!("t_ms `{text}` is not a finite number"));
+        return Err(NumberError::NotFinite {
+            column,
+            text: text.to_string(),
+        });
     }
     if t.abs() > MAX_ABS_T_MS {
-        return Err(format!(
-            "t_ms `{text}` is out of range: |t_ms| is at most 1e12 ms"
-        ));
+        return Err(NumberError::TimeOutOfRange {
+            text: text.to_string(),
+        });
     }
     Ok(t)
 }
 
 /// A sensor count (or a dark value): a finite number in `0..=1e9`.
-pub(super) fn count(text: &str, column: &str) -> Result<f32, String> {
-    let v: f32 = text
-        .parse()
-        .map_err(|_| format!("{column} `{text}` is not a number"))?;
+pub(super) fn count(text: &str, column: &'static str) -> Result<f32, NumberError> {
+    let text_of = || text.to_string();
+    let v: f32 = text.parse().map_err(|_| NumberError::NotANumber {
+        column,
+        text: text_of(),
+    })?;
     if !v.is_finite() {
-        return Err(format!("{column} `{text}` is not a finite number"));
+        return Err(NumberError::NotFinite {
+            column,
+            text: text_of(),
+        });
     }
     if v < 0.0 {
-        return Err(format!(
-            "{column} `{text}` is negative: sensor counts are 0 or more"
-        ));
+        return Err(NumberError::Negative {
+            column,
+            text: text_of(),
+        });
     }
     if v > MAX_COUNT {
-        return Err(format!(
-            "{column} `{text}` is out of range: counts are at most 1e9"
-        ));
+        return Err(NumberError::CountOutOfRange {
+            column,
+            text: text_of(),
+        });
     }
     Ok(v)
 }
@@ -553,6 +580,40 @@ mod tests {
 
     fn fast_c(text: &str) -> Option<f32> {
         both(text, fast_count)
+    }
+
+    #[test]
+    fn a_bad_number_says_which_rule_it_breaks() {
+        let text = |t: &str| t.to_string();
+        assert_eq!(
+            count("-1", "g"),
+            Err(NumberError::Negative {
+                column: "g",
+                text: text("-1")
+            })
+        );
+        assert_eq!(
+            count("2e9", "level"),
+            Err(NumberError::CountOutOfRange {
+                column: "level",
+                text: text("2e9")
+            })
+        );
+        assert_eq!(
+            count("inf", "r"),
+            Err(NumberError::NotFinite {
+                column: "r",
+                text: text("inf")
+            })
+        );
+        assert_eq!(
+            time("2e12"),
+            Err(NumberError::TimeOutOfRange { text: text("2e12") })
+        );
+        assert_eq!(
+            time("x").unwrap_err().to_string(),
+            "t_ms `x` is not a number"
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::hw::{Sample, SensorKind};
 use crate::observe::{Calibration, Polarity};
 use crate::source::InputError;
 
-use super::number::{self, compact_rows, fast_row, fast_row_nl};
+use super::number::{self, compact_rows, fast_row, fast_row_nl, NumberError};
 use super::{fmt_f64, Head, LEVEL_HEADER, RGBC_HEADER};
 
 /// Samples per chunk of [`TraceReader::next_chunk`] unless [`TraceReader::chunk_size`]
@@ -248,11 +248,11 @@ impl<R: BufRead> TraceReader<R> {
 }
 
 impl State {
-    fn at(&self, line: usize, message: String) -> InputError {
+    fn at(&self, line: usize, message: impl std::fmt::Display) -> InputError {
         InputError {
             path: self.path.clone(),
             line: Some(line),
-            message,
+            message: message.to_string(),
         }
     }
 
@@ -400,10 +400,7 @@ impl State {
         };
         let header_line = self.header_line;
         if self.samples == 0 {
-            return Err(self.at(
-                header_line,
-                "empty trace: no samples after the header".into(),
-            ));
+            return Err(self.at(header_line, "empty trace: no samples after the header"));
         }
         let dark = match self.dark.take() {
             None => None,
@@ -442,18 +439,48 @@ pub(super) fn is_key(key: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
-fn parse_dark(value: &str) -> Result<Vec<f32>, String> {
+/// A line of a trace that cannot be read: what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LineError {
+    #[error("`# dark:` gives no value: write four numbers `r g b c` or one level")]
+    NoDarkValue,
+    #[error(
+        "a sample before the header: the first line that is not a comment must be `{}` or `{}`",
+        RGBC_HEADER,
+        LEVEL_HEADER
+    )]
+    SampleBeforeHeader,
+    #[error(
+        "wrong header `{line}`: expected `{rgbc}` (RGB+clear sensor) or `{level}` (photodiode)",
+        rgbc = RGBC_HEADER,
+        level = LEVEL_HEADER
+    )]
+    WrongHeader { line: String },
+    #[error("{found} columns, but the header `{header}` has {want}")]
+    Columns {
+        found: usize,
+        header: &'static str,
+        want: usize,
+    },
+    #[error(transparent)]
+    Number(#[from] NumberError),
+}
+
+fn parse_dark(value: &str) -> Result<Vec<f32>, LineError> {
     let words: Vec<&str> = value
         .split(|c: char| c.is_whitespace() || c == ',')
         .filter(|w| !w.is_empty())
         .collect();
     if words.is_empty() {
-        return Err("`# dark:` gives no value: write four numbers `r g b c` or one level".into());
+        return Err(LineError::NoDarkValue);
     }
-    words.iter().map(|w| number::count(w, "dark")).collect()
+    Ok(words
+        .iter()
+        .map(|w| number::count(w, "dark"))
+        .collect::<Result<_, _>>()?)
 }
 
-fn parse_header(line: &str) -> Result<SensorKind, String> {
+fn parse_header(line: &str) -> Result<SensorKind, LineError> {
     let cols: Vec<String> = line
         .split(',')
         .map(|c| c.trim().to_ascii_lowercase())
@@ -462,17 +489,21 @@ fn parse_header(line: &str) -> Result<SensorKind, String> {
     match cols.as_slice() {
         ["t_ms", "r", "g", "b", "c"] => Ok(SensorKind::Rgbc),
         ["t_ms", "level"] => Ok(SensorKind::Level),
-        _ if line.split(',').next().is_some_and(|f| f.trim().parse::<f64>().is_ok()) => Err(format!(
-            "a sample before the header: the first line that is not a comment must be `{RGBC_HEADER}` or `{LEVEL_HEADER}`"
-        )),
-        _ => Err(format!(
-            "wrong header `{line}`: expected `{RGBC_HEADER}` (RGB+clear sensor) or `{LEVEL_HEADER}` (photodiode)"
-        )),
+        _ if line
+            .split(',')
+            .next()
+            .is_some_and(|f| f.trim().parse::<f64>().is_ok()) =>
+        {
+            Err(LineError::SampleBeforeHeader)
+        }
+        _ => Err(LineError::WrongHeader {
+            line: line.to_string(),
+        }),
     }
 }
 
 /// A row the fast path did not take, read strictly; the error says what is wrong.
-fn parse_row(line: &str, kind: SensorKind) -> Result<Sample, String> {
+fn parse_row(line: &str, kind: SensorKind) -> Result<Sample, LineError> {
     let (want, header) = match kind {
         SensorKind::Rgbc => (5, RGBC_HEADER),
         SensorKind::Level => (2, LEVEL_HEADER),
@@ -486,7 +517,11 @@ fn parse_row(line: &str, kind: SensorKind) -> Result<Sample, String> {
         n += 1;
     }
     if n != want {
-        return Err(format!("{n} columns, but the header `{header}` has {want}"));
+        return Err(LineError::Columns {
+            found: n,
+            header,
+            want,
+        });
     }
     let t_ms = number::time(fields[0])?;
     Ok(match kind {

@@ -10,10 +10,11 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::observe::{Classifier, Reading, Watch};
-use crate::spec::{Cadence, CadenceTable, Colour, Indication};
+use crate::source::InputError;
+use crate::spec::{Cadence, CadenceTable, Colour, Indication, WordError};
 
 use super::Trace;
 
@@ -36,7 +37,7 @@ impl Verdict {
         }
     }
 
-    fn parse(s: &str) -> Result<Verdict, String> {
+    fn parse(s: &str) -> Result<Verdict, WordError> {
         match s {
             "no-fit" => Ok(Verdict::NoFit),
             "not-enough-evidence" => Ok(Verdict::NotEnoughEvidence),
@@ -111,10 +112,34 @@ impl fmt::Display for Answer {
     }
 }
 
-pub fn write_labels(path: impl AsRef<Path>, labels: &[Label]) -> Result<(), String> {
+/// A corpus that cannot be read or written: which file (and row), and why.
+#[derive(Debug, thiserror::Error)]
+pub enum CorpusError {
+    #[error("{}: {source}", path.display())]
+    Csv { path: PathBuf, source: csv::Error },
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A row of `labels.csv` whose colour or cadence is no word of the spec.
+    #[error("{} row {row}: {source}", path.display())]
+    Label {
+        path: PathBuf,
+        row: usize,
+        source: WordError,
+    },
+    #[error(transparent)]
+    Trace(#[from] InputError),
+}
+
+pub fn write_labels(path: impl AsRef<Path>, labels: &[Label]) -> Result<(), CorpusError> {
     let path = path.as_ref();
-    let mut w = csv::Writer::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let fail = |e: csv::Error| format!("{}: {e}", path.display());
+    let fail = |source: csv::Error| CorpusError::Csv {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut w = csv::Writer::from_path(path).map_err(fail)?;
     w.write_record(["file", "colour", "cadence", "sensor", "disturbances"])
         .map_err(fail)?;
     for l in labels {
@@ -127,20 +152,31 @@ pub fn write_labels(path: impl AsRef<Path>, labels: &[Label]) -> Result<(), Stri
         ])
         .map_err(fail)?;
     }
-    w.flush().map_err(|e| format!("{}: {e}", path.display()))
+    w.flush().map_err(|source| CorpusError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
-pub fn read_labels(path: impl AsRef<Path>) -> Result<Vec<Label>, String> {
+pub fn read_labels(path: impl AsRef<Path>) -> Result<Vec<Label>, CorpusError> {
     let path = path.as_ref();
+    let fail = |source: csv::Error| CorpusError::Csv {
+        path: path.to_path_buf(),
+        source,
+    };
     let mut r = csv::ReaderBuilder::new()
         .comment(Some(b'#'))
         .trim(csv::Trim::All)
         .from_path(path)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+        .map_err(fail)?;
     let mut out = Vec::new();
     for (i, rec) in r.records().enumerate() {
-        let rec = rec.map_err(|e| format!("{}: {e}", path.display()))?;
-        let at = |m: String| format!("{} row {}: {m}", path.display(), i + 2);
+        let rec = rec.map_err(fail)?;
+        let at = |source: WordError| CorpusError::Label {
+            path: path.to_path_buf(),
+            row: i + 2,
+            source,
+        };
         let field = |k: usize| rec.get(k).unwrap_or("").to_string();
         out.push(Label {
             file: field(0),
@@ -161,7 +197,7 @@ pub struct Case {
 }
 
 /// Every labelled trace of a corpus folder.
-pub fn load(dir: impl AsRef<Path>) -> Result<Vec<Case>, String> {
+pub fn load(dir: impl AsRef<Path>) -> Result<Vec<Case>, CorpusError> {
     let dir = dir.as_ref();
     read_labels(dir.join(LABELS_FILE))?
         .into_iter()

@@ -64,10 +64,8 @@ impl Trace {
 
     /// Read a trace file with [`crate::trace::Trace::load`]; the error names the file and
     /// the line.
-    pub fn read(path: impl AsRef<Path>) -> Result<Trace, String> {
-        crate::trace::Trace::load(path)
-            .map(Trace::from)
-            .map_err(|e| e.to_string())
+    pub fn read(path: impl AsRef<Path>) -> Result<Trace, crate::source::InputError> {
+        crate::trace::Trace::load(path).map(Trace::from)
     }
 }
 
@@ -125,8 +123,10 @@ mod tests {
         let path = dir.path().join("bad.csv");
         std::fs::write(&path, "t_ms,level\n1,2\n0,3\n").unwrap();
         let e = Trace::read(&path).unwrap_err();
+        assert_eq!((e.path.as_path(), e.line), (path.as_path(), Some(3)), "{e}");
         assert!(
-            e.starts_with(&format!("{}:3: t_ms goes backwards", path.display())),
+            e.to_string()
+                .starts_with(&format!("{}:3: t_ms goes backwards", path.display())),
             "{e}"
         );
     }

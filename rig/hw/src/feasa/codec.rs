@@ -75,21 +75,34 @@ impl SequenceSetup {
         self.step_ms() * u64::from(self.count)
     }
 
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), SetupError> {
         if !(1..=999).contains(&self.capture_ms) {
-            return Err(format!("capture time {} ms is not 1–999", self.capture_ms));
+            return Err(SetupError::CaptureTime(self.capture_ms));
         }
         if self.wait_ms > 999 {
-            return Err(format!("wait {} ms is not 0–999", self.wait_ms));
+            return Err(SetupError::Wait(self.wait_ms));
         }
         if !(1..=9999).contains(&self.count) {
-            return Err(format!("{} samples is not 1–9999", self.count));
+            return Err(SetupError::Count(self.count));
         }
         if self.threshold > 99_999 {
-            return Err(format!("threshold {} is not 0–99999", self.threshold));
+            return Err(SetupError::Threshold(self.threshold));
         }
         Ok(())
     }
+}
+
+/// A sequence set-up the analyser cannot take: which setting is out of its range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SetupError {
+    #[error("capture time {0} ms is not 1–999")]
+    CaptureTime(u16),
+    #[error("wait {0} ms is not 0–999")]
+    Wait(u16),
+    #[error("{0} samples is not 1–9999")]
+    Count(u16),
+    #[error("threshold {0} is not 0–99999")]
+    Threshold(u32),
 }
 
 /// A command to the analyser. Fibres are 1–20 (sent as two digits).
@@ -483,8 +496,14 @@ mod tests {
         assert!(s.check().is_ok());
         assert_eq!(s.step_ms(), 5);
         assert_eq!(s.duration_ms(), 1000);
-        assert!(SequenceSetup { capture_ms: 0, ..s }.check().is_err());
-        assert!(SequenceSetup { count: 10000, ..s }.check().is_err());
+        assert_eq!(
+            SequenceSetup { capture_ms: 0, ..s }.check(),
+            Err(SetupError::CaptureTime(0))
+        );
+        assert_eq!(
+            SequenceSetup { count: 10000, ..s }.check(),
+            Err(SetupError::Count(10000))
+        );
         assert!(CaptureRange::Manual(5).is_valid());
         assert!(!CaptureRange::Manual(6).is_valid());
         assert_eq!(CaptureRange::Manual(3).capture_ms(), 22);

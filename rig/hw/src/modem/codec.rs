@@ -440,44 +440,79 @@ impl CallEntry {
     }
 }
 
+/// A response line the codec cannot read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    /// A `+CLCC` line, and what is wrong with it.
+    #[error("bad +CLCC line ({fault}): {line:?}")]
+    Clcc { fault: ClccFault, line: String },
+    /// A `+CREG` line without a readable `<stat>`.
+    #[error("bad +CREG line: {line:?}")]
+    Creg { line: String },
+}
+
+/// What is wrong with a `+CLCC` line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ClccFault {
+    #[error("no +CLCC: prefix")]
+    NoPrefix,
+    #[error("fewer than 5 fields")]
+    TooFewFields,
+    #[error("<id> is not a number")]
+    Id,
+    #[error("<dir> is not 0 or 1")]
+    Dir,
+    #[error("<stat> is not a number")]
+    StatNotANumber,
+    #[error("<stat> is not 0–5")]
+    Stat,
+    #[error("<mode> is not a number")]
+    Mode,
+    #[error("<mpty> is not 0 or 1")]
+    Mpty,
+    #[error("<type> is not a number")]
+    Type,
+}
+
 /// Parse `+CLCC: <id>,<dir>,<stat>,<mode>,<mpty>[,<number>,<type>[,<alpha>[,<priority>
 /// [,<CLI validity>]]]]`.
-pub fn parse_clcc(line: &str) -> Result<CallEntry, String> {
-    let bad = |why: &str| format!("bad +CLCC line ({why}): {line:?}");
-    let p = params(line, "+CLCC:").ok_or_else(|| bad("no +CLCC: prefix"))?;
+pub fn parse_clcc(line: &str) -> Result<CallEntry, ParseError> {
+    let bad = |fault: ClccFault| ParseError::Clcc {
+        fault,
+        line: line.to_string(),
+    };
+    let p = params(line, "+CLCC:").ok_or_else(|| bad(ClccFault::NoPrefix))?;
     let f = fields(p);
     if f.len() < 5 {
-        return Err(bad("fewer than 5 fields"));
+        return Err(bad(ClccFault::TooFewFields));
     }
-    let num =
-        |i: usize, what: &str| -> Result<u8, String> { f[i].parse::<u8>().map_err(|_| bad(what)) };
-    let id = num(0, "<id> is not a number")?;
-    let incoming = match num(1, "<dir> is not 0 or 1")? {
+    let num = |i: usize, fault: ClccFault| -> Result<u8, ParseError> {
+        f[i].parse::<u8>().map_err(|_| bad(fault))
+    };
+    let id = num(0, ClccFault::Id)?;
+    let incoming = match num(1, ClccFault::Dir)? {
         0 => false,
         1 => true,
-        _ => return Err(bad("<dir> is not 0 or 1")),
+        _ => return Err(bad(ClccFault::Dir)),
     };
-    let status = match num(2, "<stat> is not a number")? {
+    let status = match num(2, ClccFault::StatNotANumber)? {
         0 => CallStatus::Active,
         1 => CallStatus::Held,
         2 => CallStatus::Dialing,
         3 => CallStatus::Alerting,
         4 => CallStatus::Incoming,
         5 => CallStatus::Waiting,
-        _ => return Err(bad("<stat> is not 0–5")),
+        _ => return Err(bad(ClccFault::Stat)),
     };
-    let mode = num(3, "<mode> is not a number")?;
-    let multiparty = match num(4, "<mpty> is not 0 or 1")? {
+    let mode = num(3, ClccFault::Mode)?;
+    let multiparty = match num(4, ClccFault::Mpty)? {
         0 => false,
         1 => true,
-        _ => return Err(bad("<mpty> is not 0 or 1")),
+        _ => return Err(bad(ClccFault::Mpty)),
     };
     let number = f.get(5).filter(|n| !n.is_empty()).cloned();
     let number_type = match f.get(6).filter(|t| !t.is_empty()) {
-        Some(t) => Some(
-            t.parse::<u16>()
-                .map_err(|_| bad("<type> is not a number"))?,
-        ),
+        Some(t) => Some(t.parse::<u16>().map_err(|_| bad(ClccFault::Type))?),
         None => None,
     };
     Ok(CallEntry {
@@ -535,8 +570,10 @@ impl std::fmt::Display for Registration {
 }
 
 /// Parse `+CREG: <n>,<stat>[,…]` (the read command) or `+CREG: <stat>` (the report).
-pub fn parse_creg(line: &str) -> Result<Registration, String> {
-    let bad = || format!("bad +CREG line: {line:?}");
+pub fn parse_creg(line: &str) -> Result<Registration, ParseError> {
+    let bad = || ParseError::Creg {
+        line: line.to_string(),
+    };
     let f = fields(params(line, "+CREG:").ok_or_else(bad)?);
     let stat = if f.len() == 1 { &f[0] } else { &f[1] };
     Ok(match stat.parse::<u8>().map_err(|_| bad())? {
@@ -664,10 +701,21 @@ mod tests {
         }
         let e = parse_clcc("+CLCC: 1,1,4,0,0,\"\",128").unwrap();
         assert_eq!(e.number, None);
-        assert!(parse_clcc("+CLCC: 1,2,0,0,0").is_err());
-        assert!(parse_clcc("+CLCC: 1,0,9,0,0").is_err());
-        assert!(parse_clcc("+CLCC: 1,0").is_err());
-        assert!(parse_clcc("+CLCC: x,0,0,0,0").is_err());
+        let fault = |line: &str| match parse_clcc(line) {
+            Err(ParseError::Clcc { fault, .. }) => Some(fault),
+            _ => None,
+        };
+        assert_eq!(fault("+CLCC: 1,2,0,0,0"), Some(ClccFault::Dir));
+        assert_eq!(fault("+CLCC: 1,0,9,0,0"), Some(ClccFault::Stat));
+        assert_eq!(fault("+CLCC: 1,0"), Some(ClccFault::TooFewFields));
+        assert_eq!(fault("+CLCC: x,0,0,0,0"), Some(ClccFault::Id));
+        assert_eq!(fault("+CLCC: 1,0,0,0,0,\"123\",x"), Some(ClccFault::Type));
+        assert_eq!(fault("+CLIP: 1,0,0,0,0"), Some(ClccFault::NoPrefix));
+        // The device's message names the line and the fault, as before.
+        assert_eq!(
+            parse_clcc("+CLCC: 1,0,9,0,0").unwrap_err().to_string(),
+            "bad +CLCC line (<stat> is not 0–5): \"+CLCC: 1,0,9,0,0\""
+        );
     }
 
     #[test]
@@ -751,7 +799,12 @@ mod tests {
             Registration::Roaming
         );
         assert_eq!(parse_creg("+CREG: 2").unwrap(), Registration::Searching);
-        assert!(parse_creg("+CREG: x").is_err());
+        assert_eq!(
+            parse_creg("+CREG: x"),
+            Err(ParseError::Creg {
+                line: "+CREG: x".into()
+            })
+        );
         assert!(Registration::Roaming.is_registered());
         assert!(!Registration::Denied.is_registered());
     }

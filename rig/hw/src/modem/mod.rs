@@ -224,7 +224,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> AtModem<S> {
                 "AT+CREG? answered OK without a +CREG line".into(),
             )
         })?;
-        parse_creg(line).map_err(|e| self.error(HwErrorKind::Protocol, e))
+        parse_creg(line).map_err(|e| self.error(HwErrorKind::Protocol, e.to_string()))
     }
 
     fn error(&self, kind: HwErrorKind, message: String) -> HwError {
@@ -490,7 +490,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> PhoneLine for AtModem<S> {
             .map(|l| {
                 parse_clcc(l)
                     .map(|e| e.to_call_info())
-                    .map_err(|e| self.error(HwErrorKind::Protocol, e))
+                    .map_err(|e| self.error(HwErrorKind::Protocol, e.to_string()))
             })
             .collect()
     }

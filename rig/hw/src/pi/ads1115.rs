@@ -145,6 +145,70 @@ pub struct Ads1115Config {
     pub sample_hz: f64,
 }
 
+/// Settings of an ADS1115 that cannot work: what is wrong and what would do.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConfigError {
+    #[error(
+        "sample_hz {sample_hz} is below 100: a flutter (50 ms on, 50 ms off) needs 100 Hz or more"
+    )]
+    SampleRateTooLow { sample_hz: f64 },
+    #[error("address 0x{address:02X} is not an ADS1115's (0x48–0x4B)")]
+    NotAnAds1115 { address: u8 },
+    #[error("no inputs to sample")]
+    NoInputs,
+    #[error("input {input}: the ADS1115 has A0–A3 (0–3)")]
+    NoSuchInput { input: u8 },
+    #[error("input {input} is listed twice")]
+    InputTwice { input: u8 },
+    #[error(
+        "{inputs} inputs at {sps} SPS take {conversions_ms:.1} ms to convert (1/rate + 10 % for \
+         the ADC's oscillator each), longer than the {period_ms:.1} ms sample period at \
+         {sample_hz} Hz: {remedy}"
+    )]
+    ConversionsTooSlow {
+        inputs: usize,
+        sps: u32,
+        conversions_ms: f64,
+        period_ms: f64,
+        sample_hz: f64,
+        remedy: Remedy,
+    },
+    #[error(
+        "{inputs} inputs at {sample_hz} Hz and {sps} SPS need more of I2C bus {i2c_bus} than its \
+         {bus_khz} kHz give (about {most} fit): raise the bus clock \
+         (dtparam=i2c_arm_baudrate=400000), use 860 SPS, or split the inputs over two ADCs"
+    )]
+    BusTooSlow {
+        inputs: usize,
+        sample_hz: f64,
+        sps: u32,
+        i2c_bus: u8,
+        bus_khz: u32,
+        most: usize,
+    },
+}
+
+/// What would make an ADC's conversions fit its sample period.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Remedy {
+    /// Already at the fastest rate: fewer inputs, or a lower sample rate.
+    FewerInputs { fit: usize, most_hz: f64 },
+    /// A faster data rate (or fewer inputs).
+    FasterRate,
+}
+
+impl std::fmt::Display for Remedy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Remedy::FewerInputs { fit, most_hz } => write!(
+                f,
+                "put at most {fit} inputs on one ADC, or sample at {most_hz} Hz or less"
+            ),
+            Remedy::FasterRate => f.write_str("use 860 SPS, or fewer inputs per ADC"),
+        }
+    }
+}
+
 impl Ads1115Config {
     pub fn period(&self) -> Duration {
         Duration::from_secs_f64(1.0 / self.sample_hz)
@@ -168,28 +232,26 @@ impl Ads1115Config {
     }
 
     /// Check the settings that do not depend on the bus.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), ConfigError> {
         if !(self.sample_hz.is_finite() && self.sample_hz >= 100.0) {
-            return Err(format!(
-                "sample_hz {} is below 100: a flutter (50 ms on, 50 ms off) needs 100 Hz or more",
-                self.sample_hz
-            ));
+            return Err(ConfigError::SampleRateTooLow {
+                sample_hz: self.sample_hz,
+            });
         }
         if self.target().is_none() {
-            return Err(format!(
-                "address 0x{:02X} is not an ADS1115's (0x48–0x4B)",
-                self.address
-            ));
+            return Err(ConfigError::NotAnAds1115 {
+                address: self.address,
+            });
         }
         if self.channels.is_empty() {
-            return Err("no inputs to sample".into());
+            return Err(ConfigError::NoInputs);
         }
         for (i, &c) in self.channels.iter().enumerate() {
             if c > 3 {
-                return Err(format!("input {c}: the ADS1115 has A0–A3 (0–3)"));
+                return Err(ConfigError::NoSuchInput { input: c });
             }
             if self.channels[..i].contains(&c) {
-                return Err(format!("input {c} is listed twice"));
+                return Err(ConfigError::InputTwice { input: c });
             }
         }
         let conversions_ms =
@@ -200,39 +262,37 @@ impl Ads1115Config {
             let remedy = if self.data_rate == AdsDataRate::Sps860 {
                 let fit = (period_ms / (self.data_rate.conversion().as_secs_f64() * 1000.0)).floor()
                     as usize;
-                format!(
-                    "put at most {fit} inputs on one ADC, or sample at {} Hz or less",
-                    (1000.0 / conversions_ms).floor()
-                )
+                Remedy::FewerInputs {
+                    fit,
+                    most_hz: (1000.0 / conversions_ms).floor(),
+                }
             } else {
-                "use 860 SPS, or fewer inputs per ADC".to_string()
+                Remedy::FasterRate
             };
-            return Err(format!(
-                "{} inputs at {} SPS take {conversions_ms:.1} ms to convert (1/rate + 10 % for \
-                 the ADC's oscillator each), longer than the {period_ms:.1} ms sample period \
-                 at {} Hz: {remedy}",
-                self.channels.len(),
-                self.data_rate.sps(),
-                self.sample_hz
-            ));
+            return Err(ConfigError::ConversionsTooSlow {
+                inputs: self.channels.len(),
+                sps: self.data_rate.sps(),
+                conversions_ms,
+                period_ms,
+                sample_hz: self.sample_hz,
+                remedy,
+            });
         }
         Ok(())
     }
 
     /// Can a bus at `bus_hz` carry the conversions in time?
-    pub fn check_bus_budget(&self, bus_hz: u32) -> Result<(), String> {
+    pub fn check_bus_budget(&self, bus_hz: u32) -> Result<(), ConfigError> {
         let most = Self::max_inputs(self.data_rate, self.sample_hz, bus_hz);
         if self.channels.len() > most {
-            return Err(format!(
-                "{} inputs at {} Hz and {} SPS need more of I2C bus {} than its {} kHz give (about \
-                 {most} fit): raise the bus clock (dtparam=i2c_arm_baudrate=400000), use 860 SPS, \
-                 or split the inputs over two ADCs",
-                self.channels.len(),
-                self.sample_hz,
-                self.data_rate.sps(),
-                self.i2c_bus,
-                bus_hz / 1000
-            ));
+            return Err(ConfigError::BusTooSlow {
+                inputs: self.channels.len(),
+                sample_hz: self.sample_hz,
+                sps: self.data_rate.sps(),
+                i2c_bus: self.i2c_bus,
+                bus_khz: bus_hz / 1000,
+                most,
+            });
         }
         Ok(())
     }
@@ -426,11 +486,11 @@ impl Ads1115 {
     /// or without access to the bus, as [`HwErrorKind::Rejected`] for settings that cannot
     /// keep up. An ADC that does not answer does not fail the open: its inputs' `drain` does.
     pub fn open(cfg: &Ads1115Config, clock: BenchClock) -> Result<Self, HwError> {
-        cfg.validate().map_err(|m| cfg.rejected(m))?;
+        cfg.validate().map_err(|e| cfg.rejected(e.to_string()))?;
         let claim = AdcClaim::take(cfg)?;
         let i2c = open_i2c(cfg.i2c_bus, &cfg.name)?;
         cfg.check_bus_budget(bus_clock_hz(&i2c))
-            .map_err(|m| cfg.rejected(m))?;
+            .map_err(|e| cfg.rejected(e.to_string()))?;
         Self::start(cfg, clock, i2c, Some(Box::new(claim)))
     }
 
@@ -440,7 +500,7 @@ impl Ads1115 {
         clock: BenchClock,
         i2c: I,
     ) -> Result<Self, HwError> {
-        cfg.validate().map_err(|m| cfg.rejected(m))?;
+        cfg.validate().map_err(|e| cfg.rejected(e.to_string()))?;
         Self::start(cfg, clock, i2c, None)
     }
 
@@ -478,8 +538,8 @@ impl Ads1115 {
     /// `rig doctor`: does the ADC answer, and what does each input read? An input at full
     /// scale fails (raise the range).
     pub fn probe(cfg: &Ads1115Config) -> Vec<Probe> {
-        if let Err(m) = cfg.validate() {
-            return vec![Probe::failed(cfg.name.clone(), cfg.rejected(m))];
+        if let Err(e) = cfg.validate() {
+            return vec![Probe::failed(cfg.name.clone(), cfg.rejected(e.to_string()))];
         }
         match open_i2c(cfg.i2c_bus, &cfg.name) {
             Ok(i2c) => probe_on(cfg, i2c, &mut super::sampling::RealTicker),
@@ -677,18 +737,64 @@ mod tests {
         );
         let c = cfg(vec![0, 1, 2, 3]);
         assert!(c.validate().is_ok());
-        let bad = |f: &dyn Fn(&mut Ads1115Config), needle: &str| {
-            let mut c = c.clone();
-            f(&mut c);
-            let e = c.validate().unwrap_err();
-            assert!(e.contains(needle), "{e}");
-        };
-        bad(&|c| c.sample_hz = 60.0, "below 100");
-        bad(&|c| c.address = 0x50, "not an ADS1115");
-        bad(&|c| c.channels = vec![4], "A0–A3");
-        bad(&|c| c.channels = vec![1, 1], "twice");
-        bad(&|c| c.channels.clear(), "no inputs");
-        bad(&|c| c.data_rate = AdsDataRate::Sps250, "use 860 SPS");
+        let bad =
+            |f: &dyn Fn(&mut Ads1115Config), is: &dyn Fn(&ConfigError) -> bool, needle: &str| {
+                let mut c = c.clone();
+                f(&mut c);
+                let e = c.validate().unwrap_err();
+                assert!(is(&e), "{e:?}");
+                assert!(e.to_string().contains(needle), "{e}");
+            };
+        use ConfigError as E;
+        bad(
+            &|c| c.sample_hz = 60.0,
+            &|e| matches!(e, E::SampleRateTooLow { .. }),
+            "below 100",
+        );
+        bad(
+            &|c| c.address = 0x50,
+            &|e| *e == E::NotAnAds1115 { address: 0x50 },
+            "not an ADS1115",
+        );
+        bad(
+            &|c| c.channels = vec![4],
+            &|e| *e == E::NoSuchInput { input: 4 },
+            "A0–A3",
+        );
+        bad(
+            &|c| c.channels = vec![1, 1],
+            &|e| *e == E::InputTwice { input: 1 },
+            "twice",
+        );
+        bad(&|c| c.channels.clear(), &|e| *e == E::NoInputs, "no inputs");
+        bad(
+            &|c| c.data_rate = AdsDataRate::Sps250,
+            &|e| {
+                matches!(
+                    e,
+                    E::ConversionsTooSlow {
+                        inputs: 4,
+                        remedy: Remedy::FasterRate,
+                        ..
+                    }
+                )
+            },
+            "use 860 SPS",
+        );
+        // At 860 SPS already: the remedy is fewer inputs or a lower rate.
+        bad(
+            &|c| c.sample_hz = 250.0,
+            &|e| {
+                matches!(
+                    e,
+                    E::ConversionsTooSlow {
+                        remedy: Remedy::FewerInputs { fit: 3, .. },
+                        ..
+                    }
+                )
+            },
+            "put at most 3 inputs on one ADC",
+        );
         // 475 SPS converts 4 inputs in 9.3 ms: fits on its own, not with the bus time.
         let c475 = Ads1115Config {
             data_rate: AdsDataRate::Sps475,
@@ -706,7 +812,19 @@ mod tests {
         );
         assert!(c.check_bus_budget(400_000).is_ok());
         let e = c.check_bus_budget(100_000).unwrap_err();
-        assert!(e.contains("about 2 fit"), "{e}");
+        assert!(
+            matches!(
+                e,
+                ConfigError::BusTooSlow {
+                    inputs: 4,
+                    most: 2,
+                    bus_khz: 100,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(e.to_string().contains("about 2 fit"), "{e}");
     }
 
     #[test]

@@ -33,15 +33,19 @@ pub struct GpioRelayConfig {
 
 impl GpioRelayConfig {
     /// The pin must be on the Pi's header: BCM 0–27.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), NotOnHeader> {
         if self.pin > 27 {
-            return Err(format!(
-                "BCM pin {} is not on the Pi's header (0 to 27)",
-                self.pin
-            ));
+            return Err(NotOnHeader { pin: self.pin });
         }
         Ok(())
     }
+}
+
+/// A relay's GPIO pin that is not on the Pi's header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("BCM pin {pin} is not on the Pi's header (0 to 27)")]
+pub struct NotOnHeader {
+    pub pin: u8,
 }
 
 /// A relay on a GPIO pin. Generic over the pin (embedded-hal 1.0) so that its logic is
@@ -59,7 +63,7 @@ impl GpioRelay<rppal::gpio::OutputPin> {
     /// [`HwErrorKind::Rejected`].
     pub fn open(name: &str, cfg: &GpioRelayConfig) -> Result<Self, HwError> {
         cfg.validate()
-            .map_err(|m| HwError::new(HwErrorKind::Rejected, name, m))?;
+            .map_err(|e| HwError::new(HwErrorKind::Rejected, name, e.to_string()))?;
         let gpio = open_gpio(name)?;
         let pin = gpio.get(cfg.pin).map_err(|e| {
             HwError::new(

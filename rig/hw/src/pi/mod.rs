@@ -28,10 +28,12 @@ mod gpio;
 mod sampling;
 mod tcs34725;
 
-pub use ads1115::{Ads1115, Ads1115Config, AdsDataRate, AdsRange};
-pub use gpio::{probe_gpio, GpioRelay, GpioRelayConfig};
+pub use ads1115::{
+    Ads1115, Ads1115Config, AdsDataRate, AdsRange, ConfigError as Ads1115ConfigError, Remedy,
+};
+pub use gpio::{probe_gpio, GpioRelay, GpioRelayConfig, NotOnHeader};
 pub use sampling::{BusSensor, BusStats, ChannelStats};
-pub use tcs34725::{Tcs34725Bus, Tcs34725BusConfig, TcsGain};
+pub use tcs34725::{ConfigError as Tcs34725ConfigError, Tcs34725Bus, Tcs34725BusConfig, TcsGain};
 
 use std::fmt;
 

@@ -114,6 +114,60 @@ pub struct Tcs34725BusConfig {
     pub sample_hz: f64,
 }
 
+/// Settings of a TCS34725 bus that cannot work: what is wrong and what would do.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConfigError {
+    #[error(
+        "sample_hz {sample_hz} is below 100: a flutter (50 ms on, 50 ms off) needs 100 Hz or more"
+    )]
+    SampleRateTooLow { sample_hz: f64 },
+    #[error("integration_ms {integration_ms} is outside 2.4–614.4 ms (whole 2.4 ms cycles)")]
+    IntegrationOutOfRange { integration_ms: f64 },
+    #[error(
+        "integration_ms {integration_ms} gives a new reading every {cycle_ms:.1} ms (2.4 ms \
+         start-up + {effective_ms:.1} ms integration), slower than sample_hz {sample_hz} (every \
+         {period_ms:.2} ms): use at most {most_ms:.1} ms"
+    )]
+    IntegrationTooSlow {
+        integration_ms: f64,
+        cycle_ms: f64,
+        effective_ms: f64,
+        sample_hz: f64,
+        period_ms: f64,
+        most_ms: f64,
+    },
+    #[error("at most 8 TCA9548A muxes on one bus (addresses 0x70–0x77)")]
+    TooManyMuxes,
+    #[error("mux address 0x{address:02X} is not a TCA9548A's (0x70–0x77)")]
+    NotAMux { address: u8 },
+    #[error("mux address 0x{address:02X} is listed twice")]
+    MuxTwice { address: u8 },
+    #[error("no channels to sample")]
+    NoChannels,
+    #[error("channel {channel}: without muxes the bus has one sensor, channel 0")]
+    ChannelWithoutMux { channel: u16 },
+    #[error("channel {channel}: {muxes} muxes give channels 0–{last}")]
+    ChannelBeyondMuxes {
+        channel: u16,
+        muxes: usize,
+        last: usize,
+    },
+    #[error("channel {channel} is listed twice")]
+    ChannelTwice { channel: u16 },
+    #[error(
+        "{sensors} sensors at {sample_hz} Hz are too many for I2C bus {i2c_bus} at {bus_khz} kHz: \
+         it reads about {most} in time; raise the bus clock (dtparam=i2c_arm_baudrate=400000) or \
+         split the sensors over more buses"
+    )]
+    BusTooSlow {
+        sensors: usize,
+        sample_hz: f64,
+        i2c_bus: u8,
+        bus_khz: u32,
+        most: usize,
+    },
+}
+
 impl Tcs34725BusConfig {
     /// ATIME cycles: `integration_ms / 2.4`, rounded, 1–256.
     pub fn atime_cycles(&self) -> u16 {
@@ -157,52 +211,46 @@ impl Tcs34725BusConfig {
         (!self.muxes.is_empty()).then(|| (usize::from(ch / 8), (ch % 8) as u8))
     }
 
-    /// Check the settings; the message says what is wrong and what would do.
-    pub fn validate(&self) -> Result<(), String> {
+    /// Check the settings; the error says what is wrong and what would do.
+    pub fn validate(&self) -> Result<(), ConfigError> {
         if !(self.sample_hz.is_finite() && self.sample_hz >= 100.0) {
-            return Err(format!(
-                "sample_hz {} is below 100: a flutter (50 ms on, 50 ms off) needs 100 Hz or more",
-                self.sample_hz
-            ));
+            return Err(ConfigError::SampleRateTooLow {
+                sample_hz: self.sample_hz,
+            });
         }
         if !(self.integration_ms.is_finite()
             && self.integration_ms >= CYCLE_MS - 1e-9
             && self.integration_ms <= 256.0 * CYCLE_MS + 1e-9)
         {
-            return Err(format!(
-                "integration_ms {} is outside 2.4–614.4 ms (whole 2.4 ms cycles)",
-                self.integration_ms
-            ));
+            return Err(ConfigError::IntegrationOutOfRange {
+                integration_ms: self.integration_ms,
+            });
         }
         let period_ms = 1000.0 / self.sample_hz;
         if self.cycle_ms() > period_ms + 1e-9 {
             let most = ((period_ms - CYCLE_MS) / CYCLE_MS).floor() * CYCLE_MS;
-            return Err(format!(
-                "integration_ms {} gives a new reading every {:.1} ms (2.4 ms start-up + {:.1} ms \
-                 integration), slower than sample_hz {} (every {:.2} ms): use at most {:.1} ms",
-                self.integration_ms,
-                self.cycle_ms(),
-                self.effective_integration_ms(),
-                self.sample_hz,
+            return Err(ConfigError::IntegrationTooSlow {
+                integration_ms: self.integration_ms,
+                cycle_ms: self.cycle_ms(),
+                effective_ms: self.effective_integration_ms(),
+                sample_hz: self.sample_hz,
                 period_ms,
-                most.max(CYCLE_MS)
-            ));
+                most_ms: most.max(CYCLE_MS),
+            });
         }
         if self.muxes.len() > 8 {
-            return Err("at most 8 TCA9548A muxes on one bus (addresses 0x70–0x77)".into());
+            return Err(ConfigError::TooManyMuxes);
         }
         for (i, &a) in self.muxes.iter().enumerate() {
             if !(0x70..=0x77).contains(&a) {
-                return Err(format!(
-                    "mux address 0x{a:02X} is not a TCA9548A's (0x70–0x77)"
-                ));
+                return Err(ConfigError::NotAMux { address: a });
             }
             if self.muxes[..i].contains(&a) {
-                return Err(format!("mux address 0x{a:02X} is listed twice"));
+                return Err(ConfigError::MuxTwice { address: a });
             }
         }
         if self.channels.is_empty() {
-            return Err("no channels to sample".into());
+            return Err(ConfigError::NoChannels);
         }
         let limit = if self.muxes.is_empty() {
             1
@@ -212,35 +260,33 @@ impl Tcs34725BusConfig {
         for (i, &c) in self.channels.iter().enumerate() {
             if usize::from(c) >= limit {
                 return Err(if self.muxes.is_empty() {
-                    format!("channel {c}: without muxes the bus has one sensor, channel 0")
+                    ConfigError::ChannelWithoutMux { channel: c }
                 } else {
-                    format!(
-                        "channel {c}: {} muxes give channels 0–{}",
-                        self.muxes.len(),
-                        limit - 1
-                    )
+                    ConfigError::ChannelBeyondMuxes {
+                        channel: c,
+                        muxes: self.muxes.len(),
+                        last: limit - 1,
+                    }
                 });
             }
             if self.channels[..i].contains(&c) {
-                return Err(format!("channel {c} is listed twice"));
+                return Err(ConfigError::ChannelTwice { channel: c });
             }
         }
         Ok(())
     }
 
     /// Can a bus clocked at `bus_hz` read every channel within the sample period?
-    pub fn check_bus_budget(&self, bus_hz: u32) -> Result<(), String> {
+    pub fn check_bus_budget(&self, bus_hz: u32) -> Result<(), ConfigError> {
         let most = Self::max_sensors(self.sample_hz, bus_hz);
         if self.channels.len() > most {
-            return Err(format!(
-                "{} sensors at {} Hz are too many for I2C bus {} at {} kHz: it reads about {most} \
-                 in time; raise the bus clock (dtparam=i2c_arm_baudrate=400000) or split the \
-                 sensors over more buses",
-                self.channels.len(),
-                self.sample_hz,
-                self.i2c_bus,
-                bus_hz / 1000
-            ));
+            return Err(ConfigError::BusTooSlow {
+                sensors: self.channels.len(),
+                sample_hz: self.sample_hz,
+                i2c_bus: self.i2c_bus,
+                bus_khz: bus_hz / 1000,
+                most,
+            });
         }
         Ok(())
     }
@@ -523,11 +569,11 @@ impl Tcs34725Bus {
     /// [`Tcs34725BusConfig::validate`], the bus budget, a bus already owned). A missing or
     /// faulty sensor does not fail the open: its channel's `drain` reports it.
     pub fn open(cfg: &Tcs34725BusConfig, clock: BenchClock) -> Result<Self, HwError> {
-        cfg.validate().map_err(|m| cfg.rejected(m))?;
+        cfg.validate().map_err(|e| cfg.rejected(e.to_string()))?;
         let claim = BusClaim::take(cfg.i2c_bus, &cfg.name)?;
         let i2c = open_i2c(cfg.i2c_bus, &cfg.name)?;
         cfg.check_bus_budget(bus_clock_hz(&i2c))
-            .map_err(|m| cfg.rejected(m))?;
+            .map_err(|e| cfg.rejected(e.to_string()))?;
         Self::start(cfg, clock, i2c, Some(Box::new(claim)))
     }
 
@@ -538,7 +584,7 @@ impl Tcs34725Bus {
         clock: BenchClock,
         i2c: I,
     ) -> Result<Self, HwError> {
-        cfg.validate().map_err(|m| cfg.rejected(m))?;
+        cfg.validate().map_err(|e| cfg.rejected(e.to_string()))?;
         Self::start(cfg, clock, i2c, None)
     }
 
@@ -578,8 +624,8 @@ impl Tcs34725Bus {
     /// reading with the configured gain and integration time, which must be neither
     /// saturated nor all zero. Leaves the sensors powered down and the muxes deselected.
     pub fn probe(cfg: &Tcs34725BusConfig) -> Vec<Probe> {
-        if let Err(m) = cfg.validate() {
-            return vec![Probe::failed(cfg.name.clone(), cfg.rejected(m))];
+        if let Err(e) = cfg.validate() {
+            return vec![Probe::failed(cfg.name.clone(), cfg.rejected(e.to_string()))];
         }
         match open_i2c(cfg.i2c_bus, &cfg.name) {
             Ok(i2c) => probe_on(cfg, i2c, &mut super::sampling::RealTicker),
@@ -748,32 +794,70 @@ pub(crate) mod tests {
     fn validation_says_what_cannot_work() {
         let c = cfg(vec![0x70, 0x71], vec![0, 9]);
         assert!(c.validate().is_ok());
-        let bad = |f: &dyn Fn(&mut Tcs34725BusConfig), needle: &str| {
+        let bad = |f: &dyn Fn(&mut Tcs34725BusConfig),
+                   is: &dyn Fn(&ConfigError) -> bool,
+                   needle: &str| {
             let mut c = c.clone();
             f(&mut c);
             let e = c.validate().unwrap_err();
-            assert!(e.contains(needle), "{e}");
+            assert!(is(&e), "{e:?}");
+            assert!(e.to_string().contains(needle), "{e}");
         };
-        bad(&|c| c.sample_hz = 50.0, "below 100");
-        bad(&|c| c.integration_ms = 24.0, "use at most 7.2 ms");
+        use ConfigError as E;
+        bad(
+            &|c| c.sample_hz = 50.0,
+            &|e| matches!(e, E::SampleRateTooLow { .. }),
+            "below 100",
+        );
+        bad(
+            &|c| c.integration_ms = 24.0,
+            &|e| matches!(e, E::IntegrationTooSlow { .. }),
+            "use at most 7.2 ms",
+        );
         bad(
             &|c| {
                 c.sample_hz = 200.0;
                 c.integration_ms = 4.8;
             },
+            &|e| matches!(e, E::IntegrationTooSlow { .. }),
             "use at most 2.4 ms",
         );
-        bad(&|c| c.integration_ms = 1000.0, "outside");
-        bad(&|c| c.muxes = vec![0x29], "not a TCA9548A");
-        bad(&|c| c.muxes = vec![0x70, 0x70], "twice");
-        bad(&|c| c.channels = vec![16], "channels 0–15");
-        bad(&|c| c.channels = vec![3, 3], "twice");
-        bad(&|c| c.channels.clear(), "no channels");
+        bad(
+            &|c| c.integration_ms = 1000.0,
+            &|e| matches!(e, E::IntegrationOutOfRange { .. }),
+            "outside",
+        );
+        bad(
+            &|c| c.muxes = vec![0x29],
+            &|e| *e == E::NotAMux { address: 0x29 },
+            "not a TCA9548A",
+        );
+        bad(
+            &|c| c.muxes = vec![0x70, 0x70],
+            &|e| *e == E::MuxTwice { address: 0x70 },
+            "twice",
+        );
+        bad(
+            &|c| c.channels = vec![16],
+            &|e| matches!(e, E::ChannelBeyondMuxes { channel: 16, .. }),
+            "channels 0–15",
+        );
+        bad(
+            &|c| c.channels = vec![3, 3],
+            &|e| *e == E::ChannelTwice { channel: 3 },
+            "twice",
+        );
+        bad(
+            &|c| c.channels.clear(),
+            &|e| *e == E::NoChannels,
+            "no channels",
+        );
         bad(
             &|c| {
                 c.muxes.clear();
                 c.channels = vec![1];
             },
+            &|e| *e == E::ChannelWithoutMux { channel: 1 },
             "one sensor",
         );
     }
@@ -785,6 +869,19 @@ pub(crate) mod tests {
         assert_eq!(Tcs34725BusConfig::max_sensors(200.0, 400_000), 9);
         let c = cfg(vec![0x70], (0..8).collect());
         let e = c.check_bus_budget(100_000).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                ConfigError::BusTooSlow {
+                    sensors: 8,
+                    most: 6,
+                    bus_khz: 100,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        let e = e.to_string();
         assert!(e.contains("8 sensors at 100 Hz"), "{e}");
         assert!(e.contains("i2c_arm_baudrate=400000"), "{e}");
         assert!(c.check_bus_budget(400_000).is_ok());

@@ -26,7 +26,7 @@ pub fn write_html(
     spec: &Spec,
     record: &RunRecord,
     results: &[CaseResult],
-) -> anyhow::Result<()> {
+) -> Result<(), super::ReportError> {
     let path = dir.join("report.html");
     super::write_whole(&path, report_html(spec, record, results).as_bytes())
 }
