@@ -11,8 +11,19 @@
 //! All times are on the bench clock ([`BenchClock`]), which is tokio's clock, so the same
 //! code runs in virtual time on the simulated bench and in real time on a Pi.
 
+// The serial drivers (Feasa analyser, AT modems) and the serial port itself need the
+// `backends` feature; without it only the Feasa protocol's constants and codec remain (a
+// bench file names a Feasa line speed).
+#[cfg(feature = "backends")]
 pub mod feasa;
+#[cfg(not(feature = "backends"))]
+pub mod feasa {
+    pub mod codec;
+    pub use codec::DEFAULT_BAUD;
+}
+#[cfg(feature = "backends")]
 pub mod modem;
+#[cfg(feature = "backends")]
 pub mod serial;
 
 use std::fmt;

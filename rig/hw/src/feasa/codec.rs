@@ -6,6 +6,9 @@
 
 use crate::Sample;
 
+/// The analyser's default baud rate.
+pub const DEFAULT_BAUD: u32 = 57_600;
+
 /// A capture's exposure: automatic, or a manual range 1 (most sensitive, slowest) to 5;
 /// `pwm` variants average over a pulse-width-modulated light.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

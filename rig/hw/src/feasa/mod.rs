@@ -66,8 +66,7 @@ use self::codec::{
 use super::serial::{FrameError, LineSplitter};
 use super::{BenchClock, HwError, HwErrorKind, LightSensor, Sample, SensorKind};
 
-/// The analyser's default baud rate.
-pub const DEFAULT_BAUD: u32 = 57_600;
+pub use codec::DEFAULT_BAUD;
 
 /// Timeouts of the Feasa driver.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

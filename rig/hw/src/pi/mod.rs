@@ -23,21 +23,36 @@
 //! **Probes** ([`probe_gpio`], [`Tcs34725Bus::probe`], [`Ads1115::probe`]) are for
 //! `rig doctor`: read-only checks (no relay is touched) that report one [`Probe`] per device.
 
+//! Each driver's configuration type and its rules (`validate`) compile without the Pi's
+//! crates, so the rig's core can check a bench file; the drivers themselves, and the
+//! sampling loop they share, need the `backends` feature.
+
 mod ads1115;
 mod gpio;
+#[cfg(feature = "backends")]
 mod sampling;
 mod tcs34725;
 
 pub use ads1115::{
-    Ads1115, Ads1115Config, AdsDataRate, AdsRange, ConfigError as Ads1115ConfigError, Remedy,
+    Ads1115Config, AdsDataRate, AdsRange, ConfigError as Ads1115ConfigError, Remedy,
 };
-pub use gpio::{probe_gpio, GpioRelay, GpioRelayConfig, NotOnHeader};
+pub use gpio::{GpioRelayConfig, NotOnHeader};
+pub use tcs34725::{ConfigError as Tcs34725ConfigError, Tcs34725BusConfig, TcsGain};
+
+#[cfg(feature = "backends")]
+pub use ads1115::Ads1115;
+#[cfg(feature = "backends")]
+pub use gpio::{probe_gpio, GpioRelay};
+#[cfg(feature = "backends")]
 pub use sampling::{BusSensor, BusStats, ChannelStats};
-pub use tcs34725::{ConfigError as Tcs34725ConfigError, Tcs34725Bus, Tcs34725BusConfig, TcsGain};
+#[cfg(feature = "backends")]
+pub use tcs34725::Tcs34725Bus;
 
 use std::fmt;
 
-use super::{HwError, HwErrorKind};
+use super::HwError;
+#[cfg(feature = "backends")]
+use super::HwErrorKind;
 
 /// One line of a `rig doctor` report: a device and what checking it found.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +92,7 @@ impl fmt::Display for Probe {
     }
 }
 
+#[cfg(feature = "backends")]
 /// An I2C fault as a device error: no acknowledge means the device is not there.
 pub(crate) fn i2c_error<E: embedded_hal::i2c::Error>(device: &str, what: &str, e: &E) -> HwError {
     use embedded_hal::i2c::ErrorKind;
@@ -87,6 +103,7 @@ pub(crate) fn i2c_error<E: embedded_hal::i2c::Error>(device: &str, what: &str, e
     HwError::new(kind, device, format!("{what}: I2C error: {e:?}"))
 }
 
+#[cfg(feature = "backends")]
 /// Open `/dev/i2c-N`, or say why not.
 pub(crate) fn open_i2c(bus: u8, device: &str) -> Result<rppal::i2c::I2c, HwError> {
     rppal::i2c::I2c::with_bus(bus).map_err(|e| {
@@ -102,6 +119,7 @@ pub(crate) fn open_i2c(bus: u8, device: &str) -> Result<rppal::i2c::I2c, HwError
     })
 }
 
+#[cfg(feature = "backends")]
 /// The bus clock in Hz, as the device tree sets it (`dtparam=i2c_arm_baudrate=`); the Pi's
 /// default, 100 kHz, when it cannot be read.
 pub(crate) fn bus_clock_hz(i2c: &rppal::i2c::I2c) -> u32 {
@@ -117,7 +135,7 @@ pub(crate) fn bus_ms(bits: u32, syscalls: u32, bus_hz: u32) -> f64 {
     f64::from(bits) * 1000.0 / f64::from(bus_hz.max(1)) + f64::from(syscalls) * 0.07
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "backends"))]
 mod tests {
     use super::*;
 
