@@ -25,10 +25,15 @@ pub struct BenchArgs {
 impl BenchArgs {
     /// Load and check the bench (with the default suite, for its timeouts).
     pub fn load(&self) -> Result<Loaded, CliError> {
+        self.load_with_suite(&crate::suite::Suite::default_path())
+    }
+
+    /// Load and check the bench with `suite` (for its cases and timeouts).
+    pub fn load_with_suite(&self, suite: &std::path::Path) -> Result<Loaded, CliError> {
         Loaded::load(
             self.fixtures.as_deref(),
             &self.bench,
-            &crate::suite::Suite::default_path(),
+            suite,
             &self.sim_firmware,
         )
     }

@@ -8,22 +8,19 @@ use std::time::SystemTime;
 use anyhow::Context as _;
 use clap::Args;
 
-use super::run::{build_runtime, Loaded};
+use super::bench_args::BenchArgs;
+use super::run::build_runtime;
 use super::{CliError, ExitCode};
 use crate::calibration::{self, BenchCalibration, MeasureInfo};
 use crate::hw::BenchClock;
 
 #[derive(Debug, Args)]
 pub struct CalibrateArgs {
-    /// The bench file.
-    #[arg(long, default_value = "wiring/sim-matrix.toml")]
-    bench: PathBuf,
+    #[command(flatten)]
+    bench: BenchArgs,
     /// The suite whose [settings] (timeouts, polling) the rig drives the phones with.
     #[arg(long, default_value = "fixtures/twinning.toml")]
     suite: PathBuf,
-    /// The firmware profile the simulated system follows (sim benches only).
-    #[arg(long, default_value = "fixtures/firmware/reference.toml")]
-    sim_firmware: PathBuf,
     /// The firmware the phones run, as written in the file (default: the sim profile's name).
     #[arg(long)]
     firmware: Option<String>,
@@ -34,27 +31,17 @@ pub struct CalibrateArgs {
     /// Run a simulated bench on the wall clock instead of in virtual time.
     #[arg(long)]
     realtime: bool,
-    /// Seed of the simulated sensors' noise.
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
-    #[arg(long, hide = true)]
-    fixtures: Option<PathBuf>,
 }
 
 impl CalibrateArgs {
     pub fn run(self) -> Result<ExitCode, CliError> {
-        let loaded = Loaded::load(
-            self.fixtures.as_deref(),
-            &self.bench,
-            &self.suite,
-            &self.sim_firmware,
-        )?;
+        let loaded = self.bench.load_with_suite(&self.suite)?;
         let default_path = BenchCalibration::default_path(&loaded.bench.path);
         let path = self.out.clone().unwrap_or_else(|| default_path.clone());
         let _bench = loaded.lock_bench("rig calibrate", Some(&path))?;
         let info = MeasureInfo {
             path: path.clone(),
-            bench_file: self.bench.display().to_string(),
+            bench_file: self.bench.bench.display().to_string(),
             firmware: loaded.firmware(self.firmware.as_deref()),
             started_at: SystemTime::now(),
         };
@@ -69,7 +56,7 @@ impl CalibrateArgs {
             }
         );
         let rt = build_runtime(loaded.virtual_time(self.realtime)).map_err(CliError::Rig)?;
-        let seed = self.seed;
+        let seed = self.bench.seed;
         let measured = rt.block_on(async move {
             let clock = BenchClock::start();
             // A fresh measurement: no earlier calibration file, only the bench file's darks
@@ -117,7 +104,7 @@ impl CalibrateArgs {
             .filter(|l| l.dark.is_some())
             .count();
         let usage = if path == default_path {
-            format!("`rig run --bench {}` uses it", self.bench.display())
+            format!("`rig run --bench {}` uses it", self.bench.bench.display())
         } else {
             format!("use it with `rig run --calibration {}`", path.display())
         };

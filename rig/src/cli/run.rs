@@ -7,6 +7,7 @@ use std::time::SystemTime;
 use anyhow::Context as _;
 use clap::Args;
 
+use super::bench_args::BenchArgs;
 use super::{ArgError, CliError, ExitCode};
 use crate::bench::Bench;
 use crate::calibration::BenchCalibration;
@@ -22,15 +23,11 @@ use crate::suite::Suite;
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// The bench file.
-    #[arg(long, default_value = "wiring/sim-matrix.toml")]
-    bench: PathBuf,
+    #[command(flatten)]
+    bench: BenchArgs,
     /// The suite file.
     #[arg(long, default_value = "fixtures/twinning.toml")]
     suite: PathBuf,
-    /// The firmware profile the simulated system follows (sim benches only).
-    #[arg(long, default_value = "fixtures/firmware/reference.toml")]
-    sim_firmware: PathBuf,
     /// The firmware under test, as written in the report (default: the sim profile's name).
     #[arg(long)]
     firmware: Option<String>,
@@ -54,9 +51,6 @@ pub struct RunArgs {
     /// Run a simulated bench on the wall clock instead of in virtual time.
     #[arg(long)]
     realtime: bool,
-    /// Seed of the simulated sensors' noise.
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
     /// Ask the operator the manual checks (S2, S15) on the terminal.
     #[arg(long)]
     operator: bool,
@@ -70,8 +64,6 @@ pub struct RunArgs {
     /// Ignore any calibration file: use the bench file's dark levels.
     #[arg(long)]
     no_calibration: bool,
-    #[arg(long, hide = true)]
-    fixtures: Option<PathBuf>,
     /// Everything but energising relays and dialling: probe every device, show the plan.
     #[arg(long)]
     dry_run: bool,
@@ -217,7 +209,7 @@ impl RunArgs {
         };
         let firmware = loaded.firmware(self.firmware.as_deref());
         if self.dry_run {
-            return dry_run(&loaded, &cases, &positions, self.seed);
+            return dry_run(&loaded, &cases, &positions, self.bench.seed);
         }
         let calibration = self.calibration(&loaded)?;
         reflective_lights_have_a_level(&loaded, &positions, calibration.as_ref())?;
@@ -248,7 +240,7 @@ impl RunArgs {
             virtual_time,
             profile_path: loaded.profile.as_ref().map(|p| p.path.clone()),
             calibration_path: calibration.as_ref().map(|c| c.path.clone()),
-            seed: loaded.profile.as_ref().map(|_| self.seed),
+            seed: loaded.profile.as_ref().map(|_| self.bench.seed),
             repeat: self.repeat,
             labels: self.labels.clone(),
             spec_files: loaded.spec.files(),
@@ -268,7 +260,7 @@ impl RunArgs {
         });
 
         let rt = build_runtime(virtual_time).map_err(CliError::Rig)?;
-        let seed = self.seed;
+        let seed = self.bench.seed;
         let relay_log = self.sim_relay_log.clone();
         let run_bus = bus.clone();
         let (summary, interrupted) = rt.block_on(async move {
@@ -313,12 +305,7 @@ impl RunArgs {
     }
 
     fn load(&self) -> Result<Loaded, CliError> {
-        Loaded::load(
-            self.fixtures.as_deref(),
-            &self.bench,
-            &self.suite,
-            &self.sim_firmware,
-        )
+        self.bench.load_with_suite(&self.suite)
     }
 
     /// The light calibration: `--calibration FILE` (which must exist), else the file next
