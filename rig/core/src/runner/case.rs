@@ -272,18 +272,7 @@ async fn expect(
     found: &mut Findings,
 ) -> Result<(), Stop> {
     let mut within = e.within_ms;
-    let expected_interval = e.measure.as_ref().map(|m| match m.expected {
-        ExpectedInterval::Ms(v) => v,
-        ExpectedInterval::TransferReturn => {
-            1000.0
-                * driver
-                    .position
-                    .twinning
-                    .transfer_return_s
-                    .unwrap_or(driver.ctx.settings.enforced_transfer_return_s)
-                    as f64
-        }
-    });
+    let expected_interval = expected_interval_ms(driver, e);
     if let (Some(m), Some(exp)) = (&e.measure, expected_interval) {
         // Wait long enough to see a late event, and report how late it was.
         let since_mark = driver.now_ms() - marks[&m.from];
@@ -291,62 +280,7 @@ async fn expect(
     }
     let result = match &e.target {
         Target::Twinning(_) | Target::TwinningNot(_) | Target::TwinningAsProbed => {
-            let (state, negated) = match &e.target {
-                Target::Twinning(s) => (*s, false),
-                Target::TwinningNot(s) => (*s, true),
-                // `as-probed`: twinning-on or twinning-off, as the last probe found it.
-                _ => match found.twinned {
-                    Some(true) => (TwinningState::TwinningOn, false),
-                    Some(false) => (TwinningState::TwinningOff, false),
-                    None => {
-                        return Err(Stop::rig(
-                            "`as-probed` with no earlier twinning probe in the case",
-                        ))
-                    }
-                },
-            };
-            let want = match driver.ctx.spec.indications.twinning(&driver.family, state) {
-                Some(x) if negated => LightWant::IsNot(x),
-                Some(x) => LightWant::Is(x),
-                None => LightWant::Unspecified,
-            };
-            driver
-                .expect_light(Light::Twinning, want, within, e.hold_ms)
-                .await
-                .map(|seen| {
-                    let observed = format!("twinning light: {}", seen.reading.describe());
-                    match want {
-                        LightWant::Is(x) => {
-                            found.record(
-                                format!("twinning light: {x} ({state})"),
-                                observed,
-                                Rank::Light,
-                            );
-                            lookalike_note(driver, state, found);
-                            if state == TwinningState::HandoverPending {
-                                if let Some(i) = seen.indication {
-                                    found.notes.push(format!("wink colour seen: {}", i.colour));
-                                }
-                            }
-                        }
-                        // Ranked below the positive checks: a row's expected/observed
-                        // columns keep what the case is about (the wink it saw).
-                        LightWant::IsNot(x) => found.record(
-                            format!("twinning light: not {x} (no longer {state})"),
-                            observed,
-                            Rank::Line,
-                        ),
-                        LightWant::Unspecified => {
-                            found.record(
-                                format!("twinning light: {state} (not specified)"),
-                                observed.clone(),
-                                Rank::Light,
-                            );
-                            found.unspecified.push(format!("{state}: {observed}"));
-                        }
-                    }
-                    seen.at_ms
-                })
+            expect_twinning_light(driver, e, within, found).await
         }
         Target::TwinningUnchanged => {
             let before =
@@ -392,42 +326,156 @@ async fn expect(
         Target::Twinned(want) => {
             let l =
                 lease.ok_or_else(|| Stop::rig("a twinning probe ran without the modems leased"))?;
-            let route = route_for(driver, Via::Any)
-                .ok_or_else(|| Stop::rig("the bench has no inbound route"))?;
-            let twinned = driver.probe_twinned(l, &route).await?;
-            let previous = found.twinned.replace(twinned);
-            let words = |b: bool| {
-                if b {
-                    "a call to the primary also rings the mobile"
-                } else {
-                    "a call to the primary does not ring the mobile"
-                }
-            };
-            let wanted = match want {
-                TwinnedWant::Yes => Some(true),
-                TwinnedWant::No => Some(false),
-                TwinnedWant::Either => None,
-                TwinnedWant::Toggled => Some(
-                    !previous
-                        .ok_or_else(|| Stop::rig("`toggled` with no earlier probe in the case"))?,
-                ),
-            };
-            match wanted {
-                Some(w) if w != twinned => Err(Stop::Fail {
-                    expected: words(w).into(),
-                    observed: words(twinned).into(),
-                    message: match want {
-                        TwinnedWant::Toggled => format!("pressing Twinning did not toggle mobile twinning: still {} (probed by a call)", if twinned { "on" } else { "off" }),
-                        _ => format!("mobile twinning is {} (probed by a call)", if twinned { "on" } else { "off" }),
-                    },
-                }),
-                _ => {
-                    found.record(wanted.map(words).unwrap_or("either").into(), words(twinned).into(), Rank::Line);
-                    Ok(driver.now_ms())
-                }
-            }
+            expect_twinned(driver, l, *want, found).await
         }
     };
+    judge_expectation(result, e, marks, expected_interval, within, found)
+}
+
+/// The interval a measured expectation wants, ms: its own, or the position's Transfer
+/// Return Time (the enforced one where the user has none).
+fn expected_interval_ms(driver: &Driver, e: &Expect) -> Option<f64> {
+    e.measure.as_ref().map(|m| match m.expected {
+        ExpectedInterval::Ms(v) => v,
+        ExpectedInterval::TransferReturn => {
+            1000.0
+                * driver
+                    .position
+                    .twinning
+                    .transfer_return_s
+                    .unwrap_or(driver.ctx.settings.enforced_transfer_return_s)
+                    as f64
+        }
+    })
+}
+
+/// The twinning light shows (or no longer shows) a state: what was wanted and seen.
+async fn expect_twinning_light(
+    driver: &mut Driver,
+    e: &Expect,
+    within: u64,
+    found: &mut Findings,
+) -> Result<f64, Stop> {
+    let (state, negated) = match &e.target {
+        Target::Twinning(s) => (*s, false),
+        Target::TwinningNot(s) => (*s, true),
+        // `as-probed`: twinning-on or twinning-off, as the last probe found it.
+        _ => match found.twinned {
+            Some(true) => (TwinningState::TwinningOn, false),
+            Some(false) => (TwinningState::TwinningOff, false),
+            None => {
+                return Err(Stop::rig(
+                    "`as-probed` with no earlier twinning probe in the case",
+                ))
+            }
+        },
+    };
+    let want = match driver.ctx.spec.indications.twinning(&driver.family, state) {
+        Some(x) if negated => LightWant::IsNot(x),
+        Some(x) => LightWant::Is(x),
+        None => LightWant::Unspecified,
+    };
+    driver
+        .expect_light(Light::Twinning, want, within, e.hold_ms)
+        .await
+        .map(|seen| {
+            let observed = format!("twinning light: {}", seen.reading.describe());
+            match want {
+                LightWant::Is(x) => {
+                    found.record(
+                        format!("twinning light: {x} ({state})"),
+                        observed,
+                        Rank::Light,
+                    );
+                    lookalike_note(driver, state, found);
+                    if state == TwinningState::HandoverPending {
+                        if let Some(i) = seen.indication {
+                            found.notes.push(format!("wink colour seen: {}", i.colour));
+                        }
+                    }
+                }
+                // Ranked below the positive checks: a row's expected/observed
+                // columns keep what the case is about (the wink it saw).
+                LightWant::IsNot(x) => found.record(
+                    format!("twinning light: not {x} (no longer {state})"),
+                    observed,
+                    Rank::Line,
+                ),
+                LightWant::Unspecified => {
+                    found.record(
+                        format!("twinning light: {state} (not specified)"),
+                        observed.clone(),
+                        Rank::Light,
+                    );
+                    found.unspecified.push(format!("{state}: {observed}"));
+                }
+            }
+            seen.at_ms
+        })
+}
+
+/// Probe by a call whether a call to the primary rings the mobile, and judge it.
+async fn expect_twinned(
+    driver: &mut Driver,
+    l: &mut Lease,
+    want: TwinnedWant,
+    found: &mut Findings,
+) -> Result<f64, Stop> {
+    let route =
+        route_for(driver, Via::Any).ok_or_else(|| Stop::rig("the bench has no inbound route"))?;
+    let twinned = driver.probe_twinned(l, &route).await?;
+    let previous = found.twinned.replace(twinned);
+    let words = |b: bool| {
+        if b {
+            "a call to the primary also rings the mobile"
+        } else {
+            "a call to the primary does not ring the mobile"
+        }
+    };
+    let wanted = match want {
+        TwinnedWant::Yes => Some(true),
+        TwinnedWant::No => Some(false),
+        TwinnedWant::Either => None,
+        TwinnedWant::Toggled => Some(
+            !previous.ok_or_else(|| Stop::rig("`toggled` with no earlier probe in the case"))?,
+        ),
+    };
+    match wanted {
+        Some(w) if w != twinned => Err(Stop::Fail {
+            expected: words(w).into(),
+            observed: words(twinned).into(),
+            message: match want {
+                TwinnedWant::Toggled => format!(
+                    "pressing Twinning did not toggle mobile twinning: still {} (probed by a call)",
+                    if twinned { "on" } else { "off" }
+                ),
+                _ => format!(
+                    "mobile twinning is {} (probed by a call)",
+                    if twinned { "on" } else { "off" }
+                ),
+            },
+        }),
+        _ => {
+            found.record(
+                wanted.map(words).unwrap_or("either").into(),
+                words(twinned).into(),
+                Rank::Line,
+            );
+            Ok(driver.now_ms())
+        }
+    }
+}
+
+/// What an expectation's outcome means: a measured interval checked against its
+/// tolerance, a failed precondition a BLOCKED case, a known limitation a note.
+fn judge_expectation(
+    result: Result<f64, Stop>,
+    e: &Expect,
+    marks: &BTreeMap<String, f64>,
+    expected_interval: Option<f64>,
+    within: u64,
+    found: &mut Findings,
+) -> Result<(), Stop> {
     match (result, &e.limitation) {
         (Ok(at), _) => {
             if let (Some(m), Some(exp)) = (&e.measure, expected_interval) {
