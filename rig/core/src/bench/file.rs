@@ -189,16 +189,81 @@ fn ranged_int(
     }
 }
 
-/// Parse and check a bench file.
+/// Parse and check a bench file: every fault is collected with its line.
 pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> {
     let raw: RawBench = src.parse_toml()?;
     let mut p = Problems::default();
     let err = |span: Range<usize>, msg: String| src.error(Some(span), msg);
 
-    // Devices.
+    // Devices: each id once across relay boards, sensor banks and modems.
     let mut device_ids = BTreeSet::new();
+    let relays = relay_boards(src, &mut p, &raw.relays, &mut device_ids);
+    let sensors = sensor_banks(src, &mut p, &raw.sensors, &mut device_ids);
+    one_sampling_loop_per_bus(src, &mut p, &sensors, &raw.sensors);
+    let modems = modems(src, &mut p, &raw.modem, &mut device_ids);
+    let system = system(src, &mut p, &raw.system);
+
+    // Positions, wired to those devices, each channel used once.
+    let devices = Devices {
+        relays: &relays,
+        sensors: &sensors,
+        modems: &modems,
+    };
+    let mut seen = Seen::default();
+    let positions: Vec<Position> = raw
+        .position
+        .iter()
+        .filter_map(|pos| position(src, &mut p, catalog, pos, &devices, &mut seen))
+        .collect();
+    if raw.position.is_empty() {
+        p.push(src.error(None, "the bench has no [[position]]"));
+    }
+
+    let bench = Bench {
+        path: src.path.clone(),
+        name: raw.bench.name,
+        system,
+        relays,
+        sensors,
+        modems,
+        positions,
+    };
+    // The drivers' own rules, on the configs the devices will be opened with.
+    for (device, message) in bench.driver_problems() {
+        let span = match device {
+            DeviceIndex::Relays(i) => raw.relays[i].span(),
+            DeviceIndex::Sensors(i) => raw.sensors[i].span(),
+        };
+        p.push(err(span, message));
+    }
+    p.finish(bench)
+}
+
+/// The devices positions are wired to.
+struct Devices<'a> {
+    relays: &'a [RelayBoard],
+    sensors: &'a [SensorBank],
+    modems: &'a [Modem],
+}
+
+/// What positions have taken so far: ids, extensions, device channels.
+#[derive(Default)]
+struct Seen {
+    used_channels: BTreeMap<ChannelRef, String>,
+    position_ids: BTreeSet<String>,
+    extensions: BTreeSet<String>,
+}
+
+/// The relay boards, each number in its range and its driver's settings checked.
+fn relay_boards(
+    src: &SourceText,
+    p: &mut Problems,
+    raw: &[Spanned<RawRelays>],
+    device_ids: &mut BTreeSet<String>,
+) -> Vec<RelayBoard> {
+    let err = |span: Range<usize>, msg: String| src.error(Some(span), msg);
     let mut relays = Vec::new();
-    for r in &raw.relays {
+    for r in raw {
         let span = r.span();
         let r = r.get_ref();
         if !device_ids.insert(r.id.clone()) {
@@ -211,10 +276,10 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
         let given = r
             .channels
             .as_ref()
-            .map(|c| ranged_int(src, &mut p, &what, Some(c), 0, &limits::RELAY_CHANNELS) as u32);
+            .map(|c| ranged_int(src, p, &what, Some(c), 0, &limits::RELAY_CHANNELS) as u32);
         let press_ms = ranged_int(
             src,
-            &mut p,
+            p,
             &what,
             r.press_ms.as_ref(),
             DEFAULT_PRESS_MS,
@@ -222,7 +287,7 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
         ) as u64;
         let max_hold_ms = ranged_int(
             src,
-            &mut p,
+            p,
             &what,
             r.max_hold_ms.as_ref(),
             DEFAULT_MAX_HOLD_MS,
@@ -250,8 +315,19 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
             max_hold_ms,
         });
     }
+    relays
+}
+
+/// The sensor banks, each number in its range and its driver's settings checked.
+fn sensor_banks(
+    src: &SourceText,
+    p: &mut Problems,
+    raw: &[Spanned<RawSensors>],
+    device_ids: &mut BTreeSet<String>,
+) -> Vec<SensorBank> {
+    let err = |span: Range<usize>, msg: String| src.error(Some(span), msg);
     let mut sensors = Vec::new();
-    for s in &raw.sensors {
+    for s in raw {
         let span = s.span();
         let s_span = span.clone();
         let s = s.get_ref();
@@ -264,7 +340,7 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
         let what = format!("sensor bank `{}`", s.id);
         let channels = ranged_int(
             src,
-            &mut p,
+            p,
             &what,
             Some(&s.channels),
             0,
@@ -273,14 +349,14 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
         // At least 100 Hz to see a flutter (50 ms on, 50 ms off): the limit's floor.
         let sample_hz = ranged(
             src,
-            &mut p,
+            p,
             &what,
             s.sample_hz.as_ref(),
             DEFAULT_SAMPLE_HZ,
             &limits::SAMPLE_HZ,
         );
-        let sim = sim_optics(src, &mut p, &what, s.sim.as_ref());
-        let driver = sensor_driver(src, &mut p, s, channels).unwrap_or_else(|m| {
+        let sim = sim_optics(src, p, &what, s.sim.as_ref());
+        let driver = sensor_driver(src, p, s, channels).unwrap_or_else(|m| {
             p.push(err(s_span.clone(), format!("{what}: {m}")));
             SensorDriver::Sim
         });
@@ -294,9 +370,19 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
             sim,
         });
     }
-    // One sampling loop owns an I2C bus: two banks on one bus would fight over it.
+    sensors
+}
+
+/// One sampling loop owns an I2C bus: two banks on one bus would fight over it.
+fn one_sampling_loop_per_bus(
+    src: &SourceText,
+    p: &mut Problems,
+    sensors: &[SensorBank],
+    raw: &[Spanned<RawSensors>],
+) {
+    let err = |span: Range<usize>, msg: String| src.error(Some(span), msg);
     let mut bus_owner: BTreeMap<u8, &str> = BTreeMap::new();
-    for (bank, raw_bank) in sensors.iter().zip(&raw.sensors) {
+    for (bank, raw_bank) in sensors.iter().zip(raw) {
         let bus = match &bank.driver {
             SensorDriver::Tcs34725 { i2c_bus, .. } | SensorDriver::Ads1115 { i2c_bus, .. } => {
                 *i2c_bus
@@ -307,9 +393,19 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
             p.push(err(raw_bank.span(), format!("sensor bank `{}`: I2C bus {bus} is already sampled by bank `{owner}`; give each bank its own bus", bank.id)));
         }
     }
+}
+
+/// The modems: one of each role, dialable numbers, each number once.
+fn modems(
+    src: &SourceText,
+    p: &mut Problems,
+    raw: &[Spanned<RawModem>],
+    device_ids: &mut BTreeSet<String>,
+) -> Vec<Modem> {
+    let err = |span: Range<usize>, msg: String| src.error(Some(span), msg);
     let mut modems = Vec::new();
     let mut numbers = BTreeSet::new();
-    for m in &raw.modem {
+    for m in raw {
         let span = m.span();
         let m_span = span.clone();
         let m = m.get_ref();
@@ -346,7 +442,7 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
                 ),
             ));
         }
-        let driver = modem_driver(src, &mut p, m).unwrap_or_else(|msg| {
+        let driver = modem_driver(src, p, m).unwrap_or_else(|msg| {
             p.push(err(m_span.clone(), format!("modem `{}`: {msg}", m.id)));
             ModemDriver::Sim
         });
@@ -369,10 +465,14 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
             ));
         }
     }
+    modems
+}
 
-    // System.
+/// The IP Office: its twinning trunk and the inbound routes a caller can use.
+fn system(src: &SourceText, p: &mut Problems, raw: &RawSystem) -> System {
+    let err = |span: Range<usize>, msg: String| src.error(Some(span), msg);
     let mut inbound = Vec::new();
-    for r in &raw.system.inbound {
+    for r in &raw.inbound {
         let span = r.span();
         let r = r.get_ref();
         if !r.prefix.chars().all(|c| c.is_ascii_digit() || c == '+') {
@@ -402,246 +502,285 @@ pub fn parse(src: &SourceText, catalog: &Catalog) -> Result<Bench, InputErrors> 
             "[system] has no inbound route: the caller could not reach any phone",
         ));
     }
-    let system = System {
-        twinning_trunk: raw.system.twinning_trunk,
+    System {
+        twinning_trunk: raw.twinning_trunk,
         inbound,
-    };
+    }
+}
 
-    // Positions.
-    let mut used_channels: BTreeMap<ChannelRef, String> = BTreeMap::new();
-    let mut position_ids = BTreeSet::new();
-    let mut extensions = BTreeSet::new();
-    let mut positions = Vec::new();
-    for pos in &raw.position {
-        let pos = pos.get_ref();
-        let id = pos.id.get_ref().clone();
-        if !position_ids.insert(id.clone()) {
+/// One position: its phone, extension, twinning settings, and which relay channel presses
+/// each button and which sensor channel watches each light. `None` when its model cannot
+/// stand on a bench (the fault is in `p`).
+fn position(
+    src: &SourceText,
+    p: &mut Problems,
+    catalog: &Catalog,
+    pos: &Spanned<RawPosition>,
+    devices: &Devices,
+    seen: &mut Seen,
+) -> Option<Position> {
+    let err = |span: Range<usize>, msg: String| src.error(Some(span), msg);
+    let pos = pos.get_ref();
+    let id = pos.id.get_ref().clone();
+    if !seen.position_ids.insert(id.clone()) {
+        p.push(err(
+            pos.id.span(),
+            format!("position id `{id}` is used twice"),
+        ));
+    }
+    if !pos.extension.get_ref().chars().all(|c| c.is_ascii_digit())
+        || pos.extension.get_ref().is_empty()
+    {
+        p.push(err(
+            pos.extension.span(),
+            format!(
+                "position `{id}`: extension `{}` is not digits",
+                pos.extension.get_ref()
+            ),
+        ));
+    } else if !seen.extensions.insert(pos.extension.get_ref().clone()) {
+        p.push(err(
+            pos.extension.span(),
+            format!(
+                "position `{id}`: extension {} is used by another position",
+                pos.extension.get_ref()
+            ),
+        ));
+    }
+    let family = bench_family(src, p, catalog, pos, &id);
+    let twinning = twinning_settings(src, p, pos, &id, devices.modems);
+    let buttons = button_wiring(src, p, pos, &id, devices.relays, seen);
+    let lights = light_wiring(src, p, pos, &id, devices.sensors, family, seen);
+    family.map(|f| Position {
+        id,
+        model: pos.model.get_ref().clone(),
+        family: f.id.clone(),
+        extension: pos.extension.get_ref().clone(),
+        twinning,
+        buttons,
+        lights,
+    })
+}
+
+/// The family of the position's model, if it can stand on a bench.
+fn bench_family<'c>(
+    src: &SourceText,
+    p: &mut Problems,
+    catalog: &'c Catalog,
+    pos: &RawPosition,
+    id: &str,
+) -> Option<&'c Family> {
+    let err = |span: Range<usize>, msg: String| src.error(Some(span), msg);
+    match catalog.family_of_model(pos.model.get_ref()) {
+        Some(f) if f.bench => Some(f),
+        Some(f) => {
             p.push(err(
-                pos.id.span(),
-                format!("position id `{id}` is used twice"),
-            ));
-        }
-        if !pos.extension.get_ref().chars().all(|c| c.is_ascii_digit())
-            || pos.extension.get_ref().is_empty()
-        {
-            p.push(err(
-                pos.extension.span(),
+                pos.model.span(),
                 format!(
-                    "position `{id}`: extension `{}` is not digits",
-                    pos.extension.get_ref()
+                    "position `{id}`: {} cannot stand on a bench ({})",
+                    f.name,
+                    f.reason.as_deref().unwrap_or("not a bench phone")
                 ),
             ));
-        } else if !extensions.insert(pos.extension.get_ref().clone()) {
+            None
+        }
+        None => {
+            let known: Vec<&str> = catalog.models().collect();
             p.push(err(
-                pos.extension.span(),
+                pos.model.span(),
                 format!(
-                    "position `{id}`: extension {} is used by another position",
-                    pos.extension.get_ref()
+                    "position `{id}`: unknown model `{}` (the catalog knows: {})",
+                    pos.model.get_ref(),
+                    known.join(", ")
                 ),
             ));
+            None
         }
-        let family = match catalog.family_of_model(pos.model.get_ref()) {
-            Some(f) if f.bench => Some(f),
-            Some(f) => {
-                p.push(err(
-                    pos.model.span(),
-                    format!(
-                        "position `{id}`: {} cannot stand on a bench ({})",
-                        f.name,
-                        f.reason.as_deref().unwrap_or("not a bench phone")
-                    ),
-                ));
-                None
-            }
-            None => {
-                let known: Vec<&str> = catalog.models().collect();
-                p.push(err(
-                    pos.model.span(),
-                    format!(
-                        "position `{id}`: unknown model `{}` (the catalog knows: {})",
-                        pos.model.get_ref(),
-                        known.join(", ")
-                    ),
-                ));
-                None
-            }
-        };
+    }
+}
 
-        let tw = pos.twinning.get_ref();
-        if !is_dialable(tw.number.get_ref()) {
-            p.push(err(
-                tw.number.span(),
+/// The position's twinning settings; a mobile twin's number must be a mobile modem's.
+fn twinning_settings(
+    src: &SourceText,
+    p: &mut Problems,
+    pos: &RawPosition,
+    id: &str,
+    modems: &[Modem],
+) -> TwinningSettings {
+    let err = |span: Range<usize>, msg: String| src.error(Some(span), msg);
+    let tw = pos.twinning.get_ref();
+    if !is_dialable(tw.number.get_ref()) {
+        p.push(err(
+            tw.number.span(),
+            format!(
+                "position `{id}`: twinned number `{}` is not a dialable number",
+                tw.number.get_ref()
+            ),
+        ));
+    } else if tw.mode == TwinningMode::Mobile
+        && !modems
+            .iter()
+            .any(|m| m.role == ModemRole::Mobile && &m.number == tw.number.get_ref())
+    {
+        p.push(err(tw.number.span(), format!("position `{id}`: twinned number `{}` is no mobile modem's number, so the rig could not see twinned calls", tw.number.get_ref())));
+    }
+    let transfer_return_s = tw.transfer_return_s.as_ref().map(|t| {
+        ranged_int(
+            src,
+            p,
+            &format!("position `{id}`"),
+            Some(t),
+            limits::TRANSFER_RETURN_S.min as i64,
+            &limits::TRANSFER_RETURN_S,
+        ) as u32
+    });
+    TwinningSettings {
+        mode: tw.mode,
+        enabled: tw.enabled,
+        number: tw.number.get_ref().clone(),
+        transfer_return_s,
+    }
+}
+
+/// Which relay channel presses each button (each channel used once on the bench).
+fn button_wiring(
+    src: &SourceText,
+    p: &mut Problems,
+    pos: &RawPosition,
+    id: &str,
+    relays: &[RelayBoard],
+    seen: &mut Seen,
+) -> BTreeMap<Button, ChannelRef> {
+    let err = |span: Range<usize>, msg: String| src.error(Some(span), msg);
+    let mut buttons = BTreeMap::new();
+    for b in Button::ALL {
+        match pos.buttons.get_ref().get(&b) {
+            // Without a release relay the rig ends calls from the far end (hang-up).
+            None if b == Button::Release => {}
+            None => p.push(err(
+                pos.buttons.span(),
                 format!(
-                    "position `{id}`: twinned number `{}` is not a dialable number",
-                    tw.number.get_ref()
+                    "position `{id}`: no relay channel for the `{}` button",
+                    b.name()
                 ),
-            ));
-        } else if tw.mode == TwinningMode::Mobile
-            && !modems
-                .iter()
-                .any(|m| m.role == ModemRole::Mobile && &m.number == tw.number.get_ref())
-        {
-            p.push(err(tw.number.span(), format!("position `{id}`: twinned number `{}` is no mobile modem's number, so the rig could not see twinned calls", tw.number.get_ref())));
-        }
-        let transfer_return_s = tw.transfer_return_s.as_ref().map(|t| {
-            ranged_int(
-                src,
-                &mut p,
-                &format!("position `{id}`"),
-                Some(t),
-                limits::TRANSFER_RETURN_S.min as i64,
-                &limits::TRANSFER_RETURN_S,
-            ) as u32
-        });
-        let twinning = TwinningSettings {
-            mode: tw.mode,
-            enabled: tw.enabled,
-            number: tw.number.get_ref().clone(),
-            transfer_return_s,
-        };
-
-        let mut buttons = BTreeMap::new();
-        for b in Button::ALL {
-            match pos.buttons.get_ref().get(&b) {
-                // Without a release relay the rig ends calls from the far end (hang-up).
-                None if b == Button::Release => {}
-                None => p.push(err(
-                    pos.buttons.span(),
-                    format!(
-                        "position `{id}`: no relay channel for the `{}` button",
-                        b.name()
-                    ),
-                )),
-                Some(ch) => {
-                    if let Some(c) = channel(
+            )),
+            Some(ch) => {
+                if let Some(c) = channel(
+                    src,
+                    ch,
+                    p,
+                    |dev| relays.iter().find(|r| r.id == dev).map(|r| r.channels),
+                    "relay board",
+                ) {
+                    claim(
                         src,
-                        ch,
-                        &mut p,
-                        |dev| relays.iter().find(|r| r.id == dev).map(|r| r.channels),
-                        "relay board",
-                    ) {
-                        claim(
-                            src,
-                            &mut p,
-                            &mut used_channels,
-                            &c,
-                            ch.span(),
-                            format!("{id}.{}", b.name()),
-                        );
-                        buttons.insert(b, c);
-                    }
+                        p,
+                        &mut seen.used_channels,
+                        &c,
+                        ch.span(),
+                        format!("{id}.{}", b.name()),
+                    );
+                    buttons.insert(b, c);
                 }
             }
-        }
-
-        let mut lights = BTreeMap::new();
-        for l in Light::ALL {
-            let Some(entry) = pos.leds.get_ref().get(&l) else {
-                p.push(err(
-                    pos.leds.span(),
-                    format!("position `{id}`: the {} light has no sensor", l.name()),
-                ));
-                continue;
-            };
-            let (name, dark) = match entry.get_ref() {
-                RawLight::Channel(c) => (c.clone(), None),
-                RawLight::Calibrated { sensor, dark } => (sensor.clone(), Some(dark)),
-            };
-            let named = Spanned::new(entry.span(), name);
-            let Some(c) = channel(
-                src,
-                &named,
-                &mut p,
-                |dev| sensors.iter().find(|s| s.id == dev).map(|s| s.channels),
-                "sensor bank",
-            ) else {
-                continue;
-            };
-            claim(
-                src,
-                &mut p,
-                &mut used_channels,
-                &c,
-                entry.span(),
-                format!("{id}.{} light", l.name()),
-            );
-            let bank = sensors
-                .iter()
-                .find(|s| s.id == c.device)
-                .expect("channel() checked the bank");
-            let dark_values: &[f32] = match dark {
-                Some(RawDark::Level(v)) => std::slice::from_ref(v),
-                Some(RawDark::Rgbc(v)) => v,
-                None => &[],
-            };
-            let bad_dark = dark_values
-                .iter()
-                .find_map(|v| limits::DARK.check(f64::from(*v)).err());
-            if let Some(m) = &bad_dark {
-                p.push(err(entry.span(), format!("position `{id}`: {m}")));
-            }
-            let dark = match (dark, bank.kind) {
-                _ if bad_dark.is_some() => None,
-                (None, _) => None,
-                (Some(RawDark::Rgbc(v)), SensorKind::Rgbc) => Some(DarkLevel::Rgbc(*v)),
-                (Some(RawDark::Level(v)), SensorKind::Level) => Some(DarkLevel::Level(*v)),
-                (Some(_), kind) => {
-                    p.push(err(
-                        entry.span(),
-                        format!(
-                            "position `{id}`: `dark` must be {} for a {kind:?} sensor",
-                            if kind == SensorKind::Rgbc {
-                                "four numbers [r, g, b, c]"
-                            } else {
-                                "one level"
-                            }
-                        ),
-                    ));
-                    None
-                }
-            };
-            if let Some(indicator) = family.and_then(|f| f.indicator) {
-                if indicator.needs_colour() && bank.kind == SensorKind::Level {
-                    p.push(err(entry.span(), format!("position `{id}`: a {} needs a colour sensor, but `{}` only reads a level", indicator.name(), bank.id)));
-                }
-            }
-            lights.insert(l, LightWiring { sensor: c, dark });
-        }
-
-        if let Some(f) = family {
-            positions.push(Position {
-                id,
-                model: pos.model.get_ref().clone(),
-                family: f.id.clone(),
-                extension: pos.extension.get_ref().clone(),
-                twinning,
-                buttons,
-                lights,
-            });
         }
     }
-    if raw.position.is_empty() {
-        p.push(src.error(None, "the bench has no [[position]]"));
-    }
+    buttons
+}
 
-    let bench = Bench {
-        path: src.path.clone(),
-        name: raw.bench.name,
-        system,
-        relays,
-        sensors,
-        modems,
-        positions,
-    };
-    // The drivers' own rules, on the configs the devices will be opened with.
-    for (device, message) in bench.driver_problems() {
-        let span = match device {
-            DeviceIndex::Relays(i) => raw.relays[i].span(),
-            DeviceIndex::Sensors(i) => raw.sensors[i].span(),
+/// Which sensor channel watches each light, with its dark level (each channel used once;
+/// a colour indicator needs a colour sensor).
+fn light_wiring(
+    src: &SourceText,
+    p: &mut Problems,
+    pos: &RawPosition,
+    id: &str,
+    sensors: &[SensorBank],
+    family: Option<&Family>,
+    seen: &mut Seen,
+) -> BTreeMap<Light, LightWiring> {
+    let err = |span: Range<usize>, msg: String| src.error(Some(span), msg);
+    let mut lights = BTreeMap::new();
+    for l in Light::ALL {
+        let Some(entry) = pos.leds.get_ref().get(&l) else {
+            p.push(err(
+                pos.leds.span(),
+                format!("position `{id}`: the {} light has no sensor", l.name()),
+            ));
+            continue;
         };
-        p.push(err(span, message));
+        let (name, dark) = match entry.get_ref() {
+            RawLight::Channel(c) => (c.clone(), None),
+            RawLight::Calibrated { sensor, dark } => (sensor.clone(), Some(dark)),
+        };
+        let named = Spanned::new(entry.span(), name);
+        let Some(c) = channel(
+            src,
+            &named,
+            p,
+            |dev| sensors.iter().find(|s| s.id == dev).map(|s| s.channels),
+            "sensor bank",
+        ) else {
+            continue;
+        };
+        claim(
+            src,
+            p,
+            &mut seen.used_channels,
+            &c,
+            entry.span(),
+            format!("{id}.{} light", l.name()),
+        );
+        let bank = sensors
+            .iter()
+            .find(|s| s.id == c.device)
+            .expect("channel() checked the bank");
+        let dark_values: &[f32] = match dark {
+            Some(RawDark::Level(v)) => std::slice::from_ref(v),
+            Some(RawDark::Rgbc(v)) => v,
+            None => &[],
+        };
+        let bad_dark = dark_values
+            .iter()
+            .find_map(|v| limits::DARK.check(f64::from(*v)).err());
+        if let Some(m) = &bad_dark {
+            p.push(err(entry.span(), format!("position `{id}`: {m}")));
+        }
+        let dark = match (dark, bank.kind) {
+            _ if bad_dark.is_some() => None,
+            (None, _) => None,
+            (Some(RawDark::Rgbc(v)), SensorKind::Rgbc) => Some(DarkLevel::Rgbc(*v)),
+            (Some(RawDark::Level(v)), SensorKind::Level) => Some(DarkLevel::Level(*v)),
+            (Some(_), kind) => {
+                p.push(err(
+                    entry.span(),
+                    format!(
+                        "position `{id}`: `dark` must be {} for a {kind:?} sensor",
+                        if kind == SensorKind::Rgbc {
+                            "four numbers [r, g, b, c]"
+                        } else {
+                            "one level"
+                        }
+                    ),
+                ));
+                None
+            }
+        };
+        if let Some(indicator) = family.and_then(|f| f.indicator) {
+            if indicator.needs_colour() && bank.kind == SensorKind::Level {
+                p.push(err(
+                    entry.span(),
+                    format!(
+                        "position `{id}`: a {} needs a colour sensor, but `{}` only reads a level",
+                        indicator.name(),
+                        bank.id
+                    ),
+                ));
+            }
+        }
+        lights.insert(l, LightWiring { sensor: c, dark });
     }
-    p.finish(bench)
+    lights
 }
 
 /// The simulated physics, each number in its range (a bad one keeps its default).
