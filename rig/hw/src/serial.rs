@@ -238,6 +238,49 @@ pub fn pty_streams() -> io::Result<(SerialStream, SerialStream, String)> {
     Ok((device, rig, path))
 }
 
+/// How long a drain may last at most: a device that never stops talking is garbage, not
+/// a reply to wait out.
+pub const MAX_DRAIN: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// Why a drain stopped before the line went quiet.
+#[derive(Debug)]
+pub enum DrainFault {
+    /// The stream ended: the port closed.
+    Closed,
+    /// Reading failed.
+    Read(io::Error),
+}
+
+/// Read and discard from `io` until it has been quiet for `quiet`, at most [`MAX_DRAIN`];
+/// returns up to `keep` of the bytes thrown away, for messages. The Feasa and AT drivers
+/// both get back in step with their device this way.
+pub async fn drain_quiet<R: AsyncRead + Unpin>(
+    io: &mut R,
+    quiet: std::time::Duration,
+    keep: usize,
+) -> Result<Vec<u8>, DrainFault> {
+    use tokio::io::AsyncReadExt;
+    use tokio::time::{timeout, Instant};
+    let mut seen = Vec::new();
+    let stop = Instant::now() + MAX_DRAIN;
+    let mut buf = [0u8; 256];
+    loop {
+        let now = Instant::now();
+        if now >= stop {
+            return Ok(seen);
+        }
+        match timeout(quiet.min(stop - now), io.read(&mut buf)).await {
+            Err(_) => return Ok(seen),
+            Ok(Ok(0)) => return Err(DrainFault::Closed),
+            Ok(Ok(n)) => {
+                let room = keep.saturating_sub(seen.len()).min(n);
+                seen.extend_from_slice(&buf[..room]);
+            }
+            Ok(Err(e)) => return Err(DrainFault::Read(e)),
+        }
+    }
+}
+
 /// A fault in the byte stream's framing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FrameError {
@@ -421,6 +464,22 @@ mod tests {
         let e = SerialStream::open("/dev/null", 115200).unwrap_err();
         assert!(matches!(e, OpenError::NotAPort { .. }), "{e}");
         assert!(e.to_string().contains("not a terminal"), "{e}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_drain_keeps_what_it_was_asked_to_and_stops_when_quiet_or_closed() {
+        use std::time::Duration;
+        use tokio::io::AsyncWriteExt;
+        let (mut device, mut rig) = tokio::io::duplex(1024);
+        device.write_all(b"garbage from before").await.unwrap();
+        let kept = drain_quiet(&mut rig, Duration::from_millis(20), 7).await.unwrap();
+        assert_eq!(kept, b"garbage");
+        // Quiet at once: nothing kept, no error.
+        let kept = drain_quiet(&mut rig, Duration::from_millis(20), 7).await.unwrap();
+        assert!(kept.is_empty());
+        drop(device);
+        let e = drain_quiet(&mut rig, Duration::from_millis(20), 7).await;
+        assert!(matches!(e, Err(DrainFault::Closed)), "{e:?}");
     }
 
     #[tokio::test]

@@ -56,14 +56,14 @@ use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::task::JoinHandle;
-use tokio::time::{sleep, timeout, timeout_at, Instant};
+use tokio::time::{sleep, timeout_at, Instant};
 
 use self::codec::{
     parse_bit, parse_hsi, parse_intensity, parse_ok, parse_rgbi, parse_sequence_times,
     parse_serial, parse_version, valid_fibre, CaptureRange, Command, Fault, Hsi, Rgbi,
     SequenceSetup, SequenceTimes,
 };
-use super::serial::{FrameError, LineSplitter};
+use super::serial::{drain_quiet, DrainFault, FrameError, LineSplitter};
 use super::{BenchClock, HwError, HwErrorKind, LightSensor, Sample, SensorKind};
 
 pub use codec::DEFAULT_BAUD;
@@ -87,7 +87,6 @@ impl Default for FeasaConfig {
 }
 
 const MAX_LINE: usize = 256;
-const MAX_DRAIN: Duration = Duration::from_millis(300);
 
 /// What the analyser says it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,19 +147,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> FeasaAnalyser<S> {
 
     async fn drain(&mut self) -> Result<(), HwError> {
         self.lines.clear();
-        let stop = Instant::now() + MAX_DRAIN;
-        let mut buf = [0u8; 256];
-        loop {
-            let now = Instant::now();
-            if now >= stop {
-                return Ok(());
-            }
-            match timeout(self.cfg.quiet.min(stop - now), self.io.read(&mut buf)).await {
-                Err(_) => return Ok(()),
-                Ok(Ok(0)) => return Err(self.closed()),
-                Ok(Ok(_)) => {}
-                Ok(Err(e)) => return Err(self.read_failed(e)),
-            }
+        match drain_quiet(&mut self.io, self.cfg.quiet, 0).await {
+            Ok(_) => Ok(()),
+            Err(DrainFault::Closed) => Err(self.closed()),
+            Err(DrainFault::Read(e)) => Err(self.read_failed(e)),
         }
     }
 

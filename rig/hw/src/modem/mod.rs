@@ -49,13 +49,13 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::time::{timeout, timeout_at, Instant};
+use tokio::time::{timeout_at, Instant};
 
 use self::codec::{
     parse_clcc, parse_creg, strip_info_prefix, valid_dial_string, Command, Exchange, Final,
     Functionality, Line, Registration, Step, Urc,
 };
-use super::serial::{escape, FrameError, LineSplitter};
+use super::serial::{drain_quiet, escape, DrainFault, FrameError, LineSplitter};
 use super::{CallInfo, HwError, HwErrorKind, PhoneLine};
 
 /// Timeouts of the AT driver.
@@ -103,8 +103,6 @@ pub struct Reply {
 const MAX_LINE: usize = 512;
 /// Events kept for [`AtModem::take_events`]; older ones are dropped.
 const MAX_EVENTS: usize = 256;
-/// Draining a port that never goes quiet stops after this long.
-const MAX_DRAIN: Duration = Duration::from_millis(300);
 /// Printable lines that are not AT tolerated while resynchronising.
 const MAX_STRAY_LINES: usize = 16;
 
@@ -345,41 +343,27 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> AtModem<S> {
         }
     }
 
-    /// Read and discard until the port has been quiet for `quiet` (at most [`MAX_DRAIN`]).
+    /// Read and discard until the port has been quiet for `quiet` (at most
+    /// [`super::serial::MAX_DRAIN`]).
     /// Returns the first bytes that were thrown away, for messages.
     async fn drain(&mut self) -> Result<Vec<u8>, HwError> {
         let mut seen = self.lines.partial().to_vec();
         self.lines.clear();
-        let stop = Instant::now() + MAX_DRAIN;
-        let mut buf = [0u8; 256];
-        loop {
-            let now = Instant::now();
-            if now >= stop {
-                break;
+        let keep = 64usize.saturating_sub(seen.len());
+        match drain_quiet(&mut self.io, self.cfg.quiet, keep).await {
+            Ok(more) => {
+                seen.extend_from_slice(&more);
+                Ok(seen)
             }
-            let wait = self.cfg.quiet.min(stop - now);
-            match timeout(wait, self.io.read(&mut buf)).await {
-                Err(_) => break,
-                Ok(Ok(0)) => {
-                    return Err(self.error(
-                        HwErrorKind::Unreachable,
-                        "the serial port closed (end of stream)".into(),
-                    ))
-                }
-                Ok(Ok(n)) => {
-                    if seen.len() < 64 {
-                        seen.extend_from_slice(&buf[..n]);
-                    }
-                }
-                Ok(Err(e)) => {
-                    return Err(self.error(
-                        HwErrorKind::Unreachable,
-                        format!("serial port read failed: {e}"),
-                    ))
-                }
-            }
+            Err(DrainFault::Closed) => Err(self.error(
+                HwErrorKind::Unreachable,
+                "the serial port closed (end of stream)".into(),
+            )),
+            Err(DrainFault::Read(e)) => Err(self.error(
+                HwErrorKind::Unreachable,
+                format!("serial port read failed: {e}"),
+            )),
         }
-        Ok(seen)
     }
 
     /// Get back in step with the modem: drain, `AT` until `OK`, drain, start-up settings.
