@@ -472,10 +472,14 @@ mod tests {
         use tokio::io::AsyncWriteExt;
         let (mut device, mut rig) = tokio::io::duplex(1024);
         device.write_all(b"garbage from before").await.unwrap();
-        let kept = drain_quiet(&mut rig, Duration::from_millis(20), 7).await.unwrap();
+        let kept = drain_quiet(&mut rig, Duration::from_millis(20), 7)
+            .await
+            .unwrap();
         assert_eq!(kept, b"garbage");
         // Quiet at once: nothing kept, no error.
-        let kept = drain_quiet(&mut rig, Duration::from_millis(20), 7).await.unwrap();
+        let kept = drain_quiet(&mut rig, Duration::from_millis(20), 7)
+            .await
+            .unwrap();
         assert!(kept.is_empty());
         drop(device);
         let e = drain_quiet(&mut rig, Duration::from_millis(20), 7).await;
