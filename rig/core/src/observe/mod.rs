@@ -101,10 +101,11 @@
 //! 20 M: not met), measured on a quiet machine before the per-sample work was trimmed
 //! (band drawn only where a sample can cross it, runs read in place, envelope as a vector);
 //! the trimmed code, timed by CPU time against the old binary under the same load, does
-//! 9% more for `classify` and 23% more for the watch: about 12 and 8.9 M samples/s. `rig classify` on a 10 M-sample file: 13.5 M samples/s end to end with
-//! 6.7 MB of memory (the file is read on a second thread; measured with
-//! `/usr/bin/time -v target/release/rig classify FILE`, the file made as the `trace`
-//! module docs show).
+//! 9% more for `classify` and 23% more for the watch: about 12 and 8.9 M samples/s.
+//! `rig classify` on a 10 M-sample file: 0.84–0.91 s wall, about 11.5 M samples/s end to
+//! end (the bar is 15 M: not met), 7.0 MB of memory (the file is read on a second thread;
+//! measured with `/usr/bin/time -v target/release/rig classify FILE`, the file made as
+//! the `trace` module docs show; the binary from before the trimming takes 0.89–0.90 s).
 //!
 //! `RIG_LIGHTGEN=1000 RIG_SEED=9000000 cargo test --release --lib lightgen_stress --
 //! --ignored --nocapture`; `RIG_STRESS=600 RIG_SEED=2000000 cargo test --release --lib
