@@ -14,6 +14,10 @@
 
 use std::time::Duration;
 
+use toml::Spanned;
+
+use crate::source::{Problems, SourceText};
+
 /// The longest duration any file may give: two days (a Transfer Return Time of 99999 s is
 /// 28 h). `Instant + Duration` of this never overflows, and nothing on a bench needs longer.
 pub const MAX_DURATION: Duration = Duration::from_secs(2 * 86_400);
@@ -65,6 +69,46 @@ impl Limit {
     pub fn check_int(&self, v: i64) -> Result<(), OutOfRange> {
         // Every bound is far below 2^53: the conversion is exact where it matters.
         self.check(v as f64)
+    }
+
+    /// A number read from `src` in range; else its fault, at its line and prefixed by
+    /// `what` when given, goes to `p` and `fallback` stands in so that checking goes on.
+    pub fn number_at<T: Copy + Into<f64>>(
+        &self,
+        src: &SourceText,
+        p: &mut Problems,
+        what: Option<&str>,
+        v: &Spanned<T>,
+        fallback: T,
+    ) -> T {
+        match self.check((*v.get_ref()).into()) {
+            Ok(()) => *v.get_ref(),
+            Err(m) => {
+                let message = what.map_or_else(|| m.to_string(), |w| format!("{w}: {m}"));
+                p.push(src.error(Some(v.span()), message));
+                fallback
+            }
+        }
+    }
+
+    /// As [`Limit::number_at`] for an integer (TOML integers are i64: one parse for
+    /// every command).
+    pub fn int_at(
+        &self,
+        src: &SourceText,
+        p: &mut Problems,
+        what: Option<&str>,
+        v: &Spanned<i64>,
+        fallback: i64,
+    ) -> i64 {
+        match self.check_int(*v.get_ref()) {
+            Ok(()) => *v.get_ref(),
+            Err(m) => {
+                let message = what.map_or_else(|| m.to_string(), |w| format!("{w}: {m}"));
+                p.push(src.error(Some(v.span()), message));
+                fallback
+            }
+        }
     }
 
     /// `100 to 1000 Hz`: the range as the messages and README.md write it.

@@ -173,14 +173,9 @@ struct RawTimers {
 
 impl RawTimers {
     fn check(&self, src: &SourceText, p: &mut Problems) -> Timers {
-        let mut timer =
-            |v: &Spanned<i64>, limit: &crate::limits::Limit| match limit.check_int(*v.get_ref()) {
-                Ok(()) => *v.get_ref() as u64,
-                Err(m) => {
-                    p.push(src.error(Some(v.span()), m));
-                    limit.min as u64
-                }
-            };
+        let mut timer = |v: &Spanned<i64>, limit: &crate::limits::Limit| {
+            limit.int_at(src, p, None, v, limit.min as i64) as u64
+        };
         use crate::limits as l;
         Timers {
             default_transfer_return_s: timer(&self.default_transfer_return_s, &l::DEFAULT_RETURN_S),

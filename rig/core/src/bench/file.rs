@@ -160,17 +160,12 @@ fn ranged<T: Copy + Into<f64>>(
     fallback: T,
     limit: &Limit,
 ) -> T {
-    let Some(v) = value else { return fallback };
-    match limit.check((*v.get_ref()).into()) {
-        Ok(()) => *v.get_ref(),
-        Err(m) => {
-            p.push(src.error(Some(v.span()), format!("{what}: {m}")));
-            fallback
-        }
-    }
+    value.map_or(fallback, |v| {
+        limit.number_at(src, p, Some(what), v, fallback)
+    })
 }
 
-/// As [`ranged`] for an integer field (TOML integers are i64: one parse for every command).
+/// As [`ranged`] for an integer field.
 fn ranged_int(
     src: &SourceText,
     p: &mut Problems,
@@ -179,14 +174,7 @@ fn ranged_int(
     fallback: i64,
     limit: &Limit,
 ) -> i64 {
-    let Some(v) = value else { return fallback };
-    match limit.check_int(*v.get_ref()) {
-        Ok(()) => *v.get_ref(),
-        Err(m) => {
-            p.push(src.error(Some(v.span()), format!("{what}: {m}")));
-            fallback
-        }
-    }
+    value.map_or(fallback, |v| limit.int_at(src, p, Some(what), v, fallback))
 }
 
 /// Parse and check a bench file: every fault is collected with its line.

@@ -117,12 +117,8 @@ pub fn parse(src: &SourceText, spec: &Spec) -> Result<Suite, InputErrors> {
     let mut p = Problems::default();
     let s = &raw.settings;
     // A setting out of range is reported at its line; its floor stands in meanwhile.
-    let mut setting = |v: &Spanned<i64>, limit: &Limit| match limit.check_int(*v.get_ref()) {
-        Ok(()) => *v.get_ref() as u64,
-        Err(m) => {
-            p.push(src.error(Some(v.span()), m));
-            limit.min as u64
-        }
+    let mut setting = |v: &Spanned<i64>, limit: &Limit| {
+        limit.int_at(src, &mut p, None, v, limit.min as i64) as u64
     };
     let settings = Settings {
         enforced_transfer_return_s: setting(
