@@ -98,10 +98,9 @@
 //!
 //! Throughput (`cargo bench -p rig --bench classifier -- --test`, medians of 15 passes over
 //! the corpus, one core, a quiet machine, end of 2026-12-05): `classify` 8.7 M samples/s,
-//! a `Watch` polled every 50 ms 6.6 M samples/s (the bar is 20 M: not met). Before the
-//! flicker lock-in and the per-sample trimming they were 11.1 and 7.2: the trimming is
-//! decision-neutral, but the lock-in's fit on every sample of a slow sensor costs more than
-//! it saved.
+//! a `Watch` polled every 50 ms 6.6 M samples/s (the bar is 20 M: not met). The
+//! previous session measured 11.1 and 7.2; since then the flicker lock-in fits every
+//! sample of a slow sensor, and which change costs what has not been measured apart.
 //! `rig classify` on a 10 M-sample file: 0.84–0.91 s wall, about 11.5 M samples/s end to
 //! end (the bar is 15 M: not met), 7.0 MB of memory (the file is read on a second thread;
 //! measured with `/usr/bin/time -v target/release/rig classify FILE`, the file made as
