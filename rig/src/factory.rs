@@ -21,7 +21,10 @@ use crate::hw::relays::Relays;
 use crate::hw::serial::SerialStream;
 use crate::hw::{Actuator, BenchClock, HwError, LightSensor, PhoneLine};
 use crate::observe::Calibration;
-use crate::runner::{DeviceSet, LightDevice, Modems, PositionDevices};
+use crate::runner::{
+    self, Context, DeviceSet, EventBus, LightDevice, Modems, Operator, Plan, PositionDevices,
+    RunInfo, RunSummary,
+};
 use crate::sim::SimBench;
 use crate::spec::Spec;
 
@@ -255,29 +258,29 @@ pub async fn simulate(
     suite: &crate::suite::Suite,
     profile: crate::sim::FirmwareProfile,
     seed: u64,
-) -> Result<crate::runner::RunSummary, OpenError> {
+) -> Result<RunSummary, OpenError> {
     let clock = crate::hw::BenchClock::start();
     let sim = crate::sim::SimBench::new(bench, spec, profile.clone(), clock, seed);
     let devices = open(bench, spec, Some(&sim), clock)?;
-    let ctx = Arc::new(crate::runner::Context {
+    let ctx = Arc::new(Context {
         spec: spec.clone(),
         bench: bench.clone(),
         settings: suite.settings.clone(),
         clock,
     });
-    let info = crate::runner::RunInfo {
+    let info = RunInfo {
         suite_path: suite.path.clone(),
         virtual_time: true,
         profile_path: Some(profile.path.clone()),
         seed: Some(seed),
         spec_files: spec.files(),
-        ..crate::runner::RunInfo::new(
+        ..RunInfo::new(
             &format!("sim-{seed}"),
             bench,
             &format!("sim:{}", profile.name),
         )
     };
-    let bus = crate::runner::EventBus::new(info, Vec::new());
+    let bus = EventBus::new(info, Vec::new());
     let positions = bench.positions.iter().map(|p| p.id.clone()).collect();
     let off_bench = spec
         .catalog
@@ -286,20 +289,13 @@ pub async fn simulate(
         .filter(|f| !f.bench)
         .cloned()
         .collect();
-    let plan = crate::runner::Plan {
+    let plan = Plan {
         cases: suite.cases.clone(),
         positions,
         off_bench,
         repeat: 1,
     };
-    Ok(crate::runner::run(
-        ctx,
-        plan,
-        devices,
-        bus,
-        Arc::new(crate::runner::Operator::none()),
-    )
-    .await)
+    Ok(runner::run(ctx, plan, devices, bus, Arc::new(Operator::none())).await)
 }
 
 #[cfg(test)]

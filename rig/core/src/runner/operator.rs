@@ -8,7 +8,6 @@
 //! fault (an ERROR), never a pass and never a silent SKIP.
 
 use std::io::{BufRead, Write};
-use std::sync::Arc;
 
 /// The operator's answer to one prompt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,14 +24,14 @@ pub enum Answer {
 pub struct Operator {
     interactive: bool,
     /// One prompt at a time, across positions.
-    lock: Arc<tokio::sync::Mutex<()>>,
+    lock: tokio::sync::Mutex<()>,
 }
 
 impl Operator {
     pub fn none() -> Self {
         Self {
             interactive: false,
-            lock: Arc::default(),
+            lock: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -40,7 +39,7 @@ impl Operator {
     pub fn terminal() -> Self {
         Self {
             interactive: true,
-            lock: Arc::default(),
+            lock: tokio::sync::Mutex::new(()),
         }
     }
 
