@@ -22,7 +22,7 @@ use crate::hw::serial::SerialStream;
 use crate::hw::{Actuator, BenchClock, HwError, LightSensor, PhoneLine};
 use crate::observe::Calibration;
 use crate::runner::{
-    self, Context, DeviceSet, EventBus, LightDevice, Modems, Operator, Plan, PositionDevices,
+    self, Context, DeviceSet, EventBus, LightDevice, Lines, Operator, Plan, PositionDevices,
     RunInfo, RunSummary,
 };
 use crate::sim::SimBench;
@@ -102,18 +102,16 @@ pub fn open_calibrated(
             },
         );
     }
-    let line = |role: ModemRole| -> Result<(Box<dyn PhoneLine>, String), OpenError> {
-        let m = bench
-            .modem(role)
-            .expect("bench checked: one modem of each role");
-        Ok((open.modem(m)?, m.number.clone()))
+    let lines = |role: ModemRole| -> Result<Vec<(Box<dyn PhoneLine>, String)>, OpenError> {
+        bench
+            .modems_of(role)
+            .map(|m| Ok((open.modem(m)?, m.number.clone())))
+            .collect()
     };
-    let (caller, caller_number) = line(ModemRole::Caller)?;
-    let (mobile, mobile_number) = line(ModemRole::Mobile)?;
     Ok(DeviceSet {
         relays: open.relays.clone(),
         positions,
-        modems: Modems::new(caller, caller_number, mobile, mobile_number),
+        lines: Lines::new(lines(ModemRole::Mobile)?, lines(ModemRole::Caller)?),
     })
 }
 
@@ -294,6 +292,7 @@ pub async fn simulate(
         positions,
         off_bench,
         repeat: 1,
+        history: Default::default(),
     };
     Ok(runner::run(ctx, plan, devices, bus, Arc::new(Operator::none())).await)
 }

@@ -10,7 +10,7 @@ use rig::hw::modem::codec::{Clip, Registration, Urc};
 use rig::hw::modem::{AtConfig, AtModem};
 use rig::hw::serial::pty_streams;
 use rig::hw::{BenchClock, CallStatus, HwErrorKind, PhoneLine};
-use rig::runner::{run, Context, EventBus, Modems, Operator, Plan, RunInfo, Verdict};
+use rig::runner::{run, Context, EventBus, Lines, Operator, Plan, RunInfo, Verdict};
 use rig::sim::SimBench;
 
 use crate::common::{fixtures, rows};
@@ -264,24 +264,26 @@ async fn the_reference_suite_passes_with_both_modems_driven_over_at_on_ptys() {
     let sim = SimBench::new(&f.bench, &f.spec, f.reference.clone(), clock, 1);
     let mut devices = rig::factory::open(&f.bench, &f.spec, Some(&sim), clock).unwrap();
     let mut emulators = Vec::new();
-    let mut line = |role: rig::bench::ModemRole| {
-        let m = f.bench.modem(role).unwrap();
-        let (device, port, _) = pacer.pty();
-        emulators.push(AtEmulator::spawn(
-            device,
-            sim.line(&m.id),
-            AtOptions::default(),
-        ));
-        (AtModem::new(port, m.id.clone()), m.number.clone())
+    let mut line = |role: rig::bench::ModemRole| -> Vec<(Box<dyn PhoneLine>, String)> {
+        f.bench
+            .modems_of(role)
+            .map(|m| {
+                let (device, port, _) = pacer.pty();
+                emulators.push(AtEmulator::spawn(
+                    device,
+                    sim.line(&m.id),
+                    AtOptions::default(),
+                ));
+                let modem: Box<dyn PhoneLine> = Box::new(AtModem::new(port, m.id.clone()));
+                (modem, m.number.clone())
+            })
+            .collect()
     };
-    let (caller, caller_number) = line(rig::bench::ModemRole::Caller);
-    let (mobile, mobile_number) = line(rig::bench::ModemRole::Mobile);
-    devices.modems = Modems::new(
-        Box::new(caller),
-        caller_number,
-        Box::new(mobile),
-        mobile_number,
+    let (mobiles, callers) = (
+        line(rig::bench::ModemRole::Mobile),
+        line(rig::bench::ModemRole::Caller),
     );
+    devices.lines = Lines::new(mobiles, callers);
     let ctx = Arc::new(Context {
         spec: f.spec.clone(),
         bench: f.bench.clone(),
@@ -298,6 +300,7 @@ async fn the_reference_suite_passes_with_both_modems_driven_over_at_on_ptys() {
         positions: f.bench.positions.iter().map(|p| p.id.clone()).collect(),
         off_bench: Vec::new(),
         repeat: 1,
+        history: Default::default(),
     };
     let s = run(
         ctx,

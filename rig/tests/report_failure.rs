@@ -196,6 +196,7 @@ async fn no_case_starts_after_a_report_fails() {
         positions: f.bench.positions.iter().map(|p| p.id.clone()).collect(),
         off_bench: Vec::new(),
         repeat: 3,
+        history: Default::default(),
     };
     let planned = plan.rows();
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -224,6 +225,7 @@ async fn no_case_starts_after_a_report_fails() {
     );
     bus.emit(Event::RunFinished {
         tally: s.tally,
+        schedule: s.schedule.clone(),
         bench_time_ms: 0.0,
         interrupted: false,
         report_failed: false,

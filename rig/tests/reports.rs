@@ -69,6 +69,7 @@ async fn run_repeated(
             .cloned()
             .collect(),
         repeat,
+        history: Default::default(),
     };
     let bus = EventBus::new(info.clone(), Vec::new());
     let s = runner::run(ctx, plan, devices, bus, Arc::new(Operator::none())).await;

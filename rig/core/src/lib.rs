@@ -14,6 +14,7 @@ pub mod observe;
 pub mod ownership;
 pub mod report;
 pub mod runner;
+pub mod schedule;
 pub mod source;
 pub mod spec;
 pub mod suite;

@@ -232,6 +232,7 @@ impl RunArgs {
             positions,
             off_bench,
             repeat: self.repeat,
+            history: Default::default(),
         };
         let info = RunInfo {
             suite_path: loaded.suite.path.clone(),
@@ -286,6 +287,7 @@ impl RunArgs {
             bus.emit(Event::RunFinished {
                 tally: summary.tally,
                 bench_time_ms: ctx.clock.now_ms(),
+                schedule: summary.schedule.clone(),
                 interrupted: interrupted.is_some(),
                 report_failed: false,
             });

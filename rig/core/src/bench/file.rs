@@ -383,7 +383,7 @@ fn one_sampling_loop_per_bus(
     }
 }
 
-/// The modems: one of each role, dialable numbers, each number once.
+/// The modems: any number of each role (at least one), dialable numbers, each number once.
 fn modems(
     src: &SourceText,
     p: &mut Problems,
@@ -421,15 +421,6 @@ fn modems(
                 ),
             ));
         }
-        if modems.iter().any(|x: &Modem| x.role == m.role) {
-            p.push(err(
-                span,
-                format!(
-                    "modem `{}`: a second {:?} modem; the rig drives one of each role",
-                    m.id, m.role
-                ),
-            ));
-        }
         let driver = modem_driver(src, p, m).unwrap_or_else(|msg| {
             p.push(err(m_span.clone(), format!("modem `{}`: {msg}", m.id)));
             ModemDriver::Sim
@@ -447,7 +438,7 @@ fn modems(
             p.push(src.error(
                 None,
                 format!(
-                    "no modem with role = \"{}\": the twinning suite needs a mobile and a caller",
+                    "no modem with role = \"{}\": the twinning suite needs at least one mobile and one caller line",
                     role_name(role)
                 ),
             ));

@@ -346,8 +346,28 @@ impl Bench {
         self.positions.iter().find(|p| p.id == id)
     }
 
-    pub fn modem(&self, role: ModemRole) -> Option<&Modem> {
-        self.modems.iter().find(|m| m.role == role)
+    /// The bench's modems of one role, in bench order: its line pool for that role.
+    pub fn modems_of(&self, role: ModemRole) -> impl Iterator<Item = &Modem> + '_ {
+        self.modems.iter().filter(move |m| m.role == role)
+    }
+
+    /// The mobile line a position's calls can ring, which its cases lease: the mobile modem
+    /// its twinned number names. A user twinned internally (to an extension) rings no modem;
+    /// its cases still watch a mobile line to prove that, and lease the one with the fewest
+    /// positions twinned to it (the first such in bench order), so the choice is fixed by
+    /// the bench file alone.
+    pub fn mobile_line_of(&self, position: &Position) -> Option<&Modem> {
+        let mobiles = || self.modems_of(ModemRole::Mobile);
+        if let Some(m) = mobiles().find(|m| m.number == position.twinning.number) {
+            return Some(m);
+        }
+        let twinned_to = |m: &Modem| {
+            self.positions
+                .iter()
+                .filter(|p| p.twinning.number == m.number)
+                .count()
+        };
+        mobiles().min_by_key(|m| twinned_to(m))
     }
 
     pub fn relay_board(&self, id: &str) -> Option<&RelayBoard> {

@@ -11,7 +11,8 @@ use super::{clear, BenchCalibration, LightCalibration, Measurement};
 use crate::bench::{Button, InboundRoute, Light, ModemRole, TwinningMode};
 use crate::hw::{LineState, Sample, SensorKind};
 use crate::observe::{Calibration, Classifier, Polarity, Reading};
-use crate::runner::{Context, DeviceSet, Driver, Lease, LightWant, RigFault, Stop};
+use crate::runner::{Context, DeviceSet, Driver, Lease, LightWant, Queue, RigFault, Stop};
+use crate::schedule::{Job, Work};
 use crate::spec::{AppearanceState, Cadence, CadenceTable, Expected, Indication, TwinningState};
 
 /// What a calibration run is, besides its measurements.
@@ -60,7 +61,8 @@ pub enum PositionFault {
 struct NotReached(String);
 
 /// Measure every light of the context's bench. Each position runs in its own task and
-/// leases the shared modems for its whole calibration (so in effect one at a time). A rig
+/// leases its mobile line and a caller line for its whole calibration (positions that
+/// share a mobile line take turns). A rig
 /// fault on any position fails the whole calibration (the messages say which), so a file is
 /// never half measured.
 pub async fn measure(
@@ -68,18 +70,38 @@ pub async fn measure(
     mut devices: DeviceSet,
     info: MeasureInfo,
 ) -> Result<BenchCalibration, Vec<MeasureError>> {
+    // One job per position, each holding its mobile line and a caller line: the
+    // scheduler's queue hands them out as lines free up.
+    let ids: Vec<String> = ctx.bench.positions.iter().map(|p| p.id.clone()).collect();
+    let mut work = Work::new(&ctx.bench, &ids);
+    work.jobs = (0..ids.len())
+        .map(|position| Job {
+            position,
+            case: 0,
+            estimate_ms: 1.0,
+            needs_lines: true,
+        })
+        .collect();
+    let queue = Queue::new(work, devices.lines.clone());
     let mut tasks = JoinSet::new();
     for position in ctx.bench.positions.clone() {
         let Some(devs) = devices.positions.remove(&position.id) else {
+            queue.abandon(ids.iter().position(|i| *i == position.id).unwrap_or(0));
             continue;
         };
-        let (ctx, modems, started_at) = (ctx.clone(), devices.modems.clone(), info.started_at);
+        let (ctx, queue, started_at) = (ctx.clone(), queue.clone(), info.started_at);
+        let index = ids
+            .iter()
+            .position(|i| *i == position.id)
+            .expect("a bench position");
         tasks.spawn(async move {
             let id = position.id.clone();
             let mut driver = Driver::new(ctx, position, devs);
-            let mut lease = modems.lease().await;
+            let mut turn = queue.next(index).await.expect("one job per position");
+            let mut lease = turn.lease.take().expect("the job holds lines");
             let out = measure_position(&mut driver, &mut lease, started_at).await;
             driver.release_all();
+            drop((lease, turn));
             out.map_err(|fault| MeasureError::Position {
                 position: id,
                 fault,

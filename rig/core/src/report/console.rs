@@ -11,6 +11,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::pass_rate::PassRates;
+use super::run_json::ScheduleRecord;
 use super::ReportError;
 use crate::runner::{Event, Reporter, RunInfo, Tally, Verdict};
 
@@ -165,6 +166,7 @@ impl<W: Write + Send> Console<W> {
                 bench_time_ms,
                 interrupted,
                 report_failed,
+                schedule,
                 ..
             } => {
                 writeln!(
@@ -204,6 +206,18 @@ impl<W: Write + Send> Console<W> {
                     "bench time covered: {:.1} s",
                     bench_time_ms / 1000.0
                 )?;
+                if let Some(s) = ScheduleRecord::of(schedule, *bench_time_ms) {
+                    writeln!(
+                        self.out,
+                        "lower bound: {:.1} s (set by {}); bench time / bound = {:.3}\n\
+                         planned before the run: bound {:.1} s, expected {:.1} s",
+                        s.bound_ms / 1000.0,
+                        s.limited_by,
+                        s.ratio,
+                        s.planned_bound_ms / 1000.0,
+                        s.forecast_ms / 1000.0
+                    )?;
+                }
                 if info.repeat > 1 && !*report_failed {
                     self.certification(info.repeat, *interrupted)?;
                 }
@@ -257,6 +271,7 @@ mod tests {
             tally.add(r.verdict);
         }
         let end = Event::RunFinished {
+            schedule: Default::default(),
             tally,
             bench_time_ms: 1000.0,
             interrupted: false,
@@ -281,6 +296,7 @@ mod tests {
         ];
         // Interrupted: the runner's summary (and so the event's tally) is empty.
         let end = Event::RunFinished {
+            schedule: Default::default(),
             tally: Tally::default(),
             bench_time_ms: 1000.0,
             interrupted: true,
@@ -311,6 +327,7 @@ mod tests {
             row("p1", "9611", "toggle", 2, Pass),
         ];
         let end = Event::RunFinished {
+            schedule: Default::default(),
             tally: Tally::default(),
             bench_time_ms: 1000.0,
             interrupted: false,
@@ -355,6 +372,7 @@ mod tests {
         assert!(c.quiet);
         assert_eq!(c.done, 3, "rows are counted while quiet");
         let end = Event::RunFinished {
+            schedule: Default::default(),
             tally: Tally::default(),
             bench_time_ms: 1.0,
             interrupted: false,

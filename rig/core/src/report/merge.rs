@@ -152,6 +152,7 @@ pub fn record_of(f: &ReportFolder) -> RunRecord {
         interrupted: false,
         files: Vec::new(),
         tally: tally.into(),
+        schedule: None,
         merged_from: Vec::new(),
     }
 }
@@ -198,6 +199,7 @@ pub fn merged_record(records: Vec<RunRecord>, rows: &[ReportRow]) -> RunRecord {
         interrupted: records.iter().any(|r| r.interrupted),
         files,
         tally: Counts::from(tally),
+        schedule: None,
         merged_from: records,
     }
 }

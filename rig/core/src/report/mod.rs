@@ -99,6 +99,7 @@ pub(crate) mod fixture {
             interrupted: false,
             files: Vec::new(),
             tally: crate::report::run_json::Counts::default(),
+            schedule: None,
             merged_from: Vec::new(),
         }
     }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::ReportError;
-use crate::runner::{RunInfo, Tally};
+use crate::runner::{RunInfo, ScheduleFigures, Tally};
 
 /// The rig's git revision at build time (`-dirty` with uncommitted changes).
 pub const GIT_REVISION: &str = env!("RIG_GIT_REVISION");
@@ -39,9 +39,48 @@ pub struct RunRecord {
     pub interrupted: bool,
     pub files: Vec<InputFile>,
     pub tally: Counts,
+    /// The run's bench time against its lower bound (absent for a run that did not end).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<ScheduleRecord>,
     /// For a merged report set (`rig report merge`): the runs it joins.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merged_from: Vec<RunRecord>,
+}
+
+/// A run's bench time against the least any order of its cases could take (run.json
+/// `schedule`; `crate::schedule`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScheduleRecord {
+    /// The lower bound from the expected durations, computed before the run, ms.
+    pub planned_bound_ms: f64,
+    pub planned_limited_by: String,
+    /// The bench time the scheduler expected, ms.
+    pub forecast_ms: f64,
+    /// The lower bound from the durations the run measured, ms, and what set it.
+    pub bound_ms: f64,
+    pub limited_by: String,
+    /// The run's bench time over `bound_ms`.
+    pub ratio: f64,
+}
+
+impl ScheduleRecord {
+    /// The record of a run that ended after `bench_time_ms`; `None` without its bounds.
+    pub fn of(figures: &ScheduleFigures, bench_time_ms: f64) -> Option<ScheduleRecord> {
+        let planned = figures.planned_bound.as_ref()?;
+        let measured = figures.measured_bound.as_ref()?;
+        Some(ScheduleRecord {
+            planned_bound_ms: planned.ms(),
+            planned_limited_by: planned.limited_by(),
+            forecast_ms: figures.forecast_ms,
+            bound_ms: measured.ms(),
+            limited_by: measured.limited_by(),
+            ratio: if measured.ms() > 0.0 {
+                bench_time_ms / measured.ms()
+            } else {
+                1.0
+            },
+        })
+    }
 }
 
 /// One input file of a run and its digest.
@@ -119,6 +158,7 @@ impl RunRecord {
             interrupted,
             files,
             tally: tally.into(),
+            schedule: None,
             merged_from: Vec::new(),
         }
     }

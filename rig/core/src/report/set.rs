@@ -9,7 +9,7 @@ use super::html::write_html;
 use super::junit::write_junit;
 use super::matrix::write_matrix;
 use super::pass_rate::write_pass_rate;
-use super::run_json::RunRecord;
+use super::run_json::{RunRecord, ScheduleRecord};
 use super::traces::write_traces;
 use super::ReportError;
 use crate::runner::{CaseResult, Event, Reporter, RunInfo};
@@ -70,6 +70,7 @@ impl Reporter for ReportSet {
                 bench_time_ms,
                 interrupted,
                 report_failed,
+                schedule,
                 ..
             } => {
                 // Counted from the rows kept: an interrupted run's summary is empty, its
@@ -80,8 +81,11 @@ impl Reporter for ReportSet {
                 }
                 // A run stopped by a report it could not write did not end either.
                 let ended_early = *interrupted || *report_failed;
-                let record =
+                let mut record =
                     RunRecord::of_run(info, SystemTime::now(), *bench_time_ms, ended_early, tally);
+                if !ended_early {
+                    record.schedule = ScheduleRecord::of(schedule, *bench_time_ms);
+                }
                 write_report_set(&self.dir, &self.spec, &record, &self.results)?;
             }
             _ => {}

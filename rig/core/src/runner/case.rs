@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use tokio::time::sleep;
 
-use super::devices::{Lease, Modems};
+use super::devices::Lease;
 use super::driver::{role_name, Driver, LightWant, Stop};
 use super::operator::{Answer, Operator};
 use super::result::{CaseResult, Verdict};
@@ -45,19 +45,14 @@ impl Findings {
     }
 }
 
-/// Run a case on the driver's position and return its result row (attempt 1).
+/// Run a case on the driver's position with the lines it was granted (`None` for a case
+/// that touches no line) and return its result row (attempt 1).
 pub async fn run_case(
     driver: &mut Driver,
-    modems: &Modems,
+    mut lease: Option<Lease>,
     case: &Case,
     operator: &Operator,
 ) -> CaseResult {
-    let mut lease = if case.needs_modems() {
-        Some(modems.lease().await)
-    } else {
-        None
-    };
-    // Leasing may have waited for another position: the case starts when it owns its devices.
     let started = driver.now_ms();
     driver.begin_case();
     let mut found = Findings::default();

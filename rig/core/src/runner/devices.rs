@@ -1,5 +1,5 @@
 //! The devices a run drives, as the runner sees them: hardware trait objects per position,
-//! and the shared modems, leased one case at a time. Which backend drives each is decided
+//! and the bench's phone lines, leased by the cases that touch them. Which backend drives each is decided
 //! by the device factory (`crate::factory`), never here.
 
 use std::collections::BTreeMap;
@@ -28,19 +28,22 @@ pub struct PositionDevices {
 
 type SharedLine = Arc<Mutex<Box<dyn PhoneLine>>>;
 
-/// The bench's modems, shared by every position: a case leases both for its whole run.
+/// The bench's phone lines: every mobile line and the pool of caller lines, in bench
+/// order (the order of `schedule::Work`'s line lists). A case holds the lines the
+/// scheduler grants it through a [`Lease`]; each line is behind its own lock as well, so
+/// even a wrong grant could only make a case wait, never put two calls on one line.
 #[derive(Clone)]
-pub struct Modems {
-    caller: SharedLine,
-    mobile: SharedLine,
-    pub caller_number: String,
-    pub mobile_number: String,
+pub struct Lines {
+    mobiles: Arc<[(String, SharedLine)]>,
+    callers: Arc<[(String, SharedLine)]>,
 }
 
-/// Exclusive use of both modems for one case.
+/// Exclusive use of one mobile line and one caller line, for one case.
 pub struct Lease {
     pub caller: OwnedMutexGuard<Box<dyn PhoneLine>>,
     pub mobile: OwnedMutexGuard<Box<dyn PhoneLine>>,
+    pub caller_number: String,
+    pub mobile_number: String,
 }
 
 impl Lease {
@@ -52,33 +55,51 @@ impl Lease {
     }
 }
 
-impl Modems {
-    /// The bench's two modems, shared by every position.
+impl Lines {
+    /// The bench's lines, each with its number: mobile lines, then caller lines.
     pub fn new(
-        caller: Box<dyn PhoneLine>,
-        caller_number: impl Into<String>,
-        mobile: Box<dyn PhoneLine>,
-        mobile_number: impl Into<String>,
-    ) -> Modems {
-        Modems {
-            caller: Arc::new(Mutex::new(caller)),
-            mobile: Arc::new(Mutex::new(mobile)),
-            caller_number: caller_number.into(),
-            mobile_number: mobile_number.into(),
+        mobiles: Vec<(Box<dyn PhoneLine>, String)>,
+        callers: Vec<(Box<dyn PhoneLine>, String)>,
+    ) -> Lines {
+        let shared = |v: Vec<(Box<dyn PhoneLine>, String)>| -> Arc<[(String, SharedLine)]> {
+            v.into_iter()
+                .map(|(line, number)| (number, Arc::new(Mutex::new(line))))
+                .collect()
+        };
+        Lines {
+            mobiles: shared(mobiles),
+            callers: shared(callers),
         }
     }
 
-    /// Wait for both modems. Always caller first, then mobile, so two cases never deadlock.
-    pub async fn lease(&self) -> Lease {
-        let caller = self.caller.clone().lock_owned().await;
-        let mobile = self.mobile.clone().lock_owned().await;
-        Lease { caller, mobile }
+    /// Take mobile line `mobile` and caller line `caller` (indices in bench order),
+    /// waiting while another case holds either. Always the mobile line first: a case never
+    /// holds a caller line while it waits for a mobile line, so two leases never deadlock.
+    pub async fn lease(&self, mobile: usize, caller: usize) -> Lease {
+        let (mobile_number, m) = &self.mobiles[mobile];
+        let (caller_number, c) = &self.callers[caller];
+        let mobile = m.clone().lock_owned().await;
+        let caller = c.clone().lock_owned().await;
+        Lease {
+            caller,
+            mobile,
+            caller_number: caller_number.clone(),
+            mobile_number: mobile_number.clone(),
+        }
+    }
+
+    pub fn mobile_count(&self) -> usize {
+        self.mobiles.len()
+    }
+
+    pub fn caller_count(&self) -> usize {
+        self.callers.len()
     }
 }
 
 pub struct DeviceSet {
     pub positions: BTreeMap<String, PositionDevices>,
-    pub modems: Modems,
+    pub lines: Lines,
     /// Every relay of the bench: released together on any exit, watched by the watchdog.
     pub relays: Relays,
 }

@@ -69,6 +69,8 @@ pub enum Event {
     RunFinished {
         tally: Tally,
         bench_time_ms: f64,
+        /// The schedule's bounds (empty for a run that did not finish).
+        schedule: super::ScheduleFigures,
         interrupted: bool,
         /// A report could not be written (the run stopped early): set by the bus as it
         /// hands the event on, so a reporter after the one that failed knows it too.

@@ -1,6 +1,7 @@
 //! The runner: executes a suite on every position of a bench, in parallel where the
-//! devices allow (each position has its own relays and sensors; the two modems are shared
-//! and leased by one case at a time), and emits events for the reporters.
+//! devices allow (each position has its own relays and sensors; the phone lines are
+//! shared: a case that touches them holds its position's mobile line and one caller line,
+//! granted by the scheduler, [`crate::schedule`]), and emits events for the reporters.
 //!
 //! It sees only what hardware shows: it drives [`crate::hw`] trait objects and never the
 //! simulator behind them.
@@ -11,6 +12,7 @@ mod driver;
 mod events;
 mod operator;
 mod plan;
+mod queue;
 mod result;
 
 use std::collections::BTreeMap;
@@ -18,7 +20,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::task::JoinSet;
 
-pub use devices::{DeviceSet, Lease, LightDevice, Modems, PositionDevices};
+pub use devices::{DeviceSet, Lease, LightDevice, Lines, PositionDevices};
 pub use driver::{Context, Driver, LightSeen, LightWant, RigFault, Stop};
 pub use events::{Event, EventBus, Reporter, RunInfo};
 pub use operator::Operator;
@@ -26,8 +28,11 @@ pub use plan::not_applicable;
 pub use result::DecidingTrace;
 pub use result::{CaseResult, Tally, Verdict};
 
+use crate::schedule::estimate::{Estimator, History};
+use crate::schedule::{forecast, Bound, Job, Work};
 use crate::spec::Family;
 use crate::suite::Case;
+pub use queue::{Queue, Turn};
 
 /// Everything a run produced.
 #[derive(Debug, Clone, Default)]
@@ -36,6 +41,20 @@ pub struct RunSummary {
     pub tally: Tally,
     /// Bench time the whole run covered, ms.
     pub bench_time_ms: f64,
+    /// The schedule: its bound and forecast before the run, its bound from what the run
+    /// measured.
+    pub schedule: ScheduleFigures,
+}
+
+/// How the run's bench time compares with what any order of its cases could do.
+#[derive(Debug, Clone, Default)]
+pub struct ScheduleFigures {
+    /// The lower bound from the expected durations, before the run, ms.
+    pub planned_bound: Option<Bound>,
+    /// The bench time the scheduler's rule takes with the expected durations, ms.
+    pub forecast_ms: f64,
+    /// The lower bound from the durations the run measured (every case that ran), ms.
+    pub measured_bound: Option<Bound>,
 }
 
 impl RunSummary {
@@ -63,9 +82,41 @@ pub struct Plan {
     pub off_bench: Vec<Family>,
     /// Attempts per case and position (`--repeat`); at least 1.
     pub repeat: u32,
+    /// Measured durations of an earlier run (`--history`), for the expected durations.
+    pub history: History,
 }
 
 impl Plan {
+    /// The jobs of the plan (every case attempt on every position) with their expected
+    /// durations, and the lines they share.
+    pub fn work(&self, ctx: &Context) -> Work {
+        let mut work = Work::new(&ctx.bench, &self.positions);
+        let estimator = Estimator {
+            bench: &ctx.bench,
+            settings: &ctx.settings,
+            cadences: &ctx.spec.cadences,
+            history: &self.history,
+        };
+        for (p, id) in self.positions.iter().enumerate() {
+            let position = ctx
+                .bench
+                .position(id)
+                .expect("positions come from the bench");
+            for (c, case) in self.cases.iter().enumerate() {
+                let runs = not_applicable(&ctx.bench, position, case).is_none();
+                for _ in 0..self.repeat.max(1) {
+                    work.jobs.push(Job {
+                        position: p,
+                        case: c,
+                        estimate_ms: estimator.case_ms(position, case),
+                        needs_lines: runs && case.needs_modems(),
+                    });
+                }
+            }
+        }
+        work
+    }
+
     /// Rows the plan will write.
     pub fn rows(&self) -> usize {
         let attempts = self.repeat.max(1) as usize;
@@ -74,9 +125,10 @@ impl Plan {
 }
 
 /// Run the plan's cases on its positions of the context's bench, each case `repeat` times
-/// in a row (attempt 1..=N, every attempt a row), plus a SKIP row per case for every
-/// catalog entry that cannot stand on a bench. Once a report cannot be written
-/// ([`EventBus::failed`]) no further case starts.
+/// (attempt 1..=N, every attempt a row), plus a SKIP row per case for every catalog entry
+/// that cannot stand on a bench. Positions run in parallel; the scheduler
+/// ([`crate::schedule`]) picks each position's next case and grants the lines it holds.
+/// Once a report cannot be written ([`EventBus::failed`]) no further case starts.
 pub async fn run(
     ctx: Arc<Context>,
     plan: Plan,
@@ -84,70 +136,81 @@ pub async fn run(
     bus: EventBus,
     operator: Arc<Operator>,
 ) -> RunSummary {
+    let work = plan.work(&ctx);
+    let planned = Bound::of(&work, |j| work.jobs[j].estimate_ms);
+    let forecast_ms = forecast(&work);
     let Plan {
         cases,
         positions,
         off_bench,
-        repeat,
+        ..
     } = plan;
-    let attempts = repeat.max(1);
     // The watchdog releases any relay held past its board's max_hold_ms (a rig fault the
     // relay reports on its next use); it stops when the run ends.
     let _watchdog = devices.relays.spawn_watchdog();
     let relays = devices.relays.clone();
     let cases = Arc::new(cases);
-    // Rows are kept as they finish, so a position that dies keeps the ones it finished.
-    let finished: Arc<Mutex<Vec<CaseResult>>> = Arc::default();
+    let queue = Queue::new(work.clone(), devices.lines.clone());
+    // Rows are kept as they finish, so a position that dies keeps the ones it finished;
+    // each with the job it ran, for the bound from measured durations.
+    let finished: Arc<Mutex<Vec<FinishedRow>>> = Arc::default();
     let mut tasks = JoinSet::new();
     let mut task_position = BTreeMap::new();
-    for id in positions {
+    for (index, id) in positions.iter().enumerate() {
         let position = ctx
             .bench
-            .position(&id)
+            .position(id)
             .expect("positions come from the bench")
             .clone();
-        let Some(devs) = devices.positions.remove(&id) else {
+        let Some(devs) = devices.positions.remove(id) else {
+            queue.abandon(index);
             continue;
         };
-        let (ctx, cases, bus, modems, operator, finished) = (
+        let (ctx, cases, bus, queue, operator, finished) = (
             ctx.clone(),
             cases.clone(),
             bus.clone(),
-            devices.modems.clone(),
+            queue.clone(),
             operator.clone(),
             finished.clone(),
         );
         let task = tasks.spawn(async move {
+            // However the task ends (a report failed, a panic), its position starts nothing
+            // more and its lines go back to the others.
+            let _abandon = Abandon(&queue, index);
             let mut driver = Driver::new(ctx.clone(), position, devs);
-            for c in cases.iter() {
-                for attempt in 1..=attempts {
-                    // A report that cannot be written stops the run: no case starts whose
-                    // row could not be kept.
-                    if bus.failed() {
-                        return;
-                    }
-                    bus.emit(Event::CaseStarted {
-                        position: driver.position.id.clone(),
-                        case: c.id.clone(),
-                        attempt,
-                    });
-                    let mut row = match not_applicable(&ctx.bench, &driver.position, c) {
-                        Some(reason) => skipped(&driver, c, reason),
-                        None => case::run_case(&mut driver, &modems, c, &operator).await,
-                    };
-                    row.attempt = attempt;
-                    bus.emit(Event::CaseFinished(row.clone()));
-                    finished.lock().unwrap_or_else(|p| p.into_inner()).push(row);
+            let mut attempts = vec![0u32; cases.len()];
+            while let Some(mut turn) = queue.next(index).await {
+                // A report that cannot be written stops the run: no case starts whose
+                // row could not be kept.
+                if bus.failed() {
+                    return;
                 }
+                let job = queue.job(&turn.grant);
+                let c = &cases[job.case];
+                attempts[job.case] += 1;
+                let attempt = attempts[job.case];
+                bus.emit(Event::CaseStarted {
+                    position: driver.position.id.clone(),
+                    case: c.id.clone(),
+                    attempt,
+                });
+                let mut row = match not_applicable(&ctx.bench, &driver.position, c) {
+                    Some(reason) => skipped(&driver, c, reason),
+                    None => case::run_case(&mut driver, turn.lease.take(), c, &operator).await,
+                };
+                row.attempt = attempt;
+                bus.emit(Event::CaseFinished(row.clone()));
+                lock(&finished).push((Some(turn.grant.job), row));
             }
         });
-        task_position.insert(task.id(), id);
+        task_position.insert(task.id(), id.clone());
     }
     for f in &off_bench {
         for c in cases.iter().take_while(|_| !bus.failed()) {
             let row = off_bench_row(f, c, ctx.clock.now_ms());
             bus.emit(Event::CaseFinished(row.clone()));
-            finished.lock().unwrap_or_else(|p| p.into_inner()).push(row);
+            lock(&finished).push((None, row));
         }
     }
     while let Some(done) = tasks.join_next_with_id().await {
@@ -174,11 +237,23 @@ pub async fn run(
                 trace: None,
             };
             bus.emit(Event::CaseFinished(row.clone()));
-            finished.lock().unwrap_or_else(|p| p.into_inner()).push(row);
+            lock(&finished).push((None, row));
+        }
+    }
+    let rows = std::mem::take(&mut *lock(&finished));
+    let mut measured = vec![0.0; work.jobs.len()];
+    for (job, row) in &rows {
+        if let Some(j) = job {
+            measured[*j] = row.bench_time_ms;
         }
     }
     let mut summary = RunSummary {
-        results: std::mem::take(&mut *finished.lock().unwrap_or_else(|p| p.into_inner())),
+        results: rows.into_iter().map(|(_, r)| r).collect(),
+        schedule: ScheduleFigures {
+            planned_bound: Some(planned),
+            forecast_ms,
+            measured_bound: Some(Bound::of(&work, |j| measured[j])),
+        },
         ..RunSummary::default()
     };
     for r in &summary.results {
@@ -187,6 +262,22 @@ pub async fn run(
     summary.bench_time_ms = ctx.clock.now_ms();
     relays.release_all();
     summary
+}
+
+/// A row as it finished, with the job it ran (`None`: a row no job ran, e.g. off-bench).
+type FinishedRow = (Option<usize>, CaseResult);
+
+/// Abandons a position's remaining cases when its task ends, however it ends.
+struct Abandon<'q>(&'q Arc<Queue>, usize);
+
+impl Drop for Abandon<'_> {
+    fn drop(&mut self) {
+        self.0.abandon(self.1);
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 fn skipped(driver: &Driver, case: &Case, reason: String) -> CaseResult {

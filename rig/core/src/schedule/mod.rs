@@ -1,0 +1,85 @@
+//! The order cases run in, and the least bench time a run can take.
+//!
+//! Positions are independent phones; only the phone lines are shared. A case that touches
+//! a line (a call, a twinning probe, a modem expectation) holds its position's mobile line
+//! and one line of the caller pool from its start to the end of its cleanup: a call one
+//! step places may be what a later light step watches, and a case granted every line at
+//! its start never waits half set up with a phone mid-call. So a run is a scheduling
+//! problem with one chain of jobs per position (a position runs one case at a time), one
+//! resource per mobile line, and a pool of identical caller lines.
+//!
+//! - [`estimate`]: each case's expected duration, from the suite's timers, or learnt from
+//!   an earlier run's `results.csv`.
+//! - [`Bound`]: the lower bound no order can beat.
+//! - [`Dispatcher`]: the rule that picks the next case of an idle position; the runner
+//!   follows it with the real clock, and [`forecast`] follows it with the estimates (the
+//!   expected bench time `rig run --dry-run` prints).
+
+mod bound;
+mod dispatch;
+pub mod estimate;
+
+pub use bound::Bound;
+pub use dispatch::{forecast, Dispatcher, Grant};
+
+use crate::bench::{Bench, ModemRole};
+
+/// One case attempt to run on one position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    /// Index into [`Work::positions`].
+    pub position: usize,
+    /// Index into the run's case list.
+    pub case: usize,
+    /// Expected duration, ms.
+    pub estimate_ms: f64,
+    /// Whether it holds its position's mobile line and a caller line.
+    pub needs_lines: bool,
+}
+
+/// The jobs of a run and the lines they share.
+#[derive(Debug, Clone, Default)]
+pub struct Work {
+    /// Position ids, in run order.
+    pub positions: Vec<String>,
+    /// The mobile line (index into `mobile_lines`) each position's cases hold.
+    pub mobile_of: Vec<usize>,
+    /// Mobile line numbers, in bench order.
+    pub mobile_lines: Vec<String>,
+    /// Caller line numbers, in bench order.
+    pub caller_lines: Vec<String>,
+    pub jobs: Vec<Job>,
+}
+
+impl Work {
+    /// The lines of `bench` and the mobile line of each of `positions` (ids of the bench).
+    pub fn new(bench: &Bench, positions: &[String]) -> Work {
+        let numbers = |role| {
+            bench
+                .modems_of(role)
+                .map(|m| m.number.clone())
+                .collect::<Vec<_>>()
+        };
+        let mobile_lines = numbers(ModemRole::Mobile);
+        let mobile_of = positions
+            .iter()
+            .map(|id| {
+                let p = bench.position(id).expect("positions come from the bench");
+                let line = bench
+                    .mobile_line_of(p)
+                    .expect("a loaded bench has a mobile line");
+                mobile_lines
+                    .iter()
+                    .position(|n| *n == line.number)
+                    .expect("the line is one of the bench's")
+            })
+            .collect();
+        Work {
+            positions: positions.to_vec(),
+            mobile_of,
+            mobile_lines,
+            caller_lines: numbers(ModemRole::Caller),
+            jobs: Vec::new(),
+        }
+    }
+}
