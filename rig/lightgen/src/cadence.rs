@@ -3,6 +3,50 @@
 /// The cadence names a truth label may carry (besides `off`).
 const KNOWN: [&str; 5] = ["steady", "flash", "wink", "flutter", "broken-flutter"];
 
+/// Why a cadence table was refused: what is wrong, and on which line (1-based, counting
+/// comment and blank lines) when a line is at fault.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CadenceTableError {
+    /// The text has no header line (only comments and blank lines, or nothing).
+    #[error("cadence table: no header")]
+    NoHeader,
+    /// The header lacks a column the table needs.
+    #[error("cadence table: header has no `{column}` column")]
+    MissingColumn { column: &'static str },
+    /// A time is not a positive, finite number of ms.
+    #[error("cadence table line {line}: {column} `{value}` is not a positive time in ms")]
+    BadTime {
+        line: usize,
+        column: &'static str,
+        value: String,
+    },
+    /// A cadence this crate cannot label.
+    #[error("cadence table line {line}: unknown cadence `{name}` (known: {})", KNOWN.join(" "))]
+    UnknownCadence { line: usize, name: String },
+    /// A cadence given a second time.
+    #[error("cadence table line {line}: `{name}` twice")]
+    Duplicate { line: usize, name: &'static str },
+    /// A row whose times do not fit its cadence: steady has none, a blink has on and off
+    /// times and either both group times or neither.
+    #[error("cadence table line {line}: `{name}` needs {}", needs(name))]
+    TimesDoNotFit { line: usize, name: &'static str },
+    /// No cadence row (besides `off`).
+    #[error("cadence table: no cadences")]
+    Empty,
+}
+
+/// The times a cadence's row must give.
+fn needs(name: &str) -> &'static str {
+    if name == "steady" {
+        "no on/off times"
+    } else {
+        "on_ms and off_ms (and both group times, or neither)"
+    }
+}
+
+/// The columns the table needs, in the order `parse` indexes them.
+const COLUMNS: [&str; 5] = ["cadence", "on_ms", "off_ms", "group_on_ms", "group_off_ms"];
+
 /// One row's timing, as the table gives it (ms).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Pattern {
@@ -30,44 +74,46 @@ impl CadenceTable {
     /// `off_ms`, `group_on_ms`, `group_off_ms` (other columns are ignored), then one row per
     /// cadence. Every cadence must be one this crate can label; an `off` row is skipped
     /// (the generator always adds `off`).
-    pub fn parse(csv_text: &str) -> Result<Self, String> {
+    pub fn parse(csv_text: &str) -> Result<Self, CadenceTableError> {
         let text = csv_text.strip_prefix('\u{feff}').unwrap_or(csv_text);
         let mut lines = text
             .lines()
             .enumerate()
             .map(|(i, l)| (i + 1, l.trim()))
             .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'));
-        let (_, header) = lines.next().ok_or("cadence table: no header")?;
+        let (_, header) = lines.next().ok_or(CadenceTableError::NoHeader)?;
         let cols: Vec<String> = header
             .split(',')
             .map(|c| c.trim().to_ascii_lowercase())
             .collect();
-        let col = |name: &str| {
+        let col = |column: &'static str| {
             cols.iter()
-                .position(|c| c == name)
-                .ok_or_else(|| format!("cadence table: header has no `{name}` column"))
+                .position(|c| c == column)
+                .ok_or(CadenceTableError::MissingColumn { column })
         };
         let idx = [
-            col("cadence")?,
-            col("on_ms")?,
-            col("off_ms")?,
-            col("group_on_ms")?,
-            col("group_off_ms")?,
+            col(COLUMNS[0])?,
+            col(COLUMNS[1])?,
+            col(COLUMNS[2])?,
+            col(COLUMNS[3])?,
+            col(COLUMNS[4])?,
         ];
         let mut rows: Vec<(&'static str, Pattern)> = Vec::new();
         for (n, line) in lines {
             let fields: Vec<&str> = line.split(',').map(str::trim).collect();
             let field = |i: usize| fields.get(idx[i]).copied().unwrap_or("");
-            let ms = |i: usize| -> Result<Option<f64>, String> {
+            let ms = |i: usize| -> Result<Option<f64>, CadenceTableError> {
                 let f = field(i);
                 if f.is_empty() {
                     return Ok(None);
                 }
                 match f.parse::<f64>() {
                     Ok(v) if v.is_finite() && v > 0.0 => Ok(Some(v)),
-                    _ => Err(format!(
-                        "cadence table line {n}: `{f}` is not a positive time in ms"
-                    )),
+                    _ => Err(CadenceTableError::BadTime {
+                        line: n,
+                        column: COLUMNS[i],
+                        value: f.to_string(),
+                    }),
                 }
             };
             let raw = field(0).to_ascii_lowercase();
@@ -75,13 +121,10 @@ impl CadenceTable {
                 continue;
             }
             let Some(name) = KNOWN.iter().copied().find(|k| *k == raw) else {
-                return Err(format!(
-                    "cadence table line {n}: unknown cadence `{raw}` (known: {})",
-                    KNOWN.join(" ")
-                ));
+                return Err(CadenceTableError::UnknownCadence { line: n, name: raw });
             };
             if rows.iter().any(|(r, _)| *r == name) {
-                return Err(format!("cadence table line {n}: `{name}` twice"));
+                return Err(CadenceTableError::Duplicate { line: n, name });
             }
             let pattern = match (ms(1)?, ms(2)?, ms(3)?, ms(4)?) {
                 (None, None, None, None) if name == "steady" => Pattern::Steady,
@@ -94,21 +137,12 @@ impl CadenceTable {
                         group_off,
                     }
                 }
-                _ => {
-                    return Err(format!(
-                        "cadence table line {n}: `{name}` needs {}",
-                        if name == "steady" {
-                            "no on/off times"
-                        } else {
-                            "on_ms and off_ms (and both group times, or neither)"
-                        }
-                    ))
-                }
+                _ => return Err(CadenceTableError::TimesDoNotFit { line: n, name }),
             };
             rows.push((name, pattern));
         }
         if rows.is_empty() {
-            return Err("cadence table: no cadences".into());
+            return Err(CadenceTableError::Empty);
         }
         Ok(CadenceTable { rows })
     }
@@ -251,13 +285,61 @@ mod tests {
 
     #[test]
     fn rejects_bad_tables() {
-        assert!(CadenceTable::parse("").is_err());
+        use CadenceTableError as E;
+        let err = |text: &str| CadenceTable::parse(text).unwrap_err();
+        assert_eq!(err(""), E::NoHeader);
         let h = "cadence,on_ms,off_ms,group_on_ms,group_off_ms\n";
-        assert!(CadenceTable::parse(&format!("{h}blinky,1,1,,\n")).is_err());
-        assert!(CadenceTable::parse(&format!("{h}flash,0,500,,\n")).is_err());
-        assert!(CadenceTable::parse(&format!("{h}flash,500,,,\n")).is_err());
-        assert!(CadenceTable::parse(&format!("{h}flash,5,5,,\nflash,5,5,,\n")).is_err());
-        assert!(CadenceTable::parse("cadence,on_ms\nflash,5\n").is_err());
+        assert_eq!(err(h), E::Empty);
+        let e = err(&format!("{h}blinky,1,1,,\n"));
+        assert_eq!(
+            e,
+            E::UnknownCadence {
+                line: 2,
+                name: "blinky".into()
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "cadence table line 2: unknown cadence `blinky` (known: steady flash wink flutter broken-flutter)"
+        );
+        let e = err(&format!("{h}flash,0,500,,\n"));
+        assert_eq!(
+            e,
+            E::BadTime {
+                line: 2,
+                column: "on_ms",
+                value: "0".into()
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "cadence table line 2: on_ms `0` is not a positive time in ms"
+        );
+        let e = err(&format!("{h}flash,500,,,\n"));
+        assert_eq!(
+            e,
+            E::TimesDoNotFit {
+                line: 2,
+                name: "flash"
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "cadence table line 2: `flash` needs on_ms and off_ms (and both group times, or neither)"
+        );
+        assert_eq!(
+            err(&format!("# comment\n{h}flash,5,5,,\nflash,5,5,,\n")),
+            E::Duplicate {
+                line: 4,
+                name: "flash"
+            }
+        );
+        let e = err("cadence,on_ms\nflash,5\n");
+        assert_eq!(e, E::MissingColumn { column: "off_ms" });
+        assert_eq!(
+            e.to_string(),
+            "cadence table: header has no `off_ms` column"
+        );
     }
 
     fn lit_measure(g: &Gate, a: f64, b: f64) -> f64 {

@@ -27,7 +27,7 @@ use std::fmt::Write as _;
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
 
-pub use cadence::CadenceTable;
+pub use cadence::{CadenceTable, CadenceTableError};
 use optics::lit_time;
 use scenario::Scenario;
 

@@ -427,7 +427,7 @@ async fn visit(
         .inbound
         .first()
         .cloned()
-        .ok_or_else(|| Stop::rig("the bench has no inbound route"))?;
+        .ok_or_else(|| Stop::inconsistent("the bench has no inbound route"))?;
     reset(d, lease).await?;
     record(d, accs, State::Call(AppearanceState::Idle)).await?;
 

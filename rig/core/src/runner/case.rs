@@ -6,7 +6,7 @@ use std::time::Duration;
 use tokio::time::sleep;
 
 use super::devices::Lease;
-use super::driver::{role_name, Driver, LightWant, Stop};
+use super::driver::{role_name, Driver, LightWant, RigFault, Stop};
 use super::operator::{Answer, Operator};
 use super::result::{CaseResult, Verdict};
 use crate::bench::{InboundRoute, Light, ModemRole};
@@ -68,7 +68,7 @@ pub async fn run_case(
     if outcome.is_ok() {
         if let Err(e) = cleanup {
             outcome = Err(match e {
-                Stop::Fail { message, .. } => Stop::rig(format!("cleanup: {message}")),
+                Stop::Fail { message, .. } => Stop::Rig(RigFault::Cleanup { message }),
                 other => other,
             });
         }
@@ -143,7 +143,7 @@ fn join(a: &str, b: &str) -> String {
 fn lease_of<'a>(lease: &'a mut Option<&mut Lease>) -> Result<&'a mut Lease, Stop> {
     lease
         .as_deref_mut()
-        .ok_or_else(|| Stop::rig("a modem step ran without the modems leased"))
+        .ok_or_else(|| Stop::inconsistent("a modem step ran without the modems leased"))
 }
 
 async fn run_steps(
@@ -176,7 +176,9 @@ async fn run_steps(
             Step::Press(b) => driver.press(*b).await?,
             Step::Dial(via) => {
                 let route = route_for(driver, *via).ok_or_else(|| {
-                    Stop::rig("no inbound route for this dial (applicability should have skipped)")
+                    Stop::inconsistent(
+                        "no inbound route for this dial (applicability should have skipped)",
+                    )
                 })?;
                 let number = driver.ctx.bench.dial_number(&driver.position, &route);
                 let l = lease_of(&mut lease)?;
@@ -242,9 +244,9 @@ async fn run_steps(
                     ),
                     // The check was not made: the rig's fault, never the phone's.
                     Answer::InputClosed => {
-                        return Err(Stop::rig(format!(
-                            "the operator's input (stdin) ended before an answer to: {text}"
-                        )))
+                        return Err(Stop::Rig(RigFault::OperatorGone {
+                            prompt: text.to_string(),
+                        }))
                     }
                 });
                 found.record(text, String::new(), Rank::Line);
@@ -278,8 +280,8 @@ async fn expect(
             expect_twinning_light(driver, e, within, found).await
         }
         Target::TwinningUnchanged => {
-            let before =
-                remembered.ok_or_else(|| Stop::rig("nothing remembered of the twinning light"))?;
+            let before = remembered
+                .ok_or_else(|| Stop::inconsistent("nothing remembered of the twinning light"))?;
             let want = LightWant::Is(crate::spec::Expected::Exactly(before));
             driver
                 .expect_light(Light::Twinning, want, within, e.hold_ms)
@@ -308,8 +310,9 @@ async fn expect(
                 })
         }
         Target::Line(role, state) => {
-            let l = lease
-                .ok_or_else(|| Stop::rig("a modem expectation ran without the modems leased"))?;
+            let l = lease.ok_or_else(|| {
+                Stop::inconsistent("a modem expectation ran without the modems leased")
+            })?;
             driver
                 .expect_line(l, *role, *state, within, e.hold_ms)
                 .await
@@ -319,8 +322,9 @@ async fn expect(
                 })
         }
         Target::Twinned(want) => {
-            let l =
-                lease.ok_or_else(|| Stop::rig("a twinning probe ran without the modems leased"))?;
+            let l = lease.ok_or_else(|| {
+                Stop::inconsistent("a twinning probe ran without the modems leased")
+            })?;
             expect_twinned(driver, l, *want, found).await
         }
     };
@@ -359,7 +363,7 @@ async fn expect_twinning_light(
             Some(true) => (TwinningState::TwinningOn, false),
             Some(false) => (TwinningState::TwinningOff, false),
             None => {
-                return Err(Stop::rig(
+                return Err(Stop::inconsistent(
                     "`as-probed` with no earlier twinning probe in the case",
                 ))
             }
@@ -416,8 +420,8 @@ async fn expect_twinned(
     want: TwinnedWant,
     found: &mut Findings,
 ) -> Result<f64, Stop> {
-    let route =
-        route_for(driver, Via::Any).ok_or_else(|| Stop::rig("the bench has no inbound route"))?;
+    let route = route_for(driver, Via::Any)
+        .ok_or_else(|| Stop::inconsistent("the bench has no inbound route"))?;
     let twinned = driver.probe_twinned(l, &route).await?;
     let previous = found.twinned.replace(twinned);
     let words = |b: bool| {
@@ -432,7 +436,8 @@ async fn expect_twinned(
         TwinnedWant::No => Some(false),
         TwinnedWant::Either => None,
         TwinnedWant::Toggled => Some(
-            !previous.ok_or_else(|| Stop::rig("`toggled` with no earlier probe in the case"))?,
+            !previous
+                .ok_or_else(|| Stop::inconsistent("`toggled` with no earlier probe in the case"))?,
         ),
     };
     match wanted {
@@ -546,8 +551,8 @@ fn lookalike_note(driver: &Driver, state: TwinningState, found: &mut Findings) {
 
 /// Bring mobile twinning to the wanted state, proven by a call; press once if needed.
 async fn set_twinning(driver: &mut Driver, lease: &mut Lease, on: bool) -> Result<(), Stop> {
-    let route =
-        route_for(driver, Via::Any).ok_or_else(|| Stop::rig("the bench has no inbound route"))?;
+    let route = route_for(driver, Via::Any)
+        .ok_or_else(|| Stop::inconsistent("the bench has no inbound route"))?;
     if driver.probe_twinned(lease, &route).await? == on {
         return Ok(());
     }

@@ -16,7 +16,7 @@ use super::result::DecidingTrace;
 use crate::bench::{Bench, Button, InboundRoute, Light, ModemRole, Position};
 use crate::hw::{Actuator, BenchClock, HwError, HwErrorKind, LineState, Sample};
 use crate::observe::{Classifier, Reading, Watch};
-use crate::spec::{Expected, Family, Indication, Spec};
+use crate::spec::{AppearanceState, Expected, Family, Indication, Spec};
 use crate::suite::Settings;
 use crate::trace::Trace;
 
@@ -83,10 +83,47 @@ pub enum RigFault {
         why: &'static str,
         wanted: String,
     },
-    /// Anything else: the bench lacks what a step needs, a position will not reach its
-    /// starting state, the operator's input ended.
-    #[error("{0}")]
-    Other(String),
+    /// The bench has no relay on a button a step presses.
+    #[error("no relay for the {button} button")]
+    NoRelay { button: &'static str },
+    /// The bench has no sensor over a light a step watches.
+    #[error("no sensor on the {light} light")]
+    NoSensor { light: &'static str },
+    /// The position's family has no call-appearance indicator in the spec.
+    #[error("family {family} has no indicator")]
+    NoIndicator { family: String },
+    /// The spec gives no indication for a state of the family's call-appearance indicator.
+    #[error("no call-appearance indication for {indicator} {state}")]
+    NoAppearance {
+        indicator: &'static str,
+        state: AppearanceState,
+    },
+    /// A twinning probe's call did not alert the primary: the route or the extension is
+    /// wrong, so the probe cannot tell whether the mobile rings.
+    #[error(
+        "probing twinning: a call to {number} did not alert the primary ({observed}); check the route and extension"
+    )]
+    ProbeNotAlerting { number: String, observed: String },
+    /// A modem's line will not go idle after a hang-up.
+    #[error("the {role} modem will not go idle")]
+    LineNotIdle { role: &'static str },
+    /// A position holds a call and has no release relay to end it.
+    #[error("position {position} is not idle and has no release relay to end its call")]
+    NoRelease { position: String },
+    /// A position's call appearance will not go idle after a release press.
+    #[error("position {position} will not go idle ({observed})")]
+    PositionNotIdle { position: String, observed: String },
+    /// The operator's input ended before an answer: the check was not made.
+    #[error("the operator's input (stdin) ended before an answer to: {prompt}")]
+    OperatorGone { prompt: String },
+    /// The suite and the bench disagree in a way their loaders (or the plan's
+    /// applicability) should have caught.
+    #[error("{what}")]
+    Inconsistent { what: &'static str },
+    /// The case's steps passed but its cleanup (bringing the position back to idle) did
+    /// not: the phone-side failure met there, by its message.
+    #[error("cleanup: {message}")]
+    Cleanup { message: String },
 }
 
 impl RigFault {
@@ -98,9 +135,19 @@ impl RigFault {
             | RigFault::Sensor { sensor: d, .. }
             | RigFault::Silent { sensor: d, .. }
             | RigFault::Unreadable { sensor: d, .. } => Some(d),
-            RigFault::NoAnswer { .. } | RigFault::CallListNoAnswer { .. } | RigFault::Other(_) => {
-                None
-            }
+            RigFault::NoAnswer { .. }
+            | RigFault::CallListNoAnswer { .. }
+            | RigFault::NoRelay { .. }
+            | RigFault::NoSensor { .. }
+            | RigFault::NoIndicator { .. }
+            | RigFault::NoAppearance { .. }
+            | RigFault::ProbeNotAlerting { .. }
+            | RigFault::LineNotIdle { .. }
+            | RigFault::NoRelease { .. }
+            | RigFault::PositionNotIdle { .. }
+            | RigFault::OperatorGone { .. }
+            | RigFault::Inconsistent { .. }
+            | RigFault::Cleanup { .. } => None,
         }
     }
 
@@ -114,15 +161,27 @@ impl RigFault {
             RigFault::Silent { .. }
             | RigFault::NoAnswer { .. }
             | RigFault::CallListNoAnswer { .. } => Some(HwErrorKind::Timeout),
-            RigFault::Unreadable { .. } | RigFault::Other(_) => None,
+            RigFault::Unreadable { .. }
+            | RigFault::NoRelay { .. }
+            | RigFault::NoSensor { .. }
+            | RigFault::NoIndicator { .. }
+            | RigFault::NoAppearance { .. }
+            | RigFault::ProbeNotAlerting { .. }
+            | RigFault::LineNotIdle { .. }
+            | RigFault::NoRelease { .. }
+            | RigFault::PositionNotIdle { .. }
+            | RigFault::OperatorGone { .. }
+            | RigFault::Inconsistent { .. }
+            | RigFault::Cleanup { .. } => None,
         }
     }
 }
 
 impl Stop {
-    /// A rig fault that no device reported (see [`RigFault::Other`]).
-    pub fn rig(message: impl Into<String>) -> Self {
-        Stop::Rig(RigFault::Other(message.into()))
+    /// A suite/bench inconsistency the loaders (or the plan) should have caught (see
+    /// [`RigFault::Inconsistent`]).
+    pub fn inconsistent(what: &'static str) -> Self {
+        Stop::Rig(RigFault::Inconsistent { what })
     }
 }
 
@@ -318,11 +377,11 @@ impl Driver {
     /// Press and release a button. The relay is released on every path.
     pub async fn press(&mut self, button: Button) -> Result<(), Stop> {
         let press_ms = self.devices.press_ms;
-        let (name, act) = self
-            .devices
-            .buttons
-            .get_mut(&button)
-            .ok_or_else(|| Stop::rig(format!("no relay for the {} button", button.name())))?;
+        let (name, act) = self.devices.buttons.get_mut(&button).ok_or_else(|| {
+            Stop::Rig(RigFault::NoRelay {
+                button: button.name(),
+            })
+        })?;
         let name = name.clone();
         act.set(true).map_err(|error| relay_fault(&name, error))?;
         let held = Held(act.as_mut());
@@ -437,11 +496,11 @@ impl Driver {
         loop {
             sleep(poll).await;
             let now = self.now_ms();
-            let dev = self
-                .devices
-                .lights
-                .get_mut(&light)
-                .ok_or_else(|| Stop::rig(format!("no sensor on the {} light", light.name())))?;
+            let dev = self.devices.lights.get_mut(&light).ok_or_else(|| {
+                Stop::Rig(RigFault::NoSensor {
+                    light: light.name(),
+                })
+            })?;
             buf.clear();
             dev.sensor.drain(&mut buf).map_err(|error| {
                 Stop::Rig(RigFault::Sensor {
@@ -542,11 +601,11 @@ impl Driver {
     ) -> Result<(Vec<Sample>, Reading), Stop> {
         let poll = Duration::from_millis(self.settings().poll_ms);
         let clock = self.ctx.clock;
-        let dev = self
-            .devices
-            .lights
-            .get_mut(&light)
-            .ok_or_else(|| Stop::rig(format!("no sensor on the {} light", light.name())))?;
+        let dev = self.devices.lights.get_mut(&light).ok_or_else(|| {
+            Stop::Rig(RigFault::NoSensor {
+                light: light.name(),
+            })
+        })?;
         let name = dev.name.clone();
         let fault = |error: HwError| {
             Stop::Rig(RigFault::Sensor {
@@ -586,10 +645,15 @@ impl Driver {
         self.modem("caller modem: dial", lease.caller.dial(&number))
             .await?;
         let alert = self.appearance(crate::spec::AppearanceState::Alerting)?;
-        self.expect_light(Light::Call, LightWant::Is(alert), within, 0).await.map_err(|s| match s {
-            Stop::Fail { observed, .. } => Stop::rig(format!("probing twinning: a call to {number} did not alert the primary ({observed}); check the route and extension")),
-            other => other,
-        })?;
+        self.expect_light(Light::Call, LightWant::Is(alert), within, 0)
+            .await
+            .map_err(|s| match s {
+                Stop::Fail { observed, .. } => Stop::Rig(RigFault::ProbeNotAlerting {
+                    number: number.clone(),
+                    observed,
+                }),
+                other => other,
+            })?;
         let mut twinned = false;
         let poll = Duration::from_millis(self.settings().poll_ms);
         let watched_from = self.now_ms();
@@ -613,20 +677,21 @@ impl Driver {
 
     /// The call appearance indication of this family's indicator for a state.
     pub fn appearance(&self, state: crate::spec::AppearanceState) -> Result<Expected, Stop> {
-        let kind = self
-            .family
-            .indicator
-            .ok_or_else(|| Stop::rig(format!("family {} has no indicator", self.family.id)))?;
+        let kind = self.family.indicator.ok_or_else(|| {
+            Stop::Rig(RigFault::NoIndicator {
+                family: self.family.id.to_string(),
+            })
+        })?;
         self.ctx
             .spec
             .indications
             .appearance(kind, state)
             .map(Expected::Exactly)
             .ok_or_else(|| {
-                Stop::rig(format!(
-                    "no call-appearance indication for {} {state}",
-                    kind.name()
-                ))
+                Stop::Rig(RigFault::NoAppearance {
+                    indicator: kind.name(),
+                    state,
+                })
             })
     }
 
@@ -644,7 +709,9 @@ impl Driver {
                 self.expect_line(lease, role, LineState::Idle, within, 0)
                     .await
                     .map_err(|_| {
-                        Stop::rig(format!("the {} modem will not go idle", role_name(role)))
+                        Stop::Rig(RigFault::LineNotIdle {
+                            role: role_name(role),
+                        })
                     })?;
             }
         }
@@ -663,20 +730,19 @@ impl Driver {
             return Ok(());
         }
         if !self.devices.buttons.contains_key(&Button::Release) {
-            return Err(Stop::rig(format!(
-                "position {} is not idle and has no release relay to end its call",
-                self.position.id
-            )));
+            return Err(Stop::Rig(RigFault::NoRelease {
+                position: self.position.id.to_string(),
+            }));
         }
         self.press(Button::Release).await?;
         self.expect_light(Light::Call, LightWant::Is(idle), within, 0)
             .await
             .map(|_| ())
             .map_err(|s| match s {
-                Stop::Fail { observed, .. } => Stop::rig(format!(
-                    "position {} will not go idle ({observed})",
-                    self.position.id
-                )),
+                Stop::Fail { observed, .. } => Stop::Rig(RigFault::PositionNotIdle {
+                    position: self.position.id.to_string(),
+                    observed,
+                }),
                 other => other,
             })
     }
@@ -829,6 +895,8 @@ mod tests {
         let Err(Stop::Rig(fault)) = driver.press(Button::Call).await else {
             panic!("a missing relay is a rig fault");
         };
+        assert_eq!(fault, RigFault::NoRelay { button: "call" });
+        assert_eq!(fault.to_string(), "no relay for the call button");
         assert_eq!(fault.kind(), None);
         assert_eq!(fault.device(), None);
     }
