@@ -22,8 +22,8 @@ use crate::hw::serial::SerialStream;
 use crate::hw::{Actuator, BenchClock, HwError, LightSensor, PhoneLine};
 use crate::observe::Calibration;
 use crate::runner::{
-    self, Context, DeviceSet, EventBus, LightDevice, Lines, Operator, Plan, PositionDevices,
-    RunInfo, RunSummary,
+    self, Context, DeviceSet, EventBus, LightDevice, Lines, NumberedLine, Operator, Plan,
+    PositionDevices, RunInfo, RunSummary,
 };
 use crate::sim::SimBench;
 use crate::spec::Spec;
@@ -102,7 +102,7 @@ pub fn open_calibrated(
             },
         );
     }
-    let lines = |role: ModemRole| -> Result<Vec<(Box<dyn PhoneLine>, String)>, OpenError> {
+    let lines = |role: ModemRole| -> Result<Vec<NumberedLine>, OpenError> {
         bench
             .modems_of(role)
             .map(|m| Ok((open.modem(m)?, m.number.clone())))

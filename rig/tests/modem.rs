@@ -10,7 +10,7 @@ use rig::hw::modem::codec::{Clip, Registration, Urc};
 use rig::hw::modem::{AtConfig, AtModem};
 use rig::hw::serial::pty_streams;
 use rig::hw::{BenchClock, CallStatus, HwErrorKind, PhoneLine};
-use rig::runner::{run, Context, EventBus, Lines, Operator, Plan, RunInfo, Verdict};
+use rig::runner::{run, Context, EventBus, Lines, NumberedLine, Operator, Plan, RunInfo, Verdict};
 use rig::sim::SimBench;
 
 use crate::common::{fixtures, rows};
@@ -264,7 +264,7 @@ async fn the_reference_suite_passes_with_both_modems_driven_over_at_on_ptys() {
     let sim = SimBench::new(&f.bench, &f.spec, f.reference.clone(), clock, 1);
     let mut devices = rig::factory::open(&f.bench, &f.spec, Some(&sim), clock).unwrap();
     let mut emulators = Vec::new();
-    let mut line = |role: rig::bench::ModemRole| -> Vec<(Box<dyn PhoneLine>, String)> {
+    let mut line = |role: rig::bench::ModemRole| -> Vec<NumberedLine> {
         f.bench
             .modems_of(role)
             .map(|m| {

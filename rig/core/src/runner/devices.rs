@@ -28,6 +28,9 @@ pub struct PositionDevices {
 
 type SharedLine = Arc<Mutex<Box<dyn PhoneLine>>>;
 
+/// A phone line and its number, as the device factory opens it.
+pub type NumberedLine = (Box<dyn PhoneLine>, String);
+
 /// The bench's phone lines: every mobile line and the pool of caller lines, in bench
 /// order (the order of `schedule::Work`'s line lists). A case holds the lines the
 /// scheduler grants it through a [`Lease`]; each line is behind its own lock as well, so
@@ -57,11 +60,8 @@ impl Lease {
 
 impl Lines {
     /// The bench's lines, each with its number: mobile lines, then caller lines.
-    pub fn new(
-        mobiles: Vec<(Box<dyn PhoneLine>, String)>,
-        callers: Vec<(Box<dyn PhoneLine>, String)>,
-    ) -> Lines {
-        let shared = |v: Vec<(Box<dyn PhoneLine>, String)>| -> Arc<[(String, SharedLine)]> {
+    pub fn new(mobiles: Vec<NumberedLine>, callers: Vec<NumberedLine>) -> Lines {
+        let shared = |v: Vec<NumberedLine>| -> Arc<[(String, SharedLine)]> {
             v.into_iter()
                 .map(|(line, number)| (number, Arc::new(Mutex::new(line))))
                 .collect()

@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::task::JoinSet;
 
-pub use devices::{DeviceSet, Lease, LightDevice, Lines, PositionDevices};
+pub use devices::{DeviceSet, Lease, LightDevice, Lines, NumberedLine, PositionDevices};
 pub use driver::{Context, Driver, LightSeen, LightWant, RigFault, Stop};
 pub use events::{Event, EventBus, Reporter, RunInfo};
 pub use operator::Operator;
