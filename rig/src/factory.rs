@@ -259,7 +259,20 @@ pub async fn simulate(
 ) -> Result<RunSummary, OpenError> {
     let clock = crate::hw::BenchClock::start();
     let sim = crate::sim::SimBench::new(bench, spec, profile.clone(), clock, seed);
-    let devices = open(bench, spec, Some(&sim), clock)?;
+    simulate_on(&sim, spec, bench, suite, &profile, seed, clock).await
+}
+
+/// [`simulate`] on a simulator the caller holds (a test that looks at it afterwards).
+pub async fn simulate_on(
+    sim: &crate::sim::SimBench,
+    spec: &crate::spec::Spec,
+    bench: &crate::bench::Bench,
+    suite: &crate::suite::Suite,
+    profile: &crate::sim::FirmwareProfile,
+    seed: u64,
+    clock: crate::hw::BenchClock,
+) -> Result<RunSummary, OpenError> {
+    let devices = open(bench, spec, Some(sim), clock)?;
     let ctx = Arc::new(Context {
         spec: spec.clone(),
         bench: bench.clone(),

@@ -8,6 +8,7 @@ mod docs;
 mod emulators;
 mod faults;
 mod feasa;
+mod lines;
 mod matrix;
 mod modem;
 mod ownership;

@@ -279,10 +279,9 @@ async fn the_reference_suite_passes_with_both_modems_driven_over_at_on_ptys() {
             })
             .collect()
     };
-    let (mobiles, callers) = (
-        line(rig::bench::ModemRole::Mobile),
-        line(rig::bench::ModemRole::Caller),
-    );
+    // Caller first: `emulators[0]` is the caller's, `emulators[1]` the mobile's.
+    let callers = line(rig::bench::ModemRole::Caller);
+    let mobiles = line(rig::bench::ModemRole::Mobile);
     devices.lines = Lines::new(mobiles, callers);
     let ctx = Arc::new(Context {
         spec: f.spec.clone(),

@@ -123,6 +123,16 @@ impl SimBench {
         }
     }
 
+    /// For tests of the rig only: every call placed to a phone, as (position id, placed at,
+    /// ended at) in bench ms; a call still up has no end.
+    pub fn calls_placed(&self) -> Vec<(String, f64, Option<f64>)> {
+        let core = self.lock();
+        core.call_log
+            .iter()
+            .map(|&(p, from, to)| (core.position_id(p).to_string(), from, to))
+            .collect()
+    }
+
     /// For tests of the rig only: how often `button` of `position` was pressed.
     pub fn press_count(&self, position: &str, button: Button) -> usize {
         self.lock().press_count(position, button)

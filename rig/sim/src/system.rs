@@ -23,7 +23,7 @@
 //!   them; their Twinning light shows twinning-off unless the profile lets them toggle.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -178,6 +178,12 @@ pub(super) struct Core {
     pub(super) blink: BlinkTimings,
     /// Modem id → line index.
     pub(super) line_ids: BTreeMap<String, usize>,
+    /// Positions whose calls or settings changed since the lights were last drawn: only
+    /// these are redrawn, so an event costs the same however many phones the bench has.
+    changed: BTreeSet<usize>,
+    /// Every call placed to a phone: (position, placed at ms, ended at ms), for the rig's
+    /// own tests (which cases overlapped), never seen by the runner.
+    pub(super) call_log: Vec<(usize, f64, Option<f64>)>,
 }
 
 pub(super) fn light_index(position: usize, light: Light) -> usize {
@@ -283,6 +289,8 @@ impl Core {
             timelines: Vec::new(),
             blink: BlinkTimings::new(&spec.cadences),
             line_ids,
+            changed: BTreeSet::new(),
+            call_log: Vec::new(),
         };
         let t0 = clock.ms_at(now);
         core.timelines = (0..core.phones.len())
@@ -349,7 +357,7 @@ impl Core {
         match (timer, phase) {
             (Timer::SetUpDone, Phase::SettingUp) => {
                 // A new call reaches the phone: it redraws a lamp left stale until then.
-                let phone = &mut self.phones[position];
+                let phone = self.phone_mut(position);
                 if phone.stale.is_some_and(|st| st.until_call) {
                     phone.stale = None;
                 }
@@ -407,11 +415,21 @@ impl Core {
         self.calls.iter().find(|c| c.id == id)
     }
 
+    /// A call, to change: its phone's lights are redrawn.
     fn call_mut(&mut self, id: u64) -> &mut Call {
-        self.calls
+        let call = self
+            .calls
             .iter_mut()
             .find(|c| c.id == id)
-            .expect("call exists")
+            .expect("call exists");
+        self.changed.insert(call.position);
+        call
+    }
+
+    /// A phone, to change: its lights are redrawn.
+    fn phone_mut(&mut self, position: usize) -> &mut Phone {
+        self.changed.insert(position);
+        &mut self.phones[position]
     }
 
     fn set_phase(&mut self, id: u64, phase: Phase) {
@@ -421,6 +439,18 @@ impl Core {
     }
 
     fn end_call(&mut self, id: u64) {
+        if let Some(position) = self.call(id).map(|c| c.position) {
+            self.changed.insert(position);
+            let now = self.now_ms();
+            if let Some(span) = self
+                .call_log
+                .iter_mut()
+                .rev()
+                .find(|s| s.0 == position && s.2.is_none())
+            {
+                span.2 = Some(now);
+            }
+        }
         self.calls.retain(|c| c.id != id);
     }
 
@@ -512,7 +542,7 @@ impl Core {
 
     /// S1, S3: the button from idle.
     fn toggle(&mut self, position: usize) {
-        let phone = &mut self.phones[position];
+        let phone = self.phone_mut(position);
         let b = phone.behaviour;
         let allowed = match phone.mode {
             TwinningMode::Mobile => b.toggle,
@@ -537,7 +567,7 @@ impl Core {
             return;
         }
         let masked = self.true_twinning_state(position);
-        self.phones[position].stale = Some(Stale {
+        self.phone_mut(position).stale = Some(Stale {
             shown: TwinningState::HandoverPending,
             masked,
             until_call: true,
@@ -607,6 +637,9 @@ impl Core {
             Some((position, ip_to_ip)) if !self.position_busy(position) => {
                 self.next_id += 1;
                 let id = self.next_id;
+                self.changed.insert(position);
+                let now = self.now_ms();
+                self.call_log.push((position, now, None));
                 self.calls.push(Call {
                     id,
                     seq: 0,
@@ -763,10 +796,10 @@ impl Core {
         }
     }
 
-    /// Stamp any light change at the current instant.
+    /// Stamp any light change at the current instant (of the phones that changed).
     pub(super) fn refresh_lights(&mut self) {
         let t = self.now_ms();
-        for p in 0..self.phones.len() {
+        for p in std::mem::take(&mut self.changed) {
             // A stale lamp is redrawn once the real state moves on.
             if let Some(st) = self.phones[p].stale {
                 if st.masked != self.true_twinning_state(p) {
@@ -777,6 +810,10 @@ impl Core {
             self.timelines[light_index(p, Light::Twinning)].set(t, tw);
             self.timelines[light_index(p, Light::Call)].set(t, call);
         }
+    }
+
+    pub(super) fn position_id(&self, position: usize) -> &str {
+        &self.phones[position].id
     }
 
     /// Whether a light (index into `timelines`) is a reflective LCD indicator.

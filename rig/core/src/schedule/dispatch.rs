@@ -145,6 +145,12 @@ pub fn forecast(work: &Work) -> f64 {
 
 /// The bench time the rule takes with each job lasting `duration(job)` ms.
 pub fn forecast_with(work: &Work, duration: impl Fn(usize) -> f64) -> f64 {
+    replay(work, duration).0
+}
+
+/// The rule followed with each job lasting `duration(job)` ms: the bench time, and each
+/// grant with its start and end.
+fn replay(work: &Work, duration: impl Fn(usize) -> f64) -> (f64, Vec<(Grant, f64, f64)>) {
     #[derive(PartialEq)]
     struct End(f64, usize, Grant);
     impl Eq for End {}
@@ -166,13 +172,16 @@ pub fn forecast_with(work: &Work, duration: impl Fn(usize) -> f64) -> f64 {
     let mut started = 0;
     let mut now = 0.0_f64;
     let mut ready: VecDeque<Grant> = d.dispatch().into();
+    let mut log = Vec::new();
     loop {
         while let Some(g) = ready.pop_front() {
-            running.push(End(now + duration(g.job).max(0.0), started, g));
+            let end = now + duration(g.job).max(0.0);
+            log.push((g, now, end));
+            running.push(End(end, started, g));
             started += 1;
         }
         let Some(End(at, _, g)) = running.pop() else {
-            return now;
+            return (now, log);
         };
         now = at;
         d.finish(&g);
@@ -286,6 +295,54 @@ mod tests {
         );
         assert_eq!(Bound::of(&w, |i| w.jobs[i].estimate_ms).ms(), 30.0);
         assert_eq!(forecast(&w), 30.0);
+    }
+
+    /// Random benches (1–12 positions on 1–4 mobile lines, 1–4 caller lines, 0–8 jobs
+    /// each): every job runs once; no two jobs on one position, one mobile line or one
+    /// caller line overlap; and the rule never ends before the bound (nor, here, beyond
+    /// twice it).
+    #[test]
+    fn random_benches_keep_every_exclusion_and_stay_near_the_bound() {
+        use rand::rngs::SmallRng;
+        use rand::{RngExt, SeedableRng};
+        let mut rng = SmallRng::seed_from_u64(12);
+        for _ in 0..500 {
+            let positions = rng.random_range(1..=12);
+            let lines = rng.random_range(1..=4);
+            let mobile_of: Vec<usize> =
+                (0..positions).map(|_| rng.random_range(0..lines)).collect();
+            let mut jobs = Vec::new();
+            for p in 0..positions {
+                for _ in 0..rng.random_range(0..=8) {
+                    jobs.push((p, rng.random_range(0.0..30.0), rng.random_bool(0.8)));
+                }
+            }
+            let mut w = work(&mobile_of, rng.random_range(1..=4), &jobs);
+            w.mobile_lines = (0..lines).map(|m| format!("m{m}")).collect();
+            let (end, log) = replay(&w, |j| w.jobs[j].estimate_ms);
+            assert_eq!(log.len(), jobs.len());
+            let mut seen: Vec<usize> = log.iter().map(|(g, ..)| g.job).collect();
+            seen.sort();
+            assert!(seen.iter().enumerate().all(|(i, &j)| i == j));
+            for (i, (a, a0, a1)) in log.iter().enumerate() {
+                assert_eq!(a.lines.is_some(), w.jobs[a.job].needs_lines);
+                for (b, b0, b1) in &log[i + 1..] {
+                    if a0 >= b1 || b0 >= a1 {
+                        continue;
+                    }
+                    assert_ne!(a.position, b.position, "{w:?}");
+                    if let (Some((am, ac)), Some((bm, bc))) = (a.lines, b.lines) {
+                        assert_ne!(am, bm, "{w:?}");
+                        assert_ne!(ac, bc, "{w:?}");
+                    }
+                }
+            }
+            let bound = Bound::of(&w, |j| w.jobs[j].estimate_ms).ms();
+            assert!(
+                end >= bound - 1e-9 && end <= 2.0 * bound + 1e-9,
+                "{end} vs {bound}: {w:?}"
+            );
+        }
     }
 
     #[test]
