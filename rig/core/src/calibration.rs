@@ -34,20 +34,24 @@
 //! colour-aware classifier and not used yet. A file that does not match the bench (another
 //! bench name, a position or light missing or unknown, another model, sensor channel, sensor
 //! kind or polarity) is rejected with file, line and reason: run `rig calibrate` again.
+//!
+//! This file holds the model and what a run asks of it; `file` reads a calibration file
+//! back and checks it against the bench, `write` writes one, `measure` drives the bench
+//! to measure it.
 
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
-use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-
-use serde::Deserialize;
-use toml::Spanned;
 
 use crate::bench::{Bench, DarkLevel, Light};
 use crate::hw::{Sample, SensorKind};
 use crate::observe::Polarity;
-use crate::source::{InputErrors, Problems, SourceText};
+use crate::source::{InputErrors, SourceText};
 use crate::spec::{Indication, Spec};
+
+mod file;
+mod measure;
+mod write;
+
+pub use measure::{measure, MeasureError, MeasureInfo, PositionFault};
 
 /// A bench's light calibration: one entry per light of every position.
 #[derive(Debug, Clone, PartialEq)]
@@ -122,156 +126,6 @@ impl BenchCalibration {
         )
     }
 
-    /// Parse and check against `bench`: every fault is reported with its line.
-    pub fn parse(src: &SourceText, bench: &Bench, spec: &Spec) -> Result<Self, InputErrors> {
-        let raw: RawFile = src.parse_toml()?;
-        let mut p = Problems::default();
-        let err = |span: std::ops::Range<usize>, msg: String| src.error(Some(span), msg);
-        let again = "run `rig calibrate` again";
-        if raw.calibration.bench.get_ref() != &bench.name {
-            p.push(err(
-                raw.calibration.bench.span(),
-                format!(
-                    "this calibration is of bench `{}`, not `{}` ({}): {again}",
-                    raw.calibration.bench.get_ref(),
-                    bench.name,
-                    bench.path.display()
-                ),
-            ));
-        }
-        let mut found: BTreeMap<(String, Light), LightCalibration> = BTreeMap::new();
-        for (pid, lights) in &raw.position {
-            let Some(pos) = bench.position(pid) else {
-                if let Some(first) = lights.values().next() {
-                    p.push(err(first.model.span(), format!("position `{pid}` is not on bench `{}` (it changed since it was calibrated): {again}", bench.name)));
-                }
-                continue;
-            };
-            let family = bench.family(pos, &spec.catalog);
-            for (light, rl) in lights {
-                let Some(wiring) = pos.lights.get(light) else {
-                    continue;
-                };
-                let bank = bench
-                    .sensor_bank(&wiring.sensor.device)
-                    .expect("bench checked");
-                let what = format!("position `{pid}`, {} light", light.name());
-                if rl.model.get_ref() != &pos.model {
-                    p.push(err(
-                        rl.model.span(),
-                        format!(
-                            "{what}: measured on a {}, but the bench has a {} there: {again}",
-                            rl.model.get_ref(),
-                            pos.model
-                        ),
-                    ));
-                }
-                if rl.sensor.get_ref() != &wiring.sensor.to_string() {
-                    p.push(err(
-                        rl.sensor.span(),
-                        format!(
-                            "{what}: measured through sensor {}, but the bench wires it to {}: {again}",
-                            rl.sensor.get_ref(),
-                            wiring.sensor
-                        ),
-                    ));
-                }
-                if *rl.kind.get_ref() != bank.kind {
-                    p.push(err(
-                        rl.kind.span(),
-                        format!(
-                            "{what}: measured with a {} sensor, but `{}` is a {} bank: {again}",
-                            kind_name(*rl.kind.get_ref()),
-                            bank.id,
-                            kind_name(bank.kind)
-                        ),
-                    ));
-                }
-                let want_polarity = family.polarity();
-                let polarity = match parse_polarity(rl.polarity.get_ref()) {
-                    Some(x) => x,
-                    None => {
-                        p.push(err(
-                            rl.polarity.span(),
-                            format!(
-                                "{what}: polarity `{}` is not `emissive` or `reflective`",
-                                rl.polarity.get_ref()
-                            ),
-                        ));
-                        want_polarity
-                    }
-                };
-                if polarity != want_polarity {
-                    p.push(err(
-                        rl.polarity.span(),
-                        format!(
-                            "{what}: measured as {}, but a {} light is {}: {again}",
-                            polarity_name(polarity),
-                            family.name,
-                            polarity_name(want_polarity)
-                        ),
-                    ));
-                }
-                let mut measurement = |m: &Spanned<RawMeasurement>, dark: bool| match m
-                    .get_ref()
-                    .check(bank.kind, dark)
-                {
-                    Ok(x) => Some(x),
-                    Err(e) => {
-                        p.push(err(m.span(), format!("{what}: {e}")));
-                        None
-                    }
-                };
-                let dark = rl.dark.as_ref().and_then(|m| measurement(m, true));
-                let references = rl
-                    .references
-                    .iter()
-                    .filter_map(|m| measurement(m, false))
-                    .collect();
-                found.insert(
-                    (pid.clone(), *light),
-                    LightCalibration {
-                        position: pid.clone(),
-                        model: rl.model.get_ref().clone(),
-                        light: *light,
-                        sensor: rl.sensor.get_ref().clone(),
-                        kind: *rl.kind.get_ref(),
-                        polarity,
-                        measured_at: rl.measured_at.clone(),
-                        dark,
-                        dark_missing: rl.dark_missing.clone(),
-                        references,
-                        notes: rl.notes.clone(),
-                    },
-                );
-            }
-        }
-        let mut lights = Vec::new();
-        for pos in &bench.positions {
-            for light in pos.lights.keys() {
-                match found.remove(&(pos.id.clone(), *light)) {
-                    Some(l) => lights.push(l),
-                    None => p.push(src.error(
-                        None,
-                        format!(
-                            "no calibration of the {} light of position `{}` (the bench changed since it was calibrated): {again}",
-                            light.name(),
-                            pos.id
-                        ),
-                    )),
-                }
-            }
-        }
-        p.finish(BenchCalibration {
-            path: src.path.clone(),
-            bench: raw.calibration.bench.into_inner(),
-            bench_file: raw.calibration.bench_file,
-            firmware: raw.calibration.firmware,
-            measured_at: raw.calibration.measured_at,
-            lights,
-        })
-    }
-
     /// A light's calibration.
     pub fn light(&self, position: &str, light: Light) -> Option<&LightCalibration> {
         self.lights
@@ -282,85 +136,6 @@ impl BenchCalibration {
     /// A light's measured dark level, if it has one.
     pub fn dark(&self, position: &str, light: Light) -> Option<DarkLevel> {
         self.light(position, light)?.dark.as_ref().map(|m| m.mean)
-    }
-
-    /// Write the file (the format [`BenchCalibration::parse`] reads).
-    pub fn write(&self, mut w: impl Write) -> io::Result<()> {
-        w.write_all(self.to_toml().as_bytes())?;
-        w.flush()
-    }
-
-    /// Write the file to [`BenchCalibration::path`], whole or not at all (via a temporary
-    /// file in the same folder, renamed into place).
-    pub fn save(&self) -> io::Result<()> {
-        let mut tmp = self.path.clone().into_os_string();
-        tmp.push(".tmp");
-        let tmp = PathBuf::from(tmp);
-        let write = || -> io::Result<()> {
-            let mut f = std::fs::File::create(&tmp)?;
-            self.write(&mut f)?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, &self.path)
-        };
-        write().inspect_err(|_| {
-            let _ = std::fs::remove_file(&tmp);
-        })
-    }
-
-    fn to_toml(&self) -> String {
-        let mut s = String::new();
-        let _ = writeln!(
-            s,
-            "# Light calibration of bench `{}`, written by `rig calibrate` (README: \"Light calibration\").\n\
-             # Runs of this bench take each light's `dark` from here in place of the bench file's;\n\
-             # `references` are recorded for a later colour-aware classifier and not used yet.\n\
-             # Generated: do not edit, run `rig calibrate` again (a stale file is rejected).\n\
-             # Counts: [r, g, b, c] for RGB+clear sensors, one number for level sensors;\n\
-             # `noise` is the standard deviation, `samples` how many readings were averaged.",
-            self.bench
-        );
-        let _ = writeln!(s, "\n[calibration]");
-        let _ = writeln!(s, "bench = {}", quote(&self.bench));
-        let _ = writeln!(s, "bench_file = {}", quote(&self.bench_file));
-        let _ = writeln!(s, "firmware = {}", quote(&self.firmware));
-        let _ = writeln!(s, "measured_at = {}", quote(&self.measured_at));
-        let _ = writeln!(s, "rig = {}", quote(env!("CARGO_PKG_VERSION")));
-        for l in &self.lights {
-            let _ = writeln!(s, "\n[position.{}.{}]", key(&l.position), l.light.name());
-            let _ = writeln!(s, "model = {}", quote(&l.model));
-            let _ = writeln!(s, "sensor = {}", quote(&l.sensor));
-            let _ = writeln!(s, "kind = {}", quote(kind_name(l.kind)));
-            let _ = writeln!(s, "polarity = {}", quote(polarity_name(l.polarity)));
-            if let Some(t) = &l.measured_at {
-                let _ = writeln!(s, "measured_at = {}", quote(t));
-            }
-            match &l.dark {
-                Some(d) => {
-                    let _ = writeln!(s, "dark = {}", d.inline(false));
-                }
-                None => {
-                    let why = l.dark_missing.as_deref().unwrap_or("not measured");
-                    let _ = writeln!(s, "dark_missing = {}", quote(why));
-                }
-            }
-            if l.references.is_empty() {
-                let _ = writeln!(s, "references = []");
-            } else {
-                let _ = writeln!(s, "references = [");
-                for r in &l.references {
-                    let _ = writeln!(s, "  {},", r.inline(true));
-                }
-                let _ = writeln!(s, "]");
-            }
-            if !l.notes.is_empty() {
-                let _ = writeln!(s, "notes = [");
-                for n in &l.notes {
-                    let _ = writeln!(s, "  {},", quote(n));
-                }
-                let _ = writeln!(s, "]");
-            }
-        }
-        s
     }
 }
 
@@ -427,21 +202,6 @@ impl Measurement {
             samples: samples.len(),
         }
     }
-
-    fn inline(&self, with_indication: bool) -> String {
-        let indication = if with_indication {
-            format!(", indication = {}", quote(&self.indication.to_string()))
-        } else {
-            String::new()
-        };
-        format!(
-            "{{ state = {}{indication}, mean = {}, noise = {}, samples = {} }}",
-            quote(&self.state),
-            counts(&self.mean),
-            counts(&self.noise),
-            self.samples
-        )
-    }
 }
 
 /// The clear channel (or the level): what tells lit from dark.
@@ -459,22 +219,6 @@ fn counts(d: &DarkLevel) -> String {
     }
 }
 
-fn quote(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
-}
-
-/// A TOML key: bare when it can be.
-fn key(s: &str) -> String {
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        s.to_string()
-    } else {
-        quote(s)
-    }
-}
-
 pub(crate) fn kind_name(k: SensorKind) -> &'static str {
     match k {
         SensorKind::Rgbc => "rgbc",
@@ -488,153 +232,6 @@ pub(crate) fn polarity_name(p: Polarity) -> &'static str {
         Polarity::Reflective => "reflective",
     }
 }
-
-fn parse_polarity(s: &str) -> Option<Polarity> {
-    match s {
-        "emissive" => Some(Polarity::Emissive),
-        "reflective" => Some(Polarity::Reflective),
-        _ => None,
-    }
-}
-
-// ---- The file's raw shape ----
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawFile {
-    calibration: RawHeader,
-    #[serde(default)]
-    position: BTreeMap<String, BTreeMap<Light, RawLight>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawHeader {
-    bench: Spanned<String>,
-    #[serde(default)]
-    bench_file: String,
-    #[serde(default)]
-    firmware: String,
-    #[serde(default)]
-    measured_at: String,
-    #[serde(default)]
-    #[allow(dead_code)]
-    rig: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawLight {
-    model: Spanned<String>,
-    sensor: Spanned<String>,
-    kind: Spanned<SensorKind>,
-    polarity: Spanned<String>,
-    #[serde(default)]
-    measured_at: Option<String>,
-    #[serde(default)]
-    dark: Option<Spanned<RawMeasurement>>,
-    #[serde(default)]
-    dark_missing: Option<String>,
-    #[serde(default)]
-    references: Vec<Spanned<RawMeasurement>>,
-    #[serde(default)]
-    notes: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawMeasurement {
-    state: String,
-    #[serde(default)]
-    indication: Option<String>,
-    mean: RawCounts,
-    #[serde(default)]
-    noise: Option<RawCounts>,
-    #[serde(default)]
-    samples: i64,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum RawCounts {
-    One(f32),
-    Many(Vec<f32>),
-}
-
-/// A recorded level or reference that cannot be used.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-enum EntryError {
-    #[error("`{field}` must be four numbers [r, g, b, c] for an rgbc sensor")]
-    NotFour { field: &'static str },
-    #[error("`{field}` must be one number for a level sensor")]
-    NotOne { field: &'static str },
-    #[error("reference `{state}` names no `indication`")]
-    NoIndication { state: String },
-    #[error(transparent)]
-    Indication(#[from] crate::spec::WordError),
-    #[error(transparent)]
-    OutOfRange(#[from] crate::limits::OutOfRange),
-}
-
-impl RawCounts {
-    fn check(
-        &self,
-        kind: SensorKind,
-        limit: &crate::limits::Limit,
-    ) -> Result<DarkLevel, EntryError> {
-        let field = limit.field;
-        let level = match (self, kind) {
-            (RawCounts::Many(v), SensorKind::Rgbc) if v.len() == 4 => {
-                DarkLevel::Rgbc([v[0], v[1], v[2], v[3]])
-            }
-            (RawCounts::One(x), SensorKind::Level) => DarkLevel::Level(*x),
-            (_, SensorKind::Rgbc) => return Err(EntryError::NotFour { field }),
-            (_, SensorKind::Level) => return Err(EntryError::NotOne { field }),
-        };
-        let values = match &level {
-            DarkLevel::Rgbc(v) => v.to_vec(),
-            DarkLevel::Level(x) => vec![*x],
-        };
-        for v in values {
-            limit.check(f64::from(v))?;
-        }
-        Ok(level)
-    }
-}
-
-impl RawMeasurement {
-    fn check(&self, kind: SensorKind, dark: bool) -> Result<Measurement, EntryError> {
-        let indication = match (&self.indication, dark) {
-            (None, true) => Indication::OFF,
-            (Some(i), _) => i.parse::<Indication>()?,
-            (None, false) => {
-                return Err(EntryError::NoIndication {
-                    state: self.state.clone(),
-                })
-            }
-        };
-        let mean = self.mean.check(kind, &crate::limits::CAL_MEAN)?;
-        let noise = match &self.noise {
-            Some(n) => n.check(kind, &crate::limits::CAL_NOISE)?,
-            None => match kind {
-                SensorKind::Rgbc => DarkLevel::Rgbc([0.0; 4]),
-                SensorKind::Level => DarkLevel::Level(0.0),
-            },
-        };
-        crate::limits::CAL_SAMPLES.check_int(self.samples)?;
-        Ok(Measurement {
-            state: self.state.clone(),
-            indication,
-            mean,
-            noise,
-            samples: self.samples as usize,
-        })
-    }
-}
-
-mod measure;
-
-pub use measure::{measure, MeasureError, MeasureInfo, PositionFault};
 
 #[cfg(test)]
 mod tests {

@@ -2,7 +2,7 @@
 //!
 //! A room lamp flickers at twice the mains frequency: 100 or 120 Hz, within a fraction of
 //! a percent. A sensor sampling at 150 Hz or more is averaged over 20 ms, which holds
-//! whole flicker periods (`stream.rs`); a slower one is judged sample by sample, and its
+//! whole flicker periods (`stream/`); a slower one is judged sample by sample, and its
 //! own short integration window passes most of the flicker. Sampled at 100 or 125 Hz, with
 //! jitter in the sample instants, the flicker is ALIASED: it no longer looks like a fast
 //! ripple but like noise, or like a slow wander, bounded by its peak-to-peak swing. Left

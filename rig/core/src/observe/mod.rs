@@ -9,7 +9,7 @@
 //! # Method: from the physics of a light under a sensor
 //!
 //! Each sample costs O(1) work and the memory is bounded whatever the length of the trace
-//! (`stream.rs`); asking for a reading walks only the runs in view (`judge.rs`).
+//! (`stream/`); asking for a reading walks only the runs in view (`judge.rs`).
 //!
 //! 1. **The signal** is the clear (or level) channel, negated for the reflective LCD
 //!    indicator so that lit is always higher. At 150 Hz or more it is averaged over the
@@ -30,7 +30,7 @@
 //!    calibration (6% of the dark level). The lit threshold sits low (30% of the way up):
 //!    a PWM-dimmed LED read through a short integration window ripples far below its
 //!    mean, a dark light only by its noise and flicker, which the floor covers.
-//! 3. **Edges** (`stream.rs`): an LED switches within one sample (one integration
+//! 3. **Edges** (`stream/edges.rs`): an LED switches within one sample (one integration
 //!    window), while mains flicker beating with the sample rate, or PWM beating with the
 //!    integration window, moves the level gradually. A crossing of the band is accepted as
 //!    an edge only if the signal moved half the contrast within a box and a few samples

@@ -1,0 +1,143 @@
+//! The lit/unlit band a sample is judged against: the unlit and lit levels it is drawn
+//! between, and the floor their contrast must clear (module docs, step 3).
+
+use super::{
+    Stream, CONFIRM_VALUES, DARK_SPREAD_FACTOR, DRIFT_SHARE, ENVELOPE_MIN_SHARE,
+    REFLECTIVE_FLOOR_SHARE,
+};
+use crate::observe::levels::{Band, MIN_DARKENING_COUNTS, MIN_LIT_COUNTS};
+use crate::observe::Polarity;
+
+/// The higher of two levels, either of which may be unknown. (Written out: the band is
+/// drawn on every sample, and an iterator chain over the options cost more than the rest
+/// of it.)
+fn max_known(a: Option<f32>, b: Option<f32>) -> Option<f32> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, None) => a,
+        (None, b) => b,
+    }
+}
+
+/// The levels a band is drawn between.
+#[derive(Debug, Clone, Copy)]
+struct Levels {
+    lo: f32,
+    hi: f32,
+    /// The envelope's highest value.
+    top: f32,
+    lo_from_envelope: bool,
+    hi_from_envelope: bool,
+}
+
+impl Stream {
+    /// The floor a lit level must clear above the unlit one (`envelope`: the levels are
+    /// an envelope's extremes).
+    fn floor(&self, envelope: bool) -> f32 {
+        if !self.noise.settled() {
+            return f32::INFINITY;
+        }
+        // The raw noise averaged over a box (a dark light's, between run levels; every
+        // sample's, between an envelope's extremes: a steady lit light's shot noise is in
+        // its envelope), or what the judged signal of a dark light was seen to do, if
+        // more (flicker the box left, clustered samples).
+        let raw = if envelope {
+            self.noise.sigma().max(self.sigma())
+        } else {
+            self.sigma()
+        };
+        let mut sigma = raw / self.per_box().sqrt();
+        if self.dark_signal_noise.settled() {
+            sigma = sigma.max(self.dark_signal_noise.sigma());
+        }
+        let least = match self.settings.calibration.polarity {
+            Polarity::Emissive => MIN_LIT_COUNTS,
+            Polarity::Reflective => MIN_DARKENING_COUNTS,
+        };
+        let noise = Band::noise_floor(sigma, envelope).max(least);
+        let anchored = match (self.anchor, self.settings.calibration.polarity) {
+            (Some(d), Polarity::Emissive) => DRIFT_SHARE * d.max(0.0),
+            (Some(d), Polarity::Reflective) => REFLECTIVE_FLOOR_SHARE * (-d).max(0.0),
+            (None, _) => 0.0,
+        };
+        noise.max(anchored)
+    }
+
+    /// The lit/unlit band now. The unlit level is the calibrated dark level, or the latest
+    /// unlit runs' if the room has brightened since (never below the calibration: flicker
+    /// troughs taken for unlit runs must not widen the band), else the envelope's lowest
+    /// value. The lit level is the latest lit runs', else the envelope's highest.
+    pub(super) fn band(&self) -> Option<Band> {
+        let Levels {
+            lo,
+            hi,
+            top,
+            lo_from_envelope,
+            hi_from_envelope,
+        } = self.levels()?;
+        let envelope = lo_from_envelope || hi_from_envelope;
+        let mut floor = self.floor(envelope);
+        if envelope {
+            // Before runs prove two levels, a wiggle of a few percent of the level is the
+            // level's own noise or drift, whatever the noise estimate says.
+            floor = floor.max(ENVELOPE_MIN_SHARE * lo.abs().max(hi.abs()));
+            // Nor may it be less than what this light, dark, was seen to wander by.
+            floor = floor.max(DARK_SPREAD_FACTOR * self.dark_spread);
+            // And the envelope must span two levels, or sit wholly above the unlit one: a
+            // dark light reading a little above its calibration (the room brightened) is
+            // one level, however its noise wanders.
+            let bottom = self.envelope.min()?;
+            if hi_from_envelope && top - bottom <= floor && bottom - lo <= floor {
+                return None;
+            }
+        }
+        if !floor.is_finite() {
+            return None;
+        }
+        Band::new(lo, hi, floor)
+    }
+
+    /// The unlit and lit levels the band is drawn between (see [`Self::band`]).
+    fn levels(&self) -> Option<Levels> {
+        let top = self.envelope.max()?;
+        // The light dark right now shows where dark is, whatever was learnt before.
+        // (A dark that has held for a drift limit: not the short off time of a blink.)
+        let dark_now = (!self.lit
+            && self.open.settled_count() >= CONFIRM_VALUES
+            && self.open.duration_ms() >= self.settings.drift_limit_ms)
+            .then(|| self.open.plateau())
+            .flatten();
+        let lo = max_known(max_known(self.anchor, self.lo_level), dark_now);
+        let lo_from_envelope = lo.is_none();
+        let lo = lo.or_else(|| self.envelope.min())?;
+        // A lit level the envelope no longer reaches is stale (the light dimmed or went
+        // dark): the envelope's top stands in, and it must then clear the stricter floor
+        // (two seconds of noise alone have a top).
+        let (hi, hi_from_envelope) = match self.hi_level {
+            Some(h) if h <= top => (h, false),
+            _ => (top, true),
+        };
+        Some(Levels {
+            lo,
+            hi,
+            top,
+            lo_from_envelope,
+            hi_from_envelope,
+        })
+    }
+
+    /// Whether the band cannot change what sample `v` does, so [`Self::band`] (its floor
+    /// is most of the work per sample) need not be drawn: the first band has been seen, no
+    /// edge is pending or drifting, the open run needs no confirming, and `v` is on the
+    /// open run's side of every band the levels allow, whatever the floor.
+    pub(super) fn band_is_moot(&self, v: f32) -> bool {
+        let quiet = self.banded
+            && self.pending.is_none()
+            && self.drift.is_none()
+            && (self.confirmed || !self.open.edged);
+        quiet
+            && self
+                .levels()
+                .is_some_and(|l| Band::holds_for_any_floor(l.lo, l.hi, v, self.lit))
+    }
+}

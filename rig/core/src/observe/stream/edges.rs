@@ -1,0 +1,302 @@
+//! The segmenter: crossings of the band become pending edges, decided as steps or drifts;
+//! accepted edges close runs, glitches and unconfirmed spikes are merged away (module docs,
+//! steps 4 and 5).
+
+use super::labels::Labels;
+use super::{Stream, CONFIRM_VALUES, LEVEL_WEIGHT, SHARPNESS};
+use crate::hw::Sample;
+use crate::observe::levels::Band;
+use crate::observe::runs::RunStats;
+
+/// An edge crossed but not yet decided.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Pending {
+    rising: bool,
+    pub(super) edge_ms: f64,
+    slack_ms: f64,
+    /// The signal before the step began.
+    pre_v: f32,
+    /// How far it has gone since, in the edge's direction.
+    extreme: f32,
+    decide_at_ms: f64,
+    contrast: f32,
+    /// The samples since the crossing: the new run's if the edge is accepted.
+    tail: RunStats,
+}
+
+impl Stream {
+    /// One sample through the segmenter.
+    pub(super) fn step(&mut self, s: &Sample, v: f32, prev_t: f64, band: Option<Band>) {
+        if let Some(p) = &mut self.pending {
+            p.tail.add(s, v);
+            p.extreme = if p.rising {
+                p.extreme.max(v)
+            } else {
+                p.extreme.min(v)
+            };
+            let back = band.is_some_and(|b| if p.rising { v < b.off } else { v > b.on });
+            if s.t_ms >= p.decide_at_ms || back {
+                self.decide();
+            }
+            return;
+        }
+        if let Some(d) = &mut self.drift {
+            // The signal went to the other side without a step: it comes back to the
+            // light's side (a step back proves it had changed), or stays long enough to
+            // be believed.
+            d.tail.add(s, v);
+            let returned = band.filter(|b| if self.lit { v > b.on } else { v < b.off });
+            if let Some(b) = returned {
+                self.pending = Some(self.crossing(s, v, prev_t, self.lit, &b));
+            } else if s.t_ms - d.edge_ms > self.settings.drift_limit_ms {
+                // Long enough to be a change if it sits clearly on the other side (its
+                // mean past the band's middle); a wander about a threshold is none.
+                let d = self.drift.take().expect("checked");
+                let middle = band.map(|b| b.lo + 0.5 * b.contrast);
+                let level = d.tail.level_mean();
+                let changed = match (middle, level) {
+                    (Some(m), Some(l)) => (l > m) == d.rising,
+                    _ => false,
+                };
+                if changed {
+                    self.accept(d);
+                } else {
+                    self.open.absorb(&d.tail);
+                }
+            }
+            return;
+        }
+        let crossed = band.filter(|b| if self.lit { v < b.off } else { v > b.on });
+        let Some(b) = crossed else {
+            self.open.add(s, v);
+            self.settle(s.t_ms, v);
+            self.confirm(band);
+            if self.lit {
+                self.label(s, v);
+            }
+            return;
+        };
+        self.pending = Some(self.crossing(s, v, prev_t, !self.lit, &b));
+    }
+
+    /// A run that began at an edge must settle clearly on its side of the band's middle;
+    /// one that does not was a spike the edge test took for a step (noise that happened to
+    /// be sharp), and is merged back into the run before it.
+    fn confirm(&mut self, band: Option<Band>) {
+        if self.confirmed || !self.open.edged || self.open.settled_count() < CONFIRM_VALUES {
+            return;
+        }
+        let (Some(b), Some(level)) = (band, self.open.plateau()) else {
+            return;
+        };
+        self.confirmed = true;
+        let middle = b.lo + 0.5 * b.contrast;
+        if (level > middle) == self.open.lit {
+            return;
+        }
+        self.merge_back(None);
+    }
+
+    /// The open run (and `tail`, samples after it) was no change of state: merge it into
+    /// the run before it, which goes on (confirmed: it was one already).
+    fn merge_back(&mut self, tail: Option<&RunStats>) {
+        let Some(mut prev) = self.runs.pop_back() else {
+            return;
+        };
+        prev.absorb(&self.open);
+        if let Some(t) = tail {
+            prev.absorb(t);
+        }
+        self.lit = prev.lit;
+        self.open = prev;
+        self.confirmed = true;
+        self.labels = Labels::default();
+        self.settled.clear();
+        self.unsettled.clear();
+    }
+
+    /// Count a value towards the open run's level once it is off both edges' ramps: a
+    /// box (and the sample that straddled the edge) after the run began, and a box before
+    /// any crossing that ends it (values wait in `unsettled` until then).
+    fn settle(&mut self, t_ms: f64, v: f32) {
+        let guard = self.box_ms() + 1.5 * self.dt_ms;
+        if t_ms >= self.open.start_ms + guard - self.dt_ms {
+            self.unsettled.push_back((t_ms, v));
+        }
+        while let Some(&(t, v)) = self.unsettled.front() {
+            if t > t_ms - guard && self.unsettled.len() <= 256 {
+                break;
+            }
+            self.open.add_settled(v);
+            self.unsettled.pop_front();
+            // The settled signal's own scale of change, between values a box apart
+            // (independent boxes): what noise and flicker do to the judged signal.
+            self.settled.push_back((t, v));
+            let lag_ms = self.box_ms().max(self.dt_ms);
+            while self.settled.len() > 2 && self.settled[1].0 <= t - lag_ms
+                || self.settled.len() > 1024
+            {
+                self.settled.pop_front();
+            }
+            if let Some(&(_, v0)) = self.settled.front().filter(|&&(t0, _)| t0 <= t - lag_ms) {
+                // Only an unlit run between edges is known to be dark (before the first
+                // edge the level may be anything, a blink included).
+                if !self.open.lit && self.open.edged {
+                    self.dark_signal_noise.push(v - v0);
+                }
+            }
+        }
+    }
+
+    /// A crossing of the band at sample `s`: an edge to decide.
+    fn crossing(&self, s: &Sample, v: f32, prev_t: f64, rising: bool, b: &Band) -> Pending {
+        let (edge_ms, slack_ms) = self.edge_at(s.t_ms, prev_t, v, rising, b);
+        let mut tail = RunStats::open(rising, true, edge_ms, slack_ms);
+        tail.add(s, v);
+        let box_ms = self.box_ms();
+        // How far the signal was on the old side just before: the plateau of a real step,
+        // the peak of a short pulse, but only the slope's top of a slow drift. Raw samples
+        // integrate a window: the one before the crossing may straddle the edge.
+        let pre_gap = box_ms + 2.5 * self.dt_ms;
+        let recent = self
+            .history
+            .iter()
+            .rev()
+            .take_while(|&&(t, _)| t >= s.t_ms - pre_gap)
+            .map(|&(_, v)| v);
+        let pre_v = if rising {
+            recent.fold(self.prev_v, f32::min)
+        } else {
+            recent.fold(self.prev_v, f32::max)
+        };
+        Pending {
+            rising,
+            edge_ms,
+            slack_ms,
+            pre_v,
+            extreme: v,
+            decide_at_ms: s.t_ms + box_ms + 1.5 * self.dt_ms,
+            contrast: b.contrast,
+            tail,
+        }
+    }
+
+    /// Where the light turned on (`rising`) or off, between the previous sample and this
+    /// one (see the module docs), and how uncertain that is.
+    fn edge_at(&self, t_ms: f64, prev_t: f64, v: f32, rising: bool, b: &Band) -> (f64, f64) {
+        let box_ms = self.box_ms();
+        let (f_cur, f_prev) = (b.share(v), b.share(self.prev_v));
+        let w = self.dt_ms;
+        let at = if box_ms > 0.0 {
+            if rising {
+                t_ms - f_cur * box_ms
+            } else {
+                t_ms - (1.0 - f_cur) * box_ms
+            }
+        } else if rising {
+            t_ms - w * (f_cur + f_prev)
+        } else {
+            prev_t - w + w * (f_prev + f_cur)
+        };
+        let lo = self.open.start_ms.max(prev_t - w - box_ms);
+        if t_ms - prev_t > self.settings.max_gap_ms {
+            // The edge is somewhere in a gap that could hide a run: its middle, give or
+            // take half of it.
+            let mid = 0.5 * (prev_t + t_ms);
+            return (mid.max(lo), 0.5 * (t_ms - prev_t));
+        }
+        (at.clamp(lo, t_ms.max(lo)), 0.5 * (t_ms - prev_t))
+    }
+
+    /// Decide the pending edge: a step, or a drift (see the module docs).
+    fn decide(&mut self) {
+        let Some(p) = self.pending.take() else {
+            return;
+        };
+        let moved = if p.rising {
+            p.extreme - p.pre_v
+        } else {
+            p.pre_v - p.extreme
+        };
+        let sharp = moved >= SHARPNESS * p.contrast;
+        let middle = self.band().map(|b| b.lo + 0.5 * b.contrast);
+        let never_crossed_middle = match (middle, self.open.level_mean()) {
+            (Some(m), Some(l)) => (l > m) != self.open.lit,
+            _ => false,
+        };
+        let back_from_unconfirmed = !self.confirmed
+            && self.open.edged
+            && never_crossed_middle
+            && self.runs.back().is_some_and(|r| r.lit == p.rising);
+        match self.drift.take() {
+            None if sharp => self.accept(p),
+            // Back to the old state, gradually, before the new one settled: the edge that
+            // began it was a sharp spike of noise, not a step.
+            None if back_from_unconfirmed => self.merge_back(Some(&p.tail)),
+            None => self.drift = Some(p),
+            // A step back from a drift: the drift was a change after all.
+            Some(d) if sharp => {
+                self.accept(d);
+                self.accept(p);
+            }
+            Some(d) => {
+                self.open.absorb(&d.tail);
+                self.open.absorb(&p.tail);
+            }
+        }
+    }
+
+    /// The light changed state at `p`'s edge: close the open run (or merge it away as a
+    /// glitch) and go on with the samples since.
+    fn accept(&mut self, p: Pending) {
+        self.confirmed = false;
+        self.unsettled.clear();
+        self.settled.clear();
+        let mut closed = self.open;
+        closed.end_ms = p.edge_ms.max(closed.start_ms);
+        closed.end_slack_ms = p.slack_ms;
+        let glitch = closed.edged
+            && (closed.duration_ms() < self.settings.glitch_ms || closed.samples < 2)
+            && self.runs.back().is_some_and(|r| r.lit == p.rising);
+        self.labels = Labels::default();
+        if glitch {
+            let mut prev = self.runs.pop_back().expect("checked");
+            prev.absorb(&closed);
+            prev.absorb(&p.tail);
+            self.open = prev;
+        } else {
+            // Only a run with an edge at both ends shows one level (the first may mix);
+            // each moves the level a share of the way, so one odd run cannot unsettle it.
+            // A run teaches its state's level only if it sat clearly in that state (runs
+            // cut from noise around a threshold would otherwise confirm that threshold).
+            let band = self.band();
+            let clear = |level: f32| {
+                band.is_some_and(|b| {
+                    if closed.lit {
+                        level >= b.on
+                    } else {
+                        level <= b.off
+                    }
+                })
+            };
+            let level = closed
+                .plateau()
+                .filter(|&l| closed.samples >= 3 && closed.edged && clear(l));
+            if let Some(level) = level {
+                let slot = if closed.lit {
+                    &mut self.hi_level
+                } else {
+                    &mut self.lo_level
+                };
+                *slot = Some(slot.map_or(level, |old| old + LEVEL_WEIGHT * (level - old)));
+            }
+            if !closed.lit && closed.edged {
+                let m = closed.mean();
+                self.unlit_rgb = Some([m[0], m[1], m[2]]);
+            }
+            self.runs.push_back(closed);
+            self.open = p.tail;
+        }
+        self.lit = p.rising;
+    }
+}

@@ -1,0 +1,400 @@
+//! The stream: one sensor's samples turned into runs as they arrive, O(1) amortised work
+//! per sample and bounded memory. [`super::Watch`] and [`super::Classifier::classify`]
+//! both feed it, so a live watch and a recorded trace are judged by the same code.
+//!
+//! Per sample:
+//! 1. **Time.** A sample older than the newest is ignored. A gap longer than
+//!    `max_gap_ms` (the shortest run the table has, less its tolerance) could hide a
+//!    short run: the run it falls in remembers it ([`RunStats::note_gap`]). A gap longer
+//!    than [`VOID_GAP_MS`] could hide a flash's whole off time: everything before it is
+//!    forgotten.
+//! 2. **The signal** `v`: the clear (or level) channel, negated for a reflective indicator
+//!    so that "lit" is always higher. When at least three samples fit in
+//!    [`SMOOTH_MS`] (≥ 150 Hz) it is averaged over the trailing 20 ms: two periods of
+//!    100 Hz mains flicker, 2.4 of 120 Hz, four or more of any PWM, while the shortest
+//!    run (a flutter's 50 ms less 15%) still reaches its full level. Slower sensors are
+//!    judged sample by sample: their own integration window is the only filter, so the
+//!    mains flicker it passes is first fitted and taken off ([`super::flicker`]); every
+//!    noise figure below is then of the cleaned signal.
+//! 3. **Levels** ([`super::levels`]): the unlit level (the highest of the calibrated dark,
+//!    the latest unlit runs' settled mean, and the light's level while it has been dark
+//!    for a while; else the lowest value of the last two slowest periods), the lit level
+//!    (the latest lit runs', else the envelope's highest), and the floor a lit level must
+//!    clear: the noise of the smoothed signal (5σ between run levels, 7σ off an envelope),
+//!    [`MIN_LIT_COUNTS`](super::levels::MIN_LIT_COUNTS) (emissive) or
+//!    [`MIN_DARKENING_COUNTS`](super::levels::MIN_DARKENING_COUNTS) (reflective), and, given a
+//!    dark level, what a drift of the room light since it was measured can add
+//!    ([`DRIFT_SHARE`] of it). Levels read off an envelope must also clear 5% of the level
+//!    and 1.5 × how far the light, dark, was seen to wander.
+//! 4. **Edges.** Crossing the band (up past `on`, down past `off`) opens a *pending* edge;
+//!    it is decided once the signal had time to finish the step (a smoothing box and a
+//!    sample more) or when it crosses back. An LED switches within one sample (its step
+//!    reaches the other level within one integration window), while flicker beating with
+//!    the sample rate, or PWM beating with the integration window, moves the level
+//!    gradually: an edge is accepted only if the signal moved at least [`SHARPNESS`] of
+//!    the contrast between the two levels across that short span. A rejected crossing
+//!    changes nothing (the light has not changed state).
+//! 5. **Glitches.** A run shorter than `glitch_ms` (half the shortest allowed run) or
+//!    resting on one sample, between two runs of the other state, is merged away: a spike,
+//!    a PWM pulse a short window missed, a noisy sample beside a lost one.
+//! 6. **Colour changes** (RGB, emissive): a lit run is cut where a new colour label (from
+//!    the last [`LABEL_SAMPLES`] samples above the reference) has held
+//!    [`COLOUR_HOLD_SAMPLES`] samples and [`COLOUR_HOLD_MS`].
+//!
+//! Edge times are placed from how lit the samples around the crossing are (a share `f` of
+//! the contrast): on the smoothed signal the box ramps linearly across an edge, so the
+//! edge is `f` of a box before a rising crossing; raw samples integrate a window as long
+//! as the typical interval `W` before their timestamp, so a rising edge is
+//! `W·(f_cur + f_prev)` before the first lit sample. Either way both edges of a run move
+//! alike and durations stay unbiased. Half the gap across an edge is its slack.
+//!
+//! This module holds the stream's state and the per-sample pass; [`band`] draws the lit/unlit
+//! band from the levels, [`edges`] segments the signal into runs at its edges, [`labels`]
+//! names a lit run's colour and cuts the run where the colour changes.
+
+mod band;
+mod edges;
+mod labels;
+
+use std::collections::VecDeque;
+
+use crate::bench::DarkLevel;
+use crate::hw::Sample;
+
+use super::flicker::Flicker;
+use super::levels::{Extremes, NoiseScale};
+use super::runs::RunStats;
+use super::{Calibration, Polarity};
+use edges::Pending;
+use labels::Labels;
+
+/// Width of the smoothing box, ms (two periods of 100 Hz mains ripple, 2.4 of 120 Hz).
+pub(super) const SMOOTH_MS: f64 = 20.0;
+/// Smooth when the box holds at least this many samples on average.
+const SMOOTH_MIN_SAMPLES: f64 = 3.0;
+/// A gap this long could hide a flash's off time: the evidence before it is void.
+pub(super) const VOID_GAP_MS: f64 = 300.0;
+/// An edge must move the signal this share of the contrast between its two levels within
+/// a box and a sample and a half either side of its crossing.
+const SHARPNESS: f32 = 0.5;
+/// The room light can drift by this share of a calibrated dark level (lamps warming up,
+/// people moving, a calibration error): a lit level must clear it.
+pub(super) const DRIFT_SHARE: f32 = 0.06;
+/// A reflective indicator's bare display flickers and drifts with the room light: a
+/// darkening needs this share of the bare level before it can be an edge.
+const REFLECTIVE_FLOOR_SHARE: f32 = 0.15;
+/// A run begun at an edge is confirmed by this many settled values.
+const CONFIRM_VALUES: u32 = 3;
+/// Two levels read off an envelope must be this many times further apart than the light,
+/// dark, was seen to wander over an envelope...
+const DARK_SPREAD_FACTOR: f32 = 1.5;
+/// ...and at least this share of the brighter apart.
+const ENVELOPE_MIN_SHARE: f32 = 0.05;
+/// Each run moves the level of its state this share of the way to its own.
+const LEVEL_WEIGHT: f32 = 0.3;
+/// The typical interval follows changes of rate with this weight per sample.
+const DT_WEIGHT: f64 = 0.05;
+/// Colour labels are named from the mean of this many latest lit samples...
+const LABEL_SAMPLES: usize = 4;
+/// ...and a new one must hold this many samples in a row...
+const COLOUR_HOLD_SAMPLES: u32 = 3;
+/// ...and this long (ms) before a lit run is cut at it.
+const COLOUR_HOLD_MS: f64 = 30.0;
+/// At most this many closed runs are kept, whatever the time they span.
+const MAX_RUNS: usize = 4096;
+/// The envelope spans this many slowest periods: both levels of any blink are in it.
+const ENVELOPE_PERIODS: f64 = 2.0;
+
+/// The stream's settings, from the classifier.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Settings {
+    pub calibration: Calibration,
+    /// A gap longer than this can hide a run.
+    pub max_gap_ms: f64,
+    /// Runs shorter than this between two of the other state are glitches.
+    pub glitch_ms: f64,
+    /// Closed runs older than this before the newest sample are forgotten.
+    pub retain_ms: f64,
+    pub slowest_period_ms: f64,
+    /// A drift lasting this long is a change of state all the same.
+    pub drift_limit_ms: f64,
+}
+
+/// The per-sample machine (see the module docs).
+#[derive(Debug, Clone)]
+pub(super) struct Stream {
+    settings: Settings,
+    /// The dark level in signal units, if calibrated.
+    anchor: Option<f32>,
+    /// The reference r, g, b a lit colour is named above, if calibrated.
+    dark_rgb: Option<[f64; 3]>,
+    /// The mains flicker lock-in (sample-by-sample judging only).
+    flicker: Flicker,
+    prev_t: Option<f64>,
+    dt_ms: f64,
+    prev_raw: f32,
+    prev_v: f32,
+    noise: NoiseScale,
+    /// The same over consecutive unlit samples: what a dark light's readings do.
+    dark_noise: NoiseScale,
+    prev_unlit: bool,
+    smooth: VecDeque<(f64, f32)>,
+    smooth_sum: f64,
+    envelope: Extremes,
+    /// The open run's settled values back to a box ago.
+    settled: VecDeque<(f64, f32)>,
+    /// The judged signal's scale of change between settled unlit values a box apart.
+    dark_signal_noise: NoiseScale,
+    /// The open run's latest values, not yet known to be off the next edge's ramp.
+    unsettled: VecDeque<(f64, f32)>,
+    /// Recent (t, v): what the signal was before a crossing.
+    history: VecDeque<(f64, f32)>,
+    lit: bool,
+    /// Whether the open run has settled on its side of the band.
+    confirmed: bool,
+    /// How far the signal wandered over an envelope while the light was dark.
+    dark_spread: f32,
+    /// Whether a band has been seen yet (until then nothing is segmented).
+    banded: bool,
+    open: RunStats,
+    pending: Option<Pending>,
+    /// A crossing that was no step: the signal is on the other side, the state unchanged.
+    drift: Option<Pending>,
+    labels: Labels,
+    /// Closed runs, oldest first.
+    runs: VecDeque<RunStats>,
+    lo_level: Option<f32>,
+    hi_level: Option<f32>,
+    /// The latest unlit run's mean raw r, g, b (a reference for colours without a
+    /// calibration).
+    unlit_rgb: Option<[f64; 3]>,
+}
+
+impl Stream {
+    pub fn new(settings: Settings) -> Self {
+        let cal = settings.calibration;
+        let anchor = cal.dark.map(|d| {
+            let level = match d {
+                DarkLevel::Rgbc([_, _, _, c]) => c,
+                DarkLevel::Level(l) => l,
+            };
+            match cal.polarity {
+                Polarity::Emissive => level,
+                Polarity::Reflective => -level,
+            }
+        });
+        let dark_rgb = match (cal.dark, cal.polarity) {
+            (Some(DarkLevel::Rgbc([r, g, b, _])), Polarity::Emissive) => {
+                Some([f64::from(r), f64::from(g), f64::from(b)])
+            }
+            _ => None,
+        };
+        Self {
+            settings,
+            anchor,
+            dark_rgb,
+            flicker: Flicker::new(cal.polarity == Polarity::Reflective),
+            prev_t: None,
+            dt_ms: 0.0,
+            prev_raw: 0.0,
+            prev_v: 0.0,
+            noise: NoiseScale::default(),
+            dark_noise: NoiseScale::default(),
+            prev_unlit: false,
+            smooth: VecDeque::new(),
+            smooth_sum: 0.0,
+            envelope: Extremes::new(ENVELOPE_PERIODS * settings.slowest_period_ms),
+            unsettled: VecDeque::new(),
+            settled: VecDeque::new(),
+            dark_signal_noise: NoiseScale::default(),
+            history: VecDeque::new(),
+            lit: false,
+            confirmed: false,
+            dark_spread: 0.0,
+            banded: false,
+            open: RunStats::open(false, false, 0.0, 0.0),
+            pending: None,
+            drift: None,
+            labels: Labels::default(),
+            runs: VecDeque::new(),
+            lo_level: None,
+            hi_level: None,
+            unlit_rgb: None,
+        }
+    }
+
+    /// Forget everything (a new stream with the same settings).
+    pub fn clear(&mut self) {
+        *self = Stream::new(self.settings);
+    }
+
+    /// The typical interval between samples (ms), 0 before two samples.
+    pub fn interval_ms(&self) -> f64 {
+        self.dt_ms
+    }
+
+    /// The noise σ of one raw sample of a dark light (of any sample until the stream has
+    /// seen the light dark for a while).
+    pub fn sigma(&self) -> f32 {
+        if self.dark_noise.settled() {
+            self.dark_noise.sigma()
+        } else {
+            self.noise.sigma()
+        }
+    }
+
+    /// The time of the newest sample.
+    pub fn newest_ms(&self) -> Option<f64> {
+        self.prev_t
+    }
+
+    pub fn push(&mut self, s: &Sample) {
+        if !s.t_ms.is_finite() || ![s.r, s.g, s.b, s.c].iter().all(|v| v.is_finite()) {
+            return;
+        }
+        if self.prev_t.is_some_and(|prev| s.t_ms < prev) {
+            return;
+        }
+        if self.prev_t.is_some_and(|prev| s.t_ms - prev > VOID_GAP_MS) {
+            self.clear();
+        }
+        // Judged sample by sample, the aliased mains flicker is taken off first
+        // (`flicker.rs`); a smoothing box holds whole flicker periods.
+        let c = if self.box_ms() == 0.0 {
+            self.flicker.clean(s.t_ms, s.c)
+        } else {
+            self.flicker.clear();
+            s.c
+        };
+        let raw = match self.settings.calibration.polarity {
+            Polarity::Emissive => c,
+            Polarity::Reflective => -c,
+        };
+        // The raw change since the previous sample, where there is one to compare with.
+        let mut delta = None;
+        if let Some(prev) = self.prev_t {
+            let dt = s.t_ms - prev;
+            {
+                if dt > self.settings.max_gap_ms {
+                    self.open.note_gap(s.t_ms, dt);
+                } else {
+                    self.dt_ms = if self.dt_ms == 0.0 {
+                        dt
+                    } else {
+                        self.dt_ms + DT_WEIGHT * (dt - self.dt_ms)
+                    };
+                }
+                delta = Some(raw - self.prev_raw);
+                self.noise.push(raw - self.prev_raw);
+            }
+        }
+        let first = self.prev_t.is_none();
+        let prev_t = self.prev_t.unwrap_or(s.t_ms);
+        self.prev_t = Some(s.t_ms);
+        self.prev_raw = raw;
+        let v = self.smoothed(s.t_ms, raw);
+        // How far a light that has been dark for a whole envelope wanders on its own.
+        let dark_for_long = !self.lit
+            && self.pending.is_none()
+            && self.drift.is_none()
+            && self.open.duration_ms() >= self.envelope_ms();
+        if let (true, Some(hi), Some(lo)) =
+            (dark_for_long, self.envelope.max(), self.envelope.min())
+        {
+            self.dark_spread = hi - lo;
+        }
+        self.envelope.push(s.t_ms, v);
+        // (None stands in for a band that could not change this sample's fate.)
+        let moot = self.band_is_moot(v);
+        debug_assert!(!moot || self.band().is_none_or(|b| b.holds(v, self.lit)));
+        let band = if moot { None } else { self.band() };
+        if first {
+            self.open = RunStats::open(false, false, s.t_ms, 0.0);
+        }
+        if let (false, Some(b)) = (self.banded, band) {
+            // The first band: the first run is in whatever state the level says.
+            self.banded = true;
+            if !self.open.edged && self.runs.is_empty() {
+                self.lit = v > b.on;
+                self.open.lit = self.lit;
+            }
+        }
+        self.step(s, v, prev_t, band);
+        let unlit = !self.lit && self.pending.is_none() && self.drift.is_none();
+        if let (true, true, Some(d)) = (unlit, self.prev_unlit, delta) {
+            self.dark_noise.push(d);
+        }
+        self.prev_unlit = unlit;
+        self.remember(s.t_ms, v);
+        self.prev_v = v;
+        self.prune(s.t_ms);
+    }
+
+    /// The trailing-box average of the signal (or the raw value for slow sensors).
+    fn smoothed(&mut self, t_ms: f64, raw: f32) -> f32 {
+        if self.box_ms() == 0.0 {
+            self.smooth.clear();
+            self.smooth_sum = 0.0;
+            return raw;
+        }
+        self.smooth.push_back((t_ms, raw));
+        self.smooth_sum += f64::from(raw);
+        while self
+            .smooth
+            .front()
+            .is_some_and(|&(t, _)| t <= t_ms - SMOOTH_MS)
+        {
+            let (_, old) = self.smooth.pop_front().expect("checked");
+            self.smooth_sum -= f64::from(old);
+        }
+        (self.smooth_sum / self.smooth.len() as f64) as f32
+    }
+
+    fn envelope_ms(&self) -> f64 {
+        ENVELOPE_PERIODS * self.settings.slowest_period_ms
+    }
+
+    /// Width of the smoothing box (0: raw samples).
+    pub fn box_ms(&self) -> f64 {
+        if self.dt_ms > 0.0 && self.dt_ms <= SMOOTH_MS / SMOOTH_MIN_SAMPLES {
+            SMOOTH_MS
+        } else {
+            0.0
+        }
+    }
+
+    /// Samples one smoothed value averages.
+    fn per_box(&self) -> f32 {
+        if self.box_ms() > 0.0 {
+            (SMOOTH_MS / self.dt_ms) as f32
+        } else {
+            1.0
+        }
+    }
+
+    fn remember(&mut self, t_ms: f64, v: f32) {
+        self.history.push_back((t_ms, v));
+        let keep_ms = 2.0 * self.box_ms() + 4.0 * self.dt_ms;
+        while self.history.len() > 256
+            || self
+                .history
+                .front()
+                .is_some_and(|&(t, _)| t < t_ms - keep_ms)
+        {
+            self.history.pop_front();
+        }
+    }
+
+    fn prune(&mut self, t_ms: f64) {
+        let oldest = t_ms - self.settings.retain_ms;
+        while self.runs.len() > MAX_RUNS || self.runs.front().is_some_and(|r| r.end_ms < oldest) {
+            self.runs.pop_front();
+        }
+    }
+
+    /// The closed runs (oldest first), the open run, and the pending edge's time if one
+    /// is undecided (the evidence then ends there).
+    pub fn runs(&self) -> (&VecDeque<RunStats>, &RunStats, Option<f64>) {
+        (&self.runs, &self.open, self.pending.map(|p| p.edge_ms))
+    }
+}
