@@ -188,8 +188,12 @@ impl InputFile {
     }
 }
 
-/// Hex SHA-256 of a file's contents.
+/// Hex SHA-256 of a regular file's contents; `None` for anything else. A FIFO or a device
+/// given as an input was read once already and would block (or give other bytes) now.
 pub fn sha256_file(path: &Path) -> Option<String> {
+    if !std::fs::metadata(path).ok()?.is_file() {
+        return None;
+    }
     let bytes = std::fs::read(path).ok()?;
     Some(
         Sha256::digest(&bytes)
