@@ -17,6 +17,8 @@ use crate::report::{Console, CsvReport, ReportSet};
 use crate::runner::{
     self, Context, DeviceSet, Event, EventBus, Operator, Reporter, RunInfo, RunSummary, Tally,
 };
+use crate::schedule::estimate::History;
+use crate::schedule::Bound;
 use crate::sim::{FirmwareProfile, SimBench};
 use crate::spec::Spec;
 use crate::suite::Suite;
@@ -64,9 +66,14 @@ pub struct RunArgs {
     /// Ignore any calibration file: use the bench file's dark levels.
     #[arg(long)]
     no_calibration: bool,
-    /// Everything but energising relays and dialling: probe every device, show the plan.
+    /// Everything but energising relays and dialling: probe every device, show the plan
+    /// (the order of the cases, the lower bound on bench time and the time expected).
     #[arg(long)]
     dry_run: bool,
+    /// An earlier run's results.csv: expect each case to take as long as it took there
+    /// (its median per model and case), to order the cases and forecast the bench time.
+    #[arg(long, value_name = "RESULTS_CSV")]
+    history: Option<PathBuf>,
     /// For the rig's own tests: write every simulated relay change to this file.
     #[arg(long, hide = true)]
     sim_relay_log: Option<PathBuf>,
@@ -208,11 +215,22 @@ impl RunArgs {
                 .collect()
         };
         let firmware = loaded.firmware(self.firmware.as_deref());
+        let history = match &self.history {
+            Some(path) => History::read(path)?,
+            None => History::default(),
+        };
+        let plan = runner::Plan {
+            cases,
+            positions,
+            off_bench,
+            repeat: self.repeat,
+            history,
+        };
         if self.dry_run {
-            return dry_run(&loaded, &cases, &positions, self.bench.seed);
+            return dry_run(&loaded, &plan, self.bench.seed);
         }
         let calibration = self.calibration(&loaded)?;
-        reflective_lights_have_a_level(&loaded, &positions, calibration.as_ref())?;
+        reflective_lights_have_a_level(&loaded, &plan.positions, calibration.as_ref())?;
         let started_at = SystemTime::now();
         let run_id = run_id(started_at, &loaded.bench.name);
         let out = self
@@ -227,13 +245,6 @@ impl RunArgs {
         let csv = CsvReport::create(&out).map_err(|e| CliError::Report(e.into()))?;
         let csv_path = csv.path().to_path_buf();
         let virtual_time = loaded.virtual_time(self.realtime);
-        let plan = runner::Plan {
-            cases,
-            positions,
-            off_bench,
-            repeat: self.repeat,
-            history: Default::default(),
-        };
         let info = RunInfo {
             suite_path: loaded.suite.path.clone(),
             started_at,
@@ -387,38 +398,74 @@ impl RunArgs {
     }
 }
 
-/// `--dry-run`: probe the devices (no relay energised, nothing dialled) and print which
-/// case would run on which position, and why the others would be skipped.
-fn dry_run(
-    l: &Loaded,
-    cases: &[crate::suite::Case],
-    positions: &[String],
-    seed: u64,
-) -> Result<ExitCode, CliError> {
+/// `--dry-run`: probe the devices (no relay energised, nothing dialled) and print the
+/// plan: each position's cases in the order the scheduler expects to start them, why the
+/// others would be skipped, the lower bound on bench time and the time expected.
+fn dry_run(l: &Loaded, plan: &runner::Plan, seed: u64) -> Result<ExitCode, CliError> {
     // Nothing is pressed or written: a signal may stop it as it would any program.
     super::release_stop_signals();
     let rt = build_runtime(false).map_err(CliError::Rig)?;
     let checks = rt.block_on(super::doctor::probe_all(l, seed));
     super::doctor::print_table(&checks);
+    let ctx = Context {
+        spec: l.spec.clone(),
+        bench: l.bench.clone(),
+        settings: l.suite.settings.clone(),
+        clock: BenchClock::start(),
+    };
+    let work = plan.work(&ctx);
     say!(
-        "\nplan ({} positions × {} cases):",
-        positions.len(),
-        cases.len()
+        "\nplan ({} positions × {} cases{}; {} mobile and {} caller lines):",
+        plan.positions.len(),
+        plan.cases.len(),
+        if plan.repeat > 1 {
+            format!(" × {} attempts", plan.repeat)
+        } else {
+            String::new()
+        },
+        work.mobile_lines.len(),
+        work.caller_lines.len()
     );
-    for id in positions {
-        let p = l.bench.position(id).expect("positions come from the bench");
-        for c in cases {
-            match runner::not_applicable(&l.bench, p, c) {
+    let starts = crate::schedule::forecast_starts(&work);
+    for (p, id) in plan.positions.iter().enumerate() {
+        let position = l.bench.position(id).expect("positions come from the bench");
+        say!(
+            "  {id} (mobile line {}):",
+            work.mobile_lines[work.mobile_of[p]]
+        );
+        for &(job, start_ms) in starts.iter().filter(|(j, _)| work.jobs[*j].position == p) {
+            let case = &plan.cases[work.jobs[job].case];
+            match runner::not_applicable(&l.bench, position, case) {
                 None => say!(
-                    "  {:<8} {:<22} would run ({} steps)",
-                    p.id,
-                    c.id,
-                    c.steps.len()
+                    "    {:>8.1} s  {:<22} would run (about {:.1} s{})",
+                    start_ms / 1000.0,
+                    case.id,
+                    work.jobs[job].estimate_ms / 1000.0,
+                    if work.jobs[job].needs_lines {
+                        ", holding its lines"
+                    } else {
+                        ""
+                    }
                 ),
-                Some(why) => say!("  {:<8} {:<22} would skip: {why}", p.id, c.id),
+                Some(why) => say!(
+                    "    {:>8.1} s  {:<22} would skip: {why}",
+                    start_ms / 1000.0,
+                    case.id
+                ),
             }
         }
     }
+    let bound = Bound::of(&work, |j| work.jobs[j].estimate_ms);
+    say!(
+        "\nlower bound: {:.1} s (set by {}); expected bench time: {:.1} s{}",
+        bound.ms() / 1000.0,
+        bound.limited_by(),
+        crate::schedule::forecast(&work) / 1000.0,
+        match &plan.history.source {
+            Some(f) => format!(" (durations learnt from {f} where it has them)"),
+            None => " (durations from the suite's timers)".into(),
+        }
+    );
     let bad = checks.iter().filter(|c| !c.ok).count();
     say!(
         "\ndry run: {bad} of {} device checks failed; nothing was pressed or dialled",

@@ -143,6 +143,15 @@ pub fn forecast(work: &Work) -> f64 {
     forecast_with(work, |i| work.jobs[i].estimate_ms)
 }
 
+/// When the rule starts each job if every job lasts its estimate: (job, start ms), in
+/// start order.
+pub fn forecast_starts(work: &Work) -> Vec<(usize, f64)> {
+    let (_, log) = replay(work, |i| work.jobs[i].estimate_ms);
+    log.into_iter()
+        .map(|(g, start, _)| (g.job, start))
+        .collect()
+}
+
 /// The bench time the rule takes with each job lasting `duration(job)` ms.
 pub fn forecast_with(work: &Work, duration: impl Fn(usize) -> f64) -> f64 {
     replay(work, duration).0
