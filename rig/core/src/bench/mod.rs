@@ -352,22 +352,35 @@ impl Bench {
     }
 
     /// The mobile line a position's calls can ring, which its cases lease: the mobile modem
-    /// its twinned number names. A user twinned internally (to an extension) rings no modem;
-    /// its cases still watch a mobile line to prove that, and lease the one with the fewest
-    /// positions twinned to it (the first such in bench order), so the choice is fixed by
-    /// the bench file alone.
+    /// its twinned number names. See [`Bench::mobile_line_per_position`].
     pub fn mobile_line_of(&self, position: &Position) -> Option<&Modem> {
-        let mobiles = || self.modems_of(ModemRole::Mobile);
-        if let Some(m) = mobiles().find(|m| m.number == position.twinning.number) {
-            return Some(m);
+        let i = self.positions.iter().position(|p| p.id == position.id)?;
+        self.mobile_line_per_position()[i]
+    }
+
+    /// Each position's mobile line, in position order: the mobile modem its twinned number
+    /// names. A user twinned internally (to an extension) rings no modem; its cases still
+    /// watch a mobile line to prove that, so it is given the line with the fewest positions
+    /// on it so far (in bench order, the first such): lines stay evenly shared, and the
+    /// choice is fixed by the bench file alone.
+    pub fn mobile_line_per_position(&self) -> Vec<Option<&Modem>> {
+        let mobiles: Vec<&Modem> = self.modems_of(ModemRole::Mobile).collect();
+        let mut load = vec![0usize; mobiles.len()];
+        let mut out: Vec<Option<usize>> = self
+            .positions
+            .iter()
+            .map(|p| mobiles.iter().position(|m| m.number == p.twinning.number))
+            .collect();
+        for m in out.iter().flatten() {
+            load[*m] += 1;
         }
-        let twinned_to = |m: &Modem| {
-            self.positions
-                .iter()
-                .filter(|p| p.twinning.number == m.number)
-                .count()
-        };
-        mobiles().min_by_key(|m| twinned_to(m))
+        for slot in out.iter_mut().filter(|m| m.is_none()) {
+            if let Some((m, _)) = load.iter().enumerate().min_by_key(|(i, l)| (**l, *i)) {
+                load[m] += 1;
+                *slot = Some(m);
+            }
+        }
+        out.into_iter().map(|m| m.map(|m| mobiles[m])).collect()
     }
 
     pub fn relay_board(&self, id: &str) -> Option<&RelayBoard> {

@@ -3,7 +3,8 @@
 //! Greedy list scheduling (Graham, 1966): whenever a position is idle it starts a case if
 //! one can start, so a free line never waits beside a case that could use it (the rule is
 //! work-conserving). Idle positions choose in order of the estimated work they still have
-//! ahead (the longest remaining chain first, the critical-path rule), and each takes its
+//! ahead, counting the work queued on their mobile line as well (the longest remaining
+//! chain first, the critical-path rule), and each takes its
 //! longest case that needs lines while its mobile line and a caller line are free, else its
 //! longest case that needs none (LED-only cases fill the time a position waits for lines).
 //!
@@ -36,6 +37,8 @@ pub struct Dispatcher {
     pending: Vec<Vec<usize>>,
     /// Estimated work not yet started, per position, ms.
     remaining_ms: Vec<f64>,
+    /// Estimated work not yet started that holds each mobile line, ms.
+    line_remaining_ms: Vec<f64>,
     position_busy: Vec<bool>,
     mobile_busy: Vec<bool>,
     caller_busy: Vec<bool>,
@@ -46,9 +49,13 @@ impl Dispatcher {
         let n = work.positions.len();
         let mut pending = vec![Vec::new(); n];
         let mut remaining_ms = vec![0.0; n];
+        let mut line_remaining_ms = vec![0.0; work.mobile_lines.len()];
         for (i, job) in work.jobs.iter().enumerate() {
             pending[job.position].push(i);
             remaining_ms[job.position] += job.estimate_ms;
+            if job.needs_lines {
+                line_remaining_ms[work.mobile_of[job.position]] += job.estimate_ms;
+            }
         }
         Dispatcher {
             position_busy: vec![false; n],
@@ -56,6 +63,7 @@ impl Dispatcher {
             caller_busy: vec![false; work.caller_lines.len()],
             pending,
             remaining_ms,
+            line_remaining_ms,
             work,
         }
     }
@@ -75,12 +83,18 @@ impl Dispatcher {
             .filter(|&p| !self.position_busy[p] && !self.pending[p].is_empty())
             .collect();
         idle.sort_by(|&a, &b| {
-            self.remaining_ms[b]
-                .partial_cmp(&self.remaining_ms[a])
+            self.urgency(b)
+                .partial_cmp(&self.urgency(a))
                 .unwrap_or(Ordering::Equal)
                 .then(a.cmp(&b))
         });
         idle.into_iter().filter_map(|p| self.start_on(p)).collect()
+    }
+
+    /// How much work still waits on `p`: its own chain, or the work queued on its mobile
+    /// line (positions sharing a line form one chain), whichever is longer.
+    fn urgency(&self, p: usize) -> f64 {
+        self.remaining_ms[p].max(self.line_remaining_ms[self.work.mobile_of[p]])
     }
 
     fn start_on(&mut self, p: usize) -> Option<Grant> {
@@ -110,6 +124,9 @@ impl Dispatcher {
         };
         let job = self.pending[p].remove(slot);
         self.remaining_ms[p] -= self.work.jobs[job].estimate_ms;
+        if lines.is_some() {
+            self.line_remaining_ms[mobile] -= self.work.jobs[job].estimate_ms;
+        }
         self.position_busy[p] = true;
         if let Some((m, c)) = lines {
             self.mobile_busy[m] = true;
@@ -134,6 +151,12 @@ impl Dispatcher {
     /// Drop every job of `position` not yet started (its task ended early).
     pub fn abandon(&mut self, position: usize) -> usize {
         self.remaining_ms[position] = 0.0;
+        let line = self.work.mobile_of[position];
+        for &j in &self.pending[position] {
+            if self.work.jobs[j].needs_lines {
+                self.line_remaining_ms[line] -= self.work.jobs[j].estimate_ms;
+            }
+        }
         std::mem::take(&mut self.pending[position]).len()
     }
 }

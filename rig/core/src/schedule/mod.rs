@@ -61,13 +61,16 @@ impl Work {
                 .collect::<Vec<_>>()
         };
         let mobile_lines = numbers(ModemRole::Mobile);
+        let per_position = bench.mobile_line_per_position();
         let mobile_of = positions
             .iter()
             .map(|id| {
-                let p = bench.position(id).expect("positions come from the bench");
-                let line = bench
-                    .mobile_line_of(p)
-                    .expect("a loaded bench has a mobile line");
+                let i = bench
+                    .positions
+                    .iter()
+                    .position(|p| p.id == *id)
+                    .expect("positions come from the bench");
+                let line = per_position[i].expect("a loaded bench has a mobile line");
                 mobile_lines
                     .iter()
                     .position(|n| *n == line.number)
