@@ -208,8 +208,13 @@ fn dry_run_shows_the_plan_without_running_a_case() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", printed(&o));
     let t = printed(&o);
+    assert!(t.contains("  pm7310 (mobile line 07700900001):"), "{t}");
     assert!(
-        t.contains("pm7310   toggle                 would run"),
+        t.contains("s  toggle                 would run (about"),
+        "{t}"
+    );
+    assert!(
+        t.contains("lower bound: ") && t.contains("expected bench time: "),
         "{t}"
     );
     assert!(
@@ -221,6 +226,51 @@ fn dry_run_shows_the_plan_without_running_a_case() {
         !dir.path().join("results.csv").exists(),
         "a dry run writes no results"
     );
+}
+
+#[test]
+fn history_gives_each_case_the_duration_it_took_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("before");
+    let o = rig(&[
+        "run",
+        "--family",
+        "M-Series",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", printed(&o));
+    let csv = out.join("results.csv");
+    let o = rig(&[
+        "run",
+        "--dry-run",
+        "--family",
+        "M-Series",
+        "--history",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", printed(&o));
+    let t = printed(&o);
+    // The run took its bench time; the plan learnt from it expects exactly that.
+    let record = std::fs::read_to_string(out.join("run.json")).unwrap();
+    let took: f64 = record
+        .split("\"bench_time_ms\": ")
+        .nth(1)
+        .and_then(|r| r.split(',').next())
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap();
+    assert!(
+        t.contains(&format!("expected bench time: {:.1} s", took / 1000.0)),
+        "took {took} ms:\n{t}"
+    );
+    assert!(t.contains("durations learnt from"), "{t}");
+
+    // A file that is no results.csv is refused with its line.
+    std::fs::write(dir.path().join("bad.csv"), "a,b\n1,2\n").unwrap();
+    let bad = dir.path().join("bad.csv");
+    let o = rig(&["run", "--dry-run", "--history", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", printed(&o));
+    assert!(printed(&o).contains("bad.csv:1: "), "{}", printed(&o));
 }
 
 #[test]

@@ -1190,6 +1190,50 @@ mod tests {
     }
 
     #[test]
+    fn modems_form_a_pool_and_each_mobile_twin_names_one_of_its_mobile_lines() {
+        let text = std::fs::read_to_string(crate::workspace_path("wiring/sim-lab.toml")).unwrap();
+        let bench = parse(
+            &SourceText::from_string("sim-lab.toml", text.clone()),
+            &catalog(),
+        )
+        .unwrap();
+        assert_eq!(bench.modems_of(ModemRole::Mobile).count(), 13);
+        assert_eq!(bench.modems_of(ModemRole::Caller).count(), 12);
+        // Every position has a line of its own, the internal-twinning user the spare one.
+        let lines = bench.mobile_line_per_position();
+        let numbers: BTreeSet<&str> = lines.iter().map(|m| m.unwrap().number.as_str()).collect();
+        assert_eq!(numbers.len(), bench.positions.len());
+        let internal = bench
+            .positions
+            .iter()
+            .position(|p| p.twinning.mode == TwinningMode::Internal)
+            .unwrap();
+        assert_eq!(lines[internal].unwrap().id, "mobile-spare");
+
+        // A mobile twin on a caller line's number is refused with its line: the rig could
+        // never see the twinned call ring.
+        let caller = bench
+            .modems_of(ModemRole::Caller)
+            .next()
+            .unwrap()
+            .number
+            .clone();
+        let bad = text.replacen(
+            "number = \"07700900200\",",
+            &format!("number = \"{caller}\","),
+            1,
+        );
+        assert!(bad != text, "the position's twinned number was replaced");
+        let errs = errors_of(&bad);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].message.contains("is no mobile modem's number"),
+            "{errs:?}"
+        );
+        assert!(errs[0].line.is_some());
+    }
+
+    #[test]
     fn a_channel_wired_twice_is_named_with_its_line() {
         let text = sim_matrix_text().replacen("call = \"relays:1\"", "call = \"relays:0\"", 1);
         let errs = errors_of(&text);
