@@ -11,8 +11,8 @@
 //! re-exported here.
 
 pub use rig_core::{
-    bench, calibration, limits, observe, ownership, report, runner, schedule, source, spec, suite,
-    trace, workspace_path,
+    bench, calibration, limits, observe, ownership, paths, report, runner, schedule, source, spec,
+    suite, trace, workspace_path,
 };
 pub use rig_hw as hw;
 pub use rig_sim as sim;

@@ -208,7 +208,7 @@ fn line(r: &CaseResult) -> String {
     )
 }
 
-/// The README's fault-detection table (Markdown): fault → the clauses it breaks → the
+/// The fault-detection table of docs/user-guide.md (Markdown): fault → the clauses it breaks → the
 /// cases that caught it, with the families they caught it on.
 pub fn markdown_table(checks: &[FaultCheck], all_families: usize) -> String {
     let mut out = String::from(

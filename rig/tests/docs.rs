@@ -1,4 +1,5 @@
-//! Every document the code, the fixtures and the docs cite is in the repository.
+//! Every document the code, the fixtures and the docs cite is in the repository, and every
+//! command the docs show runs.
 
 use std::path::{Path, PathBuf};
 
@@ -48,7 +49,7 @@ fn cited(text: &str) -> Vec<String> {
 fn every_cited_document_exists() {
     let root = rig::workspace_path(".");
     let mut files = Vec::new();
-    for dir in ["rig", "fixtures", "wiring", ".ci"] {
+    for dir in ["rig", "fixtures", "wiring", "docs", ".ci"] {
         text_files(&root.join(dir), &mut files);
     }
     files.extend(["README.md", "ARCHITECTURE.md", "Cargo.toml"].map(|f| root.join(f)));
@@ -88,4 +89,105 @@ fn citations_are_found_in_text() {
         ["ARCHITECTURE.md", "rig/lightgen/MODEL.md", "../README.md"]
     );
     assert!(cited("a .mdx file, x.mdfoo").is_empty());
+}
+
+/// The shell commands the docs show: every line of a ```sh block in README.md and docs/
+/// (`#` comments stripped). ```text blocks are synopses and commands for other machines
+/// (installing a package), not run.
+fn documented_commands() -> Vec<(String, String)> {
+    let root = rig::workspace_path(".");
+    let mut files = vec![root.join("README.md")];
+    let mut docs: Vec<PathBuf> = std::fs::read_dir(root.join("docs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    docs.sort();
+    files.extend(docs);
+    let mut out = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let mut in_sh = false;
+        for line in text.lines() {
+            if let Some(lang) = line.trim_start().strip_prefix("```") {
+                in_sh = !in_sh && lang.trim() == "sh";
+                continue;
+            }
+            if !in_sh {
+                continue;
+            }
+            let cmd = line.split(" #").next().unwrap().trim();
+            if !cmd.is_empty() && !cmd.starts_with('#') {
+                let name = f.file_name().unwrap().to_string_lossy().to_string();
+                out.push((name, cmd.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// Every `rig …` command the docs show runs here, as written, in a copy of the workspace's
+/// files (with two earlier runs in `results/BASE` and `results/CANDIDATE` for the commands
+/// that compare runs), and ends as its documentation says a command ends: 0, 1 (a FAIL)
+/// or 3 (hardware this machine does not have), never 2 (a bad invocation) or a crash.
+/// Every `cargo …` command they show is one `.ci/run` runs.
+#[test]
+fn every_command_the_docs_show_runs() {
+    let root = rig::workspace_path(".");
+    let ws = tempfile::tempdir().unwrap();
+    for dir in ["fixtures", "wiring"] {
+        copy_tree(&root.join(dir), &ws.path().join(dir));
+    }
+    let rig = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_rig"))
+            .args(args)
+            .current_dir(ws.path())
+            .env_remove("RIG_HOME")
+            .output()
+            .unwrap()
+    };
+    for out in ["results/BASE", "results/CANDIDATE"] {
+        let o = rig(&["run", "--family", "9611", "--out", out]);
+        assert_eq!(o.status.code(), Some(0), "{o:?}");
+    }
+    let ci = std::fs::read_to_string(root.join(".ci/run")).unwrap();
+    let commands = documented_commands();
+    assert!(commands.len() >= 10, "{commands:?}");
+    for (file, cmd) in &commands {
+        if cmd.starts_with("cargo ") {
+            assert!(
+                ci.contains(cmd.as_str()),
+                "{file}: `{cmd}` is not run by .ci/run"
+            );
+            continue;
+        }
+        let args: Vec<&str> = cmd
+            .strip_prefix("rig ")
+            .unwrap_or_else(|| {
+                panic!("{file}: `{cmd}`: a ```sh block shows only rig and cargo commands")
+            })
+            .split_whitespace()
+            .collect();
+        let o = rig(&args);
+        let code = o.status.code();
+        assert!(
+            matches!(code, Some(0 | 1 | 3)),
+            "{file}: `{cmd}` exited {code:?}\n{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_tree(&p, &dest);
+        } else {
+            std::fs::copy(&p, &dest).unwrap();
+        }
+    }
 }

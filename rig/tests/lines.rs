@@ -1,7 +1,7 @@
 //! Line pools: positions run their calls at the same time, and two cases that could
 //! disturb each other never do.
 //!
-//! The rule (README, "Line pools"): a case that touches the lines holds its position's
+//! The rule (docs/design.md, "Line pools"): a case that touches the lines holds its position's
 //! mobile line and one caller line from its start to the end of its cleanup, so two
 //! positions twinned to one mobile line never have calls up at once (a call to one would
 //! ring the mobile the other is watching), and no caller line carries two calls.

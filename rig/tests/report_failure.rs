@@ -1,4 +1,4 @@
-//! A report that cannot be written stops the run (README "Exit codes": 4): results.csv
+//! A report that cannot be written stops the run (docs/user-guide.md "Exit codes": 4): results.csv
 //! keeps only whole rows, no case starts after the failed write, the rest of the report
 //! set is written whole or not at all, and no certification is claimed. A closed stdout
 //! is not a report failure.

@@ -1,5 +1,5 @@
 //! Light calibration: what `rig calibrate` measures, the `<bench>.calibration.toml` file it
-//! writes next to the bench file, and how runs read it back (README: "Light calibration").
+//! writes next to the bench file, and how runs read it back (docs/user-guide.md: "Light calibration").
 //!
 //! # What is measured
 //!

@@ -12,6 +12,7 @@ pub mod calibration;
 pub mod limits;
 pub mod observe;
 pub mod ownership;
+pub mod paths;
 pub mod report;
 pub mod runner;
 pub mod schedule;
@@ -24,26 +25,8 @@ pub mod trace;
 #[cfg(any(test, feature = "tracegen"))]
 pub mod tracegen;
 
-use std::path::PathBuf;
-
-/// A path inside the workspace (fixtures, wiring, results). The workspace is the nearest
-/// folder, from the current directory upwards, that holds both `Cargo.toml` and
-/// `fixtures/`, so the rig runs from the root or any folder below it; failing that, the
-/// workspace the binary was built from.
-pub fn workspace_path(rel: &str) -> PathBuf {
-    workspace_root().join(rel)
-}
-
-fn workspace_root() -> PathBuf {
-    if let Ok(cwd) = std::env::current_dir() {
-        if let Some(root) = cwd
-            .ancestors()
-            .find(|d| d.join("Cargo.toml").is_file() && d.join("fixtures").is_dir())
-        {
-            return root.to_path_buf();
-        }
-    }
-    // This crate is `rig/core` in the workspace.
-    let core = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    core.ancestors().nth(2).unwrap_or(core).to_path_buf()
+/// A file of the rig's own (`fixtures/…`, `wiring/…`, `results`), found by the layout rule
+/// of [`paths`] (never where the binary was built).
+pub fn workspace_path(rel: &str) -> std::path::PathBuf {
+    paths::rig_path(rel)
 }

@@ -5,7 +5,7 @@
 //! the same things, and nothing downstream sees an infinite rate, a NaN level or a timeout
 //! that overflows `Instant + Duration`. Every number must be finite; rates, durations and
 //! counts have an upper bound a real bench could need, and a physical quantity is never
-//! negative. README.md "Number ranges" lists every const here (a test keeps them equal).
+//! negative. docs/formats.md "Number ranges" lists every const here (a test keeps them equal).
 //!
 //! The bounds are generous on purpose: a real bench samples at most at the sensors' own
 //! limits (a TCS34725 at 2.4 ms is 416 Hz; an ADS1115 converts at most 860 times a
@@ -111,7 +111,7 @@ impl Limit {
         }
     }
 
-    /// `100 to 1000 Hz`: the range as the messages and README.md write it.
+    /// `100 to 1000 Hz`: the range as the messages and docs/formats.md write it.
     pub fn range_text(&self) -> String {
         let unit = if self.unit.is_empty() {
             String::new()
@@ -121,7 +121,7 @@ impl Limit {
         format!("{} to {}{unit}", shown(self.min), shown(self.max))
     }
 
-    /// The README.md table row of this field.
+    /// The docs/formats.md table row of this field.
     pub fn doc_row(&self) -> String {
         format!(
             "| {} | `{}` | {} |",
@@ -238,7 +238,7 @@ pub const SETTLE_MS: Limit = Limit::new(CADENCES, "settle_ms", 100.0, 60_000.0, 
 /// A blink clock's allowed error: at 50% or more a flash could be read as a wink.
 pub const TOLERANCE_PCT: Limit = Limit::new(CADENCES, "tolerance_pct", 1.0, 49.0, "%");
 
-/// Every limit, in the order of README.md's table.
+/// Every limit, in the order of the table in docs/formats.md.
 pub const ALL: &[Limit] = &[
     RELAY_CHANNELS,
     PRESS_MS,
@@ -315,11 +315,11 @@ mod tests {
 
     #[test]
     fn readme_lists_every_limit() {
-        let readme = std::fs::read_to_string(crate::workspace_path("README.md")).unwrap();
+        let readme = std::fs::read_to_string(crate::workspace_path("docs/formats.md")).unwrap();
         for l in ALL {
             assert!(
                 readme.contains(&l.doc_row()),
-                "README.md lacks the row\n{}",
+                "docs/formats.md lacks the row\n{}",
                 l.doc_row()
             );
         }

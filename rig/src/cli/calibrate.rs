@@ -1,5 +1,5 @@
 //! `rig calibrate [--bench FILE]`: measure every light's dark level and reference colours
-//! and write `<bench stem>.calibration.toml` next to the bench file (README: "Light
+//! and write `<bench stem>.calibration.toml` next to the bench file (docs/user-guide.md: "Light
 //! calibration"), which `rig run` then uses.
 
 use std::path::PathBuf;
@@ -34,6 +34,11 @@ pub struct CalibrateArgs {
 }
 
 impl CalibrateArgs {
+    /// The bench file named on the command line (for the layout rule, `crate::paths`).
+    pub(super) fn bench_file(&self) -> &std::path::Path {
+        &self.bench.bench
+    }
+
     pub fn run(self) -> Result<ExitCode, CliError> {
         let loaded = self.bench.load_with_suite(&self.suite)?;
         let default_path = BenchCalibration::default_path(&loaded.bench.path);

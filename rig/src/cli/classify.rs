@@ -30,7 +30,7 @@ enum Format {
 
 #[derive(Debug, Args)]
 pub struct ClassifyArgs {
-    /// The trace: a CSV with header `t_ms,r,g,b,c` or `t_ms,level` (see README, "Light traces").
+    /// The trace: a CSV with header `t_ms,r,g,b,c` or `t_ms,level` (see docs/formats.md, "Light traces").
     trace: PathBuf,
     /// How to print the answer.
     #[arg(long, value_enum, default_value_t = Format::Text)]

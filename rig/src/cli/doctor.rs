@@ -29,6 +29,11 @@ pub struct Check {
 }
 
 impl DoctorArgs {
+    /// The bench file named on the command line (for the layout rule, `crate::paths`).
+    pub(super) fn bench_file(&self) -> &std::path::Path {
+        &self.bench.bench
+    }
+
     pub fn run(self) -> Result<ExitCode, CliError> {
         let loaded = self.bench.load()?;
         let _bench = loaded.lock_bench("rig doctor", None)?;

@@ -1,4 +1,4 @@
-//! The CLI's errors and exit codes (documented in README.md).
+//! The CLI's errors and exit codes (documented in README.md and docs/user-guide.md, "Exit codes").
 
 use crate::source::InputErrors;
 

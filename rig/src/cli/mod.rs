@@ -36,6 +36,11 @@ pub use error::{ArgError, CliError, ExitCode};
     about = "Checks desk phones against the IP Office Twinning button spec"
 )]
 pub struct Cli {
+    /// The folder holding the rig's files (`fixtures/`, `wiring/`, `results/`); default:
+    /// `RIG_HOME`, else the workspace of the bench file or of the current folder, else the
+    /// installed layout (/usr/share/rig, /etc/rig, /var/lib/rig). See docs/user-guide.md.
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -68,7 +73,7 @@ enum Command {
 }
 
 impl Cli {
-    /// Run the command; the exit code follows the README's table.
+    /// Run the command; the exit code follows the table in docs/user-guide.md ("Exit codes").
     pub fn run(self) -> Result<ExitCode, CliError> {
         // Only these handle SIGINT and SIGTERM ([`run::shutdown_signal`] lets them
         // through once it does); the others stop as any program does.
@@ -78,6 +83,19 @@ impl Cli {
         ) {
             release_stop_signals();
         }
+        let bench = match &self.command {
+            Command::Run(a) => Some(a.bench_file()),
+            Command::Calibrate(a) => Some(a.bench_file()),
+            Command::Doctor(a) => Some(a.bench_file()),
+            Command::Press(a) => Some(a.bench_file()),
+            Command::Watch(a) => Some(a.bench_file()),
+            _ => None,
+        };
+        crate::paths::set_layout(crate::paths::Layout::find(
+            self.root.as_deref(),
+            bench,
+            |v| std::env::var(v).ok(),
+        ));
         match self.command {
             Command::Run(a) => a.run(),
             Command::List(a) => a.run(),

@@ -33,6 +33,11 @@ fn parse_button(s: &str) -> Result<Button, ArgError> {
 }
 
 impl PressArgs {
+    /// The bench file named on the command line (for the layout rule, `crate::paths`).
+    pub(super) fn bench_file(&self) -> &std::path::Path {
+        &self.bench.bench
+    }
+
     pub fn run(self) -> Result<ExitCode, CliError> {
         let loaded = self.bench.load()?;
         let _bench = loaded.lock_bench("rig press", None)?;

@@ -189,6 +189,11 @@ impl Loaded {
 }
 
 impl RunArgs {
+    /// The bench file named on the command line (for the layout rule, `crate::paths`).
+    pub(super) fn bench_file(&self) -> &std::path::Path {
+        &self.bench.bench
+    }
+
     pub fn run(self) -> Result<ExitCode, CliError> {
         let loaded = self.load()?;
         // Before anything touches a device (a dry run probes them) or writes a file.
@@ -556,15 +561,7 @@ fn reflective_lights_have_a_level(
     )))
 }
 
-/// A relative default path is looked up from the workspace, so `rig run` works from any
-/// folder of the checkout; an explicit path is taken as given.
-pub(super) fn resolve(p: &Path) -> PathBuf {
-    if p.is_relative() && !p.exists() {
-        crate::workspace_path(&p.to_string_lossy())
-    } else {
-        p.to_path_buf()
-    }
-}
+pub(super) use crate::paths::resolve;
 
 /// Virtual time: a single-threaded runtime whose clock jumps to the next timer whenever
 /// every task waits, so a 15 s transfer return takes microseconds.

@@ -30,7 +30,7 @@ pub struct SelftestArgs {
     /// The first seed (runs use FIRST..FIRST+SEEDS).
     #[arg(long, default_value_t = 1)]
     first_seed: u64,
-    /// Print the fault-detection table as Markdown (for the README).
+    /// Print the fault-detection table as Markdown (for docs/user-guide.md).
     #[arg(long)]
     markdown: bool,
     #[arg(long, hide = true)]

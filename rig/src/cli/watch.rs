@@ -34,6 +34,11 @@ fn parse_light(s: &str) -> Result<Light, ArgError> {
 }
 
 impl WatchArgs {
+    /// The bench file named on the command line (for the layout rule, `crate::paths`).
+    pub(super) fn bench_file(&self) -> &std::path::Path {
+        &self.bench.bench
+    }
+
     pub fn run(self) -> Result<ExitCode, CliError> {
         let loaded = self.bench.load()?;
         let _bench = loaded.lock_bench("rig watch", None)?;

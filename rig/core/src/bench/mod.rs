@@ -3,7 +3,7 @@
 //! A bench has positions (a phone with its user's twinning settings, which relay channel
 //! presses which button, which sensor channel watches which light), relay boards, sensor
 //! banks, modems, and the IP Office's trunks. [`Bench::load`] checks everything and
-//! reports every fault with the file and line. The format is documented in the README.
+//! reports every fault with the file and line. The format is documented in docs/formats.md ("Bench files").
 
 mod file;
 mod hardware;

@@ -34,7 +34,7 @@ impl BenchCalibration {
         let mut s = String::new();
         let _ = writeln!(
             s,
-            "# Light calibration of bench `{}`, written by `rig calibrate` (README: \"Light calibration\").\n\
+            "# Light calibration of bench `{}`, written by `rig calibrate` (docs/user-guide.md: \"Light calibration\").\n\
              # Runs of this bench take each light's `dark` from here in place of the bench file's;\n\
              # `references` are recorded for a later colour-aware classifier and not used yet.\n\
              # Generated: do not edit, run `rig calibrate` again (a stale file is rejected).\n\

@@ -1,5 +1,5 @@
 //! What can go wrong writing a report (exit 4), or reading one back: which file, and the
-//! system's reason, in the words the README gives
+//! system's reason, in the words docs/user-guide.md gives
 //! (`cannot write out/results.csv: No space left on device (os error 28)`).
 //!
 //! The reason is part of the message (not a `source`), so the text is whole however the

@@ -3,7 +3,7 @@
 //! A case names the clauses it checks, where it applies, the state it starts from, and its
 //! steps. Expectations name abstract states (`twinning-on`, `handover-pending`, …), which
 //! the runner resolves per family from the indication table: no case knows a model.
-//! The format is documented in README.md ("Suite files").
+//! The format is documented in docs/formats.md ("Suite files").
 
 mod file;
 
