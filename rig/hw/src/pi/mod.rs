@@ -2,7 +2,7 @@
 //!
 //! | part | type | bus |
 //! |---|---|---|
-//! | relay channel | [`GpioRelay`] ([`GpioRelayConfig`]) | GPIO (rppal) |
+//! | relay channel | [`GpioRelay`] ([`GpioRelayConfig`]) | GPIO character device (`/dev/gpiochip*`) |
 //! | TCS34725 colour sensors behind TCA9548A muxes | [`Tcs34725Bus`] ([`Tcs34725BusConfig`]) | I2C, one sampling thread per bus |
 //! | photodiodes on an ADS1115 | [`Ads1115`] ([`Ads1115Config`]) | I2C, one sampling thread per ADC |
 //!
@@ -36,13 +36,13 @@ mod tcs34725;
 pub use ads1115::{
     Ads1115Config, AdsDataRate, AdsRange, ConfigError as Ads1115ConfigError, Remedy,
 };
-pub use gpio::{GpioRelayConfig, NotOnHeader};
+pub use gpio::{GpioRelayConfig, NotOnHeader, PI_GPIO_CHIP_LABELS};
 pub use tcs34725::{ConfigError as Tcs34725ConfigError, Tcs34725BusConfig, TcsGain};
 
 #[cfg(feature = "backends")]
 pub use ads1115::Ads1115;
 #[cfg(feature = "backends")]
-pub use gpio::{probe_gpio, GpioRelay};
+pub use gpio::{probe_gpio, GpioLine, GpioLineError, GpioRelay};
 #[cfg(feature = "backends")]
 pub use sampling::{BusSensor, BusStats, ChannelStats};
 #[cfg(feature = "backends")]
