@@ -26,7 +26,7 @@ pub use hardware::{DeviceIndex, ADS1115_RATE};
 pub enum Backend {
     /// The simulated bench (`crate::sim`): relays, sensors and modems.
     Sim,
-    /// Relays on the Pi's GPIO header (rppal).
+    /// Relays on the Pi's GPIO header (the kernel's GPIO character device).
     Gpio,
     /// TCS34725 colour sensors behind TCA9548A I2C muxes.
     Tcs34725,

@@ -1,17 +1,45 @@
-//! Relay channels on the Pi's GPIO (rppal).
+//! Relay channels on the Pi's GPIO, through the kernel's GPIO character device
+//! (`/dev/gpiochip*`, uAPI v2, Linux 5.10 or later; the `gpiocdev` crate, pure Rust).
 //!
-//! A channel is one BCM pin driving one relay input, active-low (most opto-isolated relay
+//! A channel is one BCM GPIO driving one relay input, active-low (most opto-isolated relay
 //! boards: the relay closes when the pin is pulled low) or active-high.
 //!
-//! **Safe state.** Released is the pin driven to the inactive level, as an output. It is set
-//! glitch-free at construction (rppal writes the level before switching the pin to output),
-//! and written again on drop. rppal's reset-on-drop is **turned off**: by default rppal puts a
-//! pin back to its previous mode (usually input) on drop, which leaves the relay input
-//! floating — on an active-high board a floating input may read as "energised", and either
-//! way the state after exit would depend on the board's pull resistors. Driving the released
-//! level and keeping the pin an output makes the state after the process ends (normally,
-//! by panic, or by a signal the CLI handles) a known, released one. Only SIGKILL or a power
-//! cut can leave a relay held; nothing in-process can prevent that.
+//! (rppal, which drove the pins through `/dev/gpiomem` before, was retired upstream on
+//! 1 July 2025; the rig uses the kernel's GPIO character device.)
+//!
+//! **Which chip.** The bench names BCM GPIO numbers; on every Pi they are the lines of one
+//! GPIO chip, BCM *n* being its line *n*: the chip labelled `pinctrl-bcm2835` (Pi 1 to 3,
+//! Zero), `pinctrl-bcm2711` (Pi 4, 400, CM4) or `pinctrl-rp1` (Pi 5, CM5: the header is on
+//! the RP1). The driver takes the first `/dev/gpiochip*`, in number order, with one of
+//! those labels ([`PI_GPIO_CHIP_LABELS`]). It goes by label, not by number, because the
+//! number moves: the Pi 5's RP1 is `gpiochip4` on kernels before 6.6.45 and `gpiochip0`
+//! after, and its other chips (`gpio-brcmstb@…`, the SoC's own lines) are not on the
+//! header. Nor by line name: the device tree names only some header lines `GPIOn` (others
+//! are `SDA1`, `TXD1`, `SPI_CE0_N`…). With no such chip (not a Pi, no `/dev/gpiochip*`, or
+//! no permission to open it: group `gpio` on Raspberry Pi OS) a relay fails as
+//! [`crate::HwErrorKind::Unreachable`]; a line the chip does not have, or one another
+//! consumer holds (another process, or a kernel driver: a pin muxed to I2C, UART or SPI),
+//! as [`crate::HwErrorKind::Rejected`].
+//!
+//! **Safe state.** Released is the line driven to the inactive level, as an output. The line
+//! is requested as an output with its initial value already the released level (the kernel
+//! sets the level with the direction), so it never passes through the energised level. It
+//! is held under the consumer label `rig:<relay name>` (`gpioinfo` shows it), and while it
+//! is held no other process can request it. Every release drives the released level, and
+//! dropping a relay drives it once more before the request is closed.
+//!
+//! **After release.** Closing the request (drop, normal exit, panic, a signal the CLI
+//! handles; the kernel closes it for a killed process too) hands the line back to the
+//! kernel's pin driver, which decides what the pin does next. Raspberry Pi OS kernels keep
+//! a released output at its last level (the default; Raspberry Pi's "persistent GPIO"
+//! behaviour), so the pin stays an output driven released, the state rppal gave with its
+//! reset-on-drop turned off. With `dtparam=strict_gpiod` in `config.txt`,
+//! `pinctrl_bcm2835.persist_gpio_outputs=n` on the kernel command line, or a mainline
+//! kernel, the pin reverts to an input: the relay input floats and the board's pull
+//! resistors decide (on an active-high board a floating input may read as energised), so
+//! keep the default on a bench Pi. Either way the rig releases every relay again at
+//! start-up. Only SIGKILL while a relay is held (the pin keeps the energised level) or a
+//! power cut can leave a relay held; nothing in-process can prevent that.
 
 /// One relay channel on a GPIO pin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,8 +69,11 @@ pub struct NotOnHeader {
     pub pin: u8,
 }
 
-// The driver itself: only with the `backends` feature (rppal).
+/// The labels of the GPIO chips whose lines are the Pi's BCM GPIOs (see the module docs).
+pub const PI_GPIO_CHIP_LABELS: [&str; 3] = ["pinctrl-bcm2835", "pinctrl-bcm2711", "pinctrl-rp1"];
+
+// The driver itself: only with the `backends` feature (gpiocdev).
 #[cfg(feature = "backends")]
 mod relay;
 #[cfg(feature = "backends")]
-pub use relay::{probe_gpio, GpioRelay};
+pub use relay::{probe_gpio, GpioLine, GpioLineError, GpioRelay};

@@ -1,5 +1,5 @@
 //! The ADS1115 driver: one-shot conversions in a sampling loop, probing (needs the
-//! `backends` feature: rppal, ads1x1x).
+//! `backends` feature: linux-embedded-hal, ads1x1x).
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -244,7 +244,7 @@ impl Ads1115 {
         cfg.validate().map_err(|e| cfg.rejected(e.to_string()))?;
         let claim = AdcClaim::take(cfg)?;
         let i2c = open_i2c(cfg.i2c_bus, &cfg.name)?;
-        cfg.check_bus_budget(bus_clock_hz(&i2c))
+        cfg.check_bus_budget(bus_clock_hz(cfg.i2c_bus))
             .map_err(|e| cfg.rejected(e.to_string()))?;
         Self::start(cfg, clock, i2c, Some(Box::new(claim)))
     }

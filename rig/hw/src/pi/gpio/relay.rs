@@ -1,7 +1,11 @@
-//! The GPIO relay driver (needs the `backends` feature: rppal).
+//! The GPIO relay driver (needs the `backends` feature: gpiocdev).
 
-use embedded_hal::digital::OutputPin;
-use rppal::gpio::Gpio;
+use std::fmt;
+use std::path::PathBuf;
+
+use embedded_hal::digital::{ErrorKind, ErrorType, OutputPin};
+use gpiocdev::line::{Direction, Offset, Value};
+use gpiocdev::{Chip, Request};
 
 use super::super::Probe;
 use super::*;
@@ -9,38 +13,27 @@ use crate::relays::{RegisteredRelay, Relays};
 use crate::{Actuator, HwError, HwErrorKind};
 
 /// A relay on a GPIO pin. Generic over the pin (embedded-hal 1.0) so that its logic is
-/// tested off the Pi; on the Pi it is `GpioRelay<rppal::gpio::OutputPin>`.
+/// tested off the Pi; on the Pi it is `GpioRelay<GpioLine>`.
 pub struct GpioRelay<P: OutputPin + Send> {
     name: String,
     pin: P,
     active_low: bool,
 }
 
-impl GpioRelay<rppal::gpio::OutputPin> {
-    /// Claim the pin and drive it released. Off a Pi, or without access to the GPIO
-    /// (`/dev/gpiomem`, `/dev/gpiochip*`), fails as [`HwErrorKind::Unreachable`]; a pin
-    /// that does not exist or is already claimed in this process fails as
-    /// [`HwErrorKind::Rejected`].
+impl GpioRelay<GpioLine> {
+    /// Request the pin's line, already driven released (see the module docs). Off a Pi, or
+    /// without access to the GPIO (`/dev/gpiochip*`), fails as [`HwErrorKind::Unreachable`];
+    /// a pin the chip does not have, or one held by another consumer (this process or
+    /// another, or a kernel driver), fails as [`HwErrorKind::Rejected`].
     pub fn open(name: &str, cfg: &GpioRelayConfig) -> Result<Self, HwError> {
         cfg.validate()
             .map_err(|e| HwError::new(HwErrorKind::Rejected, name, e.to_string()))?;
-        let gpio = open_gpio(name)?;
-        let pin = gpio.get(cfg.pin).map_err(|e| {
-            HwError::new(
-                HwErrorKind::Rejected,
-                name,
-                format!("GPIO {} (BCM): {e}", cfg.pin),
-            )
-        })?;
-        // Level first, then output mode: no glitch through the energised level.
-        let mut out = if cfg.active_low {
-            pin.into_output_high()
-        } else {
-            pin.into_output_low()
-        };
-        // We release explicitly on drop and keep the pin an output (see the module docs).
-        out.set_reset_on_drop(false);
-        Self::with_pin(name, out, cfg.active_low)
+        let chip = header_chip(name)?;
+        // Requested at the released level: high for an active-low relay, low otherwise.
+        let released_high = cfg.active_low;
+        let line = GpioLine::request(&chip, cfg.pin, released_high, &consumer_label(name))
+            .map_err(|e| line_error(name, &chip, cfg.pin, &e))?;
+        Self::with_pin(name, line, cfg.active_low)
     }
 
     /// [`GpioRelay::open`], then registered with `relays` (released at start-up, on drop, by
@@ -100,41 +93,255 @@ impl<P: OutputPin + Send> Drop for GpioRelay<P> {
     }
 }
 
-fn open_gpio(device: &str) -> Result<Gpio, HwError> {
-    Gpio::new().map_err(|e| {
+/// One GPIO line held as an output through the kernel's GPIO character device: an
+/// embedded-hal output pin, levels physical (high is high). The line stays requested, and
+/// no other consumer can take it, until this is dropped; dropping it closes the request
+/// (the module docs say what the kernel then does with the pin).
+pub struct GpioLine {
+    request: Request,
+    offset: Offset,
+}
+
+impl GpioLine {
+    /// Request BCM `pin` on `chip` as an output whose first level is already `high` or low.
+    fn request(chip: &HeaderChip, pin: u8, high: bool, consumer: &str) -> gpiocdev::Result<Self> {
+        let offset = Offset::from(pin);
+        let request = Request::builder()
+            .on_chip(&chip.path)
+            .with_consumer(consumer)
+            .with_line(offset)
+            .as_active_high()
+            .as_output(level(high))
+            .request()?;
+        Ok(Self { request, offset })
+    }
+
+    fn set(&mut self, high: bool) -> Result<(), GpioLineError> {
+        self.request
+            .set_value(self.offset, level(high))
+            .map_err(GpioLineError)
+    }
+}
+
+fn level(high: bool) -> Value {
+    // The line is requested active-high: active is the high level.
+    if high {
+        Value::Active
+    } else {
+        Value::Inactive
+    }
+}
+
+/// A GPIO line that could not be driven (the kernel refused the new level). Its `Debug` is
+/// the kernel's reason, as the relay's error message shows it.
+pub struct GpioLineError(gpiocdev::Error);
+
+impl fmt::Debug for GpioLineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl fmt::Display for GpioLineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl std::error::Error for GpioLineError {}
+
+impl embedded_hal::digital::Error for GpioLineError {
+    fn kind(&self) -> ErrorKind {
+        ErrorKind::Other
+    }
+}
+
+impl ErrorType for GpioLine {
+    type Error = GpioLineError;
+}
+
+impl OutputPin for GpioLine {
+    fn set_low(&mut self) -> Result<(), Self::Error> {
+        self.set(false)
+    }
+
+    fn set_high(&mut self) -> Result<(), Self::Error> {
+        self.set(true)
+    }
+}
+
+/// The kernel caps a consumer label at 31 bytes; cut at a character boundary.
+const CONSUMER_MAX: usize = 31;
+
+/// `rig:<relay name>`, as `gpioinfo` shows the line's holder.
+fn consumer_label(name: &str) -> String {
+    let mut label = format!("rig:{name}");
+    let mut end = label.len().min(CONSUMER_MAX);
+    while !label.is_char_boundary(end) {
+        end -= 1;
+    }
+    label.truncate(end);
+    label
+}
+
+/// The GPIO chip carrying the Pi's BCM GPIOs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct HeaderChip {
+    path: PathBuf,
+    label: String,
+    num_lines: u32,
+}
+
+impl fmt::Display for HeaderChip {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} [{}]", self.path.display(), self.label)
+    }
+}
+
+/// What opening one `/dev/gpiochip*` gave: its label and size, or why it would not open.
+type Seen = (PathBuf, Result<(String, u32), String>);
+
+/// The rule of the module docs: the first chip, in number order, labelled as a Pi's GPIO
+/// controller. Otherwise, why not (every chip seen, with its label or its error).
+fn choose_header_chip(seen: &[Seen]) -> Result<HeaderChip, String> {
+    let found = seen.iter().find_map(|(path, info)| match info {
+        Ok((label, n)) if PI_GPIO_CHIP_LABELS.contains(&label.as_str()) => Some(HeaderChip {
+            path: path.clone(),
+            label: label.clone(),
+            num_lines: *n,
+        }),
+        _ => None,
+    });
+    if let Some(chip) = found {
+        return Ok(chip);
+    }
+    if seen.is_empty() {
+        return Err("no GPIO character device (/dev/gpiochip*)".to_string());
+    }
+    let chips: Vec<String> = seen
+        .iter()
+        .map(|(path, info)| match info {
+            Ok((label, _)) => format!("{} [{label}]", path.display()),
+            Err(e) => format!("{}: {e}", path.display()),
+        })
+        .collect();
+    Err(format!(
+        "no Raspberry Pi GPIO chip (labelled {}) among {}",
+        PI_GPIO_CHIP_LABELS.join(", "),
+        chips.join(", ")
+    ))
+}
+
+/// Find the chip carrying the BCM GPIOs, or say why not ([`HwErrorKind::Unreachable`]).
+fn header_chip(device: &str) -> Result<HeaderChip, HwError> {
+    let unreachable = |why: String| {
         HwError::new(
             HwErrorKind::Unreachable,
             device,
             format!(
-                "GPIO not available: {e}; is this a Raspberry Pi, and is the user in the gpio \
-                 group?"
+                "GPIO not available: {why}; is this a Raspberry Pi, and is the user in the \
+                 gpio group?"
             ),
         )
-    })
+    };
+    let paths = gpiocdev::chip::chips()
+        .map_err(|e| unreachable(format!("cannot list the GPIO chips in /dev: {e}")))?;
+    let seen: Vec<Seen> = paths
+        .into_iter()
+        .map(|path| {
+            let info = Chip::from_path(&path)
+                .and_then(|c| c.info())
+                .map(|i| (i.label, i.num_lines))
+                .map_err(|e| e.to_string());
+            (path, info)
+        })
+        .collect();
+    choose_header_chip(&seen).map_err(unreachable)
 }
 
-/// `rig doctor`: is the GPIO reachable, and is each pin there and free? Read-only: reports
-/// each pin's mode and level, changes nothing.
+/// Why `pin` could not be requested ([`HwErrorKind::Rejected`]): not on the chip, held by
+/// another consumer (named), or the kernel's own reason.
+fn line_error(device: &str, chip: &HeaderChip, pin: u8, e: &gpiocdev::Error) -> HwError {
+    let offset = Offset::from(pin);
+    let why = if offset >= chip.num_lines {
+        format!("{chip} has only {} lines", chip.num_lines)
+    } else {
+        match Chip::from_path(&chip.path).and_then(|c| c.line_info(offset)) {
+            Ok(info) if info.used => format!("busy: held by {}", holder(&info.consumer)),
+            _ => e.to_string(),
+        }
+    };
+    HwError::new(
+        HwErrorKind::Rejected,
+        device,
+        format!("GPIO {pin} (BCM; {chip} line {offset}): {why}"),
+    )
+}
+
+fn holder(consumer: &str) -> String {
+    if consumer.is_empty() {
+        "an unnamed consumer".to_string()
+    } else {
+        format!("\"{consumer}\"")
+    }
+}
+
+/// The board, as the device tree names it (`Raspberry Pi 4 Model B Rev 1.4`).
+fn board_model() -> Option<String> {
+    let raw = std::fs::read("/proc/device-tree/model").ok()?;
+    let model = String::from_utf8_lossy(&raw)
+        .trim_end_matches('\0')
+        .trim()
+        .to_string();
+    (!model.is_empty()).then_some(model)
+}
+
+/// `rig doctor`: is the GPIO reachable, and is each pin there and free? Read-only: reads
+/// the lines' info from the kernel (name, direction, holder), requests nothing and changes
+/// nothing (a line's level cannot be read without requesting it).
 pub fn probe_gpio(pins: &[u8]) -> Vec<Probe> {
-    let gpio = match open_gpio("gpio") {
-        Ok(g) => g,
+    let chip = match header_chip("gpio") {
+        Ok(c) => c,
         Err(e) => return vec![Probe::failed("gpio", e)],
     };
-    let model = rppal::system::DeviceInfo::new()
-        .map(|d| d.model().to_string())
-        .unwrap_or_else(|_| "unknown model".to_string());
-    let mut out = vec![Probe::ok("gpio", model)];
+    let model = board_model().unwrap_or_else(|| "unknown model".to_string());
+    let mut out = vec![Probe::ok(
+        "gpio",
+        format!("{model}; {chip}, {} lines", chip.num_lines),
+    )];
+    let opened = Chip::from_path(&chip.path);
     for &pin in pins {
         let device = format!("gpio:{pin}");
-        out.push(match gpio.get(pin) {
-            Ok(p) => Probe::ok(
-                device,
-                format!("BCM {pin}: mode {}, level {}", p.mode(), p.read()),
-            ),
-            Err(e) => Probe::failed(
+        let info = opened
+            .as_ref()
+            .map_err(Clone::clone)
+            .and_then(|c| c.line_info(Offset::from(pin)));
+        let rejected = |why: String| {
+            Probe::failed(
                 device.clone(),
-                HwError::new(HwErrorKind::Rejected, device, format!("BCM {pin}: {e}")),
-            ),
+                HwError::new(HwErrorKind::Rejected, device.clone(), why),
+            )
+        };
+        out.push(match info {
+            Ok(i) if i.used => {
+                rejected(format!("BCM {pin}: busy: held by {}", holder(&i.consumer)))
+            }
+            Ok(i) => {
+                let name = if i.name.is_empty() {
+                    String::new()
+                } else {
+                    format!(" \"{}\"", i.name)
+                };
+                let direction = match i.direction {
+                    Direction::Input => "input",
+                    Direction::Output => "output",
+                };
+                Probe::ok(
+                    device.clone(),
+                    format!("BCM {pin}: line {pin}{name}, {direction}, free"),
+                )
+            }
+            Err(e) => rejected(format!("BCM {pin}: {e}")),
         });
     }
     out
@@ -219,7 +426,7 @@ mod tests {
     #[test]
     fn off_a_pi_gpio_is_unreachable_with_a_reason() {
         // This test machine is no Pi (CI, developers): the constructor must say so cleanly.
-        if std::path::Path::new("/dev/gpiomem").exists() {
+        if header_chip("gpio").is_ok() {
             return;
         }
         let cfg = GpioRelayConfig {
@@ -231,9 +438,91 @@ mod tests {
             .err()
             .expect("no GPIO here");
         assert_eq!(e.kind, HwErrorKind::Unreachable);
+        assert_eq!(e.device, "relays:0");
         assert!(e.message.contains("GPIO not available"), "{e}");
+        assert!(e.message.contains("gpio group"), "{e}");
         let p = probe_gpio(&[17]);
         assert_eq!(p.len(), 1);
         assert!(!p[0].is_ok());
+    }
+
+    type Listed<'a> = (&'a str, Result<(&'a str, u32), &'a str>);
+
+    fn seen(chips: &[Listed]) -> Vec<Seen> {
+        chips
+            .iter()
+            .map(|(path, info)| {
+                (
+                    PathBuf::from(path),
+                    info.map(|(l, n)| (l.to_string(), n))
+                        .map_err(|e| e.to_string()),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_header_chip_is_found_by_label_not_by_number() {
+        // Pi 4: the header chip first, then the firmware's expander.
+        let pi4 = seen(&[
+            ("/dev/gpiochip0", Ok(("pinctrl-bcm2711", 58))),
+            ("/dev/gpiochip1", Ok(("raspberrypi-exp-gpio", 8))),
+        ]);
+        let chip = choose_header_chip(&pi4).unwrap();
+        assert_eq!(chip.path, PathBuf::from("/dev/gpiochip0"));
+        assert_eq!(chip.num_lines, 58);
+        assert_eq!(chip.to_string(), "/dev/gpiochip0 [pinctrl-bcm2711]");
+        // Pi 5 before kernel 6.6.45: the SoC's own chips come first, the RP1 is gpiochip4.
+        let pi5 = seen(&[
+            ("/dev/gpiochip0", Ok(("gpio-brcmstb@107d508500", 32))),
+            ("/dev/gpiochip1", Ok(("gpio-brcmstb@107d508520", 4))),
+            ("/dev/gpiochip2", Ok(("gpio-brcmstb@107d517c00", 17))),
+            ("/dev/gpiochip3", Ok(("gpio-brcmstb@107d517c20", 6))),
+            ("/dev/gpiochip4", Ok(("pinctrl-rp1", 54))),
+        ]);
+        let chip = choose_header_chip(&pi5).unwrap();
+        assert_eq!(chip.path, PathBuf::from("/dev/gpiochip4"));
+        assert_eq!(chip.label, "pinctrl-rp1");
+        // Pi 3, with one chip it may not open: the label still decides.
+        let pi3 = seen(&[
+            ("/dev/gpiochip0", Ok(("pinctrl-bcm2835", 54))),
+            ("/dev/gpiochip1", Err("Permission denied (os error 13)")),
+        ]);
+        assert_eq!(choose_header_chip(&pi3).unwrap().label, "pinctrl-bcm2835");
+    }
+
+    #[test]
+    fn without_a_pi_chip_the_reason_names_every_chip_seen() {
+        let e = choose_header_chip(&[]).unwrap_err();
+        assert!(
+            e.contains("no GPIO character device (/dev/gpiochip*)"),
+            "{e}"
+        );
+        let laptop = seen(&[
+            ("/dev/gpiochip0", Ok(("INT34C6:00", 360))),
+            ("/dev/gpiochip1", Err("Permission denied (os error 13)")),
+        ]);
+        let e = choose_header_chip(&laptop).unwrap_err();
+        assert!(
+            e.contains("pinctrl-bcm2835, pinctrl-bcm2711, pinctrl-rp1"),
+            "{e}"
+        );
+        assert!(e.contains("/dev/gpiochip0 [INT34C6:00]"), "{e}");
+        assert!(
+            e.contains("/dev/gpiochip1: Permission denied (os error 13)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_consumer_label_names_the_relay_within_the_kernels_limit() {
+        assert_eq!(consumer_label("relays:3"), "rig:relays:3");
+        let long = consumer_label("a-very-long-relay-board-name:12345");
+        assert_eq!(long.len(), CONSUMER_MAX);
+        assert!(long.starts_with("rig:a-very-long"));
+        // Never cut inside a character.
+        let accented = consumer_label("relais-éééééééééééééé:1");
+        assert!(accented.len() <= CONSUMER_MAX);
+        assert!(accented.starts_with("rig:relais-é"));
     }
 }

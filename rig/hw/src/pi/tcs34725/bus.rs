@@ -1,5 +1,5 @@
 //! The TCS34725 bus driver: sampling loop, mux selection, probing (needs the `backends`
-//! feature: rppal, tcs3472, xca9548a).
+//! feature: linux-embedded-hal, tcs3472, xca9548a).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -320,7 +320,7 @@ impl Tcs34725Bus {
         cfg.validate().map_err(|e| cfg.rejected(e.to_string()))?;
         let claim = BusClaim::take(cfg.i2c_bus, &cfg.name)?;
         let i2c = open_i2c(cfg.i2c_bus, &cfg.name)?;
-        cfg.check_bus_budget(bus_clock_hz(&i2c))
+        cfg.check_bus_budget(bus_clock_hz(cfg.i2c_bus))
             .map_err(|e| cfg.rejected(e.to_string()))?;
         Self::start(cfg, clock, i2c, Some(Box::new(claim)))
     }
