@@ -287,6 +287,60 @@ fn diff_and_merge_refuse_a_cut_last_row_and_rows_written_twice() {
 }
 
 /// The data lines of a results.csv.
+/// A merged report is one certification: benches that tested other firmware, or ran
+/// another suite, are refused (exit 2) with the bench and the file named.
+#[test]
+fn merge_refuses_benches_that_ran_another_firmware_or_suite() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b, c) = (
+        tmp.path().join("a"),
+        tmp.path().join("b"),
+        tmp.path().join("c"),
+    );
+    assert_eq!(run(&a, &["--family", "9611", "--firmware", "fw-1"]), 0);
+    assert_eq!(run(&b, &["--family", "J100", "--firmware", "fw-2"]), 0);
+    // The same suite with one more comment: another digest.
+    let suite = tmp.path().join("suite.toml");
+    let text = std::fs::read_to_string(rig::workspace_path("fixtures/twinning.toml")).unwrap();
+    std::fs::write(&suite, format!("# edited\n{text}")).unwrap();
+    let suite = suite.to_str().unwrap();
+    assert_eq!(
+        run(
+            &c,
+            &["--family", "1600", "--firmware", "fw-1", "--suite", suite]
+        ),
+        0
+    );
+    let merge = |x: &Path, y: &Path| {
+        let out = tmp.path().join(format!(
+            "m-{}-{}",
+            x.file_name().unwrap().to_string_lossy(),
+            y.file_name().unwrap().to_string_lossy()
+        ));
+        rig(&[
+            "report",
+            "merge",
+            x.to_str().unwrap(),
+            y.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    let o = merge(&a, &b);
+    assert_eq!(o.status.code(), Some(2), "{}", printed(&o));
+    let t = printed(&o);
+    assert!(t.contains(&format!("({})", b.display())), "{t}");
+    assert!(t.contains("tested firmware `fw-2`"), "{t}");
+    let o = merge(&a, &c);
+    assert_eq!(o.status.code(), Some(2), "{}", printed(&o));
+    let t = printed(&o);
+    assert!(
+        t.contains(&format!("({}) ran another suite", c.display())),
+        "{t}"
+    );
+    assert!(t.contains("suite.toml"), "{t}");
+}
+
 fn data_lines(dir: &Path) -> BTreeSet<String> {
     let text = std::fs::read_to_string(dir.join("results.csv")).unwrap();
     text.lines().skip(1).map(String::from).collect()
@@ -313,12 +367,12 @@ fn merge_joins_two_benches_runs_into_one_report_set() {
                 "--sim-firmware",
                 &red,
                 "--firmware",
-                "fw-a"
+                "fw"
             ]
         ),
         1
     );
-    assert_eq!(run(&b, &["--family", "J100", "--firmware", "fw-b"]), 0);
+    assert_eq!(run(&b, &["--family", "J100", "--firmware", "fw"]), 0);
     let out = tmp.path().join("merged");
     let o = rig(&[
         "report",
@@ -341,7 +395,7 @@ fn merge_joins_two_benches_runs_into_one_report_set() {
     let (ra, rb) = (RunRecord::load(&a).unwrap(), RunRecord::load(&b).unwrap());
     assert_eq!(record.run_id, "merged-2-runs");
     assert_eq!(record.merged_from, [ra.clone(), rb.clone()]);
-    assert_eq!(record.firmware, "mixed: fw-a, fw-b");
+    assert_eq!(record.firmware, "fw");
     assert_eq!(record.started_at, ra.started_at.min(rb.started_at));
     assert_eq!(record.tally.fail, ra.tally.fail + rb.tally.fail);
     assert_eq!(record.tally.pass, ra.tally.pass + rb.tally.pass);

@@ -26,6 +26,7 @@ pub struct Merged {
 /// position, case and attempt, is bad input: which row to keep is not ours to guess.
 pub fn merge(inputs: &[ReportFolder]) -> Result<Merged, InputErrors> {
     same_run_twice(inputs)?;
+    same_suite_spec_and_firmware(inputs)?;
     conflicting_rows(inputs)?;
     let records: Vec<RunRecord> = inputs.iter().map(record_of).collect();
     let mut rows: Vec<ReportRow> = inputs.iter().flat_map(|f| f.rows.clone()).collect();
@@ -69,6 +70,76 @@ fn same_run_twice(inputs: &[ReportFolder]) -> Result<(), InputError> {
         }
     }
     Ok(())
+}
+
+/// A merged report is one certification only if every bench ran the same suite, the same
+/// spec files and the same firmware: the first input is the reference, and every other
+/// that differs is named with the file (or label) that differs. Files are compared by the
+/// digests in run.json (an input without one is compared by its rows' firmware only).
+fn same_suite_spec_and_firmware(inputs: &[ReportFolder]) -> Result<(), InputErrors> {
+    let Some(first) = inputs.first() else {
+        return Ok(());
+    };
+    let name = |f: &ReportFolder| format!("bench `{}` ({})", record_of(f).bench, f.dir.display());
+    let digests = |f: &ReportFolder| -> Vec<(String, Option<String>)> {
+        f.record
+            .iter()
+            .flat_map(|r| &r.files)
+            .filter(|i| i.role == "suite" || i.role.starts_with("spec:"))
+            .map(|i| (i.role.clone(), i.sha256.clone()))
+            .collect()
+    };
+    let (first_fw, first_files) = (first.firmware(), digests(first));
+    let mut problems = Vec::new();
+    for f in &inputs[1..] {
+        let fw = f.firmware();
+        if fw != first_fw {
+            problems.push(InputError {
+                path: f.dir.join("results.csv"),
+                line: None,
+                message: format!(
+                    "{} tested firmware `{fw}`, {} tested `{first_fw}`: one certification covers one firmware",
+                    name(f),
+                    name(first)
+                ),
+            });
+        }
+        for (role, digest) in digests(f) {
+            let Some((_, theirs)) = first_files.iter().find(|(r, _)| *r == role) else {
+                continue;
+            };
+            if digest.is_some() && theirs.is_some() && digest != *theirs {
+                let file = f
+                    .record
+                    .iter()
+                    .flat_map(|r| &r.files)
+                    .find(|i| i.role == role)
+                    .map(|i| i.path.display().to_string())
+                    .unwrap_or_default();
+                problems.push(InputError {
+                    path: f.dir.join("run.json"),
+                    line: None,
+                    message: format!(
+                        "{} ran another {} ({file}, sha256 {}…) than {} ({}…): a merged report rests on one suite and one spec",
+                        name(f),
+                        role.replace("spec:", "spec file "),
+                        short(digest.as_deref()),
+                        name(first),
+                        short(theirs.as_deref())
+                    ),
+                });
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(InputErrors(problems))
+    }
+}
+
+fn short(digest: Option<&str>) -> &str {
+    digest.map_or("?", |d| &d[..d.len().min(12)])
 }
 
 /// A row's identity across benches.
@@ -339,7 +410,7 @@ mod tests {
                 &tmp,
                 "rb",
                 "lab2",
-                "fw2",
+                "fw1",
                 "2026-12-01T09:00:00Z",
                 &["p1/a/1 PASS"],
             ),
@@ -349,7 +420,7 @@ mod tests {
         let m = merge(&[a.clone(), b.clone()]).unwrap();
         let r = &m.record;
         assert_eq!(r.run_id, "merged-2-runs");
-        assert_eq!(r.firmware, "mixed: fw1, fw2");
+        assert_eq!(r.firmware, "fw1");
         assert_eq!(r.bench, "mixed: lab1, lab2");
         assert_eq!(r.host, "h");
         assert_eq!(r.started_at, "2026-12-01T09:00:00Z");
