@@ -287,6 +287,62 @@ fn diff_and_merge_refuse_a_cut_last_row_and_rows_written_twice() {
 }
 
 /// The data lines of a results.csv.
+/// Two benches with a position of the same id, both failing: the merged report keeps both
+/// traces, each under its bench, and reads them back.
+#[test]
+fn merge_keeps_every_bench_s_trace_under_its_bench() {
+    let tmp = tempfile::tempdir().unwrap();
+    let red = faulty_profile(
+        tmp.path(),
+        "red-on",
+        "[indications.group.\"9608-9611-J100\"]\ntwinning-on = \"green steady\"",
+        "[indications.group.\"9608-9611-J100\"]\ntwinning-on = \"red steady\"",
+    );
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    let fault = [
+        "--family",
+        "9611",
+        "--sim-firmware",
+        red.as_str(),
+        "--firmware",
+        "fw",
+    ];
+    assert_eq!(run(&a, &fault), 1);
+    let mut on_lab = vec!["--bench", "wiring/sim-lab.toml"];
+    on_lab.extend(fault);
+    assert_eq!(run(&b, &on_lab), 1);
+    let out = tmp.path().join("merged");
+    let o = rig(&[
+        "report",
+        "merge",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", printed(&o));
+    let names = |dir: &Path| -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect()
+    };
+    let (ta, tb) = (names(&a.join("traces")), names(&b.join("traces")));
+    assert!(
+        !ta.is_empty() && ta == tb,
+        "{ta:?} {tb:?}: the same position ids"
+    );
+    for (bench, traces) in [("sim-matrix", &ta), ("sim-lab", &tb)] {
+        for t in traces.iter() {
+            let f = out.join("traces").join(bench).join(t);
+            assert!(f.is_file(), "{} missing", f.display());
+        }
+    }
+    // Read back: a diff of the merged set against itself sees every row and no change.
+    let (code, listed) = diff_csv(&out, &out);
+    assert_eq!((code, listed.len()), (0, 0));
+}
+
 /// A merged report is one certification: benches that tested other firmware, or ran
 /// another suite, are refused (exit 2) with the bench and the file named.
 #[test]

@@ -10,7 +10,6 @@ use super::{CliError, ExitCode};
 use crate::report::diff::{self, RunName};
 use crate::report::merge::{merge, write_results};
 use crate::report::read::ReportFolder;
-use crate::report::traces::trace_file;
 use crate::report::write_report_set;
 use crate::runner::{CaseResult, Tally};
 use crate::spec::Spec;
@@ -126,8 +125,7 @@ impl MergeArgs {
                 f.dir.display()
             );
         }
-        let results: Vec<CaseResult> = merged.rows.iter().map(|r| r.result.clone()).collect();
-        warn_shared_trace_names(&merged.rows);
+        let results = results_filed_by_bench(&merged.rows);
         let write = || -> anyhow::Result<()> {
             std::fs::create_dir_all(&self.out)?;
             write_results(&self.out, &merged.rows)?;
@@ -178,19 +176,20 @@ fn same_folder(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Trace files are named by position, case and attempt: FAIL rows of two benches with the
-/// same position ids would share one file, and the set keeps only the last written.
-fn warn_shared_trace_names(rows: &[crate::report::read::ReportRow]) {
-    let mut seen: Vec<(PathBuf, &str)> = Vec::new();
-    for r in rows.iter().filter(|r| r.result.trace.is_some()) {
-        let name = trace_file(&r.result);
-        match seen.iter().find(|(n, _)| *n == name) {
-            Some((_, bench)) => eprintln!(
-                "warning: {}: FAIL rows of benches `{bench}` and `{}` share this trace file; the merged set keeps the last",
-                name.display(),
-                r.bench()
-            ),
-            None => seen.push((name, r.bench())),
-        }
-    }
+/// The merged rows; when they come from more than one bench, each FAIL trace is filed
+/// under its bench (`traces/<bench>/…`), so no two benches' traces share a file and none
+/// is lost.
+fn results_filed_by_bench(rows: &[crate::report::read::ReportRow]) -> Vec<CaseResult> {
+    let benches = crate::report::read::distinct(rows.iter().map(|r| r.bench()));
+    rows.iter()
+        .map(|r| {
+            let mut result = r.result.clone();
+            if benches.len() > 1 {
+                if let Some(t) = result.trace.as_mut() {
+                    t.bench = Some(r.bench().to_string());
+                }
+            }
+            result
+        })
+        .collect()
 }

@@ -155,6 +155,7 @@ pub(crate) mod fixture {
             decided_ms: from_ms + n as f64 * 4.0,
             expected: "twinning light: green steady".into(),
             observed: "twinning light: red <flash> & \"more\"".into(),
+            bench: None,
         }
     }
 }

@@ -9,7 +9,7 @@ use std::time::SystemTime;
 
 use super::csv_file::CSV_COLUMNS;
 use super::run_json::RunRecord;
-use super::traces::{read_trace_file, trace_file};
+use super::traces::{bench_trace_file, read_trace_file, trace_file};
 use crate::runner::{CaseResult, Verdict};
 use crate::source::{InputError, InputErrors, SourceText};
 
@@ -468,7 +468,13 @@ fn attach_traces(dir: &Path, rows: &mut [ReportRow]) -> Result<(), InputError> {
         .iter_mut()
         .filter(|r| r.result.verdict == Verdict::Fail)
     {
-        let path = dir.join(trace_file(&row.result));
+        // A merged report files each bench's traces under its own folder.
+        let merged = dir.join(bench_trace_file(row.bench(), &row.result));
+        let path = if merged.is_file() {
+            merged
+        } else {
+            dir.join(trace_file(&row.result))
+        };
         if path.is_file() {
             let trace = read_trace_file(&path)?;
             row.result.trace = Some(trace);

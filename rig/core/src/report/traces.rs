@@ -34,13 +34,30 @@ pub const TRACES_DIR: &str = "traces";
 /// row names a file of its own that is safe on any file system and in a link, and two
 /// FAILs never share one (a plain `_` for every odd character made `p/x` and `p_x` one
 /// file, the second FAIL's trace silently overwriting the first's).
+///
+/// In a report merged from several benches the file is under the bench's folder,
+/// `traces/<bench>/…` (the trace's [`DecidingTrace::bench`]).
 pub fn trace_file(row: &CaseResult) -> PathBuf {
-    Path::new(TRACES_DIR).join(format!(
+    let name = format!(
         "{}_{}_{}.csv",
         file_safe(&row.position),
         file_safe(&row.case),
         row.attempt
-    ))
+    );
+    match row.trace.as_ref().and_then(|t| t.bench.as_deref()) {
+        Some(bench) => Path::new(TRACES_DIR).join(file_safe(bench)).join(name),
+        None => Path::new(TRACES_DIR).join(name),
+    }
+}
+
+/// Where a merged report files the trace of `row` of `bench` (see [`trace_file`]).
+pub fn bench_trace_file(bench: &str, row: &CaseResult) -> PathBuf {
+    let plain = trace_file(&CaseResult {
+        trace: None,
+        ..row.clone()
+    });
+    let name = plain.file_name().expect("a file name").to_owned();
+    Path::new(TRACES_DIR).join(file_safe(bench)).join(name)
 }
 
 /// `id` with every byte outside `[A-Za-z0-9.-]` written `~XX` (one-to-one: `~` is
@@ -73,6 +90,7 @@ pub fn write_traces(dir: &Path, results: &[CaseResult]) -> Result<(), ReportErro
 /// The row's identity and marks as labels (the writer makes each value one line), then the
 /// trace, streamed with [`TraceWriter`].
 fn write_one(out: impl std::io::Write, row: &CaseResult, t: &DecidingTrace) -> std::io::Result<()> {
+    let bench = t.bench.iter().map(|b| ("bench", b.clone()));
     let labels = [
         ("position", row.position.clone()),
         ("case", row.case.clone()),
@@ -85,8 +103,8 @@ fn write_one(out: impl std::io::Write, row: &CaseResult, t: &DecidingTrace) -> s
         ("observed", t.observed.clone()),
     ];
     let head = t.trace.head(
-        labels
-            .into_iter()
+        bench
+            .chain(labels)
             .map(|(k, v)| (k.to_string(), v))
             .collect(),
     );
@@ -122,6 +140,7 @@ pub fn read_trace_file(path: &Path) -> Result<DecidingTrace, InputError> {
         decided_ms: number("decided_ms")?,
         expected: mark("expected")?,
         observed: mark("observed")?,
+        bench: head.label("bench").map(str::to_string),
         trace: reader.into_trace()?,
     })
 }
@@ -189,6 +208,7 @@ mod tests {
                 decided_ms: 20.5,
                 expected: "twinning light: green steady".into(),
                 observed: "twinning light: red\nsteady".into(),
+                bench: None,
             }),
         }
     }

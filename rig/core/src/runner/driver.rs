@@ -152,6 +152,7 @@ impl Driver {
             decided_ms: decided,
             expected: expected.to_string(),
             observed: observed.to_string(),
+            bench: None,
         })
     }
 

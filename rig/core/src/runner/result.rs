@@ -82,6 +82,10 @@ pub struct DecidingTrace {
     pub expected: String,
     /// What the rig saw for it.
     pub observed: String,
+    /// In a report merged from several benches, the bench whose row this is: the trace is
+    /// filed under `traces/<bench>/`, so two benches' positions of one name never share a
+    /// file. `None` in a single run's report.
+    pub bench: Option<String>,
 }
 
 impl CaseResult {
