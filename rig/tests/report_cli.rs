@@ -452,6 +452,14 @@ fn merge_joins_two_benches_runs_into_one_report_set() {
     assert_eq!(record.run_id, "merged-2-runs");
     assert_eq!(record.merged_from, [ra.clone(), rb.clone()]);
     assert_eq!(record.firmware, "fw");
+    // Which bench's folder gave which rows.
+    let sources: Vec<(usize, usize)> = record
+        .sources
+        .iter()
+        .map(|s| (s.first_row, s.rows))
+        .collect();
+    assert_eq!(sources, [(1, la.len()), (1 + la.len(), lb.len())]);
+    assert_eq!(record.sources[1].folder, b);
     assert_eq!(record.started_at, ra.started_at.min(rb.started_at));
     assert_eq!(record.tally.fail, ra.tally.fail + rb.tally.fail);
     assert_eq!(record.tally.pass, ra.tally.pass + rb.tally.pass);

@@ -7,7 +7,7 @@ use std::time::SystemTime;
 
 use super::csv_file::CSV_COLUMNS;
 use super::read::{distinct, ms_since, parse_time, ReportFolder, ReportRow};
-use super::run_json::{Counts, RunRecord, GIT_REVISION};
+use super::run_json::{Counts, RunRecord, Source, GIT_REVISION};
 use crate::runner::Tally;
 use crate::source::{InputError, InputErrors};
 
@@ -30,7 +30,18 @@ pub fn merge(inputs: &[ReportFolder]) -> Result<Merged, InputErrors> {
     conflicting_rows(inputs)?;
     let records: Vec<RunRecord> = inputs.iter().map(record_of).collect();
     let mut rows: Vec<ReportRow> = inputs.iter().flat_map(|f| f.rows.clone()).collect();
-    let record = merged_record(records, &rows);
+    let mut record = merged_record(records, &rows);
+    let mut first_row = 1;
+    for f in inputs {
+        record.sources.push(Source {
+            bench: record_of(f).bench,
+            folder: f.dir.clone(),
+            run_id: f.run_id(),
+            rows: f.rows.len(),
+            first_row,
+        });
+        first_row += f.rows.len();
+    }
     // One clock for the whole set: each row's start from the earliest run's.
     if let Some(origin) = parse_time(&record.started_at) {
         for r in &mut rows {
@@ -225,6 +236,7 @@ pub fn record_of(f: &ReportFolder) -> RunRecord {
         tally: tally.into(),
         schedule: None,
         merged_from: Vec::new(),
+        sources: Vec::new(),
     }
 }
 
@@ -272,6 +284,7 @@ pub fn merged_record(records: Vec<RunRecord>, rows: &[ReportRow]) -> RunRecord {
         tally: Counts::from(tally),
         schedule: None,
         merged_from: records,
+        sources: Vec::new(),
     }
 }
 

@@ -101,6 +101,7 @@ pub(crate) mod fixture {
             tally: crate::report::run_json::Counts::default(),
             schedule: None,
             merged_from: Vec::new(),
+            sources: Vec::new(),
         }
     }
 

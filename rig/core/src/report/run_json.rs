@@ -45,6 +45,9 @@ pub struct RunRecord {
     /// For a merged report set (`rig report merge`): the runs it joins.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merged_from: Vec<RunRecord>,
+    /// For a merged report set: which bench's folder produced which rows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<Source>,
 }
 
 /// A run's bench time against the least any order of its cases could take (run.json
@@ -81,6 +84,17 @@ impl ScheduleRecord {
             },
         })
     }
+}
+
+/// One input of a merged report set: its bench, its folder and the rows it gave (the
+/// rows of results.csv whose `bench` column names it, from `first_row`, 1-based, on).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    pub bench: String,
+    pub folder: PathBuf,
+    pub run_id: String,
+    pub rows: usize,
+    pub first_row: usize,
 }
 
 /// One input file of a run and its digest.
@@ -160,6 +174,7 @@ impl RunRecord {
             tally: tally.into(),
             schedule: None,
             merged_from: Vec::new(),
+            sources: Vec::new(),
         }
     }
 
