@@ -174,16 +174,16 @@ fn matrix(h: &mut String, m: &Matrix) {
 /// Pass rates of a repeated run, the pairs below N of N marked.
 fn pass_rates(h: &mut String, rates: &PassRates, r: &RunRecord) {
     let n = r.repeat;
-    let line = rates.certification(n, r.interrupted);
-    let class = if line.contains("NOT PASSED") {
-        "cert-fail"
-    } else {
+    let cert = rates.certification(n, r.interrupted);
+    let class = if cert.passed {
         "cert-pass"
+    } else {
+        "cert-fail"
     };
     let _ = writeln!(
         h,
         "<h2 id=\"pass-rate\">Pass rate over {n} attempts</h2>\n<p class=\"{class}\">{}</p>",
-        esc(&line)
+        esc(&cert.line)
     );
     h.push_str("<table class=\"pass-rate\">\n<tr><th>position</th><th>family</th><th>case</th><th>attempts</th><th>PASS</th><th>FAIL</th><th>ERROR</th><th>SKIP</th><th>MANUAL</th><th>pass rate</th><th>certified</th></tr>\n");
     for p in rates.ordered() {
