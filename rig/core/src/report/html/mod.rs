@@ -6,6 +6,7 @@
 //! can read it back with an XML parser.
 
 mod svg;
+pub mod ticks;
 
 use std::fmt::Write as _;
 use std::path::Path;
