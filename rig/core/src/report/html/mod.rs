@@ -524,7 +524,8 @@ const CSS: &str = "
 body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif; margin: 1em 1.5em 3em; color: #222; line-height: 1.35; }
 h2 { font-size: 1.15em; margin-top: 1.8em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
 table { border-collapse: collapse; margin: 0.5em 0; }
-th, td { border: 1px solid #bbb; padding: 2px 6px; font-size: 0.85em; vertical-align: top; overflow-wrap: anywhere; }
+th, td { border: 1px solid #bbb; padding: 2px 6px; font-size: 0.85em; vertical-align: top; overflow-wrap: break-word; }
+table.run td, table.rows td { overflow-wrap: anywhere; }
 th { background: #f0f0f0; text-align: left; }
 p, li, summary { overflow-wrap: anywhere; }
 nav { font-size: 0.9em; margin: 0.5em 0 1em; } nav a { margin-right: 1.2em; }
