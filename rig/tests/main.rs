@@ -1,5 +1,6 @@
 //! Integration tests: one binary, a module per topic.
 
+mod browser;
 mod calibrate;
 mod classify;
 mod cli;

@@ -644,13 +644,37 @@ fn check_html(
         },
     )
     .expect("report.html is well-formed");
-    // Matrix cells: class and text match matrix.csv.
+    // The banner comes first: the verdict, the certification, the firmware, the counts.
+    let body = doc
+        .descendants()
+        .find(|n| n.has_tag_name("body"))
+        .expect("a body");
+    let banner = body.first_element_child().expect("something in the body");
+    assert_eq!(banner.attribute("id"), Some("verdict"));
+    let banner_text = text_of(banner);
+    for want in [
+        "FAIL",
+        "certification: NOT PASSED",
+        "sim:red-for-on",
+        &format!("{} FAIL", count(rows, Verdict::Fail)),
+        &format!("{} ERROR", count(rows, Verdict::Error)),
+    ] {
+        assert!(
+            banner_text.contains(want),
+            "{want:?} not in {banner_text:?}"
+        );
+    }
+    assert!(html.contains("<meta name=\"viewport\""));
+    // Matrix cells (a row per case, a column per family): class and text match matrix.csv.
     let table = doc
         .descendants()
         .find(|n| n.has_tag_name("table") && n.attribute("class") == Some("matrix"))
         .expect("a matrix table");
-    let trs: Vec<_> = table.children().filter(|n| n.has_tag_name("tr")).collect();
-    let cases: Vec<&str> = trs[0]
+    let trs: Vec<_> = table
+        .descendants()
+        .filter(|n| n.has_tag_name("tr"))
+        .collect();
+    let families: Vec<&str> = trs[0]
         .children()
         .filter(|n| n.is_element())
         .skip(1)
@@ -659,8 +683,8 @@ fn check_html(
     let mut checked = 0;
     for tr in &trs[1..] {
         let cells: Vec<_> = tr.children().filter(|n| n.is_element()).collect();
-        let family = cells[0].text().unwrap();
-        for (case, td) in cases.iter().zip(&cells[1..]) {
+        let case = cells[0].text().unwrap();
+        for (family, td) in families.iter().zip(&cells[1..]) {
             let want = &matrix[&(family.to_string(), case.to_string())];
             let class = if want.is_empty() {
                 "v-none".to_string()
@@ -677,12 +701,67 @@ fn check_html(
         }
     }
     assert_eq!(checked, matrix.len());
-    // The FAIL/ERROR list has every such row; every plot links a trace file that exists.
-    let bad = rows
+    // One folded group per FAIL case and symptom, per ERROR case and message; together
+    // they list every such row once.
+    let distinct = |v: Verdict| {
+        rows.iter()
+            .filter(|r| r.verdict == v)
+            .map(|r| {
+                let message = if v == Verdict::Error {
+                    &r.message[..]
+                } else {
+                    ""
+                };
+                (&r.case[..], &r.expected[..], &r.observed[..], message)
+            })
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    };
+    let groups = |class: &str| -> Vec<roxmltree::Node> {
+        doc.descendants()
+            .filter(|n| {
+                n.has_tag_name("details")
+                    && n.attribute("class")
+                        .is_some_and(|c| c.split(' ').any(|c| c == class))
+            })
+            .collect()
+    };
+    let (fail_groups, error_groups) = (groups("fail-group"), groups("error-group"));
+    assert_eq!(fail_groups.len(), distinct(Verdict::Fail));
+    assert_eq!(error_groups.len(), distinct(Verdict::Error));
+    assert!(
+        fail_groups
+            .iter()
+            .chain(&error_groups)
+            .all(|g| g.attribute("open").is_none()),
+        "groups are folded"
+    );
+    let listed: usize = fail_groups
         .iter()
-        .filter(|r| matches!(r.verdict, Verdict::Fail | Verdict::Error))
-        .count();
-    assert!(html.contains(&format!("FAIL and ERROR ({bad})")));
+        .chain(&error_groups)
+        .map(|g| {
+            let table = g
+                .children()
+                .find(|n| n.has_tag_name("table"))
+                .expect("a group lists its rows");
+            table.children().filter(|n| n.has_tag_name("tr")).count() - 1
+        })
+        .sum();
+    let bad = count(rows, Verdict::Fail) + count(rows, Verdict::Error);
+    assert_eq!(listed, bad);
+    assert!(html.contains(&format!(
+        "Failures: {} FAIL in {} groups, {} ERROR in {} groups",
+        count(rows, Verdict::Fail),
+        fail_groups.len(),
+        count(rows, Verdict::Error),
+        error_groups.len()
+    )));
+    // Each FAIL group shows one plot; the rest are folded in it.
+    for g in &fail_groups {
+        let shown = g.children().filter(|n| n.has_tag_name("figure")).count();
+        assert_eq!(shown, 1, "one plot shown per group");
+    }
+    // Every plot links a trace file that exists.
     let links: Vec<&str> = doc
         .descendants()
         .filter(|n| n.has_tag_name("a"))
@@ -693,6 +772,44 @@ fn check_html(
     for l in links {
         assert!(dir.join(l).is_file(), "{l} does not exist");
     }
+    // The pass-rate table lists only the pairs below N of N.
+    let below: std::collections::BTreeSet<(&str, &str)> = rows
+        .iter()
+        .filter(|r| !r.position.is_empty())
+        .filter(|r| {
+            let mine: Vec<&CaseResult> = rows
+                .iter()
+                .filter(|x| x.position == r.position && x.case == r.case)
+                .collect();
+            let ran = mine
+                .iter()
+                .any(|x| matches!(x.verdict, Verdict::Pass | Verdict::Fail | Verdict::Error));
+            ran && mine.iter().any(|x| x.verdict != Verdict::Pass)
+        })
+        .map(|r| (&r.position[..], &r.case[..]))
+        .collect();
+    let table = doc
+        .descendants()
+        .find(|n| n.has_tag_name("table") && n.attribute("class") == Some("pass-rate"))
+        .expect("a pass-rate table");
+    let listed: std::collections::BTreeSet<(String, String)> = table
+        .children()
+        .filter(|n| n.has_tag_name("tr"))
+        .skip(1)
+        .map(|tr| {
+            let c: Vec<String> = tr
+                .children()
+                .filter(|n| n.is_element())
+                .map(|n| n.text().unwrap_or("").to_string())
+                .collect();
+            (c[0].clone(), c[2].clone())
+        })
+        .collect();
+    let want: std::collections::BTreeSet<(String, String)> = below
+        .iter()
+        .map(|(p, c)| (p.to_string(), c.to_string()))
+        .collect();
+    assert_eq!(listed, want);
     // Every clause is listed; the silent-sensor text is escaped, not markup.
     for id in ["S1", "S4", "S16"] {
         assert!(
@@ -703,6 +820,14 @@ fn check_html(
     assert!(html.contains("sensor rgb:1 silent for 2000 ms &lt;i2c&gt; &amp; bus"));
     assert!(html.contains("12.1 &lt;beta&gt; &amp; &quot;rc&quot;"));
     assert!(html.contains("certification: NOT PASSED"));
+}
+
+/// The text of a node and everything in it.
+fn text_of(n: roxmltree::Node) -> String {
+    n.descendants()
+        .filter(|d| d.is_text())
+        .filter_map(|d| d.text())
+        .collect()
 }
 
 // ---- through `rig run` ----

@@ -16,6 +16,7 @@ use crate::ownership::{ClaimError, Holder};
 use crate::report::{Console, CsvReport, ReportSet};
 use crate::runner::{
     self, Context, DeviceSet, Event, EventBus, Operator, Reporter, RunInfo, RunSummary, Tally,
+    Verdict,
 };
 use crate::schedule::estimate::History;
 use crate::schedule::Bound;
@@ -597,13 +598,13 @@ fn run_id(t: SystemTime, bench: &str) -> String {
     format!("{stamp}-{safe}")
 }
 
+/// The exit code of the run's verdict ([`Tally::verdict`], the rule report.html's banner
+/// shows too).
 pub fn exit_code(t: &Tally) -> ExitCode {
-    if t.fail > 0 {
-        ExitCode::Fail
-    } else if t.error > 0 {
-        ExitCode::RigError
-    } else {
-        ExitCode::Ok
+    match t.verdict() {
+        Verdict::Fail => ExitCode::Fail,
+        Verdict::Error => ExitCode::RigError,
+        Verdict::Pass | Verdict::Skip | Verdict::Manual => ExitCode::Ok,
     }
 }
 

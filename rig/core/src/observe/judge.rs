@@ -109,27 +109,43 @@ fn one_level_is_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Optio
     let m = run.mean();
     let level = m[3];
     let noise = K_SIGMA_MEAN * f64::from(stream.sigma()) / f64::from(run.samples.max(1)).sqrt();
-    let dark_level = cal.dark.map(|d| match d {
-        DarkLevel::Rgbc([_, _, _, c]) => f64::from(c),
-        DarkLevel::Level(l) => f64::from(l),
-    });
-    match (cal.polarity, dark_level) {
+    let threshold = lit_threshold(cal)?;
+    match (cal.polarity, dark_level(cal)) {
         (Polarity::Emissive, Some(dark)) => {
-            let dark_pos = dark.max(0.0);
-            let mut allowance = f64::from(MIN_LIT_COUNTS)
-                .max(f64::from(DRIFT_SHARE) * dark_pos)
-                .max(noise);
+            let mut allowance = (threshold - dark).max(noise);
             if locked_to_mains(stream.interval_ms()) {
-                allowance += f64::from(LOCKED_FLICKER_SHARE) * dark_pos;
+                allowance += f64::from(LOCKED_FLICKER_SHARE) * dark.max(0.0);
             }
             Some(level - dark > allowance)
         }
-        (Polarity::Emissive, None) => Some(level > SHROUDED_DARK_MAX + noise),
-        (Polarity::Reflective, Some(bare)) => {
-            Some(bare - level > REFLECTIVE_ON_SHARE * bare.max(0.0) + noise)
+        (Polarity::Emissive, None) => Some(level > threshold + noise),
+        (Polarity::Reflective, _) => Some(level < threshold - noise),
+    }
+}
+
+/// The level (clear channel, or the level sensor's) between lit and dark for one steady
+/// level read with `cal`, as [`one_level_is_lit`] judges it before its allowances for
+/// the level's own noise and for a mains flicker locked to the sample rate (those depend
+/// on the samples): an emissive light is lit above it, a reflective indicator below it.
+/// `None` for a reflective indicator without its bare level (one level says nothing).
+/// report.html draws the expected state's band from it.
+pub fn lit_threshold(cal: &Calibration) -> Option<f64> {
+    match (cal.polarity, dark_level(cal)) {
+        (Polarity::Emissive, Some(dark)) => {
+            Some(dark + f64::from(MIN_LIT_COUNTS).max(f64::from(DRIFT_SHARE) * dark.max(0.0)))
         }
+        (Polarity::Emissive, None) => Some(SHROUDED_DARK_MAX),
+        (Polarity::Reflective, Some(bare)) => Some(bare - REFLECTIVE_ON_SHARE * bare.max(0.0)),
         (Polarity::Reflective, None) => None,
     }
+}
+
+/// The calibrated dark (emissive) or bare (reflective) level on the clear channel.
+pub fn dark_level(cal: &Calibration) -> Option<f64> {
+    cal.dark.map(|d| match d {
+        DarkLevel::Rgbc([_, _, _, c]) => f64::from(c),
+        DarkLevel::Level(l) => f64::from(l),
+    })
 }
 
 /// Whether a sensor sampling every `interval_ms` sees a mains flicker harmonic beat slower
@@ -157,5 +173,34 @@ mod tests {
         assert!(!locked_to_mains(8.0)); // 125 Hz: 120 Hz beats at 5 Hz, 240 at 10 Hz
         assert!(!locked_to_mains(1.0));
         assert!(!locked_to_mains(4.0)); // 250 Hz
+    }
+
+    #[test]
+    fn the_lit_threshold_is_above_dark_for_a_light_and_below_bare_for_a_display() {
+        use crate::hw::SensorKind;
+        let cal = |polarity, dark| Calibration {
+            kind: SensorKind::Level,
+            polarity,
+            dark,
+        };
+        let e = Polarity::Emissive;
+        let r = Polarity::Reflective;
+        // A dim dark level: the floor of lit counts; a bright one: the room's drift.
+        assert_eq!(
+            lit_threshold(&cal(e, Some(DarkLevel::Level(12.0)))),
+            Some(32.0)
+        );
+        let bright = lit_threshold(&cal(e, Some(DarkLevel::Level(1000.0)))).unwrap();
+        assert!((bright - 1060.0).abs() < 1e-3, "{bright}");
+        assert_eq!(lit_threshold(&cal(e, None)), Some(SHROUDED_DARK_MAX));
+        let bare = lit_threshold(&cal(r, Some(DarkLevel::Level(1800.0)))).unwrap();
+        assert!((bare - 1206.0).abs() < 1e-9, "{bare}");
+        assert_eq!(lit_threshold(&cal(r, None)), None);
+        let rgb = Calibration {
+            kind: SensorKind::Rgbc,
+            polarity: e,
+            dark: Some(DarkLevel::Rgbc([1.0, 2.0, 3.0, 40.0])),
+        };
+        assert_eq!(dark_level(&rgb), Some(40.0));
     }
 }

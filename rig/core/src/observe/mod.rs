@@ -130,6 +130,7 @@ mod stream;
 mod testgen;
 mod watch;
 
+pub use judge::{dark_level, lit_threshold};
 pub use watch::Watch;
 
 use crate::bench::DarkLevel;

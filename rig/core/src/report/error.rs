@@ -23,6 +23,12 @@ pub enum ReportError {
     /// A record that could not be encoded as CSV.
     #[error("cannot write {}: {reason}", path.display())]
     Csv { path: PathBuf, reason: csv::Error },
+    /// A page whose template could not be filled in.
+    #[error("cannot write {}: {reason}", path.display())]
+    Render {
+        path: PathBuf,
+        reason: askama::Error,
+    },
     /// `run.json` that is not a run record.
     #[error("{}: not a run record: {reason}", path.display())]
     NotARunRecord {

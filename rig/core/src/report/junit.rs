@@ -8,6 +8,11 @@
 //! Verdicts: FAIL → `<failure type="FAIL">` (the phone broke a clause), ERROR →
 //! `<error type="ERROR">` (the rig failed, never the phone), SKIP → `<skipped>`, MANUAL →
 //! passed, with the operator's note in `<system-out>`.
+//!
+//! Written here rather than with `quick-junit` (0.8, checked 2026-12): its serializer
+//! always writes a `skipped` count on `<testsuites>`, which junit-10.xsd does not declare
+//! (a validating reader rejects the file; rig/tests/reports.rs checks for it), and it
+//! writes timestamps with a zone, which the schema's readers do not take.
 
 use std::fmt::Write as _;
 use std::path::Path;

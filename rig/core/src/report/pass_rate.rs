@@ -110,24 +110,46 @@ impl PassRates {
             .filter(move |p| p.certified(repeat) == Some(false))
     }
 
-    /// The run's certification in one line: PASS only when every pair that ran passed N
-    /// of N and the run was not interrupted (a cut-short run has not tried every case).
-    pub fn certification(&self, repeat: u32, interrupted: bool) -> String {
+    /// The run's certification: passed only when every pair that ran passed N of N and
+    /// the run was not interrupted (a cut-short run has not tried every case). The one
+    /// rule: the console prints it, report.html shows it in its banner.
+    pub fn certification(&self, repeat: u32, interrupted: bool) -> Certification {
         let below = self.below(repeat).count();
         let certified = self
             .pairs
             .iter()
             .filter(|p| p.certified(repeat) == Some(true))
             .count();
-        if interrupted {
-            format!("certification: NOT PASSED (run interrupted; {below} cases below {repeat} of {repeat})")
+        let (passed, line) = if interrupted {
+            (false, format!("certification: NOT PASSED (run interrupted; {below} cases below {repeat} of {repeat})"))
         } else if below > 0 {
-            format!("certification: NOT PASSED ({below} cases below {repeat} of {repeat})")
+            (
+                false,
+                format!("certification: NOT PASSED ({below} cases below {repeat} of {repeat})"),
+            )
         } else if certified == 0 {
-            "certification: NOT PASSED (no case ran)".to_string()
+            (false, "certification: NOT PASSED (no case ran)".to_string())
         } else {
-            format!("certification: PASS (every case passed {repeat} of {repeat})")
+            (
+                true,
+                format!("certification: PASS (every case passed {repeat} of {repeat})"),
+            )
+        };
+        Certification { passed, line }
+    }
+
+    /// How many pairs are certified (N of N), below N of N, and had no attempt that ran
+    /// (SKIP or MANUAL only: nothing to certify).
+    pub fn census(&self, repeat: u32) -> Census {
+        let mut c = Census::default();
+        for p in &self.pairs {
+            match p.certified(repeat) {
+                Some(true) => c.certified += 1,
+                Some(false) => c.below += 1,
+                None => c.not_run += 1,
+            }
         }
+        c
     }
 
     /// `pass-rate.csv` ([`PASS_RATE_COLUMNS`]); `pass_rate` with three decimals,
@@ -153,6 +175,30 @@ impl PassRates {
         }
         super::csv_file::into_bytes(w)
     }
+}
+
+/// A repeated run's certification ([`PassRates::certification`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Certification {
+    /// Every pair that ran passed N of N, in a run that was not interrupted.
+    pub passed: bool,
+    /// `certification: PASS (…)` or `certification: NOT PASSED (…)`, as the console prints it.
+    pub line: String,
+}
+
+impl std::fmt::Display for Certification {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.line)
+    }
+}
+
+/// Pairs by what their attempts say ([`PassRates::census`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Census {
+    pub certified: usize,
+    pub below: usize,
+    /// No attempt reached PASS, FAIL or ERROR (not applicable, or manual only).
+    pub not_run: usize,
 }
 
 /// `yes`, `no`, or empty for "nothing to certify".
@@ -215,9 +261,19 @@ mod tests {
         );
         let below: Vec<&str> = r.below(3).map(|p| p.case.as_str()).collect();
         assert_eq!(below, ["shows-on", "retrieve"]);
+        let c = r.certification(3, false);
+        assert!(!c.passed);
         assert_eq!(
-            r.certification(3, false),
+            c.to_string(),
             "certification: NOT PASSED (2 cases below 3 of 3)"
+        );
+        assert_eq!(
+            r.census(3),
+            Census {
+                certified: 1,
+                below: 2,
+                not_run: 2
+            }
         );
     }
 
@@ -255,17 +311,20 @@ mod tests {
         ]);
         assert_eq!(r.pairs[0].certified(3), Some(false));
         assert_eq!(r.pairs[0].certified(2), Some(true));
+        let pass = r.certification(2, false);
+        assert!(pass.passed);
         assert_eq!(
-            r.certification(2, false),
+            pass.to_string(),
             "certification: PASS (every case passed 2 of 2)"
         );
+        let cut = r.certification(2, true);
+        assert!(!cut.passed);
         assert_eq!(
-            r.certification(2, true),
+            cut.to_string(),
             "certification: NOT PASSED (run interrupted; 0 cases below 2 of 2)"
         );
-        assert_eq!(
-            PassRates::default().certification(2, false),
-            "certification: NOT PASSED (no case ran)"
-        );
+        let none = PassRates::default().certification(2, false);
+        assert!(!none.passed);
+        assert_eq!(none.to_string(), "certification: NOT PASSED (no case ran)");
     }
 }

@@ -153,6 +153,20 @@ impl Tally {
     pub fn total(&self) -> usize {
         self.pass + self.fail + self.error + self.skip + self.manual
     }
+
+    /// The run's verdict, as its exit code says it (ARCHITECTURE.md, "Verdicts: whose
+    /// fault"): FAIL if the phone failed anything, else ERROR if the rig erred, else PASS
+    /// (SKIP and MANUAL rows fail nothing). `rig run`'s exit code and report.html's banner
+    /// both come from it.
+    pub fn verdict(&self) -> Verdict {
+        if self.fail > 0 {
+            Verdict::Fail
+        } else if self.error > 0 {
+            Verdict::Error
+        } else {
+            Verdict::Pass
+        }
+    }
 }
 
 impl fmt::Display for Tally {
@@ -162,5 +176,25 @@ impl fmt::Display for Tally {
             "{} pass, {} fail, {} error, {} skip, {} manual",
             self.pass, self.fail, self.error, self.skip, self.manual
         )
+    }
+}
+
+#[cfg(test)]
+mod tally_tests {
+    use super::*;
+
+    #[test]
+    fn a_fail_outranks_an_error_and_skips_fail_nothing() {
+        let t = |pass, fail, error, skip| Tally {
+            pass,
+            fail,
+            error,
+            skip,
+            manual: 0,
+        };
+        assert_eq!(t(5, 1, 1, 0).verdict(), Verdict::Fail);
+        assert_eq!(t(5, 0, 1, 0).verdict(), Verdict::Error);
+        assert_eq!(t(5, 0, 0, 3).verdict(), Verdict::Pass);
+        assert_eq!(Tally::default().verdict(), Verdict::Pass);
     }
 }

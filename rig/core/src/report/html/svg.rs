@@ -1,6 +1,17 @@
-//! The plot of a FAIL's deciding light trace, as inline SVG: light level over bench time
-//! (the clear channel, plus red, green and blue for an RGB sensor), the deciding window
-//! shaded, the decision marked, and what was expected and observed written above.
+//! The plot of a FAIL's deciding light trace, as inline SVG (template `plot.svg`): light
+//! level over time in seconds from the start of the trace (the clear channel, plus red,
+//! green and blue for an RGB sensor), with what a reader needs to judge it at a glance:
+//!
+//! - the **expected state's band**: where the level must be for the light to read as
+//!   what was expected (lit or dark), from the same threshold the classifier judges one
+//!   steady level by ([`crate::observe::lit_threshold`]); none when the expectation is
+//!   not a light state (a modem state, "anything but a wink") or a reflective display has
+//!   no bare level;
+//! - the **dark level** (the trace's `# dark:` line, the bench's calibration), dashed: for
+//!   a reflective display the bare level, where "off" sits;
+//! - the deciding window shaded and the moment of the verdict dashed;
+//! - "nice" ticks (steps of 1, 2 or 5 × 10^k, [`super::ticks`]) on both axes, the level
+//!   axis always covering zero, the dark level and the band.
 //!
 //! Long traces are reduced to at most four points per pixel column (first, min, max,
 //! last), so a plot stays a few tens of kB whatever the trace's length while keeping
@@ -8,16 +19,20 @@
 
 use std::fmt::Write as _;
 
-use crate::hw::{Sample, SensorKind};
-use crate::report::escape_xml as esc;
-use crate::runner::DecidingTrace;
+use askama::Template;
 
-const WIDTH: f64 = 720.0;
-const HEIGHT: f64 = 230.0;
-const LEFT: f64 = 56.0;
-const RIGHT: f64 = 28.0;
-const TOP: f64 = 40.0;
-const BOTTOM: f64 = 34.0;
+use super::ticks::{Ticks, TARGET_TICKS};
+use crate::hw::{Sample, SensorKind};
+use crate::observe::{dark_level, lit_threshold, Polarity};
+use crate::runner::DecidingTrace;
+use crate::spec::{Cadence, Colour, Expected};
+
+const WIDTH: f64 = 760.0;
+const HEIGHT: f64 = 270.0;
+const LEFT: f64 = 62.0;
+const RIGHT: f64 = 16.0;
+const TOP: f64 = 44.0;
+const BOTTOM: f64 = 40.0;
 /// Pixel columns of the plot area: the resolution traces are reduced to.
 const COLUMNS: usize = (WIDTH - LEFT - RIGHT) as usize;
 
@@ -30,6 +45,11 @@ struct Channel {
 
 const CLEAR: Channel = Channel {
     name: "clear",
+    colour: "#333333",
+    value: |s| s.c,
+};
+const LEVEL: Channel = Channel {
+    name: "level",
     colour: "#333333",
     value: |s| s.c,
 };
@@ -55,11 +75,48 @@ const RGB: [Channel; 3] = [
 fn channels(kind: SensorKind) -> Vec<&'static Channel> {
     match kind {
         SensorKind::Rgbc => vec![&RGB[0], &RGB[1], &RGB[2], &CLEAR],
-        SensorKind::Level => vec![&CLEAR],
+        SensorKind::Level => vec![&LEVEL],
     }
 }
 
-/// Maps bench time (ms) and light level to the SVG's coordinates.
+/// Which side of the lit threshold an expectation wants the light on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Lit; `blinks`: lit runs with dark between.
+    Lit {
+        blinks: bool,
+    },
+    Dark,
+}
+
+/// The side of the light state an expectation (`twinning light: green steady for 2000
+/// ms`, as the runner words it) wants; `None` when it wants no one light state (a modem
+/// state, `anything but any wink`, `any settled state`).
+pub fn expected_side(expected: &str) -> Option<(Side, String)> {
+    let (_, want) = expected.split_once(" light: ")?;
+    let want = match want.rsplit_once(" for ") {
+        Some((w, hold))
+            if hold
+                .strip_suffix(" ms")
+                .is_some_and(|n| n.parse::<f64>().is_ok()) =>
+        {
+            w
+        }
+        _ => want,
+    };
+    let side = match want.trim().parse::<Expected>().ok()? {
+        Expected::Exactly(i) if i.colour == Colour::Off => Side::Dark,
+        Expected::Exactly(i) => Side::Lit {
+            blinks: i.cadence != Cadence::Steady,
+        },
+        Expected::AnyColour(c) => Side::Lit {
+            blinks: c != Cadence::Steady,
+        },
+    };
+    Some((side, want.trim().to_string()))
+}
+
+/// Maps time (ms) and light level to the SVG's coordinates.
 struct Scale {
     t0: f64,
     t1: f64,
@@ -68,33 +125,6 @@ struct Scale {
 }
 
 impl Scale {
-    /// Spans the samples and the deciding window; the level axis starts at 0 (or the
-    /// lowest reading if one is negative).
-    fn of(t: &DecidingTrace, chans: &[&Channel]) -> Self {
-        let times = t
-            .trace
-            .samples
-            .iter()
-            .map(|s| s.t_ms)
-            .chain([t.window_from_ms, t.decided_ms])
-            .filter(|x| x.is_finite());
-        let (t0, t1) = span(times).unwrap_or((0.0, 1.0));
-        let levels = t
-            .trace
-            .samples
-            .iter()
-            .flat_map(|s| chans.iter().map(move |c| f64::from((c.value)(s))))
-            .filter(|x| x.is_finite())
-            .chain([0.0]);
-        let (y0, y1) = span(levels).unwrap_or((0.0, 1.0));
-        Self {
-            t0,
-            t1: if t1 > t0 { t1 } else { t0 + 1.0 },
-            y0,
-            y1: if y1 > y0 { y1 * 1.05 } else { y0 + 1.0 },
-        }
-    }
-
     fn x(&self, t_ms: f64) -> f64 {
         let f = ((t_ms - self.t0) / (self.t1 - self.t0)).clamp(0.0, 1.0);
         LEFT + f * (WIDTH - LEFT - RIGHT)
@@ -120,118 +150,233 @@ fn span(xs: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
     })
 }
 
-/// The SVG of one deciding trace.
-pub fn trace_plot(t: &DecidingTrace) -> String {
-    let chans = channels(t.trace.kind);
-    let scale = Scale::of(t, &chans);
-    let mut svg = String::new();
-    let _ = writeln!(
-        svg,
-        "<svg class=\"trace\" width=\"{WIDTH}\" height=\"{HEIGHT}\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\">"
-    );
-    let _ = writeln!(
-        svg,
-        "<title>{} light, sensor {}</title>",
-        esc(&t.light),
-        esc(&t.sensor)
-    );
-    window(&mut svg, &scale, t);
-    axes(&mut svg, &scale);
-    if t.trace.samples.is_empty() {
-        let _ = writeln!(
-            svg,
-            "<text x=\"{}\" y=\"{}\" class=\"note\">no samples</text>",
-            WIDTH / 2.0 - 30.0,
-            HEIGHT / 2.0
-        );
-    }
-    for c in &chans {
-        line(&mut svg, &scale, &t.trace.samples, c);
-    }
-    marks(&mut svg, t, &chans);
-    svg.push_str("</svg>\n");
-    svg
+/// A tick: its position on the axis and its label.
+pub struct Tick {
+    pub at: String,
+    pub label: String,
 }
 
-/// The deciding window shaded, and a vertical line where the verdict was reached.
-fn window(svg: &mut String, s: &Scale, t: &DecidingTrace) {
-    if t.window_from_ms.is_finite() && t.decided_ms.is_finite() {
-        let (a, b) = (s.x(t.window_from_ms), s.x(t.decided_ms));
-        let _ = writeln!(
-            svg,
-            "<rect class=\"window\" x=\"{:.1}\" y=\"{TOP}\" width=\"{:.1}\" height=\"{}\"/>",
-            a.min(b),
-            (b - a).abs(),
-            HEIGHT - TOP - BOTTOM
-        );
+/// A horizontal mark across the plot (the dark level) or a band (the expected state).
+pub struct Level {
+    pub y: String,
+    /// A band's height; 0 for a line.
+    pub height: String,
+    pub label: String,
+    pub label_y: String,
+}
+
+/// One channel's line.
+pub struct Line {
+    pub colour: &'static str,
+    pub name: &'static str,
+    pub points: String,
+}
+
+/// The plot of one deciding trace.
+#[derive(Template)]
+#[template(path = "plot.svg")]
+pub struct Plot {
+    pub width: f64,
+    pub height: f64,
+    pub left: f64,
+    pub top: f64,
+    pub right: f64,
+    pub bottom: f64,
+    pub title: String,
+    pub expected: String,
+    pub observed: String,
+    /// The deciding window: x and width.
+    pub window: Option<(String, String)>,
+    pub decided: Option<String>,
+    pub band: Option<Level>,
+    pub dark: Option<Level>,
+    pub x_ticks: Vec<Tick>,
+    pub y_ticks: Vec<Tick>,
+    pub x_label: String,
+    pub y_label: &'static str,
+    pub lines: Vec<Line>,
+    pub legend: Vec<(String, &'static str, &'static str)>,
+    pub empty: bool,
+}
+
+/// Pixel coordinates with one decimal.
+fn px(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+impl Plot {
+    pub fn of(t: &DecidingTrace) -> Self {
+        let chans = channels(t.trace.kind);
+        let cal = t.trace.calibration();
+        let dark = dark_level(&cal).filter(|d| d.is_finite());
+        let expected = expected_side(&t.expected);
+        let threshold = expected
+            .as_ref()
+            .and(lit_threshold(&cal))
+            .filter(|x| x.is_finite());
+
+        // Time: seconds from the start of the trace.
+        let times = t
+            .trace
+            .samples
+            .iter()
+            .map(|s| s.t_ms)
+            .chain([t.window_from_ms, t.decided_ms])
+            .filter(|x| x.is_finite());
+        let (t0, t1) = span(times).unwrap_or((0.0, 1.0));
+        let t1 = if t1 > t0 { t1 } else { t0 + 1.0 };
+
+        // Level: zero, the readings, the dark level and room above the threshold.
+        let levels = t
+            .trace
+            .samples
+            .iter()
+            .flat_map(|s| chans.iter().map(move |c| f64::from((c.value)(s))))
+            .filter(|x| x.is_finite())
+            .chain([0.0])
+            .chain(dark.map(|d| d * 1.05))
+            .chain(threshold.map(|x| x * 1.3));
+        let (lo, hi) = span(levels).unwrap_or((0.0, 1.0));
+        let (y0, y1, y_ticks) = Ticks::covering(lo, if hi > lo { hi } else { lo + 1.0 }, 5);
+        let s = Scale { t0, t1, y0, y1 };
+
+        let x_ticks = Ticks::within(0.0, (t1 - t0) / 1000.0, TARGET_TICKS + 2);
+        let x_ticks = x_ticks
+            .values
+            .iter()
+            .map(|v| Tick {
+                at: px(s.x(t0 + v * 1000.0)),
+                label: x_ticks.label(*v),
+            })
+            .collect();
+        let y_ticks = y_ticks
+            .values
+            .iter()
+            .map(|v| Tick {
+                at: px(s.y(*v)),
+                label: y_ticks.label(*v),
+            })
+            .collect();
+
+        let reflective = cal.polarity == Polarity::Reflective;
+        let band = match (expected, threshold) {
+            (Some((side, words)), Some(x)) => Some(band(&s, side, &words, x, reflective)),
+            _ => None,
+        };
+        let dark = dark.map(|d| {
+            let y = s.y(d);
+            Level {
+                y: px(y),
+                height: "0".into(),
+                label: if reflective {
+                    format!("bare display (off): {d:.0}")
+                } else {
+                    format!("dark: {d:.0}")
+                },
+                label_y: px(if y - TOP > 14.0 { y - 4.0 } else { y + 12.0 }),
+            }
+        });
+
+        let window = (t.window_from_ms.is_finite() && t.decided_ms.is_finite()).then(|| {
+            let (a, b) = (s.x(t.window_from_ms), s.x(t.decided_ms));
+            (px(a.min(b)), px((b - a).abs()))
+        });
+        let decided = t.decided_ms.is_finite().then(|| px(s.x(t.decided_ms)));
+        let lines = chans
+            .iter()
+            .filter_map(|c| {
+                let points = points(&s, &t.trace.samples, c.value);
+                (!points.is_empty()).then_some(Line {
+                    colour: c.colour,
+                    name: c.name,
+                    points,
+                })
+            })
+            .collect();
+        let legend = chans
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                (
+                    px(WIDTH - RIGHT - 44.0 * (chans.len() - i) as f64),
+                    c.colour,
+                    c.name,
+                )
+            })
+            .collect();
+        let origin = if t0.is_finite() { t0 / 1000.0 } else { 0.0 };
+        Plot {
+            width: WIDTH,
+            height: HEIGHT,
+            left: LEFT,
+            top: TOP,
+            right: WIDTH - RIGHT,
+            bottom: HEIGHT - BOTTOM,
+            title: format!("{} light, sensor {}", t.light, t.sensor),
+            expected: t.expected.clone(),
+            observed: t.observed.clone(),
+            window,
+            decided,
+            band,
+            dark,
+            x_ticks,
+            y_ticks,
+            x_label: format!("s from the start of the trace (bench time {origin:.1} s)"),
+            y_label: match t.trace.kind {
+                SensorKind::Rgbc => "counts",
+                SensorKind::Level => "level",
+            },
+            lines,
+            legend,
+            empty: t.trace.samples.is_empty(),
+        }
     }
-    if t.decided_ms.is_finite() {
-        let x = s.x(t.decided_ms);
-        let _ = writeln!(
-            svg,
-            "<line class=\"decided\" x1=\"{x:.1}\" y1=\"{TOP}\" x2=\"{x:.1}\" y2=\"{}\"/>",
-            HEIGHT - BOTTOM
-        );
+
+    /// The SVG markup.
+    pub fn svg(&self) -> String {
+        self.render()
+            .unwrap_or_else(|e| format!("<p class=\"note\">plot not drawn: {e}</p>"))
     }
 }
 
-/// The frame, five time ticks in seconds and the level axis' ends.
-fn axes(svg: &mut String, s: &Scale) {
-    let (bottom, right) = (HEIGHT - BOTTOM, WIDTH - RIGHT);
-    let _ = writeln!(
-        svg,
-        "<rect class=\"frame\" x=\"{LEFT}\" y=\"{TOP}\" width=\"{}\" height=\"{}\"/>",
-        right - LEFT,
-        bottom - TOP
-    );
-    for i in 0..=4 {
-        let t = s.t0 + (s.t1 - s.t0) * f64::from(i) / 4.0;
-        let x = s.x(t);
-        let _ = writeln!(
-            svg,
-            "<text x=\"{x:.1}\" y=\"{:.1}\" class=\"tick\" text-anchor=\"middle\">{:.2}</text>",
-            bottom + 13.0,
-            t / 1000.0
-        );
-    }
-    let _ = writeln!(
-        svg,
-        "<text x=\"{:.1}\" y=\"{:.1}\" class=\"tick\" text-anchor=\"middle\">bench time, s</text>",
-        LEFT + (right - LEFT) / 2.0,
-        bottom + 27.0
-    );
-    for v in [s.y0, s.y1] {
-        let _ = writeln!(
-            svg,
-            "<text x=\"{:.1}\" y=\"{:.1}\" class=\"tick\" text-anchor=\"end\">{v:.0}</text>",
-            LEFT - 4.0,
-            s.y(v) + 4.0
-        );
+/// The band where the level must be for the expected state: lit above the threshold
+/// (below it on a reflective display), dark on the other side.
+fn band(s: &Scale, side: Side, words: &str, threshold: f64, reflective: bool) -> Level {
+    let lit_high = !reflective;
+    let (lo, hi) = match (side, lit_high) {
+        (Side::Lit { .. }, true) | (Side::Dark, false) => (threshold, s.y1),
+        (Side::Lit { .. }, false) | (Side::Dark, true) => (s.y0, threshold),
+    };
+    let (top, bottom) = (s.y(hi), s.y(lo));
+    let where_ = match (side, lit_high) {
+        (Side::Lit { .. }, true) | (Side::Dark, false) => "above",
+        _ => "below",
+    };
+    let state = match side {
+        Side::Lit { blinks: true } => "lit runs",
+        Side::Lit { blinks: false } => "lit",
+        Side::Dark => "dark",
+    };
+    let height = (bottom - top).max(2.0);
+    let label_y = if height > 18.0 {
+        top + 13.0
+    } else if top - TOP > 16.0 {
+        top - 4.0
+    } else {
+        bottom + 13.0
+    };
+    Level {
+        y: px(top.min(bottom - 2.0)),
+        height: px(height),
+        label: format!("expected {words}: {state}, {where_} {threshold:.0}"),
+        label_y: px(label_y),
     }
 }
 
-/// One channel's line, reduced to at most four points per pixel column.
-fn line(svg: &mut String, s: &Scale, samples: &[Sample], c: &Channel) {
-    let points = reduce(s, samples, c.value);
-    if points.is_empty() {
-        return;
-    }
-    let mut text = String::with_capacity(points.len() * 8);
-    for (x, y) in points {
-        let _ = write!(text, "{x},{y} ");
-    }
-    let _ = writeln!(
-        svg,
-        "<polyline class=\"ch\" stroke=\"{}\" points=\"{}\"><title>{}</title></polyline>",
-        c.colour,
-        text.trim_end(),
-        c.name
-    );
-}
-
-/// The points of a channel in whole pixels: per column its first, lowest, highest and
-/// last value, consecutive duplicates dropped. Non-finite readings are left out.
-fn reduce(s: &Scale, samples: &[Sample], value: fn(&Sample) -> f32) -> Vec<(i32, i32)> {
+/// A channel's points in whole pixels, `x,y x,y …`: per column its first, lowest,
+/// highest and last value, consecutive duplicates dropped. Non-finite readings are left
+/// out.
+fn points(s: &Scale, samples: &[Sample], value: fn(&Sample) -> f32) -> String {
     // (first, min, max, last) per column.
     let mut cols: Vec<Option<[f64; 4]>> = vec![None; COLUMNS];
     for sm in samples {
@@ -245,56 +390,62 @@ fn reduce(s: &Scale, samples: &[Sample], value: fn(&Sample) -> f32) -> Vec<(i32,
             Some([first, lo, hi, _]) => [first, lo.min(v), hi.max(v), v],
         });
     }
-    let mut points: Vec<(i32, i32)> = Vec::new();
+    let mut text = String::new();
+    let mut last = None;
     for (i, col) in cols.iter().enumerate() {
         let Some(vals) = col else { continue };
         let x = (LEFT + i as f64 + 0.5).round() as i32;
         for v in vals {
             let p = (x, s.y(*v).round() as i32);
-            if points.last() != Some(&p) {
-                points.push(p);
+            if last != Some(p) {
+                if last.is_some() {
+                    text.push(' ');
+                }
+                let _ = write!(text, "{},{}", p.0, p.1);
+                last = Some(p);
             }
         }
     }
-    points
+    text
 }
 
-/// "expected: …" and "observed: …" above the plot, and the legend at the top right.
-fn marks(svg: &mut String, t: &DecidingTrace, chans: &[&Channel]) {
-    let _ = writeln!(
-        svg,
-        "<text x=\"{LEFT}\" y=\"14\" class=\"expected\">expected: {}</text>",
-        esc(&t.expected)
-    );
-    let _ = writeln!(
-        svg,
-        "<text x=\"{LEFT}\" y=\"30\" class=\"observed\">observed: {}</text>",
-        esc(&t.observed)
-    );
-    for (i, c) in chans.iter().enumerate() {
-        let _ = writeln!(
-            svg,
-            "<text x=\"{:.1}\" y=\"14\" class=\"legend\" fill=\"{}\">{}</text>",
-            WIDTH - RIGHT - 40.0 * (chans.len() - i) as f64,
-            c.colour,
-            c.name
-        );
-    }
+/// The SVG of one deciding trace.
+pub fn trace_plot(t: &DecidingTrace) -> String {
+    Plot::of(t).svg()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bench::DarkLevel;
     use crate::report::fixture::trace;
+
+    /// The numbers of `attr` on every element `tag` of class `class`.
+    fn attrs(svg: &str, tag: &str, class: &str, attr: &str) -> Vec<f64> {
+        let doc = roxmltree::Document::parse(svg).expect("well-formed");
+        doc.descendants()
+            .filter(|n| n.has_tag_name(tag) && n.attribute("class") == Some(class))
+            .map(|n| n.attribute(attr).unwrap().parse().unwrap())
+            .collect()
+    }
+
+    /// The texts of the elements of class `class`.
+    fn texts(svg: &str, class: &str) -> Vec<String> {
+        let doc = roxmltree::Document::parse(svg).expect("well-formed");
+        doc.descendants()
+            .filter(|n| n.attribute("class") == Some(class))
+            .map(|n| n.text().unwrap_or("").to_string())
+            .collect()
+    }
 
     #[test]
     fn a_long_trace_is_reduced_to_a_few_points_per_column() {
         let t = trace(SensorKind::Rgbc, 1_000.0, 200_000);
         let svg = trace_plot(&t);
         assert_eq!(svg.matches("<polyline").count(), 4);
-        // 4 channels × at most 4 points per column, each point at most "720,230 ".
+        // 4 channels × at most 4 points per column, each point at most "760,270 ".
         assert!(
-            svg.len() < 4 * 4 * COLUMNS * 8 + 4_000,
+            svg.len() < 4 * 4 * COLUMNS * 8 + 8_000,
             "{} bytes",
             svg.len()
         );
@@ -306,7 +457,7 @@ mod tests {
     }
 
     #[test]
-    fn a_level_trace_has_only_the_clear_line_and_odd_input_does_not_panic() {
+    fn a_level_trace_has_only_the_level_line_and_odd_input_does_not_panic() {
         let t = trace(SensorKind::Level, 0.0, 50);
         assert_eq!(trace_plot(&t).matches("<polyline").count(), 1);
         let mut empty = trace(SensorKind::Rgbc, 0.0, 0);
@@ -320,6 +471,7 @@ mod tests {
         odd.trace.samples[2].t_ms = f64::NAN;
         let svg = trace_plot(&odd);
         assert!(!svg.contains("NaN"));
+        roxmltree::Document::parse(&svg).expect("well-formed");
     }
 
     #[test]
@@ -329,14 +481,106 @@ mod tests {
         t.decided_ms = 500.0;
         let svg = trace_plot(&t);
         let mid = LEFT + (WIDTH - LEFT - RIGHT) / 2.0;
-        assert!(
-            svg.contains(&format!("<rect class=\"window\" x=\"{mid:.1}\"")),
-            "{svg}"
+        assert_eq!(
+            attrs(&svg, "rect", "window", "x"),
+            [(mid * 10.0).round() / 10.0]
         );
         let end = WIDTH - RIGHT;
-        assert!(
-            svg.contains(&format!("<line class=\"decided\" x1=\"{end:.1}\"")),
-            "{svg}"
+        assert_eq!(attrs(&svg, "line", "decided", "x1"), [end]);
+    }
+
+    #[test]
+    fn time_is_in_seconds_from_the_start_of_the_trace_on_nice_ticks() {
+        // 359.01 s to 371.76 s of bench time: the old plots' ticks read 359.01, 362.20, …
+        let mut t = trace(SensorKind::Rgbc, 359_010.0, 2_551);
+        t.window_from_ms = 365_000.0;
+        t.decided_ms = 371_760.0;
+        let svg = trace_plot(&t);
+        assert_eq!(texts(&svg, "xtick"), ["0", "2", "4", "6", "8", "10", "12"]);
+        assert!(svg.contains("bench time 359.0 s"), "{svg}");
+        // The first tick is at the left edge, the trace's first sample.
+        assert_eq!(attrs(&svg, "line", "xgrid", "x1")[0], LEFT);
+    }
+
+    #[test]
+    fn a_reflective_display_shows_its_bare_level_and_the_band_where_off_reads() {
+        // An M-Series segment reads 614..646 lit; its bare (off) level is 1800.
+        let mut t = trace(SensorKind::Level, 0.0, 400);
+        for s in &mut t.trace.samples {
+            s.c = 630.0;
+        }
+        t.trace.polarity = Polarity::Reflective;
+        t.trace.dark = Some(DarkLevel::Level(1800.0));
+        t.expected = "twinning light: off".into();
+        t.observed = "twinning light: on steady".into();
+        let svg = trace_plot(&t);
+        // The level axis reaches past the bare level on round ticks.
+        assert_eq!(texts(&svg, "ytick"), ["0", "500", "1000", "1500", "2000"]);
+        assert_eq!(texts(&svg, "dark-label"), ["bare display (off): 1800"]);
+        assert_eq!(
+            texts(&svg, "band-label"),
+            ["expected off: dark, above 1206"]
         );
+        // The band runs from the threshold (1206) to the top of the axis (2000).
+        let y = attrs(&svg, "rect", "band", "y")[0];
+        let h = attrs(&svg, "rect", "band", "height")[0];
+        assert!((y - TOP).abs() < 0.2, "{y}");
+        let plot_h = HEIGHT - TOP - BOTTOM;
+        let want = plot_h * (2000.0 - 1206.0) / 2000.0;
+        assert!((h - want).abs() < 0.2, "{h} vs {want}");
+        let dark_y = attrs(&svg, "line", "dark", "y1")[0];
+        assert!((dark_y - (HEIGHT - BOTTOM - plot_h * 0.9)).abs() < 0.2);
+    }
+
+    #[test]
+    fn the_band_follows_the_expectation_and_is_left_out_when_there_is_none() {
+        let mut t = trace(SensorKind::Rgbc, 0.0, 400);
+        t.trace.dark = Some(DarkLevel::Rgbc([5.0, 5.0, 5.0, 12.0]));
+        t.expected = "twinning light: green steady for 2000 ms".into();
+        let svg = trace_plot(&t);
+        assert_eq!(
+            texts(&svg, "band-label"),
+            ["expected green steady: lit, above 32"]
+        );
+        assert_eq!(texts(&svg, "dark-label"), ["dark: 12"]);
+        t.expected = "twinning light: any wink".into();
+        assert_eq!(
+            texts(&trace_plot(&t), "band-label"),
+            ["expected any wink: lit runs, above 32"]
+        );
+        t.trace.dark = None;
+        t.expected = "twinning light: off".into();
+        assert_eq!(
+            texts(&trace_plot(&t), "band-label"),
+            ["expected off: dark, below 48"]
+        );
+        assert!(texts(&trace_plot(&t), "dark-label").is_empty());
+        for none in [
+            "twinning light: anything but any wink for 2000 ms",
+            "mobile modem: ringing",
+            "a call to the primary also rings the mobile",
+        ] {
+            t.expected = none.into();
+            assert!(texts(&trace_plot(&t), "band-label").is_empty(), "{none}");
+        }
+    }
+
+    #[test]
+    fn expectations_are_read_as_the_runner_words_them() {
+        let lit = Side::Lit { blinks: false };
+        assert_eq!(
+            expected_side("twinning light: green steady for 2000 ms"),
+            Some((lit, "green steady".into()))
+        );
+        assert_eq!(
+            expected_side("call light: off"),
+            Some((Side::Dark, "off".into()))
+        );
+        assert_eq!(
+            expected_side("twinning light: red flash"),
+            Some((Side::Lit { blinks: true }, "red flash".into()))
+        );
+        assert_eq!(expected_side("twinning light: any settled state"), None);
+        assert_eq!(expected_side("10000 ± 500 ms"), None);
     }
 }
