@@ -70,6 +70,7 @@ async fn run_repeated(
             .collect(),
         repeat,
         history: Default::default(),
+        ..Default::default()
     };
     let bus = EventBus::new(info.clone(), Vec::new());
     let s = runner::run(ctx, plan, devices, bus, Arc::new(Operator::none())).await;

@@ -110,23 +110,23 @@ impl PassRates {
             .filter(move |p| p.certified(repeat) == Some(false))
     }
 
-    /// The run's certification in one line: PASS only when every pair that ran passed N
-    /// of N and the run was not interrupted (a cut-short run has not tried every case).
-    pub fn certification(&self, repeat: u32, interrupted: bool) -> String {
+    /// The pass rates in one line: whether every pair that ran passed N of N. Not a
+    /// certification, which also asks what was checked ([`super::certify`]).
+    pub fn n_of_n(&self, repeat: u32, interrupted: bool) -> String {
         let below = self.below(repeat).count();
-        let certified = self
+        let passed = self
             .pairs
             .iter()
             .filter(|p| p.certified(repeat) == Some(true))
             .count();
         if interrupted {
-            format!("certification: NOT PASSED (run interrupted; {below} cases below {repeat} of {repeat})")
+            format!("pass rate: run interrupted; {below} cases below {repeat} of {repeat}")
         } else if below > 0 {
-            format!("certification: NOT PASSED ({below} cases below {repeat} of {repeat})")
-        } else if certified == 0 {
-            "certification: NOT PASSED (no case ran)".to_string()
+            format!("pass rate: {below} cases below {repeat} of {repeat}")
+        } else if passed == 0 {
+            "pass rate: no case ran".to_string()
         } else {
-            format!("certification: PASS (every case passed {repeat} of {repeat})")
+            format!("pass rate: every case that ran passed {repeat} of {repeat}")
         }
     }
 
@@ -215,10 +215,7 @@ mod tests {
         );
         let below: Vec<&str> = r.below(3).map(|p| p.case.as_str()).collect();
         assert_eq!(below, ["shows-on", "retrieve"]);
-        assert_eq!(
-            r.certification(3, false),
-            "certification: NOT PASSED (2 cases below 3 of 3)"
-        );
+        assert_eq!(r.n_of_n(3, false), "pass rate: 2 cases below 3 of 3");
     }
 
     #[test]
@@ -256,16 +253,13 @@ mod tests {
         assert_eq!(r.pairs[0].certified(3), Some(false));
         assert_eq!(r.pairs[0].certified(2), Some(true));
         assert_eq!(
-            r.certification(2, false),
-            "certification: PASS (every case passed 2 of 2)"
+            r.n_of_n(2, false),
+            "pass rate: every case that ran passed 2 of 2"
         );
         assert_eq!(
-            r.certification(2, true),
-            "certification: NOT PASSED (run interrupted; 0 cases below 2 of 2)"
+            r.n_of_n(2, true),
+            "pass rate: run interrupted; 0 cases below 2 of 2"
         );
-        assert_eq!(
-            PassRates::default().certification(2, false),
-            "certification: NOT PASSED (no case ran)"
-        );
+        assert_eq!(PassRates::default().n_of_n(2, false), "pass rate: no case ran");
     }
 }

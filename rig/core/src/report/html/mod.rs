@@ -41,7 +41,7 @@ pub fn report_html(spec: &Spec, record: &RunRecord, results: &[CaseResult]) -> S
     );
     header(&mut h, record);
     matrix(&mut h, &Matrix::of(spec, results));
-    if record.repeat > 1 {
+    if record.repeat > 1 || record.certification.is_some() {
         pass_rates(&mut h, &PassRates::of(results), record);
     }
     coverage(&mut h, spec, results);
@@ -174,17 +174,24 @@ fn matrix(h: &mut String, m: &Matrix) {
 /// Pass rates of a repeated run, the pairs below N of N marked.
 fn pass_rates(h: &mut String, rates: &PassRates, r: &RunRecord) {
     let n = r.repeat;
-    let line = rates.certification(n, r.interrupted);
-    let class = if line.contains("NOT PASSED") {
-        "cert-fail"
-    } else {
-        "cert-pass"
-    };
-    let _ = writeln!(
-        h,
-        "<h2 id=\"pass-rate\">Pass rate over {n} attempts</h2>\n<p class=\"{class}\">{}</p>",
-        esc(&line)
-    );
+    let _ = writeln!(h, "<h2 id=\"pass-rate\">Pass rate over {n} attempts</h2>");
+    match &r.certification {
+        Some(c) => {
+            let class = if c.certified { "cert-pass" } else { "cert-fail" };
+            let _ = writeln!(h, "<p class=\"{class}\">{}</p>", esc(&c.line));
+            if !c.details().is_empty() {
+                h.push_str("<ul class=\"not-checked\">\n");
+                for d in c.details() {
+                    let _ = writeln!(h, "<li>{}</li>", esc(&d));
+                }
+                h.push_str("</ul>\n");
+            }
+        }
+        // A merged report set certifies nothing: each bench's run.json has its own.
+        None => {
+            let _ = writeln!(h, "<p>{}</p>", esc(&rates.n_of_n(n, r.interrupted)));
+        }
+    }
     h.push_str("<table class=\"pass-rate\">\n<tr><th>position</th><th>family</th><th>case</th><th>attempts</th><th>PASS</th><th>FAIL</th><th>ERROR</th><th>SKIP</th><th>MANUAL</th><th>pass rate</th><th>certified</th></tr>\n");
     for p in rates.ordered() {
         let certified = p.certified(n);
@@ -410,7 +417,7 @@ mod tests {
         assert!(html.contains("class=\"warn\""));
         assert!(html.contains("sensor &lt;silent&gt;"));
         assert!(html.contains("id=\"pass-rate\""));
-        assert!(html.contains("certification: NOT PASSED (run interrupted; 2 cases below 2 of 2)"));
+        assert!(html.contains("pass rate: run interrupted; 2 cases below 2 of 2"));
         let doc = roxmltree::Document::parse_with_options(
             &html,
             roxmltree::ParsingOptions {
