@@ -94,6 +94,15 @@ impl Cli {
     }
 }
 
+/// Whether stdout is a terminal that takes a live display's escape codes: not with
+/// `NO_COLOR` set (no escape codes at all) or `TERM=dumb`.
+pub(crate) fn live_terminal() -> bool {
+    use std::io::IsTerminal as _;
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    std::io::stdout().is_terminal() && !no_color && !dumb
+}
+
 /// Hold SIGINT and SIGTERM back from the first thing `main` does: blocked, a signal that
 /// comes stays pending instead of killing the process. A command that handles them lets
 /// them through once its handlers are in place ([`run::shutdown_signal`]), so a signal at

@@ -393,7 +393,6 @@ impl RunArgs {
     /// codes (not with `NO_COLOR`, `TERM=dumb` or `-q`), plain lines elsewhere; colour as
     /// `--color` says, by default as the environment does (`NO_COLOR`, `CLICOLOR`…).
     fn console_options(&self, out: &Path) -> ConsoleOptions {
-        use std::io::IsTerminal as _;
         let verbosity = match (self.quiet, self.verbose) {
             (true, _) => Verbosity::Quiet,
             (false, 0) => Verbosity::Normal,
@@ -408,12 +407,10 @@ impl RunArgs {
                 anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never
             }
         };
-        let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
-        let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
         ConsoleOptions {
             verbosity,
             colour,
-            live: stdout.is_terminal() && !set("NO_COLOR") && !dumb,
+            live: super::live_terminal(),
             out_dir: out.to_path_buf(),
         }
     }

@@ -152,7 +152,7 @@ impl Live {
             v.last_seen = Instant::now();
         }
         let bar = ProgressBar::new(info.planned as u64).with_style(
-            ProgressStyle::with_template("{bar:30} {pos:>4}/{len} cases · {wide_msg}")
+            ProgressStyle::with_template("{bar:20} {pos:>3}/{len} {wide_msg}")
                 .expect("a fixed template")
                 .progress_chars("=> "),
         );

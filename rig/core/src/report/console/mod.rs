@@ -235,7 +235,7 @@ impl<W: Write + Send> Console<W> {
                     "complete"
                 };
                 self.summary(how, *bench_time_ms, schedule)?;
-                self.failures()?;
+                self.failures(info.repeat)?;
                 if let Some(scope) = &info.certify {
                     if !*report_failed {
                         let c = Certification::judge(scope, &self.rows, info.repeat, *interrupted);
@@ -297,7 +297,7 @@ impl<W: Write + Send> Console<W> {
     }
 
     /// Every FAIL and ERROR row: where, what was expected and observed, the trace file.
-    fn failures(&mut self) -> std::io::Result<()> {
+    fn failures(&mut self, repeat: u32) -> std::io::Result<()> {
         let bad: Vec<(&CaseResult, bool)> = self
             .rows
             .iter()
@@ -315,11 +315,15 @@ impl<W: Write + Send> Console<W> {
             } else {
                 &r.position
             };
+            let attempt = if repeat > 1 {
+                format!(" #{}", r.attempt)
+            } else {
+                String::new()
+            };
             text.push_str(&format!(
-                "  {} {pos} {} attempt {} [{}]\n",
+                "  {} {pos} {}{attempt} [{}]\n",
                 p.verdict(r.verdict, 5),
                 r.case,
-                r.attempt,
                 r.clauses.join(" ")
             ));
             if !r.message.is_empty() {

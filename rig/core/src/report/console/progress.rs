@@ -163,17 +163,19 @@ impl Progress {
         Some(((self.forecast_ms - planned_elapsed) * pace).max(0.0))
     }
 
-    /// The run's line: rows done, bench time and the ETA.
+    /// The run's line: the ETA (in virtual time, of bench time), the bench time so far
+    /// of the time expected, and the verdicts so far. The ETA comes first: a narrow
+    /// terminal cuts the line's end.
     pub fn overall_line(&self, now_ms: f64, virtual_time: bool) -> String {
-        let clock = if virtual_time { " (virtual)" } else { "" };
+        let eta = match self.eta_ms(now_ms) {
+            Some(ms) => clock_time(ms),
+            None => "-".to_string(),
+        };
+        let of_bench = if virtual_time { " of bench time" } else { "" };
         let expected = if self.forecast_ms > 0.0 {
-            format!(" of ~{}", clock_time(self.forecast_ms))
+            format!(" / ~{}", clock_time(self.forecast_ms))
         } else {
             String::new()
-        };
-        let eta = match self.eta_ms(now_ms) {
-            Some(ms) => format!(" · ETA {}", clock_time(ms)),
-            None => " · ETA -".to_string(),
         };
         let t = &self.tally;
         let mut counts = format!("{} pass", t.pass);
@@ -183,7 +185,7 @@ impl Progress {
             }
         }
         format!(
-            "bench time {}{expected}{clock}{eta} · {counts}",
+            "ETA {eta}{of_bench} · bench {}{expected} · {counts}",
             clock_time(now_ms)
         )
     }
@@ -319,7 +321,7 @@ mod tests {
         // 12.5 of 80 s of work in 13.5 s (p2 waits): the pace is behind the forecast's.
         assert_eq!(
             p.overall_line(13_500.0, true),
-            "bench time 13.5 s of ~40.0 s (virtual) · ETA 1:13 · 0 pass"
+            "ETA 1:13 of bench time · bench 13.5 s / ~40.0 s · 0 pass"
         );
     }
 
