@@ -2,8 +2,10 @@
 
 mod calibrate;
 mod classify;
+mod certify;
 mod cli;
 mod common;
+mod console;
 mod docs;
 mod emulators;
 mod faults;
