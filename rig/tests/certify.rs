@@ -46,7 +46,10 @@ fn a_repeated_run_with_its_manual_clauses_unchecked_is_not_certified() {
         ),
         "{text}"
     );
-    assert!(text.contains("  S2   not checked on 1400, 1600, 9500, 9608, 9611"), "{text}");
+    assert!(
+        text.contains("  S2   not checked on 1400, 1600, 9500, 9608, 9611"),
+        "{text}"
+    );
     let c = &run_json(&out)["certification"];
     assert_eq!(c["certified"], false);
     assert_eq!(c["not_checked"][0]["clause"], "S2");

@@ -42,7 +42,8 @@ impl OnPty {
         };
         assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
         // SAFETY: both descriptors were just opened and are owned here alone.
-        let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+        let (master, slave) =
+            unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_rig"));
         cmd.args(args)
             .current_dir(rig::workspace_path("."))
@@ -103,7 +104,10 @@ impl OnPty {
         while let Ok((_, bytes)) = self.chunks.recv_timeout(Duration::from_secs(10)) {
             self.seen.extend(bytes);
         }
-        (String::from_utf8_lossy(&self.seen).into_owned(), status.code())
+        (
+            String::from_utf8_lossy(&self.seen).into_owned(),
+            status.code(),
+        )
     }
 }
 
@@ -147,7 +151,16 @@ fn on_a_terminal_the_live_display_shows_an_eta_within_two_seconds() {
     let dir = tempfile::tempdir().unwrap();
     let out = out_dir(dir.path());
     let mut run = OnPty::spawn(
-        &["run", "--realtime", "--only", "toggle,shows-on", "--position", "p9611,p1416", "--out", &out],
+        &[
+            "run",
+            "--realtime",
+            "--only",
+            "toggle,shows-on",
+            "--position",
+            "p9611,p1416",
+            "--out",
+            &out,
+        ],
         &[],
     );
     let eta = run.wait_for("ETA ", Duration::from_secs(2));
@@ -158,9 +171,15 @@ fn on_a_terminal_the_live_display_shows_an_eta_within_two_seconds() {
     assert!(eta.is_some(), "no ETA within 2 s:\n{text}");
     assert!(step.is_some(), "no position's step shown:\n{text}");
     assert!(text.contains("p9611") && text.contains("p1416"), "{text}");
-    assert!(text.contains("toggle") || text.contains("shows-on"), "{text}");
+    assert!(
+        text.contains("toggle") || text.contains("shows-on"),
+        "{text}"
+    );
     // Drawn in place: the display moves the cursor up to redraw its lines.
-    assert!(text.contains("\x1b[1A") || text.contains("\x1b[2K"), "{text:?}");
+    assert!(
+        text.contains("\x1b[1A") || text.contains("\x1b[2K"),
+        "{text:?}"
+    );
     assert_eq!(code, Some(130), "{text}");
     assert!(text.contains("Summary per family (INTERRUPTED)"), "{text}");
 }
@@ -171,7 +190,17 @@ fn a_virtual_time_run_on_a_terminal_draws_its_display_then_its_summary() {
     let out = out_dir(dir.path());
     let sim = "fixtures/firmware/faults/9611-on-shown-red.toml";
     let run = OnPty::spawn(
-        &["run", "--only", "shows-on,toggle", "--family", "9611,1400", "--sim-firmware", sim, "--out", &out],
+        &[
+            "run",
+            "--only",
+            "shows-on,toggle",
+            "--family",
+            "9611,1400",
+            "--sim-firmware",
+            sim,
+            "--out",
+            &out,
+        ],
         &[],
     );
     let (text, code) = run.finish();
@@ -182,7 +211,10 @@ fn a_virtual_time_run_on_a_terminal_draws_its_display_then_its_summary() {
     // The end: every FAIL with what was expected and seen and its trace, the report.
     let end = &text[text.find("Summary per family").expect("a summary")..];
     assert!(end.contains("FAIL and ERROR (1):"), "{end}");
-    assert!(end.contains("expected: twinning light: green steady"), "{end}");
+    assert!(
+        end.contains("expected: twinning light: green steady"),
+        "{end}"
+    );
     assert!(end.contains("traces/p9611_shows-on_1.csv"), "{end}");
     assert!(end.contains(&format!("report: {out}/report.html")), "{end}");
 }
@@ -192,12 +224,23 @@ fn no_color_on_a_terminal_means_no_escape_codes_and_a_line_per_case() {
     let dir = tempfile::tempdir().unwrap();
     let out = out_dir(dir.path());
     let run = OnPty::spawn(
-        &["run", "--only", "shows-on,toggle", "--family", "9611,1400", "--out", &out],
+        &[
+            "run",
+            "--only",
+            "shows-on,toggle",
+            "--family",
+            "9611,1400",
+            "--out",
+            &out,
+        ],
         &[("NO_COLOR", "1")],
     );
     let (text, code) = run.finish();
     assert_eq!(code, Some(0), "{text}");
-    assert!(!text.contains('\x1b'), "an escape code with NO_COLOR:\n{text:?}");
+    assert!(
+        !text.contains('\x1b'),
+        "an escape code with NO_COLOR:\n{text:?}"
+    );
     let planned = rows(&out).len();
     let lines = text.lines().filter(|l| l.starts_with('[')).count();
     assert_eq!(lines, planned, "{text}");
@@ -229,18 +272,53 @@ fn piped_a_run_prints_one_plain_line_per_case() {
             "no line for {p} {c} {v}:\n{text}"
         );
     }
-    assert!(text.contains(&format!("report: {out}/report.html")), "{text}");
+    assert!(
+        text.contains(&format!("report: {out}/report.html")),
+        "{text}"
+    );
     // `--color always` colours the verdicts even in a pipe; `-q` prints only the end.
-    let coloured = rig_run(&["--only", "toggle", "--family", "9611", "--color", "always", "--out", &format!("{out}-c")]);
-    assert!(printed(&coloured).contains("\x1b[32mPASS"), "{}", printed(&coloured));
-    let quiet = rig_run(&["--only", "toggle", "--family", "9611", "-q", "--out", &format!("{out}-q")]);
+    let coloured = rig_run(&[
+        "--only",
+        "toggle",
+        "--family",
+        "9611",
+        "--color",
+        "always",
+        "--out",
+        &format!("{out}-c"),
+    ]);
+    assert!(
+        printed(&coloured).contains("\x1b[32mPASS"),
+        "{}",
+        printed(&coloured)
+    );
+    let quiet = rig_run(&[
+        "--only",
+        "toggle",
+        "--family",
+        "9611",
+        "-q",
+        "--out",
+        &format!("{out}-q"),
+    ]);
     let q = printed(&quiet);
     assert!(!q.lines().any(|l| l.starts_with('[')), "{q}");
     assert!(q.contains("Summary per family (complete)"), "{q}");
     // `-vv` shows each step as it starts.
-    let steps = rig_run(&["--only", "toggle", "--position", "p9611", "-vv", "--out", &format!("{out}-s")]);
+    let steps = rig_run(&[
+        "--only",
+        "toggle",
+        "--position",
+        "p9611",
+        "-vv",
+        "--out",
+        &format!("{out}-s"),
+    ]);
     let s = printed(&steps);
-    assert!(s.contains("p9611    toggle                 step 2/5: press twinning"), "{s}");
+    assert!(
+        s.contains("p9611    toggle                 step 2/5: press twinning"),
+        "{s}"
+    );
     assert!(s.contains("setup") && s.contains("cleanup"), "{s}");
 }
 
@@ -248,7 +326,14 @@ fn piped_a_run_prints_one_plain_line_per_case() {
 fn position_and_clause_filters_pick_the_rows() {
     let dir = tempfile::tempdir().unwrap();
     let out = out_dir(dir.path());
-    let o = rig_run(&["--position", "p9611,p1416", "--clause", "S4,S3", "--out", &out]);
+    let o = rig_run(&[
+        "--position",
+        "p9611,p1416",
+        "--clause",
+        "S4,S3",
+        "--out",
+        &out,
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", printed(&o));
     let csv = rows(&out);
     let cases: std::collections::BTreeSet<&str> = csv.iter().map(|r| r.1.as_str()).collect();
@@ -256,8 +341,15 @@ fn position_and_clause_filters_pick_the_rows() {
         cases.into_iter().collect::<Vec<_>>(),
         ["shows-follow", "shows-off", "shows-on", "toggle"]
     );
-    assert!(csv.iter().all(|r| r.0 == "p9611" || r.0 == "p1416"), "{csv:?}");
-    assert_eq!(csv.len(), 8, "two positions × four cases, no catalog-only rows");
+    assert!(
+        csv.iter().all(|r| r.0 == "p9611" || r.0 == "p1416"),
+        "{csv:?}"
+    );
+    assert_eq!(
+        csv.len(),
+        8,
+        "two positions × four cases, no catalog-only rows"
+    );
     for bad in [["--position", "p9999"], ["--clause", "S99"]] {
         let o = rig_run(&[bad[0], bad[1], "--out", &format!("{out}-bad")]);
         assert_eq!(o.status.code(), Some(2), "{}", printed(&o));
@@ -280,11 +372,20 @@ fn fail_fast_starts_no_case_after_the_first_failure() {
         "{text}"
     );
     let (all, cut) = (rows(&format!("{out}-full")), rows(&out));
-    assert!(cut.len() < all.len() / 2, "{} of {} rows ran", cut.len(), all.len());
+    assert!(
+        cut.len() < all.len() / 2,
+        "{} of {} rows ran",
+        cut.len(),
+        all.len()
+    );
     // Only the cases already running when the first FAIL came finished after it.
     let first = cut.iter().position(|r| r.2 == "FAIL").expect("a FAIL");
     let positions = 13;
-    assert!(cut.len() - first <= positions, "{} rows after the first FAIL", cut.len() - first);
+    assert!(
+        cut.len() - first <= positions,
+        "{} rows after the first FAIL",
+        cut.len() - first
+    );
 }
 
 #[test]
@@ -310,7 +411,12 @@ fn rerun_failed_runs_the_fail_and_error_pairs_again() {
     // Fixed firmware: the two pairs alone run again, and pass.
     let second = dir.path().join("second").to_string_lossy().into_owned();
     let o = rig_run(&["--rerun-failed", &first, "--repeat", "2", "--out", &second]);
-    assert_eq!(o.status.code(), Some(5), "passes, but a rerun certifies nothing: {}", printed(&o));
+    assert_eq!(
+        o.status.code(),
+        Some(5),
+        "passes, but a rerun certifies nothing: {}",
+        printed(&o)
+    );
     let mut again: Vec<(String, String, String)> =
         rows(&second).into_iter().map(|r| (r.0, r.1, r.2)).collect();
     again.sort();
@@ -320,15 +426,28 @@ fn rerun_failed_runs_the_fail_and_error_pairs_again() {
     let third = dir.path().join("third");
     let o = rig_run(&["--rerun-failed", &second, "--out", third.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", printed(&o));
-    assert!(printed(&o).contains("no FAIL or ERROR row to run again"), "{}", printed(&o));
+    assert!(
+        printed(&o).contains("no FAIL or ERROR row to run again"),
+        "{}",
+        printed(&o)
+    );
     assert!(!third.exists());
     // A report naming a position this bench does not have is bad input.
     let other = dir.path().join("other");
     std::fs::create_dir(&other).unwrap();
     let csv = std::fs::read_to_string(Path::new(&first).join("results.csv")).unwrap();
     std::fs::write(other.join("results.csv"), csv.replace("p9611", "p0000")).unwrap();
-    let o = rig_run(&["--rerun-failed", other.to_str().unwrap(), "--out", third.to_str().unwrap()]);
+    let o = rig_run(&[
+        "--rerun-failed",
+        other.to_str().unwrap(),
+        "--out",
+        third.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2), "{}", printed(&o));
     assert!(printed(&o).contains("position `p0000`"), "{}", printed(&o));
-    assert!(printed(&o).contains("give the earlier run's --bench"), "{}", printed(&o));
+    assert!(
+        printed(&o).contains("give the earlier run's --bench"),
+        "{}",
+        printed(&o)
+    );
 }

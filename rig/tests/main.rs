@@ -1,8 +1,8 @@
 //! Integration tests: one binary, a module per topic.
 
 mod calibrate;
-mod classify;
 mod certify;
+mod classify;
 mod cli;
 mod common;
 mod console;

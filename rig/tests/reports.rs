@@ -751,7 +751,8 @@ fn rig_run_with_repeats_writes_the_report_set_and_prints_the_certification() {
     }
     // A run of two cases checks few of the suite's clauses, and one case failed.
     assert!(
-        stdout.contains("certification: NOT CERTIFIED (") && stdout.contains("; 1 cases below 2 of 2)"),
+        stdout.contains("certification: NOT CERTIFIED (")
+            && stdout.contains("; 1 cases below 2 of 2)"),
         "{stdout}"
     );
     let below = stdout

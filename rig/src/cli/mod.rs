@@ -43,7 +43,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run a suite on a bench and write results.csv.
-    Run(run::RunArgs),
+    Run(Box<run::RunArgs>),
     /// List the phone catalog, the suite's cases, or the clauses and their coverage.
     List(list::ListArgs),
     /// Check a bench, suite or firmware profile file.
@@ -79,7 +79,7 @@ impl Cli {
             release_stop_signals();
         }
         match self.command {
-            Command::Run(a) => a.run(),
+            Command::Run(a) => (*a).run(),
             Command::List(a) => a.run(),
             Command::Validate(a) => a.run(),
             Command::Classify(a) => a.run(),

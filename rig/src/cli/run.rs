@@ -248,8 +248,7 @@ impl RunArgs {
             }
             None => None,
         };
-        let off_bench: Vec<crate::spec::Family> = if pairs.is_some() || !self.position.is_empty()
-        {
+        let off_bench: Vec<crate::spec::Family> = if pairs.is_some() || !self.position.is_empty() {
             // Catalog entries are no bench position: a rerun or a run of named positions
             // has none of their rows.
             Vec::new()
@@ -305,9 +304,8 @@ impl RunArgs {
         let csv = CsvReport::create(&out).map_err(|e| CliError::Report(e.into()))?;
         // A repeated run certifies, as does `--certify`: against the whole suite on the
         // catalog's families (or those of `--family`), whatever else was filtered.
-        let certify = (self.certify || self.repeat > 1).then(|| {
-            Scope::of(&loaded.spec, &loaded.suite, &loaded.bench, &self.family)
-        });
+        let certify = (self.certify || self.repeat > 1)
+            .then(|| Scope::of(&loaded.spec, &loaded.suite, &loaded.bench, &self.family));
         let virtual_time = loaded.virtual_time(self.realtime);
         let info = RunInfo {
             suite_path: loaded.suite.path.clone(),
@@ -424,7 +422,10 @@ impl RunArgs {
     /// bad input (exit 2), never silently used or dropped.
     fn calibration(&self, loaded: &Loaded) -> Result<Option<BenchCalibration>, CliError> {
         if self.no_calibration {
-            note!(self.quiet, "light calibration: none (--no-calibration): dark levels from the bench file");
+            note!(
+                self.quiet,
+                "light calibration: none (--no-calibration): dark levels from the bench file"
+            );
             return Ok(None);
         }
         let path = match &self.calibration {
@@ -432,7 +433,8 @@ impl RunArgs {
             None => {
                 let p = BenchCalibration::default_path(&loaded.bench.path);
                 if !p.exists() {
-                    note!(self.quiet, 
+                    note!(
+                        self.quiet,
                         "light calibration: none ({} not found): dark levels from the bench file",
                         p.display()
                     );
@@ -442,7 +444,8 @@ impl RunArgs {
             }
         };
         let c = BenchCalibration::load(&path, &loaded.bench, &loaded.spec)?;
-        note!(self.quiet, 
+        note!(
+            self.quiet,
             "light calibration: {} (measured {}; {} of {} lights with a dark level)",
             path.display(),
             c.measured_at,

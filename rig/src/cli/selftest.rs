@@ -88,7 +88,10 @@ impl SelftestArgs {
         }
         let seeds = self.first_seed..self.first_seed + self.seeds;
         let total = self.seeds;
-        progress.step(&format!("reference `{}`, seed {}", reference.name, self.first_seed));
+        progress.step(&format!(
+            "reference `{}`, seed {}",
+            reference.name, self.first_seed
+        ));
         let reference_check = rt
             .block_on(selftest::check_reference_with(
                 &spec,
@@ -210,9 +213,9 @@ impl Progress {
                     "reference: {n} of {total} seeds run, {bad} FAIL/ERROR rows"
                 ));
             }
-            None => println!(
-                "reference seed {seed} ({n} of {total}): {bad} FAIL/ERROR rows so far"
-            ),
+            None => {
+                println!("reference seed {seed} ({n} of {total}): {bad} FAIL/ERROR rows so far")
+            }
         }
     }
 

@@ -106,7 +106,11 @@ impl Scope {
             ..Scope::default()
         };
         for f in catalog.iter().filter(|f| f.bench && in_scope(f)) {
-            let positions: Vec<_> = bench.positions.iter().filter(|p| p.family == f.id).collect();
+            let positions: Vec<_> = bench
+                .positions
+                .iter()
+                .filter(|p| p.family == f.id)
+                .collect();
             if positions.is_empty() {
                 scope.absent.push(f.id.clone());
             }
@@ -137,8 +141,7 @@ impl Scope {
                 } else if !applies.is_empty() {
                     Need::Required(applies)
                 } else {
-                    let why = not_applicable(bench, positions[0], specified[0])
-                        .unwrap_or_default();
+                    let why = not_applicable(bench, positions[0], specified[0]).unwrap_or_default();
                     Need::NotApplicable(why)
                 };
                 scope.status.insert((clause.clone(), f.id.clone()), need);
@@ -215,17 +218,16 @@ impl Certification {
         let below = rates.below(repeat).count();
         let any_ran = rates.pairs.iter().any(|p| p.certified(repeat).is_some())
             || results.iter().any(|r| r.verdict == Verdict::Manual);
-        let checks =
-            |v: Verdict| matches!(v, Verdict::Pass | Verdict::Fail | Verdict::Manual);
+        let checks = |v: Verdict| matches!(v, Verdict::Pass | Verdict::Fail | Verdict::Manual);
         let mut checked: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for clause in &scope.clauses {
             let families = scope
                 .families
                 .iter()
                 .filter(|f| {
-                    results.iter().any(|r| {
-                        r.family == **f && checks(r.verdict) && r.clauses.contains(clause)
-                    })
+                    results
+                        .iter()
+                        .any(|r| r.family == **f && checks(r.verdict) && r.clauses.contains(clause))
                 })
                 .cloned()
                 .collect();
@@ -253,10 +255,14 @@ impl Certification {
                 .iter()
                 .any(|f| scope.required(clause, f).is_some());
             if !required_somewhere && done.is_empty() {
-                let not_applicable = scope.families.iter().find_map(|f| match scope.need(clause, f) {
-                    Some(Need::NotApplicable(why)) => Some(why.clone()),
-                    _ => None,
-                });
+                let not_applicable =
+                    scope
+                        .families
+                        .iter()
+                        .find_map(|f| match scope.need(clause, f) {
+                            Some(Need::NotApplicable(why)) => Some(why.clone()),
+                            _ => None,
+                        });
                 if let Some(why) = not_applicable {
                     groups.push((
                         format!("no position of the bench meets its cases' conditions ({why})"),
@@ -382,7 +388,10 @@ mod tests {
             status.insert(("S3".to_string(), f.to_string()), here());
             status.insert(("S2".to_string(), f.to_string()), here());
         }
-        status.insert(("S4".into(), "9611".into()), Need::Required(vec!["p9611".into()]));
+        status.insert(
+            ("S4".into(), "9611".into()),
+            Need::Required(vec!["p9611".into()]),
+        );
         status.insert(("S4".into(), "1100".into()), Need::NotSpecified);
         Scope {
             clauses: vec!["S2".into(), "S3".into(), "S4".into()],
@@ -402,9 +411,21 @@ mod tests {
     fn rows(manual: crate::runner::Verdict) -> Vec<CaseResult> {
         let mut v = Vec::new();
         for attempt in 1..=2 {
-            v.push(with_clause(row("p9611", "9611", "toggle", attempt, Pass), "S3", ""));
-            v.push(with_clause(row("p1140", "1100", "toggle", attempt, Pass), "S3", ""));
-            v.push(with_clause(row("p9611", "9611", "shows-on", attempt, Pass), "S4", ""));
+            v.push(with_clause(
+                row("p9611", "9611", "toggle", attempt, Pass),
+                "S3",
+                "",
+            ));
+            v.push(with_clause(
+                row("p1140", "1100", "toggle", attempt, Pass),
+                "S3",
+                "",
+            ));
+            v.push(with_clause(
+                row("p9611", "9611", "shows-on", attempt, Pass),
+                "S4",
+                "",
+            ));
             v.push(with_clause(
                 row("p1140", "1100", "shows-on", attempt, Skip),
                 "S4",
@@ -416,7 +437,11 @@ mod tests {
                 } else {
                     "operator: yes"
                 };
-                v.push(with_clause(row(p, f, "set-destination", attempt, manual), "S2", msg));
+                v.push(with_clause(
+                    row(p, f, "set-destination", attempt, manual),
+                    "S2",
+                    msg,
+                ));
             }
         }
         v
@@ -441,8 +466,16 @@ mod tests {
     fn operators_answers_and_an_unspecified_family_certify() {
         let c = Certification::judge(&scope(), &rows(Manual), 2, false);
         assert!(c.certified, "{}", c.line);
-        assert!(c.line.starts_with("certification: CERTIFIED ("), "{}", c.line);
-        assert_eq!(c.checked["S4"], ["9611"], "1100 has no S4 indication: not required");
+        assert!(
+            c.line.starts_with("certification: CERTIFIED ("),
+            "{}",
+            c.line
+        );
+        assert_eq!(
+            c.checked["S4"],
+            ["9611"],
+            "1100 has no S4 indication: not required"
+        );
         assert_eq!(c.checked["S2"], ["9611", "1100"]);
     }
 
@@ -459,8 +492,7 @@ mod tests {
         rows[0].verdict = Fail;
         let c = Certification::judge(&scope(), &rows, 2, false);
         assert_eq!(
-            c.line,
-            "certification: NOT CERTIFIED (1 cases below 2 of 2)",
+            c.line, "certification: NOT CERTIFIED (1 cases below 2 of 2)",
             "a FAIL checks its clause, and fails the pair"
         );
         let absent = Scope {
@@ -483,7 +515,10 @@ mod tests {
                 Need::NotApplicable("applies to users set up for internal twinning".into()),
             );
         }
-        let rows: Vec<CaseResult> = rows(Manual).into_iter().filter(|r| r.case != "toggle").collect();
+        let rows: Vec<CaseResult> = rows(Manual)
+            .into_iter()
+            .filter(|r| r.case != "toggle")
+            .collect();
         let c = Certification::judge(&s, &rows, 2, false);
         assert_eq!(
             c.details(),

@@ -260,6 +260,9 @@ mod tests {
             r.n_of_n(2, true),
             "pass rate: run interrupted; 0 cases below 2 of 2"
         );
-        assert_eq!(PassRates::default().n_of_n(2, false), "pass rate: no case ran");
+        assert_eq!(
+            PassRates::default().n_of_n(2, false),
+            "pass rate: no case ran"
+        );
     }
 }

@@ -177,7 +177,11 @@ fn pass_rates(h: &mut String, rates: &PassRates, r: &RunRecord) {
     let _ = writeln!(h, "<h2 id=\"pass-rate\">Pass rate over {n} attempts</h2>");
     match &r.certification {
         Some(c) => {
-            let class = if c.certified { "cert-pass" } else { "cert-fail" };
+            let class = if c.certified {
+                "cert-pass"
+            } else {
+                "cert-fail"
+            };
             let _ = writeln!(h, "<p class=\"{class}\">{}</p>", esc(&c.line));
             if !c.details().is_empty() {
                 h.push_str("<ul class=\"not-checked\">\n");
