@@ -183,9 +183,8 @@ impl<W: Write + Send> Console<W> {
             }
             Event::Scheduled(f) if v > Verbosity::Quiet && f.forecast_ms > 0.0 => {
                 let line = format!(
-                    "expected bench time: {} ({:.1} s){}",
-                    clock_time(f.forecast_ms),
-                    f.forecast_ms / 1000.0,
+                    "expected bench time: {}{}",
+                    seconds_and_clock(f.forecast_ms),
                     if info.virtual_time {
                         ", virtual: far less wall time"
                     } else {
@@ -277,9 +276,8 @@ impl<W: Write + Send> Console<W> {
         writeln!(self.out, "  {:<10} {}", "total", p.counts(&tally))?;
         writeln!(
             self.out,
-            "bench time covered: {:.1} s ({})",
-            bench_time_ms / 1000.0,
-            clock_time(bench_time_ms)
+            "bench time covered: {}",
+            seconds_and_clock(bench_time_ms)
         )?;
         if let Some(s) = ScheduleRecord::of(schedule, bench_time_ms) {
             writeln!(
@@ -422,6 +420,15 @@ fn case_lines(p: Paint, r: &CaseResult, done: usize, info: &RunInfo, v: Verbosit
         lines.push(format!("{pad}observed: {}", r.observed));
     }
     lines
+}
+
+/// `2498.2 s (41:38)`; `41.8 s` alone under a minute.
+fn seconds_and_clock(ms: f64) -> String {
+    if ms < 60_000.0 {
+        format!("{:.1} s", ms / 1000.0)
+    } else {
+        format!("{:.1} s ({})", ms / 1000.0, clock_time(ms))
+    }
 }
 
 /// A step as it starts (`-vv`).
