@@ -306,6 +306,7 @@ pub async fn simulate_on(
         off_bench,
         repeat: 1,
         history: Default::default(),
+        ..Default::default()
     };
     Ok(runner::run(ctx, plan, devices, bus, Arc::new(Operator::none())).await)
 }

@@ -174,6 +174,19 @@ pub async fn check_reference(
     reference: &FirmwareProfile,
     seeds: impl IntoIterator<Item = u64>,
 ) -> Result<ReferenceCheck, OpenError> {
+    check_reference_with(spec, bench, suite, reference, seeds, |_, _| {}).await
+}
+
+/// [`check_reference`], telling `progress` after each seed's run (the seed, the check so
+/// far): `rig selftest` shows its progress with it.
+pub async fn check_reference_with(
+    spec: &Spec,
+    bench: &Bench,
+    suite: &Suite,
+    reference: &FirmwareProfile,
+    seeds: impl IntoIterator<Item = u64>,
+    mut progress: impl FnMut(u64, &ReferenceCheck),
+) -> Result<ReferenceCheck, OpenError> {
     let mut check = ReferenceCheck {
         seeds: Vec::new(),
         rows_run: 0,
@@ -191,6 +204,7 @@ pub async fn check_reference(
                 _ => check.rows_run += 1,
             }
         }
+        progress(seed, &check);
     }
     Ok(check)
 }

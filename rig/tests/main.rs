@@ -2,9 +2,11 @@
 
 mod browser;
 mod calibrate;
+mod certify;
 mod classify;
 mod cli;
 mod common;
+mod console;
 mod docs;
 mod emulators;
 mod faults;

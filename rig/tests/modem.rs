@@ -300,6 +300,7 @@ async fn the_reference_suite_passes_with_both_modems_driven_over_at_on_ptys() {
         off_bench: Vec::new(),
         repeat: 1,
         history: Default::default(),
+        ..Default::default()
     };
     let s = run(
         ctx,

@@ -168,6 +168,8 @@ impl Reporter for Seen {
         let kind = match event {
             Event::RunStarted(_) => "started",
             Event::CaseStarted { .. } => "case started",
+            Event::Scheduled(_) => "scheduled",
+            Event::StepStarted { .. } => "step started",
             Event::CaseFinished(_) => "case finished",
             Event::RunFinished { report_failed, .. } => {
                 assert!(report_failed, "the end says a report failed");
@@ -197,6 +199,7 @@ async fn no_case_starts_after_a_report_fails() {
         off_bench: Vec::new(),
         repeat: 3,
         history: Default::default(),
+        ..Default::default()
     };
     let planned = plan.rows();
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -228,6 +231,7 @@ async fn no_case_starts_after_a_report_fails() {
         schedule: s.schedule.clone(),
         bench_time_ms: 0.0,
         interrupted: false,
+        stopped_at_failure: false,
         report_failed: false,
     });
     // The row that failed, and everything after it but the end, reached no later reporter.

@@ -15,6 +15,10 @@ pub enum ExitCode {
     RigError = 3,
     /// The report could not be written (disk full, permissions): the run stopped.
     ReportFailed = 4,
+    /// A certifying run (`--repeat N`, `--certify`) with no FAIL and no ERROR that did not
+    /// certify: a clause not checked where the spec defines it (a manual check with no
+    /// operator), a case below N of N, or a family with no position.
+    NotCertified = 5,
     /// Interrupted by SIGINT (Ctrl-C): finished rows are in the CSV, relays released.
     Interrupted = 130,
     /// Stopped by SIGTERM (e.g. systemd): finished rows are in the CSV, relays released.

@@ -48,7 +48,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run a suite on a bench and write results.csv.
-    Run(run::RunArgs),
+    Run(Box<run::RunArgs>),
     /// List the phone catalog, the suite's cases, or the clauses and their coverage.
     List(list::ListArgs),
     /// Check a bench, suite or firmware profile file.
@@ -97,7 +97,7 @@ impl Cli {
             |v| std::env::var(v).ok(),
         ));
         match self.command {
-            Command::Run(a) => a.run(),
+            Command::Run(a) => (*a).run(),
             Command::List(a) => a.run(),
             Command::Validate(a) => a.run(),
             Command::Classify(a) => a.run(),
@@ -110,6 +110,15 @@ impl Cli {
             Command::Report(a) => a.run(),
         }
     }
+}
+
+/// Whether stdout is a terminal that takes a live display's escape codes: not with
+/// `NO_COLOR` set (no escape codes at all) or `TERM=dumb`.
+pub(crate) fn live_terminal() -> bool {
+    use std::io::IsTerminal as _;
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    std::io::stdout().is_terminal() && !no_color && !dumb
 }
 
 /// Hold SIGINT and SIGTERM back from the first thing `main` does: blocked, a signal that

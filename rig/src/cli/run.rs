@@ -1,5 +1,6 @@
 //! `rig run`: the full suite on a bench, with the CSV report.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -13,7 +14,8 @@ use crate::bench::Bench;
 use crate::calibration::BenchCalibration;
 use crate::hw::BenchClock;
 use crate::ownership::{ClaimError, Holder};
-use crate::report::{Console, CsvReport, ReportSet};
+use crate::report::certify::{Certification, Scope};
+use crate::report::{Console, ConsoleOptions, CsvReport, ReportSet, Verbosity};
 use crate::runner::{
     self, Context, DeviceSet, Event, EventBus, Operator, Reporter, RunInfo, RunSummary, Tally,
     Verdict,
@@ -23,6 +25,15 @@ use crate::schedule::Bound;
 use crate::sim::{FirmwareProfile, SimBench};
 use crate::spec::Spec;
 use crate::suite::Suite;
+
+/// `say!` unless `-q` asked for only the end.
+macro_rules! note {
+    ($quiet:expr, $($arg:tt)*) => {
+        if !$quiet {
+            say!($($arg)*);
+        }
+    };
+}
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -39,27 +50,52 @@ pub struct RunArgs {
     #[arg(long = "label", value_name = "KEY=VALUE", value_parser = parse_label)]
     labels: Vec<(String, String)>,
     /// Run each case this many times in a row on each position; every attempt is a row.
-    /// A certification passes only when every attempt passes.
+    /// A repeated run certifies: only when every attempt passes and every clause was
+    /// checked (README "Certifying a firmware").
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
     repeat: u32,
+    /// Certify even a single run: pass only when every clause of the suite was checked on
+    /// every family where the spec defines it, and every case passed; else exit 5.
+    #[arg(long)]
+    certify: bool,
     /// Where to write the reports (default: results/<run-id>/).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Only these cases (comma-separated ids).
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
+    /// Only cases that name one of these clauses (comma-separated, `S3,S4`).
+    #[arg(long, value_delimiter = ',', value_name = "CLAUSE")]
+    clause: Vec<String>,
     /// Only positions of these families (comma-separated ids, as `rig list phones`).
     #[arg(long, value_delimiter = ',')]
     family: Vec<String>,
+    /// Only these positions (comma-separated ids of the bench).
+    #[arg(long, value_delimiter = ',')]
+    position: Vec<String>,
+    /// Run again only the position × case pairs with a FAIL or ERROR row in this earlier
+    /// run's report folder (its results.csv), on the same bench and suite.
+    #[arg(long, value_name = "DIR")]
+    rerun_failed: Option<PathBuf>,
+    /// Start no case after the first FAIL or ERROR (cases already running finish).
+    #[arg(long)]
+    fail_fast: bool,
     /// Run a simulated bench on the wall clock instead of in virtual time.
     #[arg(long)]
     realtime: bool,
     /// Ask the operator the manual checks (S2, S15) on the terminal.
     #[arg(long)]
     operator: bool,
-    /// Print every case, not only FAIL and ERROR.
+    /// More while the run goes: `-v` every case (with its message) also on a terminal,
+    /// `-vv` every step as it starts.
+    #[arg(long, short, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    verbose: u8,
+    /// Only the end: the summary, every FAIL and ERROR, the certification, the paths.
     #[arg(long, short)]
-    verbose: bool,
+    quiet: bool,
+    /// Colour the verdicts: auto (a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    color: ColorWhen,
     /// The light calibration to use (default: `<bench stem>.calibration.toml` next to the
     /// bench file, if there is one).
     #[arg(long, conflicts_with = "no_calibration")]
@@ -199,9 +235,29 @@ impl RunArgs {
         let loaded = self.load()?;
         // Before anything touches a device (a dry run probes them) or writes a file.
         let _bench = loaded.lock_bench("rig run", self.out.as_deref())?;
-        let cases = self.cases(&loaded.suite)?;
-        let positions = self.positions(&loaded)?;
-        let off_bench: Vec<crate::spec::Family> = if self.family.is_empty() {
+        let mut cases = self.cases(&loaded.suite)?;
+        let mut positions = self.positions(&loaded)?;
+        let pairs = match &self.rerun_failed {
+            Some(dir) => {
+                let pairs = failed_pairs(dir, &loaded, &cases, &positions)?;
+                if pairs.is_empty() {
+                    say!(
+                        "--rerun-failed {}: no FAIL or ERROR row to run again (with the filters given)",
+                        dir.display()
+                    );
+                    return Ok(ExitCode::Ok);
+                }
+                cases.retain(|c| pairs.iter().any(|(_, k)| *k == c.id));
+                positions.retain(|p| pairs.iter().any(|(q, _)| q == p));
+                Some(pairs)
+            }
+            None => None,
+        };
+        let off_bench: Vec<crate::spec::Family> = if pairs.is_some() || !self.position.is_empty() {
+            // Catalog entries are no bench position: a rerun or a run of named positions
+            // has none of their rows.
+            Vec::new()
+        } else if self.family.is_empty() {
             loaded
                 .spec
                 .catalog
@@ -231,6 +287,8 @@ impl RunArgs {
             off_bench,
             repeat: self.repeat,
             history,
+            pairs,
+            fail_fast: self.fail_fast,
         };
         if self.dry_run {
             return dry_run(&loaded, &plan, self.bench.seed);
@@ -249,7 +307,10 @@ impl RunArgs {
         )
         .map_err(claim_error)?;
         let csv = CsvReport::create(&out).map_err(|e| CliError::Report(e.into()))?;
-        let csv_path = csv.path().to_path_buf();
+        // A repeated run certifies, as does `--certify`: against the whole suite on the
+        // catalog's families (or those of `--family`), whatever else was filtered.
+        let certify = (self.certify || self.repeat > 1)
+            .then(|| Scope::of(&loaded.spec, &loaded.suite, &loaded.bench, &self.family));
         let virtual_time = loaded.virtual_time(self.realtime);
         let info = RunInfo {
             suite_path: loaded.suite.path.clone(),
@@ -262,19 +323,23 @@ impl RunArgs {
             repeat: self.repeat,
             labels: self.labels.clone(),
             spec_files: loaded.spec.files(),
+            certify: certify.clone(),
             ..RunInfo::new(&run_id, &loaded.bench, &firmware)
         };
+        let console = Console::new(std::io::stdout(), self.console_options(&out));
+        let aside = console.aside();
         // results.csv first: a row it cannot write reaches no other report.
         let reporters: Vec<Box<dyn Reporter>> = vec![
             Box::new(csv),
             Box::new(ReportSet::new(&out, &loaded.spec)),
-            Box::new(Console::new(std::io::stdout(), csv_path, self.verbose)),
+            Box::new(console),
         ];
         let bus = EventBus::new(info.clone(), reporters);
-        let operator = Arc::new(if self.operator {
-            Operator::terminal()
-        } else {
-            Operator::none()
+        let operator = Arc::new(match (self.operator, aside) {
+            (false, _) => Operator::none(),
+            (true, None) => Operator::terminal(),
+            // The live display stands aside while a question is on the terminal.
+            (true, Some(display)) => Operator::terminal().beside(display),
         });
 
         let rt = build_runtime(virtual_time).map_err(CliError::Rig)?;
@@ -306,6 +371,7 @@ impl RunArgs {
                 bench_time_ms: ctx.clock.now_ms(),
                 schedule: summary.schedule.clone(),
                 interrupted: interrupted.is_some(),
+                stopped_at_failure: summary.stopped_at_failure,
                 report_failed: false,
             });
             Ok::<_, CliError>((summary, interrupted))
@@ -320,7 +386,36 @@ impl RunArgs {
         if let Some(code) = interrupted {
             return Ok(code);
         }
-        Ok(exit_code(&summary.tally))
+        let certified = certify.map(|scope| {
+            Certification::judge(&scope, &summary.results, self.repeat, false).certified
+        });
+        Ok(exit_code(&summary.tally, certified))
+    }
+
+    /// How the console shows the run: the live display on a terminal that takes escape
+    /// codes (not with `NO_COLOR`, `TERM=dumb` or `-q`), plain lines elsewhere; colour as
+    /// `--color` says, by default as the environment does (`NO_COLOR`, `CLICOLOR`…).
+    fn console_options(&self, out: &Path) -> ConsoleOptions {
+        let verbosity = match (self.quiet, self.verbose) {
+            (true, _) => Verbosity::Quiet,
+            (false, 0) => Verbosity::Normal,
+            (false, 1) => Verbosity::Cases,
+            (false, _) => Verbosity::Steps,
+        };
+        let stdout = std::io::stdout();
+        let colour = match self.color {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => {
+                anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never
+            }
+        };
+        ConsoleOptions {
+            verbosity,
+            colour,
+            live: super::live_terminal(),
+            out_dir: out.to_path_buf(),
+        }
     }
 
     fn load(&self) -> Result<Loaded, CliError> {
@@ -332,7 +427,10 @@ impl RunArgs {
     /// bad input (exit 2), never silently used or dropped.
     fn calibration(&self, loaded: &Loaded) -> Result<Option<BenchCalibration>, CliError> {
         if self.no_calibration {
-            say!("light calibration: none (--no-calibration): dark levels from the bench file");
+            note!(
+                self.quiet,
+                "light calibration: none (--no-calibration): dark levels from the bench file"
+            );
             return Ok(None);
         }
         let path = match &self.calibration {
@@ -340,7 +438,8 @@ impl RunArgs {
             None => {
                 let p = BenchCalibration::default_path(&loaded.bench.path);
                 if !p.exists() {
-                    say!(
+                    note!(
+                        self.quiet,
                         "light calibration: none ({} not found): dark levels from the bench file",
                         p.display()
                     );
@@ -350,7 +449,8 @@ impl RunArgs {
             }
         };
         let c = BenchCalibration::load(&path, &loaded.bench, &loaded.spec)?;
-        say!(
+        note!(
+            self.quiet,
             "light calibration: {} (measured {}; {} of {} lights with a dark level)",
             path.display(),
             c.measured_at,
@@ -361,6 +461,23 @@ impl RunArgs {
     }
 
     fn cases(&self, suite: &Suite) -> Result<Vec<crate::suite::Case>, CliError> {
+        for c in &self.clause {
+            if !suite.cases.iter().any(|k| k.clauses.contains(c)) {
+                let mut known: Vec<&str> = Vec::new();
+                for k in &suite.cases {
+                    for c in &k.clauses {
+                        if !known.contains(&c.as_str()) {
+                            known.push(c);
+                        }
+                    }
+                }
+                return Err(CliError::Usage(format!(
+                    "--clause: no case of {} names `{c}` (clauses: {})",
+                    suite.path.display(),
+                    known.join(", ")
+                )));
+            }
+        }
         for id in &self.only {
             if suite.case(id).is_none() {
                 let known: Vec<&str> = suite.cases.iter().map(|c| c.id.as_str()).collect();
@@ -375,6 +492,7 @@ impl RunArgs {
             .cases
             .iter()
             .filter(|c| self.only.is_empty() || self.only.contains(&c.id))
+            .filter(|c| self.clause.is_empty() || c.clauses.iter().any(|k| self.clause.contains(k)))
             .cloned()
             .collect())
     }
@@ -395,10 +513,17 @@ impl RunArgs {
                 )));
             }
         }
+        for id in &self.position {
+            l.position(id).map_err(|e| match e {
+                CliError::Usage(m) => CliError::Usage(format!("--position: {m}")),
+                other => other,
+            })?;
+        }
         Ok(l.bench
             .positions
             .iter()
             .filter(|p| self.family.is_empty() || self.family.contains(&p.family))
+            .filter(|p| self.position.is_empty() || self.position.contains(&p.id))
             .map(|p| p.id.clone())
             .collect())
     }
@@ -598,14 +723,72 @@ fn run_id(t: SystemTime, bench: &str) -> String {
     format!("{stamp}-{safe}")
 }
 
-/// The exit code of the run's verdict ([`Tally::verdict`], the rule report.html's banner
-/// shows too).
-pub fn exit_code(t: &Tally) -> ExitCode {
+/// The run's exit code: the verdict's ([`Tally::verdict`], the rule report.html's banner
+/// shows too: FAIL before ERROR), then a certification not passed (`certified`: `None`
+/// when the run does not certify).
+pub fn exit_code(t: &Tally, certified: Option<bool>) -> ExitCode {
     match t.verdict() {
         Verdict::Fail => ExitCode::Fail,
         Verdict::Error => ExitCode::RigError,
+        _ if certified == Some(false) => ExitCode::NotCertified,
         Verdict::Pass | Verdict::Skip | Verdict::Manual => ExitCode::Ok,
     }
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The position × case pairs with a FAIL or ERROR row in `dir/results.csv`, among the
+/// `cases` and `positions` the run's filters kept. A row naming a position or case this
+/// bench or suite does not have is bad input (the earlier run was of another bench or
+/// suite); an ERROR row of a position whose task died (case `-`) reruns all its cases.
+fn failed_pairs(
+    dir: &Path,
+    l: &Loaded,
+    cases: &[crate::suite::Case],
+    positions: &[String],
+) -> Result<BTreeSet<(String, String)>, CliError> {
+    let csv = dir.join("results.csv");
+    if !csv.is_file() {
+        return Err(CliError::Usage(format!(
+            "--rerun-failed: {} is not a report folder (no results.csv)",
+            dir.display()
+        )));
+    }
+    let rows = crate::report::read::read_results(&csv, None)?;
+    let mut pairs = BTreeSet::new();
+    for row in &rows {
+        let r = &row.result;
+        if !matches!(r.verdict, Verdict::Fail | Verdict::Error) || r.position.is_empty() {
+            continue;
+        }
+        let unknown = |what: &str, id: &str, of: &Path| {
+            CliError::Usage(format!(
+                "--rerun-failed: {}:{}: {what} `{id}` is not in {} (give the earlier run's --bench and --suite)",
+                csv.display(),
+                row.line,
+                of.display()
+            ))
+        };
+        if l.bench.position(&r.position).is_none() {
+            return Err(unknown("position", &r.position, &l.bench.path));
+        }
+        if r.case != "-" && l.suite.case(&r.case).is_none() {
+            return Err(unknown("case", &r.case, &l.suite.path));
+        }
+        if !positions.contains(&r.position) {
+            continue;
+        }
+        for c in cases.iter().filter(|c| r.case == "-" || c.id == r.case) {
+            pairs.insert((r.position.clone(), c.id.clone()));
+        }
+    }
+    Ok(pairs)
 }
 
 #[cfg(test)]

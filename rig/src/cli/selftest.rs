@@ -69,8 +69,10 @@ impl SelftestArgs {
         }
         let rt = build_runtime(true).map_err(CliError::Rig)?;
         let started = std::time::Instant::now();
+        let progress = Progress::new(faults.len() as u64 + self.seeds);
         let mut checks = Vec::new();
         for (i, f) in faults.iter().enumerate() {
+            progress.step(&format!("fault profile {}", f.name));
             let check = rt
                 .block_on(selftest::check_fault(
                     &spec,
@@ -80,15 +82,30 @@ impl SelftestArgs {
                     1000 + i as u64,
                 ))
                 .map_err(|e| CliError::Rig(e.into()))?;
-            print_fault(&check);
+            progress.line(&fault_line(&check));
+            progress.done();
             checks.push(check);
         }
         let seeds = self.first_seed..self.first_seed + self.seeds;
+        let total = self.seeds;
+        progress.step(&format!(
+            "reference `{}`, seed {}",
+            reference.name, self.first_seed
+        ));
         let reference_check = rt
-            .block_on(selftest::check_reference(
-                &spec, &bench, &suite, &reference, seeds,
+            .block_on(selftest::check_reference_with(
+                &spec,
+                &bench,
+                &suite,
+                &reference,
+                seeds,
+                |seed, so_far| {
+                    let n = so_far.seeds.len() as u64;
+                    progress.seed(seed, n, total, so_far.bad_rows.len());
+                },
             ))
             .map_err(|e| CliError::Rig(e.into()))?;
+        progress.finish();
         let caught = checks.iter().filter(|c| c.caught()).count();
         println!(
             "\nfaults: {caught} of {} caught on the clauses they break",
@@ -123,9 +140,10 @@ impl SelftestArgs {
     }
 }
 
-fn print_fault(c: &FaultCheck) {
+/// A fault profile's result: caught or MISSED, by which cases, and why not.
+fn fault_line(c: &FaultCheck) -> String {
     let by: Vec<&str> = c.caught_by.iter().map(|(case, _)| case.as_str()).collect();
-    println!(
+    let mut text = format!(
         "{:<7} {:<34} breaks {:<8} caught by: {}",
         if c.caught() { "caught" } else { "MISSED" },
         c.name,
@@ -137,6 +155,73 @@ fn print_fault(c: &FaultCheck) {
         }
     );
     for p in &c.problems {
-        println!("        {p}");
+        text.push_str(&format!("\n        {p}"));
+    }
+    text
+}
+
+/// The selftest's progress: a bar on a terminal (results printed above it), else a line
+/// per fault profile and per reference seed (CI logs).
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    fn new(steps: u64) -> Self {
+        let bar = super::live_terminal().then(|| {
+            indicatif::ProgressBar::with_draw_target(
+                Some(steps),
+                indicatif::ProgressDrawTarget::stdout(),
+            )
+            .with_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:20} {pos:>3}/{len} {elapsed:>4} {wide_msg}",
+                )
+                .expect("a fixed template")
+                .progress_chars("=> "),
+            )
+        });
+        Self { bar }
+    }
+
+    /// What runs now.
+    fn step(&self, what: &str) {
+        if let Some(b) = &self.bar {
+            b.set_message(what.to_string());
+        }
+    }
+
+    fn line(&self, text: &str) {
+        match &self.bar {
+            Some(b) => b.println(text),
+            None => println!("{text}"),
+        }
+    }
+
+    fn done(&self) {
+        if let Some(b) = &self.bar {
+            b.inc(1);
+        }
+    }
+
+    /// A reference seed's run finished: `n` of `total`, `bad` FAIL/ERROR rows so far.
+    fn seed(&self, seed: u64, n: u64, total: u64, bad: usize) {
+        match &self.bar {
+            Some(b) => {
+                b.inc(1);
+                b.set_message(format!(
+                    "reference: {n} of {total} seeds run, {bad} FAIL/ERROR rows"
+                ));
+            }
+            None => {
+                println!("reference seed {seed} ({n} of {total}): {bad} FAIL/ERROR rows so far")
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
     }
 }

@@ -171,6 +171,7 @@ mod tests {
             repeat: 1,
             labels: Vec::new(),
             spec_files: Vec::new(),
+            certify: None,
         }
     }
 

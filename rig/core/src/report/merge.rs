@@ -235,6 +235,7 @@ pub fn record_of(f: &ReportFolder) -> RunRecord {
         files: Vec::new(),
         tally: tally.into(),
         schedule: None,
+        certification: None,
         merged_from: Vec::new(),
         sources: Vec::new(),
     }
@@ -283,6 +284,7 @@ pub fn merged_record(records: Vec<RunRecord>, rows: &[ReportRow]) -> RunRecord {
         files,
         tally: Counts::from(tally),
         schedule: None,
+        certification: None,
         merged_from: records,
         sources: Vec::new(),
     }

@@ -3,7 +3,8 @@
 //! the report set (traces, junit.xml, matrix.csv, pass-rate.csv, report.html, run.json)
 //! is written from every row when the run ends ([`write_report_set`]).
 
-mod console;
+pub mod certify;
+pub mod console;
 mod csv_file;
 pub mod diff;
 mod error;
@@ -18,7 +19,7 @@ mod set;
 pub mod traces;
 mod whole_file;
 
-pub use console::Console;
+pub use console::{progress, Console, ConsoleOptions, Live, Verbosity};
 pub use csv_file::{CsvReport, CSV_COLUMNS};
 pub use error::ReportError;
 pub use run_json::RunRecord;
@@ -100,6 +101,7 @@ pub(crate) mod fixture {
             files: Vec::new(),
             tally: crate::report::run_json::Counts::default(),
             schedule: None,
+            certification: None,
             merged_from: Vec::new(),
             sources: Vec::new(),
         }

@@ -110,36 +110,28 @@ impl PassRates {
             .filter(move |p| p.certified(repeat) == Some(false))
     }
 
-    /// The run's certification: passed only when every pair that ran passed N of N and
-    /// the run was not interrupted (a cut-short run has not tried every case). The one
-    /// rule: the console prints it, report.html shows it in its banner.
-    pub fn certification(&self, repeat: u32, interrupted: bool) -> Certification {
+    /// The pass rates in one line: whether every pair that ran passed N of N. Not a
+    /// certification, which also asks what was checked ([`super::certify`]).
+    pub fn n_of_n(&self, repeat: u32, interrupted: bool) -> String {
         let below = self.below(repeat).count();
-        let certified = self
+        let passed = self
             .pairs
             .iter()
             .filter(|p| p.certified(repeat) == Some(true))
             .count();
-        let (passed, line) = if interrupted {
-            (false, format!("certification: NOT PASSED (run interrupted; {below} cases below {repeat} of {repeat})"))
+        if interrupted {
+            format!("pass rate: run interrupted; {below} cases below {repeat} of {repeat}")
         } else if below > 0 {
-            (
-                false,
-                format!("certification: NOT PASSED ({below} cases below {repeat} of {repeat})"),
-            )
-        } else if certified == 0 {
-            (false, "certification: NOT PASSED (no case ran)".to_string())
+            format!("pass rate: {below} cases below {repeat} of {repeat}")
+        } else if passed == 0 {
+            "pass rate: no case ran".to_string()
         } else {
-            (
-                true,
-                format!("certification: PASS (every case passed {repeat} of {repeat})"),
-            )
-        };
-        Certification { passed, line }
+            format!("pass rate: every case that ran passed {repeat} of {repeat}")
+        }
     }
 
-    /// How many pairs are certified (N of N), below N of N, and had no attempt that ran
-    /// (SKIP or MANUAL only: nothing to certify).
+    /// How many pairs passed N of N, are below N of N, and had no attempt that ran
+    /// (SKIP or MANUAL only: nothing to pass).
     pub fn census(&self, repeat: u32) -> Census {
         let mut c = Census::default();
         for p in &self.pairs {
@@ -174,21 +166,6 @@ impl PassRates {
             ])?;
         }
         super::csv_file::into_bytes(w)
-    }
-}
-
-/// A repeated run's certification ([`PassRates::certification`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Certification {
-    /// Every pair that ran passed N of N, in a run that was not interrupted.
-    pub passed: bool,
-    /// `certification: PASS (…)` or `certification: NOT PASSED (…)`, as the console prints it.
-    pub line: String,
-}
-
-impl std::fmt::Display for Certification {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.line)
     }
 }
 
@@ -261,12 +238,7 @@ mod tests {
         );
         let below: Vec<&str> = r.below(3).map(|p| p.case.as_str()).collect();
         assert_eq!(below, ["shows-on", "retrieve"]);
-        let c = r.certification(3, false);
-        assert!(!c.passed);
-        assert_eq!(
-            c.to_string(),
-            "certification: NOT PASSED (2 cases below 3 of 3)"
-        );
+        assert_eq!(r.n_of_n(3, false), "pass rate: 2 cases below 3 of 3");
         assert_eq!(
             r.census(3),
             Census {
@@ -311,20 +283,17 @@ mod tests {
         ]);
         assert_eq!(r.pairs[0].certified(3), Some(false));
         assert_eq!(r.pairs[0].certified(2), Some(true));
-        let pass = r.certification(2, false);
-        assert!(pass.passed);
         assert_eq!(
-            pass.to_string(),
-            "certification: PASS (every case passed 2 of 2)"
+            r.n_of_n(2, false),
+            "pass rate: every case that ran passed 2 of 2"
         );
-        let cut = r.certification(2, true);
-        assert!(!cut.passed);
         assert_eq!(
-            cut.to_string(),
-            "certification: NOT PASSED (run interrupted; 0 cases below 2 of 2)"
+            r.n_of_n(2, true),
+            "pass rate: run interrupted; 0 cases below 2 of 2"
         );
-        let none = PassRates::default().certification(2, false);
-        assert!(!none.passed);
-        assert_eq!(none.to_string(), "certification: NOT PASSED (no case ran)");
+        assert_eq!(
+            PassRates::default().n_of_n(2, false),
+            "pass rate: no case ran"
+        );
     }
 }

@@ -42,6 +42,10 @@ pub struct RunRecord {
     /// The run's bench time against its lower bound (absent for a run that did not end).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<ScheduleRecord>,
+    /// The certification of a run that certifies (`--repeat N`, `--certify`): what was
+    /// checked and whether it passed (`super::certify`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certification: Option<super::certify::Certification>,
     /// For a merged report set (`rig report merge`): the runs it joins.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merged_from: Vec<RunRecord>,
@@ -173,6 +177,7 @@ impl RunRecord {
             files,
             tally: tally.into(),
             schedule: None,
+            certification: None,
             merged_from: Vec::new(),
             sources: Vec::new(),
         }

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+use super::certify::Certification;
 use super::html::write_html;
 use super::junit::write_junit;
 use super::matrix::write_matrix;
@@ -86,6 +87,9 @@ impl Reporter for ReportSet {
                 if !ended_early {
                     record.schedule = ScheduleRecord::of(schedule, *bench_time_ms);
                 }
+                record.certification = info.certify.as_ref().map(|scope| {
+                    Certification::judge(scope, &self.results, info.repeat, ended_early)
+                });
                 write_report_set(&self.dir, &self.spec, &record, &self.results)?;
             }
             _ => {}

@@ -7,6 +7,7 @@ use tokio::time::sleep;
 
 use super::devices::Lease;
 use super::driver::{role_name, Driver, LightWant, RigFault, Stop};
+use super::events::{Event, EventBus, StepAt};
 use super::operator::{Answer, Operator};
 use super::result::{CaseResult, Verdict};
 use crate::bench::{InboundRoute, Light, ModemRole};
@@ -46,17 +47,27 @@ impl Findings {
 }
 
 /// Run a case on the driver's position with the lines it was granted (`None` for a case
-/// that touches no line) and return its result row (attempt 1).
+/// that touches no line) and return its result row (attempt 1). Each step it starts is an
+/// [`Event::StepStarted`] on `bus` (for the live console).
 pub async fn run_case(
     driver: &mut Driver,
     mut lease: Option<Lease>,
     case: &Case,
     operator: &Operator,
+    bus: &EventBus,
 ) -> CaseResult {
     let started = driver.now_ms();
     driver.begin_case();
     let mut found = Findings::default();
-    let mut outcome = run_steps(driver, lease.as_mut(), case, operator, &mut found).await;
+    let at = |driver: &Driver, step: StepAt| {
+        bus.emit(Event::StepStarted {
+            position: driver.position.id.clone(),
+            case: case.id.clone(),
+            step,
+            at_ms: driver.now_ms(),
+        })
+    };
+    let mut outcome = run_steps(driver, lease.as_mut(), case, operator, &mut found, &at).await;
     // Taken before cleanup, whose own watching would move the window off the verdict.
     let trace = match &outcome {
         Err(Stop::Fail {
@@ -64,6 +75,7 @@ pub async fn run_case(
         }) => driver.deciding_trace(expected, observed),
         _ => None,
     };
+    at(driver, StepAt::Cleanup);
     let cleanup = cleanup(driver, lease.as_mut()).await;
     if outcome.is_ok() {
         if let Err(e) = cleanup {
@@ -152,7 +164,9 @@ async fn run_steps(
     case: &Case,
     operator: &Operator,
     found: &mut Findings,
+    at: &(dyn Fn(&Driver, StepAt) + Sync),
 ) -> Result<(), Stop> {
+    at(driver, StepAt::Setup);
     // A known state: modems and primary idle, twinning as the case needs it.
     if let Some(l) = lease.as_deref_mut() {
         for role in [ModemRole::Mobile, ModemRole::Caller] {
@@ -171,7 +185,15 @@ async fn run_steps(
 
     let mut marks: BTreeMap<String, f64> = BTreeMap::new();
     let mut remembered: Option<Indication> = None;
-    for step in &case.steps {
+    for (i, step) in case.steps.iter().enumerate() {
+        at(
+            driver,
+            StepAt::Step {
+                index: i + 1,
+                of: case.steps.len(),
+                what: step.describe(),
+            },
+        );
         match step {
             Step::Press(b) => driver.press(*b).await?,
             Step::Dial(via) => {

@@ -33,6 +33,9 @@ pub struct RunInfo {
     pub labels: Vec<(String, String)>,
     /// The spec's files (fixtures/), for run.json's digests.
     pub spec_files: Vec<PathBuf>,
+    /// What the run must check to certify (`--repeat N`, `--certify`); `None`: the run
+    /// certifies nothing.
+    pub certify: Option<crate::report::certify::Scope>,
 }
 
 impl RunInfo {
@@ -53,6 +56,7 @@ impl RunInfo {
             repeat: 1,
             labels: Vec::new(),
             spec_files: Vec::new(),
+            certify: None,
         }
     }
 }
@@ -60,10 +64,23 @@ impl RunInfo {
 #[derive(Debug, Clone)]
 pub enum Event {
     RunStarted(RunInfo),
+    /// What the runner expects before its first case: the scheduler's forecast of the
+    /// run's bench time and each case attempt's expected duration (for progress and an ETA).
+    Scheduled(Forecast),
     CaseStarted {
         position: String,
         case: String,
         attempt: u32,
+        /// Bench time the case started, ms since the run started.
+        at_ms: f64,
+    },
+    /// A case moved on to its next step (its setup, a step of the suite, its cleanup).
+    StepStarted {
+        position: String,
+        case: String,
+        step: StepAt,
+        /// Bench time the step started, ms.
+        at_ms: f64,
     },
     CaseFinished(CaseResult),
     RunFinished {
@@ -72,10 +89,55 @@ pub enum Event {
         /// The schedule's bounds (empty for a run that did not finish).
         schedule: super::ScheduleFigures,
         interrupted: bool,
+        /// `--fail-fast` stopped the run at its first FAIL or ERROR.
+        stopped_at_failure: bool,
         /// A report could not be written (the run stopped early): set by the bus as it
         /// hands the event on, so a reporter after the one that failed knows it too.
         report_failed: bool,
     },
+}
+
+/// Where a case is: its setup, one of its steps, or its cleanup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepAt {
+    /// Bringing the phone and the lines to the case's known state.
+    Setup,
+    /// Step `index` (1-based) of `of`, in a few words (`expect twinning twinning-on`).
+    Step {
+        index: usize,
+        of: usize,
+        what: String,
+    },
+    /// Hanging up and settling idle after the steps.
+    Cleanup,
+}
+
+impl std::fmt::Display for StepAt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StepAt::Setup => f.write_str("setup"),
+            StepAt::Step { index, of, what } => write!(f, "step {index}/{of}: {what}"),
+            StepAt::Cleanup => f.write_str("cleanup"),
+        }
+    }
+}
+
+/// The run as the scheduler expects it, before it starts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Forecast {
+    /// The bench time the scheduler's rule takes with the expected durations, ms.
+    pub forecast_ms: f64,
+    /// Every planned case attempt on a position, with its expected duration (0 for a
+    /// case that does not apply there).
+    pub jobs: Vec<ExpectedCase>,
+}
+
+/// One planned case attempt and how long it is expected to take.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExpectedCase {
+    pub position: String,
+    pub case: String,
+    pub estimate_ms: f64,
 }
 
 /// A consumer of events. An error means the report could not be written: the run stops

@@ -15,15 +15,16 @@ mod plan;
 mod queue;
 mod result;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::task::JoinSet;
 
 pub use devices::{DeviceSet, Lease, LightDevice, Lines, NumberedLine, PositionDevices};
 pub use driver::{Context, Driver, LightSeen, LightWant, RigFault, Stop};
-pub use events::{Event, EventBus, Reporter, RunInfo};
-pub use operator::Operator;
+pub use events::{Event, EventBus, ExpectedCase, Forecast, Reporter, RunInfo, StepAt};
+pub use operator::{Aside, Operator};
 pub use plan::not_applicable;
 pub use result::DecidingTrace;
 pub use result::{CaseResult, Tally, Verdict};
@@ -44,6 +45,9 @@ pub struct RunSummary {
     /// The schedule: its bound and forecast before the run, its bound from what the run
     /// measured.
     pub schedule: ScheduleFigures,
+    /// `--fail-fast` stopped the run at its first FAIL or ERROR: cases not started then
+    /// have no row.
+    pub stopped_at_failure: bool,
 }
 
 /// How the run's bench time compares with what any order of its cases could do.
@@ -73,7 +77,7 @@ impl RunSummary {
 }
 
 /// What a run executes.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Plan {
     pub cases: Vec<Case>,
     /// Position ids of the context's bench, in bench order.
@@ -84,6 +88,11 @@ pub struct Plan {
     pub repeat: u32,
     /// Measured durations of an earlier run (`--history`), for the expected durations.
     pub history: History,
+    /// Only these (position, case) pairs run (`--rerun-failed`); `None`: every pair.
+    pub pairs: Option<BTreeSet<(String, String)>>,
+    /// Start no case after the first FAIL or ERROR (`--fail-fast`); cases already running
+    /// finish, so every row is whole and every phone left idle.
+    pub fail_fast: bool,
 }
 
 impl Plan {
@@ -103,6 +112,9 @@ impl Plan {
                 .position(id)
                 .expect("positions come from the bench");
             for (c, case) in self.cases.iter().enumerate() {
+                if !self.runs(id, &case.id) {
+                    continue;
+                }
                 let runs = not_applicable(&ctx.bench, position, case).is_none();
                 for _ in 0..self.repeat.max(1) {
                     work.jobs.push(Job {
@@ -117,10 +129,22 @@ impl Plan {
         work
     }
 
+    /// Whether the plan runs `case` on `position` (every pair, unless `pairs` says).
+    pub fn runs(&self, position: &str, case: &str) -> bool {
+        self.pairs
+            .as_ref()
+            .is_none_or(|p| p.contains(&(position.to_string(), case.to_string())))
+    }
+
     /// Rows the plan will write.
     pub fn rows(&self) -> usize {
         let attempts = self.repeat.max(1) as usize;
-        self.cases.len() * (self.positions.len() * attempts + self.off_bench.len())
+        let pairs = self
+            .positions
+            .iter()
+            .map(|p| self.cases.iter().filter(|c| self.runs(p, &c.id)).count())
+            .sum::<usize>();
+        pairs * attempts + self.cases.len() * self.off_bench.len()
     }
 }
 
@@ -139,12 +163,27 @@ pub async fn run(
     let work = plan.work(&ctx);
     let planned = Bound::of(&work, |j| work.jobs[j].estimate_ms);
     let forecast_ms = forecast(&work);
+    bus.emit(Event::Scheduled(Forecast {
+        forecast_ms,
+        jobs: work
+            .jobs
+            .iter()
+            .map(|j| ExpectedCase {
+                position: plan.positions[j.position].clone(),
+                case: plan.cases[j.case].id.clone(),
+                estimate_ms: j.estimate_ms,
+            })
+            .collect(),
+    }));
     let Plan {
         cases,
         positions,
         off_bench,
+        fail_fast,
         ..
     } = plan;
+    // Set by the first FAIL or ERROR of a `--fail-fast` run: no case starts after it.
+    let failed_fast = Arc::new(AtomicBool::new(false));
     // The watchdog releases any relay held past its board's max_hold_ms (a rig fault the
     // relay reports on its next use); it stops when the run ends.
     let _watchdog = devices.relays.spawn_watchdog();
@@ -166,13 +205,14 @@ pub async fn run(
             queue.abandon(index);
             continue;
         };
-        let (ctx, cases, bus, queue, operator, finished) = (
+        let (ctx, cases, bus, queue, operator, finished, failed_fast) = (
             ctx.clone(),
             cases.clone(),
             bus.clone(),
             queue.clone(),
             operator.clone(),
             finished.clone(),
+            failed_fast.clone(),
         );
         let task = tasks.spawn(async move {
             // However the task ends (a report failed, a panic), its position starts nothing
@@ -183,7 +223,7 @@ pub async fn run(
             while let Some(mut turn) = queue.next(index).await {
                 // A report that cannot be written stops the run: no case starts whose
                 // row could not be kept.
-                if bus.failed() {
+                if bus.failed() || failed_fast.load(Ordering::SeqCst) {
                     return;
                 }
                 let job = queue.job(&turn.grant);
@@ -194,12 +234,18 @@ pub async fn run(
                     position: driver.position.id.clone(),
                     case: c.id.clone(),
                     attempt,
+                    at_ms: driver.now_ms(),
                 });
                 let mut row = match not_applicable(&ctx.bench, &driver.position, c) {
                     Some(reason) => skipped(&driver, c, reason),
-                    None => case::run_case(&mut driver, turn.lease.take(), c, &operator).await,
+                    None => {
+                        case::run_case(&mut driver, turn.lease.take(), c, &operator, &bus).await
+                    }
                 };
                 row.attempt = attempt;
+                if fail_fast && matches!(row.verdict, Verdict::Fail | Verdict::Error) {
+                    failed_fast.store(true, Ordering::SeqCst);
+                }
                 bus.emit(Event::CaseFinished(row.clone()));
                 lock(&finished).push((Some(turn.grant.job), row));
             }
@@ -259,6 +305,7 @@ pub async fn run(
     for r in &summary.results {
         summary.tally.add(r.verdict);
     }
+    summary.stopped_at_failure = failed_fast.load(Ordering::SeqCst);
     summary.bench_time_ms = ctx.clock.now_ms();
     relays.release_all();
     summary

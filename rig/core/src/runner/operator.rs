@@ -20,11 +20,19 @@ pub enum Answer {
     InputClosed,
 }
 
+/// Something drawn on the terminal that must stand aside while the operator is asked
+/// (the live console): hidden before the question, shown again after the answer.
+pub trait Aside: Send + Sync {
+    fn hide(&self);
+    fn show(&self);
+}
+
 /// Where manual checks go. Without an operator they are SKIPped with the reason.
 pub struct Operator {
     interactive: bool,
     /// One prompt at a time, across positions.
     lock: tokio::sync::Mutex<()>,
+    aside: Option<std::sync::Arc<dyn Aside>>,
 }
 
 impl Operator {
@@ -32,6 +40,7 @@ impl Operator {
         Self {
             interactive: false,
             lock: tokio::sync::Mutex::new(()),
+            aside: None,
         }
     }
 
@@ -40,7 +49,14 @@ impl Operator {
         Self {
             interactive: true,
             lock: tokio::sync::Mutex::new(()),
+            aside: None,
         }
+    }
+
+    /// Move `display` aside while a question is on the terminal.
+    pub fn beside(mut self, display: std::sync::Arc<dyn Aside>) -> Self {
+        self.aside = Some(display);
+        self
     }
 
     pub async fn ask(&self, position: &str, case: &str, prompt: &str) -> Answer {
@@ -49,11 +65,18 @@ impl Operator {
         }
         let _one_at_a_time = self.lock.lock().await;
         let question = format!("\n[{position} / {case}] {prompt}\n");
+        if let Some(a) = &self.aside {
+            a.hide();
+        }
         let asked = tokio::task::spawn_blocking(move || {
             let stdin = std::io::stdin();
             ask_on(&mut stdin.lock(), &mut std::io::stderr(), &question)
         });
-        asked.await.unwrap_or(Answer::InputClosed)
+        let answer = asked.await.unwrap_or(Answer::InputClosed);
+        if let Some(a) = &self.aside {
+            a.show();
+        }
+        answer
     }
 }
 

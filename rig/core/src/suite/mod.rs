@@ -124,6 +124,44 @@ pub enum Step {
     Manual(String),
 }
 
+impl Step {
+    /// The step in a few words, as the suite file says it (for the live console).
+    pub fn describe(&self) -> String {
+        let role = |r: &ModemRole| match r {
+            ModemRole::Mobile => "mobile",
+            ModemRole::Caller => "caller",
+        };
+        match self {
+            Step::Press(b) => format!("press {}", b.name()),
+            Step::Dial(_) => "dial primary".into(),
+            Step::Answer(r) => format!("answer {}", role(r)),
+            Step::HangUp(r) => format!("hang up {}", role(r)),
+            Step::Radio(r, on) => format!("radio {} {}", role(r), if *on { "on" } else { "off" }),
+            Step::Wait(ms) => format!("wait {ms} ms"),
+            Step::Mark(m) => format!("mark {m}"),
+            Step::Remember(l) => format!("remember {}", l.name()),
+            Step::Manual(_) => "manual check (operator)".into(),
+            Step::Expect(e) => match &e.target {
+                Target::Twinning(s) => format!("expect twinning {s}"),
+                Target::TwinningNot(s) => format!("expect twinning not {s}"),
+                Target::TwinningUnchanged => "expect twinning unchanged".into(),
+                Target::TwinningAsProbed => "expect twinning as probed".into(),
+                Target::Primary(s) => format!("expect primary {s}"),
+                Target::Line(r, s) => format!("expect {} {s}", role(r)),
+                Target::Twinned(w) => format!(
+                    "expect twinned {}",
+                    match w {
+                        TwinnedWant::Yes => "yes",
+                        TwinnedWant::No => "no",
+                        TwinnedWant::Either => "either",
+                        TwinnedWant::Toggled => "toggled",
+                    }
+                ),
+            },
+        }
+    }
+}
+
 /// Where a case applies; a position that does not match gets SKIP with the reason.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Applies {

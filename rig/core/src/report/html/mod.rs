@@ -2,7 +2,7 @@
 //! labs open it offline) for a person reading a run, most important first:
 //!
 //! 1. the **banner**: the run's verdict ([`Tally::verdict`], the rule of `rig run`'s exit
-//!    code), for a repeated run its certification ([`PassRates::certification`], the
+//!    code), for a certifying run its certification (run.json `certification`, the
 //!    console's line), the firmware, the bench and the counts;
 //! 2. the **case × family matrix** (the family × case matrix of `matrix.csv`, turned so a
 //!    family is a column: thirteen families fit a 1366 px screen where seventeen cases did
@@ -27,7 +27,7 @@ use std::path::Path;
 use askama::Template;
 
 use super::matrix::{first_appearance, Matrix};
-use super::pass_rate::{Certification, PassRates};
+use super::pass_rate::PassRates;
 use super::run_json::RunRecord;
 use super::traces::trace_file;
 use crate::runner::{CaseResult, Tally, Verdict};
@@ -105,8 +105,7 @@ impl<'a> Page<'a> {
             tally.add(r.verdict);
         }
         let rates = PassRates::of(results);
-        let certification =
-            (record.repeat > 1).then(|| rates.certification(record.repeat, record.interrupted));
+        let certification = CertView::of(record, &rates);
         let all = groups(results);
         let (fails, errors): (Vec<_>, Vec<_>) =
             all.iter().partition(|g| g.verdict == Verdict::Fail);
@@ -143,7 +142,7 @@ struct Banner {
     class: &'static str,
     /// What the verdict means, in a few words.
     meaning: String,
-    certification: Option<Certification>,
+    certification: Option<CertView>,
     firmware: String,
     bench: String,
     counts: String,
@@ -156,7 +155,7 @@ impl Banner {
     fn of(
         r: &RunRecord,
         t: Tally,
-        certification: Option<Certification>,
+        certification: Option<CertView>,
         fail_groups: usize,
         error_groups: usize,
     ) -> Self {
@@ -256,11 +255,38 @@ impl MatrixView {
     }
 }
 
+/// A certification as the page shows it: the run's own (run.json `certification`, the
+/// rule of `report::certify` the console prints), else for a repeated run without one (a
+/// merged set) the pass-rate line, which is not a certification and says so.
+struct CertView {
+    passed: bool,
+    line: String,
+}
+
+impl CertView {
+    fn of(r: &RunRecord, rates: &PassRates) -> Option<CertView> {
+        match &r.certification {
+            Some(c) => Some(CertView {
+                passed: c.certified,
+                line: c.line.clone(),
+            }),
+            None => (r.repeat > 1).then(|| CertView::n_of_n(r, rates)),
+        }
+    }
+
+    fn n_of_n(r: &RunRecord, rates: &PassRates) -> CertView {
+        CertView {
+            passed: !r.interrupted && rates.below(r.repeat).count() == 0,
+            line: rates.n_of_n(r.repeat, r.interrupted),
+        }
+    }
+}
+
 /// The pass rates of a repeated run: the certification, the census, and only the pairs
 /// below N of N.
 struct PassRateView {
     repeat: u32,
-    certification: Certification,
+    certification: CertView,
     summary: String,
     below: Vec<BelowRow>,
 }
@@ -304,7 +330,7 @@ impl PassRateView {
             .collect();
         PassRateView {
             repeat: n,
-            certification: rates.certification(n, r.interrupted),
+            certification: CertView::of(r, rates).unwrap_or_else(|| CertView::n_of_n(r, rates)),
             summary: format!(
                 "{} of {} (position, case) pairs passed {n} of {n}; {} below; {} had nothing to certify (SKIP or MANUAL only). pass-rate.csv has every pair.",
                 c.certified,
@@ -629,7 +655,7 @@ mod tests {
         assert!(html.contains("class=\"warn\""));
         assert!(html.contains("sensor &lt;silent&gt;"));
         assert!(html.contains("id=\"pass-rate\""));
-        assert!(html.contains("certification: NOT PASSED (run interrupted; 2 cases below 2 of 2)"));
+        assert!(html.contains("pass rate: run interrupted; 2 cases below 2 of 2"));
         let doc = roxmltree::Document::parse_with_options(
             &html,
             roxmltree::ParsingOptions {
@@ -736,15 +762,16 @@ mod tests {
         let mut fail = error.to_vec();
         fail.push(failed("p2", 1, 10));
         assert!(banner(1, &fail).starts_with("FAIL"));
-        // A repeated run: the console's certification line, word for word.
+        // A repeated run with no certification of its own (a merged set): the pass-rate
+        // line, which does not call itself a certification.
         let twice = [
             row("p1", "9611", "toggle", 1, Pass),
             row("p1", "9611", "toggle", 2, Pass),
         ];
         let b = banner(2, &twice);
-        let line = PassRates::of(&twice).certification(2, false).line;
+        let line = PassRates::of(&twice).n_of_n(2, false);
         assert!(b.contains(&line), "{b}");
-        assert!(b.contains("certification: PASS"), "{b}");
+        assert!(b.contains("pass rate: every case that ran passed 2 of 2"), "{b}");
     }
 
     #[test]
@@ -765,7 +792,7 @@ mod tests {
         assert!(html.contains(
             "1 of 3 (position, case) pairs passed 2 of 2; 1 below; 1 had nothing to certify"
         ));
-        assert!(banner.contains("certification: NOT PASSED (1 cases below 2 of 2)"));
+        assert!(banner.contains("pass rate: 1 cases below 2 of 2"), "{banner}");
         // All pass: no table, the census says so.
         let html = report_html(&spec, &record(2, false), &rows[..2]).unwrap();
         assert!(read_page(&html).1.is_empty());
