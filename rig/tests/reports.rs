@@ -655,7 +655,9 @@ fn check_html(
     let banner_text = text_of(banner);
     for want in [
         "FAIL",
-        "certification: NOT PASSED",
+        // The record built here has no certification (the CLI judges one): the page says
+        // only the pass rate, and never calls it a certification.
+        "pass rate: ",
         "sim:red-for-on",
         &format!("{} FAIL", count(rows, Verdict::Fail)),
         &format!("{} ERROR", count(rows, Verdict::Error)),

@@ -771,7 +771,10 @@ mod tests {
         let b = banner(2, &twice);
         let line = PassRates::of(&twice).n_of_n(2, false);
         assert!(b.contains(&line), "{b}");
-        assert!(b.contains("pass rate: every case that ran passed 2 of 2"), "{b}");
+        assert!(
+            b.contains("pass rate: every case that ran passed 2 of 2"),
+            "{b}"
+        );
     }
 
     #[test]
@@ -792,7 +795,10 @@ mod tests {
         assert!(html.contains(
             "1 of 3 (position, case) pairs passed 2 of 2; 1 below; 1 had nothing to certify"
         ));
-        assert!(banner.contains("pass rate: 1 cases below 2 of 2"), "{banner}");
+        assert!(
+            banner.contains("pass rate: 1 cases below 2 of 2"),
+            "{banner}"
+        );
         // All pass: no table, the census says so.
         let html = report_html(&spec, &record(2, false), &rows[..2]).unwrap();
         assert!(read_page(&html).1.is_empty());
