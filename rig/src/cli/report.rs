@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::{CliError, ExitCode};
+use crate::report::certify::{BenchReport, Certification, LabBench};
 use crate::report::diff::{self, RunName};
 use crate::report::merge::{merge, write_results};
 use crate::report::read::ReportFolder;
@@ -105,6 +106,12 @@ struct MergeArgs {
     /// Where to write the merged report set: a new or empty folder.
     #[arg(long)]
     out: PathBuf,
+    /// Certify the lab across the benches (each bench run with `--certify` or `--repeat`):
+    /// every folder is a bench that must have a report (one without is NOT CERTIFIED,
+    /// named), every family covered by some bench, every clause checked where the spec
+    /// defines it, every case passed everywhere it ran (docs/lab.md). Exit 5 when not.
+    #[arg(long)]
+    certify: bool,
     #[arg(long, hide = true)]
     fixtures: Option<PathBuf>,
 }
@@ -113,12 +120,29 @@ impl MergeArgs {
     fn run(self) -> Result<ExitCode, CliError> {
         self.out_is_new()?;
         let spec = Spec::load(self.fixtures.clone().unwrap_or_else(Spec::default_dir))?;
-        let inputs = self
-            .dirs
-            .iter()
-            .map(|d| ReportFolder::load(d))
-            .collect::<Result<Vec<_>, _>>()?;
-        let merged = merge(&inputs)?;
+        // Certifying a lab, a bench folder with no report is a finding (its job failed), not
+        // bad input: it is named in the certification.
+        let mut missing = Vec::new();
+        let mut inputs = Vec::new();
+        for d in &self.dirs {
+            if self.certify && !d.join("results.csv").is_file() {
+                eprintln!("{}: no results.csv: that bench left no report", d.display());
+                missing.push(d.clone());
+                continue;
+            }
+            inputs.push(ReportFolder::load(d)?);
+        }
+        let lab = self
+            .certify
+            .then(|| self.lab_certification(&spec, &inputs, &missing));
+        if inputs.is_empty() {
+            if let Some(c) = &lab {
+                println!("{}", c.line);
+            }
+            return Ok(ExitCode::NotCertified);
+        }
+        let mut merged = merge(&inputs)?;
+        merged.record.certification = lab.clone();
         for f in inputs.iter().filter(|f| f.record.is_none()) {
             eprintln!(
                 "note: {}: no run.json; its record in merged_from is rebuilt from results.csv",
@@ -143,7 +167,47 @@ impl MergeArgs {
             results.len(),
             self.out.join("results.csv").display()
         );
-        Ok(ExitCode::Ok)
+        let Some(lab) = lab else {
+            return Ok(ExitCode::Ok);
+        };
+        println!("{}", lab.line);
+        for d in lab.details() {
+            println!("  {d}");
+        }
+        println!("report: {}", self.out.join("report.html").display());
+        Ok(super::run::exit_code(&tally, Some(lab.certified)))
+    }
+
+    /// The lab's certification from each bench's own (run.json), every folder given a
+    /// bench: those in `missing` left no report.
+    fn lab_certification(
+        &self,
+        spec: &Spec,
+        inputs: &[ReportFolder],
+        missing: &[PathBuf],
+    ) -> Certification {
+        let mut benches: Vec<LabBench> = inputs
+            .iter()
+            .map(|f| LabBench {
+                name: f.dir.display().to_string(),
+                report: Some(BenchReport {
+                    certification: f.record.as_ref().and_then(|r| r.certification.as_ref()),
+                    interrupted: f.record.as_ref().is_some_and(|r| r.interrupted),
+                }),
+            })
+            .collect();
+        benches.extend(missing.iter().map(|d| LabBench {
+            name: d.display().to_string(),
+            report: None,
+        }));
+        let families: Vec<String> = spec
+            .catalog
+            .families
+            .iter()
+            .filter(|f| f.bench)
+            .map(|f| f.id.clone())
+            .collect();
+        Certification::of_lab(&benches, &families)
     }
 
     /// The merged set goes into a new or empty folder: never over an input (its rows

@@ -342,6 +342,159 @@ impl Certification {
     }
 }
 
+/// One bench of a lab, as the lab's certification sees it.
+pub struct LabBench<'a> {
+    /// The bench job's name or folder, as the lab job was given it.
+    pub name: String,
+    /// Its run's own certification (run.json), if its report is there and has one.
+    pub report: Option<BenchReport<'a>>,
+}
+
+/// What a bench's report says, for the lab.
+pub struct BenchReport<'a> {
+    pub certification: Option<&'a Certification>,
+    pub interrupted: bool,
+}
+
+impl Certification {
+    /// The certification of a lab from its benches' own ([`Certification::judge`] on each
+    /// bench, run with `--certify` or `--repeat`): a clause counts as checked on a family
+    /// if some bench checked it there, so each bench needs to cover only its part of the
+    /// matrix. NOT CERTIFIED when a bench left no report or its report has no
+    /// certification (named), a bench was interrupted, a family of `families` (the
+    /// catalog's bench families) has no position on any bench, a clause was not checked
+    /// where some bench required it and no bench checked it, or a case passed fewer than N
+    /// of N anywhere.
+    pub fn of_lab(benches: &[LabBench], families: &[String]) -> Certification {
+        let mut reasons = Vec::new();
+        let mut missing = Vec::new();
+        let mut uncertified = Vec::new();
+        let mut interrupted = Vec::new();
+        let mut judged = Vec::new();
+        for b in benches {
+            match &b.report {
+                None => missing.push(b.name.as_str()),
+                Some(r) => {
+                    if r.interrupted {
+                        interrupted.push(b.name.as_str());
+                    }
+                    match r.certification {
+                        Some(c) => judged.push(c),
+                        None => uncertified.push(b.name.as_str()),
+                    }
+                }
+            }
+        }
+        if !missing.is_empty() {
+            reasons.push(format!("no report from {}", missing.join(", ")));
+        }
+        if !uncertified.is_empty() {
+            reasons.push(format!(
+                "{} ran without --certify or --repeat: its report says nothing of what it checked",
+                uncertified.join(", ")
+            ));
+        }
+        if !interrupted.is_empty() {
+            reasons.push(format!("{} interrupted", interrupted.join(", ")));
+        }
+        // Checked anywhere counts everywhere.
+        let mut checked: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for c in &judged {
+            for (clause, fams) in &c.checked {
+                let all = checked.entry(clause.clone()).or_default();
+                for f in fams {
+                    if !all.contains(f) {
+                        all.push(f.clone());
+                    }
+                }
+            }
+        }
+        for fams in checked.values_mut() {
+            fams.sort_by_key(|f| families.iter().position(|x| x == f));
+        }
+        let covered = |f: &String| judged.iter().any(|c| !c.absent.contains(f));
+        let absent: Vec<String> = if judged.is_empty() {
+            Vec::new()
+        } else {
+            families.iter().filter(|f| !covered(f)).cloned().collect()
+        };
+        if !absent.is_empty() {
+            reasons.push(format!("no position of {} on any bench", absent.join(", ")));
+        }
+        let mut not_checked: Vec<NotChecked> = Vec::new();
+        for c in &judged {
+            for n in &c.not_checked {
+                let done = checked.get(&n.clause).cloned().unwrap_or_default();
+                let here: Vec<String> = n
+                    .families
+                    .iter()
+                    .filter(|f| !done.contains(f))
+                    .cloned()
+                    .collect();
+                let gap = if n.families.is_empty() {
+                    done.is_empty()
+                } else {
+                    !here.is_empty()
+                };
+                if !gap {
+                    continue;
+                }
+                // One line per clause and reason, its families joined across benches.
+                match not_checked
+                    .iter_mut()
+                    .find(|x| x.clause == n.clause && x.why == n.why)
+                {
+                    Some(x) => {
+                        for f in here {
+                            if !x.families.contains(&f) {
+                                x.families.push(f);
+                            }
+                        }
+                        x.families
+                            .sort_by_key(|f| families.iter().position(|y| y == f));
+                    }
+                    None => not_checked.push(NotChecked {
+                        clause: n.clause.clone(),
+                        families: here,
+                        why: n.why.clone(),
+                    }),
+                }
+            }
+        }
+        if !not_checked.is_empty() {
+            let ids = distinct(not_checked.iter().map(|n| n.clause.as_str()));
+            reasons.push(format!(
+                "{} not checked on any bench where required",
+                ids.join(", ")
+            ));
+        }
+        let below: usize = judged.iter().map(|c| c.below).sum();
+        if below > 0 {
+            reasons.push(format!("{below} cases below N of N"));
+        }
+        if benches.is_empty() {
+            reasons.push("no bench".into());
+        }
+        let certified = reasons.is_empty();
+        let line = if certified {
+            format!(
+                "lab certification: CERTIFIED ({} benches: every family covered, every clause checked where the spec defines it, every case passed everywhere it ran)",
+                benches.len()
+            )
+        } else {
+            format!("lab certification: NOT CERTIFIED ({})", reasons.join("; "))
+        };
+        Certification {
+            certified,
+            line,
+            not_checked,
+            below,
+            checked,
+            absent,
+        }
+    }
+}
+
 /// Why `clause` was not checked on `family`: what its rows say on the positions where it
 /// must be checked (the first ERROR, else SKIP message), or that no row ran it there.
 fn why_not_checked(scope: &Scope, clause: &str, family: &str, results: &[CaseResult]) -> String {
@@ -525,5 +678,103 @@ mod tests {
             ["S3   not checked on any family: no position of the bench meets its cases' conditions (applies to users set up for internal twinning)"]
         );
         assert!(!c.certified);
+    }
+
+    /// A bench's certification as run.json keeps it: what it checked, what it had to.
+    fn bench_cert(
+        checked: &[(&str, &[&str])],
+        missing: &[(&str, &[&str])],
+        absent: &[&str],
+    ) -> Certification {
+        Certification {
+            certified: false,
+            line: String::new(),
+            not_checked: missing
+                .iter()
+                .map(|(c, fs)| NotChecked {
+                    clause: c.to_string(),
+                    families: fs.iter().map(|f| f.to_string()).collect(),
+                    why: "why".into(),
+                })
+                .collect(),
+            below: 0,
+            checked: checked
+                .iter()
+                .map(|(c, fs)| (c.to_string(), fs.iter().map(|f| f.to_string()).collect()))
+                .collect(),
+            absent: absent.iter().map(|f| f.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_lab_certifies_when_its_benches_together_cover_and_check_everything() {
+        let families: Vec<String> = ["9611", "1100"].map(String::from).to_vec();
+        // Bench A holds the 9611 and cannot check S1 (no internal user); bench B holds the
+        // 1100 and checks S1 there.
+        let a = bench_cert(&[("S3", &["9611"]), ("S1", &[])], &[("S1", &[])], &["1100"]);
+        let b = bench_cert(&[("S3", &["1100"]), ("S1", &["1100"])], &[], &["9611"]);
+        let lab = |a: Option<&Certification>, b: Option<&Certification>| {
+            let bench = |name: &str, c| LabBench {
+                name: name.into(),
+                report: Some(BenchReport {
+                    certification: c,
+                    interrupted: false,
+                }),
+            };
+            Certification::of_lab(&[bench("a", a), bench("b", b)], &families)
+        };
+        let both = lab(Some(&a), Some(&b));
+        assert!(both.certified, "{}", both.line);
+        assert_eq!(both.checked["S3"], ["9611", "1100"]);
+
+        // Without bench B: the 1100 is on no bench and S1 was checked nowhere.
+        let alone = Certification::of_lab(
+            &[
+                LabBench {
+                    name: "a".into(),
+                    report: Some(BenchReport {
+                        certification: Some(&a),
+                        interrupted: false,
+                    }),
+                },
+                LabBench {
+                    name: "rig-reports/bench-b".into(),
+                    report: None,
+                },
+            ],
+            &families,
+        );
+        assert!(!alone.certified);
+        assert!(
+            alone.line.contains("no report from rig-reports/bench-b"),
+            "{}",
+            alone.line
+        );
+        assert!(
+            alone.line.contains("no position of 1100 on any bench"),
+            "{}",
+            alone.line
+        );
+        assert!(alone.line.contains("S1 not checked"), "{}", alone.line);
+
+        // A bench whose report has no certification says nothing of what it checked.
+        let silent = lab(Some(&a), None);
+        assert!(!silent.certified);
+        assert!(
+            silent.line.contains("b ran without --certify"),
+            "{}",
+            silent.line
+        );
+
+        // A clause one bench had to check on a family and no bench checked there.
+        let gap = bench_cert(
+            &[("S3", &["1100"]), ("S1", &["1100"])],
+            &[("S2", &["1100"])],
+            &["9611"],
+        );
+        let l = lab(Some(&a), Some(&gap));
+        assert!(!l.certified);
+        assert_eq!(l.not_checked.len(), 1, "{:?}", l.not_checked);
+        assert_eq!(l.not_checked[0].families, ["1100"]);
     }
 }
