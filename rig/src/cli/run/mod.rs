@@ -8,6 +8,12 @@ use std::time::SystemTime;
 use anyhow::Context as _;
 use clap::Args;
 
+mod dry_run;
+mod rerun;
+
+use dry_run::dry_run;
+use rerun::failed_pairs;
+
 use super::bench_args::BenchArgs;
 use super::{ArgError, CliError, ExitCode};
 use crate::bench::Bench;
@@ -529,86 +535,6 @@ impl RunArgs {
     }
 }
 
-/// `--dry-run`: probe the devices (no relay energised, nothing dialled) and print the
-/// plan: each position's cases in the order the scheduler expects to start them, why the
-/// others would be skipped, the lower bound on bench time and the time expected.
-fn dry_run(l: &Loaded, plan: &runner::Plan, seed: u64) -> Result<ExitCode, CliError> {
-    // Nothing is pressed or written: a signal may stop it as it would any program.
-    super::release_stop_signals();
-    let rt = build_runtime(false).map_err(CliError::Rig)?;
-    let checks = rt.block_on(super::doctor::probe_all(l, seed));
-    super::doctor::print_table(&checks);
-    let ctx = Context {
-        spec: l.spec.clone(),
-        bench: l.bench.clone(),
-        settings: l.suite.settings.clone(),
-        clock: BenchClock::start(),
-    };
-    let work = plan.work(&ctx);
-    say!(
-        "\nplan ({} positions × {} cases{}; {} mobile and {} caller lines):",
-        plan.positions.len(),
-        plan.cases.len(),
-        if plan.repeat > 1 {
-            format!(" × {} attempts", plan.repeat)
-        } else {
-            String::new()
-        },
-        work.mobile_lines.len(),
-        work.caller_lines.len()
-    );
-    let starts = crate::schedule::forecast_starts(&work);
-    for (p, id) in plan.positions.iter().enumerate() {
-        let position = l.bench.position(id).expect("positions come from the bench");
-        say!(
-            "  {id} (mobile line {}):",
-            work.mobile_lines[work.mobile_of[p]]
-        );
-        for &(job, start_ms) in starts.iter().filter(|(j, _)| work.jobs[*j].position == p) {
-            let case = &plan.cases[work.jobs[job].case];
-            match runner::not_applicable(&l.bench, position, case) {
-                None => say!(
-                    "    {:>8.1} s  {:<22} would run (about {:.1} s{})",
-                    start_ms / 1000.0,
-                    case.id,
-                    work.jobs[job].estimate_ms / 1000.0,
-                    if work.jobs[job].needs_lines {
-                        ", holding its lines"
-                    } else {
-                        ""
-                    }
-                ),
-                Some(why) => say!(
-                    "    {:>8.1} s  {:<22} would skip: {why}",
-                    start_ms / 1000.0,
-                    case.id
-                ),
-            }
-        }
-    }
-    let bound = Bound::of(&work, |j| work.jobs[j].estimate_ms);
-    say!(
-        "\nlower bound: {:.1} s (set by {}); expected bench time: {:.1} s{}",
-        bound.ms() / 1000.0,
-        bound.limited_by(),
-        crate::schedule::forecast(&work) / 1000.0,
-        match &plan.history.source {
-            Some(f) => format!(" (durations learnt from {f} where it has them)"),
-            None => " (durations from the suite's timers)".into(),
-        }
-    );
-    let bad = checks.iter().filter(|c| !c.ok).count();
-    say!(
-        "\ndry run: {bad} of {} device checks failed; nothing was pressed or dialled",
-        checks.len()
-    );
-    Ok(if bad == 0 {
-        ExitCode::Ok
-    } else {
-        ExitCode::RigError
-    })
-}
-
 /// `KEY=VALUE` of `--label`: a non-empty key of letters, digits, `-`, `_` and `.`.
 fn parse_label(s: &str) -> Result<(String, String), ArgError> {
     let (k, v) = s
@@ -741,54 +667,6 @@ pub enum ColorWhen {
     Auto,
     Always,
     Never,
-}
-
-/// The position × case pairs with a FAIL or ERROR row in `dir/results.csv`, among the
-/// `cases` and `positions` the run's filters kept. A row naming a position or case this
-/// bench or suite does not have is bad input (the earlier run was of another bench or
-/// suite); an ERROR row of a position whose task died (case `-`) reruns all its cases.
-fn failed_pairs(
-    dir: &Path,
-    l: &Loaded,
-    cases: &[crate::suite::Case],
-    positions: &[String],
-) -> Result<BTreeSet<(String, String)>, CliError> {
-    let csv = dir.join("results.csv");
-    if !csv.is_file() {
-        return Err(CliError::Usage(format!(
-            "--rerun-failed: {} is not a report folder (no results.csv)",
-            dir.display()
-        )));
-    }
-    let rows = crate::report::read::read_results(&csv, None)?;
-    let mut pairs = BTreeSet::new();
-    for row in &rows {
-        let r = &row.result;
-        if !matches!(r.verdict, Verdict::Fail | Verdict::Error) || r.position.is_empty() {
-            continue;
-        }
-        let unknown = |what: &str, id: &str, of: &Path| {
-            CliError::Usage(format!(
-                "--rerun-failed: {}:{}: {what} `{id}` is not in {} (give the earlier run's --bench and --suite)",
-                csv.display(),
-                row.line,
-                of.display()
-            ))
-        };
-        if l.bench.position(&r.position).is_none() {
-            return Err(unknown("position", &r.position, &l.bench.path));
-        }
-        if r.case != "-" && l.suite.case(&r.case).is_none() {
-            return Err(unknown("case", &r.case, &l.suite.path));
-        }
-        if !positions.contains(&r.position) {
-            continue;
-        }
-        for c in cases.iter().filter(|c| r.case == "-" || c.id == r.case) {
-            pairs.insert((r.position.clone(), c.id.clone()));
-        }
-    }
-    Ok(pairs)
 }
 
 #[cfg(test)]
