@@ -72,6 +72,17 @@ struct LockIn {
     left: f64,
     /// ...of this much (the same of the changes themselves).
     total: f64,
+    /// The latest instant's phase, cosine and sine: the next change starts there and the
+    /// value is asked there (one sine and cosine per sample, not three).
+    last: Option<Phase>,
+}
+
+/// `cos` and `sin` of `omega * t_ms`.
+#[derive(Debug, Clone, Copy)]
+struct Phase {
+    t_ms: f64,
+    cos: f64,
+    sin: f64,
 }
 
 impl LockIn {
@@ -82,17 +93,36 @@ impl LockIn {
         }
     }
 
+    /// `cos` and `sin` of the phase at `t_ms`, from the latest instant's if it is that.
+    fn phase(&self, t_ms: f64) -> (f64, f64) {
+        match self.last {
+            // (The same instant gives the same phase, bit for bit.)
+            Some(l) if l.t_ms.to_bits() == t_ms.to_bits() => (l.cos, l.sin),
+            _ => {
+                let p = self.omega * t_ms;
+                (p.cos(), p.sin())
+            }
+        }
+    }
+
     fn value(&self, t_ms: f64) -> f64 {
-        let p = self.omega * t_ms;
-        self.a * p.cos() + self.b * p.sin()
+        let (cos, sin) = self.phase(t_ms);
+        self.a * cos + self.b * sin
     }
 
     /// Fit one change `dx` from `t0` to `t1`; `decay` the forgetting of this step.
     /// Returns the residual of the change against the fit before it.
     fn push(&mut self, t0: f64, t1: f64, dx: f64, decay: f64, settled: bool) -> f64 {
-        let (p0, p1) = (self.omega * t0, self.omega * t1);
-        let dc = p1.cos() - p0.cos();
-        let ds = p1.sin() - p0.sin();
+        let (c0, s0) = self.phase(t0);
+        let p1 = self.omega * t1;
+        let (c1, s1) = (p1.cos(), p1.sin());
+        self.last = Some(Phase {
+            t_ms: t1,
+            cos: c1,
+            sin: s1,
+        });
+        let dc = c1 - c0;
+        let ds = s1 - s0;
         let e = dx - (self.a * dc + self.b * ds);
         let limit = REJECT_SIGMA * std::f64::consts::SQRT_2 * f64::from(self.resid.sigma());
         let outlier = settled && self.resid.settled() && e.abs() > limit;
