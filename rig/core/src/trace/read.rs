@@ -17,9 +17,9 @@ use super::{fmt_f64, Head, LEVEL_HEADER, RGBC_HEADER};
 pub const CHUNK: usize = 4096;
 /// The longest line a trace may have, in bytes (without its line end). A real row is well
 /// under 200 bytes; a longer line is not a trace (and is never buffered whole).
-pub const MAX_LINE: usize = 4096;
+pub(crate) const MAX_LINE: usize = 4096;
 /// At most this many `# key: value` labels are kept (further ones are plain comments).
-pub const MAX_LABELS: usize = 256;
+pub(crate) const MAX_LABELS: usize = 256;
 /// The read buffer of [`TraceReader::open`].
 const FILE_BUFFER: usize = 128 * 1024;
 
@@ -105,13 +105,14 @@ impl<R: BufRead> TraceReader<R> {
     }
 
     /// Fill chunks of up to `n` samples from now on (at least 1).
-    pub fn chunk_size(mut self, n: usize) -> Self {
+    #[cfg(test)]
+    pub(crate) fn chunk_size(mut self, n: usize) -> Self {
         self.chunk = n.max(1);
         self
     }
 
     /// What the preamble says: the sensor, polarity, dark level and labels.
-    pub fn head(&self) -> &Head {
+    pub(crate) fn head(&self) -> &Head {
         &self.head
     }
 
@@ -120,18 +121,15 @@ impl<R: BufRead> TraceReader<R> {
         self.head.calibration()
     }
 
-    /// The file, as errors name it.
-    pub fn path(&self) -> &Path {
-        &self.st.path
-    }
-
     /// The number of the last line read.
-    pub fn line(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn line(&self) -> usize {
         self.st.line
     }
 
     /// Samples handed out so far (by [`next_chunk`](Self::next_chunk); 0 before).
-    pub fn samples_read(&self) -> u64 {
+    #[cfg(test)]
+    pub(crate) fn samples_read(&self) -> u64 {
         self.st.samples - u64::from(self.pending.is_some())
     }
 
@@ -146,7 +144,7 @@ impl<R: BufRead> TraceReader<R> {
     }
 
     /// Read every remaining sample into a [`Trace`](super::Trace).
-    pub fn into_trace(mut self) -> Result<super::Trace, InputError> {
+    pub(crate) fn into_trace(mut self) -> Result<super::Trace, InputError> {
         let mut samples = Vec::new();
         let mut chunk = Vec::with_capacity(self.chunk);
         while self.next_chunk(&mut chunk)? {
@@ -441,7 +439,7 @@ pub(super) fn is_key(key: &str) -> bool {
 
 /// A line of a trace that cannot be read: what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum LineError {
+pub(crate) enum LineError {
     #[error("`# dark:` gives no value: write four numbers `r g b c` or one level")]
     NoDarkValue,
     #[error(
