@@ -142,6 +142,7 @@ pub struct Trace {
 
 impl Trace {
     /// Read a trace file (streamed: the file is never held whole).
+    #[cfg(any(test, feature = "tracegen"))]
     pub(crate) fn load(path: impl AsRef<std::path::Path>) -> Result<Trace, InputError> {
         TraceReader::open(path)?.into_trace()
     }
