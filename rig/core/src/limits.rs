@@ -93,7 +93,7 @@ impl Limit {
         }
     }
 
-    /// As [`Limit::number_at`] for an integer (TOML integers are i64: one parse for
+    /// As `Limit::number_at` for an integer (TOML integers are i64: one parse for
     /// every command).
     pub fn int_at(
         &self,

@@ -13,7 +13,7 @@
 //! - **The bench's hardware**: one lock per physical resource a bench file names (each
 //!   GPIO line, each I2C bus, each serial port, by its real path), so two bench files that
 //!   share a modem exclude each other too. Lock files live in the lock directory
-//!   ([`lock_dir`]: `$RIG_LOCK_DIR`, else `/run/lock`, the FHS place for them, else the
+//!   (`lock_dir`: `$RIG_LOCK_DIR`, else `/run/lock`, the FHS place for them, else the
 //!   temp dir) and are left in place (unlinking a lock file others may be opening races).
 //!   A simulated bench holds no hardware: its runs are independent and take no lock.
 //!
@@ -144,7 +144,7 @@ pub fn claim_output_folder(dir: &Path, holder: &Holder) -> Result<Claim, ClaimEr
 }
 
 /// Lock every piece of hardware `bench` drives (none for a simulated bench), in
-/// [`lock_dir`].
+/// `lock_dir`.
 pub fn lock_bench(bench: &Bench, holder: &Holder) -> Result<Vec<Claim>, ClaimError> {
     lock_bench_in(&lock_dir(), bench, holder)
 }

@@ -1,5 +1,5 @@
 //! Light traces: a sensor's samples as a CSV file. This module is the one reader and
-//! writer of trace files: `rig classify`, the labelled corpus ([`crate::tracegen`],
+//! writer of trace files: `rig classify`, the labelled corpus (`crate::tracegen`,
 //! `fixtures/traces/`), the runner's FAIL traces ([`crate::report`]'s `traces/`) and the
 //! benches all go through it.
 //!
@@ -26,8 +26,9 @@
 //!   [`Head::labels`] (the first `MAX_LABELS`). `# dark:` and `# polarity:` must come
 //!   before the first sample and at most once each.
 //! - Strict about the rest: a wrong header, a wrong number of columns, a value that is not
-//!   a number or out of range, time going backwards, a line longer than [`MAX_LINE`]
-//!   bytes, text that is not UTF-8: each is an [`InputError`] naming the file and the line.
+//!   a number or out of range, time going backwards, a line longer than `MAX_LINE`
+//!   bytes, text that is not UTF-8: each is an
+//!   [`InputError`](crate::source::InputError) naming the file and the line.
 //! - Level traces keep the level in [`Sample::c`] (r, g, b are 0), as level sensors do.
 //!
 //! # Reading and writing
@@ -36,7 +37,7 @@
 //!   preamble ([`Head`]: sensor, polarity, dark level, labels) and the first sample, then
 //!   [`TraceReader::next_chunk`] fills a buffer with up to [`CHUNK`] samples at a time.
 //!   Besides the source's buffer it holds one line at most, whatever the file's size.
-//!   [`Trace::load`] and [`Trace::parse`] collect every chunk into a [`Trace`].
+//!   `Trace::load` and `Trace::parse` collect every chunk into a [`Trace`].
 //! - [`TraceWriter`] streams rows to any [`std::io::Write`]; [`Trace::write`] writes a
 //!   whole trace with it. Numbers are written in Rust's shortest round-trip form and the
 //!   `f32` counts are parsed as `f32`, so writing then reading gives bit-identical samples.
@@ -82,15 +83,16 @@ use std::io::{self, Write};
 use crate::bench::DarkLevel;
 use crate::hw::{Sample, SensorKind};
 use crate::observe::{Calibration, Polarity};
+#[cfg(any(test, feature = "tracegen"))]
 use crate::source::InputError;
 #[cfg(test)]
 use crate::source::SourceText;
 
 #[cfg(test)]
 pub(crate) use number::{MAX_ABS_T_MS, MAX_COUNT};
-pub use read::{TraceReader, CHUNK};
 #[cfg(test)]
 pub(crate) use read::MAX_LINE;
+pub use read::{TraceReader, CHUNK};
 pub use write::TraceWriter;
 
 /// The header of an RGB+clear trace.
@@ -172,13 +174,17 @@ impl Trace {
         }
     }
 
-    /// Write the trace in the format [`Trace::parse`] reads (numbers round-trip exactly).
+    /// Write the trace in the format `Trace::parse` reads (numbers round-trip exactly).
     pub fn write(&self, w: impl Write) -> io::Result<()> {
         self.write_labelled(w, Vec::new())
     }
 
     /// [`Trace::write`] with `# key: value` labels first (see [`TraceWriter::new`]).
-    pub(crate) fn write_labelled(&self, w: impl Write, labels: Vec<(String, String)>) -> io::Result<()> {
+    pub(crate) fn write_labelled(
+        &self,
+        w: impl Write,
+        labels: Vec<(String, String)>,
+    ) -> io::Result<()> {
         let mut out = TraceWriter::new(w, &self.head(labels))?;
         out.push(&self.samples)?;
         out.finish()

@@ -352,7 +352,7 @@ impl Bench {
     }
 
     /// The mobile line a position's calls can ring, which its cases lease: the mobile modem
-    /// its twinned number names. See [`Bench::mobile_line_per_position`].
+    /// its twinned number names. See `Bench::mobile_line_per_position`.
     pub fn mobile_line_of(&self, position: &Position) -> Option<&Modem> {
         let i = self.positions.iter().position(|p| p.id == position.id)?;
         self.mobile_line_per_position()[i]

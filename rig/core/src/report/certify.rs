@@ -22,7 +22,7 @@
 //!    for internal twinning), is not checked either. A family in scope with no position
 //!    on the bench has nothing checked.
 //! 2. **Every case passed N of N** on every position it ran on
-//!    ([`super::pass_rate::PassRates`]), and the run was not interrupted.
+//!    (`super::pass_rate::PassRates`), and the run was not interrupted.
 //!
 //! So manual clauses (S2, S15: `[not_automatable]` in the suite) certify only with an
 //! operator's answers (`--operator`): without one their rows are SKIP and the run is

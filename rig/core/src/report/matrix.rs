@@ -118,7 +118,11 @@ impl Matrix {
 }
 
 /// Write `dir/matrix.csv`.
-pub(crate) fn write_matrix(dir: &Path, spec: &Spec, results: &[CaseResult]) -> Result<(), ReportError> {
+pub(crate) fn write_matrix(
+    dir: &Path,
+    spec: &Spec,
+    results: &[CaseResult],
+) -> Result<(), ReportError> {
     let path = dir.join("matrix.csv");
     let bytes = Matrix::of(spec, results)
         .to_csv()

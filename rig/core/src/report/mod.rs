@@ -108,7 +108,13 @@ pub(crate) mod fixture {
     }
 
     /// A row with no expectation, measurement, message or trace.
-    pub(crate) fn row(position: &str, family: &str, case: &str, attempt: u32, v: Verdict) -> CaseResult {
+    pub(crate) fn row(
+        position: &str,
+        family: &str,
+        case: &str,
+        attempt: u32,
+        v: Verdict,
+    ) -> CaseResult {
         CaseResult {
             position: position.into(),
             model: format!("model-{family}"),

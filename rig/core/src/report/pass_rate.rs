@@ -188,7 +188,11 @@ pub(crate) fn yes_no(certified: Option<bool>) -> &'static str {
 }
 
 /// Write `dir/pass-rate.csv`.
-pub(crate) fn write_pass_rate(dir: &Path, repeat: u32, results: &[CaseResult]) -> Result<(), ReportError> {
+pub(crate) fn write_pass_rate(
+    dir: &Path,
+    repeat: u32,
+    results: &[CaseResult],
+) -> Result<(), ReportError> {
     let path = dir.join("pass-rate.csv");
     let bytes = PassRates::of(results)
         .to_csv(repeat)

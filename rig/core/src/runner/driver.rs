@@ -126,7 +126,11 @@ impl Driver {
 
     /// The trace that decided a FAIL: the light of a failed light expectation, else the
     /// Twinning light while the failed modem state was watched. `None` without samples.
-    pub(crate) fn deciding_trace(&mut self, expected: &str, observed: &str) -> Option<DecidingTrace> {
+    pub(crate) fn deciding_trace(
+        &mut self,
+        expected: &str,
+        observed: &str,
+    ) -> Option<DecidingTrace> {
         if self.failed_light.is_none() {
             self.sample_history();
         }

@@ -3,7 +3,7 @@
 //! Learnt where it can be: an earlier run's `results.csv` (`rig run --history FILE`) gives
 //! each (model, case) the median of its measured bench times, and failing that each
 //! (family, case). Otherwise the case's steps are costed from the suite's own timers
-//! ([`from_steps`]): a forecast, good to tens of percent; it orders the cases and predicts
+//! (`from_steps`): a forecast, good to tens of percent; it orders the cases and predicts
 //! the bench time, and every run also reports its bound from the durations it measured.
 
 use std::collections::BTreeMap;

@@ -27,7 +27,7 @@ use crate::bench::{Bench, ModemRole};
 /// One case attempt to run on one position.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Job {
-    /// Index into [`Work::positions`].
+    /// Index into `Work::positions`.
     pub position: usize,
     /// Index into the run's case list.
     pub case: usize,

@@ -12,7 +12,7 @@ use crate::source::InputError;
 use super::number::{self, compact_rows, fast_row, fast_row_nl, NumberError};
 use super::{fmt_f64, Head, LEVEL_HEADER, RGBC_HEADER};
 
-/// Samples per chunk of [`TraceReader::next_chunk`] unless [`TraceReader::chunk_size`]
+/// Samples per chunk of [`TraceReader::next_chunk`] unless `TraceReader::chunk_size`
 /// says otherwise (96 KiB of samples).
 pub const CHUNK: usize = 4096;
 /// The longest line a trace may have, in bytes (without its line end). A real row is well
@@ -26,7 +26,7 @@ const FILE_BUFFER: usize = 128 * 1024;
 /// Reads a trace file from any [`BufRead`]: [`TraceReader::new`] reads the preamble (the
 /// comments, `# dark:`, `# polarity:`, the header) and the first sample;
 /// [`TraceReader::next_chunk`] then yields the samples in chunks. It holds one line at most
-/// ([`MAX_LINE`]) besides the source's buffer, whatever the file's size.
+/// (`MAX_LINE`) besides the source's buffer, whatever the file's size.
 #[derive(Debug)]
 pub struct TraceReader<R> {
     src: R,

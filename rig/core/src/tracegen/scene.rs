@@ -10,9 +10,9 @@ use rand_distr::{Distribution, Normal};
 use crate::bench::DarkLevel;
 use crate::hw::{Sample, SensorKind};
 use crate::observe::Polarity;
-use crate::spec::{Cadence, Colour};
 #[cfg(test)]
 use crate::spec::Indication;
+use crate::spec::{Cadence, Colour};
 
 use super::{Header, Trace};
 
