@@ -3,7 +3,7 @@
 //! Learnt where it can be: an earlier run's `results.csv` (`rig run --history FILE`) gives
 //! each (model, case) the median of its measured bench times, and failing that each
 //! (family, case). Otherwise the case's steps are costed from the suite's own timers
-//! (`from_steps`): a forecast, good to tens of percent; it orders the cases and predicts
+//! (`by_steps`): a forecast, good to tens of percent; it orders the cases and predicts
 //! the bench time, and every run also reports its bound from the durations it measured.
 
 use std::collections::BTreeMap;
@@ -93,11 +93,11 @@ impl Estimator<'_> {
         }
         self.history
             .get(&position.model, &position.family, &case.id)
-            .unwrap_or_else(|| self.from_steps(position, case))
+            .unwrap_or_else(|| self.by_steps(position, case))
     }
 
     /// The cost of a case's steps by the suite's timers, ms.
-    pub(crate) fn from_steps(&self, position: &Position, case: &Case) -> f64 {
+    fn by_steps(&self, position: &Position, case: &Case) -> f64 {
         let s = self.settings;
         // A light is confirmed once watched for its settle time.
         let light = self.cadences.steady_settle_ms();
