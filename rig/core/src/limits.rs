@@ -12,6 +12,7 @@
 //! second), and the longest wait the spec needs is a Transfer Return Time (at most 99999 s
 //! on IP Office, but the suite waits minutes, not days).
 
+#[cfg(test)]
 use std::time::Duration;
 
 use toml::Spanned;
@@ -20,19 +21,20 @@ use crate::source::{Problems, SourceText};
 
 /// The longest duration any file may give: two days (a Transfer Return Time of 99999 s is
 /// 28 h). `Instant + Duration` of this never overflows, and nothing on a bench needs longer.
-pub const MAX_DURATION: Duration = Duration::from_secs(2 * 86_400);
+#[cfg(test)]
+pub(crate) const MAX_DURATION: Duration = Duration::from_secs(2 * 86_400);
 
 /// A number's allowed range: finite, `min` to `max` inclusive, in `unit`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Limit {
     /// The field as written in the file (`sample_hz`, `[settings] poll_ms`…).
-    pub field: &'static str,
+    pub(crate) field: &'static str,
     pub min: f64,
-    pub max: f64,
+    pub(crate) max: f64,
     /// `Hz`, `ms`, `s`, `counts`, `V`…; empty for a plain count.
-    pub unit: &'static str,
+    pub(crate) unit: &'static str,
     /// Which file the field is in, for the documentation table.
-    pub file: &'static str,
+    pub(crate) file: &'static str,
 }
 
 impl Limit {
@@ -53,7 +55,7 @@ impl Limit {
     }
 
     /// Ok when `v` is finite and in range; else which field, the value and the range.
-    pub fn check(&self, v: f64) -> Result<(), OutOfRange> {
+    pub(crate) fn check(&self, v: f64) -> Result<(), OutOfRange> {
         if v.is_finite() && v >= self.min && v <= self.max {
             Ok(())
         } else {
@@ -66,14 +68,14 @@ impl Limit {
     }
 
     /// As [`Limit::check`] for an integer field.
-    pub fn check_int(&self, v: i64) -> Result<(), OutOfRange> {
+    pub(crate) fn check_int(&self, v: i64) -> Result<(), OutOfRange> {
         // Every bound is far below 2^53: the conversion is exact where it matters.
         self.check(v as f64)
     }
 
     /// A number read from `src` in range; else its fault, at its line and prefixed by
     /// `what` when given, goes to `p` and `fallback` stands in so that checking goes on.
-    pub fn number_at<T: Copy + Into<f64>>(
+    pub(crate) fn number_at<T: Copy + Into<f64>>(
         &self,
         src: &SourceText,
         p: &mut Problems,
@@ -91,7 +93,7 @@ impl Limit {
         }
     }
 
-    /// As [`Limit::number_at`] for an integer (TOML integers are i64: one parse for
+    /// As `Limit::number_at` for an integer (TOML integers are i64: one parse for
     /// every command).
     pub fn int_at(
         &self,
@@ -112,7 +114,7 @@ impl Limit {
     }
 
     /// `100 to 1000 Hz`: the range as the messages and docs/formats.md write it.
-    pub fn range_text(&self) -> String {
+    pub(crate) fn range_text(&self) -> String {
         let unit = if self.unit.is_empty() {
             String::new()
         } else {
@@ -122,7 +124,8 @@ impl Limit {
     }
 
     /// The docs/formats.md table row of this field.
-    pub fn doc_row(&self) -> String {
+    #[cfg(test)]
+    pub(crate) fn doc_row(&self) -> String {
         format!(
             "| {} | `{}` | {} |",
             self.file,
@@ -135,12 +138,12 @@ impl Limit {
 /// A number outside its range: `` `sample_hz` = 50 is out of range: give 100 to 1000 Hz ``.
 #[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
 #[error("`{field}` = {} is out of range: give {}", shown(*value), limit.range_text())]
-pub struct OutOfRange {
+pub(crate) struct OutOfRange {
     /// The field as written in the file (usually the limit's own; a table that shares one
     /// limit over several columns names the column).
-    pub field: &'static str,
-    pub value: f64,
-    pub limit: Limit,
+    pub(crate) field: &'static str,
+    pub(crate) value: f64,
+    pub(crate) limit: Limit,
 }
 
 /// A number as a person writes it: no `.0` on whole numbers.
@@ -160,48 +163,48 @@ const CADENCES: &str = "cadences.csv";
 
 // Bench files.
 /// Relay channels of a board (a Pi header has 28 pins; driver boards chain to 64).
-pub const RELAY_CHANNELS: Limit = Limit::new(BENCH, "[[relays]] channels", 1.0, 256.0, "");
-pub const PRESS_MS: Limit = Limit::new(BENCH, "press_ms", 1.0, 10_000.0, "ms");
-pub const MAX_HOLD_MS: Limit = Limit::new(BENCH, "max_hold_ms", 1.0, 60_000.0, "ms");
+pub(crate) const RELAY_CHANNELS: Limit = Limit::new(BENCH, "[[relays]] channels", 1.0, 256.0, "");
+pub(crate) const PRESS_MS: Limit = Limit::new(BENCH, "press_ms", 1.0, 10_000.0, "ms");
+pub(crate) const MAX_HOLD_MS: Limit = Limit::new(BENCH, "max_hold_ms", 1.0, 60_000.0, "ms");
 /// Sensor channels of a bank (8 muxes × 8 TCS34725; a Feasa has 20 fibres).
-pub const SENSOR_CHANNELS: Limit = Limit::new(BENCH, "[[sensors]] channels", 1.0, 256.0, "");
+pub(crate) const SENSOR_CHANNELS: Limit = Limit::new(BENCH, "[[sensors]] channels", 1.0, 256.0, "");
 /// At least 100 Hz to see a flutter (50 ms on, 50 ms off); no sensor reads faster than 1 kHz.
-pub const SAMPLE_HZ: Limit = Limit::new(BENCH, "sample_hz", 100.0, 1000.0, "Hz");
+pub(crate) const SAMPLE_HZ: Limit = Limit::new(BENCH, "sample_hz", 100.0, 1000.0, "Hz");
 /// Simulated levels in counts: a TCS34725 reads at most 65535.
-pub const SIM_DARK: Limit = Limit::new(BENCH, "sim.dark", 0.0, 65_535.0, "counts");
-pub const SIM_FULL: Limit = Limit::new(BENCH, "sim.full", 0.0, 65_535.0, "counts");
-pub const SIM_NOISE: Limit = Limit::new(BENCH, "sim.noise", 0.0, 10_000.0, "counts");
-pub const SIM_AMBIENT: Limit = Limit::new(BENCH, "sim.ambient", 0.0, 65_535.0, "counts");
+pub(crate) const SIM_DARK: Limit = Limit::new(BENCH, "sim.dark", 0.0, 65_535.0, "counts");
+pub(crate) const SIM_FULL: Limit = Limit::new(BENCH, "sim.full", 0.0, 65_535.0, "counts");
+pub(crate) const SIM_NOISE: Limit = Limit::new(BENCH, "sim.noise", 0.0, 10_000.0, "counts");
+pub(crate) const SIM_AMBIENT: Limit = Limit::new(BENCH, "sim.ambient", 0.0, 65_535.0, "counts");
 /// A light's `dark` level (each of `[r, g, b, c]`, or the one level).
-pub const DARK: Limit = Limit::new(BENCH, "leds dark", 0.0, 65_535.0, "counts");
-pub const INTEGRATION_MS: Limit = Limit::new(BENCH, "integration_ms", 2.4, 614.4, "ms");
-pub const FULL_SCALE_V: Limit = Limit::new(BENCH, "full_scale_v", 0.256, 6.144, "V");
-pub const BAUD: Limit = Limit::new(BENCH, "baud", 300.0, 4_000_000.0, "baud");
+pub(crate) const DARK: Limit = Limit::new(BENCH, "leds dark", 0.0, 65_535.0, "counts");
+pub(crate) const INTEGRATION_MS: Limit = Limit::new(BENCH, "integration_ms", 2.4, 614.4, "ms");
+pub(crate) const FULL_SCALE_V: Limit = Limit::new(BENCH, "full_scale_v", 0.256, 6.144, "V");
+pub(crate) const BAUD: Limit = Limit::new(BENCH, "baud", 300.0, 4_000_000.0, "baud");
 /// IP Office's Transfer Return Time field takes 1 to 99999 s.
-pub const TRANSFER_RETURN_S: Limit =
+pub(crate) const TRANSFER_RETURN_S: Limit =
     Limit::new(BENCH, "twinning.transfer_return_s", 1.0, 99_999.0, "s");
 
 // Suite files.
-pub const ENFORCED_RETURN_S: Limit = Limit::new(
+pub(crate) const ENFORCED_RETURN_S: Limit = Limit::new(
     SUITE,
     "[settings] enforced_transfer_return_s",
     1.0,
     3_600.0,
     "s",
 );
-pub const EXPECT_WITHIN_MS: Limit =
+pub(crate) const EXPECT_WITHIN_MS: Limit =
     Limit::new(SUITE, "[settings] expect_within_ms", 1.0, 600_000.0, "ms");
-pub const PROBE_RING_MS: Limit =
+pub(crate) const PROBE_RING_MS: Limit =
     Limit::new(SUITE, "[settings] probe_ring_ms", 1.0, 120_000.0, "ms");
-pub const POLL_MS: Limit = Limit::new(SUITE, "[settings] poll_ms", 1.0, 1_000.0, "ms");
-pub const ACTION_TIMEOUT_MS: Limit =
+pub(crate) const POLL_MS: Limit = Limit::new(SUITE, "[settings] poll_ms", 1.0, 1_000.0, "ms");
+pub(crate) const ACTION_TIMEOUT_MS: Limit =
     Limit::new(SUITE, "[settings] action_timeout_ms", 1.0, 600_000.0, "ms");
-pub const WAIT_MS: Limit = Limit::new(SUITE, "wait_ms", 0.0, 3_600_000.0, "ms");
-pub const WITHIN_MS: Limit = Limit::new(SUITE, "within_ms", 0.0, 600_000.0, "ms");
-pub const HOLD_MS: Limit = Limit::new(SUITE, "hold_ms", 0.0, 600_000.0, "ms");
-pub const MEASURE_MS: Limit = Limit::new(SUITE, "measure_ms", 0.0, 3_600_000.0, "ms");
+pub(crate) const WAIT_MS: Limit = Limit::new(SUITE, "wait_ms", 0.0, 3_600_000.0, "ms");
+pub(crate) const WITHIN_MS: Limit = Limit::new(SUITE, "within_ms", 0.0, 600_000.0, "ms");
+pub(crate) const HOLD_MS: Limit = Limit::new(SUITE, "hold_ms", 0.0, 600_000.0, "ms");
+pub(crate) const MEASURE_MS: Limit = Limit::new(SUITE, "measure_ms", 0.0, 3_600_000.0, "ms");
 /// A measured interval is judged to within this: more than 10 s judges nothing.
-pub const TOLERANCE_MS: Limit = Limit::new(SUITE, "tolerance_ms", 0.0, 10_000.0, "ms");
+pub(crate) const TOLERANCE_MS: Limit = Limit::new(SUITE, "tolerance_ms", 0.0, 10_000.0, "ms");
 
 // Firmware profiles.
 pub const DEFAULT_RETURN_S: Limit = Limit::new(
@@ -219,14 +222,14 @@ pub const NETWORK_DELAY_MS: Limit =
     Limit::new(PROFILE, "[timers] network_delay_ms", 0.0, 60_000.0, "ms");
 
 // Calibration files.
-pub const CAL_MEAN: Limit = Limit::new(CALIBRATION, "mean", 0.0, 65_535.0, "counts");
-pub const CAL_NOISE: Limit = Limit::new(CALIBRATION, "noise", 0.0, 65_535.0, "counts");
-pub const CAL_SAMPLES: Limit = Limit::new(CALIBRATION, "samples", 0.0, 1_000_000.0, "");
+pub(crate) const CAL_MEAN: Limit = Limit::new(CALIBRATION, "mean", 0.0, 65_535.0, "counts");
+pub(crate) const CAL_NOISE: Limit = Limit::new(CALIBRATION, "noise", 0.0, 65_535.0, "counts");
+pub(crate) const CAL_SAMPLES: Limit = Limit::new(CALIBRATION, "samples", 0.0, 1_000_000.0, "");
 
 // The cadence table (fixtures/cadences.csv).
 /// A blink's on or off time, or a group's: under 10 ms no sensor window resolves it, and
 /// a phase over 10 s is no blink a person would call one.
-pub const CADENCE_MS: Limit = Limit::new(
+pub(crate) const CADENCE_MS: Limit = Limit::new(
     CADENCES,
     "on_ms, off_ms, group_on_ms, group_off_ms",
     10.0,
@@ -234,12 +237,13 @@ pub const CADENCE_MS: Limit = Limit::new(
     "ms",
 );
 /// How long steady must hold before it is confirmed.
-pub const SETTLE_MS: Limit = Limit::new(CADENCES, "settle_ms", 100.0, 60_000.0, "ms");
+pub(crate) const SETTLE_MS: Limit = Limit::new(CADENCES, "settle_ms", 100.0, 60_000.0, "ms");
 /// A blink clock's allowed error: at 50% or more a flash could be read as a wink.
-pub const TOLERANCE_PCT: Limit = Limit::new(CADENCES, "tolerance_pct", 1.0, 49.0, "%");
+pub(crate) const TOLERANCE_PCT: Limit = Limit::new(CADENCES, "tolerance_pct", 1.0, 49.0, "%");
 
 /// Every limit, in the order of the table in docs/formats.md.
-pub const ALL: &[Limit] = &[
+#[cfg(test)]
+pub(crate) const ALL: &[Limit] = &[
     RELAY_CHANNELS,
     PRESS_MS,
     MAX_HOLD_MS,

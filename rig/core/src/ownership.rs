@@ -13,7 +13,7 @@
 //! - **The bench's hardware**: one lock per physical resource a bench file names (each
 //!   GPIO line, each I2C bus, each serial port, by its real path), so two bench files that
 //!   share a modem exclude each other too. Lock files live in the lock directory
-//!   ([`lock_dir`]: `$RIG_LOCK_DIR`, else `/run/lock`, the FHS place for them, else the
+//!   (`lock_dir`: `$RIG_LOCK_DIR`, else `/run/lock`, the FHS place for them, else the
 //!   temp dir) and are left in place (unlinking a lock file others may be opening races).
 //!   A simulated bench holds no hardware: its runs are independent and take no lock.
 //!
@@ -28,7 +28,7 @@ use std::time::SystemTime;
 use crate::bench::{Bench, ModemDriver, RelayDriver, SensorDriver};
 
 /// The output folder's lock file.
-pub const OUT_LOCK_FILE: &str = ".rig.lock";
+pub(crate) const OUT_LOCK_FILE: &str = ".rig.lock";
 /// A holder's description is at most this long when read back (a lock file is ours, but
 /// a bound costs nothing).
 const MAX_HOLDER_BYTES: u64 = 4096;
@@ -36,12 +36,12 @@ const MAX_HOLDER_BYTES: u64 = 4096;
 /// Who holds a lock: written into the lock file, read back by whoever is refused.
 #[derive(Debug, Clone)]
 pub struct Holder {
-    pub pid: u32,
-    pub started: SystemTime,
+    pub(crate) pid: u32,
+    pub(crate) started: SystemTime,
     /// The command, e.g. `rig run`.
-    pub command: String,
-    pub out: Option<PathBuf>,
-    pub bench: PathBuf,
+    pub(crate) command: String,
+    pub(crate) out: Option<PathBuf>,
+    pub(crate) bench: PathBuf,
 }
 
 impl Holder {
@@ -144,7 +144,7 @@ pub fn claim_output_folder(dir: &Path, holder: &Holder) -> Result<Claim, ClaimEr
 }
 
 /// Lock every piece of hardware `bench` drives (none for a simulated bench), in
-/// [`lock_dir`].
+/// `lock_dir`.
 pub fn lock_bench(bench: &Bench, holder: &Holder) -> Result<Vec<Claim>, ClaimError> {
     lock_bench_in(&lock_dir(), bench, holder)
 }
@@ -173,7 +173,7 @@ pub fn lock_bench_in(dir: &Path, bench: &Bench, holder: &Holder) -> Result<Vec<C
 
 /// The physical resources a bench file names, each once: `gpiochip0 line 17`, `i2c-1`,
 /// a serial port's real path.
-pub fn hardware_of(bench: &Bench) -> Vec<String> {
+pub(crate) fn hardware_of(bench: &Bench) -> Vec<String> {
     let mut out = Vec::new();
     for r in &bench.relays {
         if let RelayDriver::Gpio { pins, .. } = &r.driver {
@@ -201,7 +201,7 @@ pub fn hardware_of(bench: &Bench) -> Vec<String> {
 
 /// Where bench locks live: `$RIG_LOCK_DIR`, else `/run/lock` when writable, else the
 /// temp dir's `rig-locks`.
-pub fn lock_dir() -> PathBuf {
+pub(crate) fn lock_dir() -> PathBuf {
     if let Some(d) = std::env::var_os("RIG_LOCK_DIR").filter(|d| !d.is_empty()) {
         return PathBuf::from(d);
     }

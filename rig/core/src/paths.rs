@@ -21,25 +21,25 @@ use std::sync::OnceLock;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layout {
     /// Holds `fixtures/`.
-    pub data: PathBuf,
+    pub(crate) data: PathBuf,
     /// Holds `wiring/`.
-    pub config: PathBuf,
+    pub(crate) config: PathBuf,
     /// Holds `results/`.
-    pub state: PathBuf,
+    pub(crate) state: PathBuf,
     /// Which rule found it, in words (`rig --version`-style diagnostics, run.json).
-    pub found_by: String,
+    pub(crate) found_by: String,
 }
 
 /// The installed layout's defaults (rule 3).
-pub const DATA_DIR: &str = "/usr/share/rig";
-pub const CONFIG_DIR: &str = "/etc/rig";
-pub const STATE_DIR: &str = "/var/lib/rig";
+pub(crate) const DATA_DIR: &str = "/usr/share/rig";
+pub(crate) const CONFIG_DIR: &str = "/etc/rig";
+pub(crate) const STATE_DIR: &str = "/var/lib/rig";
 
 static LAYOUT: OnceLock<Layout> = OnceLock::new();
 
 impl Layout {
     /// One folder for everything (rules 1 and 2).
-    pub fn workspace(dir: &Path, found_by: impl Into<String>) -> Layout {
+    pub(crate) fn workspace(dir: &Path, found_by: impl Into<String>) -> Layout {
         Layout {
             data: dir.to_path_buf(),
             config: dir.to_path_buf(),
@@ -83,7 +83,7 @@ impl Layout {
     }
 
     /// The installed layout (rule 3), each folder overridable through `env`.
-    pub fn installed(env: impl Fn(&str) -> Option<String>) -> Layout {
+    pub(crate) fn installed(env: impl Fn(&str) -> Option<String>) -> Layout {
         let dir = |var: &str, default: &str| {
             PathBuf::from(env(var).filter(|v| !v.is_empty()).unwrap_or(default.into()))
         };
@@ -96,7 +96,7 @@ impl Layout {
     }
 
     /// Where `rel` (`fixtures/…`, `wiring/…`, `results/…`, or anything else: data) is.
-    pub fn path(&self, rel: &str) -> PathBuf {
+    pub(crate) fn path(&self, rel: &str) -> PathBuf {
         let first = Path::new(rel).components().next();
         let base = match first.and_then(|c| c.as_os_str().to_str()) {
             Some("wiring") => &self.config,
@@ -123,12 +123,12 @@ pub fn set_layout(layout: Layout) -> &'static Layout {
 
 /// The layout of this process: the one set, else found by the rule with no `--root` and
 /// no bench file.
-pub fn layout() -> &'static Layout {
+pub(crate) fn layout() -> &'static Layout {
     LAYOUT.get_or_init(|| Layout::find(None, None, |v| std::env::var(v).ok()))
 }
 
 /// A file of the rig's own (`fixtures/…`, `wiring/…`, `results`) in this process's layout.
-pub fn rig_path(rel: &str) -> PathBuf {
+pub(crate) fn rig_path(rel: &str) -> PathBuf {
     layout().path(rel)
 }
 

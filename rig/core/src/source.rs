@@ -17,14 +17,14 @@ pub struct SourceText {
 }
 
 /// The largest text file the rig reads (report CSVs, traces read whole, fixtures).
-pub const MAX_TEXT_BYTES: u64 = 64 << 20;
+pub(crate) const MAX_TEXT_BYTES: u64 = 64 << 20;
 /// The largest bench, suite, firmware profile or calibration file: hand-written TOML of a
 /// full matrix is tens of KiB.
 pub const MAX_TOML_BYTES: u64 = 4 << 20;
 
 impl SourceText {
     /// Read a text file of at most [`MAX_TEXT_BYTES`].
-    pub fn read(path: impl AsRef<Path>) -> Result<Self, InputError> {
+    pub(crate) fn read(path: impl AsRef<Path>) -> Result<Self, InputError> {
         Self::read_limited(path, MAX_TEXT_BYTES)
     }
 
@@ -68,7 +68,7 @@ impl SourceText {
     }
 
     /// 1-based line of a byte offset.
-    pub fn line_of(&self, offset: usize) -> usize {
+    pub(crate) fn line_of(&self, offset: usize) -> usize {
         let end = offset.min(self.text.len());
         self.text.as_bytes()[..end]
             .iter()
@@ -144,10 +144,6 @@ pub struct Problems(Vec<InputError>);
 impl Problems {
     pub fn push(&mut self, e: InputError) {
         self.0.push(e);
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
 
     pub fn finish<T>(self, value: T) -> Result<T, InputErrors> {

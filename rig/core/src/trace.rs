@@ -1,5 +1,5 @@
 //! Light traces: a sensor's samples as a CSV file. This module is the one reader and
-//! writer of trace files: `rig classify`, the labelled corpus ([`crate::tracegen`],
+//! writer of trace files: `rig classify`, the labelled corpus (`crate::tracegen`,
 //! `fixtures/traces/`), the runner's FAIL traces ([`crate::report`]'s `traces/`) and the
 //! benches all go through it.
 //!
@@ -23,11 +23,12 @@
 //!   numbers in `# dark:` separated by spaces or commas, any number syntax Rust's `parse`
 //!   takes, and any other `#` line. An unknown `# key: value` line is a comment too, so
 //!   generators may add labels; those before the first sample are kept in
-//!   [`Head::labels`] (the first [`MAX_LABELS`]). `# dark:` and `# polarity:` must come
+//!   [`Head::labels`] (the first `MAX_LABELS`). `# dark:` and `# polarity:` must come
 //!   before the first sample and at most once each.
 //! - Strict about the rest: a wrong header, a wrong number of columns, a value that is not
-//!   a number or out of range, time going backwards, a line longer than [`MAX_LINE`]
-//!   bytes, text that is not UTF-8: each is an [`InputError`] naming the file and the line.
+//!   a number or out of range, time going backwards, a line longer than `MAX_LINE`
+//!   bytes, text that is not UTF-8: each is an
+//!   [`InputError`](crate::source::InputError) naming the file and the line.
 //! - Level traces keep the level in [`Sample::c`] (r, g, b are 0), as level sensors do.
 //!
 //! # Reading and writing
@@ -36,7 +37,7 @@
 //!   preamble ([`Head`]: sensor, polarity, dark level, labels) and the first sample, then
 //!   [`TraceReader::next_chunk`] fills a buffer with up to [`CHUNK`] samples at a time.
 //!   Besides the source's buffer it holds one line at most, whatever the file's size.
-//!   [`Trace::load`] and [`Trace::parse`] collect every chunk into a [`Trace`].
+//!   `Trace::load` and `Trace::parse` collect every chunk into a [`Trace`].
 //! - [`TraceWriter`] streams rows to any [`std::io::Write`]; [`Trace::write`] writes a
 //!   whole trace with it. Numbers are written in Rust's shortest round-trip form and the
 //!   `f32` counts are parsed as `f32`, so writing then reading gives bit-identical samples.
@@ -82,16 +83,22 @@ use std::io::{self, Write};
 use crate::bench::DarkLevel;
 use crate::hw::{Sample, SensorKind};
 use crate::observe::{Calibration, Polarity};
-use crate::source::{InputError, SourceText};
+#[cfg(any(test, feature = "tracegen"))]
+use crate::source::InputError;
+#[cfg(test)]
+use crate::source::SourceText;
 
-pub use number::{MAX_ABS_T_MS, MAX_COUNT};
-pub use read::{TraceReader, CHUNK, MAX_LABELS, MAX_LINE};
+#[cfg(test)]
+pub(crate) use number::{MAX_ABS_T_MS, MAX_COUNT};
+#[cfg(test)]
+pub(crate) use read::MAX_LINE;
+pub use read::{TraceReader, CHUNK};
 pub use write::TraceWriter;
 
 /// The header of an RGB+clear trace.
-pub const RGBC_HEADER: &str = "t_ms,r,g,b,c";
+pub(crate) const RGBC_HEADER: &str = "t_ms,r,g,b,c";
 /// The header of a level (photodiode) trace.
-pub const LEVEL_HEADER: &str = "t_ms,level";
+pub(crate) const LEVEL_HEADER: &str = "t_ms,level";
 
 /// What a trace file says before its samples.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,7 +114,7 @@ pub struct Head {
 
 impl Head {
     /// The first label named `key` (exactly), if any.
-    pub fn label(&self, key: &str) -> Option<&str> {
+    pub(crate) fn label(&self, key: &str) -> Option<&str> {
         self.labels
             .iter()
             .find(|(k, _)| k == key)
@@ -115,7 +122,7 @@ impl Head {
     }
 
     /// How the classifier should read this trace.
-    pub fn calibration(&self) -> Calibration {
+    pub(crate) fn calibration(&self) -> Calibration {
         Calibration {
             kind: self.kind,
             polarity: self.polarity,
@@ -137,17 +144,19 @@ pub struct Trace {
 
 impl Trace {
     /// Read a trace file (streamed: the file is never held whole).
-    pub fn load(path: impl AsRef<std::path::Path>) -> Result<Trace, InputError> {
+    #[cfg(any(test, feature = "tracegen"))]
+    pub(crate) fn load(path: impl AsRef<std::path::Path>) -> Result<Trace, InputError> {
         TraceReader::open(path)?.into_trace()
     }
 
     /// Parse a trace; an error names the file, the line and what is wrong.
-    pub fn parse(src: &SourceText) -> Result<Trace, InputError> {
+    #[cfg(test)]
+    pub(crate) fn parse(src: &SourceText) -> Result<Trace, InputError> {
         TraceReader::new(src.text.as_bytes(), &src.path)?.into_trace()
     }
 
     /// How the classifier should read this trace.
-    pub fn calibration(&self) -> Calibration {
+    pub(crate) fn calibration(&self) -> Calibration {
         Calibration {
             kind: self.kind,
             polarity: self.polarity,
@@ -156,7 +165,7 @@ impl Trace {
     }
 
     /// The preamble of this trace, with `labels`.
-    pub fn head(&self, labels: Vec<(String, String)>) -> Head {
+    pub(crate) fn head(&self, labels: Vec<(String, String)>) -> Head {
         Head {
             kind: self.kind,
             polarity: self.polarity,
@@ -165,13 +174,17 @@ impl Trace {
         }
     }
 
-    /// Write the trace in the format [`Trace::parse`] reads (numbers round-trip exactly).
+    /// Write the trace in the format `Trace::parse` reads (numbers round-trip exactly).
     pub fn write(&self, w: impl Write) -> io::Result<()> {
         self.write_labelled(w, Vec::new())
     }
 
     /// [`Trace::write`] with `# key: value` labels first (see [`TraceWriter::new`]).
-    pub fn write_labelled(&self, w: impl Write, labels: Vec<(String, String)>) -> io::Result<()> {
+    pub(crate) fn write_labelled(
+        &self,
+        w: impl Write,
+        labels: Vec<(String, String)>,
+    ) -> io::Result<()> {
         let mut out = TraceWriter::new(w, &self.head(labels))?;
         out.push(&self.samples)?;
         out.finish()

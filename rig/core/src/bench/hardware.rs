@@ -13,11 +13,11 @@ use crate::hw::pi::{Ads1115Config, AdsDataRate, GpioRelayConfig, Tcs34725BusConf
 use super::{Bench, ChannelRef, RelayBoard, RelayDriver, SensorBank, SensorDriver};
 
 /// The data rate the rig runs every ADS1115 at: the fastest, so most inputs fit a period.
-pub const ADS1115_RATE: AdsDataRate = AdsDataRate::Sps860;
+pub(crate) const ADS1115_RATE: AdsDataRate = AdsDataRate::Sps860;
 
 /// Which device of the bench a driver rule is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DeviceIndex {
+pub(crate) enum DeviceIndex {
     /// `bench.relays[i]`.
     Relays(usize),
     /// `bench.sensors[i]`.
@@ -110,7 +110,7 @@ impl Bench {
 
     /// Every driver rule the configs of this bench break, by device: what opening the
     /// devices would refuse. Devices no position uses are never opened and not checked.
-    pub fn driver_problems(&self) -> Vec<(DeviceIndex, String)> {
+    pub(crate) fn driver_problems(&self) -> Vec<(DeviceIndex, String)> {
         let mut out = Vec::new();
         for (i, board) in self.relays.iter().enumerate() {
             let RelayDriver::Gpio { pins, .. } = &board.driver else {

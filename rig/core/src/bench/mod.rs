@@ -18,7 +18,7 @@ use crate::source::{InputErrors, SourceText};
 use crate::spec::{Catalog, Family};
 
 pub use file::parse;
-pub use hardware::{DeviceIndex, ADS1115_RATE};
+pub(crate) use hardware::DeviceIndex;
 
 /// Which implementation drives a device.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
@@ -39,7 +39,7 @@ pub enum Backend {
 }
 
 impl Backend {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Backend::Sim => "sim",
             Backend::Gpio => "gpio",
@@ -96,7 +96,7 @@ pub enum ModemDriver {
 /// A trunk technology. Two legs both on IP trunks make a call S7 may apply to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum TrunkKind {
+pub(crate) enum TrunkKind {
     Sip,
     H323,
     Isdn,
@@ -104,7 +104,7 @@ pub enum TrunkKind {
 }
 
 impl TrunkKind {
-    pub fn is_ip(self) -> bool {
+    pub(crate) fn is_ip(self) -> bool {
         matches!(self, TrunkKind::Sip | TrunkKind::H323)
     }
 }
@@ -113,15 +113,15 @@ impl TrunkKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InboundRoute {
     pub name: String,
-    pub trunk: TrunkKind,
-    pub prefix: String,
+    pub(crate) trunk: TrunkKind,
+    pub(crate) prefix: String,
 }
 
 /// The IP Office the bench phones are registered to.
 #[derive(Debug, Clone)]
 pub struct System {
     /// The trunk twinned calls and handovers leave on.
-    pub twinning_trunk: TrunkKind,
+    pub(crate) twinning_trunk: TrunkKind,
     pub inbound: Vec<InboundRoute>,
 }
 
@@ -136,9 +136,9 @@ impl System {
 #[derive(Debug, Clone)]
 pub struct RelayBoard {
     pub id: String,
-    pub backend: Backend,
+    pub(crate) backend: Backend,
     pub driver: RelayDriver,
-    pub channels: u32,
+    pub(crate) channels: u32,
     /// How long a press holds the relay.
     pub press_ms: u64,
     /// The longest a relay may be held; the watchdog releases it after this.
@@ -216,7 +216,7 @@ pub struct Modem {
     pub id: String,
     pub role: ModemRole,
     pub number: String,
-    pub backend: Backend,
+    pub(crate) backend: Backend,
     pub driver: ModemDriver,
 }
 
@@ -317,7 +317,7 @@ pub struct Position {
     pub model: String,
     /// The catalog family of `model` (resolved on load).
     pub family: String,
-    pub extension: String,
+    pub(crate) extension: String,
     pub twinning: TwinningSettings,
     pub buttons: BTreeMap<Button, ChannelRef>,
     pub lights: BTreeMap<Light, LightWiring>,
@@ -329,8 +329,8 @@ pub struct Bench {
     pub path: PathBuf,
     pub name: String,
     pub system: System,
-    pub relays: Vec<RelayBoard>,
-    pub sensors: Vec<SensorBank>,
+    pub(crate) relays: Vec<RelayBoard>,
+    pub(crate) sensors: Vec<SensorBank>,
     pub modems: Vec<Modem>,
     pub positions: Vec<Position>,
 }
@@ -352,7 +352,7 @@ impl Bench {
     }
 
     /// The mobile line a position's calls can ring, which its cases lease: the mobile modem
-    /// its twinned number names. See [`Bench::mobile_line_per_position`].
+    /// its twinned number names. See `Bench::mobile_line_per_position`.
     pub fn mobile_line_of(&self, position: &Position) -> Option<&Modem> {
         let i = self.positions.iter().position(|p| p.id == position.id)?;
         self.mobile_line_per_position()[i]
@@ -363,7 +363,7 @@ impl Bench {
     /// watch a mobile line to prove that, so it is given the line with the fewest positions
     /// on it so far (in bench order, the first such): lines stay evenly shared, and the
     /// choice is fixed by the bench file alone.
-    pub fn mobile_line_per_position(&self) -> Vec<Option<&Modem>> {
+    pub(crate) fn mobile_line_per_position(&self) -> Vec<Option<&Modem>> {
         let mobiles: Vec<&Modem> = self.modems_of(ModemRole::Mobile).collect();
         let mut load = vec![0usize; mobiles.len()];
         let mut out: Vec<Option<usize>> = self

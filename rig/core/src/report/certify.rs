@@ -22,7 +22,7 @@
 //!    for internal twinning), is not checked either. A family in scope with no position
 //!    on the bench has nothing checked.
 //! 2. **Every case passed N of N** on every position it ran on
-//!    ([`super::pass_rate::PassRates`]), and the run was not interrupted.
+//!    (`super::pass_rate::PassRates`), and the run was not interrupted.
 //!
 //! So manual clauses (S2, S15: `[not_automatable]` in the suite) certify only with an
 //! operator's answers (`--operator`): without one their rows are SKIP and the run is
@@ -53,7 +53,7 @@ pub struct Scope {
     /// Each clause's status on each family of `families`.
     pub status: BTreeMap<(String, String), Need>,
     /// Why a clause needs a person (`[not_automatable]` of the suite), by clause.
-    pub manual: BTreeMap<String, String>,
+    pub(crate) manual: BTreeMap<String, String>,
 }
 
 /// Whether a clause must be checked on a family.
@@ -165,7 +165,7 @@ impl Scope {
 
 /// Whether the indication table has an entry, for `family`, of every Twinning-light
 /// state `case` expects (a case with no such expectation always is).
-pub fn specified_for(spec: &Spec, case: &Case, family: &Family) -> bool {
+pub(crate) fn specified_for(spec: &Spec, case: &Case, family: &Family) -> bool {
     let has = |s: TwinningState| spec.indications.twinning(family, s).is_some();
     case.steps.iter().all(|step| match step {
         Step::Expect(e) => match &e.target {
@@ -181,11 +181,11 @@ pub fn specified_for(spec: &Spec, case: &Case, family: &Family) -> bool {
 
 /// A clause not checked on some families, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NotChecked {
-    pub clause: String,
+pub(crate) struct NotChecked {
+    pub(crate) clause: String,
     /// Families, catalog order; empty when the clause could be checked on none.
-    pub families: Vec<String>,
-    pub why: String,
+    pub(crate) families: Vec<String>,
+    pub(crate) why: String,
 }
 
 /// A run's certification (run.json `certification`).
@@ -196,14 +196,14 @@ pub struct Certification {
     /// `certification: NOT CERTIFIED (…)`.
     pub line: String,
     /// The clauses that were not checked where they must be.
-    pub not_checked: Vec<NotChecked>,
+    pub(crate) not_checked: Vec<NotChecked>,
     /// Position × case pairs below N of N.
-    pub below: usize,
+    pub(crate) below: usize,
     /// Each clause and the families it was checked on.
-    pub checked: BTreeMap<String, Vec<String>>,
+    pub(crate) checked: BTreeMap<String, Vec<String>>,
     /// Families certified with no position on the bench.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub absent: Vec<String>,
+    pub(crate) absent: Vec<String>,
 }
 
 impl Certification {

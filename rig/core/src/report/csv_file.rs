@@ -54,7 +54,8 @@ impl CsvReport {
         Ok(Self { path, rows })
     }
 
-    pub fn path(&self) -> &Path {
+    #[cfg(test)]
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 }

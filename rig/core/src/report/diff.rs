@@ -14,7 +14,7 @@ use crate::runner::{CaseResult, Verdict};
 
 /// How one (family, position, case) differs between the runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Change {
+pub(crate) enum Change {
     /// PASS in base, FAIL in candidate.
     Regression,
     /// FAIL in base, PASS in candidate.
@@ -28,7 +28,7 @@ pub enum Change {
 }
 
 impl Change {
-    pub const ALL: [Change; 5] = [
+    pub(crate) const ALL: [Change; 5] = [
         Change::Regression,
         Change::Fix,
         Change::Changed,
@@ -37,7 +37,7 @@ impl Change {
     ];
 
     /// The `change` column of `--format csv`.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Change::Regression => "regression",
             Change::Fix => "fix",
@@ -71,15 +71,15 @@ impl Change {
 
 /// One side of an entry: the combined verdict of its rows and what the deciding row said.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Side {
-    pub verdict: Verdict,
+pub(crate) struct Side {
+    pub(crate) verdict: Verdict,
     /// Rows combined (attempts × positions).
-    pub rows: usize,
+    pub(crate) rows: usize,
     /// How many of them have the combined verdict.
-    pub deciding: usize,
+    pub(crate) deciding: usize,
     /// The message of the first row with the combined verdict.
-    pub message: String,
-    pub positions: Vec<String>,
+    pub(crate) message: String,
+    pub(crate) positions: Vec<String>,
 }
 
 impl Side {
@@ -108,19 +108,19 @@ impl Side {
 
 /// One listed difference.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Entry {
-    pub change: Change,
-    pub family: String,
-    pub case: String,
-    pub clauses: Vec<String>,
-    pub base: Option<Side>,
-    pub candidate: Option<Side>,
+pub(crate) struct Entry {
+    pub(crate) change: Change,
+    pub(crate) family: String,
+    pub(crate) case: String,
+    pub(crate) clauses: Vec<String>,
+    pub(crate) base: Option<Side>,
+    pub(crate) candidate: Option<Side>,
 }
 
 impl Entry {
     /// The positions compared: one shared position, or the family's positions in each
     /// run (`p1 -> p2`) when the runs name them differently. Empty for off-bench rows.
-    pub fn position(&self) -> String {
+    pub(crate) fn position(&self) -> String {
         let join = |s: &Option<Side>| s.as_ref().map(|s| s.positions.join(" "));
         match (join(&self.base), join(&self.candidate)) {
             (Some(b), Some(c)) if b != c => format!("{b} -> {c}"),
@@ -134,19 +134,19 @@ impl Entry {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Diff {
     /// In section order ([`Change::ALL`]), then family, case and position in run order.
-    pub entries: Vec<Entry>,
+    pub(crate) entries: Vec<Entry>,
     /// Compared with the same verdict.
-    pub unchanged: usize,
+    pub(crate) unchanged: usize,
     /// Of those, FAIL in both.
-    pub still_failing: usize,
+    pub(crate) still_failing: usize,
 }
 
 impl Diff {
-    pub fn count(&self, change: Change) -> usize {
+    pub(crate) fn count(&self, change: Change) -> usize {
         self.entries.iter().filter(|e| e.change == change).count()
     }
 
-    pub fn of(&self, change: Change) -> impl Iterator<Item = &Entry> {
+    pub(crate) fn of(&self, change: Change) -> impl Iterator<Item = &Entry> {
         self.entries.iter().filter(move |e| e.change == change)
     }
 
@@ -415,7 +415,7 @@ fn table(entries: &[&Entry]) -> String {
 }
 
 /// The `--format csv` columns.
-pub const DIFF_COLUMNS: [&str; 8] = [
+pub(crate) const DIFF_COLUMNS: [&str; 8] = [
     "change",
     "family",
     "position",

@@ -44,7 +44,7 @@ pub enum ReportError {
 }
 
 impl ReportError {
-    pub fn create(path: impl Into<PathBuf>, reason: io::Error) -> Self {
+    pub(crate) fn create(path: impl Into<PathBuf>, reason: io::Error) -> Self {
         ReportError::Io {
             op: "create",
             path: path.into(),
@@ -62,7 +62,8 @@ impl ReportError {
 
     /// The system's reason for a file that could not be created or written, if that is
     /// what failed (a full disk is `ErrorKind::StorageFull`).
-    pub fn io_reason(&self) -> Option<&io::Error> {
+    #[cfg(test)]
+    pub(crate) fn io_reason(&self) -> Option<&io::Error> {
         match self {
             ReportError::Io { reason, .. } => Some(reason),
             _ => None,

@@ -25,7 +25,7 @@ use super::{escape_xml as esc, escape_xml_text as esc_text};
 use crate::runner::{CaseResult, Tally, Verdict};
 
 /// Write `dir/junit.xml`.
-pub fn write_junit(
+pub(crate) fn write_junit(
     dir: &Path,
     record: &RunRecord,
     results: &[CaseResult],
@@ -35,7 +35,7 @@ pub fn write_junit(
 }
 
 /// The whole document.
-pub fn junit_xml(record: &RunRecord, results: &[CaseResult]) -> String {
+pub(crate) fn junit_xml(record: &RunRecord, results: &[CaseResult]) -> String {
     let all = tally(results.iter());
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     // junit-10.xsd declares no `skipped` on <testsuites> (a validating reader rejects an
@@ -235,7 +235,7 @@ fn seconds(ms: f64) -> String {
 
 /// `2026-12-01T19:17:08`: the run's start (RFC 3339) plus `bench_ms`, to the second, with
 /// no zone as the schema's readers want; `None` if the start cannot be read.
-pub fn timestamp(started_at: &str, bench_ms: f64) -> Option<String> {
+pub(crate) fn timestamp(started_at: &str, bench_ms: f64) -> Option<String> {
     let start: SystemTime = humantime::parse_rfc3339(started_at).ok()?;
     let ms = if bench_ms.is_finite() {
         bench_ms.max(0.0)

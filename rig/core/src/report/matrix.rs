@@ -9,13 +9,13 @@ use crate::runner::{CaseResult, Verdict};
 use crate::spec::Spec;
 
 /// The label of rows with no bench position (catalog entries that cannot be on a bench).
-pub const OFF_BENCH: &str = "off-bench";
+pub(crate) const OFF_BENCH: &str = "off-bench";
 
 /// The one rule that sums several verdicts of a family and case into one: FAIL if any
 /// FAIL, else ERROR if any ERROR, else PASS if any PASS, else MANUAL if any MANUAL, else
 /// SKIP; `None` when there is no verdict at all. A phone's failure outranks a rig fault,
 /// which outranks any pass: one broken attempt is never hidden by the others.
-pub fn combine(verdicts: impl IntoIterator<Item = Verdict>) -> Option<Verdict> {
+pub(crate) fn combine(verdicts: impl IntoIterator<Item = Verdict>) -> Option<Verdict> {
     verdicts.into_iter().max_by_key(|v| rank(*v))
 }
 
@@ -32,35 +32,35 @@ fn rank(v: Verdict) -> u8 {
 
 /// The family × case matrix of a set of rows.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Matrix {
+pub(crate) struct Matrix {
     /// Case ids, in order of first appearance in the rows (the suite's order).
-    pub cases: Vec<String>,
+    pub(crate) cases: Vec<String>,
     /// Families with at least one row: catalog order, then any family the catalog does
     /// not know (rows merged from another spec) in order of first appearance.
-    pub families: Vec<FamilyRow>,
+    pub(crate) families: Vec<FamilyRow>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct FamilyRow {
+pub(crate) struct FamilyRow {
     /// Family id, as in the catalog and the `family` column of results.csv.
-    pub family: String,
+    pub(crate) family: String,
     /// The catalog's name for it (the id when the catalog does not know it).
-    pub name: String,
+    pub(crate) name: String,
     /// One per case of [`Matrix::cases`]; `None` when the family has no row of that case.
-    pub cells: Vec<Option<Cell>>,
+    pub(crate) cells: Vec<Option<Cell>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Cell {
+pub(crate) struct Cell {
     /// The combined verdict.
-    pub verdict: Verdict,
+    pub(crate) verdict: Verdict,
     /// What it combines: each position (or [`OFF_BENCH`]) with its verdicts in attempt order.
-    pub positions: Vec<(String, Vec<Verdict>)>,
+    pub(crate) positions: Vec<(String, Vec<Verdict>)>,
 }
 
 impl Cell {
     /// `p9608: PASS FAIL; p9608b: PASS PASS`, for a tooltip.
-    pub fn detail(&self) -> String {
+    pub(crate) fn detail(&self) -> String {
         self.positions
             .iter()
             .map(|(p, vs)| {
@@ -74,7 +74,7 @@ impl Cell {
 
 impl Matrix {
     /// The matrix of `results`, families in the order of `spec`'s catalog.
-    pub fn of(spec: &Spec, results: &[CaseResult]) -> Self {
+    pub(crate) fn of(spec: &Spec, results: &[CaseResult]) -> Self {
         let cases = first_appearance(results.iter().map(|r| r.case.as_str()));
         let families = family_order(spec, results)
             .into_iter()
@@ -99,7 +99,7 @@ impl Matrix {
 
     /// `matrix.csv`: header `family,<case ids>`, a row per family, a verdict name per
     /// cell (empty when the family has no row of that case).
-    pub fn to_csv(&self) -> Result<Vec<u8>, csv::Error> {
+    pub(crate) fn to_csv(&self) -> Result<Vec<u8>, csv::Error> {
         let mut w = csv::Writer::from_writer(Vec::new());
         let mut header = vec!["family"];
         header.extend(self.cases.iter().map(String::as_str));
@@ -118,7 +118,11 @@ impl Matrix {
 }
 
 /// Write `dir/matrix.csv`.
-pub fn write_matrix(dir: &Path, spec: &Spec, results: &[CaseResult]) -> Result<(), ReportError> {
+pub(crate) fn write_matrix(
+    dir: &Path,
+    spec: &Spec,
+    results: &[CaseResult],
+) -> Result<(), ReportError> {
     let path = dir.join("matrix.csv");
     let bytes = Matrix::of(spec, results)
         .to_csv()

@@ -208,7 +208,7 @@ fn conflicting_rows(inputs: &[ReportFolder]) -> Result<(), InputErrors> {
 /// A folder's run record: its run.json, else what its rows say (a run killed before it
 /// could write run.json, or one from before run.json existed). What the rows cannot say
 /// is `unknown`.
-pub fn record_of(f: &ReportFolder) -> RunRecord {
+pub(crate) fn record_of(f: &ReportFolder) -> RunRecord {
     if let Some(r) = &f.record {
         return r.clone();
     }
@@ -244,7 +244,7 @@ pub fn record_of(f: &ReportFolder) -> RunRecord {
 /// The record of the merged set: `merged-<n>-runs`, spanning the earliest start to the
 /// latest end, with the inputs' records in `merged_from`. Version and revision are this
 /// rig's (it wrote the set); the rest is the inputs' where they agree.
-pub fn merged_record(records: Vec<RunRecord>, rows: &[ReportRow]) -> RunRecord {
+pub(crate) fn merged_record(records: Vec<RunRecord>, rows: &[ReportRow]) -> RunRecord {
     let mut tally = Tally::default();
     for r in rows {
         tally.add(r.result.verdict);

@@ -4,17 +4,17 @@
 //! is written from every row when the run ends ([`write_report_set`]).
 
 pub mod certify;
-pub mod console;
+pub(crate) mod console;
 mod csv_file;
 pub mod diff;
 mod error;
-pub mod html;
-pub mod junit;
-pub mod matrix;
+pub(crate) mod html;
+pub(crate) mod junit;
+pub(crate) mod matrix;
 pub mod merge;
-pub mod pass_rate;
+pub(crate) mod pass_rate;
 pub mod read;
-pub mod run_json;
+pub(crate) mod run_json;
 mod set;
 pub mod traces;
 mod whole_file;
@@ -24,12 +24,12 @@ pub use csv_file::{CsvReport, CSV_COLUMNS};
 pub use error::ReportError;
 pub use run_json::RunRecord;
 pub use set::{write_report_set, ReportSet};
-pub use whole_file::{write_whole, write_whole_with};
+pub(crate) use whole_file::{write_whole, write_whole_with};
 
 use std::time::{Duration, SystemTime};
 
 /// RFC 3339 UTC time (ms precision) of a bench time, given the wall time of bench time 0.
-pub fn wall_time(origin: SystemTime, bench_ms: f64) -> String {
+pub(crate) fn wall_time(origin: SystemTime, bench_ms: f64) -> String {
     let t = origin + Duration::from_micros((bench_ms.max(0.0) * 1000.0) as u64);
     humantime::format_rfc3339_millis(t).to_string()
 }
@@ -38,13 +38,13 @@ pub fn wall_time(origin: SystemTime, bench_ms: f64) -> String {
 /// characters escaped; tab and line breaks as character references (an attribute value
 /// would otherwise turn them into spaces); characters XML 1.0 forbids even escaped (most
 /// control characters) replaced by U+FFFD, so no row text can make a report unreadable.
-pub fn escape_xml(s: &str) -> String {
+pub(crate) fn escape_xml(s: &str) -> String {
     escape(s, false)
 }
 
 /// As [`escape_xml`], for element text only: tabs and newlines stay as they are, so a
 /// multi-line message reads as lines in the file too.
-pub fn escape_xml_text(s: &str) -> String {
+pub(crate) fn escape_xml_text(s: &str) -> String {
     escape(s, true)
 }
 
@@ -82,7 +82,7 @@ pub(crate) mod fixture {
     use crate::trace::Trace;
 
     /// A run record whose texts need escaping in XML and HTML.
-    pub fn record(repeat: u32) -> crate::report::RunRecord {
+    pub(crate) fn record(repeat: u32) -> crate::report::RunRecord {
         crate::report::RunRecord {
             run_id: "r<1>".into(),
             rig_version: "0.1.0".into(),
@@ -108,7 +108,13 @@ pub(crate) mod fixture {
     }
 
     /// A row with no expectation, measurement, message or trace.
-    pub fn row(position: &str, family: &str, case: &str, attempt: u32, v: Verdict) -> CaseResult {
+    pub(crate) fn row(
+        position: &str,
+        family: &str,
+        case: &str,
+        attempt: u32,
+        v: Verdict,
+    ) -> CaseResult {
         CaseResult {
             position: position.into(),
             model: format!("model-{family}"),
@@ -130,7 +136,7 @@ pub(crate) mod fixture {
 
     /// A deciding trace of `n` samples every 5 ms from `from_ms`: a light blinking
     /// between dark and bright each 100 ms.
-    pub fn trace(kind: SensorKind, from_ms: f64, n: usize) -> DecidingTrace {
+    pub(crate) fn trace(kind: SensorKind, from_ms: f64, n: usize) -> DecidingTrace {
         let samples = (0..n)
             .map(|i| {
                 let t_ms = from_ms + i as f64 * 5.0;

@@ -9,7 +9,7 @@ use super::ReportError;
 use crate::runner::{CaseResult, Tally};
 
 /// The columns of `pass-rate.csv`, in order.
-pub const PASS_RATE_COLUMNS: [&str; 11] = [
+pub(crate) const PASS_RATE_COLUMNS: [&str; 11] = [
     "position",
     "family",
     "case",
@@ -25,33 +25,33 @@ pub const PASS_RATE_COLUMNS: [&str; 11] = [
 
 /// The attempts of one case on one position (or one off-bench family).
 #[derive(Debug, Clone, PartialEq)]
-pub struct PairRate {
+pub(crate) struct PairRate {
     /// Empty for catalog entries that cannot be on a bench.
-    pub position: String,
-    pub family: String,
-    pub case: String,
-    pub counts: Tally,
+    pub(crate) position: String,
+    pub(crate) family: String,
+    pub(crate) case: String,
+    pub(crate) counts: Tally,
 }
 
 impl PairRate {
-    pub fn attempts(&self) -> usize {
+    pub(crate) fn attempts(&self) -> usize {
         self.counts.total()
     }
 
     /// Attempts that reached an automated verdict (not SKIP, not MANUAL).
-    pub fn ran(&self) -> usize {
+    pub(crate) fn ran(&self) -> usize {
         self.counts.pass + self.counts.fail + self.counts.error
     }
 
     /// pass / (attempts − skip − manual); `None` when nothing ran.
-    pub fn pass_rate(&self) -> Option<f64> {
+    pub(crate) fn pass_rate(&self) -> Option<f64> {
         (self.ran() > 0).then(|| self.counts.pass as f64 / self.ran() as f64)
     }
 
     /// Certified when all of at least `repeat` attempts passed (N of N, so no FAIL, no
     /// ERROR and none skipped); `None` when no attempt ran, as for a case not applicable
     /// to the phone: there is nothing to certify, and nothing below N of N either.
-    pub fn certified(&self, repeat: u32) -> Option<bool> {
+    pub(crate) fn certified(&self, repeat: u32) -> Option<bool> {
         if self.ran() == 0 {
             return None;
         }
@@ -61,12 +61,12 @@ impl PairRate {
 
 /// Pass rates of every position × case pair.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct PassRates {
-    pub pairs: Vec<PairRate>,
+pub(crate) struct PassRates {
+    pub(crate) pairs: Vec<PairRate>,
 }
 
 impl PassRates {
-    pub fn of(results: &[CaseResult]) -> Self {
+    pub(crate) fn of(results: &[CaseResult]) -> Self {
         let mut rates = Self::default();
         for r in results {
             rates.add(r);
@@ -75,7 +75,7 @@ impl PassRates {
     }
 
     /// Count one more row.
-    pub fn add(&mut self, r: &CaseResult) {
+    pub(crate) fn add(&mut self, r: &CaseResult) {
         let i = self
             .pairs
             .iter()
@@ -94,7 +94,7 @@ impl PassRates {
 
     /// The pairs by position (in order of first appearance: positions run in parallel, so
     /// their rows interleave), then case (suite order).
-    pub fn ordered(&self) -> Vec<&PairRate> {
+    pub(crate) fn ordered(&self) -> Vec<&PairRate> {
         let positions = first_appearance(self.pairs.iter().map(|p| p.position.as_str()));
         let cases = first_appearance(self.pairs.iter().map(|p| p.case.as_str()));
         let index = |list: &[String], x: &str| list.iter().position(|y| y == x);
@@ -104,7 +104,7 @@ impl PassRates {
     }
 
     /// The pairs that ran but are not N of N, in [`Self::ordered`] order.
-    pub fn below(&self, repeat: u32) -> impl Iterator<Item = &PairRate> {
+    pub(crate) fn below(&self, repeat: u32) -> impl Iterator<Item = &PairRate> {
         self.ordered()
             .into_iter()
             .filter(move |p| p.certified(repeat) == Some(false))
@@ -112,7 +112,7 @@ impl PassRates {
 
     /// The pass rates in one line: whether every pair that ran passed N of N. Not a
     /// certification, which also asks what was checked ([`super::certify`]).
-    pub fn n_of_n(&self, repeat: u32, interrupted: bool) -> String {
+    pub(crate) fn n_of_n(&self, repeat: u32, interrupted: bool) -> String {
         let below = self.below(repeat).count();
         let passed = self
             .pairs
@@ -132,7 +132,7 @@ impl PassRates {
 
     /// How many pairs passed N of N, are below N of N, and had no attempt that ran
     /// (SKIP or MANUAL only: nothing to pass).
-    pub fn census(&self, repeat: u32) -> Census {
+    pub(crate) fn census(&self, repeat: u32) -> Census {
         let mut c = Census::default();
         for p in &self.pairs {
             match p.certified(repeat) {
@@ -146,7 +146,7 @@ impl PassRates {
 
     /// `pass-rate.csv` ([`PASS_RATE_COLUMNS`]); `pass_rate` with three decimals,
     /// `certified` `yes`, `no`, or empty when no attempt ran.
-    pub fn to_csv(&self, repeat: u32) -> Result<Vec<u8>, csv::Error> {
+    pub(crate) fn to_csv(&self, repeat: u32) -> Result<Vec<u8>, csv::Error> {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(PASS_RATE_COLUMNS)?;
         for p in self.ordered() {
@@ -171,15 +171,15 @@ impl PassRates {
 
 /// Pairs by what their attempts say ([`PassRates::census`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Census {
-    pub certified: usize,
-    pub below: usize,
+pub(crate) struct Census {
+    pub(crate) certified: usize,
+    pub(crate) below: usize,
     /// No attempt reached PASS, FAIL or ERROR (not applicable, or manual only).
-    pub not_run: usize,
+    pub(crate) not_run: usize,
 }
 
 /// `yes`, `no`, or empty for "nothing to certify".
-pub fn yes_no(certified: Option<bool>) -> &'static str {
+pub(crate) fn yes_no(certified: Option<bool>) -> &'static str {
     match certified {
         Some(true) => "yes",
         Some(false) => "no",
@@ -188,7 +188,11 @@ pub fn yes_no(certified: Option<bool>) -> &'static str {
 }
 
 /// Write `dir/pass-rate.csv`.
-pub fn write_pass_rate(dir: &Path, repeat: u32, results: &[CaseResult]) -> Result<(), ReportError> {
+pub(crate) fn write_pass_rate(
+    dir: &Path,
+    repeat: u32,
+    results: &[CaseResult],
+) -> Result<(), ReportError> {
     let path = dir.join("pass-rate.csv");
     let bytes = PassRates::of(results)
         .to_csv(repeat)

@@ -22,16 +22,16 @@ const MAX_ROW_ERRORS: usize = 20;
 pub struct ReportRow {
     /// The contract columns as written, in [`CSV_COLUMNS`] order: a merge writes them
     /// back unchanged.
-    pub columns: Vec<String>,
+    pub(crate) columns: Vec<String>,
     /// Columns after the contract's (added by later versions), name and value.
-    pub extra: Vec<(String, String)>,
+    pub(crate) extra: Vec<(String, String)>,
     /// The 1-based line the row starts on.
     pub line: usize,
     pub result: CaseResult,
 }
 
 impl ReportRow {
-    pub fn run_id(&self) -> &str {
+    pub(crate) fn run_id(&self) -> &str {
         self.column("run_id")
     }
 
@@ -39,16 +39,16 @@ impl ReportRow {
         self.column("bench")
     }
 
-    pub fn firmware(&self) -> &str {
+    pub(crate) fn firmware(&self) -> &str {
         self.column("firmware")
     }
 
-    pub fn started_at(&self) -> &str {
+    pub(crate) fn started_at(&self) -> &str {
         self.column("started_at")
     }
 
     /// A contract column's text as written.
-    pub fn column(&self, name: &str) -> &str {
+    pub(crate) fn column(&self, name: &str) -> &str {
         CSV_COLUMNS
             .iter()
             .position(|c| *c == name)
@@ -89,11 +89,6 @@ impl ReportFolder {
             record,
             rows,
         })
-    }
-
-    /// The rows as the runner reported them.
-    pub fn results(&self) -> Vec<CaseResult> {
-        self.rows.iter().map(|r| r.result.clone()).collect()
     }
 
     /// The firmware under test: run.json's label, else the rows' (all of them, if they
@@ -156,12 +151,12 @@ fn record_start(dir: &Path, r: &RunRecord) -> Result<SystemTime, InputError> {
 }
 
 /// An RFC 3339 time as the reports write it (`2026-12-01T15:30:00.123Z`).
-pub fn parse_time(s: &str) -> Option<SystemTime> {
+pub(crate) fn parse_time(s: &str) -> Option<SystemTime> {
     humantime::parse_rfc3339_weak(s.trim()).ok()
 }
 
 /// Milliseconds from `origin` to `t` (negative when `t` is earlier).
-pub fn ms_since(origin: SystemTime, t: SystemTime) -> f64 {
+pub(crate) fn ms_since(origin: SystemTime, t: SystemTime) -> f64 {
     match t.duration_since(origin) {
         Ok(d) => d.as_secs_f64() * 1000.0,
         Err(e) => -e.duration().as_secs_f64() * 1000.0,
@@ -293,7 +288,7 @@ fn row_error(path: &Path, rec: &csv::StringRecord, e: FieldError) -> InputError 
 
 /// What is wrong with a results.csv header or row (reported as `FILE:LINE: …`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum FieldError {
+pub(crate) enum FieldError {
     /// The header lacks contract columns.
     #[error("not a results.csv header: no column {}", .0.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "))]
     MissingColumns(Vec<&'static str>),
@@ -415,7 +410,7 @@ fn required(v: &str, name: &'static str) -> Result<String, FieldError> {
     }
 }
 
-pub fn parse_verdict(v: &str) -> Result<Verdict, FieldError> {
+pub(crate) fn parse_verdict(v: &str) -> Result<Verdict, FieldError> {
     [
         Verdict::Pass,
         Verdict::Fail,

@@ -13,35 +13,35 @@ use super::ReportError;
 use crate::runner::{RunInfo, ScheduleFigures, Tally};
 
 /// The rig's git revision at build time (`-dirty` with uncommitted changes).
-pub const GIT_REVISION: &str = env!("RIG_GIT_REVISION");
+pub(crate) const GIT_REVISION: &str = env!("RIG_GIT_REVISION");
 
 /// The contents of `run.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunRecord {
     pub run_id: String,
-    pub rig_version: String,
-    pub git_revision: String,
-    pub host: String,
-    pub bench: String,
+    pub(crate) rig_version: String,
+    pub(crate) git_revision: String,
+    pub(crate) host: String,
+    pub(crate) bench: String,
     /// The firmware under test as labelled (`--firmware`, else `sim:<profile>`).
     pub firmware: String,
     /// `--label KEY=VALUE` pairs.
-    pub labels: BTreeMap<String, String>,
+    pub(crate) labels: BTreeMap<String, String>,
     /// RFC 3339 UTC.
     pub started_at: String,
-    pub ended_at: String,
+    pub(crate) ended_at: String,
     /// Bench time the run covered (virtual on a simulated bench), ms.
-    pub bench_time_ms: f64,
-    pub virtual_time: bool,
+    pub(crate) bench_time_ms: f64,
+    pub(crate) virtual_time: bool,
     /// The simulated sensors' noise seed; `None` on real hardware.
-    pub seed: Option<u64>,
-    pub repeat: u32,
+    pub(crate) seed: Option<u64>,
+    pub(crate) repeat: u32,
     pub interrupted: bool,
-    pub files: Vec<InputFile>,
+    pub(crate) files: Vec<InputFile>,
     pub tally: Counts,
     /// The run's bench time against its lower bound (absent for a run that did not end).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schedule: Option<ScheduleRecord>,
+    pub(crate) schedule: Option<ScheduleRecord>,
     /// The certification of a run that certifies (`--repeat N`, `--certify`): what was
     /// checked and whether it passed (`super::certify`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -57,22 +57,22 @@ pub struct RunRecord {
 /// A run's bench time against the least any order of its cases could take (run.json
 /// `schedule`; `crate::schedule`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ScheduleRecord {
+pub(crate) struct ScheduleRecord {
     /// The lower bound from the expected durations, computed before the run, ms.
-    pub planned_bound_ms: f64,
-    pub planned_limited_by: String,
+    pub(crate) planned_bound_ms: f64,
+    pub(crate) planned_limited_by: String,
     /// The bench time the scheduler expected, ms.
-    pub forecast_ms: f64,
+    pub(crate) forecast_ms: f64,
     /// The lower bound from the durations the run measured, ms, and what set it.
-    pub bound_ms: f64,
-    pub limited_by: String,
+    pub(crate) bound_ms: f64,
+    pub(crate) limited_by: String,
     /// The run's bench time over `bound_ms`.
-    pub ratio: f64,
+    pub(crate) ratio: f64,
 }
 
 impl ScheduleRecord {
     /// The record of a run that ended after `bench_time_ms`; `None` without its bounds.
-    pub fn of(figures: &ScheduleFigures, bench_time_ms: f64) -> Option<ScheduleRecord> {
+    pub(crate) fn of(figures: &ScheduleFigures, bench_time_ms: f64) -> Option<ScheduleRecord> {
         let planned = figures.planned_bound.as_ref()?;
         let measured = figures.measured_bound.as_ref()?;
         Some(ScheduleRecord {
@@ -94,21 +94,21 @@ impl ScheduleRecord {
 /// rows of results.csv whose `bench` column names it, from `first_row`, 1-based, on).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
-    pub bench: String,
+    pub(crate) bench: String,
     pub folder: PathBuf,
-    pub run_id: String,
+    pub(crate) run_id: String,
     pub rows: usize,
     pub first_row: usize,
 }
 
 /// One input file of a run and its digest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InputFile {
+pub(crate) struct InputFile {
     /// `bench`, `suite`, `profile`, `calibration`, or `spec:<file>`.
-    pub role: String,
-    pub path: PathBuf,
+    pub(crate) role: String,
+    pub(crate) path: PathBuf,
     /// Hex SHA-256 of the contents; `None` when the file could not be read.
-    pub sha256: Option<String>,
+    pub(crate) sha256: Option<String>,
 }
 
 /// Verdict counts, as run.json spells them.
@@ -183,7 +183,7 @@ impl RunRecord {
         }
     }
 
-    pub fn write(&self, dir: &Path) -> Result<(), ReportError> {
+    pub(crate) fn write(&self, dir: &Path) -> Result<(), ReportError> {
         let path = dir.join("run.json");
         let text = serde_json::to_string_pretty(self).expect("a run record serialises");
         super::write_whole(&path, (text + "\n").as_bytes())
@@ -210,7 +210,7 @@ impl InputFile {
 
 /// Hex SHA-256 of a regular file's contents; `None` for anything else. A FIFO or a device
 /// given as an input was read once already and would block (or give other bytes) now.
-pub fn sha256_file(path: &Path) -> Option<String> {
+pub(crate) fn sha256_file(path: &Path) -> Option<String> {
     if !std::fs::metadata(path).ok()?.is_file() {
         return None;
     }

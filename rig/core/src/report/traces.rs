@@ -26,7 +26,7 @@ use crate::source::InputError;
 use crate::trace::{TraceReader, TraceWriter};
 
 /// The folder of a report set that holds the traces.
-pub const TRACES_DIR: &str = "traces";
+pub(crate) const TRACES_DIR: &str = "traces";
 
 /// `traces/<position>_<case>_<attempt>.csv` (relative to the report folder). Each id
 /// keeps its letters, digits, `.` and `-`; any other byte (the `_` that separates the
@@ -51,7 +51,7 @@ pub fn trace_file(row: &CaseResult) -> PathBuf {
 }
 
 /// Where a merged report files the trace of `row` of `bench` (see [`trace_file`]).
-pub fn bench_trace_file(bench: &str, row: &CaseResult) -> PathBuf {
+pub(crate) fn bench_trace_file(bench: &str, row: &CaseResult) -> PathBuf {
     let plain = trace_file(&CaseResult {
         trace: None,
         ..row.clone()
@@ -75,7 +75,7 @@ fn file_safe(id: &str) -> String {
 }
 
 /// Write the trace of every row that has one into `dir/traces/`.
-pub fn write_traces(dir: &Path, results: &[CaseResult]) -> Result<(), ReportError> {
+pub(crate) fn write_traces(dir: &Path, results: &[CaseResult]) -> Result<(), ReportError> {
     for row in results {
         let Some(t) = &row.trace else { continue };
         let path = dir.join(trace_file(row));
@@ -115,7 +115,7 @@ fn write_one(out: impl std::io::Write, row: &CaseResult, t: &DecidingTrace) -> s
 
 /// Read a trace file written by [`write_traces`] back into a deciding trace, with
 /// [`TraceReader`] (the marks are its labels). A missing mark is an error naming the file.
-pub fn read_trace_file(path: &Path) -> Result<DecidingTrace, InputError> {
+pub(crate) fn read_trace_file(path: &Path) -> Result<DecidingTrace, InputError> {
     let reader = TraceReader::open(path)?;
     let head = reader.head().clone();
     let error = |message: String| InputError {
@@ -146,7 +146,8 @@ pub fn read_trace_file(path: &Path) -> Result<DecidingTrace, InputError> {
 }
 
 /// Attach to each FAIL row of `results` the trace `dir/traces/` holds for it, if any.
-pub fn attach_traces(dir: &Path, results: &mut [CaseResult]) -> Result<(), InputError> {
+#[cfg(test)]
+pub(crate) fn attach_traces(dir: &Path, results: &mut [CaseResult]) -> Result<(), InputError> {
     for row in results.iter_mut() {
         let path = dir.join(trace_file(row));
         if row.trace.is_none() && path.exists() {

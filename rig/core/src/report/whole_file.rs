@@ -11,12 +11,12 @@ use std::path::{Path, PathBuf};
 use super::ReportError;
 
 /// Write `bytes` to `path`, whole or not at all.
-pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+pub(crate) fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
     write_whole_with(path, |w| w.write_all(bytes))
 }
 
 /// Write `path`, whole or not at all, with `fill` (given a buffered writer).
-pub fn write_whole_with(
+pub(crate) fn write_whole_with(
     path: &Path,
     fill: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
 ) -> Result<(), ReportError> {

@@ -49,7 +49,7 @@ impl Findings {
 /// Run a case on the driver's position with the lines it was granted (`None` for a case
 /// that touches no line) and return its result row (attempt 1). Each step it starts is an
 /// [`Event::StepStarted`] on `bus` (for the live console).
-pub async fn run_case(
+pub(crate) async fn run_case(
     driver: &mut Driver,
     mut lease: Option<Lease>,
     case: &Case,
@@ -604,7 +604,7 @@ async fn cleanup(driver: &mut Driver, lease: Option<&mut Lease>) -> Result<(), S
 }
 
 /// The inbound route a dial uses, if the bench has one of that kind.
-pub fn route_for(driver: &Driver, via: Via) -> Option<InboundRoute> {
+pub(crate) fn route_for(driver: &Driver, via: Via) -> Option<InboundRoute> {
     let system = &driver.ctx.bench.system;
     system
         .inbound

@@ -43,14 +43,12 @@ pub struct Lines {
 
 /// Exclusive use of one mobile line and one caller line, for one case.
 pub struct Lease {
-    pub caller: OwnedMutexGuard<Box<dyn PhoneLine>>,
-    pub mobile: OwnedMutexGuard<Box<dyn PhoneLine>>,
-    pub caller_number: String,
-    pub mobile_number: String,
+    pub(crate) caller: OwnedMutexGuard<Box<dyn PhoneLine>>,
+    pub(crate) mobile: OwnedMutexGuard<Box<dyn PhoneLine>>,
 }
 
 impl Lease {
-    pub fn line(&mut self, role: ModemRole) -> &mut dyn PhoneLine {
+    pub(crate) fn line(&mut self, role: ModemRole) -> &mut dyn PhoneLine {
         match role {
             ModemRole::Caller => &mut **self.caller,
             ModemRole::Mobile => &mut **self.mobile,
@@ -75,25 +73,12 @@ impl Lines {
     /// Take mobile line `mobile` and caller line `caller` (indices in bench order),
     /// waiting while another case holds either. Always the mobile line first: a case never
     /// holds a caller line while it waits for a mobile line, so two leases never deadlock.
-    pub async fn lease(&self, mobile: usize, caller: usize) -> Lease {
-        let (mobile_number, m) = &self.mobiles[mobile];
-        let (caller_number, c) = &self.callers[caller];
+    pub(crate) async fn lease(&self, mobile: usize, caller: usize) -> Lease {
+        let (_, m) = &self.mobiles[mobile];
+        let (_, c) = &self.callers[caller];
         let mobile = m.clone().lock_owned().await;
         let caller = c.clone().lock_owned().await;
-        Lease {
-            caller,
-            mobile,
-            caller_number: caller_number.clone(),
-            mobile_number: mobile_number.clone(),
-        }
-    }
-
-    pub fn mobile_count(&self) -> usize {
-        self.mobiles.len()
-    }
-
-    pub fn caller_count(&self) -> usize {
-        self.callers.len()
+        Lease { caller, mobile }
     }
 }
 

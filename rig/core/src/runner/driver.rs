@@ -29,7 +29,7 @@ use crate::trace::Trace;
 use fault::relay_fault;
 pub use fault::{RigFault, Stop};
 pub use light::{LightSeen, LightWant};
-pub use modem::role_name;
+pub(crate) use modem::role_name;
 
 /// The shared, read-only context of a run.
 pub struct Context {
@@ -40,9 +40,9 @@ pub struct Context {
 }
 
 pub struct Driver {
-    pub ctx: Arc<Context>,
-    pub position: Position,
-    pub family: Family,
+    pub(crate) ctx: Arc<Context>,
+    pub(crate) position: Position,
+    pub(crate) family: Family,
     devices: PositionDevices,
     watches: BTreeMap<Light, Watch>,
     /// Every sample read from each light since the case began, for the report's plot of a
@@ -67,7 +67,7 @@ impl Drop for Held<'_> {
 }
 
 impl Driver {
-    pub fn new(ctx: Arc<Context>, position: Position, devices: PositionDevices) -> Self {
+    pub(crate) fn new(ctx: Arc<Context>, position: Position, devices: PositionDevices) -> Self {
         let family = ctx.bench.family(&position, &ctx.spec.catalog).clone();
         let watches = devices
             .lights
@@ -93,7 +93,7 @@ impl Driver {
     }
 
     /// A case begins: the light history of the last one is dropped.
-    pub fn begin_case(&mut self) {
+    pub(crate) fn begin_case(&mut self) {
         self.history.clear();
         self.failed_light = None;
         self.line_from_ms = self.now_ms();
@@ -126,7 +126,11 @@ impl Driver {
 
     /// The trace that decided a FAIL: the light of a failed light expectation, else the
     /// Twinning light while the failed modem state was watched. `None` without samples.
-    pub fn deciding_trace(&mut self, expected: &str, observed: &str) -> Option<DecidingTrace> {
+    pub(crate) fn deciding_trace(
+        &mut self,
+        expected: &str,
+        observed: &str,
+    ) -> Option<DecidingTrace> {
         if self.failed_light.is_none() {
             self.sample_history();
         }
@@ -156,7 +160,7 @@ impl Driver {
         })
     }
 
-    pub fn now_ms(&self) -> f64 {
+    pub(crate) fn now_ms(&self) -> f64 {
         self.ctx.clock.now_ms()
     }
 
@@ -176,7 +180,7 @@ impl Driver {
     }
 
     /// Press and release a button. The relay is released on every path.
-    pub async fn press(&mut self, button: Button) -> Result<(), Stop> {
+    pub(crate) async fn press(&mut self, button: Button) -> Result<(), Stop> {
         let press_ms = self.devices.press_ms;
         let (name, act) = self.devices.buttons.get_mut(&button).ok_or_else(|| {
             Stop::Rig(RigFault::NoRelay {
@@ -195,7 +199,7 @@ impl Driver {
     }
 
     /// Release every relay of the position (used on every exit path of a run).
-    pub fn release_all(&mut self) {
+    pub(crate) fn release_all(&mut self) {
         for (_, act) in self.devices.buttons.values_mut() {
             let _ = act.set(false);
         }

@@ -126,18 +126,18 @@ impl std::fmt::Display for StepAt {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Forecast {
     /// The bench time the scheduler's rule takes with the expected durations, ms.
-    pub forecast_ms: f64,
+    pub(crate) forecast_ms: f64,
     /// Every planned case attempt on a position, with its expected duration (0 for a
     /// case that does not apply there).
-    pub jobs: Vec<ExpectedCase>,
+    pub(crate) jobs: Vec<ExpectedCase>,
 }
 
 /// One planned case attempt and how long it is expected to take.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExpectedCase {
-    pub position: String,
-    pub case: String,
-    pub estimate_ms: f64,
+    pub(crate) position: String,
+    pub(crate) case: String,
+    pub(crate) estimate_ms: f64,
 }
 
 /// A consumer of events. An error means the report could not be written: the run stops
@@ -219,13 +219,5 @@ impl EventBus {
     pub fn failure(&self) -> Option<String> {
         let inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         (!inner.failures.is_empty()).then(|| inner.failures.join("\n"))
-    }
-
-    pub fn info(&self) -> RunInfo {
-        self.inner
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .info
-            .clone()
     }
 }

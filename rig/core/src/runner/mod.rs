@@ -33,7 +33,7 @@ use crate::schedule::estimate::{Estimator, History};
 use crate::schedule::{forecast, Bound, Job, Work};
 use crate::spec::Family;
 use crate::suite::Case;
-pub use queue::{Queue, Turn};
+pub(crate) use queue::Queue;
 
 /// Everything a run produced.
 #[derive(Debug, Clone, Default)]
@@ -56,24 +56,9 @@ pub struct ScheduleFigures {
     /// The lower bound from the expected durations, before the run, ms.
     pub planned_bound: Option<Bound>,
     /// The bench time the scheduler's rule takes with the expected durations, ms.
-    pub forecast_ms: f64,
+    pub(crate) forecast_ms: f64,
     /// The lower bound from the durations the run measured (every case that ran), ms.
     pub measured_bound: Option<Bound>,
-}
-
-impl RunSummary {
-    /// Tallies per family, in result order of first appearance.
-    pub fn per_family(&self) -> Vec<(String, Tally)> {
-        let mut order: Vec<String> = Vec::new();
-        let mut map: BTreeMap<String, Tally> = BTreeMap::new();
-        for r in &self.results {
-            if !map.contains_key(&r.family) {
-                order.push(r.family.clone());
-            }
-            map.entry(r.family.clone()).or_default().add(r.verdict);
-        }
-        order.into_iter().map(|f| (f.clone(), map[&f])).collect()
-    }
 }
 
 /// What a run executes.
@@ -130,7 +115,7 @@ impl Plan {
     }
 
     /// Whether the plan runs `case` on `position` (every pair, unless `pairs` says).
-    pub fn runs(&self, position: &str, case: &str) -> bool {
+    pub(crate) fn runs(&self, position: &str, case: &str) -> bool {
         self.pairs
             .as_ref()
             .is_none_or(|p| p.contains(&(position.to_string(), case.to_string())))

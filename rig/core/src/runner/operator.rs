@@ -11,7 +11,7 @@ use std::io::{BufRead, Write};
 
 /// The operator's answer to one prompt.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Answer {
+pub(crate) enum Answer {
     /// `y` or `n`, with any note typed after it.
     Given { yes: bool, note: String },
     /// The run has no operator (`--operator` not given).
@@ -59,7 +59,7 @@ impl Operator {
         self
     }
 
-    pub async fn ask(&self, position: &str, case: &str, prompt: &str) -> Answer {
+    pub(crate) async fn ask(&self, position: &str, case: &str, prompt: &str) -> Answer {
         if !self.interactive {
             return Answer::NoOperator;
         }

@@ -9,7 +9,7 @@ use super::devices::{Lease, Lines};
 use crate::schedule::{Dispatcher, Grant, Work};
 
 /// The cases still to run, shared by every position's task.
-pub struct Queue {
+pub(crate) struct Queue {
     state: Mutex<State>,
     /// One per position: woken when the dispatcher grants it a case.
     wake: Vec<Notify>,
@@ -24,10 +24,10 @@ struct State {
 
 /// A position's turn: the job it runs and the lines it holds. Dropping it (the case ended,
 /// or its task died) frees the position and the lines for the next grant.
-pub struct Turn {
+pub(crate) struct Turn {
     queue: Arc<Queue>,
-    pub grant: Grant,
-    pub lease: Option<Lease>,
+    pub(crate) grant: Grant,
+    pub(crate) lease: Option<Lease>,
 }
 
 impl Drop for Turn {
@@ -39,7 +39,7 @@ impl Drop for Turn {
 }
 
 impl Queue {
-    pub fn new(work: Work, lines: Lines) -> Arc<Queue> {
+    pub(crate) fn new(work: Work, lines: Lines) -> Arc<Queue> {
         let n = work.positions.len();
         Arc::new(Queue {
             state: Mutex::new(State {
@@ -57,7 +57,7 @@ impl Queue {
     }
 
     /// The next case of `position`, with its lines; `None` once it has nothing left.
-    pub async fn next(self: &Arc<Self>, position: usize) -> Option<Turn> {
+    pub(crate) async fn next(self: &Arc<Self>, position: usize) -> Option<Turn> {
         loop {
             let grant = {
                 let mut st = self.state();
@@ -86,7 +86,7 @@ impl Queue {
     }
 
     /// Start nothing more on `position` (its task is ending early).
-    pub fn abandon(&self, position: usize) {
+    pub(crate) fn abandon(&self, position: usize) {
         let mut st = self.state();
         st.dispatcher.abandon(position);
         if let Some(g) = st.granted[position].take() {
@@ -109,7 +109,7 @@ impl Queue {
     }
 
     /// The job `grant` names.
-    pub fn job(&self, grant: &Grant) -> crate::schedule::Job {
+    pub(crate) fn job(&self, grant: &Grant) -> crate::schedule::Job {
         self.state().dispatcher.work().jobs[grant.job].clone()
     }
 }

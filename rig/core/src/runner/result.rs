@@ -20,7 +20,7 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Verdict::Pass => "PASS",
             Verdict::Fail => "FAIL",
@@ -41,7 +41,7 @@ impl fmt::Display for Verdict {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseResult {
     pub position: String,
-    pub model: String,
+    pub(crate) model: String,
     pub family: String,
     pub case: String,
     pub clauses: Vec<String>,
@@ -57,7 +57,7 @@ pub struct CaseResult {
     /// Bench clock at the case's start, ms since the run started.
     pub started_ms: f64,
     /// The case's duration on the bench clock.
-    pub bench_time_ms: f64,
+    pub(crate) bench_time_ms: f64,
     pub message: String,
     /// For a FAIL: the light trace that decided it (the light of a failed light
     /// expectation, else the Twinning light while the failed modem state was watched).
@@ -71,7 +71,7 @@ pub struct DecidingTrace {
     /// `twinning` or `call`.
     pub light: String,
     /// The sensor's name in the bench file.
-    pub sensor: String,
+    pub(crate) sensor: String,
     /// The samples (bench time, ms since the run started) with how to read them.
     pub trace: crate::trace::Trace,
     /// Bench time the deciding expectation started watching.
@@ -91,7 +91,7 @@ pub struct DecidingTrace {
 impl CaseResult {
     /// A row with no expectation, observation or measurement (skips, rig faults); the
     /// rest is filled in by the caller where it has more to say.
-    pub fn bare(
+    pub(crate) fn bare(
         position: &str,
         model: &str,
         family: &str,
@@ -123,11 +123,11 @@ impl CaseResult {
 /// Counts of verdicts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tally {
-    pub pass: usize,
+    pub(crate) pass: usize,
     pub fail: usize,
     pub error: usize,
-    pub skip: usize,
-    pub manual: usize,
+    pub(crate) skip: usize,
+    pub(crate) manual: usize,
 }
 
 impl Tally {
@@ -142,7 +142,7 @@ impl Tally {
     }
 
     /// Add `other`'s counts.
-    pub fn merge(&mut self, other: &Tally) {
+    pub(crate) fn merge(&mut self, other: &Tally) {
         self.pass += other.pass;
         self.fail += other.fail;
         self.error += other.error;
@@ -150,7 +150,7 @@ impl Tally {
         self.manual += other.manual;
     }
 
-    pub fn total(&self) -> usize {
+    pub(crate) fn total(&self) -> usize {
         self.pass + self.fail + self.error + self.skip + self.manual
     }
 

@@ -8,13 +8,13 @@ use super::Work;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bound {
     /// The longest position chain, ms, and its position.
-    pub chain_ms: f64,
-    pub chain_position: String,
+    pub(crate) chain_ms: f64,
+    pub(crate) chain_position: String,
     /// The busiest mobile line's total holding time, ms, and its number.
-    pub line_ms: f64,
-    pub line: String,
+    pub(crate) line_ms: f64,
+    pub(crate) line: String,
     /// The caller pool's total holding time over its size, ms.
-    pub callers_ms: f64,
+    pub(crate) callers_ms: f64,
 }
 
 impl Bound {

@@ -24,9 +24,9 @@ use super::Work;
 /// `mobile_lines` and `caller_lines`; `None` for a case that touches no line).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Grant {
-    pub job: usize,
-    pub position: usize,
-    pub lines: Option<(usize, usize)>,
+    pub(crate) job: usize,
+    pub(crate) position: usize,
+    pub(crate) lines: Option<(usize, usize)>,
 }
 
 /// Which job starts next on which position, as lines and positions free up.
@@ -45,7 +45,7 @@ pub struct Dispatcher {
 }
 
 impl Dispatcher {
-    pub fn new(work: Work) -> Dispatcher {
+    pub(crate) fn new(work: Work) -> Dispatcher {
         let n = work.positions.len();
         let mut pending = vec![Vec::new(); n];
         let mut remaining_ms = vec![0.0; n];
@@ -68,17 +68,17 @@ impl Dispatcher {
         }
     }
 
-    pub fn work(&self) -> &Work {
+    pub(crate) fn work(&self) -> &Work {
         &self.work
     }
 
     /// Whether `position` has nothing running and nothing left to start.
-    pub fn position_done(&self, position: usize) -> bool {
+    pub(crate) fn position_done(&self, position: usize) -> bool {
         !self.position_busy[position] && self.pending[position].is_empty()
     }
 
     /// Start every job that can start now, at most one per idle position.
-    pub fn dispatch(&mut self) -> Vec<Grant> {
+    pub(crate) fn dispatch(&mut self) -> Vec<Grant> {
         let mut idle: Vec<usize> = (0..self.pending.len())
             .filter(|&p| !self.position_busy[p] && !self.pending[p].is_empty())
             .collect();
@@ -140,7 +140,7 @@ impl Dispatcher {
     }
 
     /// A granted job ended: its position and lines are free again.
-    pub fn finish(&mut self, grant: &Grant) {
+    pub(crate) fn finish(&mut self, grant: &Grant) {
         self.position_busy[grant.position] = false;
         if let Some((m, c)) = grant.lines {
             self.mobile_busy[m] = false;
@@ -149,7 +149,7 @@ impl Dispatcher {
     }
 
     /// Drop every job of `position` not yet started (its task ended early).
-    pub fn abandon(&mut self, position: usize) -> usize {
+    pub(crate) fn abandon(&mut self, position: usize) -> usize {
         self.remaining_ms[position] = 0.0;
         let line = self.work.mobile_of[position];
         for &j in &self.pending[position] {

@@ -3,7 +3,7 @@
 //! Learnt where it can be: an earlier run's `results.csv` (`rig run --history FILE`) gives
 //! each (model, case) the median of its measured bench times, and failing that each
 //! (family, case). Otherwise the case's steps are costed from the suite's own timers
-//! ([`from_steps`]): a forecast, good to tens of percent; it orders the cases and predicts
+//! (`by_steps`): a forecast, good to tens of percent; it orders the cases and predicts
 //! the bench time, and every run also reports its bound from the durations it measured.
 
 use std::collections::BTreeMap;
@@ -58,7 +58,7 @@ impl History {
     }
 
     /// The learnt duration of `case` on a phone of `model` (family `family`), ms.
-    pub fn get(&self, model: &str, family: &str, case: &str) -> Option<f64> {
+    pub(crate) fn get(&self, model: &str, family: &str, case: &str) -> Option<f64> {
         let key = |a: &str| (a.to_string(), case.to_string());
         self.by_model
             .get(&key(model))
@@ -77,27 +77,27 @@ fn medians(m: BTreeMap<(String, String), Vec<f64>>) -> BTreeMap<(String, String)
 }
 
 /// What the estimate of a case needs to know of the run.
-pub struct Estimator<'a> {
-    pub bench: &'a Bench,
-    pub settings: &'a Settings,
-    pub cadences: &'a CadenceTable,
-    pub history: &'a History,
+pub(crate) struct Estimator<'a> {
+    pub(crate) bench: &'a Bench,
+    pub(crate) settings: &'a Settings,
+    pub(crate) cadences: &'a CadenceTable,
+    pub(crate) history: &'a History,
 }
 
 impl Estimator<'_> {
     /// The expected bench time of `case` on `position`, ms: learnt if the history has it,
     /// costed from its steps otherwise; 0 for a case that does not apply.
-    pub fn case_ms(&self, position: &Position, case: &Case) -> f64 {
+    pub(crate) fn case_ms(&self, position: &Position, case: &Case) -> f64 {
         if not_applicable(self.bench, position, case).is_some() {
             return 0.0;
         }
         self.history
             .get(&position.model, &position.family, &case.id)
-            .unwrap_or_else(|| self.from_steps(position, case))
+            .unwrap_or_else(|| self.by_steps(position, case))
     }
 
     /// The cost of a case's steps by the suite's timers, ms.
-    pub fn from_steps(&self, position: &Position, case: &Case) -> f64 {
+    fn by_steps(&self, position: &Position, case: &Case) -> f64 {
         let s = self.settings;
         // A light is confirmed once watched for its settle time.
         let light = self.cadences.steady_settle_ms();

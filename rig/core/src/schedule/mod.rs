@@ -27,7 +27,7 @@ use crate::bench::{Bench, ModemRole};
 /// One case attempt to run on one position.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Job {
-    /// Index into [`Work::positions`].
+    /// Index into `Work::positions`.
     pub position: usize,
     /// Index into the run's case list.
     pub case: usize,
@@ -41,7 +41,7 @@ pub struct Job {
 #[derive(Debug, Clone, Default)]
 pub struct Work {
     /// Position ids, in run order.
-    pub positions: Vec<String>,
+    pub(crate) positions: Vec<String>,
     /// The mobile line (index into `mobile_lines`) each position's cases hold.
     pub mobile_of: Vec<usize>,
     /// Mobile line numbers, in bench order.
@@ -53,7 +53,7 @@ pub struct Work {
 
 impl Work {
     /// The lines of `bench` and the mobile line of each of `positions` (ids of the bench).
-    pub fn new(bench: &Bench, positions: &[String]) -> Work {
+    pub(crate) fn new(bench: &Bench, positions: &[String]) -> Work {
         let numbers = |role| {
             bench
                 .modems_of(role)

@@ -10,15 +10,15 @@ use crate::source::{InputError, SourceText};
 /// a grouped one (broken flutter) also has the group's on and off times.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CadenceSpec {
-    pub cadence: Cadence,
+    pub(crate) cadence: Cadence,
     pub on_ms: Option<f64>,
     pub off_ms: Option<f64>,
     pub group_on_ms: Option<f64>,
     pub group_off_ms: Option<f64>,
     /// How long a light must hold still before "steady" (or off) may be confirmed.
-    pub settle_ms: Option<f64>,
+    pub(crate) settle_ms: Option<f64>,
     /// Allowed deviation of measured times from the table, in percent.
-    pub tolerance_pct: f64,
+    pub(crate) tolerance_pct: f64,
 }
 
 impl CadenceSpec {
@@ -43,7 +43,7 @@ impl CadenceSpec {
     }
 
     /// The repeat period: the group period for grouped cadences, else on + off.
-    pub fn period_ms(&self) -> Option<f64> {
+    pub(crate) fn period_ms(&self) -> Option<f64> {
         match (self.group_on_ms, self.group_off_ms, self.on_ms, self.off_ms) {
             (Some(a), Some(b), _, _) => Some(a + b),
             (_, _, Some(a), Some(b)) => Some(a + b),
@@ -65,11 +65,11 @@ struct Row {
 
 #[derive(Debug, Clone)]
 pub struct CadenceTable {
-    pub rows: Vec<CadenceSpec>,
+    pub(crate) rows: Vec<CadenceSpec>,
 }
 
 impl CadenceTable {
-    pub fn parse(src: &SourceText) -> Result<Self, InputError> {
+    pub(crate) fn parse(src: &SourceText) -> Result<Self, InputError> {
         let mut reader = csv::ReaderBuilder::new()
             .comment(Some(b'#'))
             .trim(csv::Trim::All)
@@ -132,7 +132,7 @@ impl CadenceTable {
 
     /// The longest repeat period of any blinking cadence: a window shorter than this
     /// cannot tell steady from a slow blink.
-    pub fn slowest_period_ms(&self) -> f64 {
+    pub(crate) fn slowest_period_ms(&self) -> f64 {
         self.rows
             .iter()
             .filter_map(CadenceSpec::period_ms)
@@ -140,7 +140,7 @@ impl CadenceTable {
     }
 
     /// How long a steady (or dark) light must be watched before it is confirmed.
-    pub fn steady_settle_ms(&self) -> f64 {
+    pub(crate) fn steady_settle_ms(&self) -> f64 {
         self.get(Cadence::Steady)
             .settle_ms
             .unwrap_or(0.0)

@@ -28,7 +28,7 @@ impl IndicatorKind {
     }
 
     /// Whether telling its states apart needs colour, not just a level.
-    pub fn needs_colour(self) -> bool {
+    pub(crate) fn needs_colour(self) -> bool {
         !matches!(self, IndicatorKind::LcdIndicator)
     }
 
@@ -97,7 +97,7 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    pub fn parse(src: &SourceText) -> Result<Self, InputErrors> {
+    pub(crate) fn parse(src: &SourceText) -> Result<Self, InputErrors> {
         let file: CatalogFile = src.parse_toml()?;
         let mut problems = Problems::default();
         let mut by_model = BTreeMap::new();
@@ -146,7 +146,7 @@ impl Catalog {
         problems.finish(Catalog { families, by_model })
     }
 
-    pub fn family_of_model(&self, model: &str) -> Option<&Family> {
+    pub(crate) fn family_of_model(&self, model: &str) -> Option<&Family> {
         self.by_model.get(model).map(|&i| &self.families[i])
     }
 
@@ -154,7 +154,7 @@ impl Catalog {
         self.families.iter().find(|f| f.id == id)
     }
 
-    pub fn models(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn models(&self) -> impl Iterator<Item = &str> {
         self.by_model.keys().map(String::as_str)
     }
 }

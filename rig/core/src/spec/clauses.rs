@@ -18,7 +18,7 @@ pub struct Clauses {
 }
 
 impl Clauses {
-    pub fn parse(src: &SourceText) -> Result<Self, InputErrors> {
+    pub(crate) fn parse(src: &SourceText) -> Result<Self, InputErrors> {
         Ok(src.parse_toml::<Clauses>()?)
     }
 

@@ -177,13 +177,6 @@ impl Expected {
             Expected::AnyColour(c) => seen.colour.is_lit() && seen.cadence == c,
         }
     }
-
-    pub fn cadence(&self) -> Cadence {
-        match *self {
-            Expected::Exactly(i) => i.cadence,
-            Expected::AnyColour(c) => c,
-        }
-    }
 }
 
 impl fmt::Display for Expected {
@@ -267,7 +260,7 @@ impl AppearanceState {
         AppearanceState::Held,
     ];
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             AppearanceState::Idle => "idle",
             AppearanceState::Alerting => "alerting",

@@ -11,8 +11,9 @@ mod table;
 use std::path::{Path, PathBuf};
 
 pub use cadences::{CadenceSpec, CadenceTable};
-pub use catalog::{Catalog, Family, IndicatorKind, Polarity};
-pub use clauses::{Clause, Clauses};
+pub use catalog::Polarity;
+pub use catalog::{Catalog, Family, IndicatorKind};
+pub(crate) use clauses::Clauses;
 pub use indication::{
     AppearanceState, Cadence, Colour, Expected, Indication, TwinningState, WordError,
 };

@@ -14,14 +14,13 @@ use crate::source::{InputErrors, Problems, SourceText};
 
 #[derive(Debug, Clone)]
 pub struct TwinningGroup {
-    pub title: String,
-    pub states: BTreeMap<TwinningState, Expected>,
+    pub(crate) states: BTreeMap<TwinningState, Expected>,
 }
 
 #[derive(Debug, Clone)]
 pub struct IndicationTable {
     pub twinning: BTreeMap<String, TwinningGroup>,
-    pub appearance: BTreeMap<IndicatorKind, BTreeMap<AppearanceState, Indication>>,
+    pub(crate) appearance: BTreeMap<IndicatorKind, BTreeMap<AppearanceState, Indication>>,
 }
 
 #[derive(Deserialize)]
@@ -34,17 +33,15 @@ struct File {
 }
 
 impl IndicationTable {
-    pub fn parse(src: &SourceText) -> Result<Self, InputErrors> {
+    pub(crate) fn parse(src: &SourceText) -> Result<Self, InputErrors> {
         let file: File = src.parse_toml()?;
         let mut problems = Problems::default();
         let mut twinning = BTreeMap::new();
         for (group, entries) in file.twinning {
             let span = entries.span();
             let mut entries = entries.into_inner();
-            let title = entries
-                .remove("title")
-                .map(|t| t.into_inner())
-                .unwrap_or_else(|| group.clone());
+            // A group's `title` is for the reader of the spec file: nothing reads it.
+            entries.remove("title");
             let mut states = BTreeMap::new();
             for (key, value) in entries {
                 let at = Some(value.span());
@@ -66,7 +63,7 @@ impl IndicationTable {
                     ));
                 }
             }
-            twinning.insert(group, TwinningGroup { title, states });
+            twinning.insert(group, TwinningGroup { states });
         }
         let mut appearance = BTreeMap::new();
         for (kind, entries) in file.call_appearance {
@@ -117,7 +114,7 @@ impl IndicationTable {
 
     /// States whose expected indication cannot be told apart from `state`'s on this family
     /// (M/T-Series: "on" and "call at secondary" look the same).
-    pub fn lookalikes(&self, family: &Family, state: TwinningState) -> Vec<TwinningState> {
+    pub(crate) fn lookalikes(&self, family: &Family, state: TwinningState) -> Vec<TwinningState> {
         let Some(mine) = self.twinning(family, state) else {
             return Vec::new();
         };

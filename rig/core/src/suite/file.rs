@@ -223,7 +223,7 @@ pub fn parse(src: &SourceText, spec: &Spec) -> Result<Suite, InputErrors> {
 
 /// What is wrong with one step of a case (reported as `FILE:LINE: case `ID`: …`).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum StepError {
+pub(crate) enum StepError {
     #[error("a step needs one action: press, dial, answer, hang_up, radio, wait_ms, mark, remember, manual or expect")]
     NoAction,
     #[error("a step takes one action, this one has {}", .0.join(" and "))]

@@ -21,20 +21,20 @@ pub use file::parse;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     /// The return time S14 enforces for users with none configured.
-    pub enforced_transfer_return_s: u32,
+    pub(crate) enforced_transfer_return_s: u32,
     /// Default time an expectation may take to come true.
-    pub expect_within_ms: u64,
+    pub(crate) expect_within_ms: u64,
     /// How long the rig waits for the mobile to ring when probing twinning (S3).
-    pub probe_ring_ms: u64,
+    pub(crate) probe_ring_ms: u64,
     /// How often lights and modems are polled.
-    pub poll_ms: u64,
+    pub(crate) poll_ms: u64,
     /// Longest a single action (a modem command, a press) may take before it is a rig fault.
-    pub action_timeout_ms: u64,
+    pub(crate) action_timeout_ms: u64,
 }
 
 /// What the caller's call goes in over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Via {
+pub(crate) enum Via {
     /// The bench's first route.
     Any,
     /// A route that makes an IP-to-IP twinned call (S7).
@@ -45,7 +45,7 @@ pub enum Via {
 
 /// What an interval is expected to be.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum ExpectedInterval {
+pub(crate) enum ExpectedInterval {
     Ms(f64),
     /// The position's effective Transfer Return Time: the user's, or the enforced one.
     TransferReturn,
@@ -53,15 +53,15 @@ pub enum ExpectedInterval {
 
 /// Measure the time from a mark to the moment an expectation came true.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Measure {
-    pub from: String,
-    pub expected: ExpectedInterval,
-    pub tolerance_ms: f64,
+pub(crate) struct Measure {
+    pub(crate) from: String,
+    pub(crate) expected: ExpectedInterval,
+    pub(crate) tolerance_ms: f64,
 }
 
 /// What an `expect` step watches.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Target {
+pub(crate) enum Target {
     /// The Twinning light, in an abstract state resolved per family.
     Twinning(TwinningState),
     /// The Twinning light settles in anything but that state (S10: the wink has ended).
@@ -82,7 +82,7 @@ pub enum Target {
 
 /// What a twinning probe must find.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TwinnedWant {
+pub(crate) enum TwinnedWant {
     Yes,
     No,
     /// Anything: record it for a later `toggled`.
@@ -92,23 +92,23 @@ pub enum TwinnedWant {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Expect {
-    pub target: Target,
-    pub within_ms: u64,
+pub(crate) struct Expect {
+    pub(crate) target: Target,
+    pub(crate) within_ms: u64,
     /// Once seen, the state must hold this long (also "stays idle for 6 s").
-    pub hold_ms: u64,
-    pub measure: Option<Measure>,
+    pub(crate) hold_ms: u64,
+    pub(crate) measure: Option<Measure>,
     /// If this expectation fails, the failure is a known limitation of the spec (e.g. S7),
     /// noted in the message, not a FAIL; the case goes on.
-    pub limitation: Option<String>,
+    pub(crate) limitation: Option<String>,
     /// If this expectation fails, the case cannot check what it is for (another clause's
     /// behaviour is broken, and another case reports that): SKIP as blocked, with this
     /// reason, never a FAIL of this case's clauses.
-    pub precondition: Option<String>,
+    pub(crate) precondition: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Step {
+pub(crate) enum Step {
     Press(Button),
     /// The caller dials the primary.
     Dial(Via),
@@ -126,7 +126,7 @@ pub enum Step {
 
 impl Step {
     /// The step in a few words, as the suite file says it (for the live console).
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let role = |r: &ModemRole| match r {
             ModemRole::Mobile => "mobile",
             ModemRole::Caller => "caller",
@@ -164,14 +164,14 @@ impl Step {
 
 /// Where a case applies; a position that does not match gets SKIP with the reason.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Applies {
-    pub mode: Option<TwinningMode>,
+pub(crate) struct Applies {
+    pub(crate) mode: Option<TwinningMode>,
     /// `Some(true)`: the user has a Transfer Return Time; `Some(false)`: has none.
-    pub transfer_return_set: Option<bool>,
+    pub(crate) transfer_return_set: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TwinningSetup {
+pub(crate) enum TwinningSetup {
     On,
     Off,
 }
@@ -181,14 +181,14 @@ pub struct Case {
     pub id: String,
     pub title: String,
     pub clauses: Vec<String>,
-    pub applies: Applies,
-    pub setup: Option<TwinningSetup>,
-    pub steps: Vec<Step>,
+    pub(crate) applies: Applies,
+    pub(crate) setup: Option<TwinningSetup>,
+    pub(crate) steps: Vec<Step>,
 }
 
 impl Case {
     /// Modems the case drives (leased for its whole run, setup included).
-    pub fn needs_modems(&self) -> bool {
+    pub(crate) fn needs_modems(&self) -> bool {
         self.setup.is_some()
             || self.steps.iter().any(|s| {
                 !matches!(
@@ -216,7 +216,7 @@ impl Case {
         self.steps.iter().any(|s| matches!(s, Step::Manual(_)))
     }
 
-    pub fn dial_via(&self) -> impl Iterator<Item = Via> + '_ {
+    pub(crate) fn dial_via(&self) -> impl Iterator<Item = Via> + '_ {
         self.steps.iter().filter_map(|s| match s {
             Step::Dial(v) => Some(*v),
             _ => None,

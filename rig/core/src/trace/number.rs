@@ -9,13 +9,13 @@
 use crate::hw::{Sample, SensorKind};
 
 /// The largest sensor count (or `# dark:` value) a trace may hold.
-pub const MAX_COUNT: f32 = 1e9;
+pub(crate) const MAX_COUNT: f32 = 1e9;
 /// The largest `|t_ms|` a trace may hold (about 31 years).
-pub const MAX_ABS_T_MS: f64 = 1e12;
+pub(crate) const MAX_ABS_T_MS: f64 = 1e12;
 
 /// A number of a trace file that cannot be read: which column, what was written, and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum NumberError {
+pub(crate) enum NumberError {
     #[error("{column} `{text}` is not a number")]
     NotANumber { column: &'static str, text: String },
     #[error("{column} `{text}` is not a finite number")]

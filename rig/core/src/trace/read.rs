@@ -12,21 +12,21 @@ use crate::source::InputError;
 use super::number::{self, compact_rows, fast_row, fast_row_nl, NumberError};
 use super::{fmt_f64, Head, LEVEL_HEADER, RGBC_HEADER};
 
-/// Samples per chunk of [`TraceReader::next_chunk`] unless [`TraceReader::chunk_size`]
+/// Samples per chunk of [`TraceReader::next_chunk`] unless `TraceReader::chunk_size`
 /// says otherwise (96 KiB of samples).
 pub const CHUNK: usize = 4096;
 /// The longest line a trace may have, in bytes (without its line end). A real row is well
 /// under 200 bytes; a longer line is not a trace (and is never buffered whole).
-pub const MAX_LINE: usize = 4096;
+pub(crate) const MAX_LINE: usize = 4096;
 /// At most this many `# key: value` labels are kept (further ones are plain comments).
-pub const MAX_LABELS: usize = 256;
+pub(crate) const MAX_LABELS: usize = 256;
 /// The read buffer of [`TraceReader::open`].
 const FILE_BUFFER: usize = 128 * 1024;
 
 /// Reads a trace file from any [`BufRead`]: [`TraceReader::new`] reads the preamble (the
 /// comments, `# dark:`, `# polarity:`, the header) and the first sample;
 /// [`TraceReader::next_chunk`] then yields the samples in chunks. It holds one line at most
-/// ([`MAX_LINE`]) besides the source's buffer, whatever the file's size.
+/// (`MAX_LINE`) besides the source's buffer, whatever the file's size.
 #[derive(Debug)]
 pub struct TraceReader<R> {
     src: R,
@@ -105,13 +105,14 @@ impl<R: BufRead> TraceReader<R> {
     }
 
     /// Fill chunks of up to `n` samples from now on (at least 1).
-    pub fn chunk_size(mut self, n: usize) -> Self {
+    #[cfg(test)]
+    pub(crate) fn chunk_size(mut self, n: usize) -> Self {
         self.chunk = n.max(1);
         self
     }
 
     /// What the preamble says: the sensor, polarity, dark level and labels.
-    pub fn head(&self) -> &Head {
+    pub(crate) fn head(&self) -> &Head {
         &self.head
     }
 
@@ -120,18 +121,15 @@ impl<R: BufRead> TraceReader<R> {
         self.head.calibration()
     }
 
-    /// The file, as errors name it.
-    pub fn path(&self) -> &Path {
-        &self.st.path
-    }
-
     /// The number of the last line read.
-    pub fn line(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn line(&self) -> usize {
         self.st.line
     }
 
     /// Samples handed out so far (by [`next_chunk`](Self::next_chunk); 0 before).
-    pub fn samples_read(&self) -> u64 {
+    #[cfg(test)]
+    pub(crate) fn samples_read(&self) -> u64 {
         self.st.samples - u64::from(self.pending.is_some())
     }
 
@@ -146,7 +144,7 @@ impl<R: BufRead> TraceReader<R> {
     }
 
     /// Read every remaining sample into a [`Trace`](super::Trace).
-    pub fn into_trace(mut self) -> Result<super::Trace, InputError> {
+    pub(crate) fn into_trace(mut self) -> Result<super::Trace, InputError> {
         let mut samples = Vec::new();
         let mut chunk = Vec::with_capacity(self.chunk);
         while self.next_chunk(&mut chunk)? {
@@ -441,7 +439,7 @@ pub(super) fn is_key(key: &str) -> bool {
 
 /// A line of a trace that cannot be read: what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum LineError {
+pub(crate) enum LineError {
     #[error("`# dark:` gives no value: write four numbers `r g b c` or one level")]
     NoDarkValue,
     #[error(

@@ -104,7 +104,8 @@ impl<W: Write> TraceWriter<W> {
     }
 
     /// Samples written so far.
-    pub fn rows(&self) -> u64 {
+    #[cfg(test)]
+    pub(crate) fn rows(&self) -> u64 {
         self.rows
     }
 

@@ -29,7 +29,7 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Verdict::Cadence(c) => c.name(),
             Verdict::NoFit => "no-fit",
@@ -57,7 +57,7 @@ pub struct Label {
 }
 
 impl Label {
-    pub fn expected(&self) -> Answer {
+    pub(crate) fn expected(&self) -> Answer {
         match self.cadence {
             Verdict::Cadence(c) => Answer::Seen(Indication::new(self.colour, c)),
             Verdict::NoFit => Answer::NoFit(self.colour),
@@ -68,14 +68,14 @@ impl Label {
 
 /// A classifier's answer, reduced to what is scored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Answer {
+pub(crate) enum Answer {
     Seen(Indication),
     NoFit(Colour),
     NotEnoughEvidence,
 }
 
 impl Answer {
-    pub fn of(reading: &Reading) -> Answer {
+    pub(crate) fn of(reading: &Reading) -> Answer {
         match reading {
             Reading::Seen(o) => Answer::Seen(o.indication),
             Reading::NoCadenceFits { colour, .. } => Answer::NoFit(*colour),
@@ -158,7 +158,7 @@ pub fn write_labels(path: impl AsRef<Path>, labels: &[Label]) -> Result<(), Corp
     })
 }
 
-pub fn read_labels(path: impl AsRef<Path>) -> Result<Vec<Label>, CorpusError> {
+pub(crate) fn read_labels(path: impl AsRef<Path>) -> Result<Vec<Label>, CorpusError> {
     let path = path.as_ref();
     let fail = |source: csv::Error| CorpusError::Csv {
         path: path.to_path_buf(),
@@ -210,19 +210,19 @@ pub fn load(dir: impl AsRef<Path>) -> Result<Vec<Case>, CorpusError> {
 
 /// One trace's score.
 #[derive(Debug, Clone)]
-pub struct Scored {
-    pub label: Label,
-    pub got: Answer,
-    pub reading: Reading,
+pub(crate) struct Scored {
+    pub(crate) label: Label,
+    pub(crate) got: Answer,
+    pub(crate) reading: Reading,
 }
 
 impl Scored {
-    pub fn correct(&self) -> bool {
+    pub(crate) fn correct(&self) -> bool {
         self.got == self.label.expected()
     }
 
     /// A confusion the issue rules out entirely: steady ↔ wink, off ↔ grey.
-    pub fn forbidden(&self) -> bool {
+    pub(crate) fn forbidden(&self) -> bool {
         let (Answer::Seen(want), Answer::Seen(got)) = (self.label.expected(), self.got) else {
             return false;
         };
@@ -241,7 +241,7 @@ impl Scored {
 /// A corpus scored by a classifier.
 #[derive(Debug, Clone)]
 pub struct Evaluation {
-    pub scored: Vec<Scored>,
+    pub(crate) scored: Vec<Scored>,
 }
 
 impl Evaluation {
@@ -262,24 +262,24 @@ impl Evaluation {
         Evaluation { scored }
     }
 
-    pub fn correct(&self) -> usize {
+    pub(crate) fn correct(&self) -> usize {
         self.scored.iter().filter(|s| s.correct()).count()
     }
 
-    pub fn accuracy(&self) -> f64 {
+    pub(crate) fn accuracy(&self) -> f64 {
         self.correct() as f64 / self.scored.len().max(1) as f64
     }
 
-    pub fn mistakes(&self) -> impl Iterator<Item = &Scored> {
+    pub(crate) fn mistakes(&self) -> impl Iterator<Item = &Scored> {
         self.scored.iter().filter(|s| !s.correct())
     }
 
-    pub fn forbidden(&self) -> impl Iterator<Item = &Scored> {
+    pub(crate) fn forbidden(&self) -> impl Iterator<Item = &Scored> {
         self.scored.iter().filter(|s| s.forbidden())
     }
 
     /// Rows: expected colour; columns: the colour answered (`n/e`: not enough evidence).
-    pub fn colour_matrix(&self) -> Matrix {
+    pub(crate) fn colour_matrix(&self) -> Matrix {
         let names: Vec<&str> = Colour::ALL.iter().map(|c| c.name()).collect();
         let mut m = Matrix::new(&names, &[names.as_slice(), &["n/e"]].concat());
         for s in &self.scored {
@@ -294,7 +294,7 @@ impl Evaluation {
     }
 
     /// Rows: expected cadence (or no-fit / n/e); columns: the cadence answered.
-    pub fn cadence_matrix(&self) -> Matrix {
+    pub(crate) fn cadence_matrix(&self) -> Matrix {
         let mut names: Vec<&str> = Cadence::ALL.iter().map(|c| c.name()).collect();
         names.extend(["no-fit", "n/e"]);
         let mut m = Matrix::new(&names, &names);
@@ -341,10 +341,10 @@ impl Evaluation {
 
 /// A confusion matrix with named rows and columns; empty rows are not shown.
 #[derive(Debug, Clone)]
-pub struct Matrix {
-    pub rows: Vec<String>,
-    pub cols: Vec<String>,
-    pub counts: Vec<Vec<usize>>,
+pub(crate) struct Matrix {
+    pub(crate) rows: Vec<String>,
+    pub(crate) cols: Vec<String>,
+    pub(crate) counts: Vec<Vec<usize>>,
 }
 
 impl Matrix {
@@ -364,16 +364,6 @@ impl Matrix {
             return;
         };
         self.counts[i][j] += 1;
-    }
-
-    pub fn get(&self, row: &str, col: &str) -> usize {
-        match (
-            self.rows.iter().position(|r| r == row),
-            self.cols.iter().position(|c| c == col),
-        ) {
-            (Some(i), Some(j)) => self.counts[i][j],
-            _ => 0,
-        }
     }
 }
 
@@ -407,21 +397,21 @@ impl fmt::Display for Matrix {
 /// How soon a streaming [`Watch`] decides, per expected cadence.
 #[derive(Debug, Clone)]
 pub struct LatencyRow {
-    pub cadence: Cadence,
+    pub(crate) cadence: Cadence,
     /// Traces replayed.
-    pub n: usize,
+    pub(crate) n: usize,
     /// First correct reading after the first sample, ms: median, 90th percentile, max.
-    pub median_ms: f64,
-    pub p90_ms: f64,
-    pub max_ms: f64,
+    pub(crate) median_ms: f64,
+    pub(crate) p90_ms: f64,
+    pub(crate) max_ms: f64,
     /// The same in units of the cadence's table period (steady: of the settle time).
-    pub unit_ms: f64,
+    pub(crate) unit_ms: f64,
     /// Traces never read correctly while streaming.
-    pub never: usize,
+    pub(crate) never: usize,
     /// Polls that reported a WRONG indication (not "not yet"): must be 0.
-    pub wrong: usize,
+    pub(crate) wrong: usize,
     /// The traces behind `never` and `wrong`, with the first wrong reading.
-    pub failures: Vec<String>,
+    pub(crate) failures: Vec<String>,
 }
 
 /// Replay every trace that shows one state throughout (no `change` in its disturbances)

@@ -35,19 +35,19 @@ impl Setup {
         }
     }
 
-    pub fn kind(self) -> SensorKind {
+    pub(crate) fn kind(self) -> SensorKind {
         match self {
             Setup::RgbcLed | Setup::LcdRgbc => SensorKind::Rgbc,
             Setup::LevelLed | Setup::LcdLevel => SensorKind::Level,
         }
     }
 
-    pub fn reflective(self) -> bool {
+    pub(crate) fn reflective(self) -> bool {
         matches!(self, Setup::LcdLevel | Setup::LcdRgbc)
     }
 
     /// Whether a lit light has a colour to name.
-    pub fn reads_colour(self) -> bool {
+    pub(crate) fn reads_colour(self) -> bool {
         self == Setup::RgbcLed
     }
 }

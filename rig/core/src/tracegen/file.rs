@@ -15,7 +15,7 @@ use super::{Header, Trace};
 
 impl Header {
     /// The preamble of a trace file with this header (no labels).
-    pub fn head(&self) -> Head {
+    pub(crate) fn head(&self) -> Head {
         Head {
             kind: self.kind,
             polarity: self.polarity,

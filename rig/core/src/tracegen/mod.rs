@@ -87,10 +87,10 @@ use crate::observe::{Calibration, Polarity};
 /// What a trace file says about its sensor besides the samples.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Header {
-    pub kind: SensorKind,
-    pub polarity: Polarity,
+    pub(crate) kind: SensorKind,
+    pub(crate) polarity: Polarity,
     /// The `# dark:` line, if any.
-    pub dark: Option<DarkLevel>,
+    pub(crate) dark: Option<DarkLevel>,
 }
 
 /// One trace: header and samples (sorted by time).

@@ -10,7 +10,9 @@ use rand_distr::{Distribution, Normal};
 use crate::bench::DarkLevel;
 use crate::hw::{Sample, SensorKind};
 use crate::observe::Polarity;
-use crate::spec::{Cadence, Colour, Indication};
+#[cfg(test)]
+use crate::spec::Indication;
+use crate::spec::{Cadence, Colour};
 
 use super::{Header, Trace};
 
@@ -61,7 +63,7 @@ impl Pattern {
     }
 
     /// Every time of the pattern times `k` (a phone whose blink clock runs slow or fast).
-    pub fn scaled(self, k: f64) -> Pattern {
+    pub(crate) fn scaled(self, k: f64) -> Pattern {
         match self {
             Pattern::Off | Pattern::Steady => self,
             Pattern::Blink { on_ms, off_ms } => Pattern::Blink {
@@ -83,7 +85,7 @@ impl Pattern {
     }
 
     /// The repeat period (the group period for a grouped pattern); `None` when still.
-    pub fn period_ms(&self) -> Option<f64> {
+    pub(crate) fn period_ms(&self) -> Option<f64> {
         match *self {
             Pattern::Off | Pattern::Steady => None,
             Pattern::Blink { on_ms, off_ms } => Some(on_ms + off_ms),
@@ -95,7 +97,7 @@ impl Pattern {
         }
     }
 
-    pub fn lit_at(&self, t_ms: f64) -> bool {
+    pub(crate) fn lit_at(&self, t_ms: f64) -> bool {
         let blink = |t: f64, on: f64, off: f64| t.rem_euclid(on + off) < on;
         match *self {
             Pattern::Off => false,
@@ -117,11 +119,11 @@ impl Pattern {
 /// Pulse-width modulation of an LED's drive (dimming).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Pwm {
-    pub hz: f64,
+    pub(crate) hz: f64,
     /// Share of each PWM period the LED is driven, 0..=1.
-    pub duty: f64,
+    pub(crate) duty: f64,
     /// Where in its period the PWM is at t = 0, 0..1.
-    pub phase: f64,
+    pub(crate) phase: f64,
 }
 
 impl Pwm {
@@ -130,7 +132,7 @@ impl Pwm {
         (t_ms * self.hz / 1000.0 + self.phase).rem_euclid(1.0) < self.duty
     }
 
-    pub fn period_ms(&self) -> f64 {
+    pub(crate) fn period_ms(&self) -> f64 {
         1000.0 / self.hz
     }
 }
@@ -150,11 +152,6 @@ impl Emitter {
     #[inline]
     fn drive_at(&self, t_ms: f64) -> bool {
         self.pwm.is_none_or(|p| p.on_at(t_ms))
-    }
-
-    /// Mean counts per ms at gain 1× on the clear channel.
-    pub fn mean_clear(&self) -> f64 {
-        self.response[3] * self.pwm.map_or(1.0, |p| p.duty)
     }
 }
 
@@ -186,7 +183,7 @@ impl Light {
         }
     }
 
-    pub fn polarity(&self) -> Polarity {
+    pub(crate) fn polarity(&self) -> Polarity {
         match self {
             Light::Emissive { .. } => Polarity::Emissive,
             Light::Reflective { .. } => Polarity::Reflective,
@@ -201,7 +198,7 @@ impl Light {
     }
 
     /// The colour lit at `t_ms`, if any (blink pattern only; PWM aside).
-    pub fn lit_at(&self, t_ms: f64) -> Option<Colour> {
+    pub(crate) fn lit_at(&self, t_ms: f64) -> Option<Colour> {
         let a = self.act_at(t_ms);
         // The first act has always been on: its pattern runs from t = 0.
         let since = if a.from_ms.is_finite() {
@@ -215,7 +212,8 @@ impl Light {
     /// The indication the light shows at `t_ms` (what a correct classifier says once it
     /// has seen enough of it). A reflective indicator or a level sensor shows `on`, never a
     /// colour: pass `colourless`.
-    pub fn indication_at(&self, t_ms: f64, colourless: bool) -> Indication {
+    #[cfg(test)]
+    pub(crate) fn indication_at(&self, t_ms: f64, colourless: bool) -> Indication {
         let a = self.act_at(t_ms);
         let cadence = match a.pattern {
             Pattern::Off => return Indication::OFF,
@@ -227,6 +225,7 @@ impl Light {
 }
 
 /// The table cadence a pattern is a (possibly scaled) copy of.
+#[cfg(test)]
 fn cadence_of(p: Pattern) -> Cadence {
     match p {
         Pattern::Off | Pattern::Steady => Cadence::Steady,
@@ -248,12 +247,12 @@ fn cadence_of(p: Pattern) -> Cadence {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Flicker {
     /// 100 (50 Hz mains) or 120 (60 Hz mains).
-    pub hz: f64,
+    pub(crate) hz: f64,
     /// Modulation depth 0..=1: the light dips to `1 − depth` of its mean at the zero
     /// crossings and peaks at `1 + depth·(π/2 − 1)`.
-    pub depth: f64,
+    pub(crate) depth: f64,
     /// Mains phase at t = 0, radians.
-    pub phase: f64,
+    pub(crate) phase: f64,
 }
 
 /// The room's light as the sensor sees it.
@@ -262,11 +261,12 @@ pub struct Ambient {
     /// Mean counts per ms at gain 1×, per channel `[r, g, b, c]`: for an emissive light the
     /// ambient leaking past the shroud; for a reflective indicator the light falling on it.
     pub response: [f64; 4],
-    pub flicker: Option<Flicker>,
+    pub(crate) flicker: Option<Flicker>,
 }
 
 impl Ambient {
-    pub const NONE: Ambient = Ambient {
+    #[cfg(test)]
+    pub(crate) const NONE: Ambient = Ambient {
         response: [0.0; 4],
         flicker: None,
     };
@@ -288,7 +288,7 @@ impl Ambient {
 /// A light sensor: a TCS34725-like RGB+clear sensor or a photodiode on an ADS1115-like ADC.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SensorModel {
-    pub kind: SensorKind,
+    pub(crate) kind: SensorKind,
     /// Analogue gain (TCS34725: 1, 4, 16, 60; the ADC's PGA for a photodiode).
     pub gain: f64,
     /// Each sample integrates the light over this long before its timestamp (ms).
@@ -296,16 +296,16 @@ pub struct SensorModel {
     /// Counts clip here (TCS34725: min(65535, 1024 × integration cycles of 2.4 ms)).
     pub full_scale: f64,
     /// Counts with no light at all, per channel `[r, g, b, c]`.
-    pub offset: [f64; 4],
+    pub(crate) offset: [f64; 4],
     /// Read noise, counts (1σ).
-    pub read_noise: f64,
+    pub(crate) read_noise: f64,
     /// Photo-electrons per count at gain 1×: shot noise variance = signal × gain / this.
-    pub electrons_per_count: f64,
+    pub(crate) electrons_per_count: f64,
 }
 
 impl SensorModel {
     /// The TCS34725's clip level for an integration time.
-    pub fn tcs_full_scale(integration_ms: f64) -> f64 {
+    pub(crate) fn tcs_full_scale(integration_ms: f64) -> f64 {
         (1024.0 * (integration_ms / 2.4).max(1.0 / 1024.0))
             .floor()
             .min(65535.0)
@@ -315,18 +315,18 @@ impl SensorModel {
 /// When the host reads the sensor, and which reads are lost.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Sampling {
-    pub rate_hz: f64,
+    pub(crate) rate_hz: f64,
     /// Bench time of the first nominal read (ms).
     pub start_ms: f64,
-    pub duration_ms: f64,
+    pub(crate) duration_ms: f64,
     /// Each read comes up to this late (uniform), ms: the host's scheduling latency.
-    pub jitter_ms: f64,
+    pub(crate) jitter_ms: f64,
     /// Share of reads that come later still (up to 3 × jitter more): a busy bus.
-    pub late_p: f64,
+    pub(crate) late_p: f64,
     /// Share of reads lost (I2C error, buffer overrun).
-    pub drop_p: f64,
+    pub(crate) drop_p: f64,
     /// Share of reads that start a burst of 2 or 3 lost reads.
-    pub burst_p: f64,
+    pub(crate) burst_p: f64,
 }
 
 /// Everything that makes one trace.
@@ -340,13 +340,13 @@ pub struct Scene {
     pub sampling: Sampling,
     /// Write the `# dark:` line (the bench's calibration), measured with this relative
     /// error (1σ): a calibration taken a while ago under slightly different light.
-    pub dark_line: Option<f64>,
+    pub(crate) dark_line: Option<f64>,
 }
 
 impl Scene {
     /// The light's mean reading with the light dark (emissive) or of the bare display
     /// (reflective), per channel: what a careful calibration measures.
-    pub fn true_dark(&self) -> [f64; 4] {
+    pub(crate) fn true_dark(&self) -> [f64; 4] {
         let s = &self.sensor;
         let share = match self.light {
             Light::Emissive { .. } => 1.0,
@@ -498,7 +498,8 @@ impl Scene {
     }
 
     /// What a correct classifier says at the end of the trace (given enough evidence).
-    pub fn final_indication(&self) -> Indication {
+    #[cfg(test)]
+    pub(crate) fn final_indication(&self) -> Indication {
         let colourless =
             self.sensor.kind == SensorKind::Level || matches!(self.light, Light::Reflective { .. });
         self.light.indication_at(

@@ -6,7 +6,7 @@ use super::*;
 /// A device's backend fields that no driver can take (reported as
 /// `FILE:LINE: relay board `ID`: …`, `sensor bank `ID`: …`, `modem `ID`: …`).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum DriverError {
+pub(crate) enum DriverError {
     /// A required field is missing: the sentence says which and what it holds.
     #[error("{0}")]
     Missing(&'static str),

@@ -63,7 +63,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Live {
     /// A display on stdout (a terminal): nothing is drawn before the run starts.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::on(ProgressDrawTarget::stdout())
     }
 
@@ -86,12 +86,12 @@ impl Live {
     }
 
     /// What the operator's prompts use to move the display aside.
-    pub fn aside(&self) -> Arc<dyn Aside> {
+    pub(crate) fn aside(&self) -> Arc<dyn Aside> {
         self.shared.clone()
     }
 
     /// Follow one event of the run.
-    pub fn event(&mut self, event: &Event) {
+    pub(crate) fn event(&mut self, event: &Event) {
         match event {
             Event::RunStarted(info) => self.begin(info),
             Event::Scheduled(f) => {
@@ -146,7 +146,7 @@ impl Live {
     fn begin(&mut self, info: &RunInfo) {
         {
             let mut v = lock(&self.shared.view);
-            v.progress = Progress::new(info.planned);
+            v.progress = Progress::default();
             v.virtual_time = info.virtual_time;
             v.repeat = info.repeat;
             v.last_seen = Instant::now();
@@ -179,7 +179,7 @@ impl Live {
     }
 
     /// Print a line above the display (straight to stdout while it stands aside).
-    pub fn println(&self, line: &str) -> std::io::Result<()> {
+    pub(crate) fn println(&self, line: &str) -> std::io::Result<()> {
         if self.shared.hidden.load(Ordering::SeqCst) {
             let mut out = std::io::stdout().lock();
             writeln!(out, "{line}")?;
@@ -189,7 +189,7 @@ impl Live {
     }
 
     /// Stop redrawing and take the display off the screen (the summary follows).
-    pub fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         if let Some((stop, handle)) = self.ticker.take() {
             stop.store(true, Ordering::SeqCst);
             handle.thread().unpark();

@@ -61,7 +61,8 @@ pub struct ConsoleOptions {
 
 impl ConsoleOptions {
     /// Plain lines, no colour: what a pipe gets.
-    pub fn plain(out_dir: impl Into<PathBuf>, verbosity: Verbosity) -> Self {
+    #[cfg(test)]
+    pub(crate) fn plain(out_dir: impl Into<PathBuf>, verbosity: Verbosity) -> Self {
         Self {
             verbosity,
             colour: false,

@@ -18,9 +18,9 @@ use crate::runner::{CaseResult, Forecast, StepAt, Tally};
 
 /// The run as far as the console knows.
 #[derive(Debug, Clone, Default)]
-pub struct Progress {
+pub(crate) struct Progress {
     /// The scheduler's forecast of the whole run, ms (0 before `Scheduled`).
-    pub forecast_ms: f64,
+    pub(crate) forecast_ms: f64,
     /// Every planned attempt's expected duration, summed, ms.
     total_ms: f64,
     /// Expected durations of the attempts finished, ms.
@@ -28,44 +28,36 @@ pub struct Progress {
     /// Expected duration per (position, case).
     estimates: HashMap<(String, String), f64>,
     /// The positions, in the order the scheduler lists their work.
-    pub positions: Vec<PositionProgress>,
-    /// Rows planned and rows finished.
-    pub planned_rows: usize,
-    pub rows_done: usize,
-    pub tally: Tally,
+    pub(crate) positions: Vec<PositionProgress>,
+    /// Rows finished.
+    pub(crate) rows_done: usize,
+    pub(crate) tally: Tally,
     /// The latest bench time an event carried, ms.
-    pub last_ms: f64,
+    pub(crate) last_ms: f64,
 }
 
 /// One position of the bench.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PositionProgress {
-    pub id: String,
-    pub planned: usize,
-    pub done: usize,
-    pub current: Option<Running>,
+pub(crate) struct PositionProgress {
+    pub(crate) id: String,
+    pub(crate) planned: usize,
+    pub(crate) done: usize,
+    pub(crate) current: Option<Running>,
 }
 
 /// The case a position is running.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Running {
-    pub case: String,
-    pub attempt: u32,
-    pub started_ms: f64,
-    pub estimate_ms: f64,
-    pub step: Option<StepAt>,
+pub(crate) struct Running {
+    pub(crate) case: String,
+    pub(crate) attempt: u32,
+    pub(crate) started_ms: f64,
+    pub(crate) estimate_ms: f64,
+    pub(crate) step: Option<StepAt>,
 }
 
 impl Progress {
-    pub fn new(planned_rows: usize) -> Self {
-        Self {
-            planned_rows,
-            ..Self::default()
-        }
-    }
-
     /// The scheduler's forecast and every planned attempt.
-    pub fn scheduled(&mut self, f: &Forecast) {
+    pub(crate) fn scheduled(&mut self, f: &Forecast) {
         self.forecast_ms = f.forecast_ms;
         for j in &f.jobs {
             self.total_ms += j.estimate_ms;
@@ -93,7 +85,7 @@ impl Progress {
         }
     }
 
-    pub fn case_started(&mut self, position: &str, case: &str, attempt: u32, at_ms: f64) {
+    pub(crate) fn case_started(&mut self, position: &str, case: &str, attempt: u32, at_ms: f64) {
         self.at(at_ms);
         let estimate_ms = self.estimate(position, case);
         if let Some(p) = self.position(position) {
@@ -107,14 +99,14 @@ impl Progress {
         }
     }
 
-    pub fn step(&mut self, position: &str, step: &StepAt, at_ms: f64) {
+    pub(crate) fn step(&mut self, position: &str, step: &StepAt, at_ms: f64) {
         self.at(at_ms);
         if let Some(r) = self.position(position).and_then(|p| p.current.as_mut()) {
             r.step = Some(step.clone());
         }
     }
 
-    pub fn case_finished(&mut self, r: &CaseResult) {
+    pub(crate) fn case_finished(&mut self, r: &CaseResult) {
         self.at(r.started_ms + r.bench_time_ms);
         self.rows_done += 1;
         self.tally.add(r.verdict);
@@ -137,7 +129,7 @@ impl Progress {
 
     /// The expected work done by bench time `now_ms`, ms: every finished case's expected
     /// duration, and each running case's time so far up to its expected duration.
-    pub fn work_done_ms(&self, now_ms: f64) -> f64 {
+    pub(crate) fn work_done_ms(&self, now_ms: f64) -> f64 {
         let running: f64 = self
             .positions
             .iter()
@@ -149,7 +141,7 @@ impl Progress {
 
     /// The bench time still to go at `now_ms`, ms; `None` before the forecast is known or
     /// when nothing is expected to take any time.
-    pub fn eta_ms(&self, now_ms: f64) -> Option<f64> {
+    pub(crate) fn eta_ms(&self, now_ms: f64) -> Option<f64> {
         if self.total_ms <= 0.0 || self.forecast_ms <= 0.0 {
             return None;
         }
@@ -166,7 +158,7 @@ impl Progress {
     /// The run's line: the ETA (in virtual time, of bench time), the bench time so far
     /// of the time expected, and the verdicts so far. The ETA comes first: a narrow
     /// terminal cuts the line's end.
-    pub fn overall_line(&self, now_ms: f64, virtual_time: bool) -> String {
+    pub(crate) fn overall_line(&self, now_ms: f64, virtual_time: bool) -> String {
         let eta = match self.eta_ms(now_ms) {
             Some(ms) => clock_time(ms),
             None => "-".to_string(),
@@ -191,7 +183,7 @@ impl Progress {
     }
 
     /// One line per position: its case, step and time, or what it waits for.
-    pub fn position_lines(&self, now_ms: f64, repeat: u32) -> Vec<String> {
+    pub(crate) fn position_lines(&self, now_ms: f64, repeat: u32) -> Vec<String> {
         let width = self.positions.iter().map(|p| p.id.len()).max().unwrap_or(0);
         self.positions
             .iter()
@@ -224,7 +216,7 @@ impl Progress {
 }
 
 /// `12.3 s` under a minute, `4:05` under an hour, `1:02:05` beyond.
-pub fn clock_time(ms: f64) -> String {
+pub(crate) fn clock_time(ms: f64) -> String {
     let ms = ms.max(0.0);
     if ms < 60_000.0 {
         return format!("{:.1} s", ms / 1000.0);
@@ -270,7 +262,7 @@ mod tests {
 
     #[test]
     fn the_eta_is_the_forecast_at_the_start_and_follows_the_work() {
-        let mut p = Progress::new(4);
+        let mut p = Progress::default();
         assert_eq!(p.eta_ms(0.0), None, "no forecast yet");
         p.scheduled(&forecast());
         assert_eq!(p.eta_ms(0.0), Some(40_000.0));
@@ -287,7 +279,7 @@ mod tests {
 
     #[test]
     fn a_bench_slower_than_its_estimates_gets_a_later_eta() {
-        let mut p = Progress::new(4);
+        let mut p = Progress::default();
         p.scheduled(&forecast());
         p.case_started("p1", "short", 1, 0.0);
         p.case_started("p2", "short", 1, 0.0);
@@ -300,7 +292,7 @@ mod tests {
 
     #[test]
     fn lines_name_each_positions_case_step_and_time() {
-        let mut p = Progress::new(4);
+        let mut p = Progress::default();
         p.scheduled(&forecast());
         p.case_started("p1", "long", 2, 1_000.0);
         p.step(

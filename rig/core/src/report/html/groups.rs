@@ -9,23 +9,23 @@ use crate::runner::{CaseResult, Verdict};
 
 /// The rows of one case that went wrong the same way.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Group<'a> {
+pub(crate) struct Group<'a> {
     /// [`Verdict::Fail`] or [`Verdict::Error`].
-    pub verdict: Verdict,
-    pub case: &'a str,
-    pub expected: &'a str,
-    pub observed: &'a str,
+    pub(crate) verdict: Verdict,
+    pub(crate) case: &'a str,
+    pub(crate) expected: &'a str,
+    pub(crate) observed: &'a str,
     /// An ERROR group's message (every row has it); a FAIL group's, if every row has the
     /// same one, else empty.
-    pub message: &'a str,
+    pub(crate) message: &'a str,
     /// The rows, in results order, each with its index in the results.
-    pub rows: Vec<(usize, &'a CaseResult)>,
+    pub(crate) rows: Vec<(usize, &'a CaseResult)>,
 }
 
 impl<'a> Group<'a> {
     /// The positions of the rows, in order of first appearance (`off-bench` for rows with
     /// none).
-    pub fn positions(&self) -> Vec<String> {
+    pub(crate) fn positions(&self) -> Vec<String> {
         first_appearance(self.rows.iter().map(|(_, r)| r.position.as_str()))
             .into_iter()
             .map(|p| {
@@ -39,7 +39,7 @@ impl<'a> Group<'a> {
     }
 
     /// The clauses the rows check, in order of first appearance.
-    pub fn clauses(&self) -> Vec<String> {
+    pub(crate) fn clauses(&self) -> Vec<String> {
         first_appearance(
             self.rows
                 .iter()
@@ -48,14 +48,14 @@ impl<'a> Group<'a> {
     }
 
     /// The rows with a deciding trace (the plots of the group).
-    pub fn traced(&self) -> impl Iterator<Item = &(usize, &'a CaseResult)> {
+    pub(crate) fn traced(&self) -> impl Iterator<Item = &(usize, &'a CaseResult)> {
         self.rows.iter().filter(|(_, r)| r.trace.is_some())
     }
 }
 
 /// The FAIL groups, then the ERROR groups; each by case in order of first appearance in
 /// `results` (the suite's order), then by first appearance of its symptom.
-pub fn groups(results: &[CaseResult]) -> Vec<Group<'_>> {
+pub(crate) fn groups(results: &[CaseResult]) -> Vec<Group<'_>> {
     let cases = first_appearance(results.iter().map(|r| r.case.as_str()));
     let mut out: Vec<Group> = Vec::new();
     for verdict in [Verdict::Fail, Verdict::Error] {

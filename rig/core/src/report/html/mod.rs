@@ -18,9 +18,9 @@
 //! ([`crate::report::escape_xml`]): the page is also well-formed XML, so tests read it
 //! back with an XML parser.
 
-pub mod groups;
+pub(crate) mod groups;
 mod svg;
-pub mod ticks;
+pub(crate) mod ticks;
 
 use std::path::Path;
 
@@ -33,13 +33,13 @@ use super::traces::trace_file;
 use crate::runner::{CaseResult, Tally, Verdict};
 use crate::spec::Spec;
 
-pub use groups::{groups, Group};
-pub use svg::{expected_side, trace_plot, Plot, Side};
+pub(crate) use groups::{groups, Group};
+pub(crate) use svg::trace_plot;
 
 /// The page's escaper (askama.toml names it): [`crate::report::escape_xml`], so text and
 /// attribute values keep no markup and no character XML forbids.
 #[derive(Debug, Clone, Copy)]
-pub struct Xml;
+pub(crate) struct Xml;
 
 impl askama::filters::Escaper for Xml {
     fn write_escaped_str<W: std::fmt::Write>(&self, mut dest: W, s: &str) -> std::fmt::Result {
@@ -48,7 +48,7 @@ impl askama::filters::Escaper for Xml {
 }
 
 /// Write `dir/report.html`.
-pub fn write_html(
+pub(crate) fn write_html(
     dir: &Path,
     spec: &Spec,
     record: &RunRecord,
@@ -63,7 +63,7 @@ pub fn write_html(
 }
 
 /// The whole page.
-pub fn report_html(
+pub(crate) fn report_html(
     spec: &Spec,
     record: &RunRecord,
     results: &[CaseResult],
@@ -72,7 +72,7 @@ pub fn report_html(
 }
 
 /// The CSS class of a verdict, as the matrix and the lists use it.
-pub fn verdict_class(v: Verdict) -> &'static str {
+pub(crate) fn verdict_class(v: Verdict) -> &'static str {
     match v {
         Verdict::Pass => "v-pass",
         Verdict::Fail => "v-fail",

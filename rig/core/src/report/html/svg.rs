@@ -81,7 +81,7 @@ fn channels(kind: SensorKind) -> Vec<&'static Channel> {
 
 /// Which side of the lit threshold an expectation wants the light on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
+pub(crate) enum Side {
     /// Lit; `blinks`: lit runs with dark between.
     Lit {
         blinks: bool,
@@ -92,7 +92,7 @@ pub enum Side {
 /// The side of the light state an expectation (`twinning light: green steady for 2000
 /// ms`, as the runner words it) wants; `None` when it wants no one light state (a modem
 /// state, `anything but any wink`, `any settled state`).
-pub fn expected_side(expected: &str) -> Option<(Side, String)> {
+pub(crate) fn expected_side(expected: &str) -> Option<(Side, String)> {
     let (_, want) = expected.split_once(" light: ")?;
     let want = match want.rsplit_once(" for ") {
         Some((w, hold))
@@ -151,52 +151,52 @@ fn span(xs: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
 }
 
 /// A tick: its position on the axis and its label.
-pub struct Tick {
-    pub at: String,
-    pub label: String,
+pub(crate) struct Tick {
+    pub(crate) at: String,
+    pub(crate) label: String,
 }
 
 /// A horizontal mark across the plot (the dark level) or a band (the expected state).
-pub struct Level {
-    pub y: String,
+pub(crate) struct Level {
+    pub(crate) y: String,
     /// A band's height; 0 for a line.
-    pub height: String,
-    pub label: String,
-    pub label_y: String,
+    pub(crate) height: String,
+    pub(crate) label: String,
+    pub(crate) label_y: String,
 }
 
 /// One channel's line.
-pub struct Line {
-    pub colour: &'static str,
-    pub name: &'static str,
-    pub points: String,
+pub(crate) struct Line {
+    pub(crate) colour: &'static str,
+    pub(crate) name: &'static str,
+    pub(crate) points: String,
 }
 
 /// The plot of one deciding trace.
 #[derive(Template)]
 #[template(path = "plot.svg")]
-pub struct Plot {
-    pub width: f64,
-    pub height: f64,
-    pub left: f64,
-    pub top: f64,
-    pub right: f64,
-    pub bottom: f64,
-    pub title: String,
-    pub expected: String,
-    pub observed: String,
+pub(crate) struct Plot {
+    pub(crate) width: f64,
+    pub(crate) height: f64,
+    pub(crate) left: f64,
+    pub(crate) top: f64,
+    pub(crate) right: f64,
+    pub(crate) bottom: f64,
+    pub(crate) title: String,
+    pub(crate) expected: String,
+    pub(crate) observed: String,
     /// The deciding window: x and width.
-    pub window: Option<(String, String)>,
-    pub decided: Option<String>,
-    pub band: Option<Level>,
-    pub dark: Option<Level>,
-    pub x_ticks: Vec<Tick>,
-    pub y_ticks: Vec<Tick>,
-    pub x_label: String,
-    pub y_label: &'static str,
-    pub lines: Vec<Line>,
-    pub legend: Vec<(String, &'static str, &'static str)>,
-    pub empty: bool,
+    pub(crate) window: Option<(String, String)>,
+    pub(crate) decided: Option<String>,
+    pub(crate) band: Option<Level>,
+    pub(crate) dark: Option<Level>,
+    pub(crate) x_ticks: Vec<Tick>,
+    pub(crate) y_ticks: Vec<Tick>,
+    pub(crate) x_label: String,
+    pub(crate) y_label: &'static str,
+    pub(crate) lines: Vec<Line>,
+    pub(crate) legend: Vec<(String, &'static str, &'static str)>,
+    pub(crate) empty: bool,
 }
 
 /// Pixel coordinates with one decimal.
@@ -205,7 +205,7 @@ fn px(v: f64) -> String {
 }
 
 impl Plot {
-    pub fn of(t: &DecidingTrace) -> Self {
+    pub(crate) fn of(t: &DecidingTrace) -> Self {
         let chans = channels(t.trace.kind);
         let cal = t.trace.calibration();
         let dark = dark_level(&cal).filter(|d| d.is_finite());
@@ -333,7 +333,7 @@ impl Plot {
     }
 
     /// The SVG markup.
-    pub fn svg(&self) -> String {
+    pub(crate) fn svg(&self) -> String {
         self.render()
             .unwrap_or_else(|e| format!("<p class=\"note\">plot not drawn: {e}</p>"))
     }
@@ -410,7 +410,7 @@ fn points(s: &Scale, samples: &[Sample], value: fn(&Sample) -> f32) -> String {
 }
 
 /// The SVG of one deciding trace.
-pub fn trace_plot(t: &DecidingTrace) -> String {
+pub(crate) fn trace_plot(t: &DecidingTrace) -> String {
     Plot::of(t).svg()
 }
 

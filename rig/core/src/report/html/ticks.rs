@@ -3,11 +3,11 @@
 //! the decimals the step needs (`0.5`, `1`, `1.5`; never `359.01`).
 
 /// How many ticks an axis aims for; the step chosen gives at most this many intervals.
-pub const TARGET_TICKS: usize = 6;
+pub(crate) const TARGET_TICKS: usize = 6;
 
 /// The smallest step of 1, 2 or 5 × 10^k that cuts `span` into at most `target`
 /// intervals. A span that is zero, negative or not finite gets a step of 1.
-pub fn nice_step(span: f64, target: usize) -> f64 {
+pub(crate) fn nice_step(span: f64, target: usize) -> f64 {
     if !span.is_finite() || span <= 0.0 {
         return 1.0;
     }
@@ -24,22 +24,22 @@ pub fn nice_step(span: f64, target: usize) -> f64 {
 
 /// An axis' ticks: the step and the values, multiples of the step, in increasing order.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Ticks {
-    pub step: f64,
-    pub values: Vec<f64>,
+pub(crate) struct Ticks {
+    pub(crate) step: f64,
+    pub(crate) values: Vec<f64>,
 }
 
 impl Ticks {
     /// Ticks on the multiples of [`nice_step`] that lie within `[lo, hi]` (an edge that is
     /// within a millionth of a step of a multiple counts as one).
-    pub fn within(lo: f64, hi: f64, target: usize) -> Self {
+    pub(crate) fn within(lo: f64, hi: f64, target: usize) -> Self {
         let (lo, hi) = ordered(lo, hi);
         on_multiples(lo, hi, nice_step(hi - lo, target))
     }
 
     /// The bounds `[lo, hi]` widened out to multiples of the step, with the ticks between:
     /// an axis that starts and ends on a tick.
-    pub fn covering(lo: f64, hi: f64, target: usize) -> (f64, f64, Self) {
+    pub(crate) fn covering(lo: f64, hi: f64, target: usize) -> (f64, f64, Self) {
         let (lo, hi) = ordered(lo, hi);
         let step = nice_step(hi - lo, target);
         let eps = step * 1e-6;
@@ -52,13 +52,13 @@ impl Ticks {
     }
 
     /// The label of a tick value: the decimals its step needs, and no `-0`.
-    pub fn label(&self, v: f64) -> String {
+    pub(crate) fn label(&self, v: f64) -> String {
         label(v, self.step)
     }
 }
 
 /// `v` with as many decimals as a step of `step` needs (`0.5` → 1, `0.25` → 2, `5` → 0).
-pub fn label(v: f64, step: f64) -> String {
+pub(crate) fn label(v: f64, step: f64) -> String {
     let decimals = if step.is_finite() && step > 0.0 && step < 1.0 {
         // 1, 2 or 5 × 10^-k needs k decimals.
         ((-step.log10()).ceil() as usize).min(12)

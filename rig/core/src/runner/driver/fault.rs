@@ -1,7 +1,9 @@
 //! Why a case stopped before its end: the phone's failure ([`Stop::Fail`]) or a typed rig
 //! fault ([`RigFault`]) that keeps which device failed and how.
 
-use crate::hw::{HwError, HwErrorKind};
+use crate::hw::HwError;
+#[cfg(test)]
+use crate::hw::HwErrorKind;
 use crate::spec::AppearanceState;
 
 /// Why a case stopped before its end.
@@ -112,7 +114,8 @@ pub enum RigFault {
 
 impl RigFault {
     /// The device at fault, by its bench name, when one is.
-    pub fn device(&self) -> Option<&str> {
+    #[cfg(test)]
+    pub(crate) fn device(&self) -> Option<&str> {
         match self {
             RigFault::Device(e) => Some(&e.device),
             RigFault::Relay { relay: d, .. }
@@ -137,7 +140,8 @@ impl RigFault {
 
     /// The kind of the device's fault: the kind a device reported, `Timeout` for a device
     /// that did not answer or went silent, `None` when no device is at fault.
-    pub fn kind(&self) -> Option<HwErrorKind> {
+    #[cfg(test)]
+    pub(crate) fn kind(&self) -> Option<HwErrorKind> {
         match self {
             RigFault::Device(e)
             | RigFault::Relay { error: e, .. }
@@ -164,7 +168,7 @@ impl RigFault {
 impl Stop {
     /// A suite/bench inconsistency the loaders (or the plan) should have caught (see
     /// [`RigFault::Inconsistent`]).
-    pub fn inconsistent(what: &'static str) -> Self {
+    pub(crate) fn inconsistent(what: &'static str) -> Self {
         Stop::Rig(RigFault::Inconsistent { what })
     }
 }

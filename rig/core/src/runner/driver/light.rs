@@ -45,14 +45,14 @@ impl std::fmt::Display for LightWant {
 /// A light expectation that came true (or was recorded).
 #[derive(Debug, Clone)]
 pub struct LightSeen {
-    pub reading: Reading,
-    pub indication: Option<Indication>,
-    pub at_ms: f64,
+    pub(crate) reading: Reading,
+    pub(crate) indication: Option<Indication>,
+    pub(crate) at_ms: f64,
 }
 
 impl Driver {
     /// Watch a light until it settles in the wanted state (and holds it for `hold_ms`).
-    pub async fn expect_light(
+    pub(crate) async fn expect_light(
         &mut self,
         light: Light,
         want: LightWant,
@@ -166,7 +166,7 @@ impl Driver {
     /// Record a light's raw samples for `ms` of bench time from now, and what the classifier
     /// reads in them (for calibration: the mean of a known state, and proof that the light
     /// held still while it was measured). A sensor that gives no sample is a rig fault.
-    pub async fn record_light(
+    pub(crate) async fn record_light(
         &mut self,
         light: Light,
         ms: f64,
@@ -204,7 +204,7 @@ impl Driver {
     }
 
     /// The call appearance indication of this family's indicator for a state.
-    pub fn appearance(&self, state: crate::spec::AppearanceState) -> Result<Expected, Stop> {
+    pub(crate) fn appearance(&self, state: crate::spec::AppearanceState) -> Result<Expected, Stop> {
         let kind = self.family.indicator.ok_or_else(|| {
             Stop::Rig(RigFault::NoIndicator {
                 family: self.family.id.to_string(),
@@ -224,7 +224,7 @@ impl Driver {
     }
 
     /// Bring the primary's call appearance to idle (pressing release once if needed).
-    pub async fn primary_idle(&mut self) -> Result<(), Stop> {
+    pub(crate) async fn primary_idle(&mut self) -> Result<(), Stop> {
         let within = self.settings().expect_within_ms;
         let idle = self.appearance(crate::spec::AppearanceState::Idle)?;
         if self
@@ -279,7 +279,7 @@ fn unreadable(
 }
 
 /// The indication a settled reading shows; `None` while undecided or unmatched.
-pub fn seen_indication(r: &Reading) -> Option<Indication> {
+pub(crate) fn seen_indication(r: &Reading) -> Option<Indication> {
     match r {
         Reading::Seen(o) => Some(o.indication),
         _ => None,

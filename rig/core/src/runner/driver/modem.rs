@@ -13,7 +13,7 @@ use crate::runner::devices::Lease;
 
 impl Driver {
     /// Run a modem command with the suite's action timeout.
-    pub async fn modem<T>(
+    pub(crate) async fn modem<T>(
         &mut self,
         what: &str,
         fut: impl Future<Output = Result<T, HwError>>,
@@ -30,7 +30,7 @@ impl Driver {
         out
     }
 
-    pub async fn line_state(
+    pub(crate) async fn line_state(
         &mut self,
         lease: &mut Lease,
         role: ModemRole,
@@ -48,7 +48,7 @@ impl Driver {
 
     /// Wait until a modem's line is in `want`, then (with `hold_ms`) stays there.
     /// Returns the bench time at which it was first seen.
-    pub async fn expect_line(
+    pub(crate) async fn expect_line(
         &mut self,
         lease: &mut Lease,
         role: ModemRole,
@@ -100,7 +100,7 @@ impl Driver {
 
     /// Is mobile twinning on? Proven by behaviour, not by the light: the caller rings the
     /// primary and the rig watches whether the mobile rings too. Leaves both idle.
-    pub async fn probe_twinned(
+    pub(crate) async fn probe_twinned(
         &mut self,
         lease: &mut Lease,
         route: &InboundRoute,
@@ -144,7 +144,7 @@ impl Driver {
 
     /// Wait for both modems and the primary to be idle; press release once if the
     /// primary still holds a call. A position that will not go idle is a rig ERROR.
-    pub async fn settle_idle(&mut self, lease: &mut Lease) -> Result<(), Stop> {
+    pub(crate) async fn settle_idle(&mut self, lease: &mut Lease) -> Result<(), Stop> {
         let within = self.settings().expect_within_ms;
         for role in [ModemRole::Mobile, ModemRole::Caller] {
             if self
@@ -166,7 +166,7 @@ impl Driver {
     }
 }
 
-pub fn role_name(role: ModemRole) -> &'static str {
+pub(crate) fn role_name(role: ModemRole) -> &'static str {
     match role {
         ModemRole::Mobile => "mobile",
         ModemRole::Caller => "caller",
