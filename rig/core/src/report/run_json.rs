@@ -225,15 +225,7 @@ pub(crate) fn sha256_file(path: &Path) -> Option<String> {
 
 /// The machine's host name (`gethostname(2)`), `unknown` if it cannot be read.
 fn host_name() -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: the buffer is valid for its length; gethostname NUL-terminates on success
-    // when the name fits, and we stop at the first NUL or the buffer's end.
-    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
-    if !ok {
-        return "unknown".into();
-    }
-    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-    String::from_utf8_lossy(&buf[..end]).into_owned()
+    gethostname::gethostname().to_string_lossy().into_owned()
 }
 
 #[cfg(test)]
