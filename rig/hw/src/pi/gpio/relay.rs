@@ -201,9 +201,19 @@ impl fmt::Display for HeaderChip {
 /// What opening one `/dev/gpiochip*` gave: its label and size, or why it would not open.
 type Seen = (PathBuf, Result<(String, u32), String>);
 
+/// Why no chip carries the BCM GPIOs.
+#[derive(Debug, thiserror::Error)]
+enum NoHeaderChip {
+    #[error("no GPIO character device (/dev/gpiochip*)")]
+    NoChip,
+    /// Every chip seen, with its label or why it would not open.
+    #[error("no Raspberry Pi GPIO chip (labelled {}) among {}", PI_GPIO_CHIP_LABELS.join(", "), .seen.join(", "))]
+    NotAPi { seen: Vec<String> },
+}
+
 /// The rule of the module docs: the first chip, in number order, labelled as a Pi's GPIO
-/// controller. Otherwise, why not (every chip seen, with its label or its error).
-fn choose_header_chip(seen: &[Seen]) -> Result<HeaderChip, String> {
+/// controller. Otherwise, why not.
+fn choose_header_chip(seen: &[Seen]) -> Result<HeaderChip, NoHeaderChip> {
     let found = seen.iter().find_map(|(path, info)| match info {
         Ok((label, n)) if PI_GPIO_CHIP_LABELS.contains(&label.as_str()) => Some(HeaderChip {
             path: path.clone(),
@@ -216,7 +226,7 @@ fn choose_header_chip(seen: &[Seen]) -> Result<HeaderChip, String> {
         return Ok(chip);
     }
     if seen.is_empty() {
-        return Err("no GPIO character device (/dev/gpiochip*)".to_string());
+        return Err(NoHeaderChip::NoChip);
     }
     let chips: Vec<String> = seen
         .iter()
@@ -225,11 +235,7 @@ fn choose_header_chip(seen: &[Seen]) -> Result<HeaderChip, String> {
             Err(e) => format!("{}: {e}", path.display()),
         })
         .collect();
-    Err(format!(
-        "no Raspberry Pi GPIO chip (labelled {}) among {}",
-        PI_GPIO_CHIP_LABELS.join(", "),
-        chips.join(", ")
-    ))
+    Err(NoHeaderChip::NotAPi { seen: chips })
 }
 
 /// Find the chip carrying the BCM GPIOs, or say why not ([`HwErrorKind::Unreachable`]).
@@ -256,7 +262,7 @@ fn header_chip(device: &str) -> Result<HeaderChip, HwError> {
             (path, info)
         })
         .collect();
-    choose_header_chip(&seen).map_err(unreachable)
+    choose_header_chip(&seen).map_err(|e| unreachable(e.to_string()))
 }
 
 /// Why `pin` could not be requested ([`HwErrorKind::Rejected`]): not on the chip, held by
@@ -493,7 +499,7 @@ mod tests {
 
     #[test]
     fn without_a_pi_chip_the_reason_names_every_chip_seen() {
-        let e = choose_header_chip(&[]).unwrap_err();
+        let e = choose_header_chip(&[]).unwrap_err().to_string();
         assert!(
             e.contains("no GPIO character device (/dev/gpiochip*)"),
             "{e}"
@@ -502,7 +508,7 @@ mod tests {
             ("/dev/gpiochip0", Ok(("INT34C6:00", 360))),
             ("/dev/gpiochip1", Err("Permission denied (os error 13)")),
         ]);
-        let e = choose_header_chip(&laptop).unwrap_err();
+        let e = choose_header_chip(&laptop).unwrap_err().to_string();
         assert!(
             e.contains("pinctrl-bcm2835, pinctrl-bcm2711, pinctrl-rp1"),
             "{e}"
