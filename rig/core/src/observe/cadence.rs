@@ -150,7 +150,7 @@ impl Blink {
 }
 
 impl Model {
-    pub fn new(table: &CadenceTable) -> Model {
+    pub(crate) fn new(table: &CadenceTable) -> Model {
         let mut blinks: Vec<Blink> = table.rows.iter().filter_map(Blink::from_row).collect();
         // Flutter inside broken flutter: outlast the longest burst before saying flutter.
         let longest_burst: Vec<(usize, f64)> = blinks
@@ -187,24 +187,25 @@ impl Model {
         }
     }
 
-    pub fn settle_ms(&self) -> f64 {
+    pub(crate) fn settle_ms(&self) -> f64 {
         self.settle_ms
     }
 
-    pub fn slowest_period_ms(&self) -> f64 {
+    pub(crate) fn slowest_period_ms(&self) -> f64 {
         self.slowest_period_ms
     }
 
-    pub fn glitch_ms(&self) -> f64 {
+    pub(crate) fn glitch_ms(&self) -> f64 {
         self.glitch_ms
     }
 
-    pub fn max_gap_ms(&self) -> f64 {
+    pub(crate) fn max_gap_ms(&self) -> f64 {
         self.max_gap_ms
     }
 
     /// How long a cadence must be watched before it can be reported.
-    pub fn evidence_ms(&self, cadence: Cadence) -> Option<f64> {
+    #[cfg(test)]
+    pub(crate) fn evidence_ms(&self, cadence: Cadence) -> Option<f64> {
         if cadence == Cadence::Steady {
             return Some(self.settle_ms);
         }
@@ -215,7 +216,7 @@ impl Model {
     }
 
     /// What the runs of a window (ending at `t_end`) show at its end.
-    pub fn judge(&self, runs: &[Run], t_end: f64) -> Reading {
+    pub(crate) fn judge(&self, runs: &[Run], t_end: f64) -> Reading {
         let (runs, t_end) = self.believed(runs, t_end);
         let Some(last) = runs.last() else {
             return Reading::NotEnoughEvidence;

@@ -178,7 +178,7 @@ pub(super) struct Flicker {
 }
 
 impl Flicker {
-    pub fn new(log: bool) -> Self {
+    pub(crate) fn new(log: bool) -> Self {
         Self {
             fundamental: FLICKER_HZ.map(LockIn::new),
             harmonic: FLICKER_HZ.map(|f| LockIn::new(2.0 * f)),
@@ -189,14 +189,14 @@ impl Flicker {
     }
 
     /// Forget everything (a gap, or the stream now smooths).
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         if self.prev.is_some() {
             *self = Self::new(self.log);
         }
     }
 
     /// The counts `c` read at `t_ms` with the flicker removed.
-    pub fn clean(&mut self, t_ms: f64, c: f32) -> f32 {
+    pub(crate) fn clean(&mut self, t_ms: f64, c: f32) -> f32 {
         let x = if self.log {
             f64::from(c).max(1.0).ln()
         } else {

@@ -129,7 +129,7 @@ fn one_level_is_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Optio
 /// on the samples): an emissive light is lit above it, a reflective indicator below it.
 /// `None` for a reflective indicator without its bare level (one level says nothing).
 /// report.html draws the expected state's band from it.
-pub fn lit_threshold(cal: &Calibration) -> Option<f64> {
+pub(crate) fn lit_threshold(cal: &Calibration) -> Option<f64> {
     match (cal.polarity, dark_level(cal)) {
         (Polarity::Emissive, Some(dark)) => {
             Some(dark + f64::from(MIN_LIT_COUNTS).max(f64::from(DRIFT_SHARE) * dark.max(0.0)))
@@ -141,7 +141,7 @@ pub fn lit_threshold(cal: &Calibration) -> Option<f64> {
 }
 
 /// The calibrated dark (emissive) or bare (reflective) level on the clear channel.
-pub fn dark_level(cal: &Calibration) -> Option<f64> {
+pub(crate) fn dark_level(cal: &Calibration) -> Option<f64> {
     cal.dark.map(|d| match d {
         DarkLevel::Rgbc([_, _, _, c]) => f64::from(c),
         DarkLevel::Level(l) => f64::from(l),

@@ -33,7 +33,7 @@ pub(super) struct NoiseScale {
 const WARMUP: usize = 9;
 
 impl NoiseScale {
-    pub fn push(&mut self, delta: f32) {
+    pub(crate) fn push(&mut self, delta: f32) {
         let d = delta.abs();
         if !d.is_finite() {
             return;
@@ -58,12 +58,12 @@ impl NoiseScale {
     }
 
     /// Whether it has seen enough changes to be believed.
-    pub fn settled(&self) -> bool {
+    pub(crate) fn settled(&self) -> bool {
         self.seen as usize >= WARMUP
     }
 
     /// σ of one raw sample (read noise as if Gaussian), at least [`MIN_SIGMA`].
-    pub fn sigma(&self) -> f32 {
+    pub(crate) fn sigma(&self) -> f32 {
         if !self.settled() {
             let k = self.seen as usize;
             let mut sorted = self.first;
@@ -127,7 +127,7 @@ impl Points {
 }
 
 impl Extremes {
-    pub fn new(window_ms: f64) -> Self {
+    pub(crate) fn new(window_ms: f64) -> Self {
         Self {
             window_ms,
             max: Points::default(),
@@ -135,7 +135,7 @@ impl Extremes {
         }
     }
 
-    pub fn push(&mut self, t_ms: f64, v: f32) {
+    pub(crate) fn push(&mut self, t_ms: f64, v: f32) {
         while self.max.back().is_some_and(|&(_, m)| m <= v) {
             self.max.pop_back();
         }
@@ -152,11 +152,11 @@ impl Extremes {
         }
     }
 
-    pub fn max(&self) -> Option<f32> {
+    pub(crate) fn max(&self) -> Option<f32> {
         self.max.front().map(|&(_, v)| v)
     }
 
-    pub fn min(&self) -> Option<f32> {
+    pub(crate) fn min(&self) -> Option<f32> {
         self.min.front().map(|&(_, v)| v)
     }
 }
@@ -189,16 +189,16 @@ const HYSTERESIS: f32 = 0.6;
 /// when the signal shows no contrast above its floor (one level: nothing to segment).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Band {
-    pub lo: f32,
-    pub contrast: f32,
-    pub on: f32,
-    pub off: f32,
+    pub(crate) lo: f32,
+    pub(crate) contrast: f32,
+    pub(crate) on: f32,
+    pub(crate) off: f32,
 }
 
 impl Band {
     /// From the unlit level `lo`, the lit level `hi` and the floor a lit level must clear
     /// (noise, and what the dark light's own flicker can reach: see the segmenter).
-    pub fn new(lo: f32, hi: f32, floor: f32) -> Option<Band> {
+    pub(crate) fn new(lo: f32, hi: f32, floor: f32) -> Option<Band> {
         let contrast = hi - lo;
         // (NaN contrast or floor: no band either.)
         if contrast.partial_cmp(&floor) != Some(std::cmp::Ordering::Greater) {
@@ -215,13 +215,13 @@ impl Band {
 
     /// The floor from noise alone, `sigma` being the judged signal's; `envelope`: the
     /// levels are an envelope's extremes, not means.
-    pub fn noise_floor(sigma: f32, envelope: bool) -> f32 {
+    pub(crate) fn noise_floor(sigma: f32, envelope: bool) -> f32 {
         let k = if envelope { K_SIGMA_ENVELOPE } else { K_SIGMA };
         k * sigma
     }
 
     /// Whether `v` stays on its side: not below `off` when `lit`, not above `on` when not.
-    pub fn holds(&self, v: f32, lit: bool) -> bool {
+    pub(crate) fn holds(&self, v: f32, lit: bool) -> bool {
         if lit {
             v >= self.off
         } else {
@@ -232,7 +232,7 @@ impl Band {
     /// Whether `v` [holds](Self::holds) in every band [`Band::new`] can draw between `lo`
     /// and `hi`, whatever the floor (a band needs a floor below the contrast, so its
     /// height is from `LIT_SHARE` of the contrast to all of it; rounding is monotonic).
-    pub fn holds_for_any_floor(lo: f32, hi: f32, v: f32, lit: bool) -> bool {
+    pub(crate) fn holds_for_any_floor(lo: f32, hi: f32, v: f32, lit: bool) -> bool {
         let contrast = hi - lo;
         // (NaN levels: no answer here either.)
         if contrast.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
@@ -246,7 +246,7 @@ impl Band {
     }
 
     /// How lit `v` is: 0 at the unlit level, 1 at the lit one.
-    pub fn share(&self, v: f32) -> f64 {
+    pub(crate) fn share(&self, v: f32) -> f64 {
         f64::from(((v - self.lo) / self.contrast).clamp(0.0, 1.0))
     }
 }

@@ -130,12 +130,14 @@ mod stream;
 mod testgen;
 mod watch;
 
-pub use judge::{dark_level, lit_threshold};
+pub(crate) use judge::{dark_level, lit_threshold};
 pub use watch::Watch;
 
 use crate::bench::DarkLevel;
 use crate::hw::{Sample, SensorKind};
-use crate::spec::{Cadence, CadenceTable, Colour, Indication};
+#[cfg(test)]
+use crate::spec::Cadence;
+use crate::spec::{CadenceTable, Colour, Indication};
 
 use cadence::Model;
 use stream::Settings;
@@ -235,20 +237,21 @@ impl Classifier {
         }
     }
 
-    pub fn calibration(&self) -> &Calibration {
+    pub(crate) fn calibration(&self) -> &Calibration {
         &self.calibration
     }
 
     /// How long a cadence must be watched, at least, before it is reported (steady and
     /// off: the settle time). Runners can size their waits with it.
-    pub fn evidence_ms(&self, cadence: Cadence) -> f64 {
+    #[cfg(test)]
+    pub(crate) fn evidence_ms(&self, cadence: Cadence) -> f64 {
         self.model
             .evidence_ms(cadence)
             .unwrap_or_else(|| self.model.settle_ms())
     }
 
     /// How much trailing history a [`Watch`] keeps: 3 × the slowest period + settle.
-    pub fn retain_ms(&self) -> f64 {
+    pub(crate) fn retain_ms(&self) -> f64 {
         RETAIN_PERIODS * self.model.slowest_period_ms() + self.model.settle_ms()
     }
 

@@ -65,22 +65,22 @@ impl Top {
 /// What the stream knows of one run.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct RunStats {
-    pub lit: bool,
+    pub(crate) lit: bool,
     /// Begins at an edge the stream saw (else at the start of the evidence: whether it is
     /// lit is then judged from its level alone).
-    pub edged: bool,
-    pub start_ms: f64,
-    pub start_slack_ms: f64,
+    pub(crate) edged: bool,
+    pub(crate) start_ms: f64,
+    pub(crate) start_slack_ms: f64,
     /// The edge that ended it, or its latest sample while open.
-    pub end_ms: f64,
-    pub end_slack_ms: f64,
-    pub samples: u32,
+    pub(crate) end_ms: f64,
+    pub(crate) end_slack_ms: f64,
+    pub(crate) samples: u32,
     /// Raw r, g, b, c summed.
-    pub sum: [f64; 4],
+    pub(crate) sum: [f64; 4],
     /// The judged (smoothed) signal summed, and its highest and lowest value.
-    pub sum_v: f64,
-    pub top_v: f32,
-    pub bottom_v: f32,
+    pub(crate) sum_v: f64,
+    top_v: f32,
+    bottom_v: f32,
     /// The signal summed over samples a smoothing box after the run began (off its ramp).
     settled_v: f64,
     settled_n: u32,
@@ -96,7 +96,7 @@ pub(super) struct RunStats {
 const GAPS_KEPT: usize = 16;
 
 impl RunStats {
-    pub fn open(lit: bool, edged: bool, start_ms: f64, start_slack_ms: f64) -> Self {
+    pub(crate) fn open(lit: bool, edged: bool, start_ms: f64, start_slack_ms: f64) -> Self {
         Self {
             lit,
             edged,
@@ -117,7 +117,7 @@ impl RunStats {
         }
     }
 
-    pub fn add(&mut self, s: &Sample, v: f32) {
+    pub(crate) fn add(&mut self, s: &Sample, v: f32) {
         self.samples += 1;
         self.sum_v += f64::from(v);
         self.top_v = self.top_v.max(v);
@@ -132,13 +132,13 @@ impl RunStats {
     }
 
     /// A gap of `gap_ms` in the samples, ending at `end_ms`.
-    pub fn note_gap(&mut self, end_ms: f64, gap_ms: f64) {
+    pub(crate) fn note_gap(&mut self, end_ms: f64, gap_ms: f64) {
         self.gaps[self.gap_count as usize % GAPS_KEPT] = (end_ms, gap_ms);
         self.gap_count = self.gap_count.saturating_add(1);
     }
 
     /// How many gaps ended at or after `since_ms`, and the longest of them.
-    pub fn gaps_since(&self, since_ms: f64) -> (u32, f64) {
+    fn gaps_since(&self, since_ms: f64) -> (u32, f64) {
         // Most runs have none: skip the ring (asked for every run at every reading).
         if self.gap_count == 0 {
             return (0, 0.0);
@@ -152,7 +152,7 @@ impl RunStats {
     }
 
     /// Extend this run over `next` (the samples after it, in the same state after all).
-    pub fn absorb(&mut self, next: &RunStats) {
+    pub(crate) fn absorb(&mut self, next: &RunStats) {
         self.samples += next.samples;
         self.sum_v += next.sum_v;
         self.top_v = self.top_v.max(next.top_v);
@@ -172,23 +172,23 @@ impl RunStats {
         self.end_slack_ms = next.end_slack_ms;
     }
 
-    pub fn duration_ms(&self) -> f64 {
+    pub(crate) fn duration_ms(&self) -> f64 {
         self.end_ms - self.start_ms
     }
 
     /// How many settled values the run has.
-    pub fn settled_count(&self) -> u32 {
+    pub(crate) fn settled_count(&self) -> u32 {
         self.settled_n
     }
 
     /// Mean of the judged signal over the run.
-    pub fn level_mean(&self) -> Option<f32> {
+    pub(crate) fn level_mean(&self) -> Option<f32> {
         (self.samples > 0).then(|| (self.sum_v / f64::from(self.samples)) as f32)
     }
 
     /// Count `v` towards the run's settled level (it came a smoothing box after the run
     /// began: the box's ramp is behind it).
-    pub fn add_settled(&mut self, v: f32) {
+    pub(crate) fn add_settled(&mut self, v: f32) {
         self.settled_v += f64::from(v);
         self.settled_n += 1;
     }
@@ -196,7 +196,7 @@ impl RunStats {
     /// The level a smoothed run settled at: the mean off its ramp, or for a run shorter
     /// than a box, its highest value if lit, its lowest if not (the ramps at both ends
     /// would drag a mean towards the other level).
-    pub fn plateau(&self) -> Option<f32> {
+    pub(crate) fn plateau(&self) -> Option<f32> {
         if self.settled_n >= 2 {
             return Some((self.settled_v / f64::from(self.settled_n)) as f32);
         }
@@ -204,7 +204,7 @@ impl RunStats {
     }
 
     /// Mean raw r, g, b, c.
-    pub fn mean(&self) -> [f64; 4] {
+    pub(crate) fn mean(&self) -> [f64; 4] {
         let n = f64::from(self.samples.max(1));
         let s = self.sum;
         [s[0] / n, s[1] / n, s[2] / n, s[3] / n]
@@ -212,7 +212,7 @@ impl RunStats {
 
     /// Which colour channels clipped: held at a full-scale value, or held at the highest
     /// reading of any channel.
-    pub fn clipped(&self) -> [bool; 3] {
+    pub(crate) fn clipped(&self) -> [bool; 3] {
         // The channels share one full scale: a channel below another's highest reading
         // cannot be clipped (a noise-free source holds every channel at its top).
         let highest = self.top.iter().map(|t| t.max).fold(f32::MIN, f32::max);
@@ -228,7 +228,7 @@ impl RunStats {
 
     /// The colour of this run if lit, with `reference` (r, g, b the light adds to)
     /// removed.
-    pub fn colour(&self, reads_colour: bool, reference: [f64; 3]) -> Colour {
+    pub(crate) fn colour(&self, reads_colour: bool, reference: [f64; 3]) -> Colour {
         if !self.lit {
             return Colour::Off;
         }
@@ -245,7 +245,7 @@ impl RunStats {
     }
 
     /// As the cadence matcher reads it; its gaps are those since `gaps_since_ms`.
-    pub fn view(&self, colour: Colour, gaps_since_ms: f64) -> Run {
+    pub(crate) fn view(&self, colour: Colour, gaps_since_ms: f64) -> Run {
         let (long_gaps, longest_gap_ms) = self.gaps_since(gaps_since_ms);
         Run {
             lit: self.lit,
@@ -265,29 +265,29 @@ impl RunStats {
 /// A run as the cadence matcher reads it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Run {
-    pub lit: bool,
+    pub(crate) lit: bool,
     /// `Off` when unlit; `On` when lit and the sensor gives no colour (or saturated).
-    pub colour: Colour,
+    pub(crate) colour: Colour,
     /// Edge times (ms). The first run of the evidence starts at its first sample and the
     /// last run ends at the latest sample: both are open (truncated) runs.
-    pub start_ms: f64,
-    pub end_ms: f64,
+    pub(crate) start_ms: f64,
+    pub(crate) end_ms: f64,
     /// How far each edge may be off.
-    pub start_slack_ms: f64,
-    pub end_slack_ms: f64,
+    pub(crate) start_slack_ms: f64,
+    pub(crate) end_slack_ms: f64,
     /// False for a grouped run whose inner runs do not fit (set by the cadence matcher).
-    pub regular: bool,
-    pub samples: u32,
+    pub(crate) regular: bool,
+    pub(crate) samples: u32,
     /// Gaps in its samples long enough to hide a short run over the last settle time,
     /// and the longest.
-    pub long_gaps: u32,
-    pub longest_gap_ms: f64,
+    pub(crate) long_gaps: u32,
+    pub(crate) longest_gap_ms: f64,
 }
 
 impl Run {
     /// A finished run (as the cadence matcher sees runs: supported by samples enough).
     #[cfg(test)]
-    pub fn new(lit: bool, colour: Colour, start_ms: f64, end_ms: f64) -> Self {
+    pub(crate) fn new(lit: bool, colour: Colour, start_ms: f64, end_ms: f64) -> Self {
         Self {
             lit,
             colour,
@@ -302,16 +302,16 @@ impl Run {
         }
     }
 
-    pub fn duration_ms(&self) -> f64 {
+    pub(crate) fn duration_ms(&self) -> f64 {
         self.end_ms - self.start_ms
     }
 
     /// Uncertainty of the duration: both edges' slack.
-    pub fn slack_ms(&self) -> f64 {
+    pub(crate) fn slack_ms(&self) -> f64 {
         self.start_slack_ms + self.end_slack_ms
     }
 
-    pub fn sample_count(&self) -> u32 {
+    pub(crate) fn sample_count(&self) -> u32 {
         self.samples
     }
 }

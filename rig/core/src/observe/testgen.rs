@@ -13,14 +13,14 @@ use crate::spec::{Cadence, CadenceTable, Colour, Indication, Spec};
 use super::{Classifier, Reading, Watch};
 
 /// The shipped cadence table.
-pub fn table() -> CadenceTable {
+pub(crate) fn table() -> CadenceTable {
     let path = Spec::default_dir().join("cadences.csv");
     CadenceTable::parse(&SourceText::read(path).expect("fixtures/cadences.csv"))
         .expect("cadences.csv parses")
 }
 
 /// Every colour an RGB sensor can name on a lit light.
-pub const ALL_LIT: [Colour; 5] = [
+pub(crate) const ALL_LIT: [Colour; 5] = [
     Colour::Green,
     Colour::Red,
     Colour::Blue,
@@ -30,7 +30,7 @@ pub const ALL_LIT: [Colour; 5] = [
 
 /// When a light is lit, as a function of time since its pattern began.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Pattern {
+pub(crate) enum Pattern {
     Off,
     Steady,
     Blink {
@@ -89,7 +89,7 @@ impl Pattern {
 }
 
 /// The lab's nominal timings, written out independently of the fixtures.
-pub fn cadence_pattern(cadence: Cadence) -> Pattern {
+pub(crate) fn cadence_pattern(cadence: Cadence) -> Pattern {
     match cadence {
         Cadence::Steady => Pattern::Steady,
         Cadence::Flash => Pattern::Blink {
@@ -138,12 +138,12 @@ struct Segment {
 
 /// A light: a colour and pattern, possibly changing at given times.
 #[derive(Debug, Clone)]
-pub struct Light {
+pub(crate) struct Light {
     segments: Vec<Segment>,
 }
 
 impl Light {
-    pub fn new(colour: Colour, pattern: Pattern) -> Self {
+    pub(crate) fn new(colour: Colour, pattern: Pattern) -> Self {
         Self {
             segments: vec![Segment {
                 from_ms: f64::NEG_INFINITY,
@@ -155,7 +155,7 @@ impl Light {
     }
 
     /// Start the first pattern at a random point of its period (traces begin mid-period).
-    pub fn random_phase(mut self, seed: u64) -> Self {
+    pub(crate) fn random_phase(mut self, seed: u64) -> Self {
         let mut rng = SmallRng::seed_from_u64(seed ^ 0x5eed);
         let first = &mut self.segments[0];
         first.phase_ms = rng.random::<f64>() * first.pattern.period();
@@ -163,7 +163,13 @@ impl Light {
     }
 
     /// From `at_ms`, show `pattern` in `colour`, starting `phase_ms` into its period.
-    pub fn then(mut self, at_ms: f64, colour: Colour, pattern: Pattern, phase_ms: f64) -> Self {
+    pub(crate) fn then(
+        mut self,
+        at_ms: f64,
+        colour: Colour,
+        pattern: Pattern,
+        phase_ms: f64,
+    ) -> Self {
         self.segments.push(Segment {
             from_ms: at_ms,
             colour,
@@ -193,7 +199,7 @@ impl Light {
     }
 
     /// What a correct classifier should say the light shows at `t`.
-    pub fn indication_at(&self, t: f64) -> Indication {
+    pub(crate) fn indication_at(&self, t: f64) -> Indication {
         let s = self.segment_at(t);
         if s.pattern == Pattern::Off {
             return Indication::OFF;
@@ -205,7 +211,7 @@ impl Light {
 
 /// A simulated sensor (defaults: the simulator's dark 12 counts, noise 4 counts, LED 2000).
 #[derive(Debug, Clone, Copy)]
-pub struct Sensor {
+pub(crate) struct Sensor {
     hz: f64,
     kind: SensorKind,
     /// Reflective display: its bare level ("on" reads 35% of it).
@@ -218,7 +224,7 @@ pub struct Sensor {
 }
 
 impl Sensor {
-    pub fn rgbc(hz: f64) -> Self {
+    pub(crate) fn rgbc(hz: f64) -> Self {
         Self {
             hz,
             kind: SensorKind::Rgbc,
@@ -232,7 +238,7 @@ impl Sensor {
     }
 
     /// A photodiode: the level in `c` only.
-    pub fn level(hz: f64) -> Self {
+    pub(crate) fn level(hz: f64) -> Self {
         Self {
             kind: SensorKind::Level,
             ..Self::rgbc(hz)
@@ -240,7 +246,7 @@ impl Sensor {
     }
 
     /// A photodiode over a reflective LCD indicator.
-    pub fn reflective(hz: f64, bare: f32) -> Self {
+    pub(crate) fn reflective(hz: f64, bare: f32) -> Self {
         Self {
             bare: Some(bare),
             ..Self::level(hz)
@@ -248,13 +254,19 @@ impl Sensor {
     }
 
     /// The clear-channel counts of a fully lit LED.
-    pub fn with_led(mut self, led: f32) -> Self {
+    pub(crate) fn with_led(mut self, led: f32) -> Self {
         self.led = led;
         self
     }
 
     /// Samples of `light` from `t0_ms` for `duration_ms`, sorted by time.
-    pub fn trace(&self, light: &Light, t0_ms: f64, duration_ms: f64, seed: u64) -> Vec<Sample> {
+    pub(crate) fn trace(
+        &self,
+        light: &Light,
+        t0_ms: f64,
+        duration_ms: f64,
+        seed: u64,
+    ) -> Vec<Sample> {
         let mut rng = SmallRng::seed_from_u64(seed);
         let noise = Normal::new(0.0f32, self.noise).expect("valid sigma");
         let period = 1000.0 / self.hz;
@@ -304,7 +316,7 @@ impl Sensor {
 
 /// Replay a trace into a [`Watch`] in chunks of `chunk_ms` (as the runner does), calling
 /// `f(time of the newest sample, reading)` after each chunk.
-pub fn watch_timeline(
+pub(crate) fn watch_timeline(
     classifier: Classifier,
     trace: &[Sample],
     chunk_ms: f64,

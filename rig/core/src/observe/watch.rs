@@ -8,7 +8,7 @@ use super::{judge, Classifier, Reading};
 /// The runner pushes samples as they arrive (every ~50 ms) and asks what the light shows
 /// NOW. Each sample costs O(1) work (the stream keeps edges, runs and level statistics as
 /// they come); asking walks only the runs in view. Memory is bounded: runs older than
-/// [`Classifier::retain_ms`] before the newest sample are forgotten.
+/// `Classifier::retain_ms` before the newest sample are forgotten.
 ///
 /// [`Classifier::classify`] is a fresh `Watch` fed a whole trace, so both decide exactly
 /// the same on the same samples.
@@ -42,11 +42,12 @@ impl Watch {
     }
 
     /// Forget every sample (e.g. after pressing a button: judge only what follows).
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.stream.clear();
     }
 
-    pub fn classifier(&self) -> &Classifier {
+    #[cfg(test)]
+    pub(crate) fn classifier(&self) -> &Classifier {
         &self.classifier
     }
 

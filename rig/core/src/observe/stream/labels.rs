@@ -97,7 +97,7 @@ impl Stream {
 
     /// What a lit colour is named above: the calibrated dark, else the latest unlit run,
     /// else nothing.
-    pub fn reference_rgb(&self) -> [f64; 3] {
+    pub(crate) fn reference_rgb(&self) -> [f64; 3] {
         self.dark_rgb.or(self.unlit_rgb).unwrap_or([0.0; 3])
     }
 }

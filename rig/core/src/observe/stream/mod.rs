@@ -108,16 +108,16 @@ const ENVELOPE_PERIODS: f64 = 2.0;
 /// The stream's settings, from the classifier.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Settings {
-    pub calibration: Calibration,
+    pub(crate) calibration: Calibration,
     /// A gap longer than this can hide a run.
-    pub max_gap_ms: f64,
+    pub(crate) max_gap_ms: f64,
     /// Runs shorter than this between two of the other state are glitches.
-    pub glitch_ms: f64,
+    pub(crate) glitch_ms: f64,
     /// Closed runs older than this before the newest sample are forgotten.
-    pub retain_ms: f64,
-    pub slowest_period_ms: f64,
+    pub(crate) retain_ms: f64,
+    pub(crate) slowest_period_ms: f64,
     /// A drift lasting this long is a change of state all the same.
-    pub drift_limit_ms: f64,
+    pub(crate) drift_limit_ms: f64,
 }
 
 /// The per-sample machine (see the module docs).
@@ -171,7 +171,7 @@ pub(super) struct Stream {
 }
 
 impl Stream {
-    pub fn new(settings: Settings) -> Self {
+    pub(crate) fn new(settings: Settings) -> Self {
         let cal = settings.calibration;
         let anchor = cal.dark.map(|d| {
             let level = match d {
@@ -224,18 +224,18 @@ impl Stream {
     }
 
     /// Forget everything (a new stream with the same settings).
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         *self = Stream::new(self.settings);
     }
 
     /// The typical interval between samples (ms), 0 before two samples.
-    pub fn interval_ms(&self) -> f64 {
+    pub(crate) fn interval_ms(&self) -> f64 {
         self.dt_ms
     }
 
     /// The noise σ of one raw sample of a dark light (of any sample until the stream has
     /// seen the light dark for a while).
-    pub fn sigma(&self) -> f32 {
+    pub(crate) fn sigma(&self) -> f32 {
         if self.dark_noise.settled() {
             self.dark_noise.sigma()
         } else {
@@ -244,11 +244,11 @@ impl Stream {
     }
 
     /// The time of the newest sample.
-    pub fn newest_ms(&self) -> Option<f64> {
+    pub(crate) fn newest_ms(&self) -> Option<f64> {
         self.prev_t
     }
 
-    pub fn push(&mut self, s: &Sample) {
+    pub(crate) fn push(&mut self, s: &Sample) {
         if !s.t_ms.is_finite() || ![s.r, s.g, s.b, s.c].iter().all(|v| v.is_finite()) {
             return;
         }
@@ -355,7 +355,7 @@ impl Stream {
     }
 
     /// Width of the smoothing box (0: raw samples).
-    pub fn box_ms(&self) -> f64 {
+    pub(crate) fn box_ms(&self) -> f64 {
         if self.dt_ms > 0.0 && self.dt_ms <= SMOOTH_MS / SMOOTH_MIN_SAMPLES {
             SMOOTH_MS
         } else {
@@ -394,7 +394,7 @@ impl Stream {
 
     /// The closed runs (oldest first), the open run, and the pending edge's time if one
     /// is undecided (the evidence then ends there).
-    pub fn runs(&self) -> (&VecDeque<RunStats>, &RunStats, Option<f64>) {
+    pub(crate) fn runs(&self) -> (&VecDeque<RunStats>, &RunStats, Option<f64>) {
         (&self.runs, &self.open, self.pending.map(|p| p.edge_ms))
     }
 }
