@@ -70,25 +70,12 @@ fn argmax(v: &[f64]) -> (usize, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schedule::Job;
 
+    /// Positions a, b, c; a and b on mobile line m0, c on m1.
     fn work(callers: usize, jobs: &[(usize, f64, bool)]) -> Work {
-        Work {
-            positions: vec!["a".into(), "b".into(), "c".into()],
-            mobile_of: vec![0, 0, 1],
-            mobile_lines: vec!["m0".into(), "m1".into()],
-            caller_lines: (0..callers).map(|i| format!("c{i}")).collect(),
-            jobs: jobs
-                .iter()
-                .enumerate()
-                .map(|(case, &(position, estimate_ms, needs_lines))| Job {
-                    position,
-                    case,
-                    estimate_ms,
-                    needs_lines,
-                })
-                .collect(),
-        }
+        let mut w = crate::schedule::test_work(&[0, 0, 1], callers, jobs);
+        w.positions = vec!["a".into(), "b".into(), "c".into()];
+        w
     }
 
     #[test]

@@ -224,29 +224,9 @@ fn replay(work: &Work, duration: impl Fn(usize) -> f64) -> (f64, Vec<(Grant, f64
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schedule::{Bound, Job};
+    use crate::schedule::Bound;
 
-    /// `positions` positions, position `p` on mobile line `mobile_of[p]`, `callers`
-    /// caller lines, jobs as (position, ms, needs lines).
-    fn work(mobile_of: &[usize], callers: usize, jobs: &[(usize, f64, bool)]) -> Work {
-        let lines = mobile_of.iter().max().map_or(0, |m| m + 1);
-        Work {
-            positions: (0..mobile_of.len()).map(|p| format!("p{p}")).collect(),
-            mobile_of: mobile_of.to_vec(),
-            mobile_lines: (0..lines).map(|m| format!("m{m}")).collect(),
-            caller_lines: (0..callers).map(|c| format!("c{c}")).collect(),
-            jobs: jobs
-                .iter()
-                .enumerate()
-                .map(|(case, &(position, estimate_ms, needs_lines))| Job {
-                    position,
-                    case,
-                    estimate_ms,
-                    needs_lines,
-                })
-                .collect(),
-        }
-    }
+    use crate::schedule::test_work as work;
 
     #[test]
     fn a_shared_mobile_line_is_held_by_one_case_at_a_time() {

@@ -86,3 +86,26 @@ impl Work {
         }
     }
 }
+
+/// A work for tests: position `p` (named `p<p>`) on mobile line `mobile_of[p]` (`m<i>`),
+/// `callers` caller lines, jobs as (position, ms, needs lines), each its own case.
+#[cfg(test)]
+pub(crate) fn test_work(mobile_of: &[usize], callers: usize, jobs: &[(usize, f64, bool)]) -> Work {
+    let lines = mobile_of.iter().max().map_or(0, |m| m + 1);
+    Work {
+        positions: (0..mobile_of.len()).map(|p| format!("p{p}")).collect(),
+        mobile_of: mobile_of.to_vec(),
+        mobile_lines: (0..lines).map(|m| format!("m{m}")).collect(),
+        caller_lines: (0..callers).map(|c| format!("c{c}")).collect(),
+        jobs: jobs
+            .iter()
+            .enumerate()
+            .map(|(case, &(position, estimate_ms, needs_lines))| Job {
+                position,
+                case,
+                estimate_ms,
+                needs_lines,
+            })
+            .collect(),
+    }
+}
