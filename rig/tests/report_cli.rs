@@ -314,14 +314,7 @@ fn merge_keeps_every_bench_s_trace_under_its_bench() {
     on_lab.extend(fault);
     assert_eq!(run(&b, &on_lab), 1);
     let out = tmp.path().join("merged");
-    let o = rig(&[
-        "report",
-        "merge",
-        a.to_str().unwrap(),
-        b.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = merge(&[&a, &b], &out);
     assert_eq!(o.status.code(), Some(0), "{}", printed(&o));
     let names = |dir: &Path| -> Vec<String> {
         std::fs::read_dir(dir)
@@ -369,27 +362,20 @@ fn merge_refuses_benches_that_ran_another_firmware_or_suite() {
         ),
         0
     );
-    let merge = |x: &Path, y: &Path| {
+    let merge_pair = |x: &Path, y: &Path| {
         let out = tmp.path().join(format!(
             "m-{}-{}",
             x.file_name().unwrap().to_string_lossy(),
             y.file_name().unwrap().to_string_lossy()
         ));
-        rig(&[
-            "report",
-            "merge",
-            x.to_str().unwrap(),
-            y.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
+        merge(&[x, y], &out)
     };
-    let o = merge(&a, &b);
+    let o = merge_pair(&a, &b);
     assert_eq!(o.status.code(), Some(2), "{}", printed(&o));
     let t = printed(&o);
     assert!(t.contains(&format!("({})", b.display())), "{t}");
     assert!(t.contains("tested firmware `fw-2`"), "{t}");
-    let o = merge(&a, &c);
+    let o = merge_pair(&a, &c);
     assert_eq!(o.status.code(), Some(2), "{}", printed(&o));
     let t = printed(&o);
     assert!(
@@ -397,6 +383,14 @@ fn merge_refuses_benches_that_ran_another_firmware_or_suite() {
         "{t}"
     );
     assert!(t.contains("suite.toml"), "{t}");
+}
+
+/// `rig report merge DIRS… --out OUT`.
+fn merge(dirs: &[&Path], out: &Path) -> std::process::Output {
+    let mut args = vec!["report", "merge"];
+    args.extend(dirs.iter().map(|d| d.to_str().unwrap()));
+    args.extend(["--out", out.to_str().unwrap()]);
+    rig(&args)
 }
 
 fn data_lines(dir: &Path) -> BTreeSet<String> {
@@ -432,14 +426,7 @@ fn merge_joins_two_benches_runs_into_one_report_set() {
     );
     assert_eq!(run(&b, &["--family", "J100", "--firmware", "fw"]), 0);
     let out = tmp.path().join("merged");
-    let o = rig(&[
-        "report",
-        "merge",
-        a.to_str().unwrap(),
-        b.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = merge(&[&a, &b], &out);
     assert_eq!(o.status.code(), Some(0), "{}", printed(&o));
 
     // Every row of both, as written, and nothing else.
@@ -484,12 +471,6 @@ fn merge_refuses_conflicting_rows_the_same_run_twice_and_an_input_as_out() {
     let b = tmp.path().join("b");
     assert_eq!(run(&a, &["--family", "9611"]), 0);
     assert_eq!(run(&b, &["--family", "9611,J100"]), 0);
-    let merge = |inputs: &[&Path], out: &Path| {
-        let mut args = vec!["report", "merge"];
-        args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
-        args.extend(["--out", out.to_str().unwrap()]);
-        rig(&args)
-    };
     let out = tmp.path().join("out");
 
     let o = merge(&[&a, &b], &out);
