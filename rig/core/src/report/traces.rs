@@ -38,26 +38,27 @@ pub(crate) const TRACES_DIR: &str = "traces";
 /// In a report merged from several benches the file is under the bench's folder,
 /// `traces/<bench>/…` (the trace's [`DecidingTrace::bench`]).
 pub fn trace_file(row: &CaseResult) -> PathBuf {
-    let name = format!(
-        "{}_{}_{}.csv",
-        file_safe(&row.position),
-        file_safe(&row.case),
-        row.attempt
-    );
     match row.trace.as_ref().and_then(|t| t.bench.as_deref()) {
-        Some(bench) => Path::new(TRACES_DIR).join(file_safe(bench)).join(name),
-        None => Path::new(TRACES_DIR).join(name),
+        Some(bench) => bench_trace_file(bench, row),
+        None => Path::new(TRACES_DIR).join(file_name(row)),
     }
 }
 
 /// Where a merged report files the trace of `row` of `bench` (see [`trace_file`]).
 pub(crate) fn bench_trace_file(bench: &str, row: &CaseResult) -> PathBuf {
-    let plain = trace_file(&CaseResult {
-        trace: None,
-        ..row.clone()
-    });
-    let name = plain.file_name().expect("a file name").to_owned();
-    Path::new(TRACES_DIR).join(file_safe(bench)).join(name)
+    Path::new(TRACES_DIR)
+        .join(file_safe(bench))
+        .join(file_name(row))
+}
+
+/// `<position>_<case>_<attempt>.csv`.
+fn file_name(row: &CaseResult) -> String {
+    format!(
+        "{}_{}_{}.csv",
+        file_safe(&row.position),
+        file_safe(&row.case),
+        row.attempt
+    )
 }
 
 /// `id` with every byte outside `[A-Za-z0-9.-]` written `~XX` (one-to-one: `~` is

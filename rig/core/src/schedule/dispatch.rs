@@ -163,7 +163,7 @@ impl Dispatcher {
 
 /// The bench time the rule takes if every job lasts its estimate, ms.
 pub fn forecast(work: &Work) -> f64 {
-    forecast_with(work, |i| work.jobs[i].estimate_ms)
+    replay(work, |i| work.jobs[i].estimate_ms).0
 }
 
 /// When the rule starts each job if every job lasts its estimate: (job, start ms), in
@@ -173,11 +173,6 @@ pub fn forecast_starts(work: &Work) -> Vec<(usize, f64)> {
     log.into_iter()
         .map(|(g, start, _)| (g.job, start))
         .collect()
-}
-
-/// The bench time the rule takes with each job lasting `duration(job)` ms.
-pub fn forecast_with(work: &Work, duration: impl Fn(usize) -> f64) -> f64 {
-    replay(work, duration).0
 }
 
 /// The rule followed with each job lasting `duration(job)` ms: the bench time, and each

@@ -20,7 +20,7 @@ mod dispatch;
 pub mod estimate;
 
 pub use bound::Bound;
-pub use dispatch::{forecast, forecast_starts, forecast_with, Dispatcher, Grant};
+pub use dispatch::{forecast, forecast_starts, Dispatcher, Grant};
 
 use crate::bench::{Bench, ModemRole};
 
