@@ -46,6 +46,7 @@ pub(super) struct Model {
     settle_ms: f64,
     slowest_period_ms: f64,
     glitch_ms: f64,
+    shortest_on_ms: f64,
     max_gap_ms: f64,
     blinks: Vec<Blink>,
 }
@@ -182,6 +183,13 @@ impl Model {
             settle_ms: table.steady_settle_ms(),
             slowest_period_ms: table.slowest_period_ms(),
             glitch_ms: finite_or(0.5 * shortest_allowed, 0.0),
+            shortest_on_ms: finite_or(
+                blinks
+                    .iter()
+                    .map(|b| b.on_ms * (1.0 - b.tolerance))
+                    .fold(f64::INFINITY, f64::min),
+                0.0,
+            ),
             max_gap_ms: finite_or(MAX_GAP_FRACTION * shortest_nominal, f64::INFINITY),
             blinks,
         }
@@ -193,6 +201,11 @@ impl Model {
 
     pub(crate) fn slowest_period_ms(&self) -> f64 {
         self.slowest_period_ms
+    }
+
+    /// The shortest on time any blink's clock can show (nominal, at its tolerance).
+    pub(crate) fn shortest_on_ms(&self) -> f64 {
+        self.shortest_on_ms
     }
 
     pub(crate) fn glitch_ms(&self) -> f64 {

@@ -54,8 +54,11 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
     let t_end = pending.unwrap_or(newest);
     let mut open = *open;
     open.end_ms = t_end.max(open.start_ms);
-    let reference = stream.reference_rgb();
     let reads_colour = cal.reads_colour();
+    if let Some(reading) = one_level_after_a_false_edge(stream, &open, closed.back(), model, cal) {
+        return reading;
+    }
+    let reference = stream.reference_rgb();
     // Clipped lit runs are named together: each alone may or may not show enough
     // unclipped light to be named, and one light must not change name from run to run.
     let mut clipped = None::<RunStats>;
@@ -69,6 +72,7 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
     }
     let clipped_colour = clipped.map(|c| c.colour(reads_colour, reference));
     let mut views: Vec<Run> = Vec::with_capacity(closed.len() + 1);
+    let mut last_lit_colour = None;
     for stats in closed.iter().chain(std::iter::once(&open)) {
         // Runs are read in place (a copy is large); only a lone unedged run is copied, to
         // be lit or not by its level.
@@ -84,10 +88,24 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
         } else {
             stats
         };
-        let colour = match clipped_colour {
-            Some(c) if stats.lit && stats.clipped().iter().any(|&c| c) => c,
+        let colour = match (clipped_colour, last_lit_colour) {
+            (Some(c), _) if stats.lit && stats.clipped().iter().any(|&c| c) => c,
+            // A whole pulse (dark before and after) shorter than any a cadence shows is
+            // one a group's gate cut short: its few, ramp-heavy samples name no colour of
+            // their own, and one light does not change colour within a burst.
+            (_, Some(c))
+                if stats.lit
+                    && !std::ptr::eq(stats, &open)
+                    && views.last().is_some_and(|v| !v.lit)
+                    && stats.duration_ms() < model.shortest_on_ms() =>
+            {
+                c
+            }
             _ => stats.colour(reads_colour, reference),
         };
+        if stats.lit {
+            last_lit_colour = Some(colour);
+        }
         let view = stats.view(colour, t_end - model.settle_ms());
         match views.last_mut() {
             Some(prev) if prev.lit && view.lit && prev.colour == view.colour => {
@@ -101,6 +119,39 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
         }
     }
     model.judge(&views, t_end)
+}
+
+/// A state is a level: a long last run whose level is not apart from the run before it
+/// (by the floor any two levels must clear) began at no change of the light, whatever
+/// edge the stream saw then (noise at the start of a trace, before its levels were known,
+/// can look like a step). It is then one level, judged by [`one_level_is_lit`], and named
+/// against the calibration alone (the run before it is the same light).
+fn one_level_after_a_false_edge(
+    stream: &Stream,
+    open: &RunStats,
+    previous: Option<&RunStats>,
+    model: &Model,
+    cal: &Calibration,
+) -> Option<Reading> {
+    let previous = previous?;
+    if !open.edged || open.duration_ms() < model.settle_ms() {
+        return None;
+    }
+    let apart = (open.plateau()? - previous.plateau()?).abs();
+    if apart >= stream.run_floor() {
+        return None;
+    }
+    let mut lone = *open;
+    lone.edged = false;
+    match one_level_is_lit(stream, &lone, cal) {
+        Some(lit) => lone.lit = lit,
+        None => return Some(Reading::NotEnoughEvidence),
+    }
+    let colour = lone.colour(cal.reads_colour(), stream.calibrated_rgb());
+    Some(model.judge(
+        &[lone.view(colour, open.end_ms - model.settle_ms())],
+        open.end_ms,
+    ))
 }
 
 /// Whether one level (a run with no edge in the evidence) is lit; `None` when its level

@@ -33,7 +33,7 @@ struct Levels {
 impl Stream {
     /// The floor a lit level must clear above the unlit one (`envelope`: the levels are
     /// an envelope's extremes).
-    fn floor(&self, envelope: bool) -> f32 {
+    fn floor(&self, envelope: bool, two_sided: bool) -> f32 {
         if !self.noise.settled() {
             return f32::INFINITY;
         }
@@ -50,17 +50,23 @@ impl Stream {
         if self.dark_signal_noise.settled() {
             sigma = sigma.max(self.dark_signal_noise.sigma());
         }
+
         let least = match self.settings.calibration.polarity {
             Polarity::Emissive => MIN_LIT_COUNTS,
             Polarity::Reflective => MIN_DARKENING_COUNTS,
         };
-        let noise = Band::noise_floor(sigma, envelope).max(least);
+        let noise = Band::noise_floor(sigma, two_sided).max(least);
         let anchored = match (self.anchor, self.settings.calibration.polarity) {
             (Some(d), Polarity::Emissive) => DRIFT_SHARE * d.max(0.0),
             (Some(d), Polarity::Reflective) => REFLECTIVE_FLOOR_SHARE * (-d).max(0.0),
             (None, _) => 0.0,
         };
         noise.max(anchored)
+    }
+
+    /// The floor two run levels must clear to be two states of the light.
+    pub(crate) fn run_floor(&self) -> f32 {
+        self.floor(false, false)
     }
 
     /// The lit/unlit band now. The unlit level is the calibrated dark level, or the latest
@@ -76,7 +82,9 @@ impl Stream {
             hi_from_envelope,
         } = self.levels()?;
         let envelope = lo_from_envelope || hi_from_envelope;
-        let mut floor = self.floor(envelope);
+        // Both levels off the envelope: its extremes are two-sided noise; an unlit level
+        // known (calibrated, or a run's) leaves one side: how far noise reaches above it.
+        let mut floor = self.floor(envelope, lo_from_envelope);
         if envelope {
             // Before runs prove two levels, a wiggle of a few percent of the level is the
             // level's own noise or drift, whatever the noise estimate says.

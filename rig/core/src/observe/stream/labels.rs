@@ -95,6 +95,11 @@ impl Stream {
         self.open = new;
     }
 
+    /// The calibrated dark r, g, b (zeros without a calibration).
+    pub(crate) fn calibrated_rgb(&self) -> [f64; 3] {
+        self.dark_rgb.unwrap_or([0.0; 3])
+    }
+
     /// What a lit colour is named above: the calibrated dark, else the latest unlit run,
     /// else nothing.
     pub(crate) fn reference_rgb(&self) -> [f64; 3] {
