@@ -549,14 +549,19 @@ fn bursts(runs: &[Run], t_end: f64, blink: &Blink, group: Group) -> Vec<Run> {
         }
         // The group's gate may cut its last pulse short (a burst a little longer than
         // whole pulses): a lit run that ends a burst need only not be too long.
+        // (The dark after it may be the window's last run, not yet long enough to tell.)
         let ends_burst = run.lit
-            && runs
-                .get(i + 1)
-                .is_some_and(|next| !next.lit && next.duration_ms() >= group.split_ms);
+            && runs.get(i + 1).is_some_and(|next| {
+                !next.lit && (next.duration_ms() >= group.split_ms || i + 1 == last_i)
+            });
+        // A run with a gap in its samples that could hide a run of the other state may
+        // be two runs and what the gap hid: it need only not outlast two periods.
+        let hid_a_run =
+            run.long_gaps > 0 && held_ms <= 2.0 * inner.bounds(true).1 + inner.bounds(false).1;
         let fits = if i == 0 || i == last_i || ends_burst {
             inner.fits_open(run, held_ms)
         } else {
-            inner.fits_complete(run)
+            hid_a_run || inner.fits_complete(run)
         };
         match &mut burst {
             None => {

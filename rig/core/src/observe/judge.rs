@@ -118,7 +118,14 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
             _ => views.push(view),
         }
     }
-    model.judge(&views, t_end)
+    match model.judge(&views, t_end) {
+        // Runs no cadence makes may be one level's wander cut at false edges.
+        Reading::NotEnoughEvidence => {
+            one_level_under_false_edges(stream, closed, &open, model, cal)
+                .unwrap_or(Reading::NotEnoughEvidence)
+        }
+        reading => reading,
+    }
 }
 
 /// A state is a level: a long last run whose level is not apart from the run before it
@@ -152,6 +159,59 @@ fn one_level_after_a_false_edge(
         &[lone.view(colour, open.end_ms - model.settle_ms())],
         open.end_ms,
     ))
+}
+
+/// Edges that changed no mean reading: every change of a light's state changes what the
+/// sensor reads on average over the run (by the light's whole level), whatever noise,
+/// ripple or a beat does to the judged signal near an edge. When, over the last settle
+/// time, the lit runs' mean raw reading is not apart from the unlit runs' by half the
+/// floor two levels must clear (runs short beside a smoothing box carry some of the
+/// other state's samples, so a real blink keeps more than half its contrast), the runs
+/// are one level, and it is judged as one. Asked only of runs that make no cadence: a
+/// fast blink seen through a box keeps barely half its contrast in its runs' means.
+fn one_level_under_false_edges(
+    stream: &Stream,
+    closed: &std::collections::VecDeque<RunStats>,
+    open: &RunStats,
+    model: &Model,
+    cal: &Calibration,
+) -> Option<Reading> {
+    let since = open.end_ms - model.settle_ms();
+    let in_view = || {
+        closed
+            .iter()
+            .filter(move |r| r.end_ms > since)
+            .chain(std::iter::once(open))
+    };
+    let (mut lit, mut unlit) = ([0.0f64, 0.0], [0.0f64, 0.0]);
+    for r in in_view() {
+        let sums = if r.lit { &mut lit } else { &mut unlit };
+        sums[0] += r.sum[3];
+        sums[1] += f64::from(r.samples);
+    }
+    if lit[1] == 0.0 || unlit[1] == 0.0 {
+        return None;
+    }
+    let sign = match cal.polarity {
+        Polarity::Emissive => 1.0,
+        Polarity::Reflective => -1.0,
+    };
+    let apart = sign * (lit[0] / lit[1] - unlit[0] / unlit[1]);
+    if apart >= 0.5 * f64::from(stream.run_floor()) {
+        return None;
+    }
+    let mut runs = in_view();
+    let mut pooled = *runs.next()?;
+    for r in runs {
+        pooled.absorb(r);
+    }
+    pooled.edged = false;
+    match one_level_is_lit(stream, &pooled, cal) {
+        Some(lit) => pooled.lit = lit,
+        None => return Some(Reading::NotEnoughEvidence),
+    }
+    let colour = pooled.colour(cal.reads_colour(), stream.calibrated_rgb());
+    Some(model.judge(&[pooled.view(colour, since)], open.end_ms))
 }
 
 /// Whether one level (a run with no edge in the evidence) is lit; `None` when its level

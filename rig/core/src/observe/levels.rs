@@ -163,7 +163,7 @@ impl Extremes {
 
 /// Two levels known from runs (or a calibrated dark level) must be this many noise sigmas
 /// (of the smoothed signal) apart: a dark sample crosses once in ~3·10⁶.
-const K_SIGMA: f32 = 5.0;
+const K_SIGMA: f32 = 4.0;
 /// Two levels read off an envelope (its highest and lowest values) must be this many:
 /// the extremes of two seconds of Gaussian noise are ±3.3σ apart (6.6σ), and noise alone
 /// must never look like two levels (integer readings of a few counts, which wander

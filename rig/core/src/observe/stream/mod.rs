@@ -275,9 +275,12 @@ impl Stream {
         if let Some(prev) = self.prev_t {
             let dt = s.t_ms - prev;
             {
-                if dt > self.settings.max_gap_ms {
+                // A gap and the smoothing box around it together can hide a run as long
+                // as both: the run it falls in remembers such a gap.
+                if dt > self.settings.max_gap_ms - self.box_ms() {
                     self.open.note_gap(s.t_ms, dt);
-                } else {
+                }
+                if dt <= self.settings.max_gap_ms {
                     self.dt_ms = if self.dt_ms == 0.0 {
                         dt
                     } else {
