@@ -224,7 +224,7 @@ fn one_level_is_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Optio
     match (cal.polarity, dark_level(cal)) {
         (Polarity::Emissive, Some(dark)) => {
             let mut allowance = (threshold - dark).max(noise);
-            if locked_to_mains(stream.interval_ms()) {
+            if locked_to_mains(stream.interval_ms()) && could_be_room_light(&m, noise, cal) {
                 allowance += f64::from(LOCKED_FLICKER_SHARE) * dark.max(0.0);
             }
             Some(level - dark > allowance)
@@ -232,6 +232,25 @@ fn one_level_is_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Optio
         (Polarity::Emissive, None) => Some(level > threshold + noise),
         (Polarity::Reflective, _) => Some(level < threshold - noise),
     }
+}
+
+/// Whether a level above the calibrated dark could be the room light itself, seen at one
+/// phase of its flicker: that lifts every colour channel in proportion to its dark
+/// reading (the room light's own colour). An excess of another colour (beyond the
+/// calibration's and the room's drift, [`DRIFT_SHARE`] each, and `noise` of the mean) is
+/// a light of its own. Without colour channels it could always be.
+fn could_be_room_light(mean: &[f64; 4], noise: f64, cal: &Calibration) -> bool {
+    let Some(DarkLevel::Rgbc(dark)) = cal.dark else {
+        return true;
+    };
+    if !cal.reads_colour() || dark[3] <= 0.0 {
+        return true;
+    }
+    let lift = (mean[3] - f64::from(dark[3])) / f64::from(dark[3]);
+    (0..3).all(|i| {
+        let d = f64::from(dark[i]);
+        d <= 0.0 || ((mean[i] - d) / d - lift).abs() <= 2.0 * f64::from(DRIFT_SHARE) + noise / d
+    })
 }
 
 /// The level (clear channel, or the level sensor's) between lit and dark for one steady
