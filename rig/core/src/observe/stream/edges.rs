@@ -27,6 +27,15 @@ pub(super) struct Pending {
 impl Stream {
     /// One sample through the segmenter.
     pub(super) fn step(&mut self, s: &Sample, v: f32, prev_t: f64, band: Option<Band>) {
+        // A long gap (one that could hide a run) past the time the edge was to be
+        // decided: it is judged
+        // on the samples before the gap (those after it may show the light's next state).
+        let long_gap = self.box_ms().max(self.settings.max_gap_ms - self.box_ms());
+        if self.pending.is_some_and(|p| {
+            prev_t < p.decide_at_ms && s.t_ms > p.decide_at_ms && s.t_ms - prev_t > long_gap
+        }) {
+            self.decide();
+        }
         if let Some(p) = &mut self.pending {
             p.tail.add(s, v);
             p.extreme = if p.rising {
