@@ -81,7 +81,15 @@ pub(super) struct Extremes {
     window_ms: f64,
     max: Points,
     min: Points,
+    /// The latest samples' highest and lowest, not yet in the deques: (first time, last
+    /// time, highest, lowest). A block of [`BLOCK_MS`] enters them as one point.
+    block: Option<(f64, f64, f32, f32)>,
 }
+
+/// Samples this close together enter the envelope as one point (its highest and lowest):
+/// the deques then do their work once per block, and the window's edge moves by less than
+/// 0.5% of the shortest envelope.
+const BLOCK_MS: f64 = 4.0;
 
 /// A deque of (t, v) points kept as a vector and the index of its front. The envelope
 /// pushes and pops at both ends on every sample: this makes each a compare and a step
@@ -132,19 +140,38 @@ impl Extremes {
             window_ms,
             max: Points::default(),
             min: Points::default(),
+            block: None,
         }
     }
 
     pub(crate) fn push(&mut self, t_ms: f64, v: f32) {
-        while self.max.back().is_some_and(|&(_, m)| m <= v) {
+        match &mut self.block {
+            Some((first, last, hi, lo)) if t_ms - *first < BLOCK_MS => {
+                *last = t_ms;
+                *hi = hi.max(v);
+                *lo = lo.min(v);
+            }
+            _ => {
+                if let Some((_, last, hi, lo)) = self.block.take() {
+                    self.enter(last, hi, lo, t_ms);
+                }
+                self.block = Some((t_ms, t_ms, v, v));
+            }
+        }
+    }
+
+    /// A block's extremes into the deques, stamped with its last sample's time; what left
+    /// the window by `now` leaves them.
+    fn enter(&mut self, t_ms: f64, hi: f32, lo: f32, now: f64) {
+        while self.max.back().is_some_and(|&(_, m)| m <= hi) {
             self.max.pop_back();
         }
-        while self.min.back().is_some_and(|&(_, m)| m >= v) {
+        while self.min.back().is_some_and(|&(_, m)| m >= lo) {
             self.min.pop_back();
         }
-        self.max.push_back((t_ms, v));
-        self.min.push_back((t_ms, v));
-        let oldest = t_ms - self.window_ms;
+        self.max.push_back((t_ms, hi));
+        self.min.push_back((t_ms, lo));
+        let oldest = now - self.window_ms;
         for q in [&mut self.max, &mut self.min] {
             while q.len() > MAX_POINTS || q.front().is_some_and(|&(t, _)| t < oldest) {
                 q.pop_front();
@@ -153,11 +180,19 @@ impl Extremes {
     }
 
     pub(crate) fn max(&self) -> Option<f32> {
-        self.max.front().map(|&(_, v)| v)
+        let block = self.block.map(|b| b.2);
+        match (self.max.front().map(|&(_, v)| v), block) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     pub(crate) fn min(&self) -> Option<f32> {
-        self.min.front().map(|&(_, v)| v)
+        let block = self.block.map(|b| b.3);
+        match (self.min.front().map(|&(_, v)| v), block) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 }
 
