@@ -112,10 +112,19 @@ impl LockIn {
 
     /// Fit one change `dx` from `t0` to `t1`; `decay` the forgetting of this step.
     /// Returns the residual of the change against the fit before it.
-    fn push(&mut self, t0: f64, t1: f64, dx: f64, decay: f64, settled: bool) -> f64 {
+    /// `cs1`: the cosine and sine of the phase at `t1` (a harmonic's come from its
+    /// fundamental's, without a sine and cosine of its own).
+    fn push(
+        &mut self,
+        t0: f64,
+        t1: f64,
+        cs1: (f64, f64),
+        dx: f64,
+        decay: f64,
+        settled: bool,
+    ) -> f64 {
         let (c0, s0) = self.phase(t0);
-        let p1 = self.omega * t1;
-        let (c1, s1) = (p1.cos(), p1.sin());
+        let (c1, s1) = cs1;
         self.last = Some(Phase {
             t_ms: t1,
             cos: c1,
@@ -206,10 +215,12 @@ impl Flicker {
             let decay = (-(t_ms - t0) / TAU_MS).exp();
             let settled = self.seen >= WARMUP;
             for (f, h) in self.fundamental.iter_mut().zip(self.harmonic.iter_mut()) {
-                let e = f.push(t0, t_ms, x - x0, decay, settled);
+                let (sin, cos) = (f.omega * t_ms).sin_cos();
+                let e = f.push(t0, t_ms, (cos, sin), x - x0, decay, settled);
                 // The harmonic is fitted on what the fundamental's fit before this change
-                // left of it.
-                h.push(t0, t_ms, e, decay, settled);
+                // left of it; its phase is twice the fundamental's.
+                let harmonic = (cos * cos - sin * sin, 2.0 * sin * cos);
+                h.push(t0, t_ms, harmonic, e, decay, settled);
             }
             self.seen = self.seen.saturating_add(1);
         }
