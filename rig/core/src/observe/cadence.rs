@@ -558,11 +558,12 @@ fn bursts(runs: &[Run], t_end: f64, blink: &Blink, group: Group) -> Vec<Run> {
         // be two runs and what the gap hid: it need only not outlast two periods.
         let hid_a_run =
             run.long_gaps > 0 && held_ms <= 2.0 * inner.bounds(true).1 + inner.bounds(false).1;
-        let fits = if i == 0 || i == last_i || ends_burst {
-            inner.fits_open(run, held_ms)
-        } else {
-            hid_a_run || inner.fits_complete(run)
-        };
+        let fits = hid_a_run
+            || if i == 0 || i == last_i || ends_burst {
+                inner.fits_open(run, held_ms)
+            } else {
+                inner.fits_complete(run)
+            };
         match &mut burst {
             None => {
                 let mut b = *run;

@@ -23,6 +23,7 @@
 //!   level): not enough evidence. Calibrate the bare display (`rig calibrate`).
 
 use crate::bench::DarkLevel;
+use crate::spec::Colour;
 
 use super::cadence::Model;
 use super::levels::MIN_LIT_COUNTS;
@@ -71,6 +72,8 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
         }
     }
     let clipped_colour = clipped.map(|c| c.colour(reads_colour, reference));
+    let since = t_end - model.settle_ms();
+    let interleaved = interleaved_colour(closed, &open, since, model, reads_colour, reference);
     let mut views: Vec<Run> = Vec::with_capacity(closed.len() + 1);
     let mut last_lit_colour = None;
     for stats in closed.iter().chain(std::iter::once(&open)) {
@@ -101,6 +104,9 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
             {
                 c
             }
+            (_, _) if stats.lit && stats.end_ms > since && interleaved.is_some() => {
+                interleaved.unwrap_or(Colour::On)
+            }
             _ => stats.colour(reads_colour, reference),
         };
         if stats.lit {
@@ -126,6 +132,48 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
         }
         reading => reading,
     }
+}
+
+/// One light's colour when its lit runs over the last settle time are named by turns one
+/// thing and another (two changes of name or more, not one from a colour to the next):
+/// a chromaticity near a boundary between names, read through each run's few samples.
+/// A phone changes an indicator's colour with its state, once. The runs are then named
+/// together, from all their samples. (Clipped runs and gate-cut pulses are named apart.)
+fn interleaved_colour(
+    closed: &std::collections::VecDeque<RunStats>,
+    open: &RunStats,
+    since: f64,
+    model: &Model,
+    reads_colour: bool,
+    reference: [f64; 3],
+) -> Option<Colour> {
+    if !reads_colour {
+        return None;
+    }
+    let mut pooled = None::<RunStats>;
+    let (mut last, mut changes) = (None, 0);
+    let named_alone = |r: &RunStats| {
+        r.lit
+            && r.end_ms > since
+            && r.duration_ms() >= model.shortest_on_ms()
+            && !r.clipped().iter().any(|&c| c)
+    };
+    for r in closed
+        .iter()
+        .chain(std::iter::once(open))
+        .filter(|r| named_alone(r))
+    {
+        let colour = r.colour(reads_colour, reference);
+        if last.is_some_and(|l| l != colour) {
+            changes += 1;
+        }
+        last = Some(colour);
+        match &mut pooled {
+            Some(p) => p.absorb(r),
+            None => pooled = Some(*r),
+        }
+    }
+    (changes >= 2).then(|| pooled.map(|p| p.colour(reads_colour, reference)))?
 }
 
 /// A state is a level: a long last run whose level is not apart from the run before it
