@@ -19,9 +19,9 @@ fn the_corpus_is_read_right_and_never_with_a_forbidden_confusion() {
     let report = eval.report();
     println!("{report}");
     // The bar is 99.5% with no forbidden confusion; the streaming reader reaches
-    // 96.6% with 2 today (see the module docs, "Figures"): this holds it there.
-    assert!(eval.forbidden().count() <= 2, "{report}");
-    assert!(eval.accuracy() >= 0.96, "{report}");
+    // 98.5% with none today (see the module docs, "Figures"): this holds it there.
+    assert_eq!(eval.forbidden().count(), 0, "{report}");
+    assert!(eval.accuracy() >= 0.98, "{report}");
 }
 
 #[test]
@@ -29,10 +29,11 @@ fn streaming_never_reports_a_wrong_state_on_the_corpus() {
     let rows = latency(&cases(), &table(), 50.0);
     let report = latency_report(&rows);
     println!("{report}");
-    // Today: 8 traces never read right, 370 polls wrong over the corpus (the bar is 0).
+    // Today: 1 trace never read right (a saturated green, read `on`), 37 polls wrong
+    // over the corpus (the bar is 0).
     let never: usize = rows.iter().map(|r| r.never).sum();
     let wrong: usize = rows.iter().map(|r| r.wrong).sum();
-    assert!(never <= 8 && wrong <= 400, "{report}");
+    assert!(never <= 1 && wrong <= 40, "{report}");
 }
 
 /// Debugging aid: `RIG_TRACE=fixtures/traces/x.csv cargo test --lib dump_one -- --ignored
@@ -263,13 +264,14 @@ fn lightgen_traces_are_read_right_on_fresh_seeds() {
     let eval = lightgen_evaluation(7_000_000, 400);
     let report = eval.report();
     println!("{report}");
-    assert!(eval.accuracy() >= 0.95, "{report}");
+    assert!(eval.accuracy() >= 0.975, "{report}");
     let abstained = eval
         .scored
         .iter()
         .filter(|s| matches!(s.got, corpus::Answer::NotEnoughEvidence))
         .count();
-    assert!(abstained * 100 <= 4 * eval.scored.len(), "{report}");
+    assert!(abstained * 100 <= 2 * eval.scored.len(), "{report}");
+    assert!(eval.forbidden().count() <= 1, "{report}");
 }
 
 /// Held-out check on the second generator: `RIG_LIGHTGEN=N RIG_SEED=S cargo test --release
@@ -293,5 +295,5 @@ fn lightgen_stress() {
         }
     }
     // The same bar as on the fresh seeds `cargo test` runs.
-    assert!(eval.accuracy() >= 0.95, "{}", eval.report());
+    assert!(eval.accuracy() >= 0.975, "{}", eval.report());
 }
