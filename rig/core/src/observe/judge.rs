@@ -27,7 +27,7 @@ use crate::spec::Colour;
 
 use super::cadence::Model;
 use super::levels::MIN_LIT_COUNTS;
-use super::runs::{Run, RunStats};
+use super::runs::{Reference, Run, RunStats};
 use super::stream::{Stream, DRIFT_SHARE};
 use super::{Calibration, Polarity, Reading};
 
@@ -59,7 +59,7 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
     if let Some(reading) = one_level_after_a_false_edge(stream, &open, closed.back(), model, cal) {
         return reading;
     }
-    let reference = stream.reference_rgb();
+    let reference = stream.colour_reference();
     // Clipped lit runs are named together: each alone may or may not show enough
     // unclipped light to be named, and one light must not change name from run to run.
     let mut clipped = None::<RunStats>;
@@ -71,7 +71,7 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
             }
         }
     }
-    let clipped_colour = clipped.map(|c| c.colour(reads_colour, reference));
+    let clipped_colour = clipped.map(|c| c.colour_against(reads_colour, reference));
     let since = t_end - model.settle_ms();
     let interleaved = interleaved_colour(closed, &open, since, model, reads_colour, reference);
     let mut views: Vec<Run> = Vec::with_capacity(closed.len() + 1);
@@ -107,7 +107,7 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
             (_, _) if stats.lit && stats.end_ms > since && interleaved.is_some() => {
                 interleaved.unwrap_or(Colour::On)
             }
-            _ => stats.colour(reads_colour, reference),
+            _ => stats.colour_against(reads_colour, reference),
         };
         if stats.lit {
             last_lit_colour = Some(colour);
@@ -145,7 +145,7 @@ fn interleaved_colour(
     since: f64,
     model: &Model,
     reads_colour: bool,
-    reference: [f64; 3],
+    reference: Reference,
 ) -> Option<Colour> {
     if !reads_colour {
         return None;
@@ -163,7 +163,7 @@ fn interleaved_colour(
         .chain(std::iter::once(open))
         .filter(|r| named_alone(r))
     {
-        let colour = r.colour(reads_colour, reference);
+        let colour = r.colour_against(reads_colour, reference);
         if last.is_some_and(|l| l != colour) {
             changes += 1;
         }
@@ -173,7 +173,7 @@ fn interleaved_colour(
             None => pooled = Some(*r),
         }
     }
-    (changes >= 2).then(|| pooled.map(|p| p.colour(reads_colour, reference)))?
+    (changes >= 2).then(|| pooled.map(|p| p.colour_against(reads_colour, reference)))?
 }
 
 /// A state is a level: a long last run whose level is not apart from the run before it
@@ -202,7 +202,7 @@ fn one_level_after_a_false_edge(
         Some(lit) => lone.lit = lit,
         None => return Some(Reading::NotEnoughEvidence),
     }
-    let colour = lone.colour(cal.reads_colour(), stream.calibrated_rgb());
+    let colour = lone.colour_against(cal.reads_colour(), stream.calibrated_reference());
     Some(model.judge(
         &[lone.view(colour, open.end_ms - model.settle_ms())],
         open.end_ms,
@@ -258,7 +258,7 @@ fn one_level_under_false_edges(
         Some(lit) => pooled.lit = lit,
         None => return Some(Reading::NotEnoughEvidence),
     }
-    let colour = pooled.colour(cal.reads_colour(), stream.calibrated_rgb());
+    let colour = pooled.colour_against(cal.reads_colour(), stream.calibrated_reference());
     Some(model.judge(&[pooled.view(colour, since)], open.end_ms))
 }
 

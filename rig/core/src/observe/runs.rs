@@ -18,6 +18,7 @@ use crate::hw::Sample;
 use crate::spec::Colour;
 
 use super::colour::colour_within_bounds;
+use super::levels::MIN_LIT_COUNTS;
 
 /// A channel's highest value recurring this often in a run may be a clip level...
 const CLIP_REPEATS: u32 = 3;
@@ -244,6 +245,57 @@ impl RunStats {
         colour_within_bounds(rgb, self.clipped())
     }
 
+    /// The colour of this run if lit, named above `reference` (see [`Reference`]).
+    pub(crate) fn colour_against(&self, reads_colour: bool, reference: Reference) -> Colour {
+        let m = self.mean();
+        match reference {
+            Reference::Dark(rgb) => self.colour(reads_colour, rgb),
+            // Unlit runs are a dark reference only if the light stands clear above them:
+            // a run no brighter is the same light cut at a false edge, its excess noise.
+            Reference::Unlit(rgb)
+                if (0..3).map(|i| m[i] - rgb[i]).sum::<f64>() >= f64::from(MIN_LIT_COUNTS) =>
+            {
+                self.colour(reads_colour, rgb)
+            }
+            Reference::Unlit(_) | Reference::Unknown => {
+                if !self.lit || !reads_colour || self.samples == 0 {
+                    return self.colour(reads_colour, [0.0; 3]);
+                }
+                self.colour_above_unknown_dark(m)
+            }
+        }
+    }
+
+    /// Named above a dark reading no one measured (a shrouded sensor's: its offset and
+    /// leaked room light, at most [`SHROUDED_DARK_MAX`](super::judge::SHROUDED_DARK_MAX)
+    /// counts on the clear channel, so about a third of that on a colour channel, of any
+    /// colour): only if every dark it may be gives one name; otherwise lit in a colour the
+    /// sensor cannot be sure of, `On`.
+    fn colour_above_unknown_dark(&self, m: [f64; 4]) -> Colour {
+        let most = (super::judge::SHROUDED_DARK_MAX / 3.0) as f32;
+        let rgb = [m[0] as f32, m[1] as f32, m[2] as f32];
+        let cap = |i: usize| most.min(rgb[i].max(0.0));
+        let neutral = most.min(rgb[0]).min(rgb[1]).min(rgb[2]).max(0.0);
+        let darks = [
+            [0.0, 0.0, 0.0],
+            [neutral, neutral, neutral],
+            [cap(0), 0.0, 0.0],
+            [0.0, cap(1), 0.0],
+            [0.0, 0.0, cap(2)],
+        ];
+        let clipped = self.clipped();
+        let mut name = None;
+        for d in darks {
+            let c = colour_within_bounds([rgb[0] - d[0], rgb[1] - d[1], rgb[2] - d[2]], clipped);
+            match name {
+                None => name = Some(c),
+                Some(n) if n != c => return Colour::On,
+                _ => {}
+            }
+        }
+        name.unwrap_or(Colour::On)
+    }
+
     /// As the cadence matcher reads it; its gaps are those since `gaps_since_ms`.
     pub(crate) fn view(&self, colour: Colour, gaps_since_ms: f64) -> Run {
         let (long_gaps, longest_gap_ms) = self.gaps_since(gaps_since_ms);
@@ -260,6 +312,17 @@ impl RunStats {
             longest_gap_ms,
         }
     }
+}
+
+/// What a lit run's colour is named above.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Reference {
+    /// The calibrated dark r, g, b.
+    Dark([f64; 3]),
+    /// The mean r, g, b of the latest unlit run (no calibration).
+    Unlit([f64; 3]),
+    /// Nothing measured: no calibration and no unlit run.
+    Unknown,
 }
 
 /// A run as the cadence matcher reads it.

@@ -221,7 +221,8 @@ impl Scored {
         self.got == self.label.expected()
     }
 
-    /// A confusion the issue rules out entirely: steady ↔ wink, off ↔ grey.
+    /// A confusion the issue rules out entirely: steady ↔ wink, off ↔ grey or any lit
+    /// light (a lit light read dark, or a dark one read lit).
     pub(crate) fn forbidden(&self) -> bool {
         let (Answer::Seen(want), Answer::Seen(got)) = (self.label.expected(), self.got) else {
             return false;
@@ -232,9 +233,18 @@ impl Scored {
         let steady_wink = want.colour != Colour::Off
             && got.colour != Colour::Off
             && pair(Cadence::Steady, Cadence::Wink);
-        let off_grey = (want.colour == Colour::Off && got.colour == Colour::Grey)
-            || (want.colour == Colour::Grey && got.colour == Colour::Off);
-        steady_wink || off_grey
+        let off_lit = (want.colour == Colour::Off) != (got.colour == Colour::Off);
+        steady_wink || off_lit
+    }
+
+    /// A lit light named in another colour (`on`, a colour the sensor cannot be sure of,
+    /// is no wrong colour).
+    pub(crate) fn wrong_colour(&self) -> bool {
+        let (Answer::Seen(want), Answer::Seen(got)) = (self.label.expected(), self.got) else {
+            return false;
+        };
+        let named = |c: Colour| c != Colour::Off && c != Colour::On;
+        named(want.colour) && named(got.colour) && want.colour != got.colour
     }
 }
 
@@ -315,8 +325,20 @@ impl Evaluation {
             n,
             100.0 * self.accuracy()
         ));
+        let wrong_colours = self.scored.iter().filter(|s| s.wrong_colour()).count();
+        let abstained = self
+            .scored
+            .iter()
+            .filter(|s| {
+                s.got == Answer::NotEnoughEvidence
+                    && s.label.expected() != Answer::NotEnoughEvidence
+            })
+            .count();
         out.push_str(&format!(
-            "forbidden confusions (steady<->wink, off<->grey): {forbidden}\n\n"
+            "forbidden confusions (steady<->wink, off<->lit): {forbidden}\n\
+             wrong colours: {wrong_colours}\n\
+             abstained on a readable light: {abstained} ({:.2}%)\n\n",
+            100.0 * abstained as f64 / n.max(1) as f64
         ));
         out.push_str("colour confusion (rows: expected, columns: answered)\n");
         out.push_str(&self.colour_matrix().to_string());

@@ -4,7 +4,7 @@
 use super::{Stream, COLOUR_HOLD_MS, COLOUR_HOLD_SAMPLES, LABEL_SAMPLES};
 use crate::hw::Sample;
 use crate::observe::colour::colour_of;
-use crate::observe::runs::RunStats;
+use crate::observe::runs::{Reference, RunStats};
 use crate::spec::Colour;
 
 /// Colour labels of the open lit run's latest samples.
@@ -95,9 +95,19 @@ impl Stream {
         self.open = new;
     }
 
-    /// The calibrated dark r, g, b (zeros without a calibration).
-    pub(crate) fn calibrated_rgb(&self) -> [f64; 3] {
-        self.dark_rgb.unwrap_or([0.0; 3])
+    /// What a lit run's colour is named above: the calibrated dark, else the latest unlit
+    /// run, else nothing measured.
+    pub(crate) fn colour_reference(&self) -> Reference {
+        match (self.dark_rgb, self.unlit_rgb) {
+            (Some(d), _) => Reference::Dark(d),
+            (None, Some(u)) => Reference::Unlit(u),
+            (None, None) => Reference::Unknown,
+        }
+    }
+
+    /// The same from the calibration alone (for one level: no run of it is unlit).
+    pub(crate) fn calibrated_reference(&self) -> Reference {
+        self.dark_rgb.map_or(Reference::Unknown, Reference::Dark)
     }
 
     /// What a lit colour is named above: the calibrated dark, else the latest unlit run,
