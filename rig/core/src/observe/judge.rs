@@ -88,6 +88,11 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
             }
             one_level = lone;
             &one_level
+        } else if stats.lit && !clear_of_the_dark(stats, cal) {
+            let mut dark = *stats;
+            dark.lit = false;
+            one_level = dark;
+            &one_level
         } else {
             stats
         };
@@ -260,6 +265,19 @@ fn one_level_under_false_edges(
     }
     let colour = pooled.colour_against(cal.reads_colour(), stream.calibrated_reference());
     Some(model.judge(&[pooled.view(colour, since)], open.end_ms))
+}
+
+/// Whether a lit run reads clear of the calibrated dark level: half of what a light must
+/// add to it ([`lit_threshold`]; half, for a short run's mean carries its ramps). A run no
+/// brighter than the dark light is dark, whatever edge began it. (Emissive only: an
+/// indicator's bare level moves with the room.)
+fn clear_of_the_dark(run: &RunStats, cal: &Calibration) -> bool {
+    let (Polarity::Emissive, Some(dark), Some(threshold)) =
+        (cal.polarity, dark_level(cal), lit_threshold(cal))
+    else {
+        return true;
+    };
+    run.mean()[3] - dark >= 0.5 * (threshold - dark)
 }
 
 /// Whether one level (a run with no edge in the evidence) is lit; `None` when its level
