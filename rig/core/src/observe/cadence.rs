@@ -519,7 +519,7 @@ fn bursts(runs: &[Run], t_end: f64, blink: &Blink, group: Group) -> Vec<Run> {
     let inner = blink.inner();
     let last_i = runs.len().saturating_sub(1);
     let mut out = Vec::with_capacity(runs.len() / 4 + 2);
-    let mut burst: Option<(Run, bool)> = None; // the burst so far, and whether its last member is lit
+    let mut burst: Option<Burst> = None;
     for (i, run) in runs.iter().enumerate() {
         let held_ms = if i == last_i {
             t_end - run.start_ms
@@ -530,10 +530,10 @@ fn bursts(runs: &[Run], t_end: f64, blink: &Blink, group: Group) -> Vec<Run> {
         // when it is too long for an inner one, or when the burst it would end outlasts a
         // burst.
         let burst_too_long = || {
-            burst.as_ref().is_some_and(|(b, _)| {
-                let mut whole = *b;
+            burst.as_ref().is_some_and(|b| {
+                let mut whole = b.run;
                 whole.end_ms = t_end;
-                !blink.outer().fits_open(&whole, t_end - b.start_ms)
+                !blink.outer().fits_open(&whole, t_end - b.run.start_ms)
             })
         };
         let is_gap = !run.lit
@@ -543,7 +543,7 @@ fn bursts(runs: &[Run], t_end: f64, blink: &Blink, group: Group) -> Vec<Run> {
                 held_ms >= group.split_ms
             };
         if is_gap {
-            out.extend(burst.take().map(|(b, _)| b));
+            out.extend(burst.take().map(Burst::finish));
             out.push(*run);
             continue;
         }
@@ -568,24 +568,55 @@ fn bursts(runs: &[Run], t_end: f64, blink: &Blink, group: Group) -> Vec<Run> {
             None => {
                 let mut b = *run;
                 b.lit = true;
-                // Only the window's first burst may begin unlit (it began before the window).
-                b.regular = fits && (run.lit || i == 0);
-                burst = Some((b, run.lit));
+                burst = Some(Burst {
+                    run: b,
+                    last_lit: run.lit,
+                    pulses: u32::from(run.lit),
+                    misfits: u32::from(!fits),
+                    // Only the window's first burst may begin unlit (it began before the
+                    // window).
+                    sound: run.lit || i == 0,
+                });
             }
-            Some((b, last_lit)) => {
-                if b.colour == Colour::Off {
-                    b.colour = run.colour;
+            Some(b) => {
+                if b.run.colour == Colour::Off {
+                    b.run.colour = run.colour;
                 }
-                let same_colour = !run.lit || b.colour == run.colour;
-                b.regular &= fits && same_colour && !(run.lit && *last_lit);
-                b.end_ms = run.end_ms;
-                b.end_slack_ms = run.end_slack_ms;
-                *last_lit = run.lit;
+                let same_colour = !run.lit || b.run.colour == run.colour;
+                b.sound &= same_colour && !(run.lit && b.last_lit);
+                b.misfits += u32::from(!fits);
+                b.pulses += u32::from(run.lit);
+                b.run.end_ms = run.end_ms;
+                b.run.end_slack_ms = run.end_slack_ms;
+                b.last_lit = run.lit;
             }
         }
     }
-    out.extend(burst.map(|(b, _)| b));
+    out.extend(burst.map(Burst::finish));
     out
+}
+
+/// A burst being gathered.
+struct Burst {
+    run: Run,
+    /// Whether its latest member is lit.
+    last_lit: bool,
+    pulses: u32,
+    /// Inner runs that do not fit the row's on and off times.
+    misfits: u32,
+    /// One colour, alternating, begun lit.
+    sound: bool,
+}
+
+impl Burst {
+    /// The burst as one run: regular when sound and its inner runs fit, give or take one
+    /// among three pulses or more (noise or a stall may cut one run wrong; a flash's
+    /// single long pulse never passes for a flutter).
+    fn finish(self) -> Run {
+        let mut run = self.run;
+        run.regular = self.sound && (self.misfits == 0 || (self.misfits == 1 && self.pulses >= 3));
+        run
+    }
 }
 
 #[cfg(test)]
