@@ -420,6 +420,16 @@ impl Expect {
         run.regular && d >= lo - run.slack_ms() && d <= hi + run.slack_ms()
     }
 
+    /// A run with a gap in its samples that could hide a run of the other state, no longer
+    /// than two of its own runs and one of the other: it may be that, and it neither
+    /// breaks a chain nor counts in its means (what its times are is unknown).
+    fn may_have_hidden_a_run(&self, run: &Run) -> bool {
+        run.long_gaps > 0
+            && run.regular
+            && run.duration_ms()
+                <= 2.0 * self.bounds(run.lit).1 + self.bounds(!run.lit).1 + run.slack_ms()
+    }
+
     /// A run with an edge unseen (it began before the window, or still goes on) that has
     /// lasted `held_ms`: not longer than allowed.
     fn fits_open(&self, run: &Run, held_ms: f64) -> bool {
@@ -499,13 +509,14 @@ fn trailing_chain(runs: &[Run], t_end: f64, expect: &Expect) -> Option<Chain> {
             }
             break;
         }
-        if !expect.fits_complete(run) {
+        if expect.fits_complete(run) {
+            if run.lit {
+                chain.on.add(run.duration_ms());
+            } else {
+                chain.off.add(run.duration_ms());
+            }
+        } else if !expect.may_have_hidden_a_run(run) {
             break;
-        }
-        if run.lit {
-            chain.on.add(run.duration_ms());
-        } else {
-            chain.off.add(run.duration_ms());
         }
         chain.start_ms = run.start_ms;
         later = run;
@@ -556,8 +567,7 @@ fn bursts(runs: &[Run], t_end: f64, blink: &Blink, group: Group) -> Vec<Run> {
             });
         // A run with a gap in its samples that could hide a run of the other state may
         // be two runs and what the gap hid: it need only not outlast two periods.
-        let hid_a_run =
-            run.long_gaps > 0 && held_ms <= 2.0 * inner.bounds(true).1 + inner.bounds(false).1;
+        let hid_a_run = inner.may_have_hidden_a_run(run);
         let fits = hid_a_run
             || if i == 0 || i == last_i || ends_burst {
                 inner.fits_open(run, held_ms)
