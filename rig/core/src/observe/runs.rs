@@ -266,22 +266,27 @@ impl RunStats {
         }
     }
 
-    /// Named above a dark reading no one measured (a shrouded sensor's: its offset and
-    /// leaked room light, at most [`SHROUDED_DARK_MAX`](super::judge::SHROUDED_DARK_MAX)
-    /// counts on the clear channel, so about a third of that on a colour channel, of any
-    /// colour): only if every dark it may be gives one name; otherwise lit in a colour the
-    /// sensor cannot be sure of, `On`.
+    /// Named above a dark reading no one measured (a shrouded sensor's: its offset, about
+    /// even across channels, and leaked room light, white, warm or cool; together at most
+    /// [`SHROUDED_DARK_MAX`](super::judge::SHROUDED_DARK_MAX) counts across r, g and b):
+    /// only if every such dark gives one name; otherwise lit in a colour the sensor cannot
+    /// be sure of, `On`.
     fn colour_above_unknown_dark(&self, m: [f64; 4]) -> Colour {
-        let most = (super::judge::SHROUDED_DARK_MAX / 3.0) as f32;
+        let total = super::judge::SHROUDED_DARK_MAX as f32;
         let rgb = [m[0] as f32, m[1] as f32, m[2] as f32];
-        let cap = |i: usize| most.min(rgb[i].max(0.0));
-        let neutral = most.min(rgb[0]).min(rgb[1]).min(rgb[2]).max(0.0);
+        // A dark is at most what was read, channel by channel.
+        let dark = |shares: [f32; 3]| {
+            let mut d = [0.0f32; 3];
+            for i in 0..3 {
+                d[i] = (shares[i] * total).min(rgb[i].max(0.0));
+            }
+            d
+        };
         let darks = [
-            [0.0, 0.0, 0.0],
-            [neutral, neutral, neutral],
-            [cap(0), 0.0, 0.0],
-            [0.0, cap(1), 0.0],
-            [0.0, 0.0, cap(2)],
+            [0.0; 3],
+            dark([1.0 / 3.0; 3]),
+            dark(WARM_WHITE_SHARES),
+            dark(COOL_WHITE_SHARES),
         ];
         let clipped = self.clipped();
         let mut name = None;
@@ -313,6 +318,11 @@ impl RunStats {
         }
     }
 }
+
+/// How warm and cool white room light (phosphor lamps) divides between an RGB sensor's
+/// r, g and b filters.
+const WARM_WHITE_SHARES: [f32; 3] = [0.53, 0.37, 0.10];
+const COOL_WHITE_SHARES: [f32; 3] = [0.24, 0.50, 0.26];
 
 /// What a lit run's colour is named above.
 #[derive(Debug, Clone, Copy, PartialEq)]
