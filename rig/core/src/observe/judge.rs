@@ -73,51 +73,66 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
     }
     let clipped_colour = clipped.map(|c| c.colour_against(reads_colour, reference));
     let since = t_end - model.settle_ms();
-    let interleaved = interleaved_colour(closed, &open, since, model, reads_colour, reference);
+    let runs = || closed.iter().chain(std::iter::once(&open));
+    // Each run's state and the colour it is named alone (worked out once: the interleaving
+    // check below and the views both read them).
+    let named: Vec<(bool, Colour)> = runs()
+        .map(|r| {
+            let lit = r.lit && clear_of_the_dark(r, cal);
+            let colour = match clipped_colour {
+                _ if !lit => Colour::Off,
+                Some(c) if r.clipped().iter().any(|&c| c) => c,
+                _ => r.colour_against(reads_colour, reference),
+            };
+            (lit, colour)
+        })
+        .collect();
+    let interleaved = interleaved_colour(&runs, &named, since, model, reads_colour, reference);
     let mut views: Vec<Run> = Vec::with_capacity(closed.len() + 1);
     let mut last_lit_colour = None;
-    for stats in closed.iter().chain(std::iter::once(&open)) {
+    for (stats, &(lit, own)) in runs().zip(&named) {
         // Runs are read in place (a copy is large); only a lone unedged run is copied, to
-        // be lit or not by its level.
+        // be lit or not by its level, and a lit run no brighter than the dark.
         let one_level;
-        let stats = if !stats.edged && closed.is_empty() {
+        let (stats, own) = if !stats.edged && closed.is_empty() {
             let mut lone = *stats;
             match one_level_is_lit(stream, &lone, cal) {
                 Some(lit) => lone.lit = lit,
                 None => return Reading::NotEnoughEvidence,
             }
             one_level = lone;
-            &one_level
-        } else if stats.lit && !clear_of_the_dark(stats, cal) {
+            (
+                &one_level,
+                one_level.colour_against(reads_colour, reference),
+            )
+        } else if stats.lit != lit {
             let mut dark = *stats;
             dark.lit = false;
             one_level = dark;
-            &one_level
+            (&one_level, own)
         } else {
-            stats
+            (stats, own)
         };
-        let colour = match (clipped_colour, last_lit_colour) {
-            (Some(c), _) if stats.lit && stats.clipped().iter().any(|&c| c) => c,
+        let clipped = stats.lit && stats.clipped().iter().any(|&c| c);
+        let colour = match (last_lit_colour, interleaved) {
+            _ if !stats.lit || clipped => own,
             // A whole pulse (dark before and after) shorter than any a cadence shows is
             // one a group's gate cut short: its few, ramp-heavy samples name no colour of
             // their own, and one light does not change colour within a burst.
-            (_, Some(c))
-                if stats.lit
-                    && !std::ptr::eq(stats, &open)
+            (Some(c), _)
+                if !std::ptr::eq(stats, &open)
                     && views.last().is_some_and(|v| !v.lit)
                     && stats.duration_ms() < model.shortest_on_ms() =>
             {
                 c
             }
-            (_, _) if stats.lit && stats.end_ms > since && interleaved.is_some() => {
-                interleaved.unwrap_or(Colour::On)
-            }
-            _ => stats.colour_against(reads_colour, reference),
+            (_, Some(c)) if stats.end_ms > since => c,
+            _ => own,
         };
         if stats.lit {
             last_lit_colour = Some(colour);
         }
-        let view = stats.view(colour, t_end - model.settle_ms());
+        let view = stats.view(colour, since);
         match views.last_mut() {
             Some(prev) if prev.lit && view.lit && prev.colour == view.colour => {
                 prev.end_ms = view.end_ms;
@@ -144,9 +159,9 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
 /// a chromaticity near a boundary between names, read through each run's few samples.
 /// A phone changes an indicator's colour with its state, once. The runs are then named
 /// together, from all their samples. (Clipped runs and gate-cut pulses are named apart.)
-fn interleaved_colour(
-    closed: &std::collections::VecDeque<RunStats>,
-    open: &RunStats,
+fn interleaved_colour<'r, I: Iterator<Item = &'r RunStats>>(
+    runs: &impl Fn() -> I,
+    named: &[(bool, Colour)],
     since: f64,
     model: &Model,
     reads_colour: bool,
@@ -155,30 +170,34 @@ fn interleaved_colour(
     if !reads_colour {
         return None;
     }
-    let mut pooled = None::<RunStats>;
-    let (mut last, mut changes) = (None, 0);
-    let named_alone = |r: &RunStats| {
-        r.lit
-            && r.end_ms > since
+    let named_alone = |r: &RunStats, lit: bool| {
+        lit && r.end_ms > since
             && r.duration_ms() >= model.shortest_on_ms()
             && !r.clipped().iter().any(|&c| c)
     };
-    for r in closed
-        .iter()
-        .chain(std::iter::once(open))
-        .filter(|r| named_alone(r))
-    {
-        let colour = r.colour_against(reads_colour, reference);
+    let (mut last, mut changes) = (None, 0);
+    for (r, &(lit, colour)) in runs().zip(named) {
+        if !named_alone(r, lit) {
+            continue;
+        }
         if last.is_some_and(|l| l != colour) {
             changes += 1;
         }
         last = Some(colour);
-        match &mut pooled {
-            Some(p) => p.absorb(r),
-            None => pooled = Some(*r),
+    }
+    if changes < 2 {
+        return None;
+    }
+    let mut pooled = None::<RunStats>;
+    for (r, &(lit, _)) in runs().zip(named) {
+        if named_alone(r, lit) {
+            match &mut pooled {
+                Some(p) => p.absorb(r),
+                None => pooled = Some(*r),
+            }
         }
     }
-    (changes >= 2).then(|| pooled.map(|p| p.colour_against(reads_colour, reference)))?
+    pooled.map(|p| p.colour_against(reads_colour, reference))
 }
 
 /// A state is a level: a long last run whose level is not apart from the run before it
