@@ -197,7 +197,9 @@ impl Extremes {
 }
 
 /// Two levels known from runs (or a calibrated dark level) must be this many noise sigmas
-/// (of the smoothed signal) apart: a dark sample crosses once in ~3·10⁶.
+/// (of the smoothed signal) apart: a dark sample crosses once in ~30 000, and a crossing
+/// on one sample is a glitch anyway. (It is also the one-sided floor of an envelope's top
+/// above a known unlit level.)
 const K_SIGMA: f32 = 4.0;
 /// Two levels read off an envelope (its highest and lowest values) must be this many:
 /// the extremes of two seconds of Gaussian noise are ±3.3σ apart (6.6σ), and noise alone
@@ -248,10 +250,10 @@ impl Band {
         })
     }
 
-    /// The floor from noise alone, `sigma` being the judged signal's; `envelope`: the
-    /// levels are an envelope's extremes, not means.
-    pub(crate) fn noise_floor(sigma: f32, envelope: bool) -> f32 {
-        let k = if envelope { K_SIGMA_ENVELOPE } else { K_SIGMA };
+    /// The floor from noise alone, `sigma` being the judged signal's; `two_sided`: both
+    /// levels are an envelope's extremes (its span is noise both ways), not means.
+    pub(crate) fn noise_floor(sigma: f32, two_sided: bool) -> f32 {
+        let k = if two_sided { K_SIGMA_ENVELOPE } else { K_SIGMA };
         k * sigma
     }
 

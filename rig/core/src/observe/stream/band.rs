@@ -31,8 +31,9 @@ struct Levels {
 }
 
 impl Stream {
-    /// The floor a lit level must clear above the unlit one (`envelope`: the levels are
-    /// an envelope's extremes).
+    /// The floor a lit level must clear above the unlit one (`envelope`: a level is an
+    /// envelope's extreme; `two_sided`: both are, so the noise between them reaches both
+    /// ways).
     fn floor(&self, envelope: bool, two_sided: bool) -> f32 {
         if !self.noise.settled() {
             return f32::INFINITY;
