@@ -9,7 +9,7 @@
 //!   per second on one core: our own medians over the whole corpus, then criterion groups
 //!   (`Throughput::Elements(samples)`).
 //!
-//! Targets: accuracy ≥ 99.5% with no steady↔wink and no off↔grey confusion; a watch at
+//! Targets: accuracy ≥ 99.5% with no steady↔wink and no off↔lit confusion; a watch at
 //! ≥ 20 million samples/s per core (release). `cargo bench --bench classifier -- --test` runs everything
 //! once, quickly.
 
