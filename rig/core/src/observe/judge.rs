@@ -150,6 +150,9 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
             one_level_under_false_edges(stream, closed, &open, model, cal)
                 .unwrap_or(Reading::NotEnoughEvidence)
         }
+        reading if reads_dark(&reading) && !reads_as_the_dark(stream, &open, cal) => {
+            Reading::NotEnoughEvidence
+        }
         reading => reading,
     }
 }
@@ -316,6 +319,37 @@ fn one_level_is_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Optio
         }
         (Polarity::Emissive, None) => Some(level > threshold + noise),
         (Polarity::Reflective, _) => Some(level < threshold - noise),
+    }
+}
+
+/// Whether a reading says the light is off.
+fn reads_dark(reading: &Reading) -> bool {
+    reading
+        .indication()
+        .is_some_and(|i| i.colour == crate::spec::Colour::Off)
+}
+
+/// Whether a run the stream holds for dark reads as the calibrated dark does: an
+/// emissive light no further above it than one level may be and still be dark (see
+/// [`one_level_is_lit`]); an indicator within drift and noise of its bare level (a third,
+/// when the sample rate locks to a mains harmonic and the room light's flicker may be
+/// seen at one phase). A "dark" run that reads otherwise held light the segmenter did not
+/// see (a blink too faint for its floors): it is not evidence of off. Without a
+/// calibration there is nothing to read it against.
+fn reads_as_the_dark(stream: &Stream, run: &RunStats, cal: &Calibration) -> bool {
+    match (cal.polarity, dark_level(cal)) {
+        (_, None) => true,
+        (Polarity::Emissive, Some(_)) => one_level_is_lit(stream, run, cal) != Some(true),
+        (Polarity::Reflective, Some(bare)) => {
+            let noise =
+                K_SIGMA_MEAN * f64::from(stream.sigma()) / f64::from(run.samples.max(1)).sqrt();
+            let share = if locked_to_mains(stream.interval_ms()) {
+                REFLECTIVE_ON_SHARE
+            } else {
+                2.0 * f64::from(DRIFT_SHARE)
+            };
+            run.mean()[3] >= bare - share * bare.max(0.0) - noise
+        }
     }
 }
 
