@@ -226,6 +226,9 @@ fn one_level_after_a_false_edge(
     let mut lone = *open;
     lone.edged = false;
     match one_level_is_lit(stream, &lone, cal) {
+        Some(false) if !reads_as_the_dark(stream, &lone, cal) => {
+            return Some(Reading::NotEnoughEvidence)
+        }
         Some(lit) => lone.lit = lit,
         None => return Some(Reading::NotEnoughEvidence),
     }
@@ -282,6 +285,10 @@ fn one_level_under_false_edges(
     }
     pooled.edged = false;
     match one_level_is_lit(stream, &pooled, cal) {
+        // (Edges were seen: a level held dark must read as the dark does.)
+        Some(false) if !reads_as_the_dark(stream, &pooled, cal) => {
+            return Some(Reading::NotEnoughEvidence)
+        }
         Some(lit) => pooled.lit = lit,
         None => return Some(Reading::NotEnoughEvidence),
     }
