@@ -21,6 +21,7 @@ fn the_corpus_is_read_right_and_never_with_a_forbidden_confusion() {
     // The bar is 99.5% with no forbidden confusion; the streaming reader reaches
     // 98.5% with none today (see the module docs, "Figures"): this holds it there.
     assert_eq!(eval.forbidden().count(), 0, "{report}");
+    assert_eq!(eval.wrong_colours().count(), 0, "{report}");
     assert!(eval.accuracy() >= 0.98, "{report}");
 }
 
@@ -273,6 +274,7 @@ fn lightgen_traces_are_read_right_on_fresh_seeds() {
         .count();
     assert!(abstained * 100 <= 2 * eval.scored.len(), "{report}");
     assert!(eval.forbidden().count() <= 1, "{report}");
+    assert_eq!(eval.wrong_colours().count(), 0, "{report}");
 }
 
 /// Held-out check on the second generator: `RIG_LIGHTGEN=N RIG_SEED=S cargo test --release

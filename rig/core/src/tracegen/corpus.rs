@@ -288,6 +288,10 @@ impl Evaluation {
         self.scored.iter().filter(|s| s.forbidden())
     }
 
+    pub(crate) fn wrong_colours(&self) -> impl Iterator<Item = &Scored> {
+        self.scored.iter().filter(|s| s.wrong_colour())
+    }
+
     /// Rows: expected colour; columns: the colour answered (`n/e`: not enough evidence).
     pub(crate) fn colour_matrix(&self) -> Matrix {
         let names: Vec<&str> = Colour::ALL.iter().map(|c| c.name()).collect();
@@ -325,7 +329,7 @@ impl Evaluation {
             n,
             100.0 * self.accuracy()
         ));
-        let wrong_colours = self.scored.iter().filter(|s| s.wrong_colour()).count();
+        let wrong_colours = self.wrong_colours().count();
         let abstained = self
             .scored
             .iter()

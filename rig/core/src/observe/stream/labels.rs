@@ -93,6 +93,9 @@ impl Stream {
         new.end_ms = s.t_ms;
         self.runs.push_back(old);
         self.open = new;
+        // Its colour held: no level test undoes it (a dimmer colour may sit below the
+        // middle of a band drawn up to a brighter one).
+        self.confirmed = true;
     }
 
     /// What a lit run's colour is named above: the calibrated dark, else the latest unlit
