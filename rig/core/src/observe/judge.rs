@@ -62,15 +62,12 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
     let reference = stream.colour_reference();
     // Clipped lit runs are named together: each alone may or may not show enough
     // unclipped light to be named, and one light must not change name from run to run.
-    let mut clipped = None::<RunStats>;
-    for r in closed.iter().chain(std::iter::once(&open)) {
-        if r.lit && r.clipped().iter().any(|&c| c) {
-            match &mut clipped {
-                Some(c) => c.absorb(r),
-                None => clipped = Some(*r),
-            }
-        }
-    }
+    let clipped = pooled(
+        closed
+            .iter()
+            .chain(std::iter::once(&open))
+            .filter(|r| r.lit && r.clipped().iter().any(|&c| c)),
+    );
     let clipped_colour = clipped.map(|c| c.colour_against(reads_colour, reference));
     let since = t_end - model.settle_ms();
     let runs = || closed.iter().chain(std::iter::once(&open));
@@ -191,16 +188,11 @@ fn interleaved_colour<'r, I: Iterator<Item = &'r RunStats>>(
     if changes < 2 {
         return None;
     }
-    let mut pooled = None::<RunStats>;
-    for (r, &(lit, _)) in runs().zip(named) {
-        if named_alone(r, lit) {
-            match &mut pooled {
-                Some(p) => p.absorb(r),
-                None => pooled = Some(*r),
-            }
-        }
-    }
-    pooled.map(|p| p.colour_against(reads_colour, reference))
+    let alone = runs()
+        .zip(named)
+        .filter(|&(r, &(lit, _))| named_alone(r, lit))
+        .map(|(r, _)| r);
+    pooled(alone).map(|p| p.colour_against(reads_colour, reference))
 }
 
 /// A state is a level: a long last run whose level is not apart from the run before it
@@ -223,20 +215,7 @@ fn one_level_after_a_false_edge(
     if apart >= stream.run_floor() {
         return None;
     }
-    let mut lone = *open;
-    lone.edged = false;
-    match one_level_is_lit(stream, &lone, cal) {
-        Some(false) if !reads_as_the_dark(stream, &lone, cal) => {
-            return Some(Reading::NotEnoughEvidence)
-        }
-        Some(lit) => lone.lit = lit,
-        None => return Some(Reading::NotEnoughEvidence),
-    }
-    let colour = lone.colour_against(cal.reads_colour(), stream.calibrated_reference());
-    Some(model.judge(
-        &[lone.view(colour, open.end_ms - model.settle_ms())],
-        open.end_ms,
-    ))
+    Some(judge_one_level(stream, *open, model, cal))
 }
 
 /// Edges that changed no mean reading: every change of a light's state changes what the
@@ -278,22 +257,41 @@ fn one_level_under_false_edges(
     if apart >= 0.5 * f64::from(stream.run_floor()) {
         return None;
     }
-    let mut runs = in_view();
+    Some(judge_one_level(stream, pooled(in_view())?, model, cal))
+}
+
+/// `level` (runs between edges that were no change of the light) judged as one level:
+/// lit or dark by [`one_level_is_lit`], named against the calibration alone (its runs are
+/// the same light), steady or off once it has lasted the settle time. Edges were seen, so
+/// a level held dark must also read as the dark does.
+fn judge_one_level(
+    stream: &Stream,
+    mut level: RunStats,
+    model: &Model,
+    cal: &Calibration,
+) -> Reading {
+    level.edged = false;
+    match one_level_is_lit(stream, &level, cal) {
+        Some(false) if !reads_as_the_dark(stream, &level, cal) => {
+            return Reading::NotEnoughEvidence
+        }
+        Some(lit) => level.lit = lit,
+        None => return Reading::NotEnoughEvidence,
+    }
+    let colour = level.colour_against(cal.reads_colour(), stream.calibrated_reference());
+    model.judge(
+        &[level.view(colour, level.end_ms - model.settle_ms())],
+        level.end_ms,
+    )
+}
+
+/// The runs' sums pooled into one run (from the first's start to the last's end).
+fn pooled<'r>(mut runs: impl Iterator<Item = &'r RunStats>) -> Option<RunStats> {
     let mut pooled = *runs.next()?;
     for r in runs {
         pooled.absorb(r);
     }
-    pooled.edged = false;
-    match one_level_is_lit(stream, &pooled, cal) {
-        // (Edges were seen: a level held dark must read as the dark does.)
-        Some(false) if !reads_as_the_dark(stream, &pooled, cal) => {
-            return Some(Reading::NotEnoughEvidence)
-        }
-        Some(lit) => pooled.lit = lit,
-        None => return Some(Reading::NotEnoughEvidence),
-    }
-    let colour = pooled.colour_against(cal.reads_colour(), stream.calibrated_reference());
-    Some(model.judge(&[pooled.view(colour, since)], open.end_ms))
+    Some(pooled)
 }
 
 /// Whether a lit run reads clear of the calibrated dark level: half of what a light must
