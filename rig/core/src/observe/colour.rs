@@ -87,23 +87,29 @@ pub(super) fn colour_within_bounds(rgb: [f32; 3], clipped: [bool; 3]) -> Colour 
     if free.len() == 3 {
         return Colour::On;
     }
-    let mut name = None;
     let combos = FACTORS.len().pow(free.len() as u32);
-    for k in 0..combos {
+    one_name((0..combos).map(|k| {
         let mut v = rgb;
         let mut rest = k;
         for &ch in &free {
             v[ch] *= FACTORS[rest % FACTORS.len()];
             rest /= FACTORS.len();
         }
-        let c = colour_of(v[0], v[1], v[2]);
-        match name {
-            None => name = Some(c),
-            Some(n) if n != c => return Colour::On,
-            _ => {}
-        }
+        colour_of(v[0], v[1], v[2])
+    }))
+}
+
+/// The one name every reading a light may be gives; `On` (lit, colour unsure) when they
+/// disagree, or when there is none.
+pub(super) fn one_name(mut names: impl Iterator<Item = Colour>) -> Colour {
+    let Some(first) = names.next() else {
+        return Colour::On;
+    };
+    if names.all(|c| c == first) {
+        first
+    } else {
+        Colour::On
     }
-    name.unwrap_or(Colour::On)
 }
 
 #[cfg(test)]

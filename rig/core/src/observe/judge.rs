@@ -294,6 +294,11 @@ fn pooled<'r>(mut runs: impl Iterator<Item = &'r RunStats>) -> Option<RunStats> 
     Some(pooled)
 }
 
+/// How far noise may move a run's mean level: [`K_SIGMA_MEAN`] σ of the mean.
+fn mean_noise(stream: &Stream, run: &RunStats) -> f64 {
+    K_SIGMA_MEAN * f64::from(stream.sigma()) / f64::from(run.samples.max(1)).sqrt()
+}
+
 /// Whether a lit run reads clear of the calibrated dark level: half of what a light must
 /// add to it ([`lit_threshold`]; half, for a short run's mean carries its ramps). A run no
 /// brighter than the dark light is dark, whatever edge began it. (Emissive only: an
@@ -312,7 +317,7 @@ fn clear_of_the_dark(run: &RunStats, cal: &Calibration) -> bool {
 fn one_level_is_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Option<bool> {
     let m = run.mean();
     let level = m[3];
-    let noise = K_SIGMA_MEAN * f64::from(stream.sigma()) / f64::from(run.samples.max(1)).sqrt();
+    let noise = mean_noise(stream, run);
     let threshold = lit_threshold(cal)?;
     match (cal.polarity, dark_level(cal)) {
         (Polarity::Emissive, Some(dark)) => {
@@ -346,8 +351,7 @@ fn reads_as_the_dark(stream: &Stream, run: &RunStats, cal: &Calibration) -> bool
         (_, None) => true,
         (Polarity::Emissive, Some(_)) => one_level_is_lit(stream, run, cal) != Some(true),
         (Polarity::Reflective, Some(bare)) => {
-            let noise =
-                K_SIGMA_MEAN * f64::from(stream.sigma()) / f64::from(run.samples.max(1)).sqrt();
+            let noise = mean_noise(stream, run);
             let share = if locked_to_mains(stream.interval_ms()) {
                 REFLECTIVE_ON_SHARE
             } else {

@@ -17,7 +17,7 @@
 use crate::hw::Sample;
 use crate::spec::Colour;
 
-use super::colour::colour_within_bounds;
+use super::colour::{colour_within_bounds, one_name};
 use super::levels::MIN_LIT_COUNTS;
 
 /// A channel's highest value recurring this often in a run may be a clip level...
@@ -289,16 +289,11 @@ impl RunStats {
             dark(COOL_WHITE_SHARES),
         ];
         let clipped = self.clipped();
-        let mut name = None;
-        for d in darks {
-            let c = colour_within_bounds([rgb[0] - d[0], rgb[1] - d[1], rgb[2] - d[2]], clipped);
-            match name {
-                None => name = Some(c),
-                Some(n) if n != c => return Colour::On,
-                _ => {}
-            }
-        }
-        name.unwrap_or(Colour::On)
+        one_name(
+            darks.iter().map(|d| {
+                colour_within_bounds([rgb[0] - d[0], rgb[1] - d[1], rgb[2] - d[2]], clipped)
+            }),
+        )
     }
 
     /// As the cadence matcher reads it; its gaps are those since `gaps_since_ms`.
