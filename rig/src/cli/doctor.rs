@@ -156,19 +156,12 @@ pub async fn probe_all(loaded: &Loaded, seed: u64) -> Vec<Check> {
         };
         checks.push(Check {
             device: m.id.clone(),
-            what: format!("{} modem {}", role(m.role), m.number),
+            what: format!("{} modem {}", m.role.name(), m.number),
             ok: detail.is_ok(),
             detail: detail.unwrap_or_else(|e| e),
         });
     }
     checks
-}
-
-fn role(r: crate::bench::ModemRole) -> &'static str {
-    match r {
-        crate::bench::ModemRole::Mobile => "mobile",
-        crate::bench::ModemRole::Caller => "caller",
-    }
 }
 
 /// A sensor is good when it samples at (nearly) its rate and reads neither nothing nor

@@ -211,6 +211,16 @@ pub enum ModemRole {
     Caller,
 }
 
+impl ModemRole {
+    /// As bench files, the suite and reports write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ModemRole::Mobile => "mobile",
+            ModemRole::Caller => "caller",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Modem {
     pub id: String,

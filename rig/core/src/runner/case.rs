@@ -6,7 +6,7 @@ use std::time::Duration;
 use tokio::time::sleep;
 
 use super::devices::Lease;
-use super::driver::{role_name, Driver, LightWant, RigFault, Stop};
+use super::driver::{Driver, LightWant, RigFault, Stop};
 use super::events::{Event, EventBus, StepAt};
 use super::operator::{Answer, Operator};
 use super::result::{CaseResult, Verdict};
@@ -216,7 +216,7 @@ async fn run_steps(
                 let l = lease_of(&mut lease)?;
                 driver
                     .modem(
-                        &format!("{} modem: answer", role_name(*role)),
+                        &format!("{} modem: answer", role.name()),
                         l.line(*role).answer(),
                     )
                     .await?;
@@ -225,7 +225,7 @@ async fn run_steps(
                 let l = lease_of(&mut lease)?;
                 driver
                     .modem(
-                        &format!("{} modem: hang up", role_name(*role)),
+                        &format!("{} modem: hang up", role.name()),
                         l.line(*role).hang_up(),
                     )
                     .await?;
@@ -234,7 +234,7 @@ async fn run_steps(
                 let l = lease_of(&mut lease)?;
                 driver
                     .modem(
-                        &format!("{} modem: radio", role_name(*role)),
+                        &format!("{} modem: radio", role.name()),
                         l.line(*role).set_radio(*on),
                     )
                     .await?;
@@ -339,7 +339,7 @@ async fn expect(
                 .expect_line(l, *role, *state, within, e.hold_ms)
                 .await
                 .inspect(|_| {
-                    let words = format!("{} modem: {state}", role_name(*role));
+                    let words = format!("{} modem: {state}", role.name());
                     found.record(words.clone(), words, Rank::Line);
                 })
         }

@@ -29,7 +29,6 @@ use crate::trace::Trace;
 use fault::relay_fault;
 pub use fault::{RigFault, Stop};
 pub use light::{LightSeen, LightWant};
-pub(crate) use modem::role_name;
 
 /// The shared, read-only context of a run.
 pub struct Context {

@@ -127,10 +127,7 @@ pub(crate) enum Step {
 impl Step {
     /// The step in a few words, as the suite file says it (for the live console).
     pub(crate) fn describe(&self) -> String {
-        let role = |r: &ModemRole| match r {
-            ModemRole::Mobile => "mobile",
-            ModemRole::Caller => "caller",
-        };
+        let role = |r: &ModemRole| r.name();
         match self {
             Step::Press(b) => format!("press {}", b.name()),
             Step::Dial(_) => "dial primary".into(),

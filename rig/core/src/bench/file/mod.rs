@@ -307,7 +307,7 @@ fn modems(
                 None,
                 format!(
                     "no modem with role = \"{}\": the twinning suite needs at least one mobile and one caller line",
-                    role_name(role)
+                    role.name()
                 ),
             ));
         }
@@ -379,13 +379,6 @@ fn sim_optics(
         }
     }
     o
-}
-
-fn role_name(role: ModemRole) -> &'static str {
-    match role {
-        ModemRole::Mobile => "mobile",
-        ModemRole::Caller => "caller",
-    }
 }
 
 fn is_dialable(n: &str) -> bool {

@@ -40,7 +40,7 @@ impl Driver {
             Ok(Ok(calls)) => Ok(LineState::of(&calls)),
             Ok(Err(e)) => Err(e.into()),
             Err(_) => Err(Stop::Rig(RigFault::CallListNoAnswer {
-                role: role_name(role),
+                role: role.name(),
                 limit_ms: limit,
             })),
         }
@@ -64,11 +64,11 @@ impl Driver {
         while seen != want {
             if self.now_ms() - start > within_ms as f64 {
                 return Err(Stop::Fail {
-                    expected: format!("{} modem: {want}", role_name(role)),
-                    observed: format!("{} modem: {seen}", role_name(role)),
+                    expected: format!("{} modem: {want}", role.name()),
+                    observed: format!("{} modem: {seen}", role.name()),
                     message: format!(
                         "the {} modem was {seen}, not {want}, after {within_ms} ms",
-                        role_name(role)
+                        role.name()
                     ),
                 });
             }
@@ -81,15 +81,15 @@ impl Driver {
             let now = self.line_state(lease, role).await?;
             if now != want {
                 return Err(Stop::Fail {
-                    expected: format!("{} modem: {want} for {hold_ms} ms", role_name(role)),
+                    expected: format!("{} modem: {want} for {hold_ms} ms", role.name()),
                     observed: format!(
                         "{} modem: {now} after {:.0} ms",
-                        role_name(role),
+                        role.name(),
                         self.now_ms() - met
                     ),
                     message: format!(
                         "the {} modem left {want} after {:.0} ms",
-                        role_name(role),
+                        role.name(),
                         self.now_ms() - met
                     ),
                 });
@@ -155,20 +155,9 @@ impl Driver {
                 self.modem("hang up", lease.line(role).hang_up()).await?;
                 self.expect_line(lease, role, LineState::Idle, within, 0)
                     .await
-                    .map_err(|_| {
-                        Stop::Rig(RigFault::LineNotIdle {
-                            role: role_name(role),
-                        })
-                    })?;
+                    .map_err(|_| Stop::Rig(RigFault::LineNotIdle { role: role.name() }))?;
             }
         }
         self.primary_idle().await
-    }
-}
-
-pub(crate) fn role_name(role: ModemRole) -> &'static str {
-    match role {
-        ModemRole::Mobile => "mobile",
-        ModemRole::Caller => "caller",
     }
 }
