@@ -28,11 +28,12 @@
 //! operator's answers (`--operator`): without one their rows are SKIP and the run is
 //! NOT CERTIFIED, with an exit code of its own (5, README "Exit codes").
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::pass_rate::PassRates;
+use super::read::distinct;
 use crate::bench::Bench;
 use crate::runner::{not_applicable, CaseResult, Verdict};
 use crate::spec::{Family, Spec, TwinningState};
@@ -115,11 +116,7 @@ impl Scope {
                 scope.absent.push(f.id.clone());
             }
             for clause in &scope.clauses {
-                let cases: Vec<&Case> = suite
-                    .cases
-                    .iter()
-                    .filter(|k| k.clauses.contains(clause))
-                    .collect();
+                let cases = suite.covering(clause);
                 let specified: Vec<&Case> = cases
                     .iter()
                     .copied()
@@ -289,8 +286,8 @@ impl Certification {
             ));
         }
         if !not_checked.is_empty() {
-            let ids: Vec<&str> = distinct(not_checked.iter().map(|n| n.clause.as_str()));
-            let whys: Vec<&str> = distinct(not_checked.iter().map(|n| n.why.as_str()));
+            let ids = distinct(not_checked.iter().map(|n| n.clause.as_str()));
+            let whys = distinct(not_checked.iter().map(|n| n.why.as_str()));
             let why = if whys.len() == 1 {
                 whys[0].to_string()
             } else {
@@ -519,11 +516,6 @@ fn why_not_checked(scope: &Scope, clause: &str, family: &str, results: &[CaseRes
         None if rows.is_empty() => "no case naming it ran there".into(),
         None => "no row checked it".into(),
     }
-}
-
-fn distinct<'a>(items: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut seen = BTreeSet::new();
-    items.filter(|i| seen.insert(*i)).collect()
 }
 
 #[cfg(test)]
