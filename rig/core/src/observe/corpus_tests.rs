@@ -267,11 +267,8 @@ fn lightgen_traces_are_read_right_on_fresh_seeds() {
     let report = eval.report();
     println!("{report}");
     assert!(eval.accuracy() >= 0.975, "{report}");
-    let abstained = eval
-        .scored
-        .iter()
-        .filter(|s| matches!(s.got, corpus::Answer::NotEnoughEvidence))
-        .count();
+    // (lightgen labels every trace with what it shows: none expects "not enough".)
+    let abstained = eval.abstained().count();
     assert!(abstained * 100 <= 2 * eval.scored.len(), "{report}");
     assert!(eval.forbidden().count() <= 1, "{report}");
     assert_eq!(eval.wrong_colours().count(), 0, "{report}");

@@ -288,6 +288,13 @@ impl Evaluation {
         self.scored.iter().filter(|s| s.forbidden())
     }
 
+    /// Readable lights answered "not enough evidence".
+    pub(crate) fn abstained(&self) -> impl Iterator<Item = &Scored> {
+        self.scored.iter().filter(|s| {
+            s.got == Answer::NotEnoughEvidence && s.label.expected() != Answer::NotEnoughEvidence
+        })
+    }
+
     pub(crate) fn wrong_colours(&self) -> impl Iterator<Item = &Scored> {
         self.scored.iter().filter(|s| s.wrong_colour())
     }
@@ -330,14 +337,7 @@ impl Evaluation {
             100.0 * self.accuracy()
         ));
         let wrong_colours = self.wrong_colours().count();
-        let abstained = self
-            .scored
-            .iter()
-            .filter(|s| {
-                s.got == Answer::NotEnoughEvidence
-                    && s.label.expected() != Answer::NotEnoughEvidence
-            })
-            .count();
+        let abstained = self.abstained().count();
         out.push_str(&format!(
             "forbidden confusions (steady<->wink, off<->lit): {forbidden}\n\
              wrong colours: {wrong_colours}\n\
