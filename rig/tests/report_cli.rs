@@ -288,7 +288,6 @@ fn diff_and_merge_refuse_a_cut_last_row_and_rows_written_twice() {
     }
 }
 
-/// The data lines of a results.csv.
 /// Two benches with a position of the same id, both failing: the merged report keeps both
 /// traces, each under its bench, and reads them back.
 #[test]
@@ -393,6 +392,7 @@ fn merge(dirs: &[&Path], out: &Path) -> std::process::Output {
     rig(&args)
 }
 
+/// The data lines of a results.csv.
 fn data_lines(dir: &Path) -> BTreeSet<String> {
     let text = std::fs::read_to_string(dir.join("results.csv")).unwrap();
     text.lines().skip(1).map(String::from).collect()
