@@ -79,9 +79,8 @@ pub(super) fn relay_driver(
             if pins.is_empty() {
                 return Err(DriverError::NoPins);
             }
-            let mut seen = BTreeSet::new();
-            if let Some(dup) = pins.iter().find(|p| !seen.insert(**p)) {
-                return Err(DriverError::PinTwice(*dup));
+            if let Some(dup) = first_twice(&pins) {
+                return Err(DriverError::PinTwice(dup));
             }
             if given.is_some_and(|c| c as usize != pins.len()) {
                 return Err(DriverError::ChannelsNotPins(pins.len()));
@@ -161,9 +160,8 @@ pub(super) fn sensor_driver(
             if let Some(a) = addresses.iter().find(|a| !(0x48..=0x4B).contains(*a)) {
                 return Err(DriverError::NotAnAds1115(*a));
             }
-            let mut seen = BTreeSet::new();
-            if let Some(dup) = addresses.iter().find(|a| !seen.insert(**a)) {
-                return Err(DriverError::AddressTwice(*dup));
+            if let Some(dup) = first_twice(&addresses) {
+                return Err(DriverError::AddressTwice(dup));
             }
             if channels as usize > 4 * addresses.len() {
                 return Err(DriverError::TooManyChannels {
@@ -256,4 +254,10 @@ pub(super) fn no_fields(
         Some((field, _)) => Err(DriverError::NotForBackend { field, backend }),
         None => Ok(()),
     }
+}
+
+/// The first item a list gives twice (pins, addresses: each may be wired once).
+fn first_twice<T: Ord + Copy>(items: &[T]) -> Option<T> {
+    let mut seen = std::collections::BTreeSet::new();
+    items.iter().copied().find(|i| !seen.insert(*i))
 }
