@@ -218,7 +218,11 @@ pub(super) const MIN_DARKENING_COUNTS: f32 = 4.0;
 /// because a PWM-dimmed LED read through a short integration window ripples far below its
 /// mean (a 1 ms window can miss a 500 Hz pulse), while an unlit light only moves by its
 /// noise and flicker, which the floor covers.
-const LIT_SHARE: f32 = 0.3;
+pub(super) const LIT_SHARE: f32 = 0.3;
+/// A reflective indicator has no PWM: it darkens or not, and what moves its readings is
+/// the room light's flicker and drift, which move the bare level (the unlit one) most.
+/// Its turn-on threshold sits halfway, so the bare level's wander stays well below it.
+pub(super) const REFLECTIVE_LIT_SHARE: f32 = 0.5;
 /// An emissive light turns unlit below this share of the turn-on threshold's height.
 const HYSTERESIS: f32 = 0.6;
 
@@ -235,13 +239,13 @@ pub(super) struct Band {
 impl Band {
     /// From the unlit level `lo`, the lit level `hi` and the floor a lit level must clear
     /// (noise, and what the dark light's own flicker can reach: see the segmenter).
-    pub(crate) fn new(lo: f32, hi: f32, floor: f32) -> Option<Band> {
+    pub(crate) fn new(lo: f32, hi: f32, floor: f32, lit_share: f32) -> Option<Band> {
         let contrast = hi - lo;
         // (NaN contrast or floor: no band either.)
         if contrast.partial_cmp(&floor) != Some(std::cmp::Ordering::Greater) {
             return None;
         }
-        let height = floor.max(LIT_SHARE * contrast);
+        let height = floor.max(lit_share * contrast);
         Some(Band {
             lo,
             contrast,
@@ -269,7 +273,7 @@ impl Band {
     /// Whether `v` [holds](Self::holds) in every band [`Band::new`] can draw between `lo`
     /// and `hi`, whatever the floor (a band needs a floor below the contrast, so its
     /// height is from `LIT_SHARE` of the contrast to all of it; rounding is monotonic).
-    pub(crate) fn holds_for_any_floor(lo: f32, hi: f32, v: f32, lit: bool) -> bool {
+    pub(crate) fn holds_for_any_floor(lo: f32, hi: f32, v: f32, lit: bool, lit_share: f32) -> bool {
         let contrast = hi - lo;
         // (NaN levels: no answer here either.)
         if contrast.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
@@ -278,7 +282,7 @@ impl Band {
         if lit {
             v >= lo + HYSTERESIS * contrast
         } else {
-            v <= lo + LIT_SHARE * contrast
+            v <= lo + lit_share * contrast
         }
     }
 
@@ -323,13 +327,13 @@ mod tests {
 
     #[test]
     fn a_band_needs_contrast_above_its_floor_and_sits_low() {
-        assert_eq!(Band::new(100.0, 140.0, 50.0), None);
-        let b = Band::new(100.0, 1100.0, 50.0).unwrap();
+        assert_eq!(Band::new(100.0, 140.0, 50.0, LIT_SHARE), None);
+        let b = Band::new(100.0, 1100.0, 50.0, LIT_SHARE).unwrap();
         assert_eq!(b.on, 100.0 + 300.0);
         assert_eq!(b.off, 100.0 + 180.0);
         assert_eq!(b.share(600.0), 0.5);
         // A floor above the share wins.
-        let b = Band::new(0.0, 200.0, 100.0).unwrap();
+        let b = Band::new(0.0, 200.0, 100.0, LIT_SHARE).unwrap();
         assert_eq!(b.on, 100.0);
     }
 }

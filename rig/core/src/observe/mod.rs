@@ -27,10 +27,13 @@
 //!    believed only when they are further apart than what a dark light's own signal does:
 //!    its noise (4σ between run means, or between a known unlit level and an envelope's
 //!    top, whose noise reaches one way; 7σ between an envelope's two extremes; the σ
-//!    measured on the judged signal of the light while dark) and a drift of the room light
-//!    since the calibration (6% of the dark level). The lit threshold sits low (30% of the way up):
-//!    a PWM-dimmed LED read through a short integration window ripples far below its
-//!    mean, a dark light only by its noise and flicker, which the floor covers.
+//!    measured on the judged signal of the light while dark; judged sample by sample, a
+//!    run level is a mean of three samples or more, so its σ is one sample's over √3) and
+//!    a drift of the room light since the calibration (6% of the dark level). An LED's
+//!    lit threshold sits low (30% of the way up): a PWM-dimmed LED read through a short
+//!    integration window ripples far below its mean, a dark light only by its noise and
+//!    flicker, which the floor covers. A reflective indicator has no PWM, while the room
+//!    light's flicker and drift move its bare level most: its threshold sits halfway.
 //! 3. **Edges** (`stream/edges.rs`): an LED switches within one sample (one integration
 //!    window), while mains flicker beating with the sample rate, or PWM beating with the
 //!    integration window, moves the level gradually. A crossing of the band is accepted as
@@ -676,6 +679,41 @@ mod tests {
                 4,
             );
             assert_eq!(seen(&reflective(Some(1800.0)).classify(&trace)), Some(want));
+        }
+    }
+
+    #[test]
+    fn a_faint_lcd_in_a_dim_room_read_sample_by_sample_still_blinks() {
+        // 40 counts bare, 14 darkened: the contrast is 6.5σ of one sample, and a run of
+        // five samples shows its level to σ/√5: the blink is plain to see (it was read
+        // off while a run level had to clear 4σ of one sample). A dark light stays off.
+        let (bare, sigma) = (40.0, 4.0);
+        let sensor = Sensor::reflective(100.0, bare).with_noise(sigma);
+        for seed in 0..12 {
+            for (pattern, want) in [
+                (Pattern::Off, Indication::OFF),
+                (
+                    Pattern::Steady,
+                    Indication::new(Colour::On, Cadence::Steady),
+                ),
+                (
+                    cadence_pattern(Cadence::Flash),
+                    Indication::new(Colour::On, Cadence::Flash),
+                ),
+                (
+                    cadence_pattern(Cadence::Flutter),
+                    Indication::new(Colour::On, Cadence::Flutter),
+                ),
+            ] {
+                let light = Light::new(Colour::On, pattern).random_phase(seed);
+                let trace = sensor.trace(&light, 0.0, 3500.0, seed);
+                let reading = reflective(Some(bare)).classify(&trace);
+                assert_eq!(
+                    seen(&reading),
+                    Some(want),
+                    "seed {seed} {pattern:?}: {reading:?}"
+                );
+            }
         }
     }
 

@@ -259,6 +259,12 @@ impl Sensor {
         self
     }
 
+    /// The σ of each channel's read noise, counts.
+    pub(crate) fn with_noise(mut self, sigma: f32) -> Self {
+        self.noise = sigma;
+        self
+    }
+
     /// Samples of `light` from `t0_ms` for `duration_ms`, sorted by time.
     pub(crate) fn trace(
         &self,

@@ -2,10 +2,12 @@
 //! between, and the floor their contrast must clear (module docs, step 3).
 
 use super::{
-    Stream, CONFIRM_VALUES, DARK_SPREAD_FACTOR, DRIFT_SHARE, ENVELOPE_MIN_SHARE,
+    Stream, CONFIRM_VALUES, DARK_SPREAD_FACTOR, DRIFT_SHARE, ENVELOPE_MIN_SHARE, LEVEL_MIN_SAMPLES,
     REFLECTIVE_FLOOR_SHARE,
 };
-use crate::observe::levels::{Band, MIN_DARKENING_COUNTS, MIN_LIT_COUNTS};
+use crate::observe::levels::{
+    Band, LIT_SHARE, MIN_DARKENING_COUNTS, MIN_LIT_COUNTS, REFLECTIVE_LIT_SHARE,
+};
 use crate::observe::Polarity;
 
 /// The higher of two levels, either of which may be unknown. (Written out: the band is
@@ -51,6 +53,12 @@ impl Stream {
         if self.dark_signal_noise.settled() {
             sigma = sigma.max(self.dark_signal_noise.sigma());
         }
+        if !envelope && self.box_ms() == 0.0 {
+            // Judged sample by sample, a run level is the mean of at least
+            // `LEVEL_MIN_SAMPLES` samples (fewer teach no level): its noise is σ/√n. A
+            // smoothed value already averages as many.
+            sigma /= (LEVEL_MIN_SAMPLES as f32).sqrt();
+        }
 
         let least = match self.settings.calibration.polarity {
             Polarity::Emissive => MIN_LIT_COUNTS,
@@ -63,6 +71,14 @@ impl Stream {
             (None, _) => 0.0,
         };
         noise.max(anchored)
+    }
+
+    /// Where between the levels the turn-on threshold sits (see the constants).
+    fn lit_share(&self) -> f32 {
+        match self.settings.calibration.polarity {
+            Polarity::Emissive => LIT_SHARE,
+            Polarity::Reflective => REFLECTIVE_LIT_SHARE,
+        }
     }
 
     /// The floor two run levels must clear to be two states of the light.
@@ -103,7 +119,7 @@ impl Stream {
         if !floor.is_finite() {
             return None;
         }
-        Band::new(lo, hi, floor)
+        Band::new(lo, hi, floor, self.lit_share())
     }
 
     /// The unlit and lit levels the band is drawn between (see [`Self::band`]).
@@ -145,8 +161,8 @@ impl Stream {
             && self.drift.is_none()
             && (self.confirmed || !self.open.edged);
         quiet
-            && self
-                .levels()
-                .is_some_and(|l| Band::holds_for_any_floor(l.lo, l.hi, v, self.lit))
+            && self.levels().is_some_and(|l| {
+                Band::holds_for_any_floor(l.lo, l.hi, v, self.lit, self.lit_share())
+            })
     }
 }

@@ -3,7 +3,7 @@
 //! steps 4 and 5).
 
 use super::labels::Labels;
-use super::{Stream, CONFIRM_VALUES, LEVEL_WEIGHT, SHARPNESS};
+use super::{Stream, CONFIRM_VALUES, LEVEL_MIN_SAMPLES, LEVEL_WEIGHT, SHARPNESS};
 use crate::hw::Sample;
 use crate::observe::levels::Band;
 use crate::observe::runs::RunStats;
@@ -290,7 +290,7 @@ impl Stream {
             };
             let level = closed
                 .plateau()
-                .filter(|&l| closed.samples >= 3 && closed.edged && clear(l));
+                .filter(|&l| closed.samples >= LEVEL_MIN_SAMPLES && closed.edged && clear(l));
             if let Some(level) = level {
                 let slot = if closed.lit {
                     &mut self.hi_level

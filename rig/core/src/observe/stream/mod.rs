@@ -20,7 +20,8 @@
 //!    the latest unlit runs' settled mean, and the light's level while it has been dark
 //!    for a while; else the lowest value of the last two slowest periods), the lit level
 //!    (the latest lit runs', else the envelope's highest), and the floor a lit level must
-//!    clear: the noise of the smoothed signal (5σ between run levels, 7σ off an envelope),
+//!    clear: the noise of the smoothed signal (4σ between run levels, of a run mean when
+//!    judged sample by sample; 7σ off an envelope),
 //!    [`MIN_LIT_COUNTS`](super::levels::MIN_LIT_COUNTS) (emissive) or
 //!    [`MIN_DARKENING_COUNTS`](super::levels::MIN_DARKENING_COUNTS) (reflective), and, given a
 //!    dark level, what a drift of the room light since it was measured can add
@@ -90,8 +91,10 @@ const CONFIRM_VALUES: u32 = 3;
 const DARK_SPREAD_FACTOR: f32 = 1.5;
 /// ...and at least this share of the brighter apart.
 const ENVELOPE_MIN_SHARE: f32 = 0.05;
-/// Each run moves the level of its state this share of the way to its own.
+/// Each run moves the level of its state this share of the way to its own...
 const LEVEL_WEIGHT: f32 = 0.3;
+/// ...if it has at least this many samples.
+const LEVEL_MIN_SAMPLES: u32 = 3;
 /// The typical interval follows changes of rate with this weight per sample.
 const DT_WEIGHT: f64 = 0.05;
 /// Colour labels are named from the mean of this many latest lit samples...
