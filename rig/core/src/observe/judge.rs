@@ -43,6 +43,9 @@ pub(super) const SHROUDED_DARK_MAX: f64 = 48.0;
 /// A reflective indicator is "on" when it has darkened by more than this share of its
 /// bare level.
 pub(super) const REFLECTIVE_ON_SHARE: f64 = 0.33;
+/// Runs held unlit that read this share of the lit runs' level above the dark were lit
+/// (see [`unlit_runs_were_lit`]).
+const UNLIT_BUT_LIT_SHARE: f64 = 0.5;
 /// A single level's mean must clear this many sigmas of its own noise.
 const K_SIGMA_MEAN: f64 = 5.0;
 
@@ -254,10 +257,36 @@ fn one_level_under_false_edges(
         Polarity::Reflective => -1.0,
     };
     let apart = sign * (lit[0] / lit[1] - unlit[0] / unlit[1]);
-    if apart >= 0.5 * f64::from(stream.run_floor()) {
+    if apart >= 0.5 * f64::from(stream.run_floor()) && !unlit_runs_were_lit(stream, &in_view, cal) {
         return None;
     }
     Some(judge_one_level(stream, pooled(in_view())?, model, cal))
+}
+
+/// Whether the runs the stream holds for unlit read, together, as a lit level, and at
+/// least half as far above the dark as the lit runs: an LED that is off reads its dark
+/// level whatever the integration window does, so such runs were lit, and the edges
+/// between them were the light's brightness moving (a PWM beating with a short window,
+/// or with the sample rate), not its state. (A real blink's unlit runs carry only their
+/// edges' ramps. Emissive only: an indicator's bare level is itself the room light's.)
+fn unlit_runs_were_lit<'r, I: Iterator<Item = &'r RunStats>>(
+    stream: &Stream,
+    in_view: &impl Fn() -> I,
+    cal: &Calibration,
+) -> bool {
+    if cal.polarity != Polarity::Emissive {
+        return false;
+    }
+    let (Some(unlit), Some(lit)) = (
+        pooled(in_view().filter(|r| !r.lit)),
+        pooled(in_view().filter(|r| r.lit)),
+    ) else {
+        return false;
+    };
+    // Without a calibration, the highest dark a shrouded sensor reads.
+    let dark = dark_level(cal).unwrap_or(SHROUDED_DARK_MAX);
+    one_level_is_lit(stream, &unlit, cal) == Some(true)
+        && unlit.mean()[3] - dark >= UNLIT_BUT_LIT_SHARE * (lit.mean()[3] - dark)
 }
 
 /// `level` (runs between edges that were no change of the light) judged as one level:

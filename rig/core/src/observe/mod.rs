@@ -82,7 +82,9 @@
 //!    reading by the light's whole level. A long last run whose level is not apart from
 //!    the run before it (by the floor two levels must clear), and runs that make no
 //!    cadence whose lit and unlit means over the settle time are not half a floor apart
-//!    (a PWM beating with a short integration window), are one level, judged as in 7. A
+//!    (a PWM beating with a short integration window), are one level, judged as in 7; so
+//!    are such runs when those held unlit read lit, and half as bright as the lit ones
+//!    (an LED that is off reads its dark, whatever its window does). A
 //!    lit run no brighter than the calibrated dark (by half what a light must add) is
 //!    dark; and a run held dark that does not read as the calibrated dark does (an
 //!    emissive light lit by its level alone; an indicator darker than its bare level by
@@ -680,6 +682,61 @@ mod tests {
             );
             assert_eq!(seen(&reflective(Some(1800.0)).classify(&trace)), Some(want));
         }
+    }
+
+    #[test]
+    fn a_steady_led_whose_pwm_beats_with_the_window_is_steady_not_a_blink() {
+        // A steady LED read through a window its PWM beats with: each sample reads
+        // anywhere within ±100 counts of a level that sits now near 240 counts for
+        // 20-300 ms, now near 130 for 15-40 ms (longer than a smoothing box can average).
+        // Both are far above what a shrouded sensor reads dark, so the light never went
+        // off: no cadence, one lit level. A real flutter stays a flutter.
+        let classifier = Classifier::new(
+            &table(),
+            Calibration {
+                kind: SensorKind::Level,
+                polarity: Polarity::Emissive,
+                dark: None,
+            },
+        );
+        let mut state = 7u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as f64 / f64::from(1u32 << 31)
+        };
+        let (mut samples, mut t, mut high) = (Vec::new(), 0.0, true);
+        while t < 4000.0 {
+            let until = t + if high {
+                20.0 + 280.0 * next()
+            } else {
+                15.0 + 25.0 * next()
+            };
+            while t < until {
+                let level = if high { 240.0 } else { 130.0 };
+                let c = (level + 200.0 * (next() - 0.5)) as f32;
+                samples.push(Sample {
+                    t_ms: t,
+                    c,
+                    ..Sample::default()
+                });
+                t += 1.0;
+            }
+            high = !high;
+        }
+        assert_eq!(
+            seen(&classifier.classify(&samples)),
+            Some(Indication::new(Colour::On, Cadence::Steady))
+        );
+        let flutter = Light::new(Colour::On, cadence_pattern(Cadence::Flutter));
+        let trace = Sensor::level(1000.0)
+            .with_led(600.0)
+            .trace(&flutter, 0.0, 4000.0, 3);
+        assert_eq!(
+            seen(&classifier.classify(&trace)),
+            Some(Indication::new(Colour::On, Cadence::Flutter))
+        );
     }
 
     #[test]
