@@ -34,6 +34,10 @@
 //!    integration window ripples far below its mean, a dark light only by its noise and
 //!    flicker, which the floor covers. A reflective indicator has no PWM, while the room
 //!    light's flicker and drift move its bare level most: its threshold sits halfway.
+//!    Given a calibration, a run held dark that reads far above it (more than a flicker
+//!    at one phase could lift the dark, or an indicator darkened like a lit one) mixed
+//!    lit samples in, cut before the levels were known: it teaches neither where dark is
+//!    nor how far a dark light wanders.
 //! 3. **Edges** (`stream/edges.rs`): an LED switches within one sample (one integration
 //!    window), while mains flicker beating with the sample rate, or PWM beating with the
 //!    integration window, moves the level gradually. A crossing of the band is accepted as
@@ -737,6 +741,50 @@ mod tests {
             seen(&classifier.classify(&trace)),
             Some(Indication::new(Colour::On, Cadence::Flutter))
         );
+    }
+
+    #[test]
+    fn a_dim_led_read_sample_by_sample_through_heavy_noise_is_read_right() {
+        // 70 counts of LED over a 12-count dark, read at 100 Hz with 11 counts of noise
+        // per sample (6σ): early in a trace the noise estimate still carries the first
+        // edges, so the first runs are cut wrong and mix lit and dark samples. A mixture
+        // reads far above the calibrated dark: it must teach neither the dark level nor
+        // how far a dark light wanders, or the band never recovers.
+        let classifier = Classifier::new(
+            &table(),
+            Calibration {
+                kind: SensorKind::Level,
+                polarity: Polarity::Emissive,
+                dark: Some(DarkLevel::Level(12.0)),
+            },
+        );
+        let sensor = Sensor::level(100.0).with_led(70.0).with_noise(11.0);
+        for cadence in [
+            Cadence::Steady,
+            Cadence::Wink,
+            Cadence::Flash,
+            Cadence::Flutter,
+        ] {
+            let mut right = 0;
+            for seed in 0..60 {
+                let light = Light::new(Colour::On, cadence_pattern(cadence)).random_phase(seed);
+                let mut trace = sensor.trace(&light, 0.0, 3200.0, seed);
+                // Counts are whole and never negative.
+                trace.retain(|s| s.t_ms >= 0.0);
+                for s in &mut trace {
+                    s.c = s.c.max(0.0).round();
+                }
+                // Never a wrong reading; rarely none.
+                match classifier.classify(&trace) {
+                    Reading::Seen(o) if o.indication == Indication::new(Colour::On, cadence) => {
+                        right += 1
+                    }
+                    Reading::NotEnoughEvidence => {}
+                    other => panic!("{cadence:?} seed {seed}: {other:?}"),
+                }
+            }
+            assert!(right >= 57, "{cadence:?}: {right} of 60 right");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@ use super::{
     Stream, CONFIRM_VALUES, DARK_SPREAD_FACTOR, DRIFT_SHARE, ENVELOPE_MIN_SHARE, LEVEL_MIN_SAMPLES,
     REFLECTIVE_FLOOR_SHARE,
 };
+use crate::observe::judge::{LOCKED_FLICKER_SHARE, REFLECTIVE_ON_SHARE};
 use crate::observe::levels::{
     Band, LIT_SHARE, MIN_DARKENING_COUNTS, MIN_LIT_COUNTS, REFLECTIVE_LIT_SHARE,
 };
@@ -131,7 +132,8 @@ impl Stream {
             && self.open.settled_count() >= CONFIRM_VALUES
             && self.open.duration_ms() >= self.settings.drift_limit_ms)
             .then(|| self.open.plateau())
-            .flatten();
+            .flatten()
+            .filter(|&level| self.could_be_the_dark(level));
         let lo = max_known(max_known(self.anchor, self.lo_level), dark_now);
         let lo_from_envelope = lo.is_none();
         let lo = lo.or_else(|| self.envelope.min())?;
@@ -149,6 +151,24 @@ impl Stream {
             lo_from_envelope,
             hi_from_envelope,
         })
+    }
+
+    /// Whether a level the stream holds for dark can be the dark the calibration
+    /// measured: an LED's no further above it than the room's flicker seen at one phase
+    /// could lift it ([`LOCKED_FLICKER_SHARE`] of it, and at least [`MIN_LIT_COUNTS`]), an
+    /// indicator's darkened by less than a lit one is ([`REFLECTIVE_ON_SHARE`] of its bare
+    /// level). A "dark" run that reads otherwise held a light the band did not see yet
+    /// (its levels were still unknown): it says nothing of where dark is, nor of how far
+    /// a dark light wanders.
+    pub(super) fn could_be_the_dark(&self, level: f32) -> bool {
+        let Some(anchor) = self.anchor else {
+            return true;
+        };
+        let allowance = match self.settings.calibration.polarity {
+            Polarity::Emissive => (LOCKED_FLICKER_SHARE * anchor.max(0.0)).max(MIN_LIT_COUNTS),
+            Polarity::Reflective => REFLECTIVE_ON_SHARE as f32 * (-anchor).max(0.0),
+        };
+        level <= anchor + allowance
     }
 
     /// Whether the band cannot change what sample `v` does, so [`Self::band`] (its floor

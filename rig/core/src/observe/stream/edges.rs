@@ -150,7 +150,13 @@ impl Stream {
             if let Some(&(_, v0)) = self.settled.front().filter(|&&(t0, _)| t0 <= t - lag_ms) {
                 // Only an unlit run between edges is known to be dark (before the first
                 // edge the level may be anything, a blink included).
-                if !self.open.lit && self.open.edged {
+                if !self.open.lit
+                    && self.open.edged
+                    && self
+                        .open
+                        .plateau()
+                        .is_none_or(|l| self.could_be_the_dark(l))
+                {
                     self.dark_signal_noise.push(v - v0);
                 }
             }
@@ -288,9 +294,12 @@ impl Stream {
                     }
                 })
             };
-            let level = closed
-                .plateau()
-                .filter(|&l| closed.samples >= LEVEL_MIN_SAMPLES && closed.edged && clear(l));
+            let level = closed.plateau().filter(|&l| {
+                closed.samples >= LEVEL_MIN_SAMPLES
+                    && closed.edged
+                    && clear(l)
+                    && (closed.lit || self.could_be_the_dark(l))
+            });
             if let Some(level) = level {
                 let slot = if closed.lit {
                     &mut self.hi_level

@@ -303,7 +303,11 @@ impl Stream {
         let dark_for_long = !self.lit
             && self.pending.is_none()
             && self.drift.is_none()
-            && self.open.duration_ms() >= self.envelope_ms();
+            && self.open.duration_ms() >= self.envelope_ms()
+            && self
+                .open
+                .plateau()
+                .is_none_or(|level| self.could_be_the_dark(level));
         if let (true, Some(hi), Some(lo)) =
             (dark_for_long, self.envelope.max(), self.envelope.min())
         {
