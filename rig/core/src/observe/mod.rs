@@ -789,12 +789,14 @@ mod tests {
 
     #[test]
     fn a_faint_lcd_in_a_dim_room_read_sample_by_sample_still_blinks() {
-        // 40 counts bare, 14 darkened: the contrast is 6.5σ of one sample, and a run of
-        // five samples shows its level to σ/√5: the blink is plain to see (it was read
-        // off while a run level had to clear 4σ of one sample). A dark light stays off.
-        let (bare, sigma) = (40.0, 4.0);
+        // 60 counts bare, 21 darkened: the contrast is 7.8σ of one sample, and a run of
+        // five samples shows its level to σ/√5: the blink is plain to see. (While a run
+        // level had to clear 4σ of one sample, and the bare level's wander could cross a
+        // turn-off threshold meant for PWM ripple, 2 of these 100 flutters read off.)
+        let (bare, sigma) = (60.0, 5.0);
         let sensor = Sensor::reflective(100.0, bare).with_noise(sigma);
-        for seed in 0..12 {
+        let mut abstained = 0;
+        for seed in 0..100 {
             for (pattern, want) in [
                 (Pattern::Off, Indication::OFF),
                 (
@@ -812,14 +814,14 @@ mod tests {
             ] {
                 let light = Light::new(Colour::On, pattern).random_phase(seed);
                 let trace = sensor.trace(&light, 0.0, 3500.0, seed);
-                let reading = reflective(Some(bare)).classify(&trace);
-                assert_eq!(
-                    seen(&reading),
-                    Some(want),
-                    "seed {seed} {pattern:?}: {reading:?}"
-                );
+                match reflective(Some(bare)).classify(&trace) {
+                    Reading::Seen(o) if o.indication == want => {}
+                    Reading::NotEnoughEvidence => abstained += 1,
+                    other => panic!("seed {seed} {pattern:?}: {other:?}"),
+                }
             }
         }
+        assert!(abstained <= 2, "{abstained} of 400 abstained");
     }
 
     #[test]
