@@ -46,6 +46,9 @@ pub(super) const REFLECTIVE_ON_SHARE: f64 = 0.33;
 /// Runs held unlit that read this share of the lit runs' level above the dark were lit
 /// (see [`unlit_runs_were_lit`]).
 const UNLIT_BUT_LIT_SHARE: f64 = 0.5;
+/// A sample further above the dark than this many sigmas of one sample's noise (and a
+/// flicker's lift) is lit (see [`held_lit_samples`]).
+const LIT_SAMPLE_SIGMAS: f64 = 8.0;
 /// A single level's mean must clear this many sigmas of its own noise.
 const K_SIGMA_MEAN: f64 = 5.0;
 
@@ -97,6 +100,9 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
         let (stats, own) = if !stats.edged && closed.is_empty() {
             let mut lone = *stats;
             match one_level_is_lit(stream, &lone, cal) {
+                Some(false) if held_lit_samples(stream, &lone, cal) => {
+                    return Reading::NotEnoughEvidence
+                }
                 Some(lit) => lone.lit = lit,
                 None => return Reading::NotEnoughEvidence,
             }
@@ -376,6 +382,9 @@ fn reads_dark(reading: &Reading) -> bool {
 /// see (a blink too faint for its floors): it is not evidence of off. Without a
 /// calibration there is nothing to read it against.
 fn reads_as_the_dark(stream: &Stream, run: &RunStats, cal: &Calibration) -> bool {
+    if held_lit_samples(stream, run, cal) {
+        return false;
+    }
     match (cal.polarity, dark_level(cal)) {
         (_, None) => true,
         (Polarity::Emissive, Some(_)) => one_level_is_lit(stream, run, cal) != Some(true),
@@ -389,6 +398,21 @@ fn reads_as_the_dark(stream: &Stream, run: &RunStats, cal: &Calibration) -> bool
             run.mean()[3] >= bare - share * bare.max(0.0) - noise
         }
     }
+}
+
+/// Whether a run judged dark holds a sample no dark LED gives: above the calibrated dark
+/// by more than a flicker at one phase can lift it and [`LIT_SAMPLE_SIGMAS`] of one
+/// sample's noise. A PWM-dimmed LED read through a window shorter than its period reads
+/// its full pulse on a few samples and nothing between; a blink of it can hide from the
+/// band in a light read dark on average, never from its brightest sample. (Emissive and
+/// calibrated only: a reflective indicator's bare level is the room light's own.)
+fn held_lit_samples(stream: &Stream, run: &RunStats, cal: &Calibration) -> bool {
+    let (Polarity::Emissive, Some(dark)) = (cal.polarity, dark_level(cal)) else {
+        return false;
+    };
+    let allowance = f64::from(LOCKED_FLICKER_SHARE) * dark.max(0.0)
+        + LIT_SAMPLE_SIGMAS * f64::from(stream.sigma());
+    f64::from(run.top_clear()) > dark + allowance.max(f64::from(MIN_LIT_COUNTS))
 }
 
 /// Whether a level above the calibrated dark could be the room light itself, seen at one

@@ -93,7 +93,10 @@
 //!    dark; and a run held dark that does not read as the calibrated dark does (an
 //!    emissive light lit by its level alone; an indicator darker than its bare level by
 //!    more than drift, or a third when the rate locks to the mains) held light the
-//!    segmenter could not see: it is no evidence of off, and the answer abstains.
+//!    segmenter could not see: it is no evidence of off, and the answer abstains. So
+//!    does a run held dark with a sample no dark LED gives (above the calibrated dark by
+//!    more than a flicker's lift and 8σ): a low-duty PWM read through a short window
+//!    shows its pulses on a few samples only, and a blink of it can be dark on average.
 //!
 //! # Decisions
 //!
@@ -785,6 +788,54 @@ mod tests {
             }
             assert!(right >= 57, "{cadence:?}: {right} of 60 right");
         }
+    }
+
+    #[test]
+    fn a_pwm_led_whose_pulses_a_short_window_mostly_misses_is_never_read_off() {
+        // A short window on a low-duty PWM catches a whole pulse (300 counts) on one
+        // sample in sixteen and nothing between: the lit level's mean is less than any
+        // light must add, too faint for the band, but no dark LED reads 300 counts above
+        // its dark. (It was read off.)
+        let classifier = Classifier::new(
+            &table(),
+            Calibration {
+                kind: SensorKind::Level,
+                polarity: Polarity::Emissive,
+                dark: Some(DarkLevel::Level(27.0)),
+            },
+        );
+        let mut state = 11u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as f64 / f64::from(1u32 << 31)
+        };
+        let pattern = cadence_pattern(Cadence::BrokenFlutter);
+        let light = Light::new(Colour::Blue, pattern);
+        let samples: Vec<Sample> = (0..3500)
+            .map(|i| {
+                let t_ms = f64::from(i);
+                let pulse = light.indication_at(t_ms).colour != Colour::Off && next() < 0.06;
+                let c = 27.0 + 3.0 * (next() - 0.5) + if pulse { 300.0 } else { 0.0 };
+                Sample {
+                    t_ms,
+                    c: c.round() as f32,
+                    ..Sample::default()
+                }
+            })
+            .collect();
+        let reading = classifier.classify(&samples);
+        assert!(
+            matches!(
+                seen(&reading),
+                None | Some(Indication {
+                    colour: Colour::On,
+                    cadence: Cadence::BrokenFlutter
+                })
+            ),
+            "{reading:?}"
+        );
     }
 
     #[test]

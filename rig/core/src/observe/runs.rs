@@ -211,6 +211,11 @@ impl RunStats {
         [s[0] / n, s[1] / n, s[2] / n, s[3] / n]
     }
 
+    /// The highest raw reading of the clear (or level) channel.
+    pub(crate) fn top_clear(&self) -> f32 {
+        self.top[3].max
+    }
+
     /// Which colour channels clipped: held at a full-scale value, or held at the highest
     /// reading of any channel.
     pub(crate) fn clipped(&self) -> [bool; 3] {
