@@ -274,6 +274,51 @@ fn lightgen_traces_are_read_right_on_fresh_seeds() {
     assert_eq!(eval.wrong_colours().count(), 0, "{report}");
 }
 
+/// Tuning traces of the second generator each rule of the reader was written for, read
+/// right since (each names the physics it needed; see the `observe` module docs).
+#[test]
+fn lightgen_traces_that_taught_a_rule_are_read_right() {
+    let gen_table = lightgen_table();
+    for (seed, rule) in [
+        (
+            5_000_981,
+            "a faint LCD flutter at 100 Hz: a run level is a mean",
+        ),
+        (
+            5_000_041,
+            "an LCD's bare level wanders: its threshold sits halfway",
+        ),
+        (
+            5_000_188,
+            "a PWM beating with the window: unlit runs that read lit",
+        ),
+        (
+            6_000_582,
+            "a wink cut wrong early: a mixed run is no dark level",
+        ),
+        (
+            6_000_898,
+            "an off light cut at colour changes: dark across an edge is one run",
+        ),
+    ] {
+        let case = lightgen_case(&gen_table, seed);
+        let got = super::Classifier::new(&table(), case.trace.calibration())
+            .classify(&case.trace.samples);
+        let want = crate::spec::Indication::new(
+            case.label.colour,
+            match case.label.cadence {
+                corpus::Verdict::Cadence(c) => c,
+                other => panic!("{other:?}"),
+            },
+        );
+        assert_eq!(
+            got.indication(),
+            Some(want),
+            "seed {seed} ({rule}): {got:?}"
+        );
+    }
+}
+
 /// Held-out check on the second generator: `RIG_LIGHTGEN=N RIG_SEED=S cargo test --release
 /// --lib lightgen_stress -- --ignored --nocapture`.
 #[test]

@@ -140,7 +140,9 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
         }
         let view = stats.view(colour, since);
         match views.last_mut() {
-            Some(prev) if prev.lit && view.lit && prev.colour == view.colour => {
+            // One state across an edge is one run: lit in one colour, or dark (a lit
+            // run no brighter than the dark, or cut at a colour the dark has not).
+            Some(prev) if prev.lit == view.lit && (!view.lit || prev.colour == view.colour) => {
                 prev.end_ms = view.end_ms;
                 prev.end_slack_ms = view.end_slack_ms;
                 prev.samples += view.samples;
