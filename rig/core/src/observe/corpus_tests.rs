@@ -300,6 +300,10 @@ fn lightgen_traces_that_taught_a_rule_are_read_right() {
             6_000_898,
             "an off light cut at colour changes: dark across an edge is one run",
         ),
+        (
+            8_000_681,
+            "a mains flicker beating at 0.3 Hz: edges that were never steps",
+        ),
     ] {
         let case = lightgen_case(&gen_table, seed);
         let got = super::Classifier::new(&table(), case.trace.calibration())

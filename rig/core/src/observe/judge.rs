@@ -265,7 +265,12 @@ fn one_level_under_false_edges(
         Polarity::Reflective => -1.0,
     };
     let apart = sign * (lit[0] / lit[1] - unlit[0] / unlit[1]);
-    if apart >= 0.5 * f64::from(stream.run_floor()) && !unlit_runs_were_lit(stream, &in_view, cal) {
+    // The edges in view (each run's but the first's): was any a step?
+    let stepped = in_view().skip(1).any(|r| r.stepped);
+    if apart >= 0.5 * f64::from(stream.run_floor())
+        && stepped
+        && !unlit_runs_were_lit(stream, &in_view, cal)
+    {
         return None;
     }
     Some(judge_one_level(stream, pooled(in_view())?, model, cal))

@@ -88,7 +88,9 @@
 //!    cadence whose lit and unlit means over the settle time are not half a floor apart
 //!    (a PWM beating with a short integration window), are one level, judged as in 7; so
 //!    are such runs when those held unlit read lit, and half as bright as the lit ones
-//!    (an LED that is off reads its dark, whatever its window does). A
+//!    (an LED that is off reads its dark, whatever its window does), and runs whose edges
+//!    were all drifts, none a step (an LED switches within a sample; a mains flicker
+//!    beating slowly with the sample rate wanders between levels). A
 //!    lit run no brighter than the calibrated dark (by half what a light must add) is
 //!    dark; and a run held dark that does not read as the calibrated dark does (an
 //!    emissive light lit by its level alone; an indicator darker than its bare level by

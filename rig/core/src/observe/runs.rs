@@ -70,6 +70,8 @@ pub(super) struct RunStats {
     /// Begins at an edge the stream saw (else at the start of the evidence: whether it is
     /// lit is then judged from its level alone).
     pub(crate) edged: bool,
+    /// Its edge was seen as a step (an LED switching), not a drift outlasting its limit.
+    pub(crate) stepped: bool,
     pub(crate) start_ms: f64,
     pub(crate) start_slack_ms: f64,
     /// The edge that ended it, or its latest sample while open.
@@ -101,6 +103,7 @@ impl RunStats {
         Self {
             lit,
             edged,
+            stepped: false,
             start_ms,
             start_slack_ms,
             end_ms: start_ms,

@@ -243,6 +243,8 @@ impl Stream {
             && self.open.edged
             && never_crossed_middle
             && self.runs.back().is_some_and(|r| r.lit == p.rising);
+        let mut p = p;
+        p.tail.stepped = sharp;
         match self.drift.take() {
             None if sharp => self.accept(p),
             // Back to the old state, gradually, before the new one settled: the edge that
