@@ -290,10 +290,14 @@ fn unlit_runs_were_lit<'r, I: Iterator<Item = &'r RunStats>>(
     if cal.polarity != Polarity::Emissive {
         return false;
     }
-    let (Some(unlit), Some(lit)) = (
-        pooled(in_view().filter(|r| !r.lit)),
-        pooled(in_view().filter(|r| r.lit)),
-    ) else {
+    // Unlit runs between edges (the first run's state is a guess from its level), and
+    // more than one: a beat recurs.
+    let held_unlit = || in_view().filter(|r| !r.lit && r.edged);
+    if held_unlit().count() < 2 {
+        return false;
+    }
+    let (Some(unlit), Some(lit)) = (pooled(held_unlit()), pooled(in_view().filter(|r| r.lit)))
+    else {
         return false;
     };
     // Without a calibration, the highest dark a shrouded sensor reads.
