@@ -304,6 +304,10 @@ fn lightgen_traces_that_taught_a_rule_are_read_right() {
             8_000_681,
             "a mains flicker beating at 0.3 Hz: edges that were never steps",
         ),
+        (
+            12_000_752,
+            "a lit level learnt from a false run: the envelope's top stands in",
+        ),
     ] {
         let case = lightgen_case(&gen_table, seed);
         let got = super::Classifier::new(&table(), case.trace.calibration())

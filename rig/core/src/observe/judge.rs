@@ -391,14 +391,16 @@ fn reads_dark(reading: &Reading) -> bool {
 /// when the sample rate locks to a mains harmonic and the room light's flicker may be
 /// seen at one phase). A "dark" run that reads otherwise held light the segmenter did not
 /// see (a blink too faint for its floors): it is not evidence of off. Without a
-/// calibration there is nothing to read it against.
+/// calibration an LED is read against what a shrouded sensor reads dark, and an
+/// indicator against nothing.
 fn reads_as_the_dark(stream: &Stream, run: &RunStats, cal: &Calibration) -> bool {
     if held_lit_samples(stream, run, cal) {
         return false;
     }
     match (cal.polarity, dark_level(cal)) {
-        (_, None) => true,
-        (Polarity::Emissive, Some(_)) => one_level_is_lit(stream, run, cal) != Some(true),
+        // (Without a calibration, what a shrouded sensor can read dark.)
+        (Polarity::Emissive, _) => one_level_is_lit(stream, run, cal) != Some(true),
+        (Polarity::Reflective, None) => true,
         (Polarity::Reflective, Some(bare)) => {
             let noise = mean_noise(stream, run);
             let share = if locked_to_mains(stream.interval_ms()) {

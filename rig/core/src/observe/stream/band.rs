@@ -92,13 +92,32 @@ impl Stream {
     /// troughs taken for unlit runs must not widen the band), else the envelope's lowest
     /// value. The lit level is the latest lit runs', else the envelope's highest.
     pub(super) fn band(&self) -> Option<Band> {
+        let levels = self.levels()?;
+        self.band_between(levels).or_else(|| {
+            // A lit level too close to the unlit one to make a band, below an envelope
+            // that reaches higher, was learnt from a false run: the light is brighter
+            // than that. The envelope's top stands in, with its stricter floor.
+            (!levels.hi_from_envelope && levels.top > levels.hi)
+                .then(|| {
+                    self.band_between(Levels {
+                        hi: levels.top,
+                        hi_from_envelope: true,
+                        ..levels
+                    })
+                })
+                .flatten()
+        })
+    }
+
+    /// The band between `levels` (see [`Self::band`]).
+    fn band_between(&self, levels: Levels) -> Option<Band> {
         let Levels {
             lo,
             hi,
             top,
             lo_from_envelope,
             hi_from_envelope,
-        } = self.levels()?;
+        } = levels;
         let envelope = lo_from_envelope || hi_from_envelope;
         // Both levels off the envelope: its extremes are two-sided noise; an unlit level
         // known (calibrated, or a run's) leaves one side: how far noise reaches above it.
@@ -182,7 +201,10 @@ impl Stream {
             && (self.confirmed || !self.open.edged);
         quiet
             && self.levels().is_some_and(|l| {
-                Band::holds_for_any_floor(l.lo, l.hi, v, self.lit, self.lit_share())
+                // (A lit level may give way to the envelope's top, which draws the
+                // turn-off threshold higher.)
+                let hi = if self.lit { l.top.max(l.hi) } else { l.hi };
+                Band::holds_for_any_floor(l.lo, hi, v, self.lit, self.lit_share())
             })
     }
 }
