@@ -308,6 +308,10 @@ fn lightgen_traces_that_taught_a_rule_are_read_right() {
             12_000_752,
             "a lit level learnt from a false run: the envelope's top stands in",
         ),
+        (
+            12_000_995,
+            "a PWM beating with the box: a blink that moves no raw mean",
+        ),
     ] {
         let case = lightgen_case(&gen_table, seed);
         let got = super::Classifier::new(&table(), case.trace.calibration())

@@ -23,7 +23,7 @@
 //!   level): not enough evidence. Calibrate the bare display (`rig calibrate`).
 
 use crate::bench::DarkLevel;
-use crate::spec::Colour;
+use crate::spec::{Cadence, Colour};
 
 use super::cadence::Model;
 use super::levels::MIN_LIT_COUNTS;
@@ -49,6 +49,9 @@ const UNLIT_BUT_LIT_SHARE: f64 = 0.5;
 /// A sample further above the dark than this many sigmas of one sample's noise (and a
 /// flicker's lift) is lit (see [`held_lit_samples`]).
 const LIT_SAMPLE_SIGMAS: f64 = 8.0;
+/// A blink's runs keep at least this share of their judged contrast in their raw means
+/// (see [`blink_without_a_mean_change`]).
+const BLINK_MEAN_SHARE: f64 = 0.25;
 /// A single level's mean must clear this many sigmas of its own noise.
 const K_SIGMA_MEAN: f64 = 5.0;
 
@@ -161,8 +164,57 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
         reading if reads_dark(&reading) && !reads_as_the_dark(stream, &open, cal) => {
             Reading::NotEnoughEvidence
         }
+        Reading::Seen(o) if o.indication.cadence != Cadence::Steady => {
+            blink_without_a_mean_change(stream, closed, &open, model, cal)
+                .unwrap_or(Reading::Seen(o))
+        }
         reading => reading,
     }
+}
+
+/// A blink whose edges changed no mean reading. Its runs are cut on the judged signal,
+/// smoothed over a box; every change of a light's state moves the raw reading too, by
+/// the light's whole level, and the edges are placed where the light switched, so a real
+/// blink's lit and unlit runs keep most of their contrast in their raw means (half, for
+/// a flutter's short runs beside the box). A PWM beating with a short window beats with
+/// the box too: it moves the smoothed signal between levels while the raw mean stays
+/// put. When, over the last settle time, the raw means keep less than
+/// [`BLINK_MEAN_SHARE`] of the smoothed levels' contrast, the runs are one level.
+fn blink_without_a_mean_change(
+    stream: &Stream,
+    closed: &std::collections::VecDeque<RunStats>,
+    open: &RunStats,
+    model: &Model,
+    cal: &Calibration,
+) -> Option<Reading> {
+    let since = open.end_ms - model.settle_ms();
+    let in_view = || {
+        closed
+            .iter()
+            .filter(move |r| r.end_ms > since)
+            .chain(std::iter::once(open))
+    };
+    // (samples, raw clear sum, judged sum) of each state.
+    let (mut lit, mut unlit) = ([0.0f64; 3], [0.0f64; 3]);
+    for r in in_view() {
+        let sums = if r.lit { &mut lit } else { &mut unlit };
+        sums[0] += f64::from(r.samples);
+        sums[1] += r.sum[3];
+        sums[2] += r.sum_v;
+    }
+    if lit[0] == 0.0 || unlit[0] == 0.0 {
+        return None;
+    }
+    let sign = match cal.polarity {
+        Polarity::Emissive => 1.0,
+        Polarity::Reflective => -1.0,
+    };
+    let raw_apart = sign * (lit[1] / lit[0] - unlit[1] / unlit[0]);
+    let judged_apart = lit[2] / lit[0] - unlit[2] / unlit[0];
+    if judged_apart <= 0.0 || raw_apart >= BLINK_MEAN_SHARE * judged_apart {
+        return None;
+    }
+    Some(judge_one_level(stream, pooled(in_view())?, model, cal))
 }
 
 /// One light's colour when its lit runs over the last settle time are named by turns one

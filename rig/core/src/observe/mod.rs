@@ -90,7 +90,11 @@
 //!    are such runs when those held unlit read lit, and half as bright as the lit ones
 //!    (an LED that is off reads its dark, whatever its window does), and runs whose edges
 //!    were all drifts, none a step (an LED switches within a sample; a mains flicker
-//!    beating slowly with the sample rate wanders between levels). A
+//!    beating slowly with the sample rate wanders between levels). A blink the matcher
+//!    found is one level too when its runs' raw means keep less than a quarter of the
+//!    contrast their smoothed levels show (a real blink's edges are placed where the light
+//!    switched, so its raw means keep half of it or more; a PWM beating with the box moves
+//!    the smoothed signal only). A
 //!    lit run no brighter than the calibrated dark (by half what a light must add) is
 //!    dark; and a run held dark that does not read as the calibrated dark does (an
 //!    emissive light lit by its level alone; an indicator darker than its bare level by
