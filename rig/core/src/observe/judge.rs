@@ -161,6 +161,10 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
             one_level_under_false_edges(stream, closed, &open, model, cal)
                 .unwrap_or(Reading::NotEnoughEvidence)
         }
+        // So may a regular blink no row fits.
+        reading @ Reading::NoCadenceFits { .. } => {
+            one_level_under_false_edges(stream, closed, &open, model, cal).unwrap_or(reading)
+        }
         reading if reads_dark(&reading) && !reads_as_the_dark(stream, &open, cal) => {
             Reading::NotEnoughEvidence
         }
