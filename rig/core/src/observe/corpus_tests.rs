@@ -257,19 +257,20 @@ fn lightgen_evaluation(base: u64, n: u64) -> Evaluation {
     Evaluation::run(&cases, &table())
 }
 
-/// The second generator, on seeds the reader was never tuned on (tuning used 5 000 000
-/// onwards): the confusion matrices are printed, and the bar is what the reader reaches
-/// today, so that no change makes it worse unseen (the bar, 99.5% with no wrong
+/// The second generator, on seeds the reader was never tuned on (tuning used 5, 6, 8 and
+/// 12 million onwards): the confusion matrices are printed, and the bar is near what the
+/// reader reaches today (99.25%, 0.75% abstained, none forbidden), so that no change
+/// makes it worse unseen (the bar, 99.5% with no wrong
 /// colour, is not met yet: see the module docs of `observe`, "Figures").
 #[test]
 fn lightgen_traces_are_read_right_on_fresh_seeds() {
     let eval = lightgen_evaluation(7_000_000, 400);
     let report = eval.report();
     println!("{report}");
-    assert!(eval.accuracy() >= 0.975, "{report}");
+    assert!(eval.accuracy() >= 0.985, "{report}");
     // (lightgen labels every trace with what it shows: none expects "not enough".)
     let abstained = eval.abstained().count();
-    assert!(abstained * 100 <= 2 * eval.scored.len(), "{report}");
+    assert!(abstained * 1000 <= 15 * eval.scored.len(), "{report}");
     assert!(eval.forbidden().count() <= 1, "{report}");
     assert_eq!(eval.wrong_colours().count(), 0, "{report}");
 }
