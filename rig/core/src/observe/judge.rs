@@ -191,34 +191,81 @@ fn blink_without_a_mean_change(
     model: &Model,
     cal: &Calibration,
 ) -> Option<Reading> {
-    let since = open.end_ms - model.settle_ms();
-    let in_view = || {
-        closed
-            .iter()
-            .filter(move |r| r.end_ms > since)
-            .chain(std::iter::once(open))
-    };
-    // (samples, raw clear sum, judged sum) of each state.
-    let (mut lit, mut unlit) = ([0.0f64; 3], [0.0f64; 3]);
-    for r in in_view() {
-        let sums = if r.lit { &mut lit } else { &mut unlit };
-        sums[0] += f64::from(r.samples);
-        sums[1] += r.sum[3];
-        sums[2] += r.sum_v;
-    }
-    if lit[0] == 0.0 || unlit[0] == 0.0 {
-        return None;
-    }
-    let sign = match cal.polarity {
-        Polarity::Emissive => 1.0,
-        Polarity::Reflective => -1.0,
-    };
-    let raw_apart = sign * (lit[1] / lit[0] - unlit[1] / unlit[0]);
-    let judged_apart = lit[2] / lit[0] - unlit[2] / unlit[0];
+    let view = InView::new(closed, open, model);
+    let (lit, unlit) = view.sums()?;
+    let raw_apart = polarity_sign(cal) * (lit.raw_mean() - unlit.raw_mean());
+    let judged_apart = lit.judged_mean() - unlit.judged_mean();
     if judged_apart <= 0.0 || raw_apart >= BLINK_MEAN_SHARE * judged_apart {
         return None;
     }
-    Some(judge_one_level(stream, pooled(in_view())?, model, cal))
+    Some(judge_one_level(stream, pooled(view.runs())?, model, cal))
+}
+
+/// The runs of the last settle time (those that end in it, and the open one).
+struct InView<'r> {
+    closed: &'r std::collections::VecDeque<RunStats>,
+    open: &'r RunStats,
+    since: f64,
+}
+
+/// One state's samples over some runs: how many, their raw clear sum and judged sum.
+#[derive(Default)]
+struct StateSums {
+    samples: f64,
+    raw: f64,
+    judged: f64,
+}
+
+impl StateSums {
+    fn raw_mean(&self) -> f64 {
+        self.raw / self.samples
+    }
+
+    fn judged_mean(&self) -> f64 {
+        self.judged / self.samples
+    }
+}
+
+impl<'r> InView<'r> {
+    fn new(
+        closed: &'r std::collections::VecDeque<RunStats>,
+        open: &'r RunStats,
+        model: &Model,
+    ) -> Self {
+        let since = open.end_ms - model.settle_ms();
+        Self {
+            closed,
+            open,
+            since,
+        }
+    }
+
+    fn runs(&self) -> impl Iterator<Item = &'r RunStats> + '_ {
+        self.closed
+            .iter()
+            .filter(move |r| r.end_ms > self.since)
+            .chain(std::iter::once(self.open))
+    }
+
+    /// The lit and the unlit runs' sums, if both states are in view.
+    fn sums(&self) -> Option<(StateSums, StateSums)> {
+        let (mut lit, mut unlit) = (StateSums::default(), StateSums::default());
+        for r in self.runs() {
+            let sums = if r.lit { &mut lit } else { &mut unlit };
+            sums.samples += f64::from(r.samples);
+            sums.raw += r.sum[3];
+            sums.judged += r.sum_v;
+        }
+        (lit.samples > 0.0 && unlit.samples > 0.0).then_some((lit, unlit))
+    }
+}
+
+/// +1 for an emissive light, -1 for a reflective indicator (lit reads lower).
+fn polarity_sign(cal: &Calibration) -> f64 {
+    match cal.polarity {
+        Polarity::Emissive => 1.0,
+        Polarity::Reflective => -1.0,
+    }
 }
 
 /// One light's colour when its lit runs over the last settle time are named by turns one
@@ -287,12 +334,19 @@ fn one_level_after_a_false_edge(
 
 /// Edges that changed no mean reading: every change of a light's state changes what the
 /// sensor reads on average over the run (by the light's whole level), whatever noise,
-/// ripple or a beat does to the judged signal near an edge. When, over the last settle
-/// time, the lit runs' mean raw reading is not apart from the unlit runs' by half the
-/// floor two levels must clear (runs short beside a smoothing box carry some of the
-/// other state's samples, so a real blink keeps more than half its contrast), the runs
-/// are one level, and it is judged as one. Asked only of runs that make no cadence: a
-/// fast blink seen through a box keeps barely half its contrast in its runs' means.
+/// ripple or a beat does to the judged signal near an edge. Over the last settle time
+/// the runs are one level, judged as one, when
+/// - the lit runs' mean raw reading is not apart from the unlit runs' by half the floor
+///   two levels must clear (runs short beside a smoothing box carry some of the other
+///   state's samples, so a real blink keeps more than half its contrast);
+/// - or the runs held unlit read lit ([`unlit_runs_were_lit`]);
+/// - or no edge in view was a step, all were drifts (an LED switches within a sample; a
+///   mains flicker beating slowly with the sample rate wanders between levels; emissive
+///   only: an LCD segment takes tens of ms to switch).
+///
+/// Asked only of runs that make no cadence of the table (not enough evidence, or a
+/// regular blink no row fits): a fast blink seen through a box keeps barely half its
+/// contrast in its runs' means.
 fn one_level_under_false_edges(
     stream: &Stream,
     closed: &std::collections::VecDeque<RunStats>,
@@ -300,36 +354,18 @@ fn one_level_under_false_edges(
     model: &Model,
     cal: &Calibration,
 ) -> Option<Reading> {
-    let since = open.end_ms - model.settle_ms();
-    let in_view = || {
-        closed
-            .iter()
-            .filter(move |r| r.end_ms > since)
-            .chain(std::iter::once(open))
-    };
-    let (mut lit, mut unlit) = ([0.0f64, 0.0], [0.0f64, 0.0]);
-    for r in in_view() {
-        let sums = if r.lit { &mut lit } else { &mut unlit };
-        sums[0] += r.sum[3];
-        sums[1] += f64::from(r.samples);
-    }
-    if lit[1] == 0.0 || unlit[1] == 0.0 {
-        return None;
-    }
-    let sign = match cal.polarity {
-        Polarity::Emissive => 1.0,
-        Polarity::Reflective => -1.0,
-    };
-    let apart = sign * (lit[0] / lit[1] - unlit[0] / unlit[1]);
+    let view = InView::new(closed, open, model);
+    let (lit, unlit) = view.sums()?;
+    let apart = polarity_sign(cal) * (lit.raw_mean() - unlit.raw_mean());
     // The edges in view (each run's but the first's): was any a step?
-    let stepped = in_view().skip(1).any(|r| r.stepped);
+    let stepped = cal.polarity == Polarity::Reflective || view.runs().skip(1).any(|r| r.stepped);
     if apart >= 0.5 * f64::from(stream.run_floor())
         && stepped
-        && !unlit_runs_were_lit(stream, &in_view, cal)
+        && !unlit_runs_were_lit(stream, &|| view.runs(), cal)
     {
         return None;
     }
-    Some(judge_one_level(stream, pooled(in_view())?, model, cal))
+    Some(judge_one_level(stream, pooled(view.runs())?, model, cal))
 }
 
 /// Whether the runs the stream holds for unlit read, together, as a lit level, and at
@@ -450,9 +486,6 @@ fn reads_dark(reading: &Reading) -> bool {
 /// calibration an LED is read against what a shrouded sensor reads dark, and an
 /// indicator against nothing.
 fn reads_as_the_dark(stream: &Stream, run: &RunStats, cal: &Calibration) -> bool {
-    if held_lit_samples(stream, run, cal) {
-        return false;
-    }
     match (cal.polarity, dark_level(cal)) {
         // (Without a calibration, what a shrouded sensor can read dark.)
         (Polarity::Emissive, _) => one_level_is_lit(stream, run, cal) != Some(true),
@@ -469,12 +502,14 @@ fn reads_as_the_dark(stream: &Stream, run: &RunStats, cal: &Calibration) -> bool
     }
 }
 
-/// Whether a run judged dark holds a sample no dark LED gives: above the calibrated dark
-/// by more than a flicker at one phase can lift it and [`LIT_SAMPLE_SIGMAS`] of one
-/// sample's noise. A PWM-dimmed LED read through a window shorter than its period reads
-/// its full pulse on a few samples and nothing between; a blink of it can hide from the
-/// band in a light read dark on average, never from its brightest sample. (Emissive and
-/// calibrated only: a reflective indicator's bare level is the room light's own.)
+/// Whether one level with no edge, judged dark, holds a sample no dark LED gives: above
+/// the calibrated dark by more than a flicker at one phase can lift it and
+/// [`LIT_SAMPLE_SIGMAS`] of one sample's noise. A PWM-dimmed LED read through a window
+/// shorter than its period reads its full pulse on a few samples and nothing between; a
+/// blink of it can hide from the band in a light read dark on average, never from its
+/// brightest sample. (Not asked of a run begun at an edge: its first sample's window may
+/// straddle the light going off. Emissive and calibrated only: a reflective indicator's
+/// bare level is the room light's own.)
 fn held_lit_samples(stream: &Stream, run: &RunStats, cal: &Calibration) -> bool {
     let (Polarity::Emissive, Some(dark)) = (cal.polarity, dark_level(cal)) else {
         return false;

@@ -272,7 +272,7 @@ impl Band {
 
     /// Whether `v` [holds](Self::holds) in every band [`Band::new`] can draw between `lo`
     /// and `hi`, whatever the floor (a band needs a floor below the contrast, so its
-    /// height is from `LIT_SHARE` of the contrast to all of it; rounding is monotonic).
+    /// height is from `lit_share` of the contrast to all of it; rounding is monotonic).
     pub(crate) fn holds_for_any_floor(lo: f32, hi: f32, v: f32, lit: bool, lit_share: f32) -> bool {
         let contrast = hi - lo;
         // (NaN levels: no answer here either.)

@@ -22,8 +22,10 @@
 //!    as outliers) and takes it off each sample: subtracted for an emissive light (room
 //!    light adds to the LED's), divided out for a reflective one (it multiplies the level).
 //! 2. **Levels** (`levels.rs`): the unlit level is the calibrated dark level (or the
-//!    latest unlit runs', if the room has brightened), the lit level the latest lit runs';
-//!    before there are runs, the envelope of the last two slowest periods. Two levels are
+//!    latest unlit runs', if the room has brightened), the lit level the latest lit runs'
+//!    (unless it makes no band below an envelope that reaches higher: then it was learnt
+//!    from a false run); before there are runs, the envelope of the last two slowest
+//!    periods. Two levels are
 //!    believed only when they are further apart than what a dark light's own signal does:
 //!    its noise (4σ between run means, or between a known unlit level and an envelope's
 //!    top, whose noise reaches one way; 7σ between an envelope's two extremes; the σ
@@ -96,13 +98,15 @@
 //!    switched, so its raw means keep half of it or more; a PWM beating with the box moves
 //!    the smoothed signal only). A
 //!    lit run no brighter than the calibrated dark (by half what a light must add) is
-//!    dark; and a run held dark that does not read as the calibrated dark does (an
-//!    emissive light lit by its level alone; an indicator darker than its bare level by
-//!    more than drift, or a third when the rate locks to the mains) held light the
-//!    segmenter could not see: it is no evidence of off, and the answer abstains. So
-//!    does a run held dark with a sample no dark LED gives (above the calibrated dark by
-//!    more than a flicker's lift and 8σ): a low-duty PWM read through a short window
-//!    shows its pulses on a few samples only, and a blink of it can be dark on average.
+//!    dark; and a run held dark that does not read as dark (an emissive light lit by its
+//!    level alone, against its calibration or, without one, what a shrouded sensor reads
+//!    dark; an indicator darker than its bare level by more than drift, or a third when
+//!    the rate locks to the mains) held light the segmenter could not see: it is no
+//!    evidence of off, and the answer abstains. So does one level with no edge at all
+//!    whose brightest sample no dark LED gives (above the calibrated dark by more than a
+//!    flicker's lift and 8σ): a low-duty PWM read through a short window shows its pulses
+//!    on a few samples only, and a blink of it can be dark on average. (Not a run begun
+//!    at an edge: its first sample's window may straddle the light going off.)
 //!
 //! # Decisions
 //!
@@ -846,6 +850,38 @@ mod tests {
             ),
             "{reading:?}"
         );
+    }
+
+    #[test]
+    fn a_light_going_off_between_two_samples_of_a_slow_sensor_reads_off() {
+        // At 100 Hz a sample's window can straddle the light going off: the first dark
+        // run begins on a sample half lit, far brighter than any dark LED reads. That
+        // sample is the edge's, not a light the run held.
+        let classifier = Classifier::new(
+            &table(),
+            Calibration {
+                kind: SensorKind::Level,
+                polarity: Polarity::Emissive,
+                dark: Some(DarkLevel::Level(12.0)),
+            },
+        );
+        let samples: Vec<Sample> = (0..400)
+            .map(|i| {
+                let t_ms = f64::from(i) * 10.0;
+                let wiggle = [0.0, 2.0, -1.0, 1.0][i as usize % 4];
+                let c = match t_ms {
+                    t if t < 1500.0 => 2012.0,
+                    t if t < 1505.0 => 1000.0,
+                    _ => 12.0,
+                } + wiggle;
+                Sample {
+                    t_ms,
+                    c,
+                    ..Sample::default()
+                }
+            })
+            .collect();
+        assert_eq!(seen(&classifier.classify(&samples)), Some(Indication::OFF));
     }
 
     #[test]

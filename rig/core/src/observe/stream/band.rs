@@ -90,7 +90,8 @@ impl Stream {
     /// The lit/unlit band now. The unlit level is the calibrated dark level, or the latest
     /// unlit runs' if the room has brightened since (never below the calibration: flicker
     /// troughs taken for unlit runs must not widen the band), else the envelope's lowest
-    /// value. The lit level is the latest lit runs', else the envelope's highest.
+    /// value. The lit level is the latest lit runs', else (or if they make no band and
+    /// the envelope reaches higher) the envelope's highest.
     pub(super) fn band(&self) -> Option<Band> {
         let levels = self.levels()?;
         self.band_between(levels).or_else(|| {

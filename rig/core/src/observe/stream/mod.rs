@@ -19,7 +19,8 @@
 //! 3. **Levels** ([`super::levels`]): the unlit level (the highest of the calibrated dark,
 //!    the latest unlit runs' settled mean, and the light's level while it has been dark
 //!    for a while; else the lowest value of the last two slowest periods), the lit level
-//!    (the latest lit runs', else the envelope's highest), and the floor a lit level must
+//!    (the latest lit runs', else, or if they make no band below it, the envelope's
+//!    highest), and the floor a lit level must
 //!    clear: the noise of the smoothed signal (4σ between run levels, of a run mean when
 //!    judged sample by sample; 7σ off an envelope),
 //!    [`MIN_LIT_COUNTS`](super::levels::MIN_LIT_COUNTS) (emissive) or
