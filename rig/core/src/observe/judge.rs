@@ -71,15 +71,10 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
     let reference = stream.colour_reference();
     // Clipped lit runs are named together: each alone may or may not show enough
     // unclipped light to be named, and one light must not change name from run to run.
-    let clipped = pooled(
-        closed
-            .iter()
-            .chain(std::iter::once(&open))
-            .filter(|r| r.lit && r.clipped().iter().any(|&c| c)),
-    );
+    let runs = || closed.iter().chain(std::iter::once(&open));
+    let clipped = pooled(runs().filter(|r| r.lit && r.clipped().iter().any(|&c| c)));
     let clipped_colour = clipped.map(|c| c.colour_against(reads_colour, reference));
     let since = t_end - model.settle_ms();
-    let runs = || closed.iter().chain(std::iter::once(&open));
     // Each run's state and the colour it is named alone (worked out once: the interleaving
     // check below and the views both read them).
     let named: Vec<(bool, Colour)> = runs()
@@ -155,22 +150,20 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
             _ => views.push(view),
         }
     }
+    let in_view = InView::new(closed, &open, model);
     match model.judge(&views, t_end) {
         // Runs no cadence makes may be one level's wander cut at false edges.
-        Reading::NotEnoughEvidence => {
-            one_level_under_false_edges(stream, closed, &open, model, cal)
-                .unwrap_or(Reading::NotEnoughEvidence)
-        }
+        Reading::NotEnoughEvidence => one_level_under_false_edges(stream, &in_view, model, cal)
+            .unwrap_or(Reading::NotEnoughEvidence),
         // So may a regular blink no row fits.
         reading @ Reading::NoCadenceFits { .. } => {
-            one_level_under_false_edges(stream, closed, &open, model, cal).unwrap_or(reading)
+            one_level_under_false_edges(stream, &in_view, model, cal).unwrap_or(reading)
         }
         reading if reads_dark(&reading) && !reads_as_the_dark(stream, &open, cal) => {
             Reading::NotEnoughEvidence
         }
         Reading::Seen(o) if o.indication.cadence != Cadence::Steady => {
-            blink_without_a_mean_change(stream, closed, &open, model, cal)
-                .unwrap_or(Reading::Seen(o))
+            blink_without_a_mean_change(stream, &in_view, model, cal).unwrap_or(Reading::Seen(o))
         }
         reading => reading,
     }
@@ -186,12 +179,10 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
 /// [`BLINK_MEAN_SHARE`] of the smoothed levels' contrast, the runs are one level.
 fn blink_without_a_mean_change(
     stream: &Stream,
-    closed: &std::collections::VecDeque<RunStats>,
-    open: &RunStats,
+    view: &InView,
     model: &Model,
     cal: &Calibration,
 ) -> Option<Reading> {
-    let view = InView::new(closed, open, model);
     let (lit, unlit) = view.sums()?;
     let raw_apart = polarity_sign(cal) * (lit.raw_mean() - unlit.raw_mean());
     let judged_apart = lit.judged_mean() - unlit.judged_mean();
@@ -349,19 +340,17 @@ fn one_level_after_a_false_edge(
 /// contrast in its runs' means.
 fn one_level_under_false_edges(
     stream: &Stream,
-    closed: &std::collections::VecDeque<RunStats>,
-    open: &RunStats,
+    view: &InView,
     model: &Model,
     cal: &Calibration,
 ) -> Option<Reading> {
-    let view = InView::new(closed, open, model);
     let (lit, unlit) = view.sums()?;
     let apart = polarity_sign(cal) * (lit.raw_mean() - unlit.raw_mean());
     // The edges in view (each run's but the first's): was any a step?
     let stepped = cal.polarity == Polarity::Reflective || view.runs().skip(1).any(|r| r.stepped);
     if apart >= 0.5 * f64::from(stream.run_floor())
         && stepped
-        && !unlit_runs_were_lit(stream, &|| view.runs(), cal)
+        && !unlit_runs_were_lit(stream, view, cal)
     {
         return None;
     }
@@ -374,21 +363,17 @@ fn one_level_under_false_edges(
 /// between them were the light's brightness moving (a PWM beating with a short window,
 /// or with the sample rate), not its state. (A real blink's unlit runs carry only their
 /// edges' ramps. Emissive only: an indicator's bare level is itself the room light's.)
-fn unlit_runs_were_lit<'r, I: Iterator<Item = &'r RunStats>>(
-    stream: &Stream,
-    in_view: &impl Fn() -> I,
-    cal: &Calibration,
-) -> bool {
+fn unlit_runs_were_lit(stream: &Stream, view: &InView, cal: &Calibration) -> bool {
     if cal.polarity != Polarity::Emissive {
         return false;
     }
     // Unlit runs between edges (the first run's state is a guess from its level), and
     // more than one: a beat recurs.
-    let held_unlit = || in_view().filter(|r| !r.lit && r.edged);
+    let held_unlit = || view.runs().filter(|r| !r.lit && r.edged);
     if held_unlit().count() < 2 {
         return false;
     }
-    let (Some(unlit), Some(lit)) = (pooled(held_unlit()), pooled(in_view().filter(|r| r.lit)))
+    let (Some(unlit), Some(lit)) = (pooled(held_unlit()), pooled(view.runs().filter(|r| r.lit)))
     else {
         return false;
     };
@@ -474,7 +459,7 @@ fn one_level_is_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Optio
 fn reads_dark(reading: &Reading) -> bool {
     reading
         .indication()
-        .is_some_and(|i| i.colour == crate::spec::Colour::Off)
+        .is_some_and(|i| i.colour == Colour::Off)
 }
 
 /// Whether a run the stream holds for dark reads as the calibrated dark does: an

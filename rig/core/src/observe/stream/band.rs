@@ -191,6 +191,14 @@ impl Stream {
         level <= anchor + allowance
     }
 
+    /// Whether the open run, held dark, can be the calibrated dark (see
+    /// [`Self::could_be_the_dark`]; a run with no level yet can).
+    pub(super) fn open_could_be_the_dark(&self) -> bool {
+        self.open
+            .plateau()
+            .is_none_or(|level| self.could_be_the_dark(level))
+    }
+
     /// Whether the band cannot change what sample `v` does, so [`Self::band`] (its floor
     /// is most of the work per sample) need not be drawn: the first band has been seen, no
     /// edge is pending or drifting, the open run needs no confirming, and `v` is on the

@@ -150,13 +150,7 @@ impl Stream {
             if let Some(&(_, v0)) = self.settled.front().filter(|&&(t0, _)| t0 <= t - lag_ms) {
                 // Only an unlit run between edges is known to be dark (before the first
                 // edge the level may be anything, a blink included).
-                if !self.open.lit
-                    && self.open.edged
-                    && self
-                        .open
-                        .plateau()
-                        .is_none_or(|l| self.could_be_the_dark(l))
-                {
+                if !self.open.lit && self.open.edged && self.open_could_be_the_dark() {
                     self.dark_signal_noise.push(v - v0);
                 }
             }
@@ -225,7 +219,7 @@ impl Stream {
 
     /// Decide the pending edge: a step, or a drift (see the module docs).
     fn decide(&mut self) {
-        let Some(p) = self.pending.take() else {
+        let Some(mut p) = self.pending.take() else {
             return;
         };
         let moved = if p.rising {
@@ -243,7 +237,6 @@ impl Stream {
             && self.open.edged
             && never_crossed_middle
             && self.runs.back().is_some_and(|r| r.lit == p.rising);
-        let mut p = p;
         p.tail.stepped = sharp;
         match self.drift.take() {
             None if sharp => self.accept(p),

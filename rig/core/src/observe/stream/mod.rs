@@ -305,10 +305,7 @@ impl Stream {
             && self.pending.is_none()
             && self.drift.is_none()
             && self.open.duration_ms() >= self.envelope_ms()
-            && self
-                .open
-                .plateau()
-                .is_none_or(|level| self.could_be_the_dark(level));
+            && self.open_could_be_the_dark();
         if let (true, Some(hi), Some(lo)) =
             (dark_for_long, self.envelope.max(), self.envelope.min())
         {
