@@ -317,16 +317,9 @@ fn lightgen_traces_that_taught_a_rule_are_read_right() {
         let case = lightgen_case(&gen_table, seed);
         let got = super::Classifier::new(&table(), case.trace.calibration())
             .classify(&case.trace.samples);
-        let want = crate::spec::Indication::new(
-            case.label.colour,
-            match case.label.cadence {
-                corpus::Verdict::Cadence(c) => c,
-                other => panic!("{other:?}"),
-            },
-        );
         assert_eq!(
-            got.indication(),
-            Some(want),
+            corpus::Answer::of(&got),
+            case.label.expected(),
             "seed {seed} ({rule}): {got:?}"
         );
     }

@@ -666,15 +666,36 @@ mod tests {
         }
     }
 
-    fn reflective(bare: Option<f32>) -> Classifier {
+    /// A level sensor (photodiode) over `polarity`, calibrated at `dark` if given.
+    fn level_sensor(polarity: Polarity, dark: Option<f32>) -> Classifier {
         Classifier::new(
             &table(),
             Calibration {
                 kind: SensorKind::Level,
-                polarity: Polarity::Reflective,
-                dark: bare.map(DarkLevel::Level),
+                polarity,
+                dark: dark.map(DarkLevel::Level),
             },
         )
+    }
+
+    fn reflective(bare: Option<f32>) -> Classifier {
+        level_sensor(Polarity::Reflective, bare)
+    }
+
+    /// A photodiode over an LED.
+    fn photodiode(dark: Option<f32>) -> Classifier {
+        level_sensor(Polarity::Emissive, dark)
+    }
+
+    /// A seeded uniform [0, 1) stream (a 64-bit LCG) for traces built by hand.
+    fn uniform(seed: u64) -> impl FnMut() -> f64 {
+        let mut state = seed;
+        move || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as f64 / f64::from(1u32 << 31)
+        }
     }
 
     #[test]
@@ -712,21 +733,8 @@ mod tests {
         // 20-300 ms, now near 130 for 15-40 ms (longer than a smoothing box can average).
         // Both are far above what a shrouded sensor reads dark, so the light never went
         // off: no cadence, one lit level. A real flutter stays a flutter.
-        let classifier = Classifier::new(
-            &table(),
-            Calibration {
-                kind: SensorKind::Level,
-                polarity: Polarity::Emissive,
-                dark: None,
-            },
-        );
-        let mut state = 7u64;
-        let mut next = || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) as f64 / f64::from(1u32 << 31)
-        };
+        let classifier = photodiode(None);
+        let mut next = uniform(7);
         let (mut samples, mut t, mut high) = (Vec::new(), 0.0, true);
         while t < 4000.0 {
             let until = t + if high {
@@ -767,14 +775,7 @@ mod tests {
         // edges, so the first runs are cut wrong and mix lit and dark samples. A mixture
         // reads far above the calibrated dark: it must teach neither the dark level nor
         // how far a dark light wanders, or the band never recovers.
-        let classifier = Classifier::new(
-            &table(),
-            Calibration {
-                kind: SensorKind::Level,
-                polarity: Polarity::Emissive,
-                dark: Some(DarkLevel::Level(12.0)),
-            },
-        );
+        let classifier = photodiode(Some(12.0));
         let sensor = Sensor::level(100.0).with_led(70.0).with_noise(11.0);
         for cadence in [
             Cadence::Steady,
@@ -810,21 +811,8 @@ mod tests {
         // sample in sixteen and nothing between: the lit level's mean is less than any
         // light must add, too faint for the band, but no dark LED reads 300 counts above
         // its dark. (It was read off.)
-        let classifier = Classifier::new(
-            &table(),
-            Calibration {
-                kind: SensorKind::Level,
-                polarity: Polarity::Emissive,
-                dark: Some(DarkLevel::Level(27.0)),
-            },
-        );
-        let mut state = 11u64;
-        let mut next = || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) as f64 / f64::from(1u32 << 31)
-        };
+        let classifier = photodiode(Some(27.0));
+        let mut next = uniform(11);
         let pattern = cadence_pattern(Cadence::BrokenFlutter);
         let light = Light::new(Colour::Blue, pattern);
         let samples: Vec<Sample> = (0..3500)
@@ -857,14 +845,7 @@ mod tests {
         // At 100 Hz a sample's window can straddle the light going off: the first dark
         // run begins on a sample half lit, far brighter than any dark LED reads. That
         // sample is the edge's, not a light the run held.
-        let classifier = Classifier::new(
-            &table(),
-            Calibration {
-                kind: SensorKind::Level,
-                polarity: Polarity::Emissive,
-                dark: Some(DarkLevel::Level(12.0)),
-            },
-        );
+        let classifier = photodiode(Some(12.0));
         let samples: Vec<Sample> = (0..400)
             .map(|i| {
                 let t_ms = f64::from(i) * 10.0;
@@ -939,14 +920,7 @@ mod tests {
 
     #[test]
     fn an_emissive_level_sensor_reads_lit_as_on() {
-        let classifier = Classifier::new(
-            &table(),
-            Calibration {
-                kind: SensorKind::Level,
-                polarity: Polarity::Emissive,
-                dark: Some(DarkLevel::Level(12.0)),
-            },
-        );
+        let classifier = photodiode(Some(12.0));
         let light = Light::new(Colour::Red, cadence_pattern(Cadence::Wink));
         let trace = Sensor::level(1000.0).trace(&light, 0.0, 2000.0, 8);
         assert_eq!(
