@@ -127,13 +127,12 @@ pub(crate) enum Step {
 impl Step {
     /// The step in a few words, as the suite file says it (for the live console).
     pub(crate) fn describe(&self) -> String {
-        let role = |r: &ModemRole| r.name();
         match self {
             Step::Press(b) => format!("press {}", b.name()),
             Step::Dial(_) => "dial primary".into(),
-            Step::Answer(r) => format!("answer {}", role(r)),
-            Step::HangUp(r) => format!("hang up {}", role(r)),
-            Step::Radio(r, on) => format!("radio {} {}", role(r), if *on { "on" } else { "off" }),
+            Step::Answer(r) => format!("answer {}", r.name()),
+            Step::HangUp(r) => format!("hang up {}", r.name()),
+            Step::Radio(r, on) => format!("radio {} {}", r.name(), if *on { "on" } else { "off" }),
             Step::Wait(ms) => format!("wait {ms} ms"),
             Step::Mark(m) => format!("mark {m}"),
             Step::Remember(l) => format!("remember {}", l.name()),
@@ -144,7 +143,7 @@ impl Step {
                 Target::TwinningUnchanged => "expect twinning unchanged".into(),
                 Target::TwinningAsProbed => "expect twinning as probed".into(),
                 Target::Primary(s) => format!("expect primary {s}"),
-                Target::Line(r, s) => format!("expect {} {s}", role(r)),
+                Target::Line(r, s) => format!("expect {} {s}", r.name()),
                 Target::Twinned(w) => format!(
                     "expect twinned {}",
                     match w {
