@@ -183,9 +183,7 @@ fn blink_without_a_mean_change(
     model: &Model,
     cal: &Calibration,
 ) -> Option<Reading> {
-    let (lit, unlit) = view.sums()?;
-    let raw_apart = polarity_sign(cal) * (lit.raw_mean() - unlit.raw_mean());
-    let judged_apart = lit.judged_mean() - unlit.judged_mean();
+    let (raw_apart, judged_apart) = view.contrast(cal)?;
     if judged_apart <= 0.0 || raw_apart >= BLINK_MEAN_SHARE * judged_apart {
         return None;
     }
@@ -236,6 +234,16 @@ impl<'r> InView<'r> {
             .iter()
             .filter(move |r| r.end_ms > self.since)
             .chain(std::iter::once(self.open))
+    }
+
+    /// How far the lit runs read above the unlit ones, if both states are in view: on the
+    /// raw mean (lit reading higher, whatever the polarity) and on the judged signal.
+    fn contrast(&self, cal: &Calibration) -> Option<(f64, f64)> {
+        let (lit, unlit) = self.sums()?;
+        Some((
+            polarity_sign(cal) * (lit.raw_mean() - unlit.raw_mean()),
+            lit.judged_mean() - unlit.judged_mean(),
+        ))
     }
 
     /// The lit and the unlit runs' sums, if both states are in view.
@@ -344,8 +352,7 @@ fn one_level_under_false_edges(
     model: &Model,
     cal: &Calibration,
 ) -> Option<Reading> {
-    let (lit, unlit) = view.sums()?;
-    let apart = polarity_sign(cal) * (lit.raw_mean() - unlit.raw_mean());
+    let (apart, _) = view.contrast(cal)?;
     // The edges in view (each run's but the first's): was any a step?
     let stepped = cal.polarity == Polarity::Reflective || view.runs().skip(1).any(|r| r.stepped);
     if apart >= 0.5 * f64::from(stream.run_floor())
