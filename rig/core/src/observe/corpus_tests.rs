@@ -313,6 +313,10 @@ fn lightgen_traces_that_taught_a_rule_are_read_right() {
             12_000_995,
             "a PWM beating with the box: a blink that moves no raw mean",
         ),
+        (
+            13_000_611,
+            "PWM under clumped timestamps: one dip in a settle time that reads lit",
+        ),
     ] {
         let case = lightgen_case(&gen_table, seed);
         let got = super::Classifier::new(&table(), case.trace.calibration())

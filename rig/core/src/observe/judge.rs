@@ -374,10 +374,11 @@ fn unlit_runs_were_lit(stream: &Stream, view: &InView, cal: &Calibration) -> boo
     if cal.polarity != Polarity::Emissive {
         return false;
     }
-    // Unlit runs between edges (the first run's state is a guess from its level), and
-    // more than one: a beat recurs.
+    // Unlit runs between edges (the first run's state is a guess from its level). One is
+    // enough: an LED that is off reads dark however briefly, so a lone dip that reads lit
+    // was a beat too (a slow beat may dip once in a settle time).
     let held_unlit = || view.runs().filter(|r| !r.lit && r.edged);
-    if held_unlit().count() < 2 {
+    if held_unlit().next().is_none() {
         return false;
     }
     let (Some(unlit), Some(lit)) = (pooled(held_unlit()), pooled(view.runs().filter(|r| r.lit)))
