@@ -267,10 +267,15 @@ impl Model {
 
     /// Whether the gaps in a run's samples could have hidden every short run of some
     /// blink over `held_ms`: each gap can hide one run no longer than itself, and a blink
-    /// of period P shows at least `held_ms / P` of each kind of run. A 40 ms stall can hide
-    /// one wink, never the four a wink shows in a settle time.
+    /// of period P shows at least `held_ms / P` of each kind of run, one in every P. A
+    /// 40 ms stall can hide one wink, never the four a wink shows in a settle time; nor
+    /// can four stalls, if the light was seen whole for longer than a wink's period
+    /// between two of them.
     fn gaps_could_hide_a_blink(&self, run: &Run, held_ms: f64) -> bool {
-        run.long_gaps > 0
+        let gaps = &run.gaps;
+        let t_end = run.start_ms + held_ms;
+        let seen_from = t_end - held_ms.min(self.settle_ms);
+        gaps.count() > 0
             && self.blinks.iter().any(|b| {
                 let (on, off) = match b.group {
                     Some(g) => (g.burst_ms, g.gap_ms),
@@ -281,7 +286,9 @@ impl Model {
                 // The gaps counted are those of the last settle time (a light may have
                 // begun blinking anywhere before): what it shows there.
                 let shown = (held_ms.min(self.settle_ms) / period).floor().max(1.0);
-                run.longest_gap_ms >= hidden && f64::from(run.long_gaps) >= shown
+                gaps.longest_ms() >= hidden
+                    && f64::from(gaps.count()) >= shown
+                    && !gaps.seen_whole_for(period, seen_from, t_end)
             })
     }
 
@@ -424,7 +431,7 @@ impl Expect {
     /// than two of its own runs and one of the other: it may be that, and it neither
     /// breaks a chain nor counts in its means (what its times are is unknown).
     fn may_have_hidden_a_run(&self, run: &Run) -> bool {
-        run.long_gaps > 0
+        run.gaps.count() > 0
             && run.regular
             && run.duration_ms()
                 <= 2.0 * self.bounds(run.lit).1 + self.bounds(!run.lit).1 + run.slack_ms()

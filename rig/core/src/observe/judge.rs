@@ -144,8 +144,7 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
                 prev.end_ms = view.end_ms;
                 prev.end_slack_ms = view.end_slack_ms;
                 prev.samples += view.samples;
-                prev.long_gaps += view.long_gaps;
-                prev.longest_gap_ms = prev.longest_gap_ms.max(view.longest_gap_ms);
+                prev.gaps.absorb(&view.gaps);
             }
             _ => views.push(view),
         }

@@ -53,7 +53,8 @@
 //! 4. **Gaps**: a gap and the smoothing box around it could hide a run as long as both
 //!    (40 ms less the box); the run remembers it, and steady is not proven while the gaps
 //!    seen could have hidden every short run of some blink (one 40 ms stall can hide one
-//!    wink, never the four a settle time shows). A run with such a gap, no longer than two
+//!    wink, never the four a settle time shows, nor can four stalls with more than a
+//!    wink's period seen whole between two of them: `gaps.rs`). A run with such a gap, no longer than two
 //!    runs and one of the other state, may be just that: it neither breaks a blink's chain
 //!    nor counts in its means. An edge pending across a long gap is decided on the samples
 //!    before it (those after may already show the next state). A gap longer than 300 ms
@@ -175,6 +176,7 @@ mod colour;
 #[cfg(test)]
 mod corpus_tests;
 mod flicker;
+mod gaps;
 mod judge;
 mod levels;
 mod runs;
@@ -957,6 +959,15 @@ mod tests {
         let mut many = trace.clone();
         many.retain(|s| (s.t_ms % 250.0) < 190.0 || s.t_ms < 1500.0);
         assert_eq!(calibrated().classify(&many), Reading::NotEnoughEvidence);
+        // As many holes, but the light seen whole for longer than a wink's period between
+        // two of them: a wink would have shown its off time there.
+        let mut spread = trace.clone();
+        spread.retain(|s| {
+            ![2000.0, 2150.0, 2300.0, 2700.0]
+                .iter()
+                .any(|&hole| (hole..hole + 60.0).contains(&s.t_ms))
+        });
+        assert_eq!(seen(&calibrated().classify(&spread)), steady);
         // A 350 ms hole could hide a flash's off time: what came before it is void.
         let mut long = trace.clone();
         long.retain(|s| !(2000.0..2350.0).contains(&s.t_ms));

@@ -18,6 +18,7 @@ use crate::hw::Sample;
 use crate::spec::Colour;
 
 use super::colour::{colour_within_bounds, one_name};
+use super::gaps::Gaps;
 use super::levels::MIN_LIT_COUNTS;
 
 /// A channel's highest value recurring this often in a run may be a clip level...
@@ -89,14 +90,9 @@ pub(super) struct RunStats {
     settled_n: u32,
     /// r, g, b and c.
     top: [Top; 4],
-    /// The latest gaps in the samples long enough to hide a short run: (where each
-    /// ended, ms; how long it was), a ring of the last [`GAPS_KEPT`], and how many in all.
-    gaps: [(f64, f64); GAPS_KEPT],
-    gap_count: u32,
+    /// The latest gaps in the samples long enough to hide a short run.
+    gaps: Gaps,
 }
-
-/// A run remembers this many of its latest gaps (enough to judge one settle time).
-const GAPS_KEPT: usize = 16;
 
 impl RunStats {
     pub(crate) fn open(lit: bool, edged: bool, start_ms: f64, start_slack_ms: f64) -> Self {
@@ -116,8 +112,7 @@ impl RunStats {
             settled_v: 0.0,
             settled_n: 0,
             top: [Top::default(); 4],
-            gaps: [(f64::NEG_INFINITY, 0.0); GAPS_KEPT],
-            gap_count: 0,
+            gaps: Gaps::default(),
         }
     }
 
@@ -137,22 +132,7 @@ impl RunStats {
 
     /// A gap of `gap_ms` in the samples, ending at `end_ms`.
     pub(crate) fn note_gap(&mut self, end_ms: f64, gap_ms: f64) {
-        self.gaps[self.gap_count as usize % GAPS_KEPT] = (end_ms, gap_ms);
-        self.gap_count = self.gap_count.saturating_add(1);
-    }
-
-    /// How many gaps ended at or after `since_ms`, and the longest of them.
-    fn gaps_since(&self, since_ms: f64) -> (u32, f64) {
-        // Most runs have none: skip the ring (asked for every run at every reading).
-        if self.gap_count == 0 {
-            return (0, 0.0);
-        }
-        self.gaps
-            .iter()
-            .filter(|&&(end, _)| end >= since_ms)
-            .fold((0, 0.0), |(n, longest), &(_, len)| {
-                (n + 1, f64::max(longest, len))
-            })
+        self.gaps.note(end_ms, gap_ms);
     }
 
     /// Extend this run over `next` (the samples after it, in the same state after all).
@@ -169,9 +149,7 @@ impl RunStats {
         for (a, b) in self.top.iter_mut().zip(next.top) {
             a.merge(b);
         }
-        for &(end, len) in next.gaps.iter().filter(|g| g.0.is_finite()) {
-            self.note_gap(end, len);
-        }
+        self.gaps.absorb(&next.gaps);
         self.end_ms = self.end_ms.max(next.end_ms);
         self.end_slack_ms = next.end_slack_ms;
     }
@@ -306,7 +284,6 @@ impl RunStats {
 
     /// As the cadence matcher reads it; its gaps are those since `gaps_since_ms`.
     pub(crate) fn view(&self, colour: Colour, gaps_since_ms: f64) -> Run {
-        let (long_gaps, longest_gap_ms) = self.gaps_since(gaps_since_ms);
         Run {
             lit: self.lit,
             colour,
@@ -316,8 +293,7 @@ impl RunStats {
             end_slack_ms: self.end_slack_ms,
             regular: true,
             samples: self.samples,
-            long_gaps,
-            longest_gap_ms,
+            gaps: self.gaps.since(gaps_since_ms),
         }
     }
 }
@@ -354,10 +330,8 @@ pub(super) struct Run {
     /// False for a grouped run whose inner runs do not fit (set by the cadence matcher).
     pub(crate) regular: bool,
     pub(crate) samples: u32,
-    /// Gaps in its samples long enough to hide a short run over the last settle time,
-    /// and the longest.
-    pub(crate) long_gaps: u32,
-    pub(crate) longest_gap_ms: f64,
+    /// Gaps in its samples long enough to hide a short run, over the last settle time.
+    pub(crate) gaps: Gaps,
 }
 
 impl Run {
@@ -373,8 +347,7 @@ impl Run {
             end_slack_ms: 0.0,
             regular: true,
             samples: 2,
-            long_gaps: 0,
-            longest_gap_ms: 0.0,
+            gaps: Gaps::default(),
         }
     }
 
@@ -455,8 +428,12 @@ mod tests {
         a.absorb(&b);
         assert_eq!(a.samples, 2);
         assert_eq!(a.mean(), [2.0, 2.0, 2.0, 6.0]);
-        assert_eq!(a.gaps_since(0.0), (1, 45.0));
-        assert_eq!(a.gaps_since(7.0), (0, 0.0));
+        let gaps = |since| {
+            let g = a.view(Colour::On, since).gaps;
+            (g.count(), g.longest_ms())
+        };
+        assert_eq!(gaps(0.0), (1, 45.0));
+        assert_eq!(gaps(7.0), (0, 0.0));
         assert_eq!((a.end_ms, a.end_slack_ms), (6.0, 2.0));
     }
 }
