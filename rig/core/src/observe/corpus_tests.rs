@@ -314,6 +314,10 @@ fn lightgen_traces_that_taught_a_rule_are_read_right() {
             "a PWM beating with the box: a blink that moves no raw mean",
         ),
         (
+            12_000_278,
+            "stalls spaced unlike any blink's off times: a steady light",
+        ),
+        (
             13_000_611,
             "PWM under clumped timestamps: one dip in a settle time that reads lit",
         ),

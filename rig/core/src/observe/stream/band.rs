@@ -43,8 +43,11 @@ impl Stream {
         }
         // The raw noise averaged over a box (a dark light's, between run levels; every
         // sample's, between an envelope's extremes: a steady lit light's shot noise is in
-        // its envelope), or what the judged signal of a dark light was seen to do, if
-        // more (flicker the box left, clustered samples).
+        // its envelope). Between run levels, what the judged signal of a dark light was
+        // seen to do stands instead once known: averaging raw noise over a box assumes
+        // independent samples, but flicker the box holds whole periods of cancels
+        // exactly (mains at 100 Hz sampled at 200 Hz alternates sample by sample) and
+        // clustered samples do not average at all. Off an envelope, the larger.
         let raw = if envelope {
             self.noise.sigma().max(self.sigma())
         } else {
@@ -52,7 +55,11 @@ impl Stream {
         };
         let mut sigma = raw / self.per_box().sqrt();
         if self.dark_signal_noise.settled() {
-            sigma = sigma.max(self.dark_signal_noise.sigma());
+            sigma = if envelope {
+                sigma.max(self.dark_signal_noise.sigma())
+            } else {
+                self.dark_signal_noise.sigma()
+            };
         }
         if !envelope && self.box_ms() == 0.0 {
             // Judged sample by sample, a run level is the mean of at least
