@@ -286,6 +286,10 @@ fn lightgen_traces_that_taught_a_rule_are_read_right() {
             "a faint LCD flutter at 100 Hz: a run level is a mean",
         ),
         (
+            5_000_243,
+            "raw noise over a box overstates a dark the box averages: its judged noise",
+        ),
+        (
             5_000_041,
             "an LCD's bare level wanders: its threshold sits halfway",
         ),
