@@ -169,11 +169,18 @@ fn stress() {
     let cases: Vec<corpus::Case> = (base..base + n).filter_map(stress_case).collect();
     let eval = Evaluation::run(&cases, &table);
     println!("{}", eval.report());
+    // RIG_DUMP_DIR=DIR writes each misread trace there, for `dump_one`.
+    let dump = std::env::var("RIG_DUMP_DIR").ok();
     for s in eval.mistakes() {
         println!(
             "  {} {} {}",
             s.label.file, s.label.sensor, s.label.disturbances
         );
+        if let Some(dir) = &dump {
+            let case = cases.iter().find(|c| c.label.file == s.label.file);
+            let path = format!("{dir}/{}.csv", s.label.file);
+            case.expect("scored").trace.write(&path).unwrap();
+        }
     }
     if std::env::var("RIG_STREAM").is_ok() {
         println!("{}", latency_report(&latency(&cases, &table, 50.0)));

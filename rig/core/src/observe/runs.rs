@@ -9,8 +9,9 @@
 //! calibrated dark level, else the mean of the unlit runs in view (the room light the LED
 //! adds to), else nothing (one lit level and no calibration: the raw reading).
 //!
-//! Saturation: a channel whose highest reading recurs on most of the run's samples (or at
-//! a full-scale value: 65535, 32767, 1024 × n) is clipped there: its mean is only a lower
+//! Saturation: a channel whose highest reading recurs on most of the run's samples, or
+//! recurs where another channel's does (one exact ceiling), or at a full-scale value
+//! (65535, 32767, 1024 × n), is clipped there: its mean is only a lower
 //! bound, and the run is named only if every value the bounds allow has the same name
 //! ([`colour_within_bounds`]); otherwise it is lit in a colour the sensor cannot tell, `On`.
 
@@ -56,11 +57,12 @@ impl Top {
             || (self.max >= 1024.0 && self.max % 1024.0 == 0.0)
     }
 
-    /// Held at its top: at a full-scale value, or on most of the run's samples.
-    fn held(&self, samples: u32) -> bool {
+    /// Held at its top: at a full-scale value, at a top another channel holds too
+    /// (`shared`), or on most of the run's samples.
+    fn held(&self, samples: u32, shared: bool) -> bool {
         self.at_max >= CLIP_REPEATS
             && self.max >= CLIP_MIN
-            && (self.full_scale() || 2 * self.at_max >= samples)
+            && (self.full_scale() || shared || 2 * self.at_max >= samples)
     }
 }
 
@@ -198,12 +200,23 @@ impl RunStats {
     }
 
     /// Which colour channels clipped: held at a full-scale value, or held at the highest
-    /// reading of any channel.
+    /// reading of any channel (on most samples, or with another channel).
     pub(crate) fn clipped(&self) -> [bool; 3] {
         // The channels share one full scale: a channel below another's highest reading
         // cannot be clipped (a noise-free source holds every channel at its top).
         let highest = self.top.iter().map(|t| t.max).fold(f32::MIN, f32::max);
-        let clipped = |t: &Top| t.held(self.samples) && (t.full_scale() || t.max >= highest);
+        // Two noisy channels recurring at one exact top are at that ceiling: a PWM pulse
+        // caught whole by a short window clips, the samples between read dark, so the
+        // top need not hold on most samples.
+        let shared = |t: &Top| {
+            self.top
+                .iter()
+                .filter(|o| o.max == t.max && o.at_max >= CLIP_REPEATS)
+                .count()
+                >= 2
+        };
+        let clipped =
+            |t: &Top| t.held(self.samples, shared(t)) && (t.full_scale() || t.max >= highest);
         // (Spelt out, as in `mean` and `colour`: asked of every run at every reading, and
         // an array `map` there did not inline.)
         [
@@ -415,6 +428,39 @@ mod tests {
             noisy.add(&rgb(f64::from(i), 500.0 + (i % 7) as f32, 60.0, 30.0), 0.0);
         }
         assert_eq!(noisy.clipped(), [false, false, false]);
+    }
+
+    #[test]
+    fn a_top_two_channels_hold_is_a_ceiling_however_few_samples_reach_it() {
+        // A PWM-dimmed blue under a short window: two samples in five catch a whole pulse
+        // and clip blue and clear at 547; the rest read nearly dark.
+        let mut blue = RunStats::open(true, true, 0.0, 0.0);
+        for i in 0..25 {
+            let s = if i % 5 < 2 {
+                Sample {
+                    t_ms: f64::from(i),
+                    r: 120.0 + (i % 3) as f32,
+                    g: 400.0 + (i % 4) as f32,
+                    b: 547.0,
+                    c: 547.0,
+                }
+            } else {
+                rgb(f64::from(i), 3.0, 5.0 + (i % 2) as f32, 8.0)
+            };
+            blue.add(&s, 0.0);
+        }
+        assert_eq!(blue.clipped(), [false, false, true]);
+        // One channel alone recurring at its top on a few samples is no ceiling.
+        let mut red = RunStats::open(true, true, 0.0, 0.0);
+        for i in 0..25 {
+            let r = if i % 5 == 0 {
+                600.0
+            } else {
+                590.0 - (i % 4) as f32
+            };
+            red.add(&rgb(f64::from(i), r, 40.0, 20.0 + (i % 3) as f32), 0.0);
+        }
+        assert_eq!(red.clipped(), [false, false, false]);
     }
 
     #[test]
