@@ -325,6 +325,10 @@ fn lightgen_traces_that_taught_a_rule_are_read_right() {
             "a PWM beating with the box: a blink that moves no raw mean",
         ),
         (
+            8_000_568,
+            "a late sample before an edge's straddling one: still the old level",
+        ),
+        (
             12_000_278,
             "stalls spaced unlike any blink's off times: a steady light",
         ),

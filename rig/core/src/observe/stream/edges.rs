@@ -165,14 +165,17 @@ impl Stream {
         let box_ms = self.box_ms();
         // How far the signal was on the old side just before: the plateau of a real step,
         // the peak of a short pulse, but only the slope's top of a slow drift. Raw samples
-        // integrate a window: the one before the crossing may straddle the edge.
+        // integrate a window: the one before the crossing may straddle the edge, so the
+        // one before that is always looked at, however late jitter or a lost sample made
+        // it.
         let pre_gap = box_ms + 2.5 * self.dt_ms;
         let recent = self
             .history
             .iter()
             .rev()
-            .take_while(|&&(t, _)| t >= s.t_ms - pre_gap)
-            .map(|&(_, v)| v);
+            .enumerate()
+            .take_while(|&(i, &(t, _))| i < 2 || t >= s.t_ms - pre_gap)
+            .map(|(_, &(_, v))| v);
         let pre_v = if rising {
             recent.fold(self.prev_v, f32::min)
         } else {
