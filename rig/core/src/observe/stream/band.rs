@@ -100,7 +100,21 @@ impl Stream {
     /// value. The lit level is the latest lit runs', else (or if they make no band and
     /// the envelope reaches higher) the envelope's highest.
     pub(super) fn band(&self) -> Option<Band> {
+        self.band_from(self.levels()?)
+    }
+
+    /// The band for sample `v`, or `None` where it is moot (see [`Self::band_is_moot`]):
+    /// the levels are worked out once for both.
+    pub(super) fn band_for(&self, v: f32) -> Option<Band> {
         let levels = self.levels()?;
+        if self.band_is_moot(v, levels) {
+            return None;
+        }
+        self.band_from(levels)
+    }
+
+    /// The band drawn from `levels` (see [`Self::band`]).
+    fn band_from(&self, levels: Levels) -> Option<Band> {
         self.band_between(levels).or_else(|| {
             // A lit level too close to the unlit one to make a band, below an envelope
             // that reaches higher, was learnt from a false run: the light is brighter
@@ -151,6 +165,9 @@ impl Stream {
     }
 
     /// The unlit and lit levels the band is drawn between (see [`Self::band`]).
+    // (Inlined: returned through memory, the levels were stored in parts and read back
+    // whole on every sample, which the store buffer cannot forward.)
+    #[inline]
     fn levels(&self) -> Option<Levels> {
         let top = self.envelope.max()?;
         // The light dark right now shows where dark is, whatever was learnt before.
@@ -209,18 +226,15 @@ impl Stream {
     /// Whether the band cannot change what sample `v` does, so [`Self::band`] (its floor
     /// is most of the work per sample) need not be drawn: the first band has been seen, no
     /// edge is pending or drifting, the open run needs no confirming, and `v` is on the
-    /// open run's side of every band the levels allow, whatever the floor.
-    pub(super) fn band_is_moot(&self, v: f32) -> bool {
+    /// open run's side of every band the levels `l` allow, whatever the floor.
+    fn band_is_moot(&self, v: f32, l: Levels) -> bool {
         let quiet = self.banded
             && self.pending.is_none()
             && self.drift.is_none()
             && (self.confirmed || !self.open.edged);
-        quiet
-            && self.levels().is_some_and(|l| {
-                // (A lit level may give way to the envelope's top, which draws the
-                // turn-off threshold higher.)
-                let hi = if self.lit { l.top.max(l.hi) } else { l.hi };
-                Band::holds_for_any_floor(l.lo, hi, v, self.lit, self.lit_share())
-            })
+        // (A lit level may give way to the envelope's top, which draws the turn-off
+        // threshold higher.)
+        let hi = if self.lit { l.top.max(l.hi) } else { l.hi };
+        quiet && Band::holds_for_any_floor(l.lo, hi, v, self.lit, self.lit_share())
     }
 }

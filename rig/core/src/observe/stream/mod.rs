@@ -313,9 +313,8 @@ impl Stream {
         }
         self.envelope.push(s.t_ms, v);
         // (None stands in for a band that could not change this sample's fate.)
-        let moot = self.band_is_moot(v);
-        debug_assert!(!moot || self.band().is_none_or(|b| b.holds(v, self.lit)));
-        let band = if moot { None } else { self.band() };
+        let band = self.band_for(v);
+        debug_assert!(band.is_some() || self.band().is_none_or(|b| b.holds(v, self.lit)));
         if first {
             self.open = RunStats::open(false, false, s.t_ms, 0.0);
         }
