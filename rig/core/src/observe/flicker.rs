@@ -46,8 +46,12 @@ const TAU_MS: f64 = 150.0;
 /// A change this many of the fit's residual sigmas off the fit is a step, not flicker.
 const REJECT_SIGMA: f64 = 4.0;
 /// Ridge: a direction whose regressor carries less than this share of the weight is held
-/// at zero (the flicker aliased to a constant shows no change).
-const RIDGE_SHARE: f64 = 0.1;
+/// at zero (the flicker aliased to a constant shows no change: 100 Hz sampled at 100 Hz,
+/// 0.3% off, turns 0.02 rad a sample, a weight of 0.0002 a change). Flicker aliased to a
+/// slow beat must still be fitted: 120 Hz sampled at 125 Hz turns 0.26 rad a sample
+/// (a 5 Hz beat, as slow as a blink), a weight of 0.03 a change, of which this ridge
+/// keeps three quarters (a ridge of 0.1 kept a quarter, and the beat read as a blink).
+const RIDGE_SHARE: f64 = 0.01;
 /// The share of the changes a fit to noise alone may explain (see [`Flicker::clean`]).
 const EXPLAINED_NOISE: f64 = 0.2;
 /// Changes seen before the fit is used.
