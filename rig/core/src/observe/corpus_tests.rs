@@ -298,6 +298,10 @@ fn lightgen_traces_that_taught_a_rule_are_read_right() {
             "raw noise over a box overstates a dark the box averages: its judged noise",
         ),
         (
+            5_000_362,
+            "sampled at 200 Hz, 100 Hz mains alternates phase: only its harmonic can lift",
+        ),
+        (
             5_000_041,
             "an LCD's bare level wanders: its threshold sits halfway",
         ),

@@ -7,10 +7,10 @@
 //!
 //! - **Emissive, calibrated**: lit when its mean is above the dark level by more than the
 //!   room light can move it: a drift of [`DRIFT_SHARE`] of the dark level, 5σ of the
-//!   mean's noise, and — when the sample rate is a multiple of a mains flicker harmonic,
-//!   so the sensor may see the flicker at one phase for the whole trace —
-//!   [`LOCKED_FLICKER_SHARE`] of the dark level (a 30%-deep flicker lifts a reading by at
-//!   most 30%: a sinusoid at its crest).
+//!   mean's noise, and — when the mains flicker is a multiple of the sample rate, so the
+//!   sensor may see it at one phase for the whole trace — [`LOCKED_FLICKER_SHARE`] of the
+//!   dark level (a 30%-deep flicker lifts a reading by at most 30%: a sinusoid at its
+//!   crest), or a fifth of that when only its second harmonic is ([`mains_lock`]).
 //! - **Emissive, no calibration**: one level can be told from room light only if room
 //!   light cannot reach it: such a bench relies on a shroud, and its sensor's dark reading
 //!   (offset and leaked room light) stays below [`SHROUDED_DARK_MAX`] counts. Above it,
@@ -34,8 +34,11 @@ use super::{Calibration, Polarity, Reading};
 /// A sample rate within this of a multiple of a mains flicker harmonic sees that
 /// harmonic beat slower than a trace can average.
 const LOCK_HZ: f64 = 2.0;
-/// Mains flicker harmonics (Hz): the fundamental and the second, for 50 and 60 Hz mains.
-const FLICKER_HZ: [f64; 4] = [100.0, 120.0, 200.0, 240.0];
+/// Mains flicker (Hz): its fundamental, for 50 and 60 Hz mains...
+const FLICKER_HZ: [f64; 2] = [100.0, 120.0];
+/// ...and its second harmonic, at most this share of the fundamental (a rectified lamp's:
+/// the Fourier series of |sin| has 4/(15π) at 4x beside 4/(3π) at 2x, a fifth).
+const HARMONIC_SHARE: f64 = 0.2;
 /// How far a flicker seen at one phase can lift a dark reading, as a share of it.
 pub(super) const LOCKED_FLICKER_SHARE: f32 = 0.35;
 /// Without a calibration, a shrouded sensor's dark reading stays below this (counts).
@@ -452,8 +455,9 @@ fn one_level_is_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Optio
     match (cal.polarity, dark_level(cal)) {
         (Polarity::Emissive, Some(dark)) => {
             let mut allowance = (threshold - dark).max(noise);
-            if locked_to_mains(stream.interval_ms()) && could_be_room_light(&m, noise, cal) {
-                allowance += f64::from(LOCKED_FLICKER_SHARE) * dark.max(0.0);
+            let lock = mains_lock(stream.interval_ms());
+            if lock > 0.0 && could_be_room_light(&m, noise, cal) {
+                allowance += lock * f64::from(LOCKED_FLICKER_SHARE) * dark.max(0.0);
             }
             Some(level - dark > allowance)
         }
@@ -484,11 +488,8 @@ fn reads_as_the_dark(stream: &Stream, run: &RunStats, cal: &Calibration) -> bool
         (Polarity::Reflective, None) => true,
         (Polarity::Reflective, Some(bare)) => {
             let noise = mean_noise(stream, run);
-            let share = if locked_to_mains(stream.interval_ms()) {
-                REFLECTIVE_ON_SHARE
-            } else {
-                2.0 * f64::from(DRIFT_SHARE)
-            };
+            let share = (mains_lock(stream.interval_ms()) * REFLECTIVE_ON_SHARE)
+                .max(2.0 * f64::from(DRIFT_SHARE));
             run.mean()[3] >= bare - share * bare.max(0.0) - noise
         }
     }
@@ -555,17 +556,27 @@ pub(crate) fn dark_level(cal: &Calibration) -> Option<f64> {
     })
 }
 
-/// Whether a sensor sampling every `interval_ms` sees a mains flicker harmonic beat slower
-/// than [`LOCK_HZ`].
-fn locked_to_mains(interval_ms: f64) -> bool {
+/// How much of a mains flicker a sensor sampling every `interval_ms` may see at one
+/// phase for a whole trace: 1 when the fundamental is (within [`LOCK_HZ`]) a multiple of
+/// the sample rate, [`HARMONIC_SHARE`] when only the second harmonic is, else 0. (A rate
+/// that is a multiple of a component instead, 200 Hz for 100 Hz, samples it at phases
+/// spread evenly round its period: a run's mean cancels it.)
+fn mains_lock(interval_ms: f64) -> f64 {
     if interval_ms <= 0.0 {
-        return false;
+        return 0.0;
     }
     let fs = 1000.0 / interval_ms;
-    FLICKER_HZ.iter().any(|&h| {
+    let locks = |h: f64| {
         let k = (h / fs).round();
         k >= 1.0 && (h - k * fs).abs() < LOCK_HZ
-    })
+    };
+    if FLICKER_HZ.iter().any(|&h| locks(h)) {
+        1.0
+    } else if FLICKER_HZ.iter().any(|&h| locks(2.0 * h)) {
+        HARMONIC_SHARE
+    } else {
+        0.0
+    }
 }
 
 #[cfg(test)]
@@ -574,12 +585,15 @@ mod tests {
 
     #[test]
     fn rates_that_lock_to_the_mains_are_found() {
-        assert!(locked_to_mains(10.0)); // 100 Hz: 100 Hz flicker at one phase
-        assert!(locked_to_mains(5.0)); // 200 Hz: the 200 Hz harmonic
-        assert!(locked_to_mains(1000.0 / 120.5)); // 120.5 Hz: 120 Hz flicker beats at 0.5 Hz
-        assert!(!locked_to_mains(8.0)); // 125 Hz: 120 Hz beats at 5 Hz, 240 at 10 Hz
-        assert!(!locked_to_mains(1.0));
-        assert!(!locked_to_mains(4.0)); // 250 Hz
+        assert_eq!(mains_lock(10.0), 1.0); // 100 Hz: 100 Hz flicker at one phase
+        assert_eq!(mains_lock(20.0), 1.0); // 50 Hz: the same, every other period
+        assert_eq!(mains_lock(1000.0 / 120.5), 1.0); // 120 Hz flicker beats at 0.5 Hz
+                                                     // 200 Hz: the 100 Hz flicker alternates phases and cancels; its 200 Hz harmonic
+                                                     // is at one phase.
+        assert_eq!(mains_lock(5.0), HARMONIC_SHARE);
+        assert_eq!(mains_lock(8.0), 0.0); // 125 Hz: 120 Hz beats at 5 Hz, 240 at 10 Hz
+        assert_eq!(mains_lock(1.0), 0.0);
+        assert_eq!(mains_lock(4.0), 0.0); // 250 Hz
     }
 
     #[test]

@@ -80,8 +80,9 @@
 //!    may cut short, and one of whose inner runs (among three pulses or more) noise may cut
 //!    wrong; a regular blink no row fits is [`Reading::NoCadenceFits`].
 //! 7. **One level and no edge** (`judge.rs`): lit or dark from the level itself — above
-//!    the calibrated dark level by more than drift, noise and (when the sample rate locks
-//!    to a mains harmonic) a flicker seen at one phase can lift it (room light lifts every
+//!    the calibrated dark level by more than drift, noise and (when the mains flicker, or
+//!    only its weaker second harmonic, is a multiple of the sample rate) a flicker seen at
+//!    one phase can lift it (room light lifts every
 //!    colour channel in proportion to its dark reading: an excess of another colour is a
 //!    light of its own, and needs no such allowance); without a calibration, above what a
 //!    shrouded sensor reads dark (48 counts).
