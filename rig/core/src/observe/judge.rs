@@ -561,7 +561,7 @@ pub(crate) fn dark_level(cal: &Calibration) -> Option<f64> {
 /// the sample rate, [`HARMONIC_SHARE`] when only the second harmonic is, else 0. (A rate
 /// that is a multiple of a component instead, 200 Hz for 100 Hz, samples it at phases
 /// spread evenly round its period: a run's mean cancels it.)
-fn mains_lock(interval_ms: f64) -> f64 {
+pub(super) fn mains_lock(interval_ms: f64) -> f64 {
     if interval_ms <= 0.0 {
         return 0.0;
     }

@@ -5,7 +5,7 @@ use super::{
     Stream, CONFIRM_VALUES, DARK_SPREAD_FACTOR, DRIFT_SHARE, ENVELOPE_MIN_SHARE, LEVEL_MIN_SAMPLES,
     REFLECTIVE_FLOOR_SHARE,
 };
-use crate::observe::judge::{LOCKED_FLICKER_SHARE, REFLECTIVE_ON_SHARE};
+use crate::observe::judge::{mains_lock, LOCKED_FLICKER_SHARE, REFLECTIVE_ON_SHARE};
 use crate::observe::levels::{
     Band, LIT_SHARE, MIN_DARKENING_COUNTS, MIN_LIT_COUNTS, REFLECTIVE_LIT_SHARE,
 };
@@ -198,8 +198,10 @@ impl Stream {
     }
 
     /// Whether a level the stream holds for dark can be the dark the calibration
-    /// measured: an LED's no further above it than the room's flicker seen at one phase
-    /// could lift it ([`LOCKED_FLICKER_SHARE`] of it, and at least [`MIN_LIT_COUNTS`]), an
+    /// measured: an LED's no further above it than the room's drift and its flicker seen
+    /// at one phase could lift it ([`DRIFT_SHARE`] and, as far as the sample rate locks to
+    /// the mains ([`mains_lock`]), [`LOCKED_FLICKER_SHARE`] of it; at least
+    /// [`MIN_LIT_COUNTS`]), an
     /// indicator's darkened by less than a lit one is ([`REFLECTIVE_ON_SHARE`] of its bare
     /// level). A "dark" run that reads otherwise held a light the band did not see yet
     /// (its levels were still unknown): it says nothing of where dark is, nor of how far
@@ -209,7 +211,10 @@ impl Stream {
             return true;
         };
         let allowance = match self.settings.calibration.polarity {
-            Polarity::Emissive => (LOCKED_FLICKER_SHARE * anchor.max(0.0)).max(MIN_LIT_COUNTS),
+            Polarity::Emissive => {
+                let lock = mains_lock(self.dt_ms) as f32;
+                ((DRIFT_SHARE + lock * LOCKED_FLICKER_SHARE) * anchor.max(0.0)).max(MIN_LIT_COUNTS)
+            }
             Polarity::Reflective => REFLECTIVE_ON_SHARE as f32 * (-anchor).max(0.0),
         };
         level <= anchor + allowance
