@@ -334,10 +334,6 @@ fn lightgen_traces_that_taught_a_rule_are_read_right() {
             "a late sample before an edge's straddling one: still the old level",
         ),
         (
-            12_000_798,
-            "a faint flutter's runs at 125 Hz: no mains lock lifts a dark that far",
-        ),
-        (
             12_000_278,
             "stalls spaced unlike any blink's off times: a steady light",
         ),

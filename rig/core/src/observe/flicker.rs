@@ -46,16 +46,8 @@ const TAU_MS: f64 = 150.0;
 /// A change this many of the fit's residual sigmas off the fit is a step, not flicker.
 const REJECT_SIGMA: f64 = 4.0;
 /// Ridge: a direction whose regressor carries less than this share of the weight is held
-/// at zero (the flicker aliased to a constant shows no change: 100 Hz sampled at 100 Hz,
-/// 0.3% off, turns 0.02 rad a sample, a weight of 0.0002 a change). Flicker aliased to a
-/// slow beat must still be fitted: 120 Hz sampled at 125 Hz turns 0.26 rad a sample
-/// (a 5 Hz beat, as slow as a blink), a weight of 0.03 a change, of which this ridge
-/// keeps three quarters (a ridge of 0.1 kept a quarter, and the beat read as a blink).
-const RIDGE_SHARE: f64 = 0.01;
-/// Flicker whose phase turns less than this (squared, rad², on average) from one sample
-/// to the next is aliased to (almost) a constant: not fitted. (120 Hz sampled at 125 Hz
-/// turns 0.26 rad, 0.07; 100 Hz at 100 Hz with 0.1 ms of jitter, 0.09 rad, 0.008.)
-const ALIASED_SHARE: f64 = 0.02;
+/// at zero (the flicker aliased to a constant shows no change).
+const RIDGE_SHARE: f64 = 0.1;
 /// The share of the changes a fit to noise alone may explain (see [`Flicker::clean`]).
 const EXPLAINED_NOISE: f64 = 0.2;
 /// Changes seen before the fit is used.
@@ -175,12 +167,7 @@ impl LockIn {
         let ridge = RIDGE_SHARE * self.sw;
         let (m11, m22, m12) = (self.scc + ridge, self.sss + ridge, self.scs);
         let det = m11 * m22 - m12 * m12;
-        if self.scc + self.sss < ALIASED_SHARE * self.sw {
-            // The phase barely turns from sample to sample: what little flicker the
-            // changes carry (jitter's) would be fitted from noise and taken off by fits
-            // and starts, a step in a dark light. It stays in, a constant or slow wander.
-            (self.a, self.b) = (0.0, 0.0);
-        } else if det > 0.0 {
+        if det > 0.0 {
             self.a = (m22 * self.sxc - m12 * self.sxs) / det;
             self.b = (m11 * self.sxs - m12 * self.sxc) / det;
         }
