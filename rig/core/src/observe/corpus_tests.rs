@@ -338,6 +338,10 @@ fn lightgen_traces_that_taught_a_rule_are_read_right() {
             "stalls spaced unlike any blink's off times: a steady light",
         ),
         (
+            15_000_653,
+            "a settle time held dark, at one level that reads lit: a lit light",
+        ),
+        (
             13_000_611,
             "PWM under clumped timestamps: one dip in a settle time that reads lit",
         ),

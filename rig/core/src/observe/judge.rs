@@ -161,8 +161,18 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
         reading @ Reading::NoCadenceFits { .. } => {
             one_level_under_false_edges(stream, &in_view, model, cal).unwrap_or(reading)
         }
+        // Held dark for a settle time, a run that reads lit by its level is lit: an LED
+        // that is off reads its dark, whatever edge the stream saw before (one not a
+        // settle time long may be a blink's that the band has not cut yet).
         reading if reads_dark(&reading) && !reads_as_the_dark(stream, &open, cal) => {
-            Reading::NotEnoughEvidence
+            if open.duration_ms() >= model.settle_ms()
+                && one_level_is_lit(stream, &open, cal) == Some(true)
+                && holds_one_level(&open, cal)
+            {
+                judge_one_level(stream, open, model, cal)
+            } else {
+                Reading::NotEnoughEvidence
+            }
         }
         Reading::Seen(o) if o.indication.cadence != Cadence::Steady => {
             blink_without_a_mean_change(stream, &in_view, model, cal).unwrap_or(Reading::Seen(o))
@@ -464,6 +474,16 @@ fn one_level_is_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Optio
         (Polarity::Emissive, None) => Some(level > threshold + noise),
         (Polarity::Reflective, _) => Some(level < threshold - noise),
     }
+}
+
+/// Whether a run lit by its level is one level, not a blink the band missed: a light
+/// held at one level wanders by its noise, far less than it stands above the dark (the
+/// calibrated one, or what a shrouded sensor reads dark); a run whose judged signal
+/// ranges further than that holds both states.
+fn holds_one_level(run: &RunStats, cal: &Calibration) -> bool {
+    let dark = polarity_sign(cal) * dark_level(cal).unwrap_or(SHROUDED_DARK_MAX);
+    run.level_mean()
+        .is_some_and(|level| f64::from(run.spread_v()) < f64::from(level) - dark)
 }
 
 /// Whether a reading says the light is off.

@@ -165,6 +165,11 @@ impl RunStats {
         self.settled_n
     }
 
+    /// How far the judged signal ranged over the run.
+    pub(crate) fn spread_v(&self) -> f32 {
+        (self.top_v - self.bottom_v).max(0.0)
+    }
+
     /// Mean of the judged signal over the run.
     pub(crate) fn level_mean(&self) -> Option<f32> {
         (self.samples > 0).then(|| (self.sum_v / f64::from(self.samples)) as f32)
