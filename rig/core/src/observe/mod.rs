@@ -104,7 +104,9 @@
 //!    level alone, against its calibration or, without one, what a shrouded sensor reads
 //!    dark; an indicator darker than its bare level by more than drift, or a third when
 //!    the rate locks to the mains) held light the segmenter could not see: it is no
-//!    evidence of off, and the answer abstains. So does one level with no edge at all
+//!    evidence of off, and the answer abstains — unless it has lasted a settle time and
+//!    ranges over less than it stands above the dark: then it is one lit level, and the
+//!    edge before it was none. The answer abstains too for one level with no edge at all
 //!    whose brightest sample no dark LED gives (above the calibrated dark by more than a
 //!    flicker's lift and 8σ): a low-duty PWM read through a short window shows its pulses
 //!    on a few samples only, and a blink of it can be dark on average. (Not a run begun
