@@ -978,6 +978,20 @@ mod tests {
     }
 
     #[test]
+    fn a_blink_goes_on_through_a_stall_that_hid_its_last_off_time() {
+        // A wink at 100 Hz (off 200–250 ms of each 250) whose last off time a stall hid
+        // but for one dark sample: the run going on has outlasted a wink's on time only
+        // because of the stall.
+        let light = Light::new(Colour::Green, cadence_pattern(Cadence::Wink));
+        let mut trace = Sensor::rgbc(100.0).trace(&light, 0.0, 2700.0, 1);
+        trace.retain(|s| !(2455.0..2520.0).contains(&s.t_ms));
+        assert_eq!(
+            seen(&calibrated().classify(&trace)),
+            Some(Indication::new(Colour::Green, Cadence::Wink))
+        );
+    }
+
+    #[test]
     fn describe_says_what_was_seen() {
         let blink = Observation {
             indication: Indication::new(Colour::Green, Cadence::Wink),
