@@ -39,6 +39,11 @@ const FLICKER_HZ: [f64; 2] = [100.0, 120.0];
 /// ...and its second harmonic, at most this share of the fundamental (a rectified lamp's:
 /// the Fourier series of |sin| has 4/(15π) at 4x beside 4/(3π) at 2x, a fifth).
 const HARMONIC_SHARE: f64 = 0.2;
+/// A blink no row fits is the mains beating with the sample rate if its period is within
+/// this share of the beat's (the mains within 0.5%; a beat measured over a few periods).
+const BEAT_PERIOD_TOLERANCE: f64 = 0.15;
+/// At most this share of a sensor's samples is lost (see [`mains_beat`]).
+const MAX_LOST_SHARE: f64 = 0.05;
 /// How far a flicker seen at one phase can lift a dark reading, as a share of it.
 pub(super) const LOCKED_FLICKER_SHARE: f32 = 0.35;
 /// Without a calibration, a shrouded sensor's dark reading stays below this (counts).
@@ -157,9 +162,11 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
         // Runs no cadence makes may be one level's wander cut at false edges.
         Reading::NotEnoughEvidence => one_level_under_false_edges(stream, &in_view, model, cal)
             .unwrap_or(Reading::NotEnoughEvidence),
-        // So may a regular blink no row fits.
-        reading @ Reading::NoCadenceFits { .. } => {
-            one_level_under_false_edges(stream, &in_view, model, cal).unwrap_or(reading)
+        // So may a regular blink no row fits, or the mains beating with the sample rate.
+        reading @ Reading::NoCadenceFits { period_ms, .. } => {
+            one_level_under_false_edges(stream, &in_view, model, cal)
+                .or_else(|| mains_beat(stream, &in_view, period_ms, model, cal))
+                .unwrap_or(reading)
         }
         // Held dark for a settle time, a run that reads lit by its level is lit: an LED
         // that is off reads its dark, whatever edge the stream saw before (one not a
@@ -371,6 +378,61 @@ fn one_level_under_false_edges(
         && stepped
         && !unlit_runs_were_lit(stream, view, cal)
     {
+        return None;
+    }
+    Some(judge_one_level(stream, pooled(view.runs())?, model, cal))
+}
+
+/// A regular rise and fall no row fits that is the mains flicker beating with the sample
+/// rate (120 Hz sampled at 125 Hz beats at 5 Hz, every 200 ms), judged as one level: its
+/// period within [`BEAT_PERIOD_TOLERANCE`] of a beat's, its lit runs no further above its
+/// unlit ones than the flicker swings the room light (twice [`LOCKED_FLICKER_SHARE`] of
+/// the unlit level; a fifth of that for the weaker second harmonic), and lifting every
+/// colour channel as the room light does ([`could_be_room_light`]). (A beat slower than
+/// [`LOCK_HZ`] is a lock, judged as one level already.)
+fn mains_beat(
+    stream: &Stream,
+    view: &InView,
+    period_ms: f64,
+    model: &Model,
+    cal: &Calibration,
+) -> Option<Reading> {
+    let interval = stream.interval_ms();
+    if interval <= 0.0 || period_ms <= 0.0 {
+        return None;
+    }
+    // Lost samples lengthen the mean interval, never shorten it: the true rate is up to
+    // [`MAX_LOST_SHARE`] above the one measured.
+    let (fs_lo, fs_hi) = (
+        1000.0 / interval,
+        1000.0 / interval * (1.0 + MAX_LOST_SHARE),
+    );
+    let seen_hz = 1000.0 / period_ms;
+    let (lit, unlit) = view.sums()?;
+    let swing = (lit.raw_mean() - unlit.raw_mean()).abs();
+    let level = lit.raw_mean().max(unlit.raw_mean());
+    let components = FLICKER_HZ
+        .iter()
+        .map(|&h| (h, 1.0))
+        .chain(FLICKER_HZ.iter().map(|&h| (2.0 * h, HARMONIC_SHARE)));
+    let beats = components.into_iter().any(|(h, share)| {
+        // The beat over the rates the sample rate may be: h - k·fs is linear in fs.
+        [(h / fs_lo).round(), (h / fs_hi).round()].iter().any(|&k| {
+            let (a, b) = (h - k.max(1.0) * fs_lo, h - k.max(1.0) * fs_hi);
+            let low = if a.signum() == b.signum() {
+                a.abs().min(b.abs())
+            } else {
+                0.0
+            };
+            let high = a.abs().max(b.abs());
+            seen_hz >= LOCK_HZ
+                && seen_hz >= low * (1.0 - BEAT_PERIOD_TOLERANCE)
+                && seen_hz <= high * (1.0 + BEAT_PERIOD_TOLERANCE)
+        }) && swing <= 2.0 * share * f64::from(LOCKED_FLICKER_SHARE) * level
+    });
+    let lit_runs = pooled(view.runs().filter(|r| r.lit))?;
+    let room = could_be_room_light(&lit_runs.mean(), mean_noise(stream, &lit_runs), cal);
+    if !(beats && room) {
         return None;
     }
     Some(judge_one_level(stream, pooled(view.runs())?, model, cal))

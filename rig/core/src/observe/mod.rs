@@ -98,7 +98,11 @@
 //!    found is one level too when its runs' raw means keep less than a quarter of the
 //!    contrast their smoothed levels show (a real blink's edges are placed where the light
 //!    switched, so its raw means keep half of it or more; a PWM beating with the box moves
-//!    the smoothed signal only). A
+//!    the smoothed signal only). A regular rise and fall no row fits is one level too
+//!    when it is the mains beating with the sample rate: its period a beat's (120 Hz read
+//!    at 125 Hz beats every 200 ms; the rate as measured, or up to 5% faster where
+//!    samples were lost), no deeper than the flicker swings the room light, and lifting
+//!    every colour as the room light does. A
 //!    lit run no brighter than the calibrated dark (by half what a light must add) is
 //!    dark; and a run held dark that does not read as dark (an emissive light lit by its
 //!    level alone, against its calibration or, without one, what a shrouded sensor reads
@@ -989,6 +993,34 @@ mod tests {
             seen(&calibrated().classify(&trace)),
             Some(Indication::new(Colour::Green, Cadence::Wink))
         );
+    }
+
+    #[test]
+    fn the_mains_beating_with_the_sample_rate_is_no_blink() {
+        // An off LED under a lamp flickering 15% at 119.8 Hz, read at 125 Hz: the flicker
+        // beats at 5.2 Hz, a rise and fall every 190 ms in the room light's own colour.
+        let room = [0.28f32, 0.49, 0.23];
+        let dark = 700.0f32;
+        let mut noise = 0x2545_f491_u32;
+        let trace: Vec<Sample> = (0..450)
+            .map(|i| {
+                let t = 8.0 * f64::from(i);
+                let flicker = 1.0 + 0.15 * (std::f64::consts::TAU * 0.1198 * t).sin() as f32;
+                noise = noise.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                let jiggle = (noise >> 24) as f32 / 256.0 * 6.0 - 3.0;
+                let c = dark * flicker + jiggle;
+                Sample {
+                    t_ms: t,
+                    r: room[0] * c,
+                    g: room[1] * c,
+                    b: room[2] * c,
+                    c,
+                }
+            })
+            .collect();
+        let cal = DarkLevel::Rgbc([room[0] * dark, room[1] * dark, room[2] * dark, dark]);
+        let reading = rgb_classifier(Some(cal)).classify(&trace);
+        assert_eq!(seen(&reading), Some(Indication::OFF), "{reading:?}");
     }
 
     #[test]
