@@ -342,6 +342,10 @@ fn lightgen_traces_that_taught_a_rule_are_read_right() {
             "a settle time held dark, at one level that reads lit: a lit light",
         ),
         (
+            16_000_119,
+            "a dark light cut only at colour labels by a slow beat: one dark level",
+        ),
+        (
             13_000_611,
             "PWM under clumped timestamps: one dip in a settle time that reads lit",
         ),

@@ -76,6 +76,19 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
     if let Some(reading) = one_level_after_a_false_edge(stream, &open, closed.back(), model, cal) {
         return reading;
     }
+    // Runs cut only where a colour label changed, never at a change of level (all lit,
+    // the first begun with the evidence), that together read dark by their level, as a
+    // lone run is read, are a dark light: a flicker's slow beat walked its reading across
+    // the band's first guess and moved its colour labels. (Lit together, they are a lit
+    // light whose colour changes: named run by run below.)
+    if closed.front().is_some_and(|first| !first.edged)
+        && closed.iter().chain(std::iter::once(&open)).all(|r| r.lit)
+    {
+        let level = pooled(closed.iter().chain(std::iter::once(&open)));
+        if let Some(level) = level.filter(|l| one_level_is_lit(stream, l, cal) == Some(false)) {
+            return judge_one_level(stream, level, model, cal);
+        }
+    }
     let reference = stream.colour_reference();
     // Clipped lit runs are named together: each alone may or may not show enough
     // unclipped light to be named, and one light must not change name from run to run.
