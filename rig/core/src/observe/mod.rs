@@ -79,7 +79,8 @@
 //!    a grouped cadence (broken flutter) by its bursts, whose last pulse the group's gate
 //!    may cut short, and one of whose inner runs (among three pulses or more) noise may cut
 //!    wrong; a regular blink no row fits is [`Reading::NoCadenceFits`].
-//! 7. **One level and no edge** (`judge.rs`): lit or dark from the level itself — above
+//! 7. **One level and no edge** (`judge.rs`; so are lit runs cut only at colour labels
+//!    that read dark together): lit or dark from the level itself — above
 //!    the calibrated dark level by more than drift, noise and (when the mains flicker, or
 //!    only its weaker second harmonic, is a multiple of the sample rate) a flicker seen at
 //!    one phase can lift it (room light lifts every
