@@ -273,9 +273,7 @@ impl Model {
     /// between two of them.
     fn gaps_could_hide_a_blink(&self, run: &Run, held_ms: f64) -> bool {
         let gaps = &run.gaps;
-        let t_end = run.start_ms + held_ms;
-        let seen_from = t_end - held_ms.min(self.settle_ms);
-        gaps.count() > 0
+        gaps.count > 0
             && self.blinks.iter().any(|b| {
                 let (on, off) = match b.group {
                     Some(g) => (g.burst_ms, g.gap_ms),
@@ -286,9 +284,9 @@ impl Model {
                 // The gaps counted are those of the last settle time (a light may have
                 // begun blinking anywhere before): what it shows there.
                 let shown = (held_ms.min(self.settle_ms) / period).floor().max(1.0);
-                gaps.longest_ms() >= hidden
-                    && f64::from(gaps.count()) >= shown
-                    && !gaps.seen_whole_for(period, seen_from, t_end)
+                gaps.longest_ms >= hidden
+                    && f64::from(gaps.count) >= shown
+                    && !gaps.seen_whole_for(period)
             })
     }
 
@@ -431,7 +429,7 @@ impl Expect {
     /// than two of its own runs and one of the other: it may be that, and it neither
     /// breaks a chain nor counts in its means (what its times are is unknown).
     fn may_have_hidden_a_run(&self, run: &Run) -> bool {
-        run.gaps.count() > 0
+        run.gaps.count > 0
             && run.regular
             && run.duration_ms()
                 <= 2.0 * self.bounds(run.lit).1 + self.bounds(!run.lit).1 + run.slack_ms()

@@ -19,7 +19,7 @@ use crate::hw::Sample;
 use crate::spec::Colour;
 
 use super::colour::{colour_within_bounds, one_name};
-use super::gaps::Gaps;
+use super::gaps::{Gaps, GapsInView};
 use super::levels::MIN_LIT_COUNTS;
 
 /// A channel's highest value recurring this often in a run may be a clip level...
@@ -302,6 +302,7 @@ impl RunStats {
 
     /// As the cadence matcher reads it; its gaps are those since `gaps_since_ms`.
     pub(crate) fn view(&self, colour: Colour, gaps_since_ms: f64) -> Run {
+        let seen_from = self.start_ms.max(gaps_since_ms);
         Run {
             lit: self.lit,
             colour,
@@ -311,7 +312,7 @@ impl RunStats {
             end_slack_ms: self.end_slack_ms,
             regular: true,
             samples: self.samples,
-            gaps: self.gaps.since(gaps_since_ms),
+            gaps: self.gaps.in_view(seen_from, self.end_ms.max(seen_from)),
         }
     }
 }
@@ -349,7 +350,7 @@ pub(super) struct Run {
     pub(crate) regular: bool,
     pub(crate) samples: u32,
     /// Gaps in its samples long enough to hide a short run, over the last settle time.
-    pub(crate) gaps: Gaps,
+    pub(crate) gaps: GapsInView,
 }
 
 impl Run {
@@ -365,7 +366,7 @@ impl Run {
             end_slack_ms: 0.0,
             regular: true,
             samples: 2,
-            gaps: Gaps::default(),
+            gaps: GapsInView::default(),
         }
     }
 
@@ -481,7 +482,7 @@ mod tests {
         assert_eq!(a.mean(), [2.0, 2.0, 2.0, 6.0]);
         let gaps = |since| {
             let g = a.view(Colour::On, since).gaps;
-            (g.count(), g.longest_ms())
+            (g.count, g.longest_ms)
         };
         assert_eq!(gaps(0.0), (1, 45.0));
         assert_eq!(gaps(7.0), (0, 0.0));

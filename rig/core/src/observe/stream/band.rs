@@ -210,14 +210,21 @@ impl Stream {
         let Some(anchor) = self.anchor else {
             return true;
         };
-        let allowance = match self.settings.calibration.polarity {
+        match self.settings.calibration.polarity {
             Polarity::Emissive => {
-                let lock = mains_lock(self.dt_ms) as f32;
-                ((DRIFT_SHARE + lock * LOCKED_FLICKER_SHARE) * anchor.max(0.0)).max(MIN_LIT_COUNTS)
+                let allowance = |lock: f32| {
+                    ((DRIFT_SHARE + lock * LOCKED_FLICKER_SHARE) * anchor.max(0.0))
+                        .max(MIN_LIT_COUNTS)
+                };
+                // (Asked on every sample: the lock is worked out only where it decides.)
+                level <= anchor + allowance(0.0)
+                    || level <= anchor + allowance(1.0)
+                        && level <= anchor + allowance(mains_lock(self.dt_ms) as f32)
             }
-            Polarity::Reflective => REFLECTIVE_ON_SHARE as f32 * (-anchor).max(0.0),
-        };
-        level <= anchor + allowance
+            Polarity::Reflective => {
+                level <= anchor + REFLECTIVE_ON_SHARE as f32 * (-anchor).max(0.0)
+            }
+        }
     }
 
     /// Whether the open run, held dark, can be the calibrated dark (see
