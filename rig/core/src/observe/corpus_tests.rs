@@ -265,21 +265,21 @@ fn lightgen_evaluation(base: u64, n: u64) -> Evaluation {
     Evaluation::run(&cases, &table())
 }
 
-/// The second generator, on seeds the reader was never tuned on (tuning used 5, 6, 8 and
-/// 12 million onwards): the confusion matrices are printed, and the bar is near what the
-/// reader reaches today (99.25%, 0.75% abstained, none forbidden), so that no change
-/// makes it worse unseen (the bar, 99.5% with no wrong
-/// colour, is not met yet: see the module docs of `observe`, "Figures").
+/// The second generator, on seeds the reader was never tuned on (tuning used seeds from 5,
+/// 6, 8, 12, 13, 14, 15 and 18 million on): the confusion matrices are printed, and the
+/// bar is the (99.5% right, at most 0.3% abstained, no forbidden confusion, no
+/// wrong colour), which these 400 meet with two misses to spare (see the module docs of
+/// `observe`, "Figures", for the larger held-out sets).
 #[test]
 fn lightgen_traces_are_read_right_on_fresh_seeds() {
     let eval = lightgen_evaluation(7_000_000, 400);
     let report = eval.report();
     println!("{report}");
-    assert!(eval.accuracy() >= 0.985, "{report}");
+    assert!(eval.accuracy() >= 0.995, "{report}");
     // (lightgen labels every trace with what it shows: none expects "not enough".)
     let abstained = eval.abstained().count();
-    assert!(abstained * 1000 <= 15 * eval.scored.len(), "{report}");
-    assert!(eval.forbidden().count() <= 1, "{report}");
+    assert!(abstained * 1000 <= 3 * eval.scored.len(), "{report}");
+    assert_eq!(eval.forbidden().count(), 0, "{report}");
     assert_eq!(eval.wrong_colours().count(), 0, "{report}");
 }
 
