@@ -152,7 +152,7 @@
 //! | `lightgen`, seeds 11 000 000.. (1000, never tuned on) | 99.2% (99.2%) | 0.5% (0.7%) | 1 (1) | 0 (0) |
 //! | `lightgen`, seeds 16 000 000.. (1000, first read this session; one trace then taught a rule) | 99.6% (99.4%) | 0.1% (0.2%) | 2 (3) | 0 (0) |
 //! | `lightgen`, seeds 17 000 000.. (1000, first read this session) | 99.7% (98.8%) | 0.1% (1.0%) | 1 (1) | 0 (0) |
-//! | `tracegen`, seeds 2 000 000.. (567 kept, never tuned on) | 99.1% (98.9%) | 0% (0.35%) | 0 (1) | 0 (1) |
+//! | `tracegen`, seeds 2 000 000.. (567 kept, never tuned on) | 99.1% (98.9%) | 0% (0.35%) | 0 (0) | 0 (1) |
 //! | `tracegen`, seeds 3 000 000.. (564 kept, first read this session) | 100% (100%) | 0% (0%) | 0 (0) | 0 (0) |
 //! | `fixtures/traces/` (263) | 98.5% (98.5%) | 0% (0%) | 0 (0) | 0 (0) |
 //! | tuning: `lightgen` 5M / 6M / 8M / 12M / 13M, `tracegen` 1M | 99.8 / 99.8 / 99.6 / 99.4 / 99.5 / 99.8% (99.7 / 99.7 / 99.3 / 99.2 / 98.9 / 99.8%) | 0.1 / 0.1 / 0.2 / 0.4 / 0.3 / 0.2% | 0 / 0 / 0 / 2 / 1 / 0 | 0 |
