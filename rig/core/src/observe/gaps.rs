@@ -18,6 +18,8 @@ pub(crate) struct Gaps {
     ring: [(f64, f64); GAPS_KEPT],
     /// How many were noted in all.
     noted: u32,
+    /// Where the newest gap the ring dropped ended (−∞: none dropped).
+    lost_until_ms: f64,
 }
 
 impl Default for Gaps {
@@ -25,6 +27,7 @@ impl Default for Gaps {
         Self {
             ring: [(f64::NEG_INFINITY, 0.0); GAPS_KEPT],
             noted: 0,
+            lost_until_ms: f64::NEG_INFINITY,
         }
     }
 }
@@ -32,7 +35,9 @@ impl Default for Gaps {
 impl Gaps {
     /// A gap of `gap_ms` ending at `end_ms` (gaps are noted in time order).
     pub(crate) fn note(&mut self, end_ms: f64, gap_ms: f64) {
-        self.ring[self.noted as usize % GAPS_KEPT] = (end_ms, gap_ms);
+        let slot = &mut self.ring[self.noted as usize % GAPS_KEPT];
+        self.lost_until_ms = self.lost_until_ms.max(slot.0);
+        *slot = (end_ms, gap_ms);
         self.noted = self.noted.saturating_add(1);
     }
 
@@ -49,6 +54,7 @@ impl Gaps {
 
     /// Add the gaps of the samples after these (the same run continued).
     pub(crate) fn absorb(&mut self, later: &Gaps) {
+        self.lost_until_ms = self.lost_until_ms.max(later.lost_until_ms);
         for (end, len) in later.kept() {
             self.note(end, len);
         }
@@ -61,10 +67,9 @@ impl Gaps {
         if self.noted == 0 {
             return GapsInView::whole(span);
         }
-        // Gaps the ring dropped are older than all it holds: between `from_ms` and its
-        // oldest, nothing is known of how long the light was seen whole.
-        let dropped = self.noted as usize > GAPS_KEPT
-            && self.kept().next().is_some_and(|(end, _)| end > from_ms);
+        // Gaps the ring dropped are older than all it holds: up to the newest of them,
+        // nothing is known of how long the light was seen whole.
+        let dropped = self.lost_until_ms > from_ms;
         let mut view = GapsInView::default();
         let mut seen_from = (!dropped).then_some(from_ms);
         for (end, len) in self.kept().filter(|&(end, _)| end > from_ms) {
@@ -79,7 +84,7 @@ impl Gaps {
             seen_from = Some(seen_from.map_or(end, |from| from.max(end)));
         }
         if view.count == 0 {
-            return GapsInView::whole(if dropped { 0.0 } else { span });
+            return GapsInView::whole(span);
         }
         view.trailing_ms = seen_from.map_or(0.0, |from| (to_ms - from).max(0.0));
         view
@@ -185,6 +190,10 @@ mod tests {
         // From 560 ms on, all the gaps are known: stretches of 40 ms, and 30 at the start.
         assert!(!g.in_view(560.0, 1000.0).seen_whole_for(45.0));
         assert!(g.in_view(560.0, 1000.0).seen_whole_for(35.0));
+        // A run without gaps of its own that takes these in still knows what was lost.
+        let mut joined = Gaps::default();
+        joined.absorb(&g);
+        assert!(!joined.in_view(0.0, 1100.0).seen_whole_for(200.0));
     }
 
     #[test]

@@ -31,8 +31,8 @@ use super::runs::{Reference, Run, RunStats};
 use super::stream::{Stream, DRIFT_SHARE};
 use super::{Calibration, Polarity, Reading};
 
-/// A sample rate within this of a multiple of a mains flicker harmonic sees that
-/// harmonic beat slower than a trace can average.
+/// A mains flicker component within this of a multiple of the sample rate beats with it
+/// slower than a trace can average: it is seen at one phase (a lock).
 const LOCK_HZ: f64 = 2.0;
 /// Mains flicker (Hz): its fundamental, for 50 and 60 Hz mains...
 const FLICKER_HZ: [f64; 2] = [100.0, 120.0];
@@ -42,8 +42,10 @@ const HARMONIC_SHARE: f64 = 0.2;
 /// A blink no row fits is the mains beating with the sample rate if its period is within
 /// this share of the beat's (the mains within 0.5%; a beat measured over a few periods).
 const BEAT_PERIOD_TOLERANCE: f64 = 0.15;
-/// At most this share of a sensor's samples is lost (see [`mains_beat`]).
-const MAX_LOST_SHARE: f64 = 0.05;
+/// The mean interval between samples may be this share longer than the sensor's period,
+/// for samples lost (see [`mains_beat`]). (Up to 5% may be lost; the share is kept
+/// smaller, since a rate assumed faster finds beats a slower one never had.)
+const MAX_LOST_SHARE: f64 = 0.02;
 /// How far a flicker seen at one phase can lift a dark reading, as a share of it.
 pub(super) const LOCKED_FLICKER_SHARE: f32 = 0.35;
 /// Without a calibration, a shrouded sensor's dark reading stays below this (counts).
@@ -86,6 +88,10 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
     {
         let level = pooled(closed.iter().chain(std::iter::once(&open)));
         if let Some(level) = level.filter(|l| one_level_is_lit(stream, l, cal) == Some(false)) {
+            // (Unless a sample no dark LED gives says a PWM's pulses hide in it.)
+            if held_lit_samples(stream, &level, cal) {
+                return Reading::NotEnoughEvidence;
+            }
             return judge_one_level(stream, level, model, cal);
         }
     }
@@ -187,7 +193,7 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
         reading if reads_dark(&reading) && !reads_as_the_dark(stream, &open, cal) => {
             if open.duration_ms() >= model.settle_ms()
                 && one_level_is_lit(stream, &open, cal) == Some(true)
-                && holds_one_level(&open, cal)
+                && holds_one_level(&open, closed.back(), cal)
             {
                 judge_one_level(stream, open, model, cal)
             } else {
@@ -423,7 +429,8 @@ fn mains_beat(
     let seen_hz = 1000.0 / period_ms;
     let (lit, unlit) = view.sums()?;
     let swing = (lit.raw_mean() - unlit.raw_mean()).abs();
-    let level = lit.raw_mean().max(unlit.raw_mean());
+    // The room light's level: the unlit runs' (an LED's dark, a display's bare level).
+    let level = unlit.raw_mean();
     let components = FLICKER_HZ
         .iter()
         .map(|&h| (h, 1.0))
@@ -551,14 +558,21 @@ fn one_level_is_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Optio
     }
 }
 
-/// Whether a run lit by its level is one level, not a blink the band missed: a light
-/// held at one level wanders by its noise, far less than it stands above the dark (the
-/// calibrated one, or what a shrouded sensor reads dark); a run whose judged signal
-/// ranges further than that holds both states.
-fn holds_one_level(run: &RunStats, cal: &Calibration) -> bool {
+/// Whether a run lit by its level is one lit level, not a blink the band missed nor a
+/// light gone off in a room brighter than at calibration: a light held at one level
+/// wanders by its noise, far less than it stands above the dark (the calibrated one, or
+/// what a shrouded sensor reads dark), and an LED going off steps down by its whole
+/// light, so a step from the run before larger than that lift was the light going off.
+fn holds_one_level(run: &RunStats, before: Option<&RunStats>, cal: &Calibration) -> bool {
     let dark = polarity_sign(cal) * dark_level(cal).unwrap_or(SHROUDED_DARK_MAX);
-    run.level_mean()
-        .is_some_and(|level| f64::from(run.spread_v()) < f64::from(level) - dark)
+    let Some(level) = run.level_mean().map(f64::from) else {
+        return false;
+    };
+    let lift = level - dark;
+    let step = before
+        .and_then(RunStats::level_mean)
+        .map_or(0.0, |b| f64::from(b) - level);
+    f64::from(run.spread_v()) < lift && step < lift
 }
 
 /// Whether a reading says the light is off.
@@ -571,8 +585,8 @@ fn reads_dark(reading: &Reading) -> bool {
 /// Whether a run the stream holds for dark reads as the calibrated dark does: an
 /// emissive light no further above it than one level may be and still be dark (see
 /// [`one_level_is_lit`]); an indicator within drift and noise of its bare level (a third,
-/// when the sample rate locks to a mains harmonic and the room light's flicker may be
-/// seen at one phase). A "dark" run that reads otherwise held light the segmenter did not
+/// when the mains fundamental is a multiple of the sample rate and the room light's
+/// flicker may be seen at one phase: [`mains_lock`]). A "dark" run that reads otherwise held light the segmenter did not
 /// see (a blink too faint for its floors): it is not evidence of off. Without a
 /// calibration an LED is read against what a shrouded sensor reads dark, and an
 /// indicator against nothing.
@@ -680,15 +694,18 @@ mod tests {
 
     #[test]
     fn rates_that_lock_to_the_mains_are_found() {
-        assert_eq!(mains_lock(10.0), 1.0); // 100 Hz: 100 Hz flicker at one phase
-        assert_eq!(mains_lock(20.0), 1.0); // 50 Hz: the same, every other period
-        assert_eq!(mains_lock(1000.0 / 120.5), 1.0); // 120 Hz flicker beats at 0.5 Hz
-                                                     // 200 Hz: the 100 Hz flicker alternates phases and cancels; its 200 Hz harmonic
-                                                     // is at one phase.
+        // 100 Hz: 100 Hz flicker at one phase; 50 Hz: the same, every other period.
+        assert_eq!(mains_lock(10.0), 1.0);
+        assert_eq!(mains_lock(20.0), 1.0);
+        // 120.5 Hz: 120 Hz flicker beats at 0.5 Hz.
+        assert_eq!(mains_lock(1000.0 / 120.5), 1.0);
+        // 200 Hz: the 100 Hz flicker alternates phases and cancels; its 200 Hz harmonic
+        // is at one phase.
         assert_eq!(mains_lock(5.0), HARMONIC_SHARE);
-        assert_eq!(mains_lock(8.0), 0.0); // 125 Hz: 120 Hz beats at 5 Hz, 240 at 10 Hz
+        // 125 Hz: 120 Hz beats at 5 Hz, 240 at 10 Hz; 1 kHz and 250 Hz: no lock.
+        assert_eq!(mains_lock(8.0), 0.0);
         assert_eq!(mains_lock(1.0), 0.0);
-        assert_eq!(mains_lock(4.0), 0.0); // 250 Hz
+        assert_eq!(mains_lock(4.0), 0.0);
     }
 
     #[test]

@@ -36,8 +36,9 @@
 //!    integration window ripples far below its mean, a dark light only by its noise and
 //!    flicker, which the floor covers. A reflective indicator has no PWM, while the room
 //!    light's flicker and drift move its bare level most: its threshold sits halfway.
-//!    Given a calibration, a run held dark that reads far above it (more than a flicker
-//!    at one phase could lift the dark, or an indicator darkened like a lit one) mixed
+//!    Given a calibration, a run held dark that reads far above it (more than drift and,
+//!    where the sample rate locks to the mains, a flicker at one phase could lift the
+//!    dark; or an indicator darkened like a lit one) mixed
 //!    lit samples in, cut before the levels were known: it teaches neither where dark is
 //!    nor how far a dark light wanders.
 //! 3. **Edges** (`stream/edges.rs`): an LED switches within one sample (one integration
@@ -101,7 +102,7 @@
 //!    switched, so its raw means keep half of it or more; a PWM beating with the box moves
 //!    the smoothed signal only). A regular rise and fall no row fits is one level too
 //!    when it is the mains beating with the sample rate: its period a beat's (120 Hz read
-//!    at 125 Hz beats every 200 ms; the rate as measured, or up to 5% faster where
+//!    at 125 Hz beats every 200 ms; the rate as measured, or up to 2% faster where
 //!    samples were lost), no deeper than the flicker swings the room light, and lifting
 //!    every colour as the room light does. A
 //!    lit run no brighter than the calibrated dark (by half what a light must add) is
@@ -1027,6 +1028,35 @@ mod tests {
         let cal = DarkLevel::Rgbc([room[0] * dark, room[1] * dark, room[2] * dark, dark]);
         let reading = rgb_classifier(Some(cal)).classify(&trace);
         assert_eq!(seen(&reading), Some(Indication::OFF), "{reading:?}");
+    }
+
+    #[test]
+    fn a_light_gone_off_in_a_brighter_room_is_not_lit() {
+        // Calibrated dark at 12 counts; a green light steps off after a second, and the
+        // room now reads 90: above the calibration, but the step down was the light's.
+        let trace: Vec<Sample> = (0..300)
+            .map(|i| {
+                let t_ms = 10.0 * f64::from(i);
+                let jiggle = (i % 5) as f32;
+                let (r, g, b) = if t_ms < 1000.0 {
+                    (100.0, 1000.0, 200.0)
+                } else {
+                    (30.0, 30.0, 30.0)
+                };
+                Sample {
+                    t_ms,
+                    r: r + jiggle,
+                    g: g + jiggle,
+                    b: b + jiggle,
+                    c: r + g + b + 3.0 * jiggle,
+                }
+            })
+            .collect();
+        let reading = calibrated().classify(&trace);
+        assert!(
+            reading.indication().is_none_or(|i| i.colour == Colour::Off),
+            "{reading:?}"
+        );
     }
 
     #[test]
