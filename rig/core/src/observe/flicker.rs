@@ -38,8 +38,9 @@ use std::f64::consts::TAU;
 
 use super::levels::NoiseScale;
 
-/// Candidate flicker frequencies (Hz): twice the mains frequency, 50 and 60 Hz mains.
-const FLICKER_HZ: [f64; 2] = [100.0, 120.0];
+/// Mains flicker (Hz): twice the mains frequency, for 50 and 60 Hz mains (the lock-in's
+/// candidates, and the judge's for locks and beats).
+pub(super) const FLICKER_HZ: [f64; 2] = [100.0, 120.0];
 /// The fit's forgetting time, ms: a ±0.3% error at 120 Hz turns the phase by 0.36 Hz ×
 /// 150 ms = 19° over it, while it still averages 15 samples at 100 Hz.
 const TAU_MS: f64 = 150.0;

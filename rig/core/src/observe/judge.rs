@@ -26,6 +26,7 @@ use crate::bench::DarkLevel;
 use crate::spec::{Cadence, Colour};
 
 use super::cadence::Model;
+use super::flicker::FLICKER_HZ;
 use super::levels::MIN_LIT_COUNTS;
 use super::runs::{Reference, Run, RunStats};
 use super::stream::{Stream, DRIFT_SHARE};
@@ -34,9 +35,8 @@ use super::{Calibration, Polarity, Reading};
 /// A mains flicker component within this of a multiple of the sample rate beats with it
 /// slower than a trace can average: it is seen at one phase (a lock).
 const LOCK_HZ: f64 = 2.0;
-/// Mains flicker (Hz): its fundamental, for 50 and 60 Hz mains...
-const FLICKER_HZ: [f64; 2] = [100.0, 120.0];
-/// ...and its second harmonic, at most this share of the fundamental (a rectified lamp's:
+/// A mains flicker's second harmonic is at most this share of its fundamental
+/// ([`FLICKER_HZ`]; a rectified lamp's:
 /// the Fourier series of |sin| has 4/(15π) at 4x beside 4/(3π) at 2x, a fifth).
 const HARMONIC_SHARE: f64 = 0.2;
 /// A blink no row fits is the mains beating with the sample rate if its period is within
