@@ -83,11 +83,11 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
     // lone run is read, are a dark light: a flicker's slow beat walked its reading across
     // the band's first guess and moved its colour labels. (Lit together, they are a lit
     // light whose colour changes: named run by run below.)
-    if closed.front().is_some_and(|first| !first.edged)
-        && closed.iter().chain(std::iter::once(&open)).all(|r| r.lit)
-    {
-        let level = pooled(closed.iter().chain(std::iter::once(&open)));
-        if let Some(level) = level.filter(|l| one_level_is_lit(stream, l, cal) == Some(false)) {
+    let runs = || closed.iter().chain(std::iter::once(&open));
+    if closed.front().is_some_and(|first| !first.edged) && runs().all(|r| r.lit) {
+        if let Some(level) =
+            pooled(runs()).filter(|l| one_level_is_lit(stream, l, cal) == Some(false))
+        {
             // (Unless a sample no dark LED gives says a PWM's pulses hide in it.)
             if held_lit_samples(stream, &level, cal) {
                 return Reading::NotEnoughEvidence;
@@ -98,7 +98,6 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
     let reference = stream.colour_reference();
     // Clipped lit runs are named together: each alone may or may not show enough
     // unclipped light to be named, and one light must not change name from run to run.
-    let runs = || closed.iter().chain(std::iter::once(&open));
     let clipped = pooled(runs().filter(|r| r.lit && r.clipped().iter().any(|&c| c)));
     let clipped_colour = clipped.map(|c| c.colour_against(reads_colour, reference));
     let since = t_end - model.settle_ms();
@@ -422,10 +421,8 @@ fn mains_beat(
     }
     // Lost samples lengthen the mean interval, never shorten it: the true rate is up to
     // [`MAX_LOST_SHARE`] above the one measured.
-    let (fs_lo, fs_hi) = (
-        1000.0 / interval,
-        1000.0 / interval * (1.0 + MAX_LOST_SHARE),
-    );
+    let fs_lo = 1000.0 / interval;
+    let fs_hi = fs_lo * (1.0 + MAX_LOST_SHARE);
     let seen_hz = 1000.0 / period_ms;
     let (lit, unlit) = view.sums()?;
     let swing = (lit.raw_mean() - unlit.raw_mean()).abs();
@@ -436,19 +433,14 @@ fn mains_beat(
         .map(|&h| (h, 1.0))
         .chain(FLICKER_HZ.iter().map(|&h| (2.0 * h, HARMONIC_SHARE)));
     let beats = components.into_iter().any(|(h, share)| {
-        // The beat over the rates the sample rate may be: h - k·fs is linear in fs.
-        [(h / fs_lo).round(), (h / fs_hi).round()].iter().any(|&k| {
-            let (a, b) = (h - k.max(1.0) * fs_lo, h - k.max(1.0) * fs_hi);
-            let low = if a.signum() == b.signum() {
-                a.abs().min(b.abs())
-            } else {
-                0.0
-            };
-            let high = a.abs().max(b.abs());
-            seen_hz >= LOCK_HZ
-                && seen_hz >= low * (1.0 - BEAT_PERIOD_TOLERANCE)
+        let seen_in = |(low, high): (f64, f64)| {
+            seen_hz >= low * (1.0 - BEAT_PERIOD_TOLERANCE)
                 && seen_hz <= high * (1.0 + BEAT_PERIOD_TOLERANCE)
-        }) && swing <= 2.0 * share * f64::from(LOCKED_FLICKER_SHARE) * level
+        };
+        let near = [(h / fs_lo).round(), (h / fs_hi).round()];
+        seen_hz >= LOCK_HZ
+            && near.iter().any(|&k| seen_in(beat_band(h, k, fs_lo, fs_hi)))
+            && swing <= 2.0 * share * f64::from(LOCKED_FLICKER_SHARE) * level
     });
     let lit_runs = pooled(view.runs().filter(|r| r.lit))?;
     let room = could_be_room_light(&lit_runs.mean(), mean_noise(stream, &lit_runs), cal);
@@ -456,6 +448,20 @@ fn mains_beat(
         return None;
     }
     Some(judge_one_level(stream, pooled(view.runs())?, model, cal))
+}
+
+/// The slowest and fastest a component of `h` Hz beats with multiple `k` of a sample rate
+/// between `fs_lo` and `fs_hi`: |h − k·fs| is linear in fs, so it spans its values at the
+/// ends (down to 0 where it changes sign between them).
+fn beat_band(h: f64, k: f64, fs_lo: f64, fs_hi: f64) -> (f64, f64) {
+    let k = k.max(1.0);
+    let (a, b) = (h - k * fs_lo, h - k * fs_hi);
+    let low = if a.signum() == b.signum() {
+        a.abs().min(b.abs())
+    } else {
+        0.0
+    };
+    (low, a.abs().max(b.abs()))
 }
 
 /// Whether the runs the stream holds for unlit read, together, as a lit level, and at
@@ -706,6 +712,14 @@ mod tests {
         assert_eq!(mains_lock(8.0), 0.0);
         assert_eq!(mains_lock(1.0), 0.0);
         assert_eq!(mains_lock(4.0), 0.0);
+    }
+
+    #[test]
+    fn a_beat_spans_what_the_sample_rates_in_range_give() {
+        // 120 Hz against 125–127.5 Hz: 5 to 7.5 Hz.
+        assert_eq!(beat_band(120.0, 1.0, 125.0, 127.5), (5.0, 7.5));
+        // 100 Hz against 99–101 Hz: a lock somewhere in the range.
+        assert_eq!(beat_band(100.0, 1.0, 99.0, 101.0), (0.0, 1.0));
     }
 
     #[test]

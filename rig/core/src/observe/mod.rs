@@ -1008,13 +1008,12 @@ mod tests {
         // beats at 5.2 Hz, a rise and fall every 190 ms in the room light's own colour.
         let room = [0.28f32, 0.49, 0.23];
         let dark = 700.0f32;
-        let mut noise = 0x2545_f491_u32;
+        let mut next = uniform(5);
         let trace: Vec<Sample> = (0..450)
             .map(|i| {
                 let t = 8.0 * f64::from(i);
                 let flicker = 1.0 + 0.15 * (std::f64::consts::TAU * 0.1198 * t).sin() as f32;
-                noise = noise.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-                let jiggle = (noise >> 24) as f32 / 256.0 * 6.0 - 3.0;
+                let jiggle = (next() * 6.0 - 3.0) as f32;
                 let c = dark * flicker + jiggle;
                 Sample {
                     t_ms: t,

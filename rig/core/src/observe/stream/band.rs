@@ -216,10 +216,16 @@ impl Stream {
                     ((DRIFT_SHARE + lock * LOCKED_FLICKER_SHARE) * anchor.max(0.0))
                         .max(MIN_LIT_COUNTS)
                 };
-                // (Asked on every sample: the lock is worked out only where it decides.)
-                level <= anchor + allowance(0.0)
-                    || level <= anchor + allowance(1.0)
-                        && level <= anchor + allowance(mains_lock(self.dt_ms) as f32)
+                // (Asked on every sample: the lock is worked out only where it decides,
+                // between no lock and a whole one.)
+                let above = level - anchor;
+                if above <= allowance(0.0) {
+                    true
+                } else if above > allowance(1.0) {
+                    false
+                } else {
+                    above <= allowance(mains_lock(self.dt_ms) as f32)
+                }
             }
             Polarity::Reflective => {
                 level <= anchor + REFLECTIVE_ON_SHARE as f32 * (-anchor).max(0.0)
