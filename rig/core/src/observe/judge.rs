@@ -36,8 +36,8 @@ use super::{Calibration, Polarity, Reading};
 /// slower than a trace can average: it is seen at one phase (a lock).
 const LOCK_HZ: f64 = 2.0;
 /// A mains flicker's second harmonic is at most this share of its fundamental
-/// ([`FLICKER_HZ`]; a rectified lamp's:
-/// the Fourier series of |sin| has 4/(15π) at 4x beside 4/(3π) at 2x, a fifth).
+/// ([`FLICKER_HZ`]; a rectified lamp's: the Fourier series of |sin| has 4/(15π) at 4x
+/// beside 4/(3π) at 2x, a fifth).
 const HARMONIC_SHARE: f64 = 0.2;
 /// A blink no row fits is the mains beating with the sample rate if its period is within
 /// this share of the beat's (the mains within 0.5%; a beat measured over a few periods).
@@ -588,14 +588,14 @@ fn reads_dark(reading: &Reading) -> bool {
         .is_some_and(|i| i.colour == Colour::Off)
 }
 
-/// Whether a run the stream holds for dark reads as the calibrated dark does: an
-/// emissive light no further above it than one level may be and still be dark (see
+/// Whether a run the stream holds for dark reads as the calibrated dark does: an emissive
+/// light no further above it than one level may be and still be dark (see
 /// [`one_level_is_lit`]); an indicator within drift and noise of its bare level (a third,
 /// when the mains fundamental is a multiple of the sample rate and the room light's
-/// flicker may be seen at one phase: [`mains_lock`]). A "dark" run that reads otherwise held light the segmenter did not
-/// see (a blink too faint for its floors): it is not evidence of off. Without a
-/// calibration an LED is read against what a shrouded sensor reads dark, and an
-/// indicator against nothing.
+/// flicker may be seen at one phase: [`mains_lock`]). A "dark" run that reads otherwise
+/// held light the segmenter did not see (a blink too faint for its floors): it is not
+/// evidence of off. Without a calibration an LED is read against what a shrouded sensor
+/// reads dark, and an indicator against nothing.
 fn reads_as_the_dark(stream: &Stream, run: &RunStats, cal: &Calibration) -> bool {
     match (cal.polarity, dark_level(cal)) {
         // (Without a calibration, what a shrouded sensor can read dark.)

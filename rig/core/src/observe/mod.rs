@@ -25,22 +25,21 @@
 //!    latest unlit runs', if the room has brightened), the lit level the latest lit runs'
 //!    (unless it makes no band below an envelope that reaches higher: then it was learnt
 //!    from a false run); before there are runs, the envelope of the last two slowest
-//!    periods. Two levels are
-//!    believed only when they are further apart than what a dark light's own signal does:
-//!    its noise (4σ between run means, or between a known unlit level and an envelope's
-//!    top, whose noise reaches one way; 7σ between an envelope's two extremes; the σ
-//!    measured on the judged signal of the light while dark; judged sample by sample, a
-//!    run level is a mean of three samples or more, so its σ is one sample's over √3) and
-//!    a drift of the room light since the calibration (6% of the dark level). An LED's
-//!    lit threshold sits low (30% of the way up): a PWM-dimmed LED read through a short
-//!    integration window ripples far below its mean, a dark light only by its noise and
-//!    flicker, which the floor covers. A reflective indicator has no PWM, while the room
-//!    light's flicker and drift move its bare level most: its threshold sits halfway.
-//!    Given a calibration, a run held dark that reads far above it (more than drift and,
-//!    where the sample rate locks to the mains, a flicker at one phase could lift the
-//!    dark; or an indicator darkened like a lit one) mixed
-//!    lit samples in, cut before the levels were known: it teaches neither where dark is
-//!    nor how far a dark light wanders.
+//!    periods. Two levels are believed only when they are further apart than what a dark
+//!    light's own signal does: its noise (4σ between run means, or between a known unlit
+//!    level and an envelope's top, whose noise reaches one way; 7σ between an envelope's
+//!    two extremes; the σ measured on the judged signal of the light while dark; judged
+//!    sample by sample, a run level is a mean of three samples or more, so its σ is one
+//!    sample's over √3) and a drift of the room light since the calibration (6% of the
+//!    dark level). An LED's lit threshold sits low (30% of the way up): a PWM-dimmed LED
+//!    read through a short integration window ripples far below its mean, a dark light
+//!    only by its noise and flicker, which the floor covers. A reflective indicator has
+//!    no PWM, while the room light's flicker and drift move its bare level most: its
+//!    threshold sits halfway. Given a calibration, a run held dark that reads far above
+//!    it (more than drift and, where the sample rate locks to the mains, a flicker at one
+//!    phase could lift the dark; or an indicator darkened like a lit one) mixed lit
+//!    samples in, cut before the levels were known: it teaches neither where dark is nor
+//!    how far a dark light wanders.
 //! 3. **Edges** (`stream/edges.rs`): an LED switches within one sample (one integration
 //!    window), while mains flicker beating with the sample rate, or PWM beating with the
 //!    integration window, moves the level gradually. A crossing of the band is accepted as
@@ -55,11 +54,12 @@
 //!    (40 ms less the box); the run remembers it, and steady is not proven while the gaps
 //!    seen could have hidden every short run of some blink (one 40 ms stall can hide one
 //!    wink, never the four a settle time shows, nor can four stalls with more than a
-//!    wink's period seen whole between two of them: `gaps.rs`). A run with such a gap, no longer than two
-//!    runs and one of the other state, may be just that: it neither breaks a blink's chain
-//!    nor counts in its means. An edge pending across a long gap is decided on the samples
-//!    before it (those after may already show the next state). A gap longer than 300 ms
-//!    could hide a flash's off time: the evidence before it is void.
+//!    wink's period seen whole between two of them: `gaps.rs`). A run with such a gap, no
+//!    longer than two runs and one of the other state, may be just that: it neither
+//!    breaks a blink's chain nor counts in its means. An edge pending across a long gap
+//!    is decided on the samples before it (those after may already show the next state).
+//!    A gap longer than 300 ms could hide a flash's off time: the evidence before it is
+//!    void.
 //! 5. **Colour** (`colour.rs`, `runs.rs`) from a lit run's mean chromaticity above the
 //!    calibrated dark level: grey when unsaturated (a narrow-band LED reads ≥ 0.85
 //!    saturated through RGB filters, any white ≤ 0.65), else the nearest representative
@@ -81,13 +81,13 @@
 //!    may cut short, and one of whose inner runs (among three pulses or more) noise may cut
 //!    wrong; a regular blink no row fits is [`Reading::NoCadenceFits`].
 //! 7. **One level and no edge** (`judge.rs`; so are lit runs cut only at colour labels
-//!    that read dark together): lit or dark from the level itself — above
-//!    the calibrated dark level by more than drift, noise and (when the mains flicker, or
-//!    only its weaker second harmonic, is a multiple of the sample rate) a flicker seen at
-//!    one phase can lift it (room light lifts every
-//!    colour channel in proportion to its dark reading: an excess of another colour is a
-//!    light of its own, and needs no such allowance); without a calibration, above what a
-//!    shrouded sensor reads dark (48 counts).
+//!    that read dark together): lit or dark from the level itself — above the calibrated
+//!    dark level by more than drift, noise and (when the mains flicker, or only its
+//!    weaker second harmonic, is a multiple of the sample rate) a flicker seen at one
+//!    phase can lift it (room light lifts every colour channel in proportion to its dark
+//!    reading: an excess of another colour is a light of its own, and needs no such
+//!    allowance); without a calibration, above what a shrouded sensor reads dark (48
+//!    counts).
 //! 8. **False edges** (`judge.rs`): every change of a light's state changes its mean
 //!    reading by the light's whole level. A long last run whose level is not apart from
 //!    the run before it (by the floor two levels must clear), and runs that make no
@@ -98,25 +98,27 @@
 //!    were all drifts, none a step (an LED switches within a sample; a mains flicker
 //!    beating slowly with the sample rate wanders between levels). A blink the matcher
 //!    found is one level too when its runs' raw means keep less than a quarter of the
-//!    contrast their smoothed levels show (a real blink's edges are placed where the light
-//!    switched, so its raw means keep half of it or more; a PWM beating with the box moves
-//!    the smoothed signal only). A regular rise and fall no row fits is one level too
-//!    when it is the mains beating with the sample rate: its period a beat's (120 Hz read
-//!    at 125 Hz beats every 200 ms; the rate as measured, or up to 2% faster where
-//!    samples were lost), no deeper than the flicker swings the room light, and lifting
-//!    every colour as the room light does. A
-//!    lit run no brighter than the calibrated dark (by half what a light must add) is
-//!    dark; and a run held dark that does not read as dark (an emissive light lit by its
-//!    level alone, against its calibration or, without one, what a shrouded sensor reads
-//!    dark; an indicator darker than its bare level by more than drift, or a third when
-//!    the rate locks to the mains) held light the segmenter could not see: it is no
-//!    evidence of off, and the answer abstains — unless it has lasted a settle time and
-//!    ranges over less than it stands above the dark: then it is one lit level, and the
-//!    edge before it was none. The answer abstains too for one level with no edge at all
-//!    whose brightest sample no dark LED gives (above the calibrated dark by more than a
-//!    flicker's lift and 8σ): a low-duty PWM read through a short window shows its pulses
-//!    on a few samples only, and a blink of it can be dark on average. (Not a run begun
-//!    at an edge: its first sample's window may straddle the light going off.)
+//!    contrast their smoothed levels show (a real blink's edges are placed where the
+//!    light switched, so its raw means keep half of it or more; a PWM beating with the
+//!    box moves the smoothed signal only). A regular rise and fall no row fits is one
+//!    level too when it is the mains beating with the sample rate: its period a beat's
+//!    (120 Hz read at 125 Hz beats every 200 ms; the rate as measured, or up to 2% faster
+//!    where samples were lost), no deeper than the flicker swings the room light, and
+//!    lifting every colour as the room light does. A lit run no brighter than the
+//!    calibrated dark (by half what a light must add) is dark; and a run held dark that
+//!    does not read as dark (an emissive light lit by its level alone, against its
+//!    calibration or, without one, what a shrouded sensor reads dark; an indicator darker
+//!    than its bare level by more than drift, or a third when the rate locks to the
+//!    mains) held light the segmenter could not see: it is no evidence of off, and the
+//!    answer abstains — unless it has lasted a settle time, ranges over less than it
+//!    stands above the dark, and was stepped into by less than that (an LED going off
+//!    steps down by its whole light): then it is one lit level, and the edge before it
+//!    was none.
+//!    The answer abstains too for one level with no edge at all whose brightest sample no
+//!    dark LED gives (above the calibrated dark by more than a flicker's lift and 8σ): a
+//!    low-duty PWM read through a short window shows its pulses on a few samples only,
+//!    and a blink of it can be dark on average. (Not a run begun at an edge: its first
+//!    sample's window may straddle the light going off.)
 //!
 //! # Decisions
 //!
@@ -174,16 +176,18 @@
 //!
 //! `RIG_LIGHTGEN=1000 RIG_SEED=7000000 cargo test --release --lib lightgen_stress --
 //! --ignored --nocapture`; `RIG_STRESS=600 RIG_SEED=2000000 cargo test --release --lib
-//! observe::corpus_tests::stress -- --ignored --nocapture`; `cargo test --lib corpus`.
+//! observe::corpus_tests::stress -- --ignored --nocapture` (`RIG_SEED` picks the set of
+//! each row); `cargo test --lib corpus` for `fixtures/traces/`. The figures in brackets
+//! were measured the same way on be90dd6.
 //! The bar (99.5%, at most 0.3% abstentions, no wrong colour, no forbidden confusion) is
 //! met whole on two held-out sets (7M, tracegen 3M); 17M misses it by one forbidden
 //! confusion, 16M by two; 9M and 11M read 99.2–99.4% with 0.5% abstained (and one
-//! forbidden confusion in 11M). What is left, by the confusion matrices: faint blinks of an LCD read at
-//! 100–125 Hz, whose darkening is a few σ of one sample (abstentions, or "off" where the
-//! blink's mean reads within what a locked mains flicker could do to the bare level);
-//! blinks whose segmentation a PWM beating with the window loses mid-trace; and, without
-//! a `# dark:` line, dim colours whose name depends on the dark no one measured ("on").
-//! The simulated matrix passes and `rig selftest` catches every fault.
+//! forbidden confusion in 11M). What is left, by the confusion matrices: faint blinks of
+//! an LCD read at 100–125 Hz, whose darkening is a few σ of one sample (abstentions, or
+//! "off" where the blink's mean reads within what a locked mains flicker could do to the
+//! bare level); blinks whose segmentation a PWM beating with the window loses mid-trace;
+//! and, without a `# dark:` line, dim colours whose name depends on the dark no one
+//! measured ("on"). The simulated matrix passes and `rig selftest` catches every fault.
 
 mod cadence;
 mod colour;

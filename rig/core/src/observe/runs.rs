@@ -11,9 +11,10 @@
 //!
 //! Saturation: a channel whose highest reading recurs on most of the run's samples, or
 //! recurs where another channel's does (one exact ceiling), or at a full-scale value
-//! (65535, 32767, 1024 × n), is clipped there: its mean is only a lower
-//! bound, and the run is named only if every value the bounds allow has the same name
-//! ([`colour_within_bounds`]); otherwise it is lit in a colour the sensor cannot tell, `On`.
+//! (65535, 32767, 1024 × n), is clipped there: its mean is only a lower bound, and the
+//! run is named only if every value the bounds allow has the same name
+//! ([`colour_within_bounds`]); otherwise it is lit in a colour the sensor cannot tell,
+//! `On`.
 
 use crate::hw::Sample;
 use crate::spec::Colour;

@@ -199,13 +199,12 @@ impl Stream {
 
     /// Whether a level the stream holds for dark can be the dark the calibration
     /// measured: an LED's no further above it than the room's drift and its flicker seen
-    /// at one phase could lift it ([`DRIFT_SHARE`] and, as far as the sample rate locks to
-    /// the mains ([`mains_lock`]), [`LOCKED_FLICKER_SHARE`] of it; at least
-    /// [`MIN_LIT_COUNTS`]), an
-    /// indicator's darkened by less than a lit one is ([`REFLECTIVE_ON_SHARE`] of its bare
-    /// level). A "dark" run that reads otherwise held a light the band did not see yet
-    /// (its levels were still unknown): it says nothing of where dark is, nor of how far
-    /// a dark light wanders.
+    /// at one phase could lift it ([`DRIFT_SHARE`] and, as far as the sample rate locks
+    /// to the mains ([`mains_lock`]), [`LOCKED_FLICKER_SHARE`] of it; at least
+    /// [`MIN_LIT_COUNTS`]), an indicator's darkened by less than a lit one is
+    /// ([`REFLECTIVE_ON_SHARE`] of its bare level). A "dark" run that reads otherwise
+    /// held a light the band did not see yet (its levels were still unknown): it says
+    /// nothing of where dark is, nor of how far a dark light wanders.
     pub(super) fn could_be_the_dark(&self, level: f32) -> bool {
         let Some(anchor) = self.anchor else {
             return true;

@@ -16,18 +16,17 @@
 //!    judged sample by sample: their own integration window is the only filter, so the
 //!    mains flicker it passes is first fitted and taken off ([`super::flicker`]); every
 //!    noise figure below is then of the cleaned signal.
-//! 3. **Levels** ([`super::levels`]): the unlit level (the highest of the calibrated dark,
-//!    the latest unlit runs' settled mean, and the light's level while it has been dark
-//!    for a while; else the lowest value of the last two slowest periods), the lit level
-//!    (the latest lit runs', else, or if they make no band below it, the envelope's
-//!    highest), and the floor a lit level must
-//!    clear: the noise of the smoothed signal (4σ between run levels, of a run mean when
-//!    judged sample by sample; 7σ off an envelope),
-//!    [`MIN_LIT_COUNTS`](super::levels::MIN_LIT_COUNTS) (emissive) or
-//!    [`MIN_DARKENING_COUNTS`](super::levels::MIN_DARKENING_COUNTS) (reflective), and, given a
-//!    dark level, what a drift of the room light since it was measured can add
-//!    ([`DRIFT_SHARE`] of it). Levels read off an envelope must also clear 5% of the level
-//!    and 1.5 × how far the light, dark, was seen to wander.
+//! 3. **Levels** ([`super::levels`]): the unlit level (the highest of the calibrated
+//!    dark, the latest unlit runs' settled mean, and the light's level while it has been
+//!    dark for a while; else the lowest value of the last two slowest periods), the lit
+//!    level (the latest lit runs', else, or if they make no band below it, the envelope's
+//!    highest), and the floor a lit level must clear: the noise of the smoothed signal
+//!    (4σ between run levels, of a run mean when judged sample by sample; 7σ off an
+//!    envelope), [`MIN_LIT_COUNTS`](super::levels::MIN_LIT_COUNTS) (emissive) or
+//!    [`MIN_DARKENING_COUNTS`](super::levels::MIN_DARKENING_COUNTS) (reflective), and,
+//!    given a dark level, what a drift of the room light since it was measured can add
+//!    ([`DRIFT_SHARE`] of it). Levels read off an envelope must also clear 5% of the
+//!    level and 1.5 × how far the light, dark, was seen to wander.
 //! 4. **Edges.** Crossing the band (up past `on`, down past `off`) opens a *pending* edge;
 //!    it is decided once the signal had time to finish the step (a smoothing box and a
 //!    sample more) or when it crosses back. An LED switches within one sample (its step
