@@ -2,10 +2,11 @@
 //!
 //! The trace is streamed: [`TraceReader`] hands over chunks of samples that a streaming
 //! [`Watch`] takes in, so memory stays bounded whatever the file's size. With a second
-//! core, the file is read on a thread of its own while the watch takes in the previous
-//! chunks (a bounded channel of [`PIPELINE`] chunks between them), so the time is the
-//! slower one's rather than the sum. See [`crate::trace`] for the figures and how to
-//! measure them.
+//! core, the file is read on a thread of its own, and the watch's first stage (the
+//! [`Conditioner`], which turns samples into the judged signal) runs there too, while the
+//! watch segments and judges the previous chunks (a bounded channel of [`PIPELINE`]
+//! chunks between them): the time is the slower side's rather than the sum. See
+//! [`crate::trace`] for the figures and how to measure them.
 
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -14,8 +15,7 @@ use std::sync::mpsc::sync_channel;
 use clap::{Args, ValueEnum};
 
 use super::{CliError, ExitCode};
-use crate::hw::Sample;
-use crate::observe::{Classifier, Reading, Watch};
+use crate::observe::{Classifier, Conditioned, Conditioner, Reading, Watch};
 use crate::source::InputError;
 use crate::spec::Spec;
 use crate::trace::{TraceReader, CHUNK};
@@ -82,28 +82,36 @@ fn feed<R: BufRead>(mut trace: TraceReader<R>, watch: &mut Watch) -> Result<(), 
     Ok(())
 }
 
-/// [`feed`] with the reading on a second thread: filled chunks go over a bounded channel
-/// and come back empty to be filled again, so at most `2 × PIPELINE + 2` chunks exist.
-/// An error of the reader ends both sides and is returned.
+/// [`feed`] with the reading and the watch's first stage on a second thread: conditioned
+/// chunks go over a bounded channel and come back empty to be filled again, so at most
+/// `2 × PIPELINE + 2` chunks exist. An error of the reader ends both sides and is
+/// returned.
 fn feed_in_parallel<R: BufRead + Send>(
     mut trace: TraceReader<R>,
     watch: &mut Watch,
 ) -> Result<(), InputError> {
-    let (full_tx, full_rx) = sync_channel::<Vec<Sample>>(PIPELINE);
-    let (empty_tx, empty_rx) = sync_channel::<Vec<Sample>>(PIPELINE);
+    let (full_tx, full_rx) = sync_channel::<Vec<Conditioned>>(PIPELINE);
+    let (empty_tx, empty_rx) = sync_channel::<Vec<Conditioned>>(PIPELINE);
+    let mut first: Conditioner = watch.detach_conditioner();
     std::thread::scope(|scope| {
         let reader = scope.spawn(move || -> Result<(), InputError> {
+            let mut samples = Vec::with_capacity(CHUNK);
             loop {
+                if !trace.next_chunk(&mut samples)? {
+                    return Ok(());
+                }
                 let mut chunk = empty_rx
                     .try_recv()
                     .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
-                if !trace.next_chunk(&mut chunk)? || full_tx.send(chunk).is_err() {
+                chunk.clear();
+                chunk.extend(samples.iter().filter_map(|s| first.condition(s)));
+                if full_tx.send(chunk).is_err() {
                     return Ok(());
                 }
             }
         });
         for chunk in full_rx {
-            watch.push(&chunk);
+            watch.take(&chunk);
             // A full return channel: the reader has enough; let this one go.
             let _ = empty_tx.try_send(chunk);
         }

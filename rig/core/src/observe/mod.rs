@@ -137,9 +137,10 @@
 //! - `confidence` is an evidence factor (0.5 with just enough evidence, 1 with twice as
 //!   much) times, for blinks, a fit factor (1 on the table's times, 0.5 at the tolerance).
 //!
-//! The reader is scored on two independent trace generators: [`crate::tracegen`] (the
-//! corpus in `fixtures/traces/`, `cargo bench --bench classifier`) and `lightgen`
-//! (`rig/lightgen/MODEL.md`), always on seeds it was not tuned on.
+//! The reader is scored on two independent trace generators: `tracegen`
+//! (`rig_core::tracegen`, the `tracegen` feature: the corpus in `fixtures/traces/`,
+//! `cargo bench --bench classifier`) and `lightgen` (`rig/lightgen/MODEL.md`), always on
+//! seeds it was not tuned on.
 //!
 //! # Figures
 //!
@@ -204,6 +205,7 @@ mod testgen;
 mod watch;
 
 pub(crate) use judge::{dark_level, lit_threshold};
+pub use stream::{Conditioned, Conditioner};
 pub use watch::Watch;
 
 use crate::bench::DarkLevel;
@@ -990,6 +992,20 @@ mod tests {
         let mut long = trace.clone();
         long.retain(|s| !(2000.0..2350.0).contains(&s.t_ms));
         assert_eq!(calibrated().classify(&long), Reading::NotEnoughEvidence);
+        // So is a blink seen before it: a flash seen for two seconds, then for half a
+        // period after the hole, is not yet known to flash still.
+        let flash = Light::new(Colour::Green, cadence_pattern(Cadence::Flash));
+        for hz in [100.0, 1000.0] {
+            let mut blink = Sensor::rgbc(hz).trace(&flash, 0.0, 2900.0, 1);
+            let flashing = Some(Indication::new(Colour::Green, Cadence::Flash));
+            assert_eq!(seen(&calibrated().classify(&blink)), flashing, "{hz} Hz");
+            blink.retain(|s| !(2000.0..2350.0).contains(&s.t_ms));
+            assert_eq!(
+                calibrated().classify(&blink),
+                Reading::NotEnoughEvidence,
+                "{hz} Hz"
+            );
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use crate::hw::Sample;
 
-use super::stream::Stream;
+use super::stream::{Conditioned, Conditioner, Stream};
 use super::{judge, Classifier, Reading};
 
 /// The runner pushes samples as they arrive (every ~50 ms) and asks what the light shows
@@ -12,23 +12,54 @@ use super::{judge, Classifier, Reading};
 ///
 /// [`Classifier::classify`] is a fresh `Watch` fed a whole trace, so both decide exactly
 /// the same on the same samples.
+///
+/// The stream has two stages: a [`Conditioner`] turns samples into the judged signal
+/// (it knows nothing of runs), the watch segments and judges. A reader with a second core
+/// can run the first ahead on its own thread ([`Watch::detach_conditioner`], then
+/// [`Watch::take`]); `rig classify` does.
 #[derive(Debug, Clone)]
 pub struct Watch {
     classifier: Classifier,
     stream: Stream,
+    /// The first stage runs elsewhere: samples come only through [`Watch::take`].
+    detached: bool,
 }
 
 impl Watch {
     pub fn new(classifier: Classifier) -> Self {
         let stream = Stream::new(classifier.stream_settings());
-        Self { classifier, stream }
+        Self {
+            classifier,
+            stream,
+            detached: false,
+        }
     }
 
     /// Append samples (oldest first). A sample older than the newest one seen is ignored:
     /// the classifier needs time order.
     pub fn push(&mut self, samples: &[Sample]) {
+        debug_assert!(
+            !self.detached,
+            "a watch whose first stage runs elsewhere takes only what it hands on"
+        );
         for s in samples {
             self.stream.push(s);
+        }
+    }
+
+    /// The first stage as it stands, to condition the next samples on another thread and
+    /// hand them to [`Watch::take`]. From then on the watch takes samples only that way
+    /// (its own first stage no longer sees them).
+    pub fn detach_conditioner(&mut self) -> Conditioner {
+        self.detached = true;
+        self.stream.conditioner()
+    }
+
+    /// Append samples conditioned by this watch's detached [`Conditioner`] (oldest first,
+    /// each once): the same as pushing the samples they came from.
+    pub fn take(&mut self, values: &[Conditioned]) {
+        for c in values {
+            self.stream.take(c);
         }
     }
 
@@ -109,6 +140,35 @@ mod tests {
                 let upto = (k + 1) * 10;
                 let batch = w.classifier().classify(&trace[..upto.min(trace.len())]);
                 assert_eq!(w.current(), batch, "{cadence:?} after {upto} samples");
+            }
+        }
+    }
+
+    #[test]
+    fn a_first_stage_run_elsewhere_feeds_the_watch_the_same() {
+        // Every cadence at a rate that smooths and one judged sample by sample, with a gap
+        // that voids the evidence before it (both stages must forget together).
+        for (i, cadence) in Cadence::ALL.into_iter().enumerate() {
+            for hz in [1000.0, 100.0] {
+                let light =
+                    Light::new(Colour::Blue, cadence_pattern(cadence)).random_phase(i as u64);
+                let mut trace = Sensor::rgbc(hz).trace(&light, 0.0, 2500.0, i as u64);
+                trace.extend(Sensor::rgbc(hz).trace(&light, 3000.0, 6000.0, i as u64 + 9));
+                let mut pushed = watch();
+                let mut fed = watch();
+                let mut first = fed.detach_conditioner();
+                for chunk in trace.chunks(37) {
+                    pushed.push(chunk);
+                    let values: Vec<Conditioned> =
+                        chunk.iter().filter_map(|s| first.condition(s)).collect();
+                    fed.take(&values);
+                    assert_eq!(fed.current(), pushed.current(), "{cadence:?} at {hz} Hz");
+                }
+                assert!(
+                    pushed.current().indication().is_some(),
+                    "{cadence:?} at {hz} Hz: {:?}",
+                    pushed.current()
+                );
             }
         }
     }

@@ -38,7 +38,7 @@ impl Stream {
     /// envelope's extreme; `two_sided`: both are, so the noise between them reaches both
     /// ways).
     fn floor(&self, envelope: bool, two_sided: bool) -> f32 {
-        if !self.noise.settled() {
+        if !self.noise.settled {
             return f32::INFINITY;
         }
         // The raw noise averaged over a box (a dark light's, between run levels; every
@@ -49,7 +49,7 @@ impl Stream {
         // exactly (mains at 100 Hz sampled at 200 Hz alternates sample by sample) and
         // clustered samples do not average at all. Off an envelope, the larger.
         let raw = if envelope {
-            self.noise.sigma().max(self.sigma())
+            self.noise.sigma.max(self.sigma())
         } else {
             self.sigma()
         };
@@ -153,7 +153,7 @@ impl Stream {
             // And the envelope must span two levels, or sit wholly above the unlit one: a
             // dark light reading a little above its calibration (the room brightened) is
             // one level, however its noise wanders.
-            let bottom = self.envelope.min()?;
+            let (_, bottom) = self.envelope?;
             if hi_from_envelope && top - bottom <= floor && bottom - lo <= floor {
                 return None;
             }
@@ -167,9 +167,9 @@ impl Stream {
     /// The unlit and lit levels the band is drawn between (see [`Self::band`]).
     // (Inlined: returned through memory, the levels were stored in parts and read back
     // whole on every sample, which the store buffer cannot forward.)
-    #[inline]
+    #[inline(always)]
     fn levels(&self) -> Option<Levels> {
-        let top = self.envelope.max()?;
+        let (top, bottom) = self.envelope?;
         // The light dark right now shows where dark is, whatever was learnt before.
         // (A dark that has held for a drift limit: not the short off time of a blink.)
         let dark_now = (!self.lit
@@ -180,7 +180,7 @@ impl Stream {
             .filter(|&level| self.could_be_the_dark(level));
         let lo = max_known(max_known(self.anchor, self.lo_level), dark_now);
         let lo_from_envelope = lo.is_none();
-        let lo = lo.or_else(|| self.envelope.min())?;
+        let lo = lo.unwrap_or(bottom);
         // A lit level the envelope no longer reaches is stale (the light dimmed or went
         // dark): the envelope's top stands in, and it must then clear the stricter floor
         // (two seconds of noise alone have a top).

@@ -49,25 +49,30 @@
 //! `W·(f_cur + f_prev)` before the first lit sample. Either way both edges of a run move
 //! alike and durations stay unbiased. Half the gap across an edge is its slack.
 //!
-//! This module holds the stream's state and the per-sample pass; [`band`] draws the lit/unlit
-//! band from the levels, [`edges`] segments the signal into runs at its edges, [`labels`]
-//! names a lit run's colour and cuts the run where the colour changes.
+//! The pass has two stages. The first, [`signal`] (steps 1 and 2, and the envelope and
+//! raw noise of step 3), depends on the samples alone, never on the runs, so it can run
+//! ahead on another thread ([`Conditioner`]); the second, here, takes what it hands on
+//! ([`Conditioned`]). [`band`] draws the lit/unlit band from the levels, [`edges`] segments
+//! the signal into runs at its edges, [`labels`] names a lit run's colour and cuts the run
+//! where the colour changes.
 
 mod band;
 mod edges;
 mod labels;
+mod signal;
 
 use std::collections::VecDeque;
 
 use crate::bench::DarkLevel;
 use crate::hw::Sample;
 
-use super::flicker::Flicker;
-use super::levels::{Extremes, NoiseScale};
+use super::levels::NoiseScale;
 use super::runs::RunStats;
 use super::{Calibration, Polarity};
 use edges::Pending;
 use labels::Labels;
+use signal::Noise;
+pub use signal::{Conditioned, Conditioner};
 
 /// Width of the smoothing box, ms (two periods of 100 Hz mains ripple, 2.4 of 120 Hz).
 pub(super) const SMOOTH_MS: f64 = 20.0;
@@ -95,8 +100,6 @@ const ENVELOPE_MIN_SHARE: f32 = 0.05;
 const LEVEL_WEIGHT: f32 = 0.3;
 /// ...if it has at least this many samples.
 const LEVEL_MIN_SAMPLES: u32 = 3;
-/// The typical interval follows changes of rate with this weight per sample.
-const DT_WEIGHT: f64 = 0.05;
 /// Colour labels are named from the mean of this many latest lit samples...
 const LABEL_SAMPLES: usize = 4;
 /// ...and a new one must hold this many samples in a row...
@@ -131,19 +134,19 @@ pub(super) struct Stream {
     anchor: Option<f32>,
     /// The reference r, g, b a lit colour is named above, if calibrated.
     dark_rgb: Option<[f64; 3]>,
-    /// The mains flicker lock-in (sample-by-sample judging only).
-    flicker: Flicker,
-    prev_t: Option<f64>,
+    /// The first stage, for samples pushed here (see [`Stream::push`]).
+    conditioner: Conditioner,
+    /// The newest sample's time.
+    newest: Option<f64>,
+    /// What the first stage said with the newest sample: the typical interval, the raw
+    /// noise, and the envelope's (highest, lowest).
     dt_ms: f64,
-    prev_raw: f32,
+    noise: Noise,
+    envelope: Option<(f32, f32)>,
     prev_v: f32,
-    noise: NoiseScale,
     /// The same over consecutive unlit samples: what a dark light's readings do.
     dark_noise: NoiseScale,
     prev_unlit: bool,
-    smooth: VecDeque<(f64, f32)>,
-    smooth_sum: f64,
-    envelope: Extremes,
     /// The open run's settled values back to a box ago.
     settled: VecDeque<(f64, f32)>,
     /// The judged signal's scale of change between settled unlit values a box apart.
@@ -196,17 +199,18 @@ impl Stream {
             settings,
             anchor,
             dark_rgb,
-            flicker: Flicker::new(cal.polarity == Polarity::Reflective),
-            prev_t: None,
+            conditioner: Conditioner::new(
+                cal.polarity,
+                settings.max_gap_ms,
+                settings.slowest_period_ms,
+            ),
+            newest: None,
             dt_ms: 0.0,
-            prev_raw: 0.0,
+            noise: Noise::default(),
+            envelope: None,
             prev_v: 0.0,
-            noise: NoiseScale::default(),
             dark_noise: NoiseScale::default(),
             prev_unlit: false,
-            smooth: VecDeque::new(),
-            smooth_sum: 0.0,
-            envelope: Extremes::new(ENVELOPE_PERIODS * settings.slowest_period_ms),
             unsettled: VecDeque::new(),
             settled: VecDeque::new(),
             dark_signal_noise: NoiseScale::default(),
@@ -242,75 +246,57 @@ impl Stream {
         if self.dark_noise.settled() {
             self.dark_noise.sigma()
         } else {
-            self.noise.sigma()
+            self.noise.sigma
         }
     }
 
     /// The time of the newest sample.
     pub(crate) fn newest_ms(&self) -> Option<f64> {
-        self.prev_t
+        self.newest
     }
 
+    /// One sample through both stages.
     pub(crate) fn push(&mut self, s: &Sample) {
-        if !s.t_ms.is_finite() || ![s.r, s.g, s.b, s.c].iter().all(|v| v.is_finite()) {
-            return;
+        if let Some(c) = self.conditioner.condition(s) {
+            self.take(&c);
         }
-        if self.prev_t.is_some_and(|prev| s.t_ms < prev) {
-            return;
-        }
-        if self.prev_t.is_some_and(|prev| s.t_ms - prev > VOID_GAP_MS) {
+    }
+
+    /// A copy of the first stage as it stands, to condition the next samples elsewhere
+    /// (see [`Conditioner`]).
+    pub(crate) fn conditioner(&self) -> Conditioner {
+        self.conditioner.clone()
+    }
+
+    /// One conditioned sample through the second stage: levels, band, edges and runs.
+    pub(crate) fn take(&mut self, c: &Conditioned) {
+        let s = &c.sample;
+        if c.void {
+            // A gap that could hide a whole off time: everything before it is forgotten
+            // (the first stage has forgotten its part already).
+            let conditioner = self.conditioner.clone();
             self.clear();
+            self.conditioner = conditioner;
         }
-        // Judged sample by sample, the aliased mains flicker is taken off first
-        // (`flicker.rs`); a smoothing box holds whole flicker periods.
-        let c = if self.box_ms() == 0.0 {
-            self.flicker.clean(s.t_ms, s.c)
-        } else {
-            self.flicker.clear();
-            s.c
-        };
-        let raw = match self.settings.calibration.polarity {
-            Polarity::Emissive => c,
-            Polarity::Reflective => -c,
-        };
-        // The raw change since the previous sample, where there is one to compare with.
-        let mut delta = None;
-        if let Some(prev) = self.prev_t {
-            let dt = s.t_ms - prev;
-            {
-                // A gap and the smoothing box around it together can hide a run as long
-                // as both: the run it falls in remembers such a gap.
-                if dt > self.settings.max_gap_ms - self.box_ms() {
-                    self.open.note_gap(s.t_ms, dt);
-                }
-                if dt <= self.settings.max_gap_ms {
-                    self.dt_ms = if self.dt_ms == 0.0 {
-                        dt
-                    } else {
-                        self.dt_ms + DT_WEIGHT * (dt - self.dt_ms)
-                    };
-                }
-                delta = Some(raw - self.prev_raw);
-                self.noise.push(raw - self.prev_raw);
-            }
+        if let Some(dt) = c.hiding_gap_ms {
+            self.open.note_gap(s.t_ms, dt);
         }
-        let first = self.prev_t.is_none();
-        let prev_t = self.prev_t.unwrap_or(s.t_ms);
-        self.prev_t = Some(s.t_ms);
-        self.prev_raw = raw;
-        let v = self.smoothed(s.t_ms, raw);
+        self.dt_ms = c.dt_ms;
+        self.noise = c.noise;
+        self.newest = Some(s.t_ms);
+        let first = c.prev_t.is_none();
+        let prev_t = c.prev_t.unwrap_or(s.t_ms);
+        let v = c.v;
         // How far a light that has been dark for a whole envelope wanders on its own.
         let dark_for_long = !self.lit
             && self.pending.is_none()
             && self.drift.is_none()
             && self.open.duration_ms() >= self.envelope_ms()
             && self.open_could_be_the_dark();
-        if let (true, Some(hi), Some(lo)) =
-            (dark_for_long, self.envelope.max(), self.envelope.min())
-        {
+        if let (true, Some((hi, lo))) = (dark_for_long, c.envelope_before) {
             self.dark_spread = hi - lo;
         }
-        self.envelope.push(s.t_ms, v);
+        self.envelope = Some(c.envelope);
         // (None stands in for a band that could not change this sample's fate.)
         let band = self.band_for(v);
         debug_assert!(band.is_some() || self.band().is_none_or(|b| b.holds(v, self.lit)));
@@ -327,7 +313,7 @@ impl Stream {
         }
         self.step(s, v, prev_t, band);
         let unlit = !self.lit && self.pending.is_none() && self.drift.is_none();
-        if let (true, true, Some(d)) = (unlit, self.prev_unlit, delta) {
+        if let (true, true, Some(d)) = (unlit, self.prev_unlit, c.delta) {
             self.dark_noise.push(d);
         }
         self.prev_unlit = unlit;
@@ -336,37 +322,13 @@ impl Stream {
         self.prune(s.t_ms);
     }
 
-    /// The trailing-box average of the signal (or the raw value for slow sensors).
-    fn smoothed(&mut self, t_ms: f64, raw: f32) -> f32 {
-        if self.box_ms() == 0.0 {
-            self.smooth.clear();
-            self.smooth_sum = 0.0;
-            return raw;
-        }
-        self.smooth.push_back((t_ms, raw));
-        self.smooth_sum += f64::from(raw);
-        while self
-            .smooth
-            .front()
-            .is_some_and(|&(t, _)| t <= t_ms - SMOOTH_MS)
-        {
-            let (_, old) = self.smooth.pop_front().expect("checked");
-            self.smooth_sum -= f64::from(old);
-        }
-        (self.smooth_sum / self.smooth.len() as f64) as f32
-    }
-
     fn envelope_ms(&self) -> f64 {
         ENVELOPE_PERIODS * self.settings.slowest_period_ms
     }
 
     /// Width of the smoothing box (0: raw samples).
     pub(crate) fn box_ms(&self) -> f64 {
-        if self.dt_ms > 0.0 && self.dt_ms <= SMOOTH_MS / SMOOTH_MIN_SAMPLES {
-            SMOOTH_MS
-        } else {
-            0.0
-        }
+        signal::box_ms(self.dt_ms)
     }
 
     /// Samples one smoothed value averages.

@@ -1,0 +1,200 @@
+//! The stream's first stage: a sample turned into the judged signal (module docs, steps 1
+//! and 2, and the envelope and raw noise of step 3). It knows nothing of runs or of the
+//! light's state, only the samples, so it can run ahead on a thread of its own: `rig
+//! classify` conditions a file on its reading thread while the watch segments what came
+//! before (see [`Conditioner`]).
+
+use crate::hw::Sample;
+use crate::observe::flicker::Flicker;
+use crate::observe::levels::{Extremes, NoiseScale};
+use crate::observe::Polarity;
+
+use super::{ENVELOPE_PERIODS, SMOOTH_MIN_SAMPLES, SMOOTH_MS, VOID_GAP_MS};
+
+/// Width of the smoothing box (0: raw samples) for a typical interval `dt_ms`.
+pub(super) fn box_ms(dt_ms: f64) -> f64 {
+    if dt_ms > 0.0 && dt_ms <= SMOOTH_MS / SMOOTH_MIN_SAMPLES {
+        SMOOTH_MS
+    } else {
+        0.0
+    }
+}
+
+/// The typical interval follows changes of rate with this weight per sample.
+const DT_WEIGHT: f64 = 0.05;
+
+/// What the second stage needs of the raw noise: whether it is known yet, and its σ.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(super) struct Noise {
+    pub(super) settled: bool,
+    pub(super) sigma: f32,
+}
+
+impl Noise {
+    fn of(scale: &NoiseScale) -> Self {
+        Self {
+            settled: scale.settled(),
+            sigma: scale.sigma(),
+        }
+    }
+}
+
+/// One sample as the first stage hands it on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Conditioned {
+    /// The sample as read (runs sum its raw channels).
+    pub(super) sample: Sample,
+    /// The level, flicker removed (judged sample by sample), negated if reflective.
+    pub(super) raw: f32,
+    /// The judged signal (`raw` smoothed over the box, when the box is used).
+    pub(super) v: f32,
+    /// The change of `raw` since the previous sample; `None` for the first.
+    pub(super) delta: Option<f32>,
+    /// The previous sample's time; `None` for the first.
+    pub(super) prev_t: Option<f64>,
+    /// A gap before this sample that, with the box around it, could hide a run.
+    pub(super) hiding_gap_ms: Option<f64>,
+    /// Everything before this sample is void (a gap that could hide a whole off time).
+    pub(super) void: bool,
+    /// The typical interval, this sample included.
+    pub(super) dt_ms: f64,
+    pub(super) noise: Noise,
+    /// The envelope's (highest, lowest) before this sample, and with it.
+    pub(super) envelope_before: Option<(f32, f32)>,
+    pub(super) envelope: (f32, f32),
+}
+
+/// The first stage's state (see the module docs).
+#[derive(Debug, Clone)]
+pub struct Conditioner {
+    polarity: Polarity,
+    max_gap_ms: f64,
+    envelope_ms: f64,
+    /// The mains flicker lock-in (sample-by-sample judging only).
+    flicker: Flicker,
+    prev_t: Option<f64>,
+    dt_ms: f64,
+    prev_raw: f32,
+    noise: NoiseScale,
+    smooth: std::collections::VecDeque<(f64, f32)>,
+    smooth_sum: f64,
+    envelope: Extremes,
+}
+
+impl Conditioner {
+    pub(super) fn new(polarity: Polarity, max_gap_ms: f64, slowest_period_ms: f64) -> Self {
+        let envelope_ms = ENVELOPE_PERIODS * slowest_period_ms;
+        Self {
+            polarity,
+            max_gap_ms,
+            envelope_ms,
+            flicker: Flicker::new(polarity == Polarity::Reflective),
+            prev_t: None,
+            dt_ms: 0.0,
+            prev_raw: 0.0,
+            noise: NoiseScale::default(),
+            smooth: std::collections::VecDeque::new(),
+            smooth_sum: 0.0,
+            envelope: Extremes::new(envelope_ms),
+        }
+    }
+
+    /// Forget every sample.
+    pub(super) fn clear(&mut self) {
+        *self = Self::new(
+            self.polarity,
+            self.max_gap_ms,
+            self.envelope_ms / ENVELOPE_PERIODS,
+        );
+    }
+
+    /// `s` conditioned, or `None` if the stream ignores it (not finite, or older than the
+    /// newest sample: the stream needs time order).
+    pub fn condition(&mut self, s: &Sample) -> Option<Conditioned> {
+        if !s.t_ms.is_finite() || ![s.r, s.g, s.b, s.c].iter().all(|v| v.is_finite()) {
+            return None;
+        }
+        if self.prev_t.is_some_and(|prev| s.t_ms < prev) {
+            return None;
+        }
+        let void = self.prev_t.is_some_and(|prev| s.t_ms - prev > VOID_GAP_MS);
+        if void {
+            self.clear();
+        }
+        // Judged sample by sample, the aliased mains flicker is taken off first
+        // (`flicker.rs`); a smoothing box holds whole flicker periods.
+        let box_before = box_ms(self.dt_ms);
+        let c = if box_before == 0.0 {
+            self.flicker.clean(s.t_ms, s.c)
+        } else {
+            self.flicker.clear();
+            s.c
+        };
+        let raw = match self.polarity {
+            Polarity::Emissive => c,
+            Polarity::Reflective => -c,
+        };
+        let mut delta = None;
+        let mut hiding_gap_ms = None;
+        if let Some(prev) = self.prev_t {
+            let dt = s.t_ms - prev;
+            // A gap and the smoothing box around it together can hide a run as long as
+            // both: the run it falls in remembers such a gap.
+            if dt > self.max_gap_ms - box_before {
+                hiding_gap_ms = Some(dt);
+            }
+            if dt <= self.max_gap_ms {
+                self.dt_ms = if self.dt_ms == 0.0 {
+                    dt
+                } else {
+                    self.dt_ms + DT_WEIGHT * (dt - self.dt_ms)
+                };
+            }
+            delta = Some(raw - self.prev_raw);
+            self.noise.push(raw - self.prev_raw);
+        }
+        let prev_t = self.prev_t;
+        self.prev_t = Some(s.t_ms);
+        self.prev_raw = raw;
+        let v = self.smoothed(s.t_ms, raw);
+        let envelope_before = self.envelope.max().zip(self.envelope.min());
+        self.envelope.push(s.t_ms, v);
+        let envelope = (
+            self.envelope.max().unwrap_or(v),
+            self.envelope.min().unwrap_or(v),
+        );
+        Some(Conditioned {
+            sample: *s,
+            raw,
+            v,
+            delta,
+            prev_t,
+            hiding_gap_ms,
+            void,
+            dt_ms: self.dt_ms,
+            noise: Noise::of(&self.noise),
+            envelope_before,
+            envelope,
+        })
+    }
+
+    /// The trailing-box average of the signal (or the raw value for slow sensors).
+    fn smoothed(&mut self, t_ms: f64, raw: f32) -> f32 {
+        if box_ms(self.dt_ms) == 0.0 {
+            self.smooth.clear();
+            self.smooth_sum = 0.0;
+            return raw;
+        }
+        self.smooth.push_back((t_ms, raw));
+        self.smooth_sum += f64::from(raw);
+        while self
+            .smooth
+            .front()
+            .is_some_and(|&(t, _)| t <= t_ms - SMOOTH_MS)
+        {
+            let (_, old) = self.smooth.pop_front().expect("checked");
+            self.smooth_sum -= f64::from(old);
+        }
+        (self.smooth_sum / self.smooth.len() as f64) as f32
+    }
+}
