@@ -572,11 +572,15 @@ fn bursts(runs: &[Run], t_end: f64, blink: &Blink, group: Group) -> Vec<Run> {
             && runs.get(i + 1).is_some_and(|next| {
                 !next.lit && (next.duration_ms() >= group.split_ms || i + 1 == last_i)
             });
+        // So may it cut the first: where the firmware's group timer runs apart from its
+        // pulse timer, the gate opens in the middle of a pulse.
+        let begins_burst =
+            run.lit && i > 0 && !runs[i - 1].lit && runs[i - 1].duration_ms() >= group.split_ms;
         // A run with a gap in its samples that could hide a run of the other state may
         // be two runs and what the gap hid: it need only not outlast two periods.
         let hid_a_run = inner.may_have_hidden_a_run(run);
         let fits = hid_a_run
-            || if i == 0 || i == last_i || ends_burst {
+            || if i == 0 || i == last_i || ends_burst || begins_burst {
                 inner.fits_open(run, held_ms)
             } else {
                 inner.fits_complete(run)
@@ -738,6 +742,33 @@ mod tests {
             &[550.0, 50.0, 50.0, 50.0, 50.0, 50.0, 50.0, 50.0, 50.0, 30.0],
         );
         assert_eq!(reading, Reading::NotEnoughEvidence);
+    }
+
+    #[test]
+    fn the_group_gate_may_cut_a_burst_s_first_pulse_and_its_last() {
+        // A group timer apart from the pulse timer: each burst opens mid-pulse (17 ms)
+        // and closes mid-pulse (35 ms), and the window ends two pulses into a burst.
+        let burst = [17.0, 50.0, 50.0, 50.0, 50.0, 50.0, 50.0, 50.0, 35.0]; // 402 ms
+        let mut durations = vec![550.0];
+        for _ in 0..2 {
+            durations.extend(burst);
+            durations.push(610.0);
+        }
+        durations.extend([17.0, 50.0, 48.0]);
+        let reading = judge(false, &durations);
+        assert_eq!(
+            cadence_of(&reading),
+            Some(Cadence::BrokenFlutter),
+            "{reading:?}"
+        );
+        // A first pulse too long for a flutter's is no cut one.
+        durations[1] = 120.0;
+        durations[11] = 120.0;
+        durations[21] = 120.0;
+        assert_ne!(
+            cadence_of(&judge(false, &durations)),
+            Some(Cadence::BrokenFlutter)
+        );
     }
 
     #[test]

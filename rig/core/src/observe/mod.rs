@@ -77,9 +77,9 @@
 //!    the cadence table: steady or off after the settle time without an edge; a blink when
 //!    each run fits the row (a phone's blink clock may run `tolerance` fast or slow and its
 //!    on share 0.1 off) and the mean period and on share fit, over 1.5 measured periods;
-//!    a grouped cadence (broken flutter) by its bursts, whose last pulse the group's gate
-//!    may cut short, and one of whose inner runs (among three pulses or more) noise may cut
-//!    wrong; a regular blink no row fits is [`Reading::NoCadenceFits`].
+//!    a grouped cadence (broken flutter) by its bursts, whose first and last pulses the
+//!    group's gate may cut short (its timer may run apart from the pulses'), and one of
+//!    whose inner runs (among three pulses or more) noise may cut wrong; a regular blink no row fits is [`Reading::NoCadenceFits`].
 //! 7. **One level and no edge** (`judge.rs`; so are lit runs cut only at colour labels
 //!    that read dark together): lit or dark from the level itself — above the calibrated
 //!    dark level by more than drift, noise and (when the mains flicker, or only its
