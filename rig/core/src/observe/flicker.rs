@@ -36,7 +36,7 @@
 
 use std::f64::consts::TAU;
 
-use super::levels::NoiseScale;
+use super::levels::{NoiseScale, MIN_SIGMA};
 
 /// Mains flicker (Hz): twice the mains frequency, for 50 and 60 Hz mains (the lock-in's
 /// candidates, and the judge's for locks and beats).
@@ -53,6 +53,10 @@ const RIDGE_SHARE: f64 = 0.1;
 const EXPLAINED_NOISE: f64 = 0.2;
 /// Changes seen before the fit is used.
 const WARMUP: u32 = 20;
+/// The least residual scale in logarithms (reflective): half a count of a 100-count
+/// level. (In counts it is [`MIN_SIGMA`]; a floor in counts on logarithms, whose changes
+/// are a few tenths, would have refused no step at all.)
+const MIN_LOG_SIGMA: f32 = 0.005;
 
 /// A least-squares fit of `Δx ≈ a·Δcos(ωt) + b·Δsin(ωt)` with forgetting.
 #[derive(Debug, Clone, Default)]
@@ -67,8 +71,10 @@ struct LockIn {
     sw: f64,
     a: f64,
     b: f64,
-    /// The residual's scale (of changes left once the fit is taken off).
+    /// The residual's scale (of changes left once the fit is taken off)...
     resid: NoiseScale,
+    /// ...and its floor, in the signal's units.
+    min_sigma: f32,
     /// How much of the changes the fit leaves (forgetting sum of squared residuals)...
     left: f64,
     /// ...of this much (the same of the changes themselves).
@@ -87,9 +93,10 @@ struct Phase {
 }
 
 impl LockIn {
-    fn new(hz: f64) -> Self {
+    fn new(hz: f64, min_sigma: f32) -> Self {
         Self {
             omega: TAU * hz / 1000.0,
+            min_sigma,
             ..Self::default()
         }
     }
@@ -134,7 +141,8 @@ impl LockIn {
         let dc = c1 - c0;
         let ds = s1 - s0;
         let e = dx - (self.a * dc + self.b * ds);
-        let limit = REJECT_SIGMA * std::f64::consts::SQRT_2 * f64::from(self.resid.sigma());
+        let sigma = self.resid.sigma_at_least(self.min_sigma);
+        let limit = REJECT_SIGMA * std::f64::consts::SQRT_2 * f64::from(sigma);
         let outlier = settled && self.resid.settled() && e.abs() > limit;
         self.resid.push(e as f32);
         // (A step is neither flicker nor noise: it counts in neither.)
@@ -189,9 +197,10 @@ pub(super) struct Flicker {
 
 impl Flicker {
     pub(crate) fn new(log: bool) -> Self {
+        let min_sigma = if log { MIN_LOG_SIGMA } else { MIN_SIGMA };
         Self {
-            fundamental: FLICKER_HZ.map(LockIn::new),
-            harmonic: FLICKER_HZ.map(|f| LockIn::new(2.0 * f)),
+            fundamental: FLICKER_HZ.map(|f| LockIn::new(f, min_sigma)),
+            harmonic: FLICKER_HZ.map(|f| LockIn::new(2.0 * f, min_sigma)),
             log,
             prev: None,
             seen: 0,
@@ -279,5 +288,33 @@ mod tests {
         }
         let (left, before) = ((left / n).sqrt(), (before / n).sqrt());
         assert!(left < 0.25 * before, "{left} of {before}");
+    }
+
+    #[test]
+    fn a_reflective_blink_s_steps_are_refused_by_the_fit_in_logarithms() {
+        // An LCD segment read at 125 Hz: the bare display at 150 counts, lit at 45% of it,
+        // a broken flutter's 50 ms pulses, and the room's 100.2 Hz flicker 25% deep
+        // multiplying both. In logarithms the steps are 0.8 and the flicker's changes a
+        // few tenths: the fit must refuse the steps, or it never locks.
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand::rngs::SmallRng::seed_from_u64(11);
+        let mut f = Flicker::new(true);
+        let (mut left, mut before, mut n) = (0.0f64, 0.0f64, 0.0f64);
+        for k in 0..500 {
+            let t = 8.0 * f64::from(k) + rng.random_range(-1.5..1.5);
+            let in_group = ((t / 500.0) as u64).is_multiple_of(2);
+            let lit = in_group && (t / 50.0) as u64 % 2 == 1;
+            let level = if lit { 0.45 * 150.0 } else { 150.0 };
+            let flicker = 1.0 + 0.25 * (TAU * 0.1002 * t + 1.0).sin();
+            let c = (level * flicker + rng.random_range(-1.0..1.0)) as f32;
+            let cleaned = f.clean(t, c);
+            if k > 100 {
+                left += (f64::from(cleaned) / level).ln().powi(2);
+                before += (f64::from(c) / level).ln().powi(2);
+                n += 1.0;
+            }
+        }
+        let (left, before) = ((left / n).sqrt(), (before / n).sqrt());
+        assert!(left < 0.35 * before, "{left} of {before}");
     }
 }

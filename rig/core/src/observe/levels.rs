@@ -64,14 +64,19 @@ impl NoiseScale {
 
     /// σ of one raw sample (read noise as if Gaussian), at least [`MIN_SIGMA`].
     pub(crate) fn sigma(&self) -> f32 {
+        self.sigma_at_least(MIN_SIGMA)
+    }
+
+    /// The same, at least `floor` (for a signal not in counts).
+    pub(crate) fn sigma_at_least(&self, floor: f32) -> f32 {
         if !self.settled() {
             let k = self.seen as usize;
             let mut sorted = self.first;
             sorted[..k].sort_by(f32::total_cmp);
             let m = if k == 0 { 0.0 } else { sorted[k / 2] };
-            return (m / MEDIAN_ABS_DIFF_PER_SIGMA).max(MIN_SIGMA);
+            return (m / MEDIAN_ABS_DIFF_PER_SIGMA).max(floor);
         }
-        (self.median / MEDIAN_ABS_DIFF_PER_SIGMA).max(MIN_SIGMA)
+        (self.median / MEDIAN_ABS_DIFF_PER_SIGMA).max(floor)
     }
 }
 
