@@ -749,6 +749,43 @@ mod tests {
     }
 
     #[test]
+    fn a_slow_lcd_s_lit_runs_are_not_read_long_by_its_clearing_time() {
+        // An LCD segment that darkens in ~7 ms (10–90%) and clears in ~40 ms, fluttering
+        // (50 ms dark, 50 ms bare), read at 125 Hz: its lit runs are read at the halfway
+        // point of both ramps, not ended where the slow clearing reaches the turn-off
+        // threshold (which read each lit run long by most of a clearing time, and no
+        // flutter).
+        let (bare, lit_share) = (1800.0, 0.4);
+        let (tau_darken, tau_clear) = (3.0, 18.0);
+        let mut next = uniform(5);
+        let (mut x, mut t, mut t_sample) = (1.0f64, 0.0f64, 8.0f64);
+        let mut trace = Vec::new();
+        while t < 3000.0 {
+            let dark = (t / 50.0) as u64 % 2 == 1;
+            let (target, tau) = if dark {
+                (lit_share, tau_darken)
+            } else {
+                (1.0, tau_clear)
+            };
+            x += (target - x) * (0.1 / tau);
+            t += 0.1;
+            if t >= t_sample {
+                let c = (bare * x + 6.0 * (next() - 0.5)) as f32;
+                trace.push(Sample {
+                    t_ms: t,
+                    c,
+                    ..Sample::default()
+                });
+                t_sample += 8.0 + 2.0 * (next() - 0.5);
+            }
+        }
+        assert_eq!(
+            seen(&reflective(Some(1800.0)).classify(&trace)),
+            Some(Indication::new(Colour::On, Cadence::Flutter))
+        );
+    }
+
+    #[test]
     fn a_steady_led_whose_pwm_beats_with_the_window_is_steady_not_a_blink() {
         // A steady LED read through a window its PWM beats with: each sample reads
         // anywhere within ±100 counts of a level that sits now near 240 counts for

@@ -7,6 +7,7 @@ use super::{Stream, CONFIRM_VALUES, LEVEL_MIN_SAMPLES, LEVEL_WEIGHT, SHARPNESS};
 use crate::hw::Sample;
 use crate::observe::levels::Band;
 use crate::observe::runs::RunStats;
+use crate::observe::Polarity;
 
 /// An edge crossed but not yet decided.
 #[derive(Debug, Clone, Copy)]
@@ -196,6 +197,11 @@ impl Stream {
     /// Where the light turned on (`rising`) or off, between the previous sample and this
     /// one (see the module docs), and how uncertain that is.
     fn edge_at(&self, t_ms: f64, prev_t: f64, v: f32, rising: bool, b: &Band) -> (f64, f64) {
+        if self.settings.calibration.polarity == Polarity::Reflective {
+            if let Some(at) = self.halfway(t_ms, v, rising, b) {
+                return at;
+            }
+        }
         let box_ms = self.box_ms();
         let (f_cur, f_prev) = (b.share(v), b.share(self.prev_v));
         let w = self.dt_ms;
@@ -218,6 +224,38 @@ impl Stream {
             return (mid.max(lo), 0.5 * (t_ms - prev_t));
         }
         (at.clamp(lo, t_ms.max(lo)), 0.5 * (t_ms - prev_t))
+    }
+
+    /// Where the signal crossed halfway between the levels on its way to this sample, and
+    /// how uncertain that is (half the interval around it), if the samples kept show it.
+    ///
+    /// A reflective indicator's edges are placed so. An LCD segment is no LED: its liquid
+    /// crystal takes milliseconds to tens of milliseconds to turn, and darkens (driven)
+    /// faster than it clears (relaxing). The band's thresholds sit at different heights
+    /// for the two directions (hysteresis), so a slow clearing crosses its own late, and
+    /// each lit run would be read long by most of a clearing time. Halfway, both ramps are
+    /// cut at the same point of the contrast: a run is read long only by the difference
+    /// of the two ramps' halfway times. (A step the window integrates is cut halfway too:
+    /// both edges move alike and durations stay unbiased.)
+    fn halfway(&self, t_ms: f64, v: f32, rising: bool, b: &Band) -> Option<(f64, f64)> {
+        let mid = b.lo + 0.5 * b.contrast;
+        let past = |x: f32| if rising { x >= mid } else { x <= mid };
+        let mut newer = (t_ms, v);
+        for &older in self.history.iter().rev() {
+            if older.0 < self.open.start_ms || newer.0 - older.0 > self.settings.max_gap_ms {
+                return None;
+            }
+            if !past(older.1) {
+                if !past(newer.1) {
+                    return None;
+                }
+                let share = f64::from((mid - older.1) / (newer.1 - older.1));
+                let at = older.0 + share.clamp(0.0, 1.0) * (newer.0 - older.0);
+                return Some((at, 0.5 * (newer.0 - older.0)));
+            }
+            newer = older;
+        }
+        None
     }
 
     /// Decide the pending edge: a step, or a drift (see the module docs).

@@ -47,7 +47,11 @@
 //! edge is `f` of a box before a rising crossing; raw samples integrate a window as long
 //! as the typical interval `W` before their timestamp, so a rising edge is
 //! `W·(f_cur + f_prev)` before the first lit sample. Either way both edges of a run move
-//! alike and durations stay unbiased. Half the gap across an edge is its slack.
+//! alike and durations stay unbiased. Half the gap across an edge is its slack. A
+//! reflective indicator's edges are placed where the signal crossed halfway between the
+//! levels instead: an LCD segment's liquid crystal takes up to tens of milliseconds to
+//! turn, clearing slower than it darkens, and the band's two thresholds would cut its two
+//! ramps at different heights.
 //!
 //! The pass has two stages. The first, [`signal`] (steps 1 and 2, and the envelope and
 //! raw noise of step 3), depends on the samples alone, never on the runs, so it can run
