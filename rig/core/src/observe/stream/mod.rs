@@ -75,8 +75,8 @@ use super::runs::RunStats;
 use super::{Calibration, Polarity};
 use edges::Pending;
 use labels::Labels;
-use signal::Noise;
 pub use signal::{Conditioned, Conditioner};
+use signal::{Noise, Signal};
 
 /// Width of the smoothing box, ms (two periods of 100 Hz mains ripple, 2.4 of 120 Hz).
 pub(super) const SMOOTH_MS: f64 = 20.0;
@@ -261,8 +261,8 @@ impl Stream {
 
     /// One sample through both stages.
     pub(crate) fn push(&mut self, s: &Sample) {
-        if let Some(c) = self.conditioner.condition(s) {
-            self.take(&c);
+        if let Some(signal) = self.conditioner.signal(s) {
+            self.segment(s, &signal);
         }
     }
 
@@ -272,9 +272,17 @@ impl Stream {
         self.conditioner.clone()
     }
 
-    /// One conditioned sample through the second stage: levels, band, edges and runs.
+    /// One conditioned sample through the second stage.
     pub(crate) fn take(&mut self, c: &Conditioned) {
-        let s = &c.sample;
+        self.segment(&c.sample, &c.signal);
+    }
+
+    /// Sample `s`, as the first stage said it (`c`), through the second stage: levels,
+    /// band, edges and runs.
+    // (Inlined into `push`, as the first stage is: what it says then never goes through
+    // memory between the two.)
+    #[inline(always)]
+    fn segment(&mut self, s: &Sample, c: &Signal) {
         if c.void {
             // A gap that could hide a whole off time: everything before it is forgotten
             // (the first stage has forgotten its part already).

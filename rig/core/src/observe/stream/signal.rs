@@ -44,6 +44,12 @@ impl Noise {
 pub struct Conditioned {
     /// The sample as read (runs sum its raw channels).
     pub(super) sample: Sample,
+    pub(super) signal: Signal,
+}
+
+/// What the first stage says of one sample.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Signal {
     /// The level, flicker removed (judged sample by sample), negated if reflective.
     pub(super) raw: f32,
     /// The judged signal (`raw` smoothed over the box, when the box is used).
@@ -111,6 +117,16 @@ impl Conditioner {
     /// `s` conditioned, or `None` if the stream ignores it (not finite, or older than the
     /// newest sample: the stream needs time order).
     pub fn condition(&mut self, s: &Sample) -> Option<Conditioned> {
+        self.signal(s)
+            .map(|signal| Conditioned { sample: *s, signal })
+    }
+
+    /// What `s` says (see [`Self::condition`]).
+    // (Inlined into the stream's push, and the sample left where it is: a value built
+    // and returned through memory is stored in parts and read back whole, which the
+    // store buffer cannot forward.)
+    #[inline(always)]
+    pub(super) fn signal(&mut self, s: &Sample) -> Option<Signal> {
         if !s.t_ms.is_finite() || ![s.r, s.g, s.b, s.c].iter().all(|v| v.is_finite()) {
             return None;
         }
@@ -163,8 +179,7 @@ impl Conditioner {
             self.envelope.max().unwrap_or(v),
             self.envelope.min().unwrap_or(v),
         );
-        Some(Conditioned {
-            sample: *s,
+        Some(Signal {
             raw,
             v,
             delta,
