@@ -115,20 +115,38 @@ impl Stream {
 
     /// The band drawn from `levels` (see [`Self::band`]).
     fn band_from(&self, levels: Levels) -> Option<Band> {
-        self.band_between(levels).or_else(|| {
-            // A lit level too close to the unlit one to make a band, below an envelope
-            // that reaches higher, was learnt from a false run: the light is brighter
-            // than that. The envelope's top stands in, with its stricter floor.
-            (!levels.hi_from_envelope && levels.top > levels.hi)
-                .then(|| {
-                    self.band_between(Levels {
-                        hi: levels.top,
-                        hi_from_envelope: true,
-                        ..levels
+        self.band_between(levels)
+            .or_else(|| {
+                // A lit level too close to the unlit one to make a band, below an envelope
+                // that reaches higher, was learnt from a false run: the light is brighter
+                // than that. The envelope's top stands in, with its stricter floor.
+                (!levels.hi_from_envelope && levels.top > levels.hi)
+                    .then(|| {
+                        self.band_between(Levels {
+                            hi: levels.top,
+                            hi_from_envelope: true,
+                            ..levels
+                        })
                     })
-                })
-                .flatten()
-        })
+                    .flatten()
+            })
+            .or_else(|| {
+                // So was an unlit level too close to the lit one, above an envelope that
+                // reaches lower: a run cut from a lit light's ripple at false edges, read
+                // as dark, would otherwise hold the band shut for good. The envelope's
+                // bottom stands in (never below the calibrated dark).
+                let bottom = self.envelope?.1;
+                let lo = self.anchor.map_or(bottom, |a| a.max(bottom));
+                (!levels.lo_from_envelope && lo < levels.lo)
+                    .then(|| {
+                        self.band_between(Levels {
+                            lo,
+                            lo_from_envelope: true,
+                            ..levels
+                        })
+                    })
+                    .flatten()
+            })
     }
 
     /// The band between `levels` (see [`Self::band`]).
@@ -253,5 +271,57 @@ impl Stream {
         // threshold higher.)
         let hi = if self.lit { l.top.max(l.hi) } else { l.hi };
         quiet && Band::holds_for_any_floor(l.lo, hi, v, self.lit, self.lit_share())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::signal::Noise;
+    use super::super::{Settings, Stream};
+    use crate::hw::SensorKind;
+    use crate::observe::{Calibration, Polarity};
+
+    /// A stream over an uncalibrated RGB sensor at 1 kHz, its noise known.
+    fn stream() -> Stream {
+        let mut s = Stream::new(Settings {
+            calibration: Calibration {
+                kind: SensorKind::Rgbc,
+                polarity: Polarity::Emissive,
+                dark: None,
+            },
+            max_gap_ms: 35.0,
+            glitch_ms: 17.0,
+            retain_ms: 4200.0,
+            slowest_period_ms: 1000.0,
+            drift_limit_ms: 600.0,
+        });
+        s.dt_ms = 1.0;
+        s.noise = Noise {
+            settled: true,
+            sigma: 7.0,
+        };
+        s.banded = true;
+        s
+    }
+
+    #[test]
+    fn levels_learnt_from_false_runs_give_way_to_the_envelope() {
+        // A lit light's ripple cut at two false edges taught an unlit level of 172 beside
+        // a lit one of 183, while the envelope reaches from 28 (the flash's off times) to
+        // 190: the band is drawn from the envelope's bottom, not held shut.
+        let mut s = stream();
+        s.lit = true;
+        s.envelope = Some((190.0, 28.0));
+        s.lo_level = Some(172.0);
+        s.hi_level = Some(183.0);
+        let band = s.band().expect("a band");
+        assert_eq!(band.lo, 28.0);
+        assert!(band.off > 28.0 && band.off < 172.0, "{band:?}");
+        // The same for a lit level learnt from a false run, below an envelope reaching
+        // higher.
+        s.lo_level = Some(28.0);
+        s.hi_level = Some(35.0);
+        let band = s.band().expect("a band");
+        assert!((band.lo + band.contrast - 190.0).abs() < 1e-3, "{band:?}");
     }
 }
