@@ -11,6 +11,11 @@ use crate::observe::levels::{
 };
 use crate::observe::Polarity;
 
+/// The least share of the raw noise over a box the judged signal's is taken to be off an
+/// envelope, however much the box was seen to cancel of a dark light's (see
+/// [`Stream::floor`]).
+const BOX_CANCELLING_LEAST: f32 = 0.25;
+
 /// The higher of two levels, either of which may be unknown. (Written out: the band is
 /// drawn on every sample, and an iterator chain over the options cost more than the rest
 /// of it.)
@@ -47,7 +52,9 @@ impl Stream {
         // seen to do stands instead once known: averaging raw noise over a box assumes
         // independent samples, but flicker the box holds whole periods of cancels
         // exactly (mains at 100 Hz sampled at 200 Hz alternates sample by sample) and
-        // clustered samples do not average at all. Off an envelope, the larger.
+        // clustered samples do not average at all. Off an envelope, the larger of the
+        // judged dark noise and the raw noise over a box, scaled by what the box was seen
+        // to cancel of the dark's.
         let raw = if envelope {
             self.noise.sigma.max(self.sigma())
         } else {
@@ -55,10 +62,17 @@ impl Stream {
         };
         let mut sigma = raw / self.per_box().sqrt();
         if self.dark_signal_noise.settled() {
+            let judged = self.dark_signal_noise.sigma();
             sigma = if envelope {
-                sigma.max(self.dark_signal_noise.sigma())
+                // Off an envelope, the box does to every sample's noise what it was seen to
+                // do to the dark's: where it cancels (judged below the raw noise over a
+                // box), the raw estimate is scaled down alike, by at most
+                // [`BOX_CANCELLING_LEAST`].
+                let dark_over_box = self.sigma() / self.per_box().sqrt();
+                let cancels = (judged / dark_over_box).clamp(BOX_CANCELLING_LEAST, 1.0);
+                (sigma * cancels).max(judged)
             } else {
-                self.dark_signal_noise.sigma()
+                judged
             };
         }
         if !envelope && self.box_ms() == 0.0 {
@@ -279,6 +293,7 @@ mod tests {
     use super::super::signal::Noise;
     use super::super::{Settings, Stream};
     use crate::hw::SensorKind;
+    use crate::observe::levels::NoiseScale;
     use crate::observe::{Calibration, Polarity};
 
     /// A stream over an uncalibrated RGB sensor at 1 kHz, its noise known.
@@ -302,6 +317,40 @@ mod tests {
         };
         s.banded = true;
         s
+    }
+
+    /// A noise scale settled on changes of `sigma` (as if Gaussian).
+    fn scale(sigma: f32) -> NoiseScale {
+        let mut n = NoiseScale::default();
+        for k in 0..400 {
+            let d = 0.954 * sigma * if k % 2 == 0 { 0.9 } else { 1.1 };
+            n.push(d);
+        }
+        n
+    }
+
+    #[test]
+    fn what_the_box_cancels_of_the_dark_s_noise_it_cancels_off_an_envelope() {
+        // 100 Hz flicker read at 200 Hz alternates sample by sample: raw changes of 300
+        // counts on the dark, which the 20 ms box cancels to 30 on the judged signal. A
+        // lit level off the envelope, 500 above the dark, is a band: the raw noise over a
+        // box (150) would have asked 4σ, 600, of it.
+        let mut s = stream();
+        s.dt_ms = 5.0;
+        s.noise = Noise {
+            settled: true,
+            sigma: 100.0,
+        };
+        s.dark_noise = scale(300.0);
+        s.dark_signal_noise = scale(30.0);
+        s.lit = true;
+        s.envelope = Some((540.0, 40.0));
+        s.lo_level = Some(40.0);
+        let band = s.band().expect("a band");
+        assert_eq!((band.lo, band.contrast), (40.0, 500.0));
+        // Where the box cancels nothing, the raw noise over a box stands.
+        s.dark_signal_noise = scale(150.0);
+        assert_eq!(s.band(), None);
     }
 
     #[test]
