@@ -38,7 +38,9 @@ impl Watch {
     /// Append samples (oldest first). A sample older than the newest one seen is ignored:
     /// the classifier needs time order.
     pub fn push(&mut self, samples: &[Sample]) {
-        debug_assert!(
+        // (One branch per chunk: a stale copy of the first stage would judge silently
+        // wrong.)
+        assert!(
             !self.detached,
             "a watch whose first stage runs elsewhere takes only what it hands on"
         );
@@ -72,8 +74,13 @@ impl Watch {
         )
     }
 
-    /// Forget every sample (e.g. after pressing a button: judge only what follows).
+    /// Forget every sample (e.g. after pressing a button: judge only what follows). For a
+    /// watch fed by [`Watch::push`]: a detached first stage would not forget with it.
     pub(crate) fn clear(&mut self) {
+        assert!(
+            !self.detached,
+            "a watch whose first stage runs elsewhere cannot forget it"
+        );
         self.stream.clear();
     }
 

@@ -112,7 +112,8 @@ impl Stream {
     /// unlit runs' if the room has brightened since (never below the calibration: flicker
     /// troughs taken for unlit runs must not widen the band), else the envelope's lowest
     /// value. The lit level is the latest lit runs', else (or if they make no band and
-    /// the envelope reaches higher) the envelope's highest.
+    /// the envelope reaches higher) the envelope's highest; an unlit level that makes no
+    /// band gives way likewise to the envelope's lowest (see [`Self::band_from`]).
     pub(super) fn band(&self) -> Option<Band> {
         self.band_from(self.levels()?)
     }
@@ -284,7 +285,15 @@ impl Stream {
         // (A lit level may give way to the envelope's top, which draws the turn-off
         // threshold higher.)
         let hi = if self.lit { l.top.max(l.hi) } else { l.hi };
-        quiet && Band::holds_for_any_floor(l.lo, hi, v, self.lit, self.lit_share())
+        // (An unlit level may give way to the envelope's bottom, which draws the turn-on
+        // threshold lower.)
+        let lo = match (self.lit, l.lo_from_envelope, self.envelope) {
+            (false, false, Some((_, bottom))) => {
+                l.lo.min(self.anchor.map_or(bottom, |a| a.max(bottom)))
+            }
+            _ => l.lo,
+        };
+        quiet && Band::holds_for_any_floor(lo, hi, v, self.lit, self.lit_share())
     }
 }
 
@@ -372,5 +381,23 @@ mod tests {
         s.hi_level = Some(35.0);
         let band = s.band().expect("a band");
         assert!((band.lo + band.contrast - 190.0).abs() < 1e-3, "{band:?}");
+    }
+
+    #[test]
+    fn a_moot_band_agrees_with_the_envelope_s_bottom_standing_in() {
+        // Held unlit at a level learnt from a false run, with the envelope reaching lower: a
+        // sample the band from the envelope's bottom turns on is never taken as moot.
+        let mut s = stream();
+        s.lit = false;
+        s.envelope = Some((190.0, 28.0));
+        s.lo_level = Some(172.0);
+        s.hi_level = Some(183.0);
+        let full = s.band().expect("a band");
+        for v in [100.0f32, 150.0, 172.0, 175.0] {
+            assert!(
+                s.band_for(v).is_some() || full.holds(v, false),
+                "v={v}: moot but full band turns on"
+            );
+        }
     }
 }

@@ -236,7 +236,12 @@ impl Stream {
     /// each lit run would be read long by most of a clearing time. Halfway, both ramps are
     /// cut at the same point of the contrast: a run is read long only by the difference
     /// of the two ramps' halfway times. (A step the window integrates is cut halfway too:
-    /// both edges move alike and durations stay unbiased.)
+    /// both edges move alike and durations stay unbiased.) Where the turn-off threshold
+    /// sits above halfway (a faint LCD, whose floor is most of its contrast), a falling
+    /// edge is not yet past halfway at its crossing and is placed by the window rule,
+    /// which puts a step half a box earlier than halfway does: such lit runs read short by
+    /// up to half a box, well within every cadence's tolerance. (Taking that half box off
+    /// every halfway edge too was tried: it turned a faint LCD's abstention into "off".)
     fn halfway(&self, t_ms: f64, v: f32, rising: bool, b: &Band) -> Option<(f64, f64)> {
         let mid = b.lo + 0.5 * b.contrast;
         let past = |x: f32| if rising { x >= mid } else { x <= mid };

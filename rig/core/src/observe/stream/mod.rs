@@ -286,8 +286,8 @@ impl Stream {
         if c.void {
             // A gap that could hide a whole off time: everything before it is forgotten
             // (the first stage has forgotten its part already).
-            let conditioner = self.conditioner.clone();
-            self.clear();
+            let settings = self.settings;
+            let conditioner = std::mem::replace(self, Stream::new(settings)).conditioner;
             self.conditioner = conditioner;
         }
         if let Some(dt) = c.hiding_gap_ms {

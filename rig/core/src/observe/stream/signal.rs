@@ -75,7 +75,7 @@ pub(super) struct Signal {
 pub struct Conditioner {
     polarity: Polarity,
     max_gap_ms: f64,
-    envelope_ms: f64,
+    slowest_period_ms: f64,
     /// The mains flicker lock-in (sample-by-sample judging only).
     flicker: Flicker,
     prev_t: Option<f64>,
@@ -89,11 +89,10 @@ pub struct Conditioner {
 
 impl Conditioner {
     pub(super) fn new(polarity: Polarity, max_gap_ms: f64, slowest_period_ms: f64) -> Self {
-        let envelope_ms = ENVELOPE_PERIODS * slowest_period_ms;
         Self {
             polarity,
             max_gap_ms,
-            envelope_ms,
+            slowest_period_ms,
             flicker: Flicker::new(polarity == Polarity::Reflective),
             prev_t: None,
             dt_ms: 0.0,
@@ -101,17 +100,13 @@ impl Conditioner {
             noise: NoiseScale::default(),
             smooth: std::collections::VecDeque::new(),
             smooth_sum: 0.0,
-            envelope: Extremes::new(envelope_ms),
+            envelope: Extremes::new(ENVELOPE_PERIODS * slowest_period_ms),
         }
     }
 
     /// Forget every sample.
     pub(super) fn clear(&mut self) {
-        *self = Self::new(
-            self.polarity,
-            self.max_gap_ms,
-            self.envelope_ms / ENVELOPE_PERIODS,
-        );
+        *self = Self::new(self.polarity, self.max_gap_ms, self.slowest_period_ms);
     }
 
     /// `s` conditioned, or `None` if the stream ignores it (not finite, or older than the
