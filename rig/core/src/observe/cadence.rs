@@ -16,7 +16,8 @@
 //!   gaps longer than the geometric mean of the inner off time and the group off time);
 //!   a burst is regular when its inner runs fit; bursts and gaps are then matched like a
 //!   simple blink against what the group on/off times show: a burst ends with its last lit
-//!   run, so 500 ms of flutter then 500 ms off measure 450 ms lit and 550 ms dark.
+//!   run, so 500 ms of flutter then 500 ms off measure 450 ms lit and 550 ms dark, or up to
+//!   500 and 500 where the group's gate cuts a pulse (its timer apart from the pulses').
 //! - A cadence whose runs can also be the inside of a grouped cadence (flutter inside
 //!   broken flutter) needs a chain longer than the longest allowed burst: otherwise the
 //!   first burst of a broken flutter would be reported as flutter.
@@ -121,9 +122,24 @@ impl Blink {
     }
 
     /// The on/off times this row is matched with: the bursts' and gaps' for a grouped row.
+    /// A burst ends with its last lit run: with the pulses begun at the group's start, the
+    /// last whole pulse's end (`burst_ms`); with a group timer apart from the pulse timer,
+    /// anywhere up to the group's end, where the gate cuts a pulse. Its expected share is
+    /// the middle of the two, give or take half the span between them besides the
+    /// blink's own duty tolerance.
     fn outer(&self) -> Expect {
         match self.group {
-            Some(g) => Expect::new(g.burst_ms, g.gap_ms, self.tolerance),
+            Some(g) => {
+                let period = g.burst_ms + g.gap_ms;
+                let burst = 0.5 * (g.burst_ms + g.on_ms);
+                let slack = 0.5 * (g.on_ms - g.burst_ms) / period;
+                Expect::with_duty_tolerance(
+                    burst,
+                    period - burst,
+                    self.tolerance,
+                    DUTY_TOLERANCE + slack,
+                )
+            }
             None => self.inner(),
         }
     }
@@ -377,16 +393,23 @@ struct Expect {
     on_ms: f64,
     off_ms: f64,
     tolerance: f64,
+    /// How far (absolute) the on share may be from the row's.
+    duty_tolerance: f64,
     /// [`Self::bounds`] of unlit and of lit runs, worked out once: every run walked asks.
     bounds: [(f64, f64); 2],
 }
 
 impl Expect {
     fn new(on_ms: f64, off_ms: f64, tolerance: f64) -> Self {
+        Self::with_duty_tolerance(on_ms, off_ms, tolerance, DUTY_TOLERANCE)
+    }
+
+    fn with_duty_tolerance(on_ms: f64, off_ms: f64, tolerance: f64, duty_tolerance: f64) -> Self {
         let mut expect = Self {
             on_ms,
             off_ms,
             tolerance,
+            duty_tolerance,
             bounds: [(0.0, 0.0); 2],
         };
         expect.bounds = [expect.work_out_bounds(false), expect.work_out_bounds(true)];
@@ -413,8 +436,8 @@ impl Expect {
         let share = if lit { self.duty() } else { 1.0 - self.duty() };
         let p = self.period();
         (
-            p * (1.0 - self.tolerance) * (share - DUTY_TOLERANCE).max(0.0),
-            p * (1.0 + self.tolerance) * (share + DUTY_TOLERANCE).min(1.0),
+            p * (1.0 - self.tolerance) * (share - self.duty_tolerance).max(0.0),
+            p * (1.0 + self.tolerance) * (share + self.duty_tolerance).min(1.0),
         )
     }
 
@@ -446,7 +469,7 @@ impl Expect {
     fn deviation(&self, on_ms: f64, off_ms: f64) -> f64 {
         let period = on_ms + off_ms;
         let by_period = (period / self.period() - 1.0).abs() / self.tolerance;
-        let by_duty = (on_ms / period - self.duty()).abs() / DUTY_TOLERANCE;
+        let by_duty = (on_ms / period - self.duty()).abs() / self.duty_tolerance;
         by_period.max(by_duty)
     }
 }
@@ -768,6 +791,30 @@ mod tests {
         assert_ne!(
             cadence_of(&judge(false, &durations)),
             Some(Cadence::BrokenFlutter)
+        );
+    }
+
+    #[test]
+    fn a_burst_may_end_anywhere_up_to_the_group_s_end() {
+        // A broken flutter 12% slow with its on shares 6 points long (inner 63 on, 49 off;
+        // groups 627 on, 494 off): the gate closes as the sixth pulse ends, so each burst
+        // measures the whole group on time, not the group less an inner off time.
+        let mut burst = Vec::new();
+        for _ in 0..5 {
+            burst.extend([62.7, 49.5]);
+        }
+        burst.push(62.7); // 622.7 ms
+        let mut durations = vec![500.0];
+        for _ in 0..2 {
+            durations.extend(&burst);
+            durations.push(498.0);
+        }
+        durations.extend([62.7, 49.5, 40.0]);
+        let reading = judge(false, &durations);
+        assert_eq!(
+            cadence_of(&reading),
+            Some(Cadence::BrokenFlutter),
+            "{reading:?}"
         );
     }
 
