@@ -767,17 +767,24 @@ mod tests {
         assert_eq!(reading, Reading::NotEnoughEvidence);
     }
 
+    /// Run durations of a grouped blink, begun unlit: `first`, then two bursts each
+    /// followed by `gap`, then `tail`.
+    fn two_bursts(first: f64, burst: &[f64], gap: f64, tail: &[f64]) -> Vec<f64> {
+        let mut durations = vec![first];
+        for _ in 0..2 {
+            durations.extend(burst);
+            durations.push(gap);
+        }
+        durations.extend(tail);
+        durations
+    }
+
     #[test]
     fn the_group_gate_may_cut_a_burst_s_first_pulse_and_its_last() {
         // A group timer apart from the pulse timer: each burst opens mid-pulse (17 ms)
         // and closes mid-pulse (35 ms), and the window ends two pulses into a burst.
         let burst = [17.0, 50.0, 50.0, 50.0, 50.0, 50.0, 50.0, 50.0, 35.0]; // 402 ms
-        let mut durations = vec![550.0];
-        for _ in 0..2 {
-            durations.extend(burst);
-            durations.push(610.0);
-        }
-        durations.extend([17.0, 50.0, 48.0]);
+        let mut durations = two_bursts(550.0, &burst, 610.0, &[17.0, 50.0, 48.0]);
         let reading = judge(false, &durations);
         assert_eq!(
             cadence_of(&reading),
@@ -804,12 +811,7 @@ mod tests {
             burst.extend([62.7, 49.5]);
         }
         burst.push(62.7); // 622.7 ms
-        let mut durations = vec![500.0];
-        for _ in 0..2 {
-            durations.extend(&burst);
-            durations.push(498.0);
-        }
-        durations.extend([62.7, 49.5, 40.0]);
+        let durations = two_bursts(500.0, &burst, 498.0, &[62.7, 49.5, 40.0]);
         let reading = judge(false, &durations);
         assert_eq!(
             cadence_of(&reading),

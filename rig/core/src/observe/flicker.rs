@@ -265,28 +265,45 @@ impl Flicker {
 mod tests {
     use super::*;
 
+    /// 500 samples at 125 Hz with ±1.5 ms of jitter and ±1 count of noise, through a
+    /// flicker remover (`log`: reflective): `reading(t)` is (the light's level, the count
+    /// read without noise). Returns how far the cleaned and the raw counts stray from the
+    /// level after the first 100 samples (RMS; of logarithms if `log`).
+    fn strays(log: bool, seed: u64, reading: impl Fn(f64) -> (f64, f64)) -> (f64, f64) {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand::rngs::SmallRng::seed_from_u64(seed);
+        let mut f = Flicker::new(log);
+        let off = |c: f32, level: f64| {
+            if log {
+                (f64::from(c) / level).ln()
+            } else {
+                f64::from(c) - level
+            }
+        };
+        let (mut left, mut before, mut n) = (0.0f64, 0.0f64, 0.0f64);
+        for k in 0..500 {
+            let t = 8.0 * f64::from(k) + rng.random_range(-1.5..1.5);
+            let (level, read) = reading(t);
+            let c = (read + rng.random_range(-1.0..1.0)) as f32;
+            let cleaned = f.clean(t, c);
+            if k > 100 {
+                left += off(cleaned, level).powi(2);
+                before += off(c, level).powi(2);
+                n += 1.0;
+            }
+        }
+        ((left / n).sqrt(), (before / n).sqrt())
+    }
+
     #[test]
     fn aliased_flicker_is_removed_and_steps_survive() {
         // 125 Hz sampling with jitter, 100.2 Hz flicker of ±30 counts, a 50 ms flutter
         // of 60 counts, a little noise.
-        use rand::{RngExt, SeedableRng};
-        let mut rng = rand::rngs::SmallRng::seed_from_u64(7);
-        let mut f = Flicker::new(false);
-        let (mut left, mut before, mut n) = (0.0f64, 0.0f64, 0.0f64);
-        for k in 0..500 {
-            let t = 8.0 * f64::from(k) + rng.random_range(-1.5..1.5);
+        let (left, before) = strays(false, 7, |t| {
             let lit = (t / 50.0) as u64 % 2 == 1;
             let level = if lit { 160.0 } else { 100.0 };
-            let flicker = 30.0 * (TAU * 0.1002 * t + 1.0).sin();
-            let c = (level + flicker + rng.random_range(-1.0..1.0)) as f32;
-            let cleaned = f.clean(t, c);
-            if k > 100 {
-                left += f64::from(cleaned - level as f32).powi(2);
-                before += f64::from(c - level as f32).powi(2);
-                n += 1.0;
-            }
-        }
-        let (left, before) = ((left / n).sqrt(), (before / n).sqrt());
+            (level, level + 30.0 * (TAU * 0.1002 * t + 1.0).sin())
+        });
         assert!(left < 0.25 * before, "{left} of {before}");
     }
 
@@ -296,25 +313,12 @@ mod tests {
         // a broken flutter's 50 ms pulses, and the room's 100.2 Hz flicker 25% deep
         // multiplying both. In logarithms the steps are 0.8 and the flicker's changes a
         // few tenths: the fit must refuse the steps, or it never locks.
-        use rand::{RngExt, SeedableRng};
-        let mut rng = rand::rngs::SmallRng::seed_from_u64(11);
-        let mut f = Flicker::new(true);
-        let (mut left, mut before, mut n) = (0.0f64, 0.0f64, 0.0f64);
-        for k in 0..500 {
-            let t = 8.0 * f64::from(k) + rng.random_range(-1.5..1.5);
+        let (left, before) = strays(true, 11, |t| {
             let in_group = ((t / 500.0) as u64).is_multiple_of(2);
             let lit = in_group && (t / 50.0) as u64 % 2 == 1;
             let level = if lit { 0.45 * 150.0 } else { 150.0 };
-            let flicker = 1.0 + 0.25 * (TAU * 0.1002 * t + 1.0).sin();
-            let c = (level * flicker + rng.random_range(-1.0..1.0)) as f32;
-            let cleaned = f.clean(t, c);
-            if k > 100 {
-                left += (f64::from(cleaned) / level).ln().powi(2);
-                before += (f64::from(c) / level).ln().powi(2);
-                n += 1.0;
-            }
-        }
-        let (left, before) = ((left / n).sqrt(), (before / n).sqrt());
+            (level, level * (1.0 + 0.25 * (TAU * 0.1002 * t + 1.0).sin()))
+        });
         assert!(left < 0.35 * before, "{left} of {before}");
     }
 }

@@ -362,16 +362,22 @@ mod tests {
         assert_eq!(s.band(), None);
     }
 
-    #[test]
-    fn levels_learnt_from_false_runs_give_way_to_the_envelope() {
-        // A lit light's ripple cut at two false edges taught an unlit level of 172 beside
-        // a lit one of 183, while the envelope reaches from 28 (the flash's off times) to
-        // 190: the band is drawn from the envelope's bottom, not held shut.
+    /// A stream whose lit ripple, cut at two false edges, taught an unlit level of 172
+    /// beside a lit one of 183, while the envelope reaches from 28 (a flash's off times)
+    /// to 190; held `lit` or not.
+    fn taught_by_false_runs(lit: bool) -> Stream {
         let mut s = stream();
-        s.lit = true;
+        s.lit = lit;
         s.envelope = Some((190.0, 28.0));
         s.lo_level = Some(172.0);
         s.hi_level = Some(183.0);
+        s
+    }
+
+    #[test]
+    fn levels_learnt_from_false_runs_give_way_to_the_envelope() {
+        // The band is drawn from the envelope's bottom, not held shut.
+        let mut s = taught_by_false_runs(true);
         let band = s.band().expect("a band");
         assert_eq!(band.lo, 28.0);
         assert!(band.off > 28.0 && band.off < 172.0, "{band:?}");
@@ -387,11 +393,7 @@ mod tests {
     fn a_moot_band_agrees_with_the_envelope_s_bottom_standing_in() {
         // Held unlit at a level learnt from a false run, with the envelope reaching lower: a
         // sample the band from the envelope's bottom turns on is never taken as moot.
-        let mut s = stream();
-        s.lit = false;
-        s.envelope = Some((190.0, 28.0));
-        s.lo_level = Some(172.0);
-        s.hi_level = Some(183.0);
+        let s = taught_by_false_runs(false);
         let full = s.band().expect("a band");
         for v in [100.0f32, 150.0, 172.0, 175.0] {
             assert!(
