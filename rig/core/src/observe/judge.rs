@@ -428,11 +428,11 @@ fn mains_beat(
     let swing = (lit.raw_mean() - unlit.raw_mean()).abs();
     // The room light's level: the unlit runs' (an LED's dark, a display's bare level).
     let level = unlit.raw_mean();
-    let components = FLICKER_HZ
+    let mut components = FLICKER_HZ
         .iter()
         .map(|&h| (h, 1.0))
         .chain(FLICKER_HZ.iter().map(|&h| (2.0 * h, HARMONIC_SHARE)));
-    let beats = components.into_iter().any(|(h, share)| {
+    let beats = components.any(|(h, share)| {
         let seen_in = |(low, high): (f64, f64)| {
             seen_hz >= low * (1.0 - BEAT_PERIOD_TOLERANCE)
                 && seen_hz <= high * (1.0 + BEAT_PERIOD_TOLERANCE)

@@ -300,25 +300,24 @@ impl Stream {
 #[cfg(test)]
 mod tests {
     use super::super::signal::Noise;
-    use super::super::{Settings, Stream};
+    use super::super::Stream;
     use crate::hw::SensorKind;
     use crate::observe::levels::NoiseScale;
-    use crate::observe::{Calibration, Polarity};
+    use crate::observe::testgen::table;
+    use crate::observe::{Calibration, Classifier, Polarity};
 
-    /// A stream over an uncalibrated RGB sensor at 1 kHz, its noise known.
+    /// A stream over an uncalibrated RGB sensor at 1 kHz (the classifier's settings for
+    /// the cadence table), its noise known.
     fn stream() -> Stream {
-        let mut s = Stream::new(Settings {
-            calibration: Calibration {
+        let classifier = Classifier::new(
+            &table(),
+            Calibration {
                 kind: SensorKind::Rgbc,
                 polarity: Polarity::Emissive,
                 dark: None,
             },
-            max_gap_ms: 35.0,
-            glitch_ms: 17.0,
-            retain_ms: 4200.0,
-            slowest_period_ms: 1000.0,
-            drift_limit_ms: 600.0,
-        });
+        );
+        let mut s = Stream::new(classifier.stream_settings());
         s.dt_ms = 1.0;
         s.noise = Noise {
             settled: true,
