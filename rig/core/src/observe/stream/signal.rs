@@ -4,6 +4,8 @@
 //! classify` conditions a file on its reading thread while the watch segments what came
 //! before (see [`Conditioner`]).
 
+use std::collections::VecDeque;
+
 use crate::hw::Sample;
 use crate::observe::flicker::Flicker;
 use crate::observe::levels::{Extremes, NoiseScale};
@@ -50,9 +52,8 @@ pub struct Conditioned {
 /// What the first stage says of one sample.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Signal {
-    /// The level, flicker removed (judged sample by sample), negated if reflective.
-    pub(super) raw: f32,
-    /// The judged signal (`raw` smoothed over the box, when the box is used).
+    /// The judged signal: the level, flicker removed (judged sample by sample), negated if
+    /// reflective, and smoothed over the box when the box is used.
     pub(super) v: f32,
     /// The change of `raw` since the previous sample; `None` for the first.
     pub(super) delta: Option<f32>,
@@ -82,7 +83,7 @@ pub struct Conditioner {
     dt_ms: f64,
     prev_raw: f32,
     noise: NoiseScale,
-    smooth: std::collections::VecDeque<(f64, f32)>,
+    smooth: VecDeque<(f64, f32)>,
     smooth_sum: f64,
     envelope: Extremes,
 }
@@ -98,7 +99,7 @@ impl Conditioner {
             dt_ms: 0.0,
             prev_raw: 0.0,
             noise: NoiseScale::default(),
-            smooth: std::collections::VecDeque::new(),
+            smooth: VecDeque::new(),
             smooth_sum: 0.0,
             envelope: Extremes::new(ENVELOPE_PERIODS * slowest_period_ms),
         }
@@ -161,8 +162,9 @@ impl Conditioner {
                     self.dt_ms + DT_WEIGHT * (dt - self.dt_ms)
                 };
             }
-            delta = Some(raw - self.prev_raw);
-            self.noise.push(raw - self.prev_raw);
+            let change = raw - self.prev_raw;
+            delta = Some(change);
+            self.noise.push(change);
         }
         let prev_t = self.prev_t;
         self.prev_t = Some(s.t_ms);
@@ -175,7 +177,6 @@ impl Conditioner {
             self.envelope.min().unwrap_or(v),
         );
         Some(Signal {
-            raw,
             v,
             delta,
             prev_t,
