@@ -150,8 +150,7 @@ impl Stream {
                 // reaches lower: a run cut from a lit light's ripple at false edges, read
                 // as dark, would otherwise hold the band shut for good. The envelope's
                 // bottom stands in (never below the calibrated dark).
-                let bottom = self.envelope?.1;
-                let lo = self.anchor.map_or(bottom, |a| a.max(bottom));
+                let lo = self.envelope_unlit_level()?;
                 (!levels.lo_from_envelope && lo < levels.lo)
                     .then(|| {
                         self.band_between(Levels {
@@ -195,6 +194,13 @@ impl Stream {
             return None;
         }
         Band::new(lo, hi, floor, self.lit_share())
+    }
+
+    /// The unlit level the envelope's bottom gives, never below the calibrated dark (where
+    /// an unlit level learnt from a false run gives way: [`Self::band_from`]).
+    fn envelope_unlit_level(&self) -> Option<f32> {
+        let (_, bottom) = self.envelope?;
+        Some(self.anchor.map_or(bottom, |a| a.max(bottom)))
     }
 
     /// The unlit and lit levels the band is drawn between (see [`Self::band`]).
@@ -287,10 +293,8 @@ impl Stream {
         let hi = if self.lit { l.top.max(l.hi) } else { l.hi };
         // (An unlit level may give way to the envelope's bottom, which draws the turn-on
         // threshold lower.)
-        let lo = match (self.lit, l.lo_from_envelope, self.envelope) {
-            (false, false, Some((_, bottom))) => {
-                l.lo.min(self.anchor.map_or(bottom, |a| a.max(bottom)))
-            }
+        let lo = match (self.lit, l.lo_from_envelope, self.envelope_unlit_level()) {
+            (false, false, Some(bottom)) => l.lo.min(bottom),
             _ => l.lo,
         };
         quiet && Band::holds_for_any_floor(lo, hi, v, self.lit, self.lit_share())
