@@ -3,10 +3,11 @@
 //! The trace is streamed: [`TraceReader`] hands over chunks of samples that a streaming
 //! [`Watch`] takes in, so memory stays bounded whatever the file's size. With a second
 //! core, the file is read on a thread of its own, and the watch's first stage (the
-//! [`Conditioner`], which turns samples into the judged signal) runs there too, while the
-//! watch segments and judges the previous chunks (a bounded channel of [`PIPELINE`]
-//! chunks between them): the time is the slower side's rather than the sum. See
-//! [`crate::trace`] for the figures and how to measure them.
+//! [`Conditioner`](crate::observe::Conditioner), which turns samples into the judged
+//! signal) runs there too, while the watch segments and judges the previous chunks (a
+//! bounded channel of [`PIPELINE`] chunks between them): the time is the slower side's
+//! rather than the sum. See [`crate::trace`] for how to measure it, and the module docs
+//! of [`crate::observe`] ("Figures") for what it measured.
 
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -15,7 +16,7 @@ use std::sync::mpsc::sync_channel;
 use clap::{Args, ValueEnum};
 
 use super::{CliError, ExitCode};
-use crate::observe::{Classifier, Conditioned, Conditioner, Reading, Watch};
+use crate::observe::{Classifier, Conditioned, Reading, Watch};
 use crate::source::InputError;
 use crate::spec::Spec;
 use crate::trace::{TraceReader, CHUNK};
@@ -92,7 +93,7 @@ fn feed_in_parallel<R: BufRead + Send>(
 ) -> Result<(), InputError> {
     let (full_tx, full_rx) = sync_channel::<Vec<Conditioned>>(PIPELINE);
     let (empty_tx, empty_rx) = sync_channel::<Vec<Conditioned>>(PIPELINE);
-    let mut first: Conditioner = watch.detach_conditioner();
+    let mut first = watch.detach_conditioner();
     std::thread::scope(|scope| {
         let reader = scope.spawn(move || -> Result<(), InputError> {
             let mut samples = Vec::with_capacity(CHUNK);
