@@ -21,6 +21,10 @@
 //! - A cadence whose runs can also be the inside of a grouped cadence (flutter inside
 //!   broken flutter) needs a chain longer than the longest allowed burst: otherwise the
 //!   first burst of a broken flutter would be reported as flutter.
+//! - A reflective indicator's runs read longer or shorter than its driver held them, all
+//!   alike: an LCD segment reaches halfway sooner one way than the other. Its runs and
+//!   their mean on share are allowed [`LCD_SKEW_MS`] beside the row's tolerances; its
+//!   period, which the skew does not move, is not.
 //! - A regular blink (2+ lit and 2+ unlit runs within 25% of each other, over 1.5 of its
 //!   periods) that fits no row is `NoCadenceFits`; one that fits a row is only waiting for
 //!   evidence.
@@ -28,7 +32,7 @@
 use crate::spec::{Cadence, CadenceTable, Colour, Indication};
 
 use super::runs::Run;
-use super::{Observation, Reading};
+use super::{Observation, Polarity, Reading};
 
 /// Evidence for a blink: this many periods of consistent edges.
 const EVIDENCE_PERIODS: f64 = 1.5;
@@ -40,6 +44,13 @@ const REGULAR_TOLERANCE: f64 = 0.25;
 /// A gap in the samples longer than this fraction of the shortest run voids the evidence
 /// before it: the gap could hide a whole run (a wink's 50 ms off).
 const MAX_GAP_FRACTION: f64 = 0.8;
+/// A reflective indicator's runs may read this much (ms) longer or shorter than its
+/// driver held them. An LCD segment's liquid crystal turns in 5–40 ms (10–90%), driven
+/// when it darkens and relaxing when it clears, so the two ramps reach halfway (where
+/// its edges are placed) at different times: every dark run reads long or short by the
+/// difference, the same in every period, which averaging over runs does not remove. Its
+/// driver's duty is known only give or take that much; its period is not moved.
+const LCD_SKEW_MS: f64 = 25.0;
 
 /// What the cadence table says, precomputed for matching.
 #[derive(Debug, Clone)]
@@ -64,6 +75,9 @@ struct Blink {
     evidence_ms: f64,
     /// A chain must also outlast this (flutter: the longest burst of broken flutter).
     outlast_ms: f64,
+    /// How much longer or shorter the indicator itself makes every lit run read
+    /// ([`LCD_SKEW_MS`] for a reflective one).
+    skew_ms: f64,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -78,7 +92,7 @@ struct Group {
 }
 
 impl Blink {
-    fn from_row(row: &crate::spec::CadenceSpec) -> Option<Blink> {
+    fn from_row(row: &crate::spec::CadenceSpec, skew_ms: f64) -> Option<Blink> {
         if row.cadence == Cadence::Steady {
             return None;
         }
@@ -114,11 +128,12 @@ impl Blink {
             tolerance,
             evidence_ms: EVIDENCE_PERIODS * period,
             outlast_ms: 0.0,
+            skew_ms,
         })
     }
 
     fn inner(&self) -> Expect {
-        Expect::new(self.on_ms, self.off_ms, self.tolerance)
+        Expect::new(self.on_ms, self.off_ms, self.tolerance).skewed(self.skew_ms)
     }
 
     /// The on/off times this row is matched with: the bursts' and gaps' for a grouped row.
@@ -139,6 +154,7 @@ impl Blink {
                     self.tolerance,
                     DUTY_TOLERANCE + slack,
                 )
+                .skewed(self.skew_ms)
             }
             None => self.inner(),
         }
@@ -167,8 +183,18 @@ impl Blink {
 }
 
 impl Model {
-    pub(crate) fn new(table: &CadenceTable) -> Model {
-        let mut blinks: Vec<Blink> = table.rows.iter().filter_map(Blink::from_row).collect();
+    /// The table, matched against a light of `polarity` (a reflective indicator's runs are
+    /// allowed its skew: [`LCD_SKEW_MS`]).
+    pub(crate) fn new(table: &CadenceTable, polarity: Polarity) -> Model {
+        let skew_ms = match polarity {
+            Polarity::Emissive => 0.0,
+            Polarity::Reflective => LCD_SKEW_MS,
+        };
+        let mut blinks: Vec<Blink> = table
+            .rows
+            .iter()
+            .filter_map(|row| Blink::from_row(row, skew_ms))
+            .collect();
         // Flutter inside broken flutter: outlast the longest burst before saying flutter.
         let longest_burst: Vec<(usize, f64)> = blinks
             .iter()
@@ -395,6 +421,9 @@ struct Expect {
     tolerance: f64,
     /// How far (absolute) the on share may be from the row's.
     duty_tolerance: f64,
+    /// How much longer or shorter than its driver held them the indicator makes lit runs
+    /// read (unlit runs the other way): beside both tolerances.
+    skew_ms: f64,
     /// [`Self::bounds`] of unlit and of lit runs, worked out once: every run walked asks.
     bounds: [(f64, f64); 2],
 }
@@ -410,10 +439,19 @@ impl Expect {
             off_ms,
             tolerance,
             duty_tolerance,
+            skew_ms: 0.0,
             bounds: [(0.0, 0.0); 2],
         };
         expect.bounds = [expect.work_out_bounds(false), expect.work_out_bounds(true)];
         expect
+    }
+
+    /// The same, for an indicator that makes its lit runs read up to `skew_ms` longer or
+    /// shorter.
+    fn skewed(mut self, skew_ms: f64) -> Self {
+        self.skew_ms = skew_ms;
+        self.bounds = [self.work_out_bounds(false), self.work_out_bounds(true)];
+        self
     }
 
     fn period(&self) -> f64 {
@@ -431,13 +469,15 @@ impl Expect {
     }
 
     /// The shortest and longest a run may be: a phone's blink clock may run `tolerance`
-    /// fast or slow, and its on share may be [`DUTY_TOLERANCE`] off, both at once.
+    /// fast or slow, and its on share may be [`DUTY_TOLERANCE`] off, both at once; the
+    /// indicator may then skew it.
     fn work_out_bounds(&self, lit: bool) -> (f64, f64) {
         let share = if lit { self.duty() } else { 1.0 - self.duty() };
         let p = self.period();
         (
-            p * (1.0 - self.tolerance) * (share - self.duty_tolerance).max(0.0),
-            p * (1.0 + self.tolerance) * (share + self.duty_tolerance).min(1.0),
+            (p * (1.0 - self.tolerance) * (share - self.duty_tolerance).max(0.0) - self.skew_ms)
+                .max(0.0),
+            p * (1.0 + self.tolerance) * (share + self.duty_tolerance).min(1.0) + self.skew_ms,
         )
     }
 
@@ -465,12 +505,13 @@ impl Expect {
     }
 
     /// How far mean on and off times are from this row, in tolerances (≤ 1 fits): the
-    /// period within `tolerance`, the on share within [`DUTY_TOLERANCE`].
+    /// period within `tolerance`, the on share within [`DUTY_TOLERANCE`] once the
+    /// indicator's skew is allowed for.
     fn deviation(&self, on_ms: f64, off_ms: f64) -> f64 {
         let period = on_ms + off_ms;
         let by_period = (period / self.period() - 1.0).abs() / self.tolerance;
-        let by_duty = (on_ms / period - self.duty()).abs() / self.duty_tolerance;
-        by_period.max(by_duty)
+        let duty_off = ((on_ms / period - self.duty()).abs() - self.skew_ms / period).max(0.0);
+        by_period.max(duty_off / self.duty_tolerance)
     }
 }
 
@@ -686,8 +727,12 @@ mod tests {
     }
 
     fn judge(first_lit: bool, durations: &[f64]) -> Reading {
+        judge_as(Polarity::Emissive, first_lit, durations)
+    }
+
+    fn judge_as(polarity: Polarity, first_lit: bool, durations: &[f64]) -> Reading {
         let (runs, t_end) = runs(first_lit, durations);
-        Model::new(&table()).judge(&runs, t_end)
+        Model::new(&table(), polarity).judge(&runs, t_end)
     }
 
     fn cadence_of(reading: &Reading) -> Option<Cadence> {
@@ -699,7 +744,7 @@ mod tests {
 
     #[test]
     fn evidence_needs_follow_the_table() {
-        let model = Model::new(&table());
+        let model = Model::new(&table(), Polarity::Emissive);
         assert_eq!(model.evidence_ms(Cadence::Steady), Some(1200.0));
         assert_eq!(model.evidence_ms(Cadence::Flash), Some(1500.0));
         assert_eq!(model.evidence_ms(Cadence::Wink), Some(375.0));
@@ -818,6 +863,34 @@ mod tests {
             Some(Cadence::BrokenFlutter),
             "{reading:?}"
         );
+    }
+
+    #[test]
+    fn a_reflective_indicator_s_skew_moves_its_duty_never_its_period() {
+        // A flutter whose LCD makes each dark run read 22 ms long, or 20 ms short: its
+        // on share is 0.72 or 0.30, where a flutter's is 0.5 ± 0.1.
+        let long: Vec<f64> = [72.0, 28.0].repeat(10);
+        let short: Vec<f64> = [30.0, 70.0].repeat(10);
+        for durations in [&long, &short] {
+            let reading = judge_as(Polarity::Reflective, true, durations);
+            assert_eq!(cadence_of(&reading), Some(Cadence::Flutter), "{reading:?}");
+            // An LED's runs are what its driver held: the same blink is no flutter.
+            let reading = judge(true, durations);
+            assert!(
+                matches!(reading, Reading::NoCadenceFits { .. }),
+                "{reading:?}"
+            );
+        }
+        // The skew moves both runs of a period, not the period: 150 ms is no flutter
+        // (100 ms + 35%), whatever the indicator.
+        let slow: Vec<f64> = [100.0, 50.0].repeat(10);
+        for polarity in [Polarity::Reflective, Polarity::Emissive] {
+            let reading = judge_as(polarity, true, &slow);
+            assert!(
+                matches!(reading, Reading::NoCadenceFits { .. }),
+                "{reading:?}"
+            );
+        }
     }
 
     #[test]

@@ -79,7 +79,12 @@
 //!    on share 0.1 off) and the mean period and on share fit, over 1.5 measured periods;
 //!    a grouped cadence (broken flutter) by its bursts, whose first and last pulses the
 //!    group's gate may cut short (its timer may run apart from the pulses'), and one of
-//!    whose inner runs (among three pulses or more) noise may cut wrong; a regular blink no row fits is [`Reading::NoCadenceFits`].
+//!    whose inner runs (among three pulses or more) noise may cut wrong; a regular blink
+//!    no row fits is [`Reading::NoCadenceFits`]. A reflective indicator's runs may read
+//!    up to 25 ms longer or shorter than its driver held them, all alike: an LCD segment's
+//!    liquid crystal turns in 5–40 ms, driven one way and relaxing the other, so its two
+//!    ramps reach halfway (where its edges are placed) at different times. That skew moves
+//!    the on share, never the period, and is allowed beside the row's tolerances.
 //! 7. **One level and no edge** (`judge.rs`; so are lit runs cut only at colour labels
 //!    that read dark together): lit or dark from the level itself — above the calibrated
 //!    dark level by more than drift, noise and (when the mains flicker, or only its
@@ -336,7 +341,7 @@ impl Classifier {
     pub fn new(cadences: &CadenceTable, calibration: Calibration) -> Self {
         Self {
             calibration,
-            model: Model::new(cadences),
+            model: Model::new(cadences, calibration.polarity),
         }
     }
 
@@ -776,16 +781,12 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_slow_lcd_s_lit_runs_are_not_read_long_by_its_clearing_time() {
-        // An LCD segment that darkens in ~7 ms (10–90%) and clears in ~40 ms, fluttering
-        // (50 ms dark, 50 ms bare), read at 125 Hz: its lit runs are read at the halfway
-        // point of both ramps, not ended where the slow clearing reaches the turn-off
-        // threshold (which read each lit run long by most of a clearing time, and no
-        // flutter).
+    /// An LCD segment fluttering (50 ms dark, 50 ms bare) that darkens and clears
+    /// exponentially with time constants `tau_darken` and `tau_clear` (ms), read at 125 Hz
+    /// with a little jitter and noise.
+    fn slow_lcd_flutter(tau_darken: f64, tau_clear: f64, seed: u64) -> Vec<Sample> {
         let (bare, lit_share) = (1800.0, 0.4);
-        let (tau_darken, tau_clear) = (3.0, 18.0);
-        let mut next = uniform(5);
+        let mut next = uniform(seed);
         let (mut x, mut t, mut t_sample) = (1.0f64, 0.0f64, 8.0f64);
         let mut trace = Vec::new();
         while t < 3000.0 {
@@ -807,10 +808,37 @@ mod tests {
                 t_sample += 8.0 + 2.0 * (next() - 0.5);
             }
         }
+        trace
+    }
+
+    #[test]
+    fn a_slow_lcd_s_lit_runs_are_not_read_long_by_its_clearing_time() {
+        // Darkening in ~7 ms (10–90%), clearing in ~40 ms: its lit runs are read at the
+        // halfway point of both ramps, not ended where the slow clearing reaches the
+        // turn-off threshold (which read each lit run long by most of a clearing time,
+        // and no flutter).
         assert_eq!(
-            seen(&reflective(Some(1800.0)).classify(&trace)),
+            seen(&reflective(Some(1800.0)).classify(&slow_lcd_flutter(3.0, 18.0, 5))),
             Some(Indication::new(Colour::On, Cadence::Flutter))
         );
+    }
+
+    #[test]
+    fn a_slow_lcd_s_skew_is_no_fault_of_the_phone_s_duty() {
+        // Halfway, the two ramps still differ: clearing in ~65 ms (10–90%) after
+        // darkening in ~7 ms reads each dark run ~18 ms long (a 68/32 flutter); darkening
+        // in ~55 ms after clearing in ~7 ms, ~14 ms short. The phone's driver held 50/50:
+        // a flutter.
+        for (tau_darken, tau_clear) in [(3.0, 30.0), (25.0, 3.0)] {
+            for seed in 1..4 {
+                let trace = slow_lcd_flutter(tau_darken, tau_clear, seed);
+                assert_eq!(
+                    seen(&reflective(Some(1800.0)).classify(&trace)),
+                    Some(Indication::new(Colour::On, Cadence::Flutter)),
+                    "darkening τ {tau_darken} ms, clearing τ {tau_clear} ms, seed {seed}"
+                );
+            }
+        }
     }
 
     #[test]
