@@ -753,6 +753,88 @@ mod tests {
         }
     }
 
+    /// The share of the window `window_ms` before `t` that a light lit for `on_ms` at the
+    /// start of every `period_ms` (from 0) was lit.
+    fn lit_share_of_window(t: f64, window_ms: f64, on_ms: f64, period_ms: f64) -> f64 {
+        let (from, to) = (t - window_ms, t);
+        let mut lit = 0.0;
+        let mut p = (from / period_ms).floor() * period_ms;
+        while p < to {
+            lit += (to.min(p + on_ms) - from.max(p)).max(0.0);
+            p += period_ms;
+        }
+        lit / window_ms
+    }
+
+    #[test]
+    fn an_edge_no_window_saw_is_placed_in_the_middle_of_what_was_not_seen() {
+        // A flash (500 ms on, 500 off) read at 100 Hz through a 3 ms window, the three
+        // reads around every turn-off lost (a stall): the light went off somewhere in the
+        // ~37 ms between the last lit window and the first dark one, anywhere in it as far
+        // as the samples tell. Placed at the last lit sample, every lit run read ~18 ms
+        // short and every dark one as long.
+        for first in [2.0, 5.0, 8.0] {
+            let trace: Vec<Sample> = (0..400)
+                .map(|k| first + 10.0 * f64::from(k))
+                .filter(|&t| !(485.0..515.0).contains(&(t % 1000.0)))
+                .map(|t| Sample {
+                    t_ms: t,
+                    c: (20.0 + 3000.0 * lit_share_of_window(t, 3.0, 500.0, 1000.0)) as f32,
+                    ..Sample::default()
+                })
+                .collect();
+            let reading = photodiode(Some(20.0)).classify(&trace);
+            let Reading::Seen(o) = reading else {
+                panic!("{reading:?}")
+            };
+            let on_ms = o.on_ms.expect("a blink");
+            assert!(
+                (on_ms - 500.0).abs() < 6.0,
+                "first sample at {first} ms: {on_ms} ms on"
+            );
+        }
+    }
+
+    #[test]
+    fn a_pulse_followed_by_a_gap_keeps_its_length() {
+        // A flutter (42 ms on, 44 off) read at 125 Hz through a 2.8 ms window, its lit
+        // level rippling ±20% (a PWM beating with the window). Late in the trace a pulse
+        // is seen on two samples only, then nothing for 39 ms (lost reads: a gap a little
+        // shorter than one that could hide a run). The samples before the gap are still
+        // what the signal was before the crossing after it, and the pulse's end is
+        // somewhere in the gap: the pulse is no glitch, nor two pulses one dark run.
+        let lit_share = |t: f64| lit_share_of_window(t, 2.8, 42.0, 86.0);
+        for first in [4.5, 5.5, 6.5] {
+            for seed in 1..=6 {
+                let mut next = uniform(seed);
+                let mut times: Vec<f64> = (0..450).map(|k| first + 8.0 * f64::from(k)).collect();
+                // The pulse that begins at 86 × 38 = 3268 ms: its first two samples kept.
+                let second = times.iter().position(|&t| t > 3268.0).unwrap() + 1;
+                let kept = times[second];
+                times.retain(|&t| t <= kept || t >= kept + 40.0);
+                times[second + 1] -= 1.0;
+                let trace: Vec<Sample> = times
+                    .iter()
+                    .map(|&t| {
+                        let ripple = 1.0 + 0.4 * (next() - 0.5);
+                        Sample {
+                            t_ms: t,
+                            c: (20.0 + 16_000.0 * lit_share(t) * ripple + 6.0 * (next() - 0.5))
+                                as f32,
+                            ..Sample::default()
+                        }
+                    })
+                    .collect();
+                assert!(trace.last().unwrap().t_ms - 3268.0 < 600.0);
+                assert_eq!(
+                    seen(&photodiode(Some(20.0)).classify(&trace)),
+                    Some(Indication::new(Colour::On, Cadence::Flutter)),
+                    "first sample at {first} ms, seed {seed}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn a_reflective_lcd_on_a_level_sensor_reads_on_off_and_flash() {
         let sensor = Sensor::reflective(100.0, 1800.0);

@@ -205,6 +205,11 @@ impl Stream {
         let box_ms = self.box_ms();
         let (f_cur, f_prev) = (b.share(v), b.share(self.prev_v));
         let w = self.dt_ms;
+        // Raw samples further apart than a window leave a span no window saw: where the
+        // samples either side show no edge (the lit one wholly lit, the dark one dark), it
+        // is in that span, at its middle; where one shows part of it, in that one's
+        // window. Both shares at once weigh how far across the span it is placed.
+        let unseen = (t_ms - prev_t - w).max(0.0) * 0.5 * (f_prev + f_cur);
         let at = if box_ms > 0.0 {
             if rising {
                 t_ms - f_cur * box_ms
@@ -212,9 +217,9 @@ impl Stream {
                 t_ms - (1.0 - f_cur) * box_ms
             }
         } else if rising {
-            t_ms - w * (f_cur + f_prev)
+            t_ms - w * (f_cur + f_prev) - unseen
         } else {
-            prev_t - w + w * (f_prev + f_cur)
+            prev_t - w + w * (f_prev + f_cur) + unseen
         };
         let lo = self.open.start_ms.max(prev_t - w - box_ms);
         if t_ms - prev_t > self.settings.max_gap_ms {

@@ -47,7 +47,9 @@
 //! edge is `f` of a box before a rising crossing; raw samples integrate a window as long
 //! as the typical interval `W` before their timestamp, so a rising edge is
 //! `W·(f_cur + f_prev)` before the first lit sample. Either way both edges of a run move
-//! alike and durations stay unbiased. Half the gap across an edge is its slack. A
+//! alike and durations stay unbiased. Raw samples further apart than a window (reads
+//! lost, a stall shorter than one that could hide a run) leave a span no window saw: an
+//! edge neither sample shows a part of is in it, at its middle. Half the gap across an edge is its slack. A
 //! reflective indicator's edges are placed where the signal crossed halfway between the
 //! levels instead: an LCD segment's liquid crystal takes up to tens of milliseconds to
 //! turn, clearing slower than it darkens, and the band's two thresholds would cut its two
@@ -110,6 +112,8 @@ const LABEL_SAMPLES: usize = 4;
 const COLOUR_HOLD_SAMPLES: u32 = 3;
 /// ...and this long (ms) before a lit run is cut at it.
 const COLOUR_HOLD_MS: f64 = 30.0;
+/// The recent history always keeps this many samples, however old.
+const HISTORY_LEAST: usize = 3;
 /// At most this many closed runs are kept, whatever the time they span.
 const MAX_RUNS: usize = 4096;
 /// The envelope spans this many slowest periods: both levels of any blink are in it.
@@ -355,11 +359,14 @@ impl Stream {
     fn remember(&mut self, t_ms: f64, v: f32) {
         self.history.push_back((t_ms, v));
         let keep_ms = 2.0 * self.box_ms() + 4.0 * self.dt_ms;
+        // (The last few are kept however old: a crossing always looks at the two samples
+        // before it, a gap between them or not.)
         while self.history.len() > 256
-            || self
-                .history
-                .front()
-                .is_some_and(|&(t, _)| t < t_ms - keep_ms)
+            || self.history.len() > HISTORY_LEAST
+                && self
+                    .history
+                    .front()
+                    .is_some_and(|&(t, _)| t < t_ms - keep_ms)
         {
             self.history.pop_front();
         }
