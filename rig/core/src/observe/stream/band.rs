@@ -262,7 +262,7 @@ impl Stream {
                 } else if above > allowance(1.0) {
                     false
                 } else {
-                    above <= allowance(mains_lock(self.dt_ms) as f32)
+                    above <= allowance(mains_lock(self.period_ms) as f32)
                 }
             }
             Polarity::Reflective => {

@@ -149,6 +149,8 @@ pub(super) struct Stream {
     /// What the first stage said with the newest sample: the typical interval, the raw
     /// noise, and the envelope's (highest, lowest).
     dt_ms: f64,
+    /// The sensor's sampling period (see [`signal::SamplingPeriod`]).
+    period_ms: f64,
     noise: Noise,
     envelope: Option<(f32, f32)>,
     prev_v: f32,
@@ -214,6 +216,7 @@ impl Stream {
             ),
             newest: None,
             dt_ms: 0.0,
+            period_ms: 0.0,
             noise: Noise::default(),
             envelope: None,
             prev_v: 0.0,
@@ -244,8 +247,15 @@ impl Stream {
     }
 
     /// The typical interval between samples (ms), 0 before two samples.
+    #[cfg(test)]
     pub(crate) fn interval_ms(&self) -> f64 {
         self.dt_ms
+    }
+
+    /// The sensor's sampling period (ms), 0 before two samples: the median interval,
+    /// which samples lost do not lengthen (what the mains flicker beats with).
+    pub(crate) fn sampling_period_ms(&self) -> f64 {
+        self.period_ms
     }
 
     /// The noise σ of one raw sample of a dark light (of any sample until the stream has
@@ -298,6 +308,7 @@ impl Stream {
             self.open.note_gap(s.t_ms, dt);
         }
         self.dt_ms = c.dt_ms;
+        self.period_ms = c.period_ms;
         self.noise = c.noise;
         self.newest = Some(s.t_ms);
         let first = c.prev_t.is_none();
