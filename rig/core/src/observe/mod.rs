@@ -152,79 +152,89 @@
 //!
 //! # Figures
 //!
-//! Measured at the end of the session of 2026-12-06 (second session that day; a shared
+//! Measured at the end of the session of 2026-12-06 (third session that day; a shared
 //! 2-core machine) with the commands below; in brackets, the same at its start (commit
-//! 45f8021). Tuning used `lightgen` seeds from 5, 6, 8, 12, 13, 14, 15 and 18 million on,
-//! and `tracegen` seeds from 1 000 000 on, only.
+//! 8af01cf). Tuning used `lightgen` seeds from 5, 6, 8, 12, 13, 14, 15 and 18 million on,
+//! and `tracegen` seeds from 1 000 000 on, only. The held-out sets were never tuned on,
+//! but every change was also checked on them, so they are no longer quite unseen.
 //!
 //! | traces | right | abstained | forbidden (steady↔wink, off↔lit) | wrong colour |
 //! |---|---|---|---|---|
-//! | `lightgen`, seeds 7 000 000.. (1000, never tuned on) | 99.7% (99.7%) | 0.2% (0.2%) | 0 (0) | 0 (0) |
-//! | `lightgen`, seeds 9 000 000.. (1000, not tuned on; one trace read to find a bug) | 99.4% (99.4%) | 0.5% (0.5%) | 0 (0) | 0 (0) |
-//! | `lightgen`, seeds 11 000 000.. (1000, never tuned on) | 99.2% (99.2%) | 0.6% (0.5%) | 1 (1) | 0 (0) |
-//! | `lightgen`, seeds 16 000 000.. (1000, not tuned on; one trace taught a rule) | 99.6% (99.6%) | 0.1% (0.1%) | 2 (2) | 0 (0) |
-//! | `lightgen`, seeds 17 000 000.. (1000, not tuned on) | 99.8% (99.7%) | 0% (0.1%) | 1 (1) | 0 (0) |
-//! | `tracegen`, seeds 2 000 000.. (567 kept, never tuned on) | 99.1% (99.1%) | 0% (0%) | 0 (0) | 0 (0) |
-//! | `tracegen`, seeds 3 000 000.. (564 kept, not tuned on) | 100% (100%) | 0% (0%) | 0 (0) | 0 (0) |
+//! | `lightgen`, seeds 7 000 000.. (1000, held out) | 99.7% (99.7%) | 0.2% (0.2%) | 0 (0) | 0 (0) |
+//! | `lightgen`, seeds 9 000 000.. (1000, held out; one trace read to find a bug) | 99.4% (99.4%) | 0.5% (0.5%) | 0 (0) | 0 (0) |
+//! | `lightgen`, seeds 11 000 000.. (1000, held out) | 99.2% (99.2%) | 0.7% (0.6%) | 0 (1) | 0 (0) |
+//! | `lightgen`, seeds 16 000 000.. (1000, held out; one trace taught a rule) | 99.7% (99.6%) | 0.1% (0.1%) | 1 (2) | 0 (0) |
+//! | `lightgen`, seeds 17 000 000.. (1000, held out) | 99.8% (99.8%) | 0.1% (0%) | 0 (1) | 0 (0) |
+//! | `tracegen`, seeds 2 000 000.. (567 kept, held out) | 99.1% (99.1%) | 0% (0%) | 0 (0) | 0 (0) |
+//! | `tracegen`, seeds 3 000 000.. (564 kept, held out) | 99.8% (100%) | 0.2% (0%) | 0 (0) | 0 (0) |
 //! | `fixtures/traces/` (263) | 98.5% (98.5%) | 0% (0%) | 0 (0) | 0 (0) |
-//! | tuning: `lightgen` 5M / 6M / 8M / 12M / 13M, `tracegen` 1M | 99.8 / 99.7 / 99.7 / 99.4 / 99.6 / 99.8% (99.8 / 99.8 / 99.6 / 99.4 / 99.5 / 99.8%) | 0.1 / 0.2 / 0.1 / 0.4 / 0.3 / 0.2% |  0 / 0 / 0 / 2 / 0 / 0 (13M: 1 at the start) | 0 |
-//! | tuning: `lightgen` 14M / 15M / 18M | 99.8 / 99.5 / 99.7% (99.6 / 99.6 / 99.7%) | 0.1 / 0.5 / 0.2% | 0 / 0 / 0 | 0 |
+//! | tuning: `lightgen` 5M / 6M / 8M / 12M / 13M, `tracegen` 1M | 99.8 / 99.7 / 99.7 / 99.6 / 99.6 / 99.8% (99.8 / 99.7 / 99.7 / 99.4 / 99.6 / 99.8%) | 0.1 / 0.2 / 0.1 / 0.2 / 0.3 / 0.2% (0.1 / 0.2 / 0.1 / 0.4 / 0.3 / 0.2%) | 0 / 0 / 0 / 2 / 0 / 0 (0 / 0 / 0 / 2 / 0 / 0) | 0 |
+//! | tuning: `lightgen` 14M / 15M / 18M | 99.9 / 99.4 / 99.7% (99.8 / 99.5 / 99.7%) | 0 / 0.5 / 0.2% (0.1 / 0.5 / 0.2%) | 0 / 1 / 0 (0 / 0 / 0) | 0 |
 //!
 //! ("on" for a lit colour is no wrong colour: it is what a clipped or colour-blind
 //! reading, or one above a dark no one measured, must answer; `tracegen` scores it as a
 //! miss, and its misses left are all that: saturated LEDs read "on".)
 //!
-//! This session the reader was also tried on a third generator, written from the issue's
-//! list of disturbances alone by someone who had read neither the reader nor the other
-//! two, with its own modelling choices: stamps in error around regular sample instants,
+//! The reader was also tried on a third generator, written from the issue's list of
+//! disturbances alone by someone who had read neither the reader nor the other two,
+//! with its own modelling choices: stamps in error around regular sample instants,
 //! flicker with harmonics, phase-cut and capacitor-smoothed lamps, drops in bursts,
 //! queued reads after a stall, a sensor free-running beside the host, a group timer apart
 //! from the pulse timer, slow LCD segments. It was a throwaway (not in the repository),
 //! so it is no test and its figures below cannot be measured again from here; what it
-//! found is, as the tests of the rules it taught. Its first set read 98.8%, and six rules
-//! came of it, each with a test: a burst's first pulse cut by the group's gate, and its
-//! last anywhere up to the group's end; the lock-in's residual floor in logarithms; a
-//! reflective indicator's edges halfway between its levels; an unlit level from a false
-//! run giving way to the envelope; and, off an envelope, the raw noise over a box scaled
-//! by what the box cancels. Now the first set reads 99.0%, and a second set, first read
-//! once the first four were in, 98.8% (98.4% when first read), with no forbidden
-//! confusion and no wrong colour. A third set, read once at the end and never looked
-//! into, reads 99.3%, with one forbidden confusion (an LCD's bare display, its flicker
-//! beating at 4 Hz with a sensor free-running at a rate its stamps do not show, read as a
-//! blink) and no wrong colour. Leaving out its slow LCD segments (a liquid crystal
-//! clearing in up to 40 ms, a response the issue does not list), the three read 99.6%,
-//! 99.8% and 99.8%.
+//! found is, as the tests of the rules it taught. Its first set read 98.8% when first
+//! read. Rules it taught, each argued from the physics and each with a test: a burst's
+//! first pulse cut by the group's gate, and its last anywhere up to the group's end; the
+//! lock-in's residual floor in logarithms; a reflective indicator's edges halfway between
+//! its levels; an unlit level from a false run giving way to the envelope; off an
+//! envelope, the raw noise over a box scaled by what the box cancels; a reflective
+//! indicator's runs skewed alike by its liquid crystal (`cadence.rs`); the samples before
+//! a gap kept, and an edge no window saw placed in the span none saw; the sample rate
+//! from the median interval; and one level a locked flicker may have lifted left
+//! unanswered (`judge.rs`). Its five sets of 1000 now read 99.4%, 99.5%, 99.7%, 99.2% and
+//! 99.5% (first read: 98.8%, 98.4%, 99.3%, 98.8%, 99.4%), with no wrong colour and 3, 0,
+//! 0, 1 and 2 forbidden confusions. The fifth was drawn near the end and read once before
+//! the last two rules; they took it from 3 forbidden confusions to 2, and nothing was
+//! learnt from its traces. What it still misses: LCD segments so slow (clearing in 30–40
+//! ms) that a wink's 50 ms bare time barely shows (read steady: two of the first set's
+//! forbidden confusions, the fourth's and one of the fifth's), dark lights whose flicker
+//! beats with a sensor that free-runs at a rate its stamps do not show (abstentions, and
+//! once a blink no row fits), a dim steady LED under PWM and flicker cut into a wink, and
+//! dim colours without a `# dark:` line ("on").
 //!
-//! Throughput (`cargo bench -p rig --bench classifier -- --test`, medians of 15 passes over
-//! the corpus, one core; runs made back to back with 45f8021, as the machine's load moved
-//! single runs by a tenth): `classify` 9.3 M samples/s (45f8021: 9.3), a `Watch` polled
-//! every 50 ms 5.5 M samples/s (45f8021: 5.6; the bar is 20 M: not met). `rig classify`
-//! on a 10 M-sample file: 0.53 s wall (45f8021: 0.72–0.79 s), 18.9 M samples/s end to end
-//! (the bar is 15 M), 9.7 MB of memory (`/usr/bin/time -v target/release/rig classify
-//! FILE`, the file made as the `trace` module docs show). It runs the stream's first stage
-//! on its reading thread ([`Watch::detach_conditioner`]).
+//! Throughput (`cargo bench -p rig --bench classifier -- --test`, medians of 15 passes
+//! over the corpus, one core), as measured on 8af01cf when the machine was quiet (back to
+//! back with 45f8021): `classify` 9.3 M samples/s, a `Watch` polled every 50 ms 5.5 M
+//! samples/s (the bar is 20 M: not met). This session the shared machine ran at half that
+//! and moved single runs by up to 40%; thirteen runs of each back to back with 8af01cf
+//! gave the same ranges (`classify` 3.2–6.0 and 3.3–5.6 M samples/s, the watch 1.8–3.6
+//! and 2.0–3.5): what was added per sample is a compare and a multiply (the median
+//! interval). `rig classify` on a 10 M-sample file, measured on 8af01cf on a quiet
+//! machine: 0.53 s wall (45f8021: 0.72–0.79 s), 18.9 M samples/s end to end (the bar is
+//! 15 M), 9.7 MB of memory (`/usr/bin/time -v target/release/rig classify FILE`, the file
+//! made as the `trace` module docs show); this session, seven runs interleaved with
+//! 8af01cf's binary: medians 1.30 and 1.28 s, under 10 MB. It runs the stream's first
+//! stage on its reading thread ([`Watch::detach_conditioner`]).
 //!
 //! `RIG_LIGHTGEN=1000 RIG_SEED=7000000 cargo test --release --lib lightgen_stress --
 //! --ignored --nocapture`; `RIG_STRESS=600 RIG_SEED=2000000 cargo test --release --lib
 //! observe::corpus_tests::stress -- --ignored --nocapture` (`RIG_SEED` picks the set of
 //! each row); `cargo test --lib corpus` for `fixtures/traces/`. The figures in brackets
-//! were measured the same way on 45f8021.
+//! were measured the same way on 8af01cf.
 //!
 //! The bar (99.5%, at most 0.3% abstentions, no wrong colour, no forbidden confusion) is
-//! met whole on two held-out sets (7M, tracegen 3M); 17M misses it by one forbidden
-//! confusion, 16M by two; 9M and 11M read 99.1–99.4% with 0.5–0.7% abstained (and one
-//! forbidden confusion in 11M). What is left, by the confusion matrices: faint blinks of
-//! an LCD read at 100–125 Hz, whose darkening is a few σ of one sample (abstentions, or
-//! "off" where the blink's mean reads within what a locked mains flicker could do to the
-//! bare level); blinks whose segmentation a PWM beating with the window loses mid-trace;
-//! and, without a `# dark:` line, dim colours whose name depends on the dark no one
-//! measured ("on"). The third generator adds: an LCD segment whose clearing lags its
-//! darkening by more than its halfway times can make up (a flutter read 60/40: no cadence
-//! fits); and a PWM's ripple learnt as a dark light's noise before the first band (its
-//! turn-on threshold then sits above the rippling light; learning the dark noise only
-//! from samples that could be the dark, or only once a band is drawn, cost more on the
-//! two generators than it won). The simulated matrix passes and `rig selftest` catches
-//! every fault.
+//! met whole on three held-out sets (7M, 17M, tracegen 3M; tracegen 2M reads 99.1%); 16M
+//! misses it by one forbidden confusion; 9M and 11M read 99.2–99.4% with 0.5–0.7%
+//! abstained. What is left, by the confusion matrices: faint blinks of an LCD read at
+//! 100–125 Hz, whose darkening is a few σ of one sample (abstentions, or "off" where the
+//! blink's mean reads within what a locked mains flicker could do to the bare level);
+//! blinks whose segmentation a PWM beating with the window loses mid-trace; and, without
+//! a `# dark:` line, dim colours whose name depends on the dark no one measured ("on").
+//! The third generator adds what is listed above, and a PWM's ripple learnt as a dark
+//! light's noise before the first band (its turn-on threshold then sits above the
+//! rippling light; learning the dark noise only from samples that could be the dark, or
+//! only once a band is drawn, cost more on the two generators than it won). The
+//! simulated matrix passes and `rig selftest` catches every fault.
 
 mod cadence;
 mod colour;

@@ -57,8 +57,14 @@ impl SamplingPeriod {
             self.median = sorted[self.seen / 2];
             return;
         }
-        self.seen = self.seen.saturating_add(1);
-        let step = (PERIOD_STEP / self.seen as f64).max(PERIOD_STEP_LEAST);
+        // (The gain reaches its least after PERIOD_STEP / PERIOD_STEP_LEAST intervals:
+        // no division per sample from then on.)
+        let step = if (self.seen as f64) < PERIOD_STEP / PERIOD_STEP_LEAST {
+            self.seen += 1;
+            PERIOD_STEP / self.seen as f64
+        } else {
+            PERIOD_STEP_LEAST
+        };
         if dt > self.median {
             self.median *= 1.0 + step;
         } else if dt < self.median {
