@@ -14,7 +14,7 @@
 //!   level lifted by more than drift and noise but by less than that flicker can lift the
 //!   dark is a dim LED or the dark seen at the flicker's crest: not enough evidence.
 //!   (Calling it dark read dim LEDs "off", a forbidden confusion; the two generators
-//!   put few dark lights there: 5 more abstentions in 11 000 traces, 4 fewer forbidden
+//!   put few dark lights there: 5 more abstentions in 15 000 traces, 4 fewer forbidden
 //!   confusions.)
 //! - **Emissive, no calibration**: one level can be told from room light only if room
 //!   light cannot reach it: such a bench relies on a shroud, and its sensor's dark reading
