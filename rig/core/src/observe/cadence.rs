@@ -75,9 +75,10 @@ struct Blink {
     evidence_ms: f64,
     /// A chain must also outlast this (flutter: the longest burst of broken flutter).
     outlast_ms: f64,
-    /// How much longer or shorter the indicator itself makes every lit run read
-    /// ([`LCD_SKEW_MS`] for a reflective one).
-    skew_ms: f64,
+    /// The inner runs' expected times, for an indicator of its skew.
+    inner: Expect,
+    /// The times this row is matched with (see [`Blink::outer_expect`]).
+    outer: Expect,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -120,6 +121,7 @@ impl Blink {
                 }
             });
         let period = row.period_ms()?;
+        let inner = Expect::new(on_ms, off_ms, tolerance, DUTY_TOLERANCE, skew_ms);
         Some(Blink {
             cadence: row.cadence,
             on_ms,
@@ -128,41 +130,38 @@ impl Blink {
             tolerance,
             evidence_ms: EVIDENCE_PERIODS * period,
             outlast_ms: 0.0,
-            skew_ms,
+            inner,
+            outer: Self::outer_expect(group, inner),
         })
     }
 
-    fn inner(&self) -> Expect {
-        Expect::new(self.on_ms, self.off_ms, self.tolerance).skewed(self.skew_ms)
-    }
-
-    /// The on/off times this row is matched with: the bursts' and gaps' for a grouped row.
-    /// A burst ends with its last lit run: with the pulses begun at the group's start, the
-    /// last whole pulse's end (`burst_ms`); with a group timer apart from the pulse timer,
-    /// anywhere up to the group's end, where the gate cuts a pulse. Its expected share is
-    /// the middle of the two, give or take half the span between them besides the
-    /// blink's own duty tolerance.
-    fn outer(&self) -> Expect {
-        match self.group {
+    /// The on/off times a row is matched with: its inner ones, or the bursts' and gaps'
+    /// for a grouped row (with the inner ones' tolerance and skew). A burst ends with its last lit run: with the pulses begun
+    /// at the group's start, the last whole pulse's end (`burst_ms`); with a group timer
+    /// apart from the pulse timer, anywhere up to the group's end, where the gate cuts a
+    /// pulse. Its expected share is the middle of the two, give or take half the span
+    /// between them besides the blink's own duty tolerance.
+    fn outer_expect(group: Option<Group>, inner: Expect) -> Expect {
+        match group {
             Some(g) => {
                 let period = g.burst_ms + g.gap_ms;
                 let burst = 0.5 * (g.burst_ms + g.on_ms);
                 let slack = 0.5 * (g.on_ms - g.burst_ms) / period;
-                Expect::with_duty_tolerance(
+                Expect::new(
                     burst,
                     period - burst,
-                    self.tolerance,
+                    inner.tolerance,
                     DUTY_TOLERANCE + slack,
+                    inner.skew_ms,
                 )
-                .skewed(self.skew_ms)
             }
-            None => self.inner(),
+            None => inner,
         }
     }
 
     /// Whether measured inner times fit this row.
     fn fits_times(&self, on_ms: f64, off_ms: f64) -> bool {
-        self.inner().deviation(on_ms, off_ms) <= 1.0
+        self.inner.deviation(on_ms, off_ms) <= 1.0
     }
 
     /// Whether a run of this simple row could also be the inside of `grouped`'s bursts.
@@ -345,7 +344,7 @@ impl Model {
     }
 
     fn blink(&self, blink: &Blink, runs: &[Run], t_end: f64) -> Option<Observation> {
-        let expect = blink.outer();
+        let expect = blink.outer;
         let chain = match blink.group {
             None => trailing_chain(runs, t_end, &expect)?,
             Some(group) => {
@@ -377,7 +376,7 @@ impl Model {
         let complete = runs.get(1..runs.len().checked_sub(1)?)?;
         let ref_on = complete.iter().rev().find(|r| r.lit)?.duration_ms();
         let ref_off = complete.iter().rev().find(|r| !r.lit)?.duration_ms();
-        let expect = Expect::new(ref_on, ref_off, REGULAR_TOLERANCE);
+        let expect = Expect::new(ref_on, ref_off, REGULAR_TOLERANCE, DUTY_TOLERANCE, 0.0);
         let chain = trailing_chain(runs, t_end, &expect)?;
         if chain.on.n < 2 || chain.off.n < 2 {
             return None;
@@ -429,29 +428,20 @@ struct Expect {
 }
 
 impl Expect {
-    fn new(on_ms: f64, off_ms: f64, tolerance: f64) -> Self {
-        Self::with_duty_tolerance(on_ms, off_ms, tolerance, DUTY_TOLERANCE)
-    }
-
-    fn with_duty_tolerance(on_ms: f64, off_ms: f64, tolerance: f64, duty_tolerance: f64) -> Self {
+    /// `on_ms` and `off_ms` within `tolerance` (of the period) and `duty_tolerance` (of
+    /// the on share), for an indicator that makes lit runs read up to `skew_ms` longer or
+    /// shorter.
+    fn new(on_ms: f64, off_ms: f64, tolerance: f64, duty_tolerance: f64, skew_ms: f64) -> Self {
         let mut expect = Self {
             on_ms,
             off_ms,
             tolerance,
             duty_tolerance,
-            skew_ms: 0.0,
+            skew_ms,
             bounds: [(0.0, 0.0); 2],
         };
         expect.bounds = [expect.work_out_bounds(false), expect.work_out_bounds(true)];
         expect
-    }
-
-    /// The same, for an indicator that makes its lit runs read up to `skew_ms` longer or
-    /// shorter.
-    fn skewed(mut self, skew_ms: f64) -> Self {
-        self.skew_ms = skew_ms;
-        self.bounds = [self.work_out_bounds(false), self.work_out_bounds(true)];
-        self
     }
 
     fn period(&self) -> f64 {
@@ -598,7 +588,7 @@ fn trailing_chain(runs: &[Run], t_end: f64, expect: &Expect) -> Option<Chain> {
 /// Merge runs into bursts (lit) and the gaps between them (unlit) for a grouped cadence.
 /// A burst is `regular` when its inner runs fit the row's on/off times.
 fn bursts(runs: &[Run], t_end: f64, blink: &Blink, group: Group) -> Vec<Run> {
-    let inner = blink.inner();
+    let inner = blink.inner;
     let last_i = runs.len().saturating_sub(1);
     let mut out = Vec::with_capacity(runs.len() / 4 + 2);
     let mut burst: Option<Burst> = None;
@@ -615,7 +605,7 @@ fn bursts(runs: &[Run], t_end: f64, blink: &Blink, group: Group) -> Vec<Run> {
             burst.as_ref().is_some_and(|b| {
                 let mut whole = b.run;
                 whole.end_ms = t_end;
-                !blink.outer().fits_open(&whole, t_end - b.run.start_ms)
+                !blink.outer.fits_open(&whole, t_end - b.run.start_ms)
             })
         };
         let is_gap = !run.lit
