@@ -403,7 +403,9 @@ impl Classifier {
 
 #[cfg(test)]
 mod tests {
-    use super::testgen::{cadence_pattern, table, watch_timeline, Light, Pattern, Sensor, ALL_LIT};
+    use super::testgen::{
+        cadence_pattern, table, uniform, watch_timeline, Light, Pattern, Sensor, ALL_LIT,
+    };
     use super::*;
 
     fn rgb_classifier(dark: Option<DarkLevel>) -> Classifier {
@@ -753,17 +755,6 @@ mod tests {
     /// A photodiode over an LED.
     fn photodiode(dark: Option<f32>) -> Classifier {
         level_sensor(Polarity::Emissive, dark)
-    }
-
-    /// A seeded uniform [0, 1) stream (a 64-bit LCG) for traces built by hand.
-    fn uniform(seed: u64) -> impl FnMut() -> f64 {
-        let mut state = seed;
-        move || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) as f64 / f64::from(1u32 << 31)
-        }
     }
 
     /// The share of the window `window_ms` before `t` that a light lit for `on_ms` at the

@@ -12,6 +12,17 @@ use crate::spec::{Cadence, CadenceTable, Colour, Indication, Spec};
 
 use super::{Classifier, Reading, Watch};
 
+/// A seeded uniform [0, 1) stream (a 64-bit LCG) for traces built by hand.
+pub(crate) fn uniform(seed: u64) -> impl FnMut() -> f64 {
+    let mut state = seed;
+    move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as f64 / f64::from(1u32 << 31)
+    }
+}
+
 /// The shipped cadence table.
 pub(crate) fn table() -> CadenceTable {
     let path = Spec::default_dir().join("cadences.csv");

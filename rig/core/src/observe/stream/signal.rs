@@ -272,21 +272,14 @@ impl Conditioner {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::observe::testgen::uniform;
 
     #[test]
     fn the_sampling_period_is_the_median_interval_whatever_is_lost() {
         // 125 Hz, stamps jittered ±1.7 ms around the sensor's instants, one read in 20
         // lost: the mean interval is 5% long; the median is moved only by the lost
         // reads' share of the intervals' spread (to the 0.526 quantile, 1.1% long).
-        let mut next = {
-            let mut state = 3u64;
-            move || {
-                state = state
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                (state >> 33) as f64 / f64::from(1u32 << 31)
-            }
-        };
+        let mut next = uniform(3);
         let stamps: Vec<f64> = (0..500)
             .filter(|k| k % 20 != 3)
             .map(|k| 8.0 * f64::from(k) + 3.4 * (next() - 0.5))
