@@ -85,8 +85,8 @@ fn feed<R: BufRead>(mut trace: TraceReader<R>, watch: &mut Watch) -> Result<(), 
 
 /// [`feed`] with the reading and the watch's first stage on a second thread: conditioned
 /// chunks go over a bounded channel and come back empty to be filled again, so at most
-/// `2 × PIPELINE + 2` chunks of conditioned values exist, besides one of raw samples. An error of the reader ends both sides and is
-/// returned.
+/// `2 × PIPELINE + 2` chunks of conditioned values exist, besides one of raw samples. An
+/// error of the reader ends both sides and is returned.
 fn feed_in_parallel<R: BufRead + Send>(
     mut trace: TraceReader<R>,
     watch: &mut Watch,

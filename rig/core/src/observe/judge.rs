@@ -15,7 +15,7 @@
 //!   dark is a dim LED or the dark seen at the flicker's crest: not enough evidence.
 //!   (Calling it dark read dim LEDs "off", a forbidden confusion; the two generators
 //!   put few dark lights there: 5 more abstentions in 15 000 traces, 4 fewer forbidden
-//!   confusions.)
+//!   confusions, on the sets and with the commands of the `observe` module's figures.)
 //! - **Emissive, no calibration**: one level can be told from room light only if room
 //!   light cannot reach it: such a bench relies on a shroud, and its sensor's dark reading
 //!   (offset and leaked room light) stays below [`SHROUDED_DARK_MAX`] counts. Above it,
