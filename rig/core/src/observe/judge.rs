@@ -102,32 +102,49 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
         }
     }
     let reference = stream.colour_reference();
+    // Which channels each lit run clipped (asked below of each run several times, and it
+    // walks the run's four channels: worked out once).
+    let clips: Vec<[bool; 3]> = runs()
+        .map(|r| if r.lit { r.clipped() } else { [false; 3] })
+        .collect();
+    let any_clipped = |c: &[bool; 3]| c.iter().any(|&c| c);
     // Clipped lit runs are named together: each alone may or may not show enough
     // unclipped light to be named, and one light must not change name from run to run.
-    let clipped = pooled(runs().filter(|r| r.lit && r.clipped().iter().any(|&c| c)));
+    let clipped = pooled(
+        runs()
+            .zip(&clips)
+            .filter(|(_, c)| any_clipped(c))
+            .map(|(r, _)| r),
+    );
     let clipped_colour = clipped.map(|c| c.colour_against(reads_colour, reference));
     let since = t_end - model.settle_ms();
     // Each run's state and the colour it is named alone (worked out once: the interleaving
     // check below and the views both read them).
-    let named: Vec<(bool, Colour)> = runs()
-        .map(|r| {
+    let named: Vec<Named> = runs()
+        .zip(&clips)
+        .map(|(r, &clips)| {
             let lit = r.lit && clear_of_the_dark(r, cal);
+            let clipped = any_clipped(&clips);
             let colour = match clipped_colour {
                 _ if !lit => Colour::Off,
-                Some(c) if r.clipped().iter().any(|&c| c) => c,
-                _ => r.colour_against(reads_colour, reference),
+                Some(c) if clipped => c,
+                _ => r.colour_against_clipped(reads_colour, reference, clips),
             };
-            (lit, colour)
+            Named {
+                lit,
+                colour,
+                clipped,
+            }
         })
         .collect();
     let interleaved = interleaved_colour(&runs, &named, since, model, reads_colour, reference);
     let mut views: Vec<Run> = Vec::with_capacity(closed.len() + 1);
     let mut last_lit_colour = None;
-    for (stats, &(lit, own)) in runs().zip(&named) {
+    for (stats, named) in runs().zip(&named) {
         // Runs are read in place (a copy is large); only a lone unedged run is copied, to
         // be lit or not by its level, and a lit run no brighter than the dark.
         let one_level;
-        let (stats, own) = if !stats.edged && closed.is_empty() {
+        let (stats, own, clipped) = if !stats.edged && closed.is_empty() {
             let mut lone = *stats;
             match one_level_is_lit(stream, &lone, cal) {
                 Some(false) if held_lit_samples(stream, &lone, cal) => {
@@ -137,19 +154,21 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
                 None => return Reading::NotEnoughEvidence,
             }
             one_level = lone;
+            let clips = one_level.clipped();
             (
                 &one_level,
-                one_level.colour_against(reads_colour, reference),
+                one_level.colour_against_clipped(reads_colour, reference, clips),
+                any_clipped(&clips),
             )
-        } else if stats.lit != lit {
+        } else if stats.lit != named.lit {
             let mut dark = *stats;
             dark.lit = false;
             one_level = dark;
-            (&one_level, own)
+            (&one_level, named.colour, false)
         } else {
-            (stats, own)
+            (stats, named.colour, named.clipped)
         };
-        let clipped = stats.lit && stats.clipped().iter().any(|&c| c);
+        let clipped = stats.lit && clipped;
         let colour = match (last_lit_colour, interleaved) {
             _ if !stats.lit || clipped => own,
             // A whole pulse (dark before and after) shorter than any a cadence shows is
@@ -231,6 +250,14 @@ fn blink_without_a_mean_change(
         return None;
     }
     Some(judge_one_level(stream, pooled(view.runs())?, model, cal))
+}
+
+/// What a reading works out once of each run: lit (and clear of the dark), the colour it
+/// is named alone, and whether it clipped.
+struct Named {
+    lit: bool,
+    colour: Colour,
+    clipped: bool,
 }
 
 /// The runs of the last settle time (those that end in it, and the open one).
@@ -317,7 +344,7 @@ fn polarity_sign(cal: &Calibration) -> f64 {
 /// together, from all their samples. (Clipped runs and gate-cut pulses are named apart.)
 fn interleaved_colour<'r, I: Iterator<Item = &'r RunStats>>(
     runs: &impl Fn() -> I,
-    named: &[(bool, Colour)],
+    named: &[Named],
     since: f64,
     model: &Model,
     reads_colour: bool,
@@ -326,27 +353,25 @@ fn interleaved_colour<'r, I: Iterator<Item = &'r RunStats>>(
     if !reads_colour {
         return None;
     }
-    let named_alone = |r: &RunStats, lit: bool| {
-        lit && r.end_ms > since
-            && r.duration_ms() >= model.shortest_on_ms()
-            && !r.clipped().iter().any(|&c| c)
+    let named_alone = |r: &RunStats, n: &Named| {
+        n.lit && r.end_ms > since && r.duration_ms() >= model.shortest_on_ms() && !n.clipped
     };
     let (mut last, mut changes) = (None, 0);
-    for (r, &(lit, colour)) in runs().zip(named) {
-        if !named_alone(r, lit) {
+    for (r, n) in runs().zip(named) {
+        if !named_alone(r, n) {
             continue;
         }
-        if last.is_some_and(|l| l != colour) {
+        if last.is_some_and(|l| l != n.colour) {
             changes += 1;
         }
-        last = Some(colour);
+        last = Some(n.colour);
     }
     if changes < 2 {
         return None;
     }
     let alone = runs()
         .zip(named)
-        .filter(|&(r, &(lit, _))| named_alone(r, lit))
+        .filter(|&(r, n)| named_alone(r, n))
         .map(|(r, _)| r);
     pooled(alone).map(|p| p.colour_against(reads_colour, reference))
 }

@@ -234,7 +234,18 @@ impl RunStats {
 
     /// The colour of this run if lit, with `reference` (r, g, b the light adds to)
     /// removed.
+    #[cfg(test)]
     pub(crate) fn colour(&self, reads_colour: bool, reference: [f64; 3]) -> Colour {
+        self.colour_clipped(reads_colour, reference, self.clipped())
+    }
+
+    /// [`Self::colour`], with its [`Self::clipped`] channels worked out already.
+    fn colour_clipped(
+        &self,
+        reads_colour: bool,
+        reference: [f64; 3],
+        clipped: [bool; 3],
+    ) -> Colour {
         if !self.lit {
             return Colour::Off;
         }
@@ -247,26 +258,37 @@ impl RunStats {
             (m[1] - reference[1]) as f32,
             (m[2] - reference[2]) as f32,
         ];
-        colour_within_bounds(rgb, self.clipped())
+        colour_within_bounds(rgb, clipped)
     }
 
     /// The colour of this run if lit, named above `reference` (see [`Reference`]).
     pub(crate) fn colour_against(&self, reads_colour: bool, reference: Reference) -> Colour {
+        self.colour_against_clipped(reads_colour, reference, self.clipped())
+    }
+
+    /// [`Self::colour_against`], with its [`Self::clipped`] channels worked out already (a
+    /// reading asks several questions of each run: the answer is worked out once).
+    pub(crate) fn colour_against_clipped(
+        &self,
+        reads_colour: bool,
+        reference: Reference,
+        clipped: [bool; 3],
+    ) -> Colour {
         let m = self.mean();
         match reference {
-            Reference::Dark(rgb) => self.colour(reads_colour, rgb),
+            Reference::Dark(rgb) => self.colour_clipped(reads_colour, rgb, clipped),
             // Unlit runs are a dark reference only if the light stands clear above them:
             // a run no brighter is the same light cut at a false edge, its excess noise.
             Reference::Unlit(rgb)
                 if (0..3).map(|i| m[i] - rgb[i]).sum::<f64>() >= f64::from(MIN_LIT_COUNTS) =>
             {
-                self.colour(reads_colour, rgb)
+                self.colour_clipped(reads_colour, rgb, clipped)
             }
             Reference::Unlit(_) | Reference::Unknown => {
                 if !self.lit || !reads_colour || self.samples == 0 {
-                    return self.colour(reads_colour, [0.0; 3]);
+                    return self.colour_clipped(reads_colour, [0.0; 3], clipped);
                 }
-                self.colour_above_unknown_dark(m)
+                self.colour_above_unknown_dark(m, clipped)
             }
         }
     }
@@ -276,7 +298,7 @@ impl RunStats {
     /// [`SHROUDED_DARK_MAX`](super::judge::SHROUDED_DARK_MAX) counts across r, g and b):
     /// only if every such dark gives one name; otherwise lit in a colour the sensor cannot
     /// be sure of, `On`.
-    fn colour_above_unknown_dark(&self, m: [f64; 4]) -> Colour {
+    fn colour_above_unknown_dark(&self, m: [f64; 4], clipped: [bool; 3]) -> Colour {
         let total = super::judge::SHROUDED_DARK_MAX as f32;
         let rgb = [m[0] as f32, m[1] as f32, m[2] as f32];
         // A dark is at most what was read, channel by channel.
@@ -293,7 +315,6 @@ impl RunStats {
             dark(WARM_WHITE_SHARES),
             dark(COOL_WHITE_SHARES),
         ];
-        let clipped = self.clipped();
         one_name(
             darks.iter().map(|d| {
                 colour_within_bounds([rgb[0] - d[0], rgb[1] - d[1], rgb[2] - d[2]], clipped)
