@@ -2,11 +2,23 @@
 //!
 //! A lit reading (dark level already removed) is named by its saturation and hue, not by
 //! its brightness, so the same LED reads the same colour at any drive level or sensor
-//! gain. Low saturation is grey (the 9621/9641 idle icon: r≈g≈b); otherwise the nearest
-//! prototype hue wins. The prototypes are the hues of the representative spectra
-//! (green 0.12:1:0.25 → 128°, red 1:0.10:0.06 → 2°, blue 0.10:0.30:1 → 227°,
-//! amber 1:0.55:0.05 → 32°); nearest-hue keeps every boundary midway between two
-//! neighbours, the widest margin either side can get.
+//! gain. Low saturation is grey (the 9621/9641 idle icon: r≈g≈b); otherwise its hue
+//! falls in one colour's range ([`HUE_RANGES`]).
+//!
+//! Where two LED families lie far apart in hue (amber 32°, green 128°, blue 227°: the
+//! hues of representative spectra, green 0.12:1:0.25, blue 0.10:0.30:1, amber
+//! 1:0.55:0.05), the boundary is midway, the widest margin either side can get. Red and
+//! amber are close: both are AlInGaP LEDs, red at 615–640 nm, amber at 585–597 nm, and
+//! an RGB sensor tells them by how much of the light its green filter's long-wave tail
+//! still passes (hue ≈ 60° × g/r). How steep that tail is varies from part to part and
+//! from model to model: the reddest amber (597 nm) reads g/r from about 0.21 (a steep
+//! filter) to 0.44 (a wide one), the greenest red (a 615–620 nm red-orange) up to about
+//! 0.14 with a wide filter, and more where no dark level was measured: room light and
+//! the sensor's offset, left in the reading, lift a dim red's hue by 2–3°. The boundary
+//! sits at 12° (g/r ≈ 0.2), just below the reddest amber. (Midway between the
+//! representative hues, 17°, read 597 nm ambers through a steep filter as red, a wrong
+//! colour; at 10°, dim uncalibrated reds read amber under some of the darks a shrouded
+//! sensor may have, and so `On`.)
 
 use crate::spec::Colour;
 
@@ -17,12 +29,15 @@ use crate::spec::Colour;
 /// up to ≈0.65 for a cool phosphor white. 0.75 is midway.
 pub(super) const GREY_MAX_SATURATION: f32 = 0.75;
 
-/// Hue (degrees) of each saturated colour's representative spectrum.
-const PROTOTYPE_HUES: [(Colour, f32); 4] = [
-    (Colour::Red, 2.0),
-    (Colour::Amber, 32.0),
-    (Colour::Green, 128.0),
-    (Colour::Blue, 227.0),
+/// Each saturated colour's hue range, by its upper end (degrees; see the module docs):
+/// red up to 12°, amber to 80° (midway to green's 128°), green to 177.5° (midway to
+/// blue's 227°), blue to 294.5° (midway to red's 362°), then red again.
+const HUE_RANGES: [(f32, Colour); 5] = [
+    (12.0, Colour::Red),
+    (80.0, Colour::Amber),
+    (177.5, Colour::Green),
+    (294.5, Colour::Blue),
+    (360.0, Colour::Red),
 ];
 
 /// Name the colour of a lit reading (counts above dark, per channel). No light in any
@@ -39,7 +54,7 @@ pub(super) fn colour_of(r: f32, g: f32, b: f32) -> Colour {
         return Colour::Grey;
     }
     let hue = hue_degrees(r, g, b, max, chroma);
-    nearest_prototype(hue)
+    name_of_hue(hue)
 }
 
 /// The HSV hue of a saturated reading, in [0, 360).
@@ -61,16 +76,11 @@ fn hue_degrees(r: f32, g: f32, b: f32, max: f32, chroma: f32) -> f32 {
 }
 
 #[inline]
-fn nearest_prototype(hue: f32) -> Colour {
-    let mut best = (f32::INFINITY, Colour::On);
-    for &(colour, p) in &PROTOTYPE_HUES {
-        let d = (hue - p).abs();
-        let d = d.min(360.0 - d);
-        if d < best.0 {
-            best = (d, colour);
-        }
-    }
-    best.1
+fn name_of_hue(hue: f32) -> Colour {
+    HUE_RANGES
+        .iter()
+        .find(|&&(upper, _)| hue < upper)
+        .map_or(Colour::Red, |&(_, colour)| colour)
 }
 
 /// The colour of a lit run whose mean reading (dark removed) is `rgb`, some channels of
@@ -133,16 +143,20 @@ mod tests {
     }
 
     #[test]
-    fn hues_go_to_the_nearest_prototype() {
+    fn hues_fall_in_their_colour_s_range() {
         // Pure yellow (60°) is nearer amber (32°) than green (128°).
         assert_eq!(colour_of(1.0, 1.0, 0.0), Colour::Amber);
         // Cyan (180°) is 47° from blue and 52° from green.
         assert_eq!(colour_of(0.0, 1.0, 1.0), Colour::Blue);
         // Magenta (300°) is nearer red (362°) than blue (227°).
         assert_eq!(colour_of(1.0, 0.0, 1.0), Colour::Red);
-        // Orange-red at 15° is still red; at 20° it is amber.
-        assert_eq!(colour_of(1.0, 0.25, 0.0), Colour::Red);
-        assert_eq!(colour_of(1.0, 0.34, 0.0), Colour::Amber);
+        // A red-orange read through a wide green filter (g/r 0.14, 8°) is red, and so is
+        // a dim red with some room light left in (g/r 0.19, 11°); a 597 nm amber read
+        // through a steep filter (g/r 0.21, 13°) is amber.
+        assert_eq!(colour_of(1.0, 0.14, 0.0), Colour::Red);
+        assert_eq!(colour_of(1.0, 0.21, 0.0), Colour::Amber);
+        assert_eq!(colour_of(1.0, 0.14, 0.03), Colour::Red);
+        assert_eq!(colour_of(1.0, 0.19, 0.0), Colour::Red);
     }
 
     #[test]

@@ -62,9 +62,11 @@
 //!    void.
 //! 5. **Colour** (`colour.rs`, `runs.rs`) from a lit run's mean chromaticity above the
 //!    calibrated dark level: grey when unsaturated (a narrow-band LED reads ≥ 0.85
-//!    saturated through RGB filters, any white ≤ 0.65), else the nearest representative
-//!    hue. Without a calibration, above the latest unlit run if the light stands 20 counts
-//!    clear of it (a run no brighter is the same light cut at a false edge); else above a
+//!    saturated through RGB filters, any white ≤ 0.65), else by its hue: midway between
+//!    two families' representative hues, but red and amber, close neighbours whose
+//!    sensor hue depends on the green filter's tail, meet at 12° (g/r ≈ 0.2). Without a
+//!    calibration, above the latest unlit run if the light stands 20 counts clear of it
+//!    (a run no brighter is the same light cut at a false edge); else above a
 //!    dark no one measured, named only if every dark a shrouded sensor may have (nothing,
 //!    an even offset, warm or cool white room light, up to 48 counts across r, g and b)
 //!    gives one name, and `On` otherwise. A clipped channel is a lower bound; clipped lit
