@@ -80,8 +80,9 @@
 //!    each run fits the row (a phone's blink clock may run `tolerance` fast or slow and its
 //!    on share 0.1 off) and the mean period and on share fit, over 1.5 measured periods;
 //!    a grouped cadence (broken flutter) by its bursts, whose first and last pulses the
-//!    group's gate may cut short (its timer may run apart from the pulses'), and one of
-//!    whose inner runs (among three pulses or more) noise may cut wrong; a regular blink
+//!    group's gate may cut short (its timer may run apart from the pulses'; the last to
+//!    nothing, and the burst ends a pulse early), and one of whose inner runs (among
+//!    three pulses or more) noise may cut wrong; a regular blink
 //!    no row fits is [`Reading::NoCadenceFits`]. A reflective indicator's runs may read
 //!    up to 25 ms longer or shorter than its driver held them, all alike: an LCD segment's
 //!    liquid crystal turns in 5–40 ms, driven one way and relaxing the other, so its two
