@@ -21,9 +21,14 @@
 //!   (offset and leaked room light) stays below [`SHROUDED_DARK_MAX`] counts. Above it,
 //!   lit; below, dark. (A steady 500 counts is a lit LED or an unshrouded sensor under a
 //!   lamp: no reader can tell; wire `dark` on such a bench.)
-//! - **Reflective, with the bare level**: "on" darkens the display to at most half its
-//!   bare level; a flicker moves both alike by at most a third. Lit below
-//!   1 − [`REFLECTIVE_ON_SHARE`] of the bare level.
+//! - **Reflective, with the bare level**: "on" darkens the display, most segments to
+//!   half its bare level or less; a flicker moves both alike by at most a third. Lit
+//!   below 1 − [`REFLECTIVE_ON_SHARE`] of the bare level; dark within drift (twice
+//!   [`DRIFT_SHARE`]) and noise of it, or within a third where the sample rate locks to
+//!   the mains ([`mains_lock`]). Between the two (held unlit, it does not read as the
+//!   dark: [`reads_as_the_dark`]), a faint segment (a poor or worn LCD, read at an
+//!   angle, may darken by only a quarter) or a room dimmed since the calibration: not
+//!   enough evidence.
 //! - **Reflective without it**: one level says nothing (on and off are both just a
 //!   level): not enough evidence. Calibrate the bare display (`rig calibrate`).
 

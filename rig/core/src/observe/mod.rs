@@ -82,8 +82,8 @@
 //!    a grouped cadence (broken flutter) by its bursts, whose first and last pulses the
 //!    group's gate may cut short (its timer may run apart from the pulses'; the last to
 //!    nothing, and the burst ends a pulse early), and one of whose inner runs (among
-//!    three pulses or more) noise may cut wrong; a regular blink
-//!    no row fits is [`Reading::NoCadenceFits`]. A reflective indicator's runs may read
+//!    three pulses or more) noise may cut wrong; a regular blink no row fits is
+//!    [`Reading::NoCadenceFits`]. A reflective indicator's runs may read
 //!    up to 25 ms longer or shorter than its driver held them, all alike: an LCD segment's
 //!    liquid crystal turns in 5–40 ms, driven one way and relaxing the other, so its two
 //!    ramps reach halfway (where its edges are placed) at different times. That skew moves
@@ -1237,6 +1237,30 @@ mod tests {
                 .collect();
             let reading = photodiode(Some(1000.0)).classify(&trace);
             assert_eq!(seen(&reading), want, "{lift}: {reading:?}");
+        }
+    }
+
+    #[test]
+    fn one_level_a_faint_segment_may_have_darkened_is_not_called_bare() {
+        // An LCD whose bare display reads 1000, read at 125 Hz (no mains flicker is seen
+        // at one phase). One level 27% darker is a faint "on" segment (a worn LCD, read
+        // at an angle) or a room dimmed since the calibration: no answer. Within drift of
+        // the bare level it is dark; at half of it, lit.
+        for (darkened, want) in [
+            (0.27, None),
+            (0.03, Some(Indication::OFF)),
+            (0.5, Some(Indication::new(Colour::On, Cadence::Steady))),
+        ] {
+            let mut next = uniform(7);
+            let trace: Vec<Sample> = (0..440)
+                .map(|k| Sample {
+                    t_ms: 8.0 * f64::from(k),
+                    c: (1000.0 * (1.0 - darkened) + 10.0 * (next() - 0.5)) as f32,
+                    ..Sample::default()
+                })
+                .collect();
+            let reading = reflective(Some(1000.0)).classify(&trace);
+            assert_eq!(seen(&reading), want, "{darkened}: {reading:?}");
         }
     }
 
