@@ -142,8 +142,8 @@ impl Blink {
     /// the group's end, where the gate cuts a pulse, or a whole inner period before
     /// `burst_ms`, where the gate cut the last pulse to a sliver the segmenter merged away
     /// (a group a little shorter than its pulses: 489 ms of 108 ms pulses holds four and
-    /// a 5 ms sliver). Its expected share is the middle of the two, give or take half the
-    /// span between them besides the blink's own duty tolerance.
+    /// a 5 ms sliver). Its expected share is the middle of the shortest and the longest,
+    /// give or take half the span between them besides the blink's own duty tolerance.
     fn outer_expect(group: Option<Group>, inner: Expect) -> Expect {
         match group {
             Some(g) => {

@@ -235,9 +235,9 @@
 //! over the corpus, one core) on a quiet machine: `classify` 9.4 M samples/s (9.2 at
 //! bb03cfe), a `Watch` polled every 50 ms 5.8 M samples/s (5.7; the bar is 20 M: not
 //! met). A reading asked each run's clipped channels up to five times; it now works them
-//! out once (callgrind, one watch pass over the corpus: 613 M instructions, now 600 M).
-//! The watch spends about 38% of its time re-judging the runs in view at each poll and
-//! the rest in the per-sample pass (about 105 ns a sample). `rig classify` on a 10
+//! out once. The watch takes the same per-sample pass as `classify` (about 105 ns a
+//! sample, 1 / 9.4 M) and spends the rest, 1 − 5.8 / 9.4 ≈ 38% of its time, re-judging
+//! the runs in view at each poll. `rig classify` on a 10
 //! M-sample file: 0.55 s wall, 18.2 M samples/s end to end (the bar is 15 M), under 10 MB
 //! of memory (`/usr/bin/time -v target/release/rig classify FILE`, the file made as the
 //! `trace` module docs show). It runs the stream's first stage on its reading thread
@@ -1240,6 +1240,19 @@ mod tests {
         }
     }
 
+    /// `count` level samples every `interval_ms` at `level`, give or take 5 counts
+    /// (seeded by `seed`).
+    fn one_level(interval_ms: f64, count: u32, level: f64, seed: u64) -> Vec<Sample> {
+        let mut next = uniform(seed);
+        (0..count)
+            .map(|k| Sample {
+                t_ms: interval_ms * f64::from(k),
+                c: (level + 10.0 * (next() - 0.5)) as f32,
+                ..Sample::default()
+            })
+            .collect()
+    }
+
     #[test]
     fn one_level_a_locked_flicker_may_have_lifted_is_not_called_dark() {
         // Read at 100 Hz, a rate a 100 Hz flicker is seen at one phase: the dark, reading
@@ -1251,14 +1264,7 @@ mod tests {
             (0.0, Some(Indication::OFF)),
             (1.0, Some(Indication::new(Colour::On, Cadence::Steady))),
         ] {
-            let mut next = uniform(4);
-            let trace: Vec<Sample> = (0..350)
-                .map(|k| Sample {
-                    t_ms: 10.0 * f64::from(k),
-                    c: (1000.0 * (1.0 + lift) + 10.0 * (next() - 0.5)) as f32,
-                    ..Sample::default()
-                })
-                .collect();
+            let trace = one_level(10.0, 350, 1000.0 * (1.0 + lift), 4);
             let reading = photodiode(Some(1000.0)).classify(&trace);
             assert_eq!(seen(&reading), want, "{lift}: {reading:?}");
         }
@@ -1275,14 +1281,7 @@ mod tests {
             (0.03, Some(Indication::OFF)),
             (0.5, Some(Indication::new(Colour::On, Cadence::Steady))),
         ] {
-            let mut next = uniform(7);
-            let trace: Vec<Sample> = (0..440)
-                .map(|k| Sample {
-                    t_ms: 8.0 * f64::from(k),
-                    c: (1000.0 * (1.0 - darkened) + 10.0 * (next() - 0.5)) as f32,
-                    ..Sample::default()
-                })
-                .collect();
+            let trace = one_level(8.0, 440, 1000.0 * (1.0 - darkened), 7);
             let reading = reflective(Some(1000.0)).classify(&trace);
             assert_eq!(seen(&reading), want, "{darkened}: {reading:?}");
         }

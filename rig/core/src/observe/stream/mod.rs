@@ -49,11 +49,11 @@
 //! `W·(f_cur + f_prev)` before the first lit sample. Either way both edges of a run move
 //! alike and durations stay unbiased. Raw samples further apart than a window (reads
 //! lost, a stall shorter than one that could hide a run) leave a span no window saw: an
-//! edge neither sample shows a part of is in it, at its middle. Half the gap across an edge is its slack. A
-//! reflective indicator's edges are placed where the signal crossed halfway between the
-//! levels instead: an LCD segment's liquid crystal takes up to tens of milliseconds to
-//! turn, clearing slower than it darkens, and the band's two thresholds would cut its two
-//! ramps at different heights.
+//! edge neither sample shows a part of is in it, at its middle. Half the gap across an
+//! edge is its slack. A reflective indicator's edges are placed where the signal crossed
+//! halfway between the levels instead: an LCD segment's liquid crystal takes up to tens
+//! of milliseconds to turn, clearing slower than it darkens, and the band's two
+//! thresholds would cut its two ramps at different heights.
 //!
 //! The pass has two stages. The first, [`signal`] (steps 1 and 2, and the envelope and
 //! raw noise of step 3), depends on the samples alone, never on the runs, so it can run
