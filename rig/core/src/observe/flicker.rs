@@ -1,13 +1,17 @@
-//! Mains flicker, estimated and removed sample by sample at low sample rates.
+//! Mains flicker, estimated and removed sample by sample, at every sample rate.
 //!
 //! A room lamp flickers at twice the mains frequency: 100 or 120 Hz, within a fraction of
-//! a percent. A sensor sampling at 150 Hz or more is averaged over 20 ms, which holds
-//! whole flicker periods (`stream/`); a slower one is judged sample by sample, and its
-//! own short integration window passes most of the flicker. Sampled at 100 or 125 Hz, with
-//! jitter in the sample instants, the flicker is ALIASED: it no longer looks like a fast
-//! ripple but like noise, or like a slow wander, bounded by its peak-to-peak swing. Left
-//! in, it inflates every noise figure the floors are built from (a 30%-deep flicker on a
-//! reflective indicator swings as far as its darkening), and no band is drawn.
+//! a percent. A sensor sampling at 100 or 125 Hz is judged sample by sample, and its own
+//! short integration window passes most of the flicker: with jitter in the sample
+//! instants, the flicker is ALIASED, no longer a fast ripple but noise, or a slow wander,
+//! bounded by its peak-to-peak swing. Left in, it inflates every noise figure the floors
+//! are built from (a 30%-deep flicker on a reflective indicator swings as far as its
+//! darkening), and no band is drawn. A faster sensor is averaged over 20 ms (`stream/`),
+//! which holds whole periods of 100 Hz but 2.4 of 120 Hz: the box leaves an eighth of a
+//! 120 Hz flicker's swing, and more where samples are jittered, lost or bunched after a
+//! stall (the box then weighs the phases unevenly). Under a 30%-deep flicker that is as
+//! large as an LED a tenth as bright as the room, which a person still sees plainly
+//! blink: the flicker is taken off before the box too.
 //!
 //! But its frequency is known to a fraction of a percent and every sample's instant is
 //! known, so its phase at each sample is known up to a slowly turning constant: it is a
@@ -204,13 +208,6 @@ impl Flicker {
             log,
             prev: None,
             seen: 0,
-        }
-    }
-
-    /// Forget everything (a gap, or the stream now smooths).
-    pub(crate) fn clear(&mut self) {
-        if self.prev.is_some() {
-            *self = Self::new(self.log);
         }
     }
 

@@ -16,11 +16,14 @@
 //!    trailing 20 ms: two periods of 100 Hz mains flicker, 2.4 of 120 Hz, four or more of
 //!    any PWM above 200 Hz, while the shortest run a cadence has still reaches its level.
 //!    Slower sensors (100, 125 Hz) are judged sample by sample, and the flicker their
-//!    short window passes is aliased into what looks like noise as wide as a blink: its
-//!    frequency (100 or 120 Hz, ±0.3%) and every sample's instant are known, so a lock-in
-//!    (`flicker.rs`) fits it on the sample-to-sample changes (a blink's steps are refused
-//!    as outliers) and takes it off each sample: subtracted for an emissive light (room
-//!    light adds to the LED's), divided out for a reflective one (it multiplies the level).
+//!    short window passes is aliased into what looks like noise as wide as a blink; the
+//!    box leaves an eighth of a 120 Hz flicker's swing (2.4 periods), and more where
+//!    samples are jittered or lost, as large as a dim LED under a deep flicker. At every
+//!    rate the flicker's frequency (100 or 120 Hz, ±0.3%) and every sample's instant are
+//!    known, so a lock-in (`flicker.rs`) fits it on the sample-to-sample changes (a
+//!    blink's steps are refused as outliers) and takes it off each sample before the box:
+//!    subtracted for an emissive light (room light adds to the LED's), divided out for a
+//!    reflective one (it multiplies the level).
 //! 2. **Levels** (`levels.rs`): the unlit level is the calibrated dark level (or the
 //!    latest unlit runs', if the room has brightened), the lit level the latest lit runs'
 //!    (unless it makes no band below an envelope that reaches higher: then it was learnt
@@ -1284,6 +1287,42 @@ mod tests {
             let trace = one_level(8.0, 440, 1000.0 * (1.0 - darkened), 7);
             let reading = reflective(Some(1000.0)).classify(&trace);
             assert_eq!(seen(&reading), want, "{darkened}: {reading:?}");
+        }
+    }
+
+    #[test]
+    fn a_dim_blink_under_a_deep_120hz_flicker_is_read_through_the_box() {
+        // An LED adding 120 counts to a room reading 800, flickering 30% deep at 120.2 Hz
+        // (±240 counts), read at 250 Hz with stamps jittered ±1.5 ms and one read in 25
+        // lost. The 20 ms box holds 2.4 flicker periods and leaves an eighth of its swing
+        // (more with the jitter): as large as the LED's step. With the flicker taken
+        // off first, every blink is read.
+        for (cadence, seed) in BLINKS.iter().zip(30..) {
+            let light = Light::new(Colour::On, cadence_pattern(*cadence)).random_phase(seed);
+            let mut next = uniform(seed);
+            let trace: Vec<Sample> = (0..1000)
+                .filter(|k| k % 25 != 11)
+                .map(|k| {
+                    let t = 4.0 * f64::from(k) + 3.0 * (next() - 0.5);
+                    let room = 800.0 * (1.0 + 0.3 * (std::f64::consts::TAU * 0.1202 * t).sin());
+                    let led = if light.lit_at(t).is_some() {
+                        120.0
+                    } else {
+                        0.0
+                    };
+                    Sample {
+                        t_ms: t,
+                        c: (room + led + 4.0 * (next() - 0.5)) as f32,
+                        ..Sample::default()
+                    }
+                })
+                .collect();
+            let reading = photodiode(Some(800.0)).classify(&trace);
+            assert_eq!(
+                seen(&reading),
+                Some(Indication::new(Colour::On, *cadence)),
+                "{cadence:?}: {reading:?}"
+            );
         }
     }
 

@@ -199,7 +199,7 @@ impl Light {
     }
 
     /// The colour lit at `t`, or `None` when dark.
-    fn lit_at(&self, t: f64) -> Option<Colour> {
+    pub(crate) fn lit_at(&self, t: f64) -> Option<Colour> {
         let s = self.segment_at(t);
         let local = if s.from_ms.is_finite() {
             t - s.from_ms

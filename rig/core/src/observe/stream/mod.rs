@@ -13,9 +13,10 @@
 //!    [`SMOOTH_MS`] (≥ 150 Hz) it is averaged over the trailing 20 ms: two periods of
 //!    100 Hz mains flicker, 2.4 of 120 Hz, four or more of any PWM, while the shortest
 //!    run (a flutter's 50 ms less 15%) still reaches its full level. Slower sensors are
-//!    judged sample by sample: their own integration window is the only filter, so the
-//!    mains flicker it passes is first fitted and taken off ([`super::flicker`]); every
-//!    noise figure below is then of the cleaned signal.
+//!    judged sample by sample: their own integration window is the only filter. At every
+//!    rate the mains flicker is first fitted and taken off ([`super::flicker`]; the box
+//!    leaves an eighth of a 120 Hz flicker's swing, more with jitter or lost samples);
+//!    every noise figure below is then of the cleaned signal.
 //! 3. **Levels** ([`super::levels`]): the unlit level (the highest of the calibrated
 //!    dark, the latest unlit runs' settled mean, and the light's level while it has been
 //!    dark for a while; else the lowest value of the last two slowest periods), the lit

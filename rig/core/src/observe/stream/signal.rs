@@ -105,8 +105,8 @@ pub struct Conditioned {
 /// What the first stage says of one sample.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Signal {
-    /// The judged signal: the level, flicker removed (judged sample by sample), negated if
-    /// reflective, and smoothed over the box when the box is used.
+    /// The judged signal: the level, flicker removed, negated if reflective, and smoothed
+    /// over the box when the box is used.
     pub(super) v: f32,
     /// The change of `raw` since the previous sample; `None` for the first.
     pub(super) delta: Option<f32>,
@@ -132,7 +132,7 @@ pub struct Conditioner {
     polarity: Polarity,
     max_gap_ms: f64,
     slowest_period_ms: f64,
-    /// The mains flicker lock-in (sample-by-sample judging only).
+    /// The mains flicker lock-in.
     flicker: Flicker,
     prev_t: Option<f64>,
     dt_ms: f64,
@@ -190,15 +190,11 @@ impl Conditioner {
         if void {
             self.clear();
         }
-        // Judged sample by sample, the aliased mains flicker is taken off first
-        // (`flicker.rs`); a smoothing box holds whole flicker periods.
+        // The mains flicker is taken off first (`flicker.rs`), at every rate: what a
+        // smoothing box of 20 ms leaves of it (an eighth of a 120 Hz flicker, and more where
+        // samples are jittered or lost) can be as large as a dim LED.
         let box_before = box_ms(self.dt_ms);
-        let c = if box_before == 0.0 {
-            self.flicker.clean(s.t_ms, s.c)
-        } else {
-            self.flicker.clear();
-            s.c
-        };
+        let c = self.flicker.clean(s.t_ms, s.c);
         let raw = match self.polarity {
             Polarity::Emissive => c,
             Polarity::Reflective => -c,
