@@ -55,6 +55,12 @@ const REJECT_SIGMA: f64 = 4.0;
 const RIDGE_SHARE: f64 = 0.1;
 /// The share of the changes a fit to noise alone may explain (see [`Flicker::clean`]).
 const EXPLAINED_NOISE: f64 = 0.2;
+/// The share of the changes a fit must explain for its flicker to be the room's (while
+/// the other explains no more than noise).
+const SEEN_SHARE: f64 = 0.5;
+/// Changes seen before a fit may name the room's mains: a fit of four numbers to 50
+/// changes of noise explains about a twelfth of them, far from [`SEEN_SHARE`].
+const MAINS_WARMUP: u32 = 50;
 /// Changes seen before the fit is used.
 const WARMUP: u32 = 20;
 /// The least residual scale in logarithms (reflective): half a count of a 100-count
@@ -197,6 +203,8 @@ pub(super) struct Flicker {
     log: bool,
     prev: Option<(f64, f64)>,
     seen: u32,
+    /// The mains flicker the room shows, once one clearly does ([`Self::mains_hz`]).
+    mains_hz: Option<f64>,
 }
 
 impl Flicker {
@@ -208,7 +216,17 @@ impl Flicker {
             log,
             prev: None,
             seen: 0,
+            mains_hz: None,
         }
+    }
+
+    /// The flicker the room shows (100 or 120 Hz), once one fit has explained most of
+    /// the changes while the other explained no more than a fit to noise does; `None`
+    /// until then. A room is on one mains, so the other cannot flicker in it: a flicker
+    /// the sample rate aliases to a constant, which no fit sees, is then ruled out too.
+    /// (The first seen is kept: the lamps do not change mains.)
+    pub(crate) fn mains_hz(&self) -> Option<f64> {
+        self.mains_hz
     }
 
     /// The counts `c` read at `t_ms` with the flicker removed.
@@ -243,8 +261,18 @@ impl Flicker {
         // A fit to noise alone explains about two changes of the ~TAU_MS/interval it
         // averages (a tenth or so); a flicker that matters explains most of them. The fit
         // is taken off in proportion to how clearly it is more than noise.
+        let explained = |i: usize| {
+            1.0 - self.harmonic[i].left / self.fundamental[i].total.max(f64::MIN_POSITIVE)
+        };
+        let explained = [explained(0), explained(1)];
+        if self.seen >= MAINS_WARMUP
+            && explained[best] >= SEEN_SHARE
+            && explained[1 - best] < EXPLAINED_NOISE
+        {
+            self.mains_hz = Some(FLICKER_HZ[best]);
+        }
         let (fit, harmonic) = (&self.fundamental[best], &self.harmonic[best]);
-        let explained = 1.0 - harmonic.left / fit.total.max(f64::MIN_POSITIVE);
+        let explained = explained[best];
         let gain = ((explained - EXPLAINED_NOISE) / EXPLAINED_NOISE).clamp(0.0, 1.0);
         if gain == 0.0 {
             return c;

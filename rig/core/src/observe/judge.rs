@@ -5,17 +5,20 @@
 //! evidence with no edge at all. Whether one level is lit cannot come from a contrast;
 //! it comes from the level itself ([`one_level_is_lit`]):
 //!
-//! - **Emissive, calibrated**: lit when its mean is above the dark level by more than the
-//!   room light can move it: a drift of [`DRIFT_SHARE`] of the dark level, 5σ of the
-//!   mean's noise, and — when the mains flicker is a multiple of the sample rate, so the
-//!   sensor may see it at one phase for the whole trace — [`LOCKED_FLICKER_SHARE`] of the
-//!   dark level (a 30%-deep flicker lifts a reading by at most 30%: a sinusoid at its
-//!   crest), or a fifth of that when only its second harmonic is ([`mains_lock`]). A
-//!   level lifted by more than drift and noise but by less than that flicker can lift the
-//!   dark is a dim LED or the dark seen at the flicker's crest: not enough evidence.
-//!   (Calling it dark read dim LEDs "off", a forbidden confusion; the two generators
-//!   put few dark lights there: 5 more abstentions in 15 000 traces, 4 fewer forbidden
-//!   confusions, on the sets and with the commands of the `observe` module's figures.)
+//! - **Emissive, calibrated** ([`emissive_reach`]): lit when its mean is above the dark
+//!   level by more than a light adds ([`MIN_LIT_COUNTS`], or the room's drift,
+//!   [`DRIFT_SHARE`] of the dark level, or 5σ of the mean's noise) and — when the mains
+//!   flicker is a multiple of the sample rate, so the sensor may see it at one phase for
+//!   the whole trace — [`LOCKED_FLICKER_SHARE`] of the dark level (a 30%-deep flicker
+//!   lifts a reading by at most 30%: a sinusoid at its crest), or a fifth of that when
+//!   only its second harmonic is ([`mains_lock`]; a room seen flickering at one mains
+//!   frequency has no flicker at the other). Dark when no higher than a dark light reads:
+//!   drift, noise, [`DARK_WANDER_COUNTS`] and that lift. A level between the two is a dim
+//!   LED, the dark seen at the flicker's crest, or the mean of a dim blink whose steps the
+//!   band could not cut: not enough evidence. (Calling it dark read dim LEDs "off", a
+//!   forbidden confusion; the two generators put few dark lights there: 5 more
+//!   abstentions in 15 000 traces, 4 fewer forbidden confusions, on the sets and with the
+//!   commands of the `observe` module's figures.)
 //! - **Emissive, no calibration**: one level can be told from room light only if room
 //!   light cannot reach it: such a bench relies on a shroud, and its sensor's dark reading
 //!   (offset and leaked room light) stays below [`SHROUDED_DARK_MAX`] counts. Above it,
@@ -75,6 +78,10 @@ const LIT_SAMPLE_SIGMAS: f64 = 8.0;
 const BLINK_MEAN_SHARE: f64 = 0.25;
 /// A single level's mean must clear this many sigmas of its own noise.
 const K_SIGMA_MEAN: f64 = 5.0;
+/// How far a dark reading of a few counts may wander from its calibration, whatever its
+/// noise and the room's drift: a sensor's offset moves by counts with its temperature,
+/// and integer readings round.
+const DARK_WANDER_COUNTS: f64 = 5.0;
 
 /// What the stream shows at the end of its evidence.
 pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Reading {
@@ -588,23 +595,60 @@ fn one_level_is_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Optio
     let threshold = lit_threshold(cal)?;
     match (cal.polarity, dark_level(cal)) {
         (Polarity::Emissive, Some(dark)) => {
-            let unlocked = (threshold - dark).max(noise);
-            let mut allowance = unlocked;
-            let lock = mains_lock(stream.sampling_period_ms());
-            if lock > 0.0 && could_be_room_light(&m, noise, cal) {
-                allowance += lock * f64::from(LOCKED_FLICKER_SHARE) * dark.max(0.0);
-            }
+            let reach = emissive_reach(stream, run, dark, threshold, cal);
             let above = level - dark;
-            if above > unlocked && above <= allowance {
-                // Lifted by more than drift and noise, by less than the flicker seen at
-                // one phase may lift the dark: a dim LED or the dark at the flicker's
-                // crest, which no reading of one level tells apart.
-                return None;
+            if above <= reach.dark.min(reach.light) {
+                Some(false)
+            } else if above <= reach.lit {
+                // Higher than a dark light reads, lower than a light must add (or than a
+                // flicker seen at one phase may lift the dark): a dim blink's mean that
+                // the band could not cut, a dim LED or the dark at the flicker's crest,
+                // which no reading of one level tells apart.
+                None
+            } else {
+                Some(true)
             }
-            Some(above > allowance)
         }
         (Polarity::Emissive, None) => Some(level > threshold + noise),
         (Polarity::Reflective, _) => Some(level < threshold - noise),
+    }
+}
+
+/// Where an emissive run's mean level, above its calibrated dark, stands (see
+/// [`emissive_reach`]).
+struct Reach {
+    /// The highest a dark light reads: drift and noise, and the flicker's lift where the
+    /// sample rate locks to the mains and the level could be the room light's.
+    dark: f64,
+    /// The least a light adds (or noise can fake).
+    light: f64,
+    /// Above this, lit: a light's least beyond the flicker's lift.
+    lit: f64,
+}
+
+/// Where `run`'s mean level may stand above the calibrated `dark`, lit or not.
+fn emissive_reach(
+    stream: &Stream,
+    run: &RunStats,
+    dark: f64,
+    threshold: f64,
+    cal: &Calibration,
+) -> Reach {
+    let noise = mean_noise(stream, run);
+    let lock = stream.mains_lock();
+    let flicker_lift = if lock > 0.0 && could_be_room_light(&run.mean(), noise, cal) {
+        lock * f64::from(LOCKED_FLICKER_SHARE) * dark.max(0.0)
+    } else {
+        0.0
+    };
+    let light = (threshold - dark).max(noise);
+    Reach {
+        dark: (f64::from(DRIFT_SHARE) * dark.max(0.0))
+            .max(noise)
+            .max(DARK_WANDER_COUNTS)
+            + flicker_lift,
+        light,
+        lit: light + flicker_lift,
     }
 }
 
@@ -643,12 +687,16 @@ fn reads_dark(reading: &Reading) -> bool {
 fn reads_as_the_dark(stream: &Stream, run: &RunStats, cal: &Calibration) -> bool {
     match (cal.polarity, dark_level(cal)) {
         // (Without a calibration, what a shrouded sensor can read dark.)
-        (Polarity::Emissive, _) => one_level_is_lit(stream, run, cal) != Some(true),
+        (Polarity::Emissive, Some(dark)) => {
+            let threshold = lit_threshold(cal).unwrap_or(dark);
+            run.mean()[3] - dark <= emissive_reach(stream, run, dark, threshold, cal).dark
+        }
+        (Polarity::Emissive, None) => one_level_is_lit(stream, run, cal) != Some(true),
         (Polarity::Reflective, None) => true,
         (Polarity::Reflective, Some(bare)) => {
             let noise = mean_noise(stream, run);
-            let share = (mains_lock(stream.sampling_period_ms()) * REFLECTIVE_ON_SHARE)
-                .max(2.0 * f64::from(DRIFT_SHARE));
+            let share =
+                (stream.mains_lock() * REFLECTIVE_ON_SHARE).max(2.0 * f64::from(DRIFT_SHARE));
             run.mean()[3] >= bare - share * bare.max(0.0) - noise
         }
     }
@@ -719,8 +767,9 @@ pub(crate) fn dark_level(cal: &Calibration) -> Option<f64> {
 /// phase for a whole trace: 1 when the fundamental is (within [`LOCK_HZ`]) a multiple of
 /// the sample rate, [`HARMONIC_SHARE`] when only the second harmonic is, else 0. (A rate
 /// that is a multiple of a component instead, 200 Hz for 100 Hz, samples it at phases
-/// spread evenly round its period: a run's mean cancels it.)
-pub(super) fn mains_lock(interval_ms: f64) -> f64 {
+/// spread evenly round its period: a run's mean cancels it.) `mains_hz`: the flicker the
+/// room was seen to show, if it was (a room is on one mains); else either may be.
+pub(crate) fn mains_lock(interval_ms: f64, mains_hz: Option<f64>) -> f64 {
     if interval_ms <= 0.0 {
         return 0.0;
     }
@@ -729,9 +778,13 @@ pub(super) fn mains_lock(interval_ms: f64) -> f64 {
         let k = (h / fs).round();
         k >= 1.0 && (h - k * fs).abs() < LOCK_HZ
     };
-    if FLICKER_HZ.iter().any(|&h| locks(h)) {
+    let candidates = FLICKER_HZ
+        .iter()
+        .copied()
+        .filter(|&h| mains_hz.is_none_or(|m| m == h));
+    if candidates.clone().any(locks) {
         1.0
-    } else if FLICKER_HZ.iter().any(|&h| locks(2.0 * h)) {
+    } else if candidates.map(|h| 2.0 * h).any(locks) {
         HARMONIC_SHARE
     } else {
         0.0
@@ -745,17 +798,23 @@ mod tests {
     #[test]
     fn rates_that_lock_to_the_mains_are_found() {
         // 100 Hz: 100 Hz flicker at one phase; 50 Hz: the same, every other period.
-        assert_eq!(mains_lock(10.0), 1.0);
-        assert_eq!(mains_lock(20.0), 1.0);
+        assert_eq!(mains_lock(10.0, None), 1.0);
+        assert_eq!(mains_lock(20.0, None), 1.0);
         // 120.5 Hz: 120 Hz flicker beats at 0.5 Hz.
-        assert_eq!(mains_lock(1000.0 / 120.5), 1.0);
+        assert_eq!(mains_lock(1000.0 / 120.5, None), 1.0);
         // 200 Hz: the 100 Hz flicker alternates phases and cancels; its 200 Hz harmonic
         // is at one phase.
-        assert_eq!(mains_lock(5.0), HARMONIC_SHARE);
+        assert_eq!(mains_lock(5.0, None), HARMONIC_SHARE);
         // 125 Hz: 120 Hz beats at 5 Hz, 240 at 10 Hz; 1 kHz and 250 Hz: no lock.
-        assert_eq!(mains_lock(8.0), 0.0);
-        assert_eq!(mains_lock(1.0), 0.0);
-        assert_eq!(mains_lock(4.0), 0.0);
+        assert_eq!(mains_lock(8.0, None), 0.0);
+        assert_eq!(mains_lock(1.0, None), 0.0);
+        assert_eq!(mains_lock(4.0, None), 0.0);
+        // A room seen flickering at 120 Hz has no 100 Hz flicker to lock to, and one at
+        // 100 Hz no 120 Hz flicker.
+        assert_eq!(mains_lock(10.0, Some(120.0)), 0.0);
+        assert_eq!(mains_lock(5.0, Some(120.0)), 0.0);
+        assert_eq!(mains_lock(10.0, Some(100.0)), 1.0);
+        assert_eq!(mains_lock(1000.0 / 120.5, Some(100.0)), 0.0);
     }
 
     #[test]

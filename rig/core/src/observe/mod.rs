@@ -93,14 +93,15 @@
 //!    the on share, never the period, and is allowed beside the row's tolerances.
 //! 7. **One level and no edge** (`judge.rs`; so are lit runs cut only at colour labels
 //!    that read dark together): lit or dark from the level itself — above the calibrated
-//!    dark level by more than drift, noise and (when the mains flicker, or only its
-//!    weaker second harmonic, is a multiple of the sample rate) a flicker seen at one
-//!    phase can lift it (room light lifts every colour channel in proportion to its dark
-//!    reading: an excess of another colour is a light of its own, and needs no such
-//!    allowance); without a calibration, above what a shrouded sensor reads dark (48
-//!    counts). Lifted by more than drift and noise but less than a locked flicker can
-//!    lift the dark, one level is a dim LED or the dark at the flicker's crest: not
-//!    enough evidence. The sample rate is the median interval's, which lost samples
+//!    dark level by more than a light adds, drift, noise and (when the mains flicker, or
+//!    only its weaker second harmonic, is a multiple of the sample rate) a flicker seen
+//!    at one phase can lift it (room light lifts every colour channel in proportion to
+//!    its dark reading: an excess of another colour is a light of its own, and needs no
+//!    such allowance; a room the lock-in saw flickering at one mains frequency has no
+//!    flicker at the other); without a calibration, above what a shrouded sensor reads
+//!    dark (48 counts). Lifted by more than a dark light reads (drift, noise, a few
+//!    counts) but less than that, one level is a dim LED, the dark at the flicker's
+//!    crest, or the mean of a dim blink the band could not cut: not enough evidence. The sample rate is the median interval's, which lost samples
 //!    barely move (a mean interval read 100 Hz with 4% lost as 96 Hz, and no lock).
 //! 8. **False edges** (`judge.rs`): every change of a light's state changes its mean
 //!    reading by the light's whole level. A long last run whose level is not apart from
@@ -1269,6 +1270,40 @@ mod tests {
         ] {
             let trace = one_level(10.0, 350, 1000.0 * (1.0 + lift), 4);
             let reading = photodiode(Some(1000.0)).classify(&trace);
+            assert_eq!(seen(&reading), want, "{lift}: {reading:?}");
+        }
+    }
+
+    #[test]
+    fn one_level_a_room_seen_on_the_other_mains_cannot_have_lifted_is_lit() {
+        // As above, 20% above the calibrated dark at 100 Hz, but the room's flicker is
+        // seen at 120 Hz (10% deep, aliased to 20 Hz): a room is on one mains, so no
+        // 100 Hz flicker is locked to the rate, and the lift is a light.
+        let mut trace = one_level(10.0, 350, 1200.0, 4);
+        for s in &mut trace {
+            s.c += (100.0 * (std::f64::consts::TAU * 0.1201 * s.t_ms + 0.3).sin()) as f32;
+        }
+        let reading = photodiode(Some(1000.0)).classify(&trace);
+        assert_eq!(
+            seen(&reading),
+            Some(Indication::new(Colour::On, Cadence::Steady)),
+            "{reading:?}"
+        );
+    }
+
+    #[test]
+    fn one_level_above_what_a_dark_light_reads_and_below_a_light_is_no_answer() {
+        // Read at 250 Hz (no lock to the mains), the dark at 150 counts. Lifted by 15
+        // counts, more than the room's drift (9) and noise, less than a light adds (20):
+        // the mean of a dim blink the band could not cut, never "off". Within drift it is
+        // dark; 60 counts up, lit.
+        for (lift, want) in [
+            (15.0, None),
+            (4.0, Some(Indication::OFF)),
+            (60.0, Some(Indication::new(Colour::On, Cadence::Steady))),
+        ] {
+            let trace = one_level(4.0, 1000, 150.0 + lift, 9);
+            let reading = photodiode(Some(150.0)).classify(&trace);
             assert_eq!(seen(&reading), want, "{lift}: {reading:?}");
         }
     }

@@ -5,7 +5,7 @@ use super::{
     Stream, CONFIRM_VALUES, DARK_SPREAD_FACTOR, DRIFT_SHARE, ENVELOPE_MIN_SHARE, LEVEL_MIN_SAMPLES,
     REFLECTIVE_FLOOR_SHARE,
 };
-use crate::observe::judge::{mains_lock, LOCKED_FLICKER_SHARE, REFLECTIVE_ON_SHARE};
+use crate::observe::judge::{LOCKED_FLICKER_SHARE, REFLECTIVE_ON_SHARE};
 use crate::observe::levels::{
     Band, LIT_SHARE, MIN_DARKENING_COUNTS, MIN_LIT_COUNTS, REFLECTIVE_LIT_SHARE,
 };
@@ -262,7 +262,7 @@ impl Stream {
                 } else if above > allowance(1.0) {
                     false
                 } else {
-                    above <= allowance(mains_lock(self.period_ms) as f32)
+                    above <= allowance(self.mains_lock() as f32)
                 }
             }
             Polarity::Reflective => {

@@ -73,6 +73,7 @@ use std::collections::VecDeque;
 use crate::bench::DarkLevel;
 use crate::hw::Sample;
 
+use super::judge::mains_lock;
 use super::levels::NoiseScale;
 use super::runs::RunStats;
 use super::{Calibration, Polarity};
@@ -152,6 +153,8 @@ pub(super) struct Stream {
     dt_ms: f64,
     /// The sensor's sampling period (see [`signal::SamplingPeriod`]).
     period_ms: f64,
+    /// The mains flicker the room shows, once seen.
+    mains_hz: Option<f64>,
     noise: Noise,
     envelope: Option<(f32, f32)>,
     prev_v: f32,
@@ -218,6 +221,7 @@ impl Stream {
             newest: None,
             dt_ms: 0.0,
             period_ms: 0.0,
+            mains_hz: None,
             noise: Noise::default(),
             envelope: None,
             prev_v: 0.0,
@@ -257,6 +261,13 @@ impl Stream {
     /// which samples lost do not lengthen (what the mains flicker beats with).
     pub(crate) fn sampling_period_ms(&self) -> f64 {
         self.period_ms
+    }
+
+    /// How much of the room's mains flicker this sensor may see at one phase for a
+    /// whole trace ([`mains_lock`]): from its sampling period, and the mains the room
+    /// was seen to flicker at, if it was.
+    pub(crate) fn mains_lock(&self) -> f64 {
+        mains_lock(self.period_ms, self.mains_hz)
     }
 
     /// The noise σ of one raw sample of a dark light (of any sample until the stream has
@@ -310,6 +321,7 @@ impl Stream {
         }
         self.dt_ms = c.dt_ms;
         self.period_ms = c.period_ms;
+        self.mains_hz = c.mains_hz;
         self.noise = c.noise;
         self.newest = Some(s.t_ms);
         let first = c.prev_t.is_none();

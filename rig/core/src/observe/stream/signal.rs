@@ -120,6 +120,9 @@ pub(super) struct Signal {
     pub(super) dt_ms: f64,
     /// The sensor's sampling period ([`SamplingPeriod`]), this sample included.
     pub(super) period_ms: f64,
+    /// The mains flicker the room shows, once the lock-in has seen it
+    /// ([`Flicker::mains_hz`]).
+    pub(super) mains_hz: Option<f64>,
     pub(super) noise: Noise,
     /// The envelope's (highest, lowest) before this sample, and with it.
     pub(super) envelope_before: Option<(f32, f32)>,
@@ -238,6 +241,7 @@ impl Conditioner {
             void,
             dt_ms: self.dt_ms,
             period_ms: self.period.ms(),
+            mains_hz: self.flicker.mains_hz(),
             noise: Noise::of(&self.noise),
             envelope_before,
             envelope,
