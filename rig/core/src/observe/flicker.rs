@@ -320,6 +320,28 @@ mod tests {
         ((left / n).sqrt(), (before / n).sqrt())
     }
 
+    /// The mains a flicker remover names after 500 samples at 250 Hz (jittered ±1.5 ms,
+    /// ±1 count of noise) of a flat 500 counts and `depth` counts of flicker at `hz`.
+    fn mains_named(hz: f64, depth: f64) -> Option<f64> {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand::rngs::SmallRng::seed_from_u64(5);
+        let mut f = Flicker::new(false);
+        for k in 0..500 {
+            let t = 4.0 * f64::from(k) + rng.random_range(-1.5..1.5);
+            let c = 500.0 + depth * (TAU * hz / 1000.0 * t).sin() + rng.random_range(-1.0..1.0);
+            f.clean(t, c as f32);
+        }
+        f.mains_hz()
+    }
+
+    #[test]
+    fn the_room_s_mains_is_named_only_when_its_flicker_is_seen() {
+        assert_eq!(mains_named(120.2, 30.0), Some(120.0));
+        assert_eq!(mains_named(99.8, 30.0), Some(100.0));
+        // Noise alone names none: either mains may still flicker at one phase.
+        assert_eq!(mains_named(100.0, 0.0), None);
+    }
+
     #[test]
     fn aliased_flicker_is_removed_and_steps_survive() {
         // 125 Hz sampling with jitter, 100.2 Hz flicker of ±30 counts, a 50 ms flutter

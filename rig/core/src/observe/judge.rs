@@ -589,34 +589,33 @@ fn clear_of_the_dark(run: &RunStats, cal: &Calibration) -> bool {
 /// Whether one level (a run with no edge in the evidence) is lit; `None` when its level
 /// cannot say (see the module docs).
 fn one_level_is_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Option<bool> {
-    let m = run.mean();
-    let level = m[3];
+    if let Some(reach) = emissive_reach(stream, run, cal) {
+        return if reach.above <= reach.dark.min(reach.light) {
+            Some(false)
+        } else if reach.above <= reach.lit {
+            // Higher than a dark light reads, lower than a light must add (or than a
+            // flicker seen at one phase may lift the dark): a dim blink's mean that
+            // the band could not cut, a dim LED or the dark at the flicker's crest,
+            // which no reading of one level tells apart.
+            None
+        } else {
+            Some(true)
+        };
+    }
+    let level = run.mean()[3];
     let noise = mean_noise(stream, run);
     let threshold = lit_threshold(cal)?;
-    match (cal.polarity, dark_level(cal)) {
-        (Polarity::Emissive, Some(dark)) => {
-            let reach = emissive_reach(stream, run, dark, threshold, cal);
-            let above = level - dark;
-            if above <= reach.dark.min(reach.light) {
-                Some(false)
-            } else if above <= reach.lit {
-                // Higher than a dark light reads, lower than a light must add (or than a
-                // flicker seen at one phase may lift the dark): a dim blink's mean that
-                // the band could not cut, a dim LED or the dark at the flicker's crest,
-                // which no reading of one level tells apart.
-                None
-            } else {
-                Some(true)
-            }
-        }
-        (Polarity::Emissive, None) => Some(level > threshold + noise),
-        (Polarity::Reflective, _) => Some(level < threshold - noise),
+    match cal.polarity {
+        Polarity::Emissive => Some(level > threshold + noise),
+        Polarity::Reflective => Some(level < threshold - noise),
     }
 }
 
-/// Where an emissive run's mean level, above its calibrated dark, stands (see
-/// [`emissive_reach`]).
+/// Where an emissive run's mean level stands above its calibrated dark, and how far a
+/// dark light and a lit one may read above it (see [`emissive_reach`]).
 struct Reach {
+    /// The run's mean level above the dark.
+    above: f64,
     /// The highest a dark light reads: drift and noise, and the flicker's lift where the
     /// sample rate locks to the mains and the level could be the room light's.
     dark: f64,
@@ -626,30 +625,32 @@ struct Reach {
     lit: f64,
 }
 
-/// Where `run`'s mean level may stand above the calibrated `dark`, lit or not.
-fn emissive_reach(
-    stream: &Stream,
-    run: &RunStats,
-    dark: f64,
-    threshold: f64,
-    cal: &Calibration,
-) -> Reach {
+/// Where an emissive `run`'s mean level stands above the calibrated dark, lit or not;
+/// `None` for a reflective indicator or without a calibration.
+fn emissive_reach(stream: &Stream, run: &RunStats, cal: &Calibration) -> Option<Reach> {
+    let (Polarity::Emissive, Some(dark), Some(threshold)) =
+        (cal.polarity, dark_level(cal), lit_threshold(cal))
+    else {
+        return None;
+    };
+    let mean = run.mean();
     let noise = mean_noise(stream, run);
     let lock = stream.mains_lock();
-    let flicker_lift = if lock > 0.0 && could_be_room_light(&run.mean(), noise, cal) {
+    let flicker_lift = if lock > 0.0 && could_be_room_light(&mean, noise, cal) {
         lock * f64::from(LOCKED_FLICKER_SHARE) * dark.max(0.0)
     } else {
         0.0
     };
     let light = (threshold - dark).max(noise);
-    Reach {
+    Some(Reach {
+        above: mean[3] - dark,
         dark: (f64::from(DRIFT_SHARE) * dark.max(0.0))
             .max(noise)
             .max(DARK_WANDER_COUNTS)
             + flicker_lift,
         light,
         lit: light + flicker_lift,
-    }
+    })
 }
 
 /// Whether a run lit by its level is one lit level, not a blink the band missed nor a
@@ -686,11 +687,10 @@ fn reads_dark(reading: &Reading) -> bool {
 /// reads dark, and an indicator against nothing.
 fn reads_as_the_dark(stream: &Stream, run: &RunStats, cal: &Calibration) -> bool {
     match (cal.polarity, dark_level(cal)) {
-        // (Without a calibration, what a shrouded sensor can read dark.)
-        (Polarity::Emissive, Some(dark)) => {
-            let threshold = lit_threshold(cal).unwrap_or(dark);
-            run.mean()[3] - dark <= emissive_reach(stream, run, dark, threshold, cal).dark
+        (Polarity::Emissive, Some(_)) => {
+            emissive_reach(stream, run, cal).is_none_or(|r| r.above <= r.dark)
         }
+        // (Without a calibration, what a shrouded sensor can read dark.)
         (Polarity::Emissive, None) => one_level_is_lit(stream, run, cal) != Some(true),
         (Polarity::Reflective, None) => true,
         (Polarity::Reflective, Some(bare)) => {

@@ -1266,21 +1266,34 @@ mod tests {
             .collect()
     }
 
+    /// Each `(level, want)`: [`one_level`] at `level` (`interval_ms`, `count`, `seed`)
+    /// read by `classifier` as `want`.
+    fn one_level_reads(
+        classifier: &Classifier,
+        (interval_ms, count, seed): (f64, u32, u64),
+        cases: [(f64, Option<Indication>); 3],
+    ) {
+        for (level, want) in cases {
+            let reading = classifier.classify(&one_level(interval_ms, count, level, seed));
+            assert_eq!(seen(&reading), want, "{level}: {reading:?}");
+        }
+    }
+
     #[test]
     fn one_level_a_locked_flicker_may_have_lifted_is_not_called_dark() {
         // Read at 100 Hz, a rate a 100 Hz flicker is seen at one phase: the dark, reading
         // 1000 when calibrated, may read up to a third higher at the flicker's crest. One
         // level 20% above it is a dim LED or that crest: no answer. At the calibration it
         // is dark; twice as bright, lit.
-        for (lift, want) in [
-            (0.2, None),
-            (0.0, Some(Indication::OFF)),
-            (1.0, Some(Indication::new(Colour::On, Cadence::Steady))),
-        ] {
-            let trace = one_level(10.0, 350, 1000.0 * (1.0 + lift), 4);
-            let reading = photodiode(Some(1000.0)).classify(&trace);
-            assert_eq!(seen(&reading), want, "{lift}: {reading:?}");
-        }
+        one_level_reads(
+            &photodiode(Some(1000.0)),
+            (10.0, 350, 4),
+            [
+                (1200.0, None),
+                (1000.0, Some(Indication::OFF)),
+                (2000.0, Some(Indication::new(Colour::On, Cadence::Steady))),
+            ],
+        );
     }
 
     #[test]
@@ -1306,15 +1319,15 @@ mod tests {
         // counts, more than the room's drift (9) and noise, less than a light adds (20):
         // the mean of a dim blink the band could not cut, never "off". Within drift it is
         // dark; 60 counts up, lit.
-        for (lift, want) in [
-            (15.0, None),
-            (4.0, Some(Indication::OFF)),
-            (60.0, Some(Indication::new(Colour::On, Cadence::Steady))),
-        ] {
-            let trace = one_level(4.0, 1000, 150.0 + lift, 9);
-            let reading = photodiode(Some(150.0)).classify(&trace);
-            assert_eq!(seen(&reading), want, "{lift}: {reading:?}");
-        }
+        one_level_reads(
+            &photodiode(Some(150.0)),
+            (4.0, 1000, 9),
+            [
+                (165.0, None),
+                (154.0, Some(Indication::OFF)),
+                (210.0, Some(Indication::new(Colour::On, Cadence::Steady))),
+            ],
+        );
     }
 
     #[test]
@@ -1323,15 +1336,15 @@ mod tests {
         // at one phase). One level 27% darker is a faint "on" segment (a worn LCD, read
         // at an angle) or a room dimmed since the calibration: no answer. Within drift of
         // the bare level it is dark; at half of it, lit.
-        for (darkened, want) in [
-            (0.27, None),
-            (0.03, Some(Indication::OFF)),
-            (0.5, Some(Indication::new(Colour::On, Cadence::Steady))),
-        ] {
-            let trace = one_level(8.0, 440, 1000.0 * (1.0 - darkened), 7);
-            let reading = reflective(Some(1000.0)).classify(&trace);
-            assert_eq!(seen(&reading), want, "{darkened}: {reading:?}");
-        }
+        one_level_reads(
+            &reflective(Some(1000.0)),
+            (8.0, 440, 7),
+            [
+                (730.0, None),
+                (970.0, Some(Indication::OFF)),
+                (500.0, Some(Indication::new(Colour::On, Cadence::Steady))),
+            ],
+        );
     }
 
     #[test]
