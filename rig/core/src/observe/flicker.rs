@@ -21,9 +21,10 @@
 //! CHANGES of the signal: a blink adds a step to a level, and a step is one large change
 //! among many small ones, which the fit refuses as an outlier (more than [`REJECT_SIGMA`]
 //! of the fit's own residual scale), while the flicker is in every change. Both 100 and
-//! 120 Hz are fitted; the one that explains more of the changes is subtracted. The
-//! second harmonic (a rectified lamp's waveform has one a fifth of the fundamental) is
-//! fitted the same way on what the fundamental leaves.
+//! 120 Hz are fitted; the one that explains more of the changes is subtracted. Once one has
+//! plainly been the room's ([`Flicker::mains_hz`]), only it is fitted: a room is on one
+//! mains. The second harmonic (a rectified lamp's waveform has one a fifth of the
+//! fundamental) is fitted the same way on what the fundamental leaves.
 //!
 //! - **Emissive**: the ambient light adds to the LED's, so its flicker is the same number
 //!   of counts whether the light is lit or not: the fit is on the counts and subtracted.
@@ -39,6 +40,7 @@
 //! of noise.
 
 use std::f64::consts::TAU;
+use std::sync::LazyLock;
 
 use super::levels::{NoiseScale, MIN_SIGMA};
 
@@ -68,11 +70,57 @@ const WARMUP: u32 = 20;
 /// are a few tenths, would have refused no step at all.)
 const MIN_LOG_SIGMA: f32 = 0.005;
 
+/// Steps of a whole turn in [`TURN`]: a phase is a step's cosine and sine turned by at
+/// most 1.4° more, whose own cosine and sine three terms of their series give to 1e-10.
+const TURN_STEPS: usize = 256;
+/// The cosine and sine of each step of a turn.
+static TURN: LazyLock<[(f64, f64); TURN_STEPS]> = LazyLock::new(|| {
+    std::array::from_fn(|k| {
+        let a = TAU * k as f64 / TURN_STEPS as f64;
+        (a.cos(), a.sin())
+    })
+});
+
+/// `cos` and `sin` of `cycles` whole turns. Two of these a sample were the lock-in's
+/// largest cost through the library's `sin_cos` (its argument reduction is general); a
+/// flicker's phase is known in turns, so a table of a turn's steps and a short series
+/// for what is left do it in a few multiplications.
+fn cos_sin(cycles: f64) -> (f64, f64) {
+    let steps = (cycles - cycles.floor()) * TURN_STEPS as f64;
+    let k = steps as usize;
+    let r = (steps - k as f64) * (TAU / TURN_STEPS as f64);
+    let (c0, s0) = TURN[k.min(TURN_STEPS - 1)];
+    let r2 = r * r;
+    let cr = 1.0 - r2 * (0.5 - r2 / 24.0);
+    let sr = r * (1.0 - r2 / 6.0 * (1.0 - r2 / 20.0));
+    (c0 * cr - s0 * sr, s0 * cr + c0 * sr)
+}
+
+/// The forgetting `exp(-dt / TAU_MS)` of a change spanning `dt` ms, kept for the last
+/// span: a regular sensor spans the same interval sample after sample.
+#[derive(Debug, Clone, Copy, Default)]
+struct Decay {
+    last: Option<(f64, f64)>,
+}
+
+impl Decay {
+    fn over(&mut self, dt: f64) -> f64 {
+        match self.last {
+            Some((span, decay)) if span.to_bits() == dt.to_bits() => decay,
+            _ => {
+                let decay = (-dt / TAU_MS).exp();
+                self.last = Some((dt, decay));
+                decay
+            }
+        }
+    }
+}
+
 /// A least-squares fit of `Δx ≈ a·Δcos(ωt) + b·Δsin(ωt)` with forgetting.
 #[derive(Debug, Clone, Default)]
 struct LockIn {
-    /// rad/ms.
-    omega: f64,
+    /// The flicker's frequency, in cycles per ms.
+    cycles_per_ms: f64,
     scc: f64,
     sss: f64,
     scs: f64,
@@ -94,7 +142,7 @@ struct LockIn {
     last: Option<Phase>,
 }
 
-/// `cos` and `sin` of `omega * t_ms`.
+/// `cos` and `sin` of the phase at `t_ms`.
 #[derive(Debug, Clone, Copy)]
 struct Phase {
     t_ms: f64,
@@ -105,7 +153,7 @@ struct Phase {
 impl LockIn {
     fn new(hz: f64, min_sigma: f32) -> Self {
         Self {
-            omega: TAU * hz / 1000.0,
+            cycles_per_ms: hz / 1000.0,
             min_sigma,
             ..Self::default()
         }
@@ -116,10 +164,7 @@ impl LockIn {
         match self.last {
             // (The same instant gives the same phase, bit for bit.)
             Some(l) if l.t_ms.to_bits() == t_ms.to_bits() => (l.cos, l.sin),
-            _ => {
-                let p = self.omega * t_ms;
-                (p.cos(), p.sin())
-            }
+            _ => cos_sin(self.cycles_per_ms * t_ms),
         }
     }
 
@@ -202,6 +247,7 @@ pub(super) struct Flicker {
     /// Whether the signal is in logarithms (reflective: the flicker multiplies it).
     log: bool,
     prev: Option<(f64, f64)>,
+    decay: Decay,
     seen: u32,
     /// The mains flicker the room shows, once one clearly does ([`Self::mains_hz`]).
     mains_hz: Option<f64>,
@@ -215,6 +261,7 @@ impl Flicker {
             harmonic: FLICKER_HZ.map(|f| LockIn::new(2.0 * f, min_sigma)),
             log,
             prev: None,
+            decay: Decay::default(),
             seen: 0,
             mains_hz: None,
         }
@@ -229,6 +276,12 @@ impl Flicker {
         self.mains_hz
     }
 
+    /// The index in [`FLICKER_HZ`] of the room's mains, once seen.
+    fn mains(&self) -> Option<usize> {
+        self.mains_hz
+            .and_then(|hz| FLICKER_HZ.iter().position(|&f| f == hz))
+    }
+
     /// The counts `c` read at `t_ms` with the flicker removed.
     pub(crate) fn clean(&mut self, t_ms: f64, c: f32) -> f32 {
         let x = if self.log {
@@ -237,10 +290,21 @@ impl Flicker {
             f64::from(c)
         };
         if let Some((t0, x0)) = self.prev {
-            let decay = (-(t_ms - t0) / TAU_MS).exp();
+            let decay = self.decay.over(t_ms - t0);
             let settled = self.seen >= WARMUP;
-            for (f, h) in self.fundamental.iter_mut().zip(self.harmonic.iter_mut()) {
-                let (sin, cos) = (f.omega * t_ms).sin_cos();
+            // Once the room's mains is known the other cannot flicker in it: only its own
+            // fit goes on (half the lock-in's work).
+            let mains = self.mains();
+            for (i, (f, h)) in self
+                .fundamental
+                .iter_mut()
+                .zip(self.harmonic.iter_mut())
+                .enumerate()
+            {
+                if mains.is_some_and(|m| m != i) {
+                    continue;
+                }
+                let (cos, sin) = cos_sin(f.cycles_per_ms * t_ms);
                 let e = f.push(t0, t_ms, (cos, sin), x - x0, decay, settled);
                 // The harmonic is fitted on what the fundamental's fit before this change
                 // left of it; its phase is twice the fundamental's.
@@ -253,10 +317,10 @@ impl Flicker {
         if self.seen < WARMUP {
             return c;
         }
-        let best = if self.harmonic[0].left <= self.harmonic[1].left {
-            0
-        } else {
-            1
+        let best = match self.mains() {
+            Some(m) => m,
+            None if self.harmonic[0].left <= self.harmonic[1].left => 0,
+            None => 1,
         };
         // A fit to noise alone explains about two changes of the ~TAU_MS/interval it
         // averages (a tenth or so); a flicker that matters explains most of them. The fit
@@ -265,7 +329,8 @@ impl Flicker {
             1.0 - self.harmonic[i].left / self.fundamental[i].total.max(f64::MIN_POSITIVE)
         };
         let explained = [explained(0), explained(1)];
-        if self.seen >= MAINS_WARMUP
+        if self.mains_hz.is_none()
+            && self.seen >= MAINS_WARMUP
             && explained[best] >= SEEN_SHARE
             && explained[1 - best] < EXPLAINED_NOISE
         {
@@ -332,6 +397,22 @@ mod tests {
             f.clean(t, c as f32);
         }
         f.mains_hz()
+    }
+
+    #[test]
+    fn a_phase_in_turns_has_the_library_s_cosine_and_sine() {
+        // Whole hours of stamps in ms at 100 and 120 Hz, and every step's edges.
+        let worst = (0..200_000)
+            .map(|k| f64::from(k) * 17.371 + 0.5)
+            .flat_map(|t_ms| [0.1, 0.12].map(|per_ms| per_ms * t_ms))
+            .chain((0..=2 * TURN_STEPS).map(|k| k as f64 / TURN_STEPS as f64 - 1e-12))
+            .map(|turns| {
+                let (c, s) = cos_sin(turns);
+                let (ls, lc) = (TAU * turns).sin_cos();
+                (c - lc).abs().max((s - ls).abs())
+            })
+            .fold(0.0, f64::max);
+        assert!(worst < 1e-9, "{worst}");
     }
 
     #[test]
