@@ -25,13 +25,16 @@
 //!   lit; below, dark. (A steady 500 counts is a lit LED or an unshrouded sensor under a
 //!   lamp: no reader can tell; wire `dark` on such a bench.)
 //! - **Reflective, with the bare level**: "on" darkens the display, most segments to
-//!   half its bare level or less; a flicker moves both alike by at most a third. Lit
-//!   below 1 − [`REFLECTIVE_ON_SHARE`] of the bare level; dark within drift (twice
-//!   [`DRIFT_SHARE`]) and noise of it, or within a third where the sample rate locks to
-//!   the mains ([`mains_lock`]). Between the two (held unlit, it does not read as the
-//!   dark: [`reads_as_the_dark`]), a faint segment (a poor or worn LCD, read at an
-//!   angle, may darken by only a quarter) or a room dimmed since the calibration: not
-//!   enough evidence.
+//!   half its bare level or less; the room moves it by its drift (twice [`DRIFT_SHARE`]:
+//!   since the calibration, and the calibration's own), or by a third where the sample
+//!   rate locks to the mains ([`mains_lock`]) and a flicker may be seen at one phase.
+//!   Darker than that is lit, lighter is dark: one bound, as for an LED ([`bare_reach`]).
+//!   Between that bound and 1 − [`REFLECTIVE_ON_SHARE`] of the bare level, though, a lit
+//!   level is a faint segment (a poor or worn LCD, read at an angle, may darken by only
+//!   a fifth) or the mean of a blink the band could not cut: lit only if it held its level
+//!   (ranged over less than it darkened), else not enough evidence. (A room dimmed by a
+//!   fifth since the calibration is not a reading to hold out for: it would break the
+//!   drift bound every other reading assumes.)
 //! - **Reflective without it**: one level says nothing (on and off are both just a
 //!   level): not enough evidence. Calibrate the bare display (`rig calibrate`).
 
@@ -604,11 +607,32 @@ fn one_level_is_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Optio
     }
     let level = run.mean()[3];
     let noise = mean_noise(stream, run);
-    let threshold = lit_threshold(cal)?;
-    match cal.polarity {
-        Polarity::Emissive => Some(level > threshold + noise),
-        Polarity::Reflective => Some(level < threshold - noise),
+    match (cal.polarity, dark_level(cal)) {
+        (Polarity::Reflective, Some(bare)) => {
+            if level < lit_threshold(cal)? - noise {
+                Some(true)
+            } else if level < bare_reach(stream, bare) - noise {
+                // Darker than the room can make the bare display, yet short of what most
+                // segments darken by: a faint segment, or a blink whose runs the band
+                // could not cut, whose mean falls anywhere between. The faint segment
+                // holds its level (it ranges less than it darkened); a blink ranges over
+                // its whole darkening, more than its mean shows.
+                (f64::from(run.spread_v()) < bare - level).then_some(true)
+            } else {
+                Some(false)
+            }
+        }
+        _ => Some(level > lit_threshold(cal)? + noise),
     }
+}
+
+/// The least an indicator's bare display reads, calibrated at `bare`: the room's drift
+/// (twice [`DRIFT_SHARE`]: since the calibration, and the calibration's own), or the
+/// flicker's trough where the sample rate locks to the mains ([`mains_lock`]). Anything
+/// darker is a segment darkened: the room cannot have done it.
+fn bare_reach(stream: &Stream, bare: f64) -> f64 {
+    let share = (stream.mains_lock() * REFLECTIVE_ON_SHARE).max(2.0 * f64::from(DRIFT_SHARE));
+    bare - share * bare.max(0.0)
 }
 
 /// Where an emissive run's mean level stands above its calibrated dark, and how far a
@@ -694,10 +718,7 @@ fn reads_as_the_dark(stream: &Stream, run: &RunStats, cal: &Calibration) -> bool
         (Polarity::Emissive, None) => one_level_is_lit(stream, run, cal) != Some(true),
         (Polarity::Reflective, None) => true,
         (Polarity::Reflective, Some(bare)) => {
-            let noise = mean_noise(stream, run);
-            let share =
-                (stream.mains_lock() * REFLECTIVE_ON_SHARE).max(2.0 * f64::from(DRIFT_SHARE));
-            run.mean()[3] >= bare - share * bare.max(0.0) - noise
+            run.mean()[3] >= bare_reach(stream, bare) - mean_noise(stream, run)
         }
     }
 }

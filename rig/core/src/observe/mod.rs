@@ -1331,20 +1331,68 @@ mod tests {
     }
 
     #[test]
-    fn one_level_a_faint_segment_may_have_darkened_is_not_called_bare() {
+    fn one_level_darker_than_the_room_can_make_the_bare_display_is_a_faint_segment() {
         // An LCD whose bare display reads 1000, read at 125 Hz (no mains flicker is seen
-        // at one phase). One level 27% darker is a faint "on" segment (a worn LCD, read
-        // at an angle) or a room dimmed since the calibration: no answer. Within drift of
-        // the bare level it is dark; at half of it, lit.
+        // at one phase). The room drifts the bare display by a few percent, not by a
+        // quarter: one level 27% darker, held, is a faint "on" segment (a worn LCD, read
+        // at an angle). Within drift of the bare level it is dark; at half of it, lit.
         one_level_reads(
             &reflective(Some(1000.0)),
             (8.0, 440, 7),
             [
-                (730.0, None),
+                (730.0, Some(Indication::new(Colour::On, Cadence::Steady))),
                 (970.0, Some(Indication::OFF)),
                 (500.0, Some(Indication::new(Colour::On, Cadence::Steady))),
             ],
         );
+    }
+
+    #[test]
+    fn a_faint_segment_s_wink_is_cut_into_runs() {
+        // An LCD darkening by only 13% of its bare 1000 counts (a worn segment), winking,
+        // read at 125 Hz with a little jitter and noise: a darkening that big is no room
+        // drift, and its bare 50 ms are edges, not a steady segment's wander.
+        for seed in 1..=4 {
+            let light = Light::new(Colour::On, cadence_pattern(Cadence::Wink)).random_phase(seed);
+            let mut next = uniform(seed);
+            let trace: Vec<Sample> = (0..440)
+                .map(|k| {
+                    let t = 8.0 * f64::from(k) + 2.0 * (next() - 0.5);
+                    let level = if light.lit_at(t).is_some() {
+                        870.0
+                    } else {
+                        1000.0
+                    };
+                    Sample {
+                        t_ms: t,
+                        c: (level + 12.0 * (next() - 0.5)) as f32,
+                        ..Sample::default()
+                    }
+                })
+                .collect();
+            assert_eq!(
+                seen(&reflective(Some(1000.0)).classify(&trace)),
+                Some(Indication::new(Colour::On, Cadence::Wink)),
+                "seed {seed}"
+            );
+        }
+    }
+
+    #[test]
+    fn one_level_a_faint_segment_would_darken_to_that_ranges_wider_is_no_answer() {
+        // The same 27% darker on average, but ranging over ±180 counts: more than it
+        // darkened. That is what a blink the band could not cut shows (its mean anywhere
+        // between its levels), not a segment held dark: no answer.
+        let mut next = uniform(9);
+        let trace: Vec<Sample> = (0..440)
+            .map(|k| Sample {
+                t_ms: 8.0 * f64::from(k),
+                c: (730.0 + 360.0 * (next() - 0.5)) as f32,
+                ..Sample::default()
+            })
+            .collect();
+        let reading = reflective(Some(1000.0)).classify(&trace);
+        assert_eq!(reading, Reading::NotEnoughEvidence);
     }
 
     #[test]

@@ -95,8 +95,11 @@ const SHARPNESS: f32 = 0.5;
 /// people moving, a calibration error): a lit level must clear it.
 pub(super) const DRIFT_SHARE: f32 = 0.06;
 /// A reflective indicator's bare display flickers and drifts with the room light: a
-/// darkening needs this share of the bare level before it can be an edge.
-const REFLECTIVE_FLOOR_SHARE: f32 = 0.15;
+/// darkening needs this share of the bare level before it can be an edge. (The flicker is
+/// taken off first, and a drift makes no edge: a little below the room's drift bound of
+/// twice [`DRIFT_SHARE`], so that a worn segment darkening by 13% blinks in runs. At 15%
+/// such a blink was read as one level, "on steady" for a wink.)
+const REFLECTIVE_FLOOR_SHARE: f32 = 0.10;
 /// A run begun at an edge is confirmed by this many settled values.
 const CONFIRM_VALUES: u32 = 3;
 /// Two levels read off an envelope must be this many times further apart than the light,
