@@ -2,11 +2,11 @@
 //!
 //! The trace is streamed: [`TraceReader`] hands over chunks of samples that a streaming
 //! [`Watch`] takes in, so memory stays bounded whatever the file's size. With a second
-//! core, the file is read on a thread of its own, and the watch's first stage (the
-//! [`Conditioner`](crate::observe::Conditioner), which turns samples into the judged
-//! signal) runs there too, while the watch segments and judges the previous chunks (a
-//! bounded channel of [`PIPELINE`] chunks between them): the time is the slower side's
-//! rather than the sum. See [`crate::trace`] for how to measure it, and the module docs
+//! core, the file is read on a thread of its own, and the watch's mains flicker lock-in
+//! (the [`Conditioner`](crate::observe::Conditioner)) runs there too, while the watch
+//! shapes, segments and judges the previous chunks (a bounded channel of [`PIPELINE`]
+//! chunks between them): the time is the slower side's rather than the sum, and the
+//! split leaves the two sides about even. See [`crate::trace`] for how to measure it, and the module docs
 //! of [`crate::observe`] ("Figures") for what it measured.
 
 use std::io::BufRead;

@@ -232,8 +232,9 @@ impl LockIn {
         let (m11, m22, m12) = (self.scc + ridge, self.sss + ridge, self.scs);
         let det = m11 * m22 - m12 * m12;
         if det > 0.0 {
-            self.a = (m22 * self.sxc - m12 * self.sxs) / det;
-            self.b = (m11 * self.sxs - m12 * self.sxc) / det;
+            let inv = 1.0 / det;
+            self.a = (m22 * self.sxc - m12 * self.sxs) * inv;
+            self.b = (m11 * self.sxs - m12 * self.sxc) * inv;
         }
         e
     }

@@ -13,10 +13,11 @@ use super::{judge, Classifier, Reading};
 /// [`Classifier::classify`] is a fresh `Watch` fed a whole trace, so both decide exactly
 /// the same on the same samples.
 ///
-/// The stream has two stages: a [`Conditioner`] turns samples into the judged signal
-/// (it knows nothing of runs), the watch segments and judges. A reader with a second core
-/// can run the first ahead on its own thread ([`Watch::detach_conditioner`], then
-/// [`Watch::take`]); `rig classify` does.
+/// The stream begins with a [`Conditioner`]: it picks the samples the stream takes and
+/// takes the mains flicker off them (it knows nothing of runs, and it is most of the
+/// per-sample work); the watch shapes, segments and judges what it hands on. A reader
+/// with a second core can run the conditioner ahead on its own thread
+/// ([`Watch::detach_conditioner`], then [`Watch::take`]); `rig classify` does.
 #[derive(Debug, Clone)]
 pub struct Watch {
     classifier: Classifier,

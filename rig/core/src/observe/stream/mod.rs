@@ -57,9 +57,9 @@
 //! thresholds would cut its two ramps at different heights.
 //!
 //! The pass has two stages. The first, [`signal`] (steps 1 and 2, and the envelope and
-//! raw noise of step 3), depends on the samples alone, never on the runs, so it can run
-//! ahead on another thread ([`Conditioner`]); the second, here, takes what it hands on
-//! ([`Conditioned`]). [`band`] draws the lit/unlit band from the levels, [`edges`] segments
+//! raw noise of step 3), depends on the samples alone, never on the runs: its first half,
+//! the flicker lock-in ([`Conditioner`]), can run ahead on another thread; its second
+//! half and the second stage, here, take what it hands on ([`Conditioned`]). [`band`] draws the lit/unlit band from the levels, [`edges`] segments
 //! the signal into runs at its edges, [`labels`] names a lit run's colour and cuts the run
 //! where the colour changes.
 
@@ -80,7 +80,7 @@ use super::{Calibration, Polarity};
 use edges::Pending;
 use labels::Labels;
 pub use signal::{Conditioned, Conditioner};
-use signal::{Noise, Signal};
+use signal::{Noise, Shaper, Signal};
 
 /// Width of the smoothing box, ms (two periods of 100 Hz mains ripple, 2.4 of 120 Hz).
 pub(super) const SMOOTH_MS: f64 = 20.0;
@@ -147,8 +147,10 @@ pub(super) struct Stream {
     anchor: Option<f32>,
     /// The reference r, g, b a lit colour is named above, if calibrated.
     dark_rgb: Option<[f64; 3]>,
-    /// The first stage, for samples pushed here (see [`Stream::push`]).
+    /// The first stage, for samples pushed here (see [`Stream::push`])...
     conditioner: Conditioner,
+    /// ...and its second half, for every sample.
+    shaper: Shaper,
     /// The newest sample's time.
     newest: Option<f64>,
     /// What the first stage said with the newest sample: the typical interval, the raw
@@ -216,7 +218,8 @@ impl Stream {
             settings,
             anchor,
             dark_rgb,
-            conditioner: Conditioner::new(
+            conditioner: Conditioner::new(cal.polarity),
+            shaper: Shaper::new(
                 cal.polarity,
                 settings.max_gap_ms,
                 settings.slowest_period_ms,
@@ -290,8 +293,8 @@ impl Stream {
 
     /// One sample through both stages.
     pub(crate) fn push(&mut self, s: &Sample) {
-        if let Some(signal) = self.conditioner.signal(s) {
-            self.segment(s, &signal);
+        if let Some(c) = self.conditioner.condition(s) {
+            self.take(&c);
         }
     }
 
@@ -302,8 +305,10 @@ impl Stream {
     }
 
     /// One conditioned sample through the second stage.
+    #[inline(always)]
     pub(crate) fn take(&mut self, c: &Conditioned) {
-        self.segment(&c.sample, &c.signal);
+        let signal = self.shaper.signal(c);
+        self.segment(&c.sample, &signal);
     }
 
     /// Sample `s`, as the first stage said it (`c`), through the second stage: levels,
@@ -316,8 +321,9 @@ impl Stream {
             // A gap that could hide a whole off time: everything before it is forgotten
             // (the first stage has forgotten its part already).
             let settings = self.settings;
-            let conditioner = std::mem::replace(self, Stream::new(settings)).conditioner;
-            self.conditioner = conditioner;
+            let before = std::mem::replace(self, Stream::new(settings));
+            self.conditioner = before.conditioner;
+            self.shaper = before.shaper;
         }
         if let Some(dt) = c.hiding_gap_ms {
             self.open.note_gap(s.t_ms, dt);

@@ -1,8 +1,10 @@
 //! The stream's first stage: a sample turned into the judged signal (module docs, steps 1
 //! and 2, and the envelope and raw noise of step 3). It knows nothing of runs or of the
-//! light's state, only the samples, so it can run ahead on a thread of its own: `rig
-//! classify` conditions a file on its reading thread while the watch segments what came
-//! before (see [`Conditioner`]).
+//! light's state, only the samples. It has two halves: the [`Conditioner`] takes the
+//! mains flicker off (most of the work), the [`Shaper`] smooths and measures what is
+//! left. The first can run ahead on a thread of its own: `rig classify` conditions a file
+//! on its reading thread while the watch shapes and segments what came before; the split
+//! puts about as much work on each thread.
 
 use std::collections::VecDeque;
 
@@ -94,12 +96,17 @@ impl Noise {
     }
 }
 
-/// One sample as the first stage hands it on.
+/// One sample as the first stage hands it on: the sample, and its clear channel with the
+/// mains flicker taken off.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Conditioned {
     /// The sample as read (runs sum its raw channels).
     pub(super) sample: Sample,
-    pub(super) signal: Signal,
+    /// Its counts, the flicker taken off.
+    pub(super) clean: f32,
+    /// The mains flicker the room shows, once the lock-in has seen it
+    /// ([`Flicker::mains_hz`]).
+    pub(super) mains_hz: Option<f64>,
 }
 
 /// What the first stage says of one sample.
@@ -129,14 +136,69 @@ pub(super) struct Signal {
     pub(super) envelope: (f32, f32),
 }
 
-/// The first stage's state (see the module docs).
+/// The first stage's first half: which samples the stream takes, and the mains flicker
+/// taken off them (the lock-in, most of the first stage's work). It can run on a thread
+/// of its own ([`Watch::detach_conditioner`](crate::observe::Watch::detach_conditioner)).
 #[derive(Debug, Clone)]
 pub struct Conditioner {
     polarity: Polarity,
+    flicker: Flicker,
+    prev_t: Option<f64>,
+}
+
+impl Conditioner {
+    pub(super) fn new(polarity: Polarity) -> Self {
+        Self {
+            polarity,
+            flicker: Flicker::new(polarity == Polarity::Reflective),
+            prev_t: None,
+        }
+    }
+
+    /// `s` conditioned, or `None` if the stream ignores it (not finite, or older than the
+    /// newest sample: the stream needs time order).
+    // (Inlined into the stream's push, and the sample left where it is: a value built
+    // and returned through memory is stored in parts and read back whole, which the
+    // store buffer cannot forward.)
+    #[inline(always)]
+    pub fn condition(&mut self, s: &Sample) -> Option<Conditioned> {
+        if !s.t_ms.is_finite() || ![s.r, s.g, s.b, s.c].iter().all(|v| v.is_finite()) {
+            return None;
+        }
+        if let Some(prev) = self.prev_t {
+            if s.t_ms < prev {
+                return None;
+            }
+            if is_void(prev, s.t_ms) {
+                *self = Self::new(self.polarity);
+            }
+        }
+        self.prev_t = Some(s.t_ms);
+        // The mains flicker is taken off first (`flicker.rs`), at every rate: what a
+        // smoothing box of 20 ms leaves of it (an eighth of a 120 Hz flicker, and more where
+        // samples are jittered or lost) can be as large as a dim LED.
+        let clean = self.flicker.clean(s.t_ms, s.c);
+        Some(Conditioned {
+            sample: *s,
+            clean,
+            mains_hz: self.flicker.mains_hz(),
+        })
+    }
+}
+
+/// A gap from `prev` to `t_ms` that could hide a whole off time: everything before is void.
+fn is_void(prev: f64, t_ms: f64) -> bool {
+    t_ms - prev > VOID_GAP_MS
+}
+
+/// The first stage's second half: the cleaned counts shaped into the judged signal
+/// (module docs, step 2, and the envelope and raw noise of step 3). Cheap: it runs
+/// beside the segmenter, on the thread that judges.
+#[derive(Debug, Clone)]
+pub(super) struct Shaper {
+    polarity: Polarity,
     max_gap_ms: f64,
     slowest_period_ms: f64,
-    /// The mains flicker lock-in.
-    flicker: Flicker,
     prev_t: Option<f64>,
     dt_ms: f64,
     period: SamplingPeriod,
@@ -147,13 +209,12 @@ pub struct Conditioner {
     envelope: Extremes,
 }
 
-impl Conditioner {
+impl Shaper {
     pub(super) fn new(polarity: Polarity, max_gap_ms: f64, slowest_period_ms: f64) -> Self {
         Self {
             polarity,
             max_gap_ms,
             slowest_period_ms,
-            flicker: Flicker::new(polarity == Polarity::Reflective),
             prev_t: None,
             dt_ms: 0.0,
             period: SamplingPeriod::default(),
@@ -166,46 +227,27 @@ impl Conditioner {
     }
 
     /// Forget every sample.
-    pub(super) fn clear(&mut self) {
+    fn clear(&mut self) {
         *self = Self::new(self.polarity, self.max_gap_ms, self.slowest_period_ms);
     }
 
-    /// `s` conditioned, or `None` if the stream ignores it (not finite, or older than the
-    /// newest sample: the stream needs time order).
-    pub fn condition(&mut self, s: &Sample) -> Option<Conditioned> {
-        self.signal(s)
-            .map(|signal| Conditioned { sample: *s, signal })
-    }
-
-    /// What `s` says (see [`Self::condition`]).
-    // (Inlined into the stream's push, and the sample left where it is: a value built
-    // and returned through memory is stored in parts and read back whole, which the
-    // store buffer cannot forward.)
+    /// What the sample `c` (taken by the [`Conditioner`], in time order) says.
     #[inline(always)]
-    pub(super) fn signal(&mut self, s: &Sample) -> Option<Signal> {
-        if !s.t_ms.is_finite() || ![s.r, s.g, s.b, s.c].iter().all(|v| v.is_finite()) {
-            return None;
-        }
-        if self.prev_t.is_some_and(|prev| s.t_ms < prev) {
-            return None;
-        }
-        let void = self.prev_t.is_some_and(|prev| s.t_ms - prev > VOID_GAP_MS);
+    pub(super) fn signal(&mut self, c: &Conditioned) -> Signal {
+        let t_ms = c.sample.t_ms;
+        let void = self.prev_t.is_some_and(|prev| is_void(prev, t_ms));
         if void {
             self.clear();
         }
-        // The mains flicker is taken off first (`flicker.rs`), at every rate: what a
-        // smoothing box of 20 ms leaves of it (an eighth of a 120 Hz flicker, and more where
-        // samples are jittered or lost) can be as large as a dim LED.
         let box_before = box_ms(self.dt_ms);
-        let c = self.flicker.clean(s.t_ms, s.c);
         let raw = match self.polarity {
-            Polarity::Emissive => c,
-            Polarity::Reflective => -c,
+            Polarity::Emissive => c.clean,
+            Polarity::Reflective => -c.clean,
         };
         let mut delta = None;
         let mut hiding_gap_ms = None;
         if let Some(prev) = self.prev_t {
-            let dt = s.t_ms - prev;
+            let dt = t_ms - prev;
             // A gap and the smoothing box around it together can hide a run as long as
             // both: the run it falls in remembers such a gap.
             if dt > self.max_gap_ms - box_before {
@@ -224,16 +266,16 @@ impl Conditioner {
             self.noise.push(change);
         }
         let prev_t = self.prev_t;
-        self.prev_t = Some(s.t_ms);
+        self.prev_t = Some(t_ms);
         self.prev_raw = raw;
-        let v = self.smoothed(s.t_ms, raw);
+        let v = self.smoothed(t_ms, raw);
         let envelope_before = self.envelope.max().zip(self.envelope.min());
-        self.envelope.push(s.t_ms, v);
+        self.envelope.push(t_ms, v);
         let envelope = (
             self.envelope.max().unwrap_or(v),
             self.envelope.min().unwrap_or(v),
         );
-        Some(Signal {
+        Signal {
             v,
             delta,
             prev_t,
@@ -241,11 +283,11 @@ impl Conditioner {
             void,
             dt_ms: self.dt_ms,
             period_ms: self.period.ms(),
-            mains_hz: self.flicker.mains_hz(),
+            mains_hz: c.mains_hz,
             noise: Noise::of(&self.noise),
             envelope_before,
             envelope,
-        })
+        }
     }
 
     /// The trailing-box average of the signal (or the raw value for slow sensors).
