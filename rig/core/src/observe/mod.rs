@@ -911,12 +911,22 @@ mod tests {
     /// exponentially with time constants `tau_darken` and `tau_clear` (ms), read at 125 Hz
     /// with a little jitter and noise.
     fn slow_lcd_flutter(tau_darken: f64, tau_clear: f64, seed: u64) -> Vec<Sample> {
+        slow_lcd((50.0, 50.0), tau_darken, tau_clear, seed)
+    }
+
+    /// The same, driven `dark_ms` then `bare_ms` (from a bare display).
+    fn slow_lcd(
+        (dark_ms, bare_ms): (f64, f64),
+        tau_darken: f64,
+        tau_clear: f64,
+        seed: u64,
+    ) -> Vec<Sample> {
         let (bare, lit_share) = (1800.0, 0.4);
         let mut next = uniform(seed);
         let (mut x, mut t, mut t_sample) = (1.0f64, 0.0f64, 8.0f64);
         let mut trace = Vec::new();
         while t < 3000.0 {
-            let dark = (t / 50.0) as u64 % 2 == 1;
+            let dark = t % (dark_ms + bare_ms) >= bare_ms;
             let (target, tau) = if dark {
                 (lit_share, tau_darken)
             } else {
@@ -947,6 +957,22 @@ mod tests {
             seen(&reflective(Some(1800.0)).classify(&slow_lcd_flutter(3.0, 18.0, 5))),
             Some(Indication::new(Colour::On, Cadence::Flutter))
         );
+    }
+
+    #[test]
+    fn a_wink_whose_bare_time_a_slow_lcd_never_clears_is_a_wink() {
+        // Clearing in ~130 ms (10–90%): the wink's 50 ms bare times lighten the segment by
+        // 57% of its swing, never to the calibrated bare level, and the band drawn to it
+        // never saw them (read "on steady"). Drawn to the lightest the segment shows
+        // instead, they are the wink they are.
+        for seed in 1..4 {
+            let trace = slow_lcd((200.0, 50.0), 15.0, 60.0, seed);
+            assert_eq!(
+                seen(&reflective(Some(1800.0)).classify(&trace)),
+                Some(Indication::new(Colour::On, Cadence::Wink)),
+                "seed {seed}"
+            );
+        }
     }
 
     #[test]

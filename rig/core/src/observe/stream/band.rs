@@ -130,7 +130,8 @@ impl Stream {
 
     /// The band drawn from `levels` (see [`Self::band`]).
     fn band_from(&self, levels: Levels) -> Option<Band> {
-        self.band_between(levels)
+        self.partly_cleared_band(levels)
+            .or_else(|| self.band_between(levels))
             .or_else(|| {
                 // A lit level too close to the unlit one to make a band, below an envelope
                 // that reaches higher, was learnt from a false run: the light is brighter
@@ -161,6 +162,29 @@ impl Stream {
                     })
                     .flatten()
             })
+    }
+
+    /// An indicator whose liquid crystal clears slower than its bare times last (a wink's
+    /// 50 ms against a clearing of 40 ms) never shows its bare level between its lit runs:
+    /// each bare time is a partial lightening, well clear of the lit level but short of
+    /// the calibration. While the envelope's least darkened value sits above the unlit
+    /// level, the band is drawn between it and the lit level, when that clears the
+    /// envelope's stricter floor (a held segment's own wander does not). `None` for
+    /// anything else.
+    fn partly_cleared_band(&self, levels: Levels) -> Option<Band> {
+        if self.settings.calibration.polarity != Polarity::Reflective || self.anchor.is_none() {
+            return None;
+        }
+        let (_, bottom) = self.envelope?;
+        (bottom > levels.lo)
+            .then(|| {
+                self.band_between(Levels {
+                    lo: bottom,
+                    lo_from_envelope: true,
+                    ..levels
+                })
+            })
+            .flatten()
     }
 
     /// The band between `levels` (see [`Self::band`]).
@@ -295,6 +319,12 @@ impl Stream {
         // threshold lower.)
         let lo = match (self.lit, l.lo_from_envelope, self.envelope_unlit_level()) {
             (false, false, Some(bottom)) => l.lo.min(bottom),
+            // (A partly cleared band draws the turn-off threshold lower.)
+            (true, _, Some(bottom))
+                if self.settings.calibration.polarity == Polarity::Reflective =>
+            {
+                l.lo.max(bottom)
+            }
             _ => l.lo,
         };
         quiet && Band::holds_for_any_floor(lo, hi, v, self.lit, self.lit_share())
