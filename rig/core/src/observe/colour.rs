@@ -57,6 +57,21 @@ pub(super) fn colour_of(r: f32, g: f32, b: f32) -> Colour {
     name_of_hue(hue)
 }
 
+/// The hue (degrees) of a lit reading (counts above dark), `None` where it has no colour
+/// to speak of (grey, or no light in any channel).
+pub(super) fn hue_of(r: f32, g: f32, b: f32) -> Option<f32> {
+    let (r, g, b) = (r.max(0.0), g.max(0.0), b.max(0.0));
+    let max = r.max(g).max(b);
+    let chroma = max - r.min(g).min(b);
+    (max > 0.0 && chroma >= GREY_MAX_SATURATION * max).then(|| hue_degrees(r, g, b, max, chroma))
+}
+
+/// How far apart two hues are round the circle (degrees, at most 180).
+pub(super) fn hue_apart(a: f32, b: f32) -> f32 {
+    let d = (a - b).abs() % 360.0;
+    d.min(360.0 - d)
+}
+
 /// The HSV hue of a saturated reading, in [0, 360).
 #[inline]
 fn hue_degrees(r: f32, g: f32, b: f32, max: f32, chroma: f32) -> f32 {

@@ -42,6 +42,7 @@ use crate::bench::DarkLevel;
 use crate::spec::{Cadence, Colour};
 
 use super::cadence::Model;
+use super::colour;
 use super::flicker::FLICKER_HZ;
 use super::levels::MIN_LIT_COUNTS;
 use super::runs::{Reference, Run, RunStats};
@@ -70,6 +71,10 @@ pub(super) const SHROUDED_DARK_MAX: f64 = 48.0;
 /// A reflective indicator is "on" when it has darkened by more than this share of its
 /// bare level.
 pub(super) const REFLECTIVE_ON_SHARE: f64 = 0.33;
+/// Two lit runs' pooled hues closer than this (degrees) are one light, whatever their
+/// names: the two nearest LED families, the reddest amber and the greenest red, read at
+/// least 4° apart (`colour.rs`); one light's runs pooled scatter by a degree or so.
+const SAME_HUE_DEGREES: f32 = 3.0;
 /// Runs held unlit that read this share of the lit runs' level above the dark were lit
 /// (see [`unlit_runs_were_lit`]).
 const UNLIT_BUT_LIT_SHARE: f64 = 0.5;
@@ -381,14 +386,50 @@ fn interleaved_colour<'r, I: Iterator<Item = &'r RunStats>>(
         }
         last = Some(n.colour);
     }
-    if changes < 2 {
+    let alone = || runs().zip(named).filter(|&(r, n)| named_alone(r, n));
+    let one_light = match changes {
+        0 => false,
+        1 => {
+            // One change of name: the light changed colour, unless the runs either side
+            // read the same hue (a chromaticity at the boundary, and a few runs named on
+            // the far side of it by their noise).
+            let first = last_before_change(alone().map(|(_, n)| n.colour))?;
+            let before = pooled(alone().take(first).map(|(r, _)| r));
+            let after = pooled(alone().skip(first).map(|(r, _)| r));
+            before
+                .zip(after)
+                .is_some_and(|(b, a)| same_hue(&b, &a, reference))
+        }
+        _ => true,
+    };
+    if !one_light {
         return None;
     }
-    let alone = runs()
-        .zip(named)
-        .filter(|&(r, n)| named_alone(r, n))
-        .map(|(r, _)| r);
-    pooled(alone).map(|p| p.colour_against(reads_colour, reference))
+    pooled(alone().map(|(r, _)| r)).map(|p| p.colour_against(reads_colour, reference))
+}
+
+/// How many names come before the first change of name.
+fn last_before_change(mut names: impl Iterator<Item = Colour>) -> Option<usize> {
+    let first = names.next()?;
+    names.position(|c| c != first).map(|k| k + 1)
+}
+
+/// Whether two lit runs read the same hue above the calibrated dark: closer than
+/// [`SAME_HUE_DEGREES`]. (Without a calibration the hue depends on a dark no one
+/// measured: never.)
+fn same_hue(a: &RunStats, b: &RunStats, reference: Reference) -> bool {
+    let Reference::Dark(dark) = reference else {
+        return false;
+    };
+    let hue = |r: &RunStats| {
+        let m = r.mean();
+        let above = |i: usize| (m[i] - dark[i]) as f32;
+        colour::hue_of(above(0), above(1), above(2))
+    };
+    match (hue(a), hue(b)) {
+        (Some(x), Some(y)) => colour::hue_apart(x, y) < SAME_HUE_DEGREES,
+        _ => false,
+    }
 }
 
 /// A state is a level: a long last run whose level is not apart from the run before it

@@ -959,6 +959,44 @@ mod tests {
         );
     }
 
+    /// An LED fluttering for 4 s, read at 200 Hz by a calibrated RGB sensor (dark 12 counts
+    /// a channel), whose green reads `g_per_r` of its red: `before` until 3.52 s, then
+    /// `after` (hue ≈ 60° × g/r).
+    fn flutter_whose_hue_moves(before: f32, after: f32) -> Reading {
+        let light = Light::new(Colour::Amber, cadence_pattern(Cadence::Flutter));
+        let trace: Vec<Sample> = (0..800)
+            .map(|k| {
+                let t = 5.0 * f64::from(k);
+                let g_per_r = if t < 3520.0 { before } else { after };
+                let lit = if light.lit_at(t).is_some() { 1.0 } else { 0.0 };
+                let (r, g) = (3000.0 * lit, 3000.0 * g_per_r * lit);
+                Sample {
+                    t_ms: t,
+                    r: 12.0 + r,
+                    g: 12.0 + g,
+                    b: 12.0,
+                    c: 48.0 + 1.3 * (r + g),
+                }
+            })
+            .collect();
+        calibrated().classify(&trace)
+    }
+
+    #[test]
+    fn runs_named_either_side_of_a_boundary_by_a_degree_are_one_light() {
+        // An amber at 13° (just above red's end at 12°) whose last pulses read 11°: one
+        // light at the boundary, not a light turned red: amber flutter.
+        assert_eq!(
+            seen(&flutter_whose_hue_moves(0.2167, 0.1833)),
+            Some(Indication::new(Colour::Amber, Cadence::Flutter))
+        );
+        // Turned a red of 3°: a change of colour, no amber flutter.
+        assert_ne!(
+            seen(&flutter_whose_hue_moves(0.2167, 0.05)),
+            Some(Indication::new(Colour::Amber, Cadence::Flutter))
+        );
+    }
+
     #[test]
     fn a_wink_whose_bare_time_a_slow_lcd_never_clears_is_a_wink() {
         // Clearing in ~130 ms (10–90%): the wink's 50 ms bare times lighten the segment by
