@@ -252,6 +252,8 @@ pub(super) struct Flicker {
     seen: u32,
     /// The mains flicker the room shows, once one clearly does ([`Self::mains_hz`]).
     mains_hz: Option<f64>,
+    /// The amplitude of the flicker taken off the latest sample ([`Self::taken_off`]).
+    taken_off: f64,
 }
 
 impl Flicker {
@@ -265,6 +267,7 @@ impl Flicker {
             decay: Decay::default(),
             seen: 0,
             mains_hz: None,
+            taken_off: 0.0,
         }
     }
 
@@ -275,6 +278,13 @@ impl Flicker {
     /// (The first seen is kept: the lamps do not change mains.)
     pub(crate) fn mains_hz(&self) -> Option<f64> {
         self.mains_hz
+    }
+
+    /// The amplitude (peak, in the signal's units: counts, or logarithms if reflective)
+    /// of the fundamental's flicker taken off the latest sample, in proportion to how
+    /// clearly it is more than noise: 0 where none is.
+    pub(crate) fn taken_off(&self) -> f64 {
+        self.taken_off
     }
 
     /// The index in [`FLICKER_HZ`] of the room's mains, once seen.
@@ -340,6 +350,7 @@ impl Flicker {
         let (fit, harmonic) = (&self.fundamental[best], &self.harmonic[best]);
         let explained = explained[best];
         let gain = ((explained - EXPLAINED_NOISE) / EXPLAINED_NOISE).clamp(0.0, 1.0);
+        self.taken_off = gain * fit.a.hypot(fit.b);
         if gain == 0.0 {
             return c;
         }

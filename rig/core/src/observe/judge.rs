@@ -23,7 +23,10 @@
 //!   light cannot reach it: such a bench relies on a shroud, and its sensor's dark reading
 //!   (offset and leaked room light) stays below [`SHROUDED_DARK_MAX`] counts. Above it,
 //!   lit; below, dark. (A steady 500 counts is a lit LED or an unshrouded sensor under a
-//!   lamp: no reader can tell; wire `dark` on such a bench.)
+//!   lamp: no reader can tell; wire `dark` on such a bench.) Where the level flickers at
+//!   the mains more than a shrouded sensor's room light could ([`room_light_reaches`]:
+//!   an LED does not flicker at the mains), the shroud is plainly missing: not enough
+//!   evidence, rather than the room light's colour named "lit".
 //! - **Reflective, with the bare level**: "on" darkens the display, most segments to
 //!   half its bare level or less; the room moves it by its drift (twice [`DRIFT_SHARE`]:
 //!   since the calibration, and the calibration's own), or by a third where the sample
@@ -648,6 +651,9 @@ fn one_level_is_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Optio
     }
     let level = run.mean()[3];
     let noise = mean_noise(stream, run);
+    if cal.polarity == Polarity::Emissive && cal.dark.is_none() && room_light_reaches(stream) {
+        return None;
+    }
     match (cal.polarity, dark_level(cal)) {
         (Polarity::Reflective, Some(bare)) => {
             if level < lit_threshold(cal)? - noise {
@@ -665,6 +671,17 @@ fn one_level_is_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Optio
         }
         _ => Some(level > lit_threshold(cal)? + noise),
     }
+}
+
+/// Whether the room's light plainly reaches an uncalibrated LED's sensor: its mains
+/// flicker, `d·A` counts for a room light `A` flickering `d` deep (at most
+/// [`LOCKED_FLICKER_SHARE`]), says the room alone reads more than a shrouded sensor's
+/// dark ([`SHROUDED_DARK_MAX`]). An LED does not flicker at the mains. Such a sensor is no
+/// shrouded one: one level is then an unlit LED under the room light or a lit one, and
+/// nothing measured tells which (wire `dark`). Where the sample rate hides the flicker
+/// (a lock), or the lamp does not flicker, this cannot be seen, and the shroud is assumed.
+fn room_light_reaches(stream: &Stream) -> bool {
+    f64::from(stream.flicker_taken_off()) / f64::from(LOCKED_FLICKER_SHARE) > SHROUDED_DARK_MAX
 }
 
 /// The least an indicator's bare display reads, calibrated at `bare`: the room's drift

@@ -160,6 +160,8 @@ pub(super) struct Stream {
     period_ms: f64,
     /// The mains flicker the room shows, once seen.
     mains_hz: Option<f64>,
+    /// How much flicker the first stage took off the newest sample.
+    flicker_taken_off: f32,
     noise: Noise,
     envelope: Option<(f32, f32)>,
     prev_v: f32,
@@ -228,6 +230,7 @@ impl Stream {
             dt_ms: 0.0,
             period_ms: 0.0,
             mains_hz: None,
+            flicker_taken_off: 0.0,
             noise: Noise::default(),
             envelope: None,
             prev_v: 0.0,
@@ -267,6 +270,12 @@ impl Stream {
     /// which samples lost do not lengthen (what the mains flicker beats with).
     pub(crate) fn sampling_period_ms(&self) -> f64 {
         self.period_ms
+    }
+
+    /// The amplitude of the mains flicker the first stage takes off the signal now (counts;
+    /// logarithms if reflective), 0 where it sees none.
+    pub(crate) fn flicker_taken_off(&self) -> f32 {
+        self.flicker_taken_off
     }
 
     /// How much of the room's mains flicker this sensor may see at one phase for a
@@ -331,6 +340,7 @@ impl Stream {
         self.dt_ms = c.dt_ms;
         self.period_ms = c.period_ms;
         self.mains_hz = c.mains_hz;
+        self.flicker_taken_off = c.flicker_taken_off;
         self.noise = c.noise;
         self.newest = Some(s.t_ms);
         let first = c.prev_t.is_none();

@@ -107,6 +107,8 @@ pub struct Conditioned {
     /// The mains flicker the room shows, once the lock-in has seen it
     /// ([`Flicker::mains_hz`]).
     pub(super) mains_hz: Option<f64>,
+    /// How much flicker was taken off ([`Flicker::taken_off`]).
+    pub(super) flicker_taken_off: f32,
 }
 
 /// What the first stage says of one sample.
@@ -130,6 +132,8 @@ pub(super) struct Signal {
     /// The mains flicker the room shows, once the lock-in has seen it
     /// ([`Flicker::mains_hz`]).
     pub(super) mains_hz: Option<f64>,
+    /// How much flicker was taken off ([`Flicker::taken_off`]).
+    pub(super) flicker_taken_off: f32,
     pub(super) noise: Noise,
     /// The envelope's (highest, lowest) before this sample, and with it.
     pub(super) envelope_before: Option<(f32, f32)>,
@@ -182,6 +186,7 @@ impl Conditioner {
             sample: *s,
             clean,
             mains_hz: self.flicker.mains_hz(),
+            flicker_taken_off: self.flicker.taken_off() as f32,
         })
     }
 }
@@ -284,6 +289,7 @@ impl Shaper {
             dt_ms: self.dt_ms,
             period_ms: self.period.ms(),
             mains_hz: c.mains_hz,
+            flicker_taken_off: c.flicker_taken_off,
             noise: Noise::of(&self.noise),
             envelope_before,
             envelope,
