@@ -350,7 +350,7 @@ impl Flicker {
         let (fit, harmonic) = (&self.fundamental[best], &self.harmonic[best]);
         let explained = explained[best];
         let gain = ((explained - EXPLAINED_NOISE) / EXPLAINED_NOISE).clamp(0.0, 1.0);
-        self.taken_off = gain * fit.a.hypot(fit.b);
+        self.taken_off = gain * (fit.a * fit.a + fit.b * fit.b).sqrt();
         if gain == 0.0 {
             return c;
         }
