@@ -6,8 +6,8 @@
 //! (the [`Conditioner`](crate::observe::Conditioner)) runs there too, while the watch
 //! shapes, segments and judges the previous chunks (a bounded channel of [`PIPELINE`]
 //! chunks between them): the time is the slower side's rather than the sum, and the
-//! split leaves the two sides about even. See [`crate::trace`] for how to measure it, and the module docs
-//! of [`crate::observe`] ("Figures") for what it measured.
+//! split leaves the two sides about even. See [`crate::trace`] for how to measure it,
+//! and the module docs of [`crate::observe`] ("Figures") for what it measured.
 
 use std::io::BufRead;
 use std::path::PathBuf;

@@ -44,21 +44,16 @@ const HUE_RANGES: [(f32, Colour); 5] = [
 /// channel at all (a clear-only reading above dark) is `On`: lit, colour unknown.
 #[inline]
 pub(super) fn colour_of(r: f32, g: f32, b: f32) -> Colour {
-    let (r, g, b) = (r.max(0.0), g.max(0.0), b.max(0.0));
-    let max = r.max(g).max(b);
-    if max <= 0.0 {
-        return Colour::On;
+    if r.max(g).max(b) > 0.0 {
+        hue_of(r, g, b).map_or(Colour::Grey, name_of_hue)
+    } else {
+        Colour::On
     }
-    let chroma = max - r.min(g).min(b);
-    if chroma < GREY_MAX_SATURATION * max {
-        return Colour::Grey;
-    }
-    let hue = hue_degrees(r, g, b, max, chroma);
-    name_of_hue(hue)
 }
 
 /// The hue (degrees) of a lit reading (counts above dark), `None` where it has no colour
 /// to speak of (grey, or no light in any channel).
+#[inline]
 pub(super) fn hue_of(r: f32, g: f32, b: f32) -> Option<f32> {
     let (r, g, b) = (r.max(0.0), g.max(0.0), b.max(0.0));
     let max = r.max(g).max(b);

@@ -250,8 +250,9 @@ pub(super) struct Flicker {
     prev: Option<(f64, f64)>,
     decay: Decay,
     seen: u32,
-    /// The mains flicker the room shows, once one clearly does ([`Self::mains_hz`]).
-    mains_hz: Option<f64>,
+    /// The index in [`FLICKER_HZ`] of the mains the room shows, once it clearly does
+    /// ([`Self::mains_hz`]).
+    mains: Option<usize>,
     /// The amplitude of the flicker taken off the latest sample ([`Self::taken_off`]).
     taken_off: f64,
 }
@@ -266,7 +267,7 @@ impl Flicker {
             prev: None,
             decay: Decay::default(),
             seen: 0,
-            mains_hz: None,
+            mains: None,
             taken_off: 0.0,
         }
     }
@@ -277,7 +278,7 @@ impl Flicker {
     /// the sample rate aliases to a constant, which no fit sees, is then ruled out too.
     /// (The first seen is kept: the lamps do not change mains.)
     pub(crate) fn mains_hz(&self) -> Option<f64> {
-        self.mains_hz
+        self.mains.map(|i| FLICKER_HZ[i])
     }
 
     /// The amplitude (peak, in the signal's units: counts, or logarithms if reflective)
@@ -285,12 +286,6 @@ impl Flicker {
     /// clearly it is more than noise: 0 where none is.
     pub(crate) fn taken_off(&self) -> f64 {
         self.taken_off
-    }
-
-    /// The index in [`FLICKER_HZ`] of the room's mains, once seen.
-    fn mains(&self) -> Option<usize> {
-        self.mains_hz
-            .and_then(|hz| FLICKER_HZ.iter().position(|&f| f == hz))
     }
 
     /// The counts `c` read at `t_ms` with the flicker removed.
@@ -305,7 +300,7 @@ impl Flicker {
             let settled = self.seen >= WARMUP;
             // Once the room's mains is known the other cannot flicker in it: only its own
             // fit goes on (half the lock-in's work).
-            let mains = self.mains();
+            let mains = self.mains;
             for (i, (f, h)) in self
                 .fundamental
                 .iter_mut()
@@ -328,7 +323,7 @@ impl Flicker {
         if self.seen < WARMUP {
             return c;
         }
-        let best = match self.mains() {
+        let best = match self.mains {
             Some(m) => m,
             None if self.harmonic[0].left <= self.harmonic[1].left => 0,
             None => 1,
@@ -340,12 +335,12 @@ impl Flicker {
             1.0 - self.harmonic[i].left / self.fundamental[i].total.max(f64::MIN_POSITIVE)
         };
         let explained = [explained(0), explained(1)];
-        if self.mains_hz.is_none()
+        if self.mains.is_none()
             && self.seen >= MAINS_WARMUP
             && explained[best] >= SEEN_SHARE
             && explained[1 - best] < EXPLAINED_NOISE
         {
-            self.mains_hz = Some(FLICKER_HZ[best]);
+            self.mains = Some(best);
         }
         let (fit, harmonic) = (&self.fundamental[best], &self.harmonic[best]);
         let explained = explained[best];

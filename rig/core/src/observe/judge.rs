@@ -396,7 +396,7 @@ fn interleaved_colour<'r, I: Iterator<Item = &'r RunStats>>(
             // One change of name: the light changed colour, unless the runs either side
             // read the same hue (a chromaticity at the boundary, and a few runs named on
             // the far side of it by their noise).
-            let first = last_before_change(alone().map(|(_, n)| n.colour))?;
+            let first = names_before_change(alone().map(|(_, n)| n.colour))?;
             let before = pooled(alone().take(first).map(|(r, _)| r));
             let after = pooled(alone().skip(first).map(|(r, _)| r));
             before
@@ -412,7 +412,7 @@ fn interleaved_colour<'r, I: Iterator<Item = &'r RunStats>>(
 }
 
 /// How many names come before the first change of name.
-fn last_before_change(mut names: impl Iterator<Item = Colour>) -> Option<usize> {
+fn names_before_change(mut names: impl Iterator<Item = Colour>) -> Option<usize> {
     let first = names.next()?;
     names.position(|c| c != first).map(|k| k + 1)
 }
@@ -649,11 +649,11 @@ fn one_level_is_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Optio
             Some(true)
         };
     }
-    let level = run.mean()[3];
-    let noise = mean_noise(stream, run);
     if cal.polarity == Polarity::Emissive && cal.dark.is_none() && room_light_reaches(stream) {
         return None;
     }
+    let level = run.mean()[3];
+    let noise = mean_noise(stream, run);
     match (cal.polarity, dark_level(cal)) {
         (Polarity::Reflective, Some(bare)) => {
             if level < lit_threshold(cal)? - noise {

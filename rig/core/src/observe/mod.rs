@@ -1317,11 +1317,21 @@ mod tests {
     /// `count` level samples every `interval_ms` at `level`, give or take 5 counts
     /// (seeded by `seed`).
     fn one_level(interval_ms: f64, count: u32, level: f64, seed: u64) -> Vec<Sample> {
+        one_level_within(interval_ms, count, (level, 5.0), seed)
+    }
+
+    /// The same, give or take `within` counts.
+    fn one_level_within(
+        interval_ms: f64,
+        count: u32,
+        (level, within): (f64, f64),
+        seed: u64,
+    ) -> Vec<Sample> {
         let mut next = uniform(seed);
         (0..count)
             .map(|k| Sample {
                 t_ms: interval_ms * f64::from(k),
-                c: (level + 10.0 * (next() - 0.5)) as f32,
+                c: (level + 2.0 * within * (next() - 0.5)) as f32,
                 ..Sample::default()
             })
             .collect()
@@ -1486,14 +1496,7 @@ mod tests {
         // The same 27% darker on average, but ranging over ±180 counts: more than it
         // darkened. That is what a blink the band could not cut shows (its mean anywhere
         // between its levels), not a segment held dark: no answer.
-        let mut next = uniform(9);
-        let trace: Vec<Sample> = (0..440)
-            .map(|k| Sample {
-                t_ms: 8.0 * f64::from(k),
-                c: (730.0 + 360.0 * (next() - 0.5)) as f32,
-                ..Sample::default()
-            })
-            .collect();
+        let trace = one_level_within(8.0, 440, (730.0, 180.0), 9);
         let reading = reflective(Some(1000.0)).classify(&trace);
         assert_eq!(reading, Reading::NotEnoughEvidence);
     }

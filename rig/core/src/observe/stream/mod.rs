@@ -59,9 +59,10 @@
 //! The pass has two stages. The first, [`signal`] (steps 1 and 2, and the envelope and
 //! raw noise of step 3), depends on the samples alone, never on the runs: its first half,
 //! the flicker lock-in ([`Conditioner`]), can run ahead on another thread; its second
-//! half and the second stage, here, take what it hands on ([`Conditioned`]). [`band`] draws the lit/unlit band from the levels, [`edges`] segments
-//! the signal into runs at its edges, [`labels`] names a lit run's colour and cuts the run
-//! where the colour changes.
+//! half and the second stage, here, take what it hands on ([`Conditioned`]). [`band`]
+//! draws the lit/unlit band from the levels, [`edges`] segments the signal into runs at
+//! its edges, [`labels`] names a lit run's colour and cuts the run where the colour
+//! changes.
 
 mod band;
 mod edges;
@@ -317,15 +318,16 @@ impl Stream {
     #[inline(always)]
     pub(crate) fn take(&mut self, c: &Conditioned) {
         let signal = self.shaper.signal(c);
-        self.segment(&c.sample, &signal);
+        self.segment(c, &signal);
     }
 
-    /// Sample `s`, as the first stage said it (`c`), through the second stage: levels,
-    /// band, edges and runs.
+    /// A sample `taken` by the conditioner, as the shaper said it (`c`), through the
+    /// second stage: levels, band, edges and runs.
     // (Inlined into `push`, as the first stage is: what it says then never goes through
     // memory between the two.)
     #[inline(always)]
-    fn segment(&mut self, s: &Sample, c: &Signal) {
+    fn segment(&mut self, taken: &Conditioned, c: &Signal) {
+        let s = &taken.sample;
         if c.void {
             // A gap that could hide a whole off time: everything before it is forgotten
             // (the first stage has forgotten its part already).
@@ -339,8 +341,8 @@ impl Stream {
         }
         self.dt_ms = c.dt_ms;
         self.period_ms = c.period_ms;
-        self.mains_hz = c.mains_hz;
-        self.flicker_taken_off = c.flicker_taken_off;
+        self.mains_hz = taken.mains_hz;
+        self.flicker_taken_off = taken.flicker_taken_off;
         self.noise = c.noise;
         self.newest = Some(s.t_ms);
         let first = c.prev_t.is_none();

@@ -129,11 +129,6 @@ pub(super) struct Signal {
     pub(super) dt_ms: f64,
     /// The sensor's sampling period ([`SamplingPeriod`]), this sample included.
     pub(super) period_ms: f64,
-    /// The mains flicker the room shows, once the lock-in has seen it
-    /// ([`Flicker::mains_hz`]).
-    pub(super) mains_hz: Option<f64>,
-    /// How much flicker was taken off ([`Flicker::taken_off`]).
-    pub(super) flicker_taken_off: f32,
     pub(super) noise: Noise,
     /// The envelope's (highest, lowest) before this sample, and with it.
     pub(super) envelope_before: Option<(f32, f32)>,
@@ -288,8 +283,6 @@ impl Shaper {
             void,
             dt_ms: self.dt_ms,
             period_ms: self.period.ms(),
-            mains_hz: c.mains_hz,
-            flicker_taken_off: c.flicker_taken_off,
             noise: Noise::of(&self.noise),
             envelope_before,
             envelope,
