@@ -248,7 +248,8 @@
 //! (`/usr/bin/time -v target/release/rig classify FILE`, the file made as the `trace`
 //! module docs show). Its reading thread now runs only the flicker lock-in
 //! ([`Conditioner`]); the smoothing, noise and envelope run beside the segmenter, which
-//! split the work about evenly (perf: 57% and 43% of the samples, from 74% and 26%). The
+//! split the work about evenly (57% and 43% of `perf record target/release/rig classify
+//! FILE` samples, by `perf report --sort pid`; from 74% and 26%). The
 //! lock-in's phase comes from a table of a turn, not the library's `sin_cos` (which was
 //! 15% of the run), and once the room's mains is seen only its fit goes on. What is left
 //! is the lock-in's four small least-squares fits a sample (a third of the CPU). Fitting
