@@ -26,7 +26,12 @@
 //!   lamp: no reader can tell; wire `dark` on such a bench.) Where the level flickers at
 //!   the mains more than a shrouded sensor's room light could ([`room_light_reaches`]:
 //!   an LED does not flicker at the mains), the shroud is plainly missing: not enough
-//!   evidence, rather than the room light's colour named "lit".
+//!   evidence, rather than the room light's colour named "lit". So too where a colour
+//!   sensor's level names no colour whatever dark is assumed, unclipped
+//!   ([`names_no_light_of_its_own`]): the light above the dark is too little to name, and
+//!   an off indicator under the room's light reads so. (The runner already treats an
+//!   unnamed colour as unreadable where a hue is wanted; where "off" is wanted, "lit" was
+//!   a false FAIL.)
 //! - **Reflective, with the bare level**: "on" darkens the display, most segments to
 //!   half its bare level or less; the room moves it by its drift (twice [`DRIFT_SHARE`]:
 //!   since the calibration, and the calibration's own), or by a third where the sample
@@ -178,11 +183,11 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
             }
             one_level = lone;
             let clips = one_level.clipped();
-            (
-                &one_level,
-                one_level.colour_against_clipped(reads_colour, reference, clips),
-                any_clipped(&clips),
-            )
+            let own = one_level.colour_against_clipped(reads_colour, reference, clips);
+            if names_no_light_of_its_own(&one_level, own, clips, cal) {
+                return Reading::NotEnoughEvidence;
+            }
+            (&one_level, own, any_clipped(&clips))
         } else if stats.lit != named.lit {
             let mut dark = *stats;
             dark.lit = false;
@@ -600,10 +605,33 @@ fn judge_one_level(
         None => return Reading::NotEnoughEvidence,
     }
     let colour = level.colour_against(cal.reads_colour(), stream.calibrated_reference());
+    if names_no_light_of_its_own(&level, colour, level.clipped(), cal) {
+        return Reading::NotEnoughEvidence;
+    }
     model.judge(
         &[level.view(colour, level.end_ms - model.settle_ms())],
         level.end_ms,
     )
+}
+
+/// Whether `level`, one level an uncalibrated colour sensor reads lit, names no colour
+/// of its own: `On` with no channel clipped, a name that changes with the dark no one
+/// measured (up to [`SHROUDED_DARK_MAX`] counts of offset and room light, white, warm or
+/// cool). The light above that dark is then too little to name, and a dark indicator
+/// under room light on an unshrouded sensor reads just so: "lit" would blame a light
+/// that may be off, where the reading cannot say. Not enough evidence. (A clipped
+/// light's `On` is lit for sure; a calibrated one is named against its dark.)
+fn names_no_light_of_its_own(
+    level: &RunStats,
+    colour: Colour,
+    clipped: [bool; 3],
+    cal: &Calibration,
+) -> bool {
+    level.lit
+        && colour == Colour::On
+        && cal.dark.is_none()
+        && cal.reads_colour()
+        && clipped == [false; 3]
 }
 
 /// The runs' sums pooled into one run (from the first's start to the last's end).

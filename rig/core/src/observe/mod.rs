@@ -579,6 +579,51 @@ mod tests {
         }
     }
 
+    /// 3 s of one steady reading `rgb` (clear: their sum) at 200 Hz, each channel give or
+    /// take 2 counts, none above `full_scale`.
+    fn steady_rgb(rgb: [f32; 3], full_scale: f32, seed: u64) -> Vec<Sample> {
+        let mut next = uniform(seed);
+        let mut noisy = |v: f32| (v + 4.0 * (next() as f32 - 0.5)).clamp(0.0, full_scale);
+        (0..600)
+            .map(|k| {
+                let (r, g, b) = (noisy(rgb[0]), noisy(rgb[1]), noisy(rgb[2]));
+                Sample {
+                    t_ms: 5.0 * f64::from(k),
+                    r,
+                    g,
+                    b,
+                    c: (r + g + b).min(full_scale),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_level_an_uncalibrated_colour_sensor_cannot_name_is_no_answer() {
+        // No dark measured. An off indicator under white room light on an unshrouded
+        // sensor reads 70 counts: above a shrouded sensor's dark (48), but its colour
+        // changes with the dark assumed (offset and leaked room light, white, warm or
+        // cool, up to 48 counts). "Lit" would blame a light that may be off: no answer.
+        let classifier = rgb_classifier(None);
+        let room = steady_rgb([22.0, 27.0, 21.0], 65535.0, 1);
+        assert_eq!(classifier.classify(&room), Reading::NotEnoughEvidence);
+        // A green LED over the same room is green whatever dark is assumed: lit.
+        let green = steady_rgb([40.0, 330.0, 60.0], 65535.0, 2);
+        assert_eq!(
+            seen(&classifier.classify(&green)),
+            Some(Indication::new(Colour::Green, Cadence::Steady))
+        );
+        // Clipped in every channel it is lit for sure, its colour unknown: on.
+        let clipped = steady_rgb([70000.0; 3], 65535.0, 3);
+        assert_eq!(
+            seen(&classifier.classify(&clipped)),
+            Some(Indication::new(Colour::On, Cadence::Steady))
+        );
+        // Under 48 counts it is what a shrouded sensor reads dark: off.
+        let dark = steady_rgb([12.0, 14.0, 11.0], 65535.0, 4);
+        assert_eq!(seen(&classifier.classify(&dark)), Some(Indication::OFF));
+    }
+
     #[test]
     fn steady_is_never_reported_before_the_settle_time() {
         let settle = table().steady_settle_ms();
