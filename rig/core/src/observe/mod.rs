@@ -1005,6 +1005,33 @@ mod tests {
     }
 
     #[test]
+    fn a_drift_going_on_at_the_end_of_the_evidence_is_not_the_run_before_it() {
+        // A flash (500 ms lit, 500 dark) whose last lit run, 300 ms in, fades out over
+        // 150 ms, too slowly to be a step: an undecided change, still going on when the
+        // trace ends 350 ms later. Like a pending edge, it ends the evidence: the run
+        // before it is not read as lit until the end (800 ms: no flash's on time).
+        let mut next = uniform(3);
+        let trace: Vec<Sample> = (0..3300)
+            .map(|k| {
+                let t = f64::from(k);
+                let lit = match t {
+                    t if t < 2800.0 => f64::from(u8::from(t % 1000.0 >= 500.0)),
+                    t => (1.0 - (t - 2800.0) / 150.0).max(0.0),
+                };
+                Sample {
+                    t_ms: t,
+                    c: (12.0 + 400.0 * lit + 6.0 * (next() - 0.5)) as f32,
+                    ..Sample::default()
+                }
+            })
+            .collect();
+        assert_eq!(
+            seen(&photodiode(Some(12.0)).classify(&trace)),
+            Some(Indication::new(Colour::On, Cadence::Flash))
+        );
+    }
+
+    #[test]
     fn a_slow_lcd_s_lit_runs_are_not_read_long_by_its_clearing_time() {
         // Darkening in ~7 ms (10–90%), clearing in ~40 ms: its lit runs are read at the
         // halfway point of both ramps, not ended where the slow clearing reaches the

@@ -425,8 +425,10 @@ impl Stream {
     }
 
     /// The closed runs (oldest first), the open run, and the pending edge's time if one
-    /// is undecided (the evidence then ends there).
+    /// is undecided (the evidence then ends there). A drift going on is an undecided
+    /// change too: the evidence ends where it began.
     pub(crate) fn runs(&self) -> (&VecDeque<RunStats>, &RunStats, Option<f64>) {
-        (&self.runs, &self.open, self.pending.map(|p| p.edge_ms))
+        let undecided = self.pending.or(self.drift).map(|p| p.edge_ms);
+        (&self.runs, &self.open, undecided)
     }
 }
