@@ -240,6 +240,15 @@ impl Model {
         }
     }
 
+    /// The grouped row whose bursts and gaps `on_ms` and `off_ms` fit, and its inner
+    /// period: what a blink of those times is if each of its lit runs is a burst.
+    pub(crate) fn grouped_fitting(&self, on_ms: f64, off_ms: f64) -> Option<(Cadence, f64)> {
+        self.blinks
+            .iter()
+            .find(|b| b.group.is_some() && b.outer.deviation(on_ms, off_ms) <= 1.0)
+            .map(|b| (b.cadence, b.inner.period()))
+    }
+
     pub(crate) fn settle_ms(&self) -> f64 {
         self.settle_ms
     }

@@ -80,7 +80,7 @@ fn dump_one() {
     let (closed, open, pending) = stream.runs();
     for r in closed.iter().chain(std::iter::once(open)) {
         println!(
-            "{:>5} edged {:>5} {:9.1} {:9.1} {:7.1} ±{:.1} n {:4} level {:8.1} mean {:?} clip {:?} named {:?}",
+            "{:>5} edged {:>5} {:9.1} {:9.1} {:7.1} ±{:.1} n {:4} level {:8.1} mean {:?} clip {:?} named {:?} turns {}",
             r.lit,
             r.edged,
             r.start_ms,
@@ -92,6 +92,7 @@ fn dump_one() {
             r.mean().map(|v| v.round()),
             r.clipped(),
             r.colour_against(cal.reads_colour(), stream.colour_reference()),
+            r.swings.turns,
         );
     }
     println!("pending {pending:?}");

@@ -79,6 +79,9 @@ pub(super) const SHROUDED_DARK_MAX: f64 = 48.0;
 /// A reflective indicator is "on" when it has darkened by more than this share of its
 /// bare level.
 pub(super) const REFLECTIVE_ON_SHARE: f64 = 0.33;
+/// The least a smeared burst's run turns back and forth (see [`bursts_a_display_smeared`]):
+/// once each way.
+const BURST_TURNS: f64 = 2.0;
 /// Two lit runs' pooled hues closer than this (degrees) are one light, whatever their
 /// names: the two nearest LED families, the reddest amber and the greenest red, read at
 /// least 4° apart (`colour.rs`); one light's runs pooled scatter by a degree or so.
@@ -253,10 +256,52 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
             }
         }
         Reading::Seen(o) if o.indication.cadence != Cadence::Steady => {
-            blink_without_a_mean_change(stream, &in_view, model, cal).unwrap_or(Reading::Seen(o))
+            blink_without_a_mean_change(stream, &in_view, model, cal)
+                .or_else(|| bursts_a_display_smeared(&in_view, &o, model, cal))
+                .unwrap_or(Reading::Seen(o))
         }
         reading => reading,
     }
+}
+
+/// A blink whose lit runs were each a burst of a faster one, smeared by a slow display
+/// into one run: a liquid crystal taking tens of ms to turn cannot follow a flutter's
+/// 50 ms, and a band drawn to the bursts' mean sees none of its pulses (broken flutter
+/// read as a flash, whose times its groups share). It is the grouped row whose bursts
+/// the reading's times fit ([`Model::grouped_fitting`]) when every lit run in view seen
+/// whole (as long as half a burst) turned back and forth by half the band's contrast
+/// ([`RunStats::swings`]) at least once an inner period and [`BURST_TURNS`] times: a held
+/// level turns only with noise far smaller, a ramp not at all. Reflective only: an LED switches within a sample, and
+/// its pulses are cut however shallow.
+fn bursts_a_display_smeared(
+    view: &InView,
+    seen: &super::Observation,
+    model: &Model,
+    cal: &Calibration,
+) -> Option<Reading> {
+    if cal.polarity != Polarity::Reflective {
+        return None;
+    }
+    let (cadence, inner_period_ms) = model.grouped_fitting(seen.on_ms?, seen.off_ms?)?;
+    if cadence == seen.indication.cadence {
+        return None;
+    }
+    // The lit runs in view seen whole as long as half a burst: the ones the reading's on
+    // time is of (a pulse the band cut from a burst's start is shorter).
+    let mut whole = view
+        .closed_runs()
+        .filter(|r| r.lit && r.edged && r.duration_ms() >= 0.5 * seen.on_ms.unwrap_or(0.0))
+        .peekable();
+    whole.peek()?;
+    let bursts = whole.all(|r| {
+        let turns = f64::from(r.swings.turns);
+        turns >= BURST_TURNS && turns * inner_period_ms >= r.duration_ms()
+    });
+    bursts.then(|| {
+        let mut o = seen.clone();
+        o.indication.cadence = cadence;
+        Reading::Seen(o)
+    })
 }
 
 /// A blink whose edges changed no mean reading. Its runs are cut on the judged signal,
@@ -328,10 +373,12 @@ impl<'r> InView<'r> {
     }
 
     fn runs(&self) -> impl Iterator<Item = &'r RunStats> + '_ {
-        self.closed
-            .iter()
-            .filter(move |r| r.end_ms > self.since)
-            .chain(std::iter::once(self.open))
+        self.closed_runs().chain(std::iter::once(self.open))
+    }
+
+    /// The runs in view that have ended.
+    fn closed_runs(&self) -> impl Iterator<Item = &'r RunStats> + '_ {
+        self.closed.iter().filter(move |r| r.end_ms > self.since)
     }
 
     /// How far the lit runs read above the unlit ones, if both states are in view: on the

@@ -978,12 +978,23 @@ mod tests {
         tau_clear: f64,
         seed: u64,
     ) -> Vec<Sample> {
+        let driven = |t: f64| t % (dark_ms + bare_ms) >= bare_ms;
+        slow_lcd_driven(driven, 3000.0, (tau_darken, tau_clear), seed)
+    }
+
+    /// The same, driven dark when `driven(t)`, for `duration_ms`.
+    fn slow_lcd_driven(
+        driven: impl Fn(f64) -> bool,
+        duration_ms: f64,
+        (tau_darken, tau_clear): (f64, f64),
+        seed: u64,
+    ) -> Vec<Sample> {
         let (bare, lit_share) = (1800.0, 0.4);
         let mut next = uniform(seed);
         let (mut x, mut t, mut t_sample) = (1.0f64, 0.0f64, 8.0f64);
         let mut trace = Vec::new();
-        while t < 3000.0 {
-            let dark = t % (dark_ms + bare_ms) >= bare_ms;
+        while t < duration_ms {
+            let dark = driven(t);
             let (target, tau) = if dark {
                 (lit_share, tau_darken)
             } else {
@@ -1041,6 +1052,32 @@ mod tests {
             seen(&reflective(Some(1800.0)).classify(&slow_lcd_flutter(3.0, 18.0, 5))),
             Some(Indication::new(Colour::On, Cadence::Flutter))
         );
+    }
+
+    #[test]
+    fn a_slow_lcd_s_broken_flutter_is_no_flash() {
+        // Broken flutter (bursts of 50 ms dark, 50 ms bare for 500 ms, then 500 ms bare)
+        // on a segment darkening in ~45 ms and clearing in ~85 ms (10–90%): it never
+        // settles within a pulse, and a band drawn to the bursts' mean cuts only the
+        // bursts, the times of a flash. But each burst swings back and forth across most
+        // of its depth at the flutter's rate: broken flutter. The same segment flashing
+        // holds each level: a flash.
+        let broken_flutter = |t: f64| t % 1000.0 < 500.0 && t % 100.0 < 50.0;
+        let flash = |t: f64| t % 1000.0 < 500.0;
+        for (bare, seed) in [(Some(1800.0), 1), (None, 2), (Some(1800.0), 4), (None, 5)] {
+            let trace = slow_lcd_driven(broken_flutter, 4300.0, (20.0, 39.0), seed);
+            assert_eq!(
+                seen(&reflective(bare).classify(&trace)),
+                Some(Indication::new(Colour::On, Cadence::BrokenFlutter)),
+                "{bare:?}"
+            );
+            let trace = slow_lcd_driven(flash, 4300.0, (20.0, 39.0), seed);
+            assert_eq!(
+                seen(&reflective(bare).classify(&trace)),
+                Some(Indication::new(Colour::On, Cadence::Flash)),
+                "{bare:?}"
+            );
+        }
     }
 
     /// An LED fluttering for 4 s, read at 200 Hz by a calibrated RGB sensor (dark 12 counts

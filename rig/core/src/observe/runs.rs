@@ -95,6 +95,51 @@ pub(super) struct RunStats {
     top: [Top; 4],
     /// The latest gaps in the samples long enough to hide a short run.
     gaps: Gaps,
+    /// How often its settled signal turned back by half the band's contrast.
+    pub(crate) swings: Swings,
+}
+
+/// Turns of a run's settled signal: each time it comes back from its furthest point by
+/// at least the least a swing must be (half the band's contrast when seen). A burst of
+/// flutter that a slow display smears into one run turns twice a flutter period; a held
+/// level turns only with noise far smaller than that, and a ramp not at all.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub(crate) struct Swings {
+    /// The furthest point since the last turn, and the way the signal went to it
+    /// (`None` until it first moved by a swing: `low` and `high` bound it until then).
+    furthest: f32,
+    rising: Option<bool>,
+    low: f32,
+    high: f32,
+    pub(crate) turns: u32,
+}
+
+impl Swings {
+    /// The next settled value `v`; `least` the least swing (infinite: none counts).
+    fn push(&mut self, v: f32, least: f32) {
+        match self.rising {
+            None if self.low > self.high => (self.low, self.high) = (v, v),
+            None => {
+                self.low = self.low.min(v);
+                self.high = self.high.max(v);
+                if v - self.low >= least {
+                    (self.rising, self.furthest) = (Some(true), v);
+                } else if self.high - v >= least {
+                    (self.rising, self.furthest) = (Some(false), v);
+                }
+            }
+            Some(true) if self.furthest - v >= least => {
+                (self.rising, self.furthest) = (Some(false), v);
+                self.turns += 1;
+            }
+            Some(false) if v - self.furthest >= least => {
+                (self.rising, self.furthest) = (Some(true), v);
+                self.turns += 1;
+            }
+            Some(true) => self.furthest = self.furthest.max(v),
+            Some(false) => self.furthest = self.furthest.min(v),
+        }
+    }
 }
 
 impl RunStats {
@@ -116,6 +161,11 @@ impl RunStats {
             settled_n: 0,
             top: [Top::default(); 4],
             gaps: Gaps::default(),
+            swings: Swings {
+                low: f32::INFINITY,
+                high: f32::NEG_INFINITY,
+                ..Swings::default()
+            },
         }
     }
 
@@ -153,6 +203,12 @@ impl RunStats {
             a.merge(b);
         }
         self.gaps.absorb(&next.gaps);
+        // (The turns add up; where the next run's signal was heading goes on.)
+        let turns = self.swings.turns + next.swings.turns;
+        self.swings = Swings {
+            turns,
+            ..next.swings
+        };
         self.end_ms = self.end_ms.max(next.end_ms);
         self.end_slack_ms = next.end_slack_ms;
     }
@@ -178,9 +234,12 @@ impl RunStats {
 
     /// Count `v` towards the run's settled level (it came a smoothing box after the run
     /// began: the box's ramp is behind it).
-    pub(crate) fn add_settled(&mut self, v: f32) {
+    /// A value off both ramps; `least_swing` the least a turn of the signal must come
+    /// back by to count ([`Swings`]).
+    pub(crate) fn add_settled(&mut self, v: f32, least_swing: f32) {
         self.settled_v += f64::from(v);
         self.settled_n += 1;
+        self.swings.push(v, least_swing);
     }
 
     /// The level a smoothed run settled at: the mean off its ramp, or for a run shorter
@@ -489,6 +548,29 @@ mod tests {
             red.add(&rgb(f64::from(i), r, 40.0, 20.0 + (i % 3) as f32), 0.0);
         }
         assert_eq!(red.clipped(), [false, false, false]);
+    }
+
+    #[test]
+    fn swings_count_turns_back_by_the_least_swing_only() {
+        let turns = |values: &[f32]| {
+            let mut run = RunStats::open(true, true, 0.0, 0.0);
+            for &v in values {
+                run.add_settled(v, 10.0);
+            }
+            run.swings.turns
+        };
+        // A held level whose noise turns back by less: none.
+        assert_eq!(turns(&[50.0, 54.0, 47.0, 53.0, 46.0, 52.0, 48.0]), 0);
+        // A ramp: none, however far it goes.
+        assert_eq!(turns(&[0.0, 8.0, 17.0, 30.0, 44.0, 60.0]), 0);
+        // Back and forth by 20: a turn at each way back (the first move sets the way).
+        assert_eq!(turns(&[0.0, 20.0, 0.0, 20.0, 0.0, 20.0]), 4);
+        // Nothing counts before a band gives a least swing.
+        let mut run = RunStats::open(true, true, 0.0, 0.0);
+        for v in [0.0, 20.0, 0.0, 20.0] {
+            run.add_settled(v, f32::INFINITY);
+        }
+        assert_eq!(run.swings.turns, 0);
     }
 
     #[test]

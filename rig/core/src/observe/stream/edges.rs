@@ -137,7 +137,7 @@ impl Stream {
             if t > t_ms - guard && self.unsettled.len() <= 256 {
                 break;
             }
-            self.open.add_settled(v);
+            self.open.add_settled(v, self.least_swing);
             self.unsettled.pop_front();
             // The settled signal's own scale of change, between values a box apart
             // (independent boxes): what noise and flicker do to the judged signal.

@@ -101,6 +101,11 @@ pub(super) const DRIFT_SHARE: f32 = 0.06;
 /// twice [`DRIFT_SHARE`], so that a worn segment darkening by 13% blinks in runs. At 15%
 /// such a blink was read as one level, "on steady" for a wink.)
 const REFLECTIVE_FLOOR_SHARE: f32 = 0.10;
+/// A run's settled signal turns back by this share of the band's contrast, and this many
+/// σ of its noise, before the turn counts as a swing of the light ([`RunStats::swings`]):
+/// a slow display's flutter swings across most of its depth, noise by a few σ.
+const SWING_SHARE: f32 = 0.3;
+const SWING_SIGMAS: f32 = 6.0;
 /// A run begun at an edge is confirmed by this many settled values.
 const CONFIRM_VALUES: u32 = 3;
 /// Two levels read off an envelope must be this many times further apart than the light,
@@ -196,6 +201,9 @@ pub(super) struct Stream {
     /// The latest unlit run's mean raw r, g, b (a reference for colours without a
     /// calibration).
     unlit_rgb: Option<[f64; 3]>,
+    /// The least a run's settled signal must turn back by to count as a swing: a share of
+    /// the latest band's contrast, and some σ of its noise ([`RunStats::swings`]).
+    least_swing: f32,
 }
 
 impl Stream {
@@ -253,6 +261,7 @@ impl Stream {
             lo_level: None,
             hi_level: None,
             unlit_rgb: None,
+            least_swing: f32::INFINITY,
         }
     }
 
@@ -360,6 +369,17 @@ impl Stream {
         self.envelope = Some(c.envelope);
         // (None stands in for a band that could not change this sample's fate.)
         let band = self.band_for(v);
+        if let Some(b) = band {
+            // (And some σ of the judged signal, the dark's once seen: noise alone turns back
+            // by that rarely. The raw noise is a stand-in until then; it is of every
+            // change, a blink's swings too, and only errs high.)
+            let sigma = if self.dark_signal_noise.settled() {
+                self.dark_signal_noise.sigma()
+            } else {
+                self.sigma() / self.per_box().sqrt()
+            };
+            self.least_swing = (SWING_SHARE * b.contrast).max(SWING_SIGMAS * sigma);
+        }
         debug_assert!(band.is_some() || self.band().is_none_or(|b| b.holds(v, self.lit)));
         if first {
             self.open = RunStats::open(false, false, s.t_ms, 0.0);
