@@ -639,6 +639,35 @@ mod tests {
     }
 
     #[test]
+    fn a_dim_blink_over_a_bright_unshrouded_room_is_named_above_its_unlit_runs() {
+        // No dark measured; the room (a warm halogen lamp, 161 counts over r, g, b) reaches
+        // the sensor, and a green LED adds 1, 16 and 3: less than a light's least over
+        // the unlit runs, so once named above a dark a shroud allows, where the room's
+        // warm light left in read amber (a wrong colour). No shroud's dark is under this
+        // light: above its unlit runs it is green.
+        let mut next = uniform(7);
+        let trace: Vec<Sample> = (0..1500)
+            .map(|k| {
+                let t = 2.0 * f64::from(k);
+                let lit = f32::from(u8::from(t % 250.0 < 200.0));
+                let mut read = |room: f32, led: f32| room + led * lit + 2.0 * (next() as f32 - 0.5);
+                let (r, g, b) = (read(103.0, 1.0), read(41.0, 16.0), read(17.0, 3.0));
+                Sample {
+                    t_ms: t,
+                    r,
+                    g,
+                    b,
+                    c: r + g + b,
+                }
+            })
+            .collect();
+        assert_eq!(
+            seen(&rgb_classifier(None).classify(&trace)),
+            Some(Indication::new(Colour::Green, Cadence::Wink))
+        );
+    }
+
+    #[test]
     fn steady_is_never_reported_before_the_settle_time() {
         let settle = table().steady_settle_ms();
         for hz in [100.0, 1000.0] {

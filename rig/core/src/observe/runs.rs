@@ -347,6 +347,19 @@ impl RunStats {
                 if !self.lit || !reads_colour || self.samples == 0 {
                     return self.colour_clipped(reads_colour, [0.0; 3], clipped);
                 }
+                // Unlit runs brighter than a shrouded sensor reads dark: the room light
+                // may reach the sensor, and then no dark a shroud allows is under this
+                // light (named above one, a dim green over halogen light read amber). A
+                // light standing half a light's least above them is named above them.
+                // (Nearer, the unlit run may be the same light cut at a false edge.)
+                if let Reference::Unlit(rgb) = reference {
+                    let above: f64 = (0..3).map(|i| m[i] - rgb[i]).sum();
+                    if rgb.iter().sum::<f64>() > super::judge::SHROUDED_DARK_MAX
+                        && above >= 0.5 * f64::from(MIN_LIT_COUNTS)
+                    {
+                        return self.colour_clipped(reads_colour, rgb, clipped);
+                    }
+                }
                 self.colour_above_unknown_dark(m, clipped)
             }
         }

@@ -34,8 +34,13 @@
 //!    reaches the other level within one integration window), while flicker beating with
 //!    the sample rate, or PWM beating with the integration window, moves the level
 //!    gradually: an edge is accepted only if the signal moved at least [`SHARPNESS`] of
-//!    the contrast between the two levels across that short span. A rejected crossing
-//!    changes nothing (the light has not changed state).
+//!    the contrast between the two levels across that short span. A crossing that did
+//!    not is a *drift*, held until the signal comes back (no change), steps back (the
+//!    drift was a change after all) or stays past the band's middle for half a settle
+//!    time; until then, like a pending edge, it ends the evidence. Each run also counts
+//!    how often its settled signal turned back by [`SWING_SHARE`] of the band's contrast
+//!    (and [`SWING_SIGMAS`] of the dark's noise): a slow display's flutter that its band
+//!    cut only into bursts turns at the flutter's rate ([`RunStats::swings`]).
 //! 5. **Glitches.** A run shorter than `glitch_ms` (half the shortest allowed run) or
 //!    resting on one sample, between two runs of the other state, is merged away: a spike,
 //!    a PWM pulse a short window missed, a noisy sample beside a lost one.
