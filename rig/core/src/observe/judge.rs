@@ -269,10 +269,11 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
 /// 50 ms, and a band drawn to the bursts' mean sees none of its pulses (broken flutter
 /// read as a flash, whose times its groups share). It is the grouped row whose bursts
 /// the reading's times fit ([`Model::grouped_fitting`]) when every lit run in view seen
-/// whole (as long as half a burst) turned back and forth by half the band's contrast
-/// ([`RunStats::swings`]) at least once an inner period and [`BURST_TURNS`] times: a held
-/// level turns only with noise far smaller, a ramp not at all. Reflective only: an LED switches within a sample, and
-/// its pulses are cut however shallow.
+/// whole (as long as half a burst) turned back and forth by a third of the band's
+/// contrast and well above the noise ([`RunStats::swings`]) at least once an inner
+/// period and [`BURST_TURNS`] times: a held level turns only with noise far smaller, a
+/// ramp not at all. Reflective only: an LED switches within a sample, and its pulses are
+/// cut however shallow.
 fn bursts_a_display_smeared(
     view: &InView,
     seen: &super::Observation,

@@ -95,14 +95,15 @@ pub(super) struct RunStats {
     top: [Top; 4],
     /// The latest gaps in the samples long enough to hide a short run.
     gaps: Gaps,
-    /// How often its settled signal turned back by half the band's contrast.
+    /// How often its settled signal turned back by a swing ([`Swings`]).
     pub(crate) swings: Swings,
 }
 
 /// Turns of a run's settled signal: each time it comes back from its furthest point by
-/// at least the least a swing must be (half the band's contrast when seen). A burst of
-/// flutter that a slow display smears into one run turns twice a flutter period; a held
-/// level turns only with noise far smaller than that, and a ramp not at all.
+/// at least the least a swing must be (a share of the band's contrast when seen, and
+/// well above the noise: the stream's `least_swing`). A burst of flutter that a slow
+/// display smears into one run turns twice a flutter period; a held level turns only
+/// with noise far smaller than that, and a ramp not at all.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub(crate) struct Swings {
     /// The furthest point since the last turn, and the way the signal went to it
