@@ -994,6 +994,32 @@ mod tests {
     }
 
     #[test]
+    fn a_blink_dimmer_than_the_room_s_drift_is_cut_against_the_dark_it_shows() {
+        // A photodiode on an open bench reads 1520 counts of room light, calibrated; an
+        // LED winking adds 88 (5.8%), less than the room may have drifted since the
+        // calibration (6%). One level that high could be the room drifted; but the wink
+        // shows its dark every 250 ms, at the calibration: the room has not drifted, and
+        // the wink stands 17σ clear of it. (Its band refused, it read "not enough
+        // evidence", or "off", a forbidden confusion.)
+        let mut next = uniform(11);
+        let trace: Vec<Sample> = (0..440)
+            .map(|k| {
+                let t = 8.0 * f64::from(k);
+                let lit = f64::from(u8::from(t % 250.0 < 200.0));
+                Sample {
+                    t_ms: t,
+                    c: (1520.0 + 88.0 * lit + 10.0 * (next() - 0.5)) as f32,
+                    ..Sample::default()
+                }
+            })
+            .collect();
+        assert_eq!(
+            seen(&photodiode(Some(1520.0)).classify(&trace)),
+            Some(Indication::new(Colour::On, Cadence::Wink))
+        );
+    }
+
+    #[test]
     fn a_reflective_lcd_on_a_level_sensor_reads_on_off_and_flash() {
         let sensor = Sensor::reflective(100.0, 1800.0);
         for (pattern, want) in [

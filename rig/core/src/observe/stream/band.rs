@@ -88,6 +88,10 @@ impl Stream {
         };
         let noise = Band::noise_floor(sigma, two_sided).max(least);
         let anchored = match (self.anchor, self.settings.calibration.polarity) {
+            // The light seen at its calibrated dark lately (the envelope's bottom no
+            // higher): the room has not drifted up since, and a lit level stands above
+            // a dark it was seen at, not one that may have moved.
+            (Some(d), Polarity::Emissive) if self.envelope.is_some_and(|(_, b)| b <= d) => 0.0,
             (Some(d), Polarity::Emissive) => DRIFT_SHARE * d.max(0.0),
             (Some(d), Polarity::Reflective) => REFLECTIVE_FLOOR_SHARE * (-d).max(0.0),
             (None, _) => 0.0,

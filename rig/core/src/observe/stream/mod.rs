@@ -26,7 +26,8 @@
 //!    envelope), [`MIN_LIT_COUNTS`](super::levels::MIN_LIT_COUNTS) (emissive) or
 //!    [`MIN_DARKENING_COUNTS`](super::levels::MIN_DARKENING_COUNTS) (reflective), and,
 //!    given a dark level, what a drift of the room light since it was measured can add
-//!    ([`DRIFT_SHARE`] of it). Levels read off an envelope must also clear 5% of the
+//!    ([`DRIFT_SHARE`] of it; not while the light is seen at that dark within the
+//!    envelope: the room has then not drifted up). Levels read off an envelope must also clear 5% of the
 //!    level and 1.5 × how far the light, dark, was seen to wander.
 //! 4. **Edges.** Crossing the band (up past `on`, down past `off`) opens a *pending* edge;
 //!    it is decided once the signal had time to finish the step (a smoothing box and a
