@@ -283,7 +283,8 @@ fn bursts_a_display_smeared(
     if cal.polarity != Polarity::Reflective {
         return None;
     }
-    let (cadence, inner_period_ms) = model.grouped_fitting(seen.on_ms?, seen.off_ms?)?;
+    let (on_ms, off_ms) = (seen.on_ms?, seen.off_ms?);
+    let (cadence, inner_period_ms) = model.grouped_fitting(on_ms, off_ms)?;
     if cadence == seen.indication.cadence {
         return None;
     }
@@ -291,7 +292,7 @@ fn bursts_a_display_smeared(
     // time is of (a pulse the band cut from a burst's start is shorter).
     let mut whole = view
         .closed_runs()
-        .filter(|r| r.lit && r.edged && r.duration_ms() >= 0.5 * seen.on_ms.unwrap_or(0.0))
+        .filter(|r| r.lit && r.edged && r.duration_ms() >= 0.5 * on_ms)
         .peekable();
     whole.peek()?;
     let bursts = whole.all(|r| {

@@ -668,6 +668,22 @@ mod tests {
         assert_eq!(seen(&classifier.classify(&dark)), Some(Indication::OFF));
     }
 
+    /// `count` samples `interval_ms` apart of an LED winking as the table's wink does (lit
+    /// from 0), each as `read(t_ms, lit)` says (`lit`: 1 or 0).
+    fn winking(
+        count: u32,
+        interval_ms: f64,
+        mut read: impl FnMut(f64, f32) -> Sample,
+    ) -> Vec<Sample> {
+        let light = Light::new(Colour::On, cadence_pattern(Cadence::Wink));
+        (0..count)
+            .map(|k| {
+                let t = interval_ms * f64::from(k);
+                read(t, f32::from(u8::from(light.lit_at(t).is_some())))
+            })
+            .collect()
+    }
+
     #[test]
     fn a_dim_blink_over_a_bright_unshrouded_room_is_named_above_its_unlit_runs() {
         // No dark measured; the room (a warm halogen lamp, 161 counts over r, g, b) reaches
@@ -676,21 +692,17 @@ mod tests {
         // warm light left in read amber (a wrong colour). No shroud's dark is under this
         // light: above its unlit runs it is green.
         let mut next = uniform(7);
-        let trace: Vec<Sample> = (0..1500)
-            .map(|k| {
-                let t = 2.0 * f64::from(k);
-                let lit = f32::from(u8::from(t % 250.0 < 200.0));
-                let mut read = |room: f32, led: f32| room + led * lit + 2.0 * (next() as f32 - 0.5);
-                let (r, g, b) = (read(103.0, 1.0), read(41.0, 16.0), read(17.0, 3.0));
-                Sample {
-                    t_ms: t,
-                    r,
-                    g,
-                    b,
-                    c: r + g + b,
-                }
-            })
-            .collect();
+        let trace = winking(1500, 2.0, |t_ms, lit| {
+            let mut read = |room: f32, led: f32| room + led * lit + 2.0 * (next() as f32 - 0.5);
+            let (r, g, b) = (read(103.0, 1.0), read(41.0, 16.0), read(17.0, 3.0));
+            Sample {
+                t_ms,
+                r,
+                g,
+                b,
+                c: r + g + b,
+            }
+        });
         assert_eq!(
             seen(&rgb_classifier(None).classify(&trace)),
             Some(Indication::new(Colour::Green, Cadence::Wink))
@@ -1004,17 +1016,11 @@ mod tests {
         // the wink stands 17σ clear of it. (Its band refused, it read "not enough
         // evidence", or "off", a forbidden confusion.)
         let mut next = uniform(11);
-        let trace: Vec<Sample> = (0..440)
-            .map(|k| {
-                let t = 8.0 * f64::from(k);
-                let lit = f64::from(u8::from(t % 250.0 < 200.0));
-                Sample {
-                    t_ms: t,
-                    c: (1520.0 + 88.0 * lit + 10.0 * (next() - 0.5)) as f32,
-                    ..Sample::default()
-                }
-            })
-            .collect();
+        let trace = winking(440, 8.0, |t_ms, lit| Sample {
+            t_ms,
+            c: 1520.0 + 88.0 * lit + 10.0 * (next() as f32 - 0.5),
+            ..Sample::default()
+        });
         assert_eq!(
             seen(&photodiode(Some(1520.0)).classify(&trace)),
             Some(Indication::new(Colour::On, Cadence::Wink))

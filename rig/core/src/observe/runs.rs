@@ -104,7 +104,7 @@ pub(super) struct RunStats {
 /// well above the noise: the stream's `least_swing`). A burst of flutter that a slow
 /// display smears into one run turns twice a flutter period; a held level turns only
 /// with noise far smaller than that, and a ramp not at all.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Swings {
     /// The furthest point since the last turn, and the way the signal went to it
     /// (`None` until it first moved by a swing: `low` and `high` bound it until then).
@@ -113,6 +113,19 @@ pub(crate) struct Swings {
     low: f32,
     high: f32,
     pub(crate) turns: u32,
+}
+
+impl Default for Swings {
+    /// Nothing seen: `low` above `high`.
+    fn default() -> Self {
+        Self {
+            furthest: 0.0,
+            rising: None,
+            low: f32::INFINITY,
+            high: f32::NEG_INFINITY,
+            turns: 0,
+        }
+    }
 }
 
 impl Swings {
@@ -162,11 +175,7 @@ impl RunStats {
             settled_n: 0,
             top: [Top::default(); 4],
             gaps: Gaps::default(),
-            swings: Swings {
-                low: f32::INFINITY,
-                high: f32::NEG_INFINITY,
-                ..Swings::default()
-            },
+            swings: Swings::default(),
         }
     }
 
@@ -234,9 +243,8 @@ impl RunStats {
     }
 
     /// Count `v` towards the run's settled level (it came a smoothing box after the run
-    /// began: the box's ramp is behind it).
-    /// A value off both ramps; `least_swing` the least a turn of the signal must come
-    /// back by to count ([`Swings`]).
+    /// began: the box's ramp is behind it), and towards its swings: `least_swing` is the
+    /// least a turn of the signal must come back by to count ([`Swings`]).
     pub(crate) fn add_settled(&mut self, v: f32, least_swing: f32) {
         self.settled_v += f64::from(v);
         self.settled_n += 1;
@@ -337,29 +345,12 @@ impl RunStats {
         let m = self.mean();
         match reference {
             Reference::Dark(rgb) => self.colour_clipped(reads_colour, rgb, clipped),
-            // Unlit runs are a dark reference only if the light stands clear above them:
-            // a run no brighter is the same light cut at a false edge, its excess noise.
-            Reference::Unlit(rgb)
-                if (0..3).map(|i| m[i] - rgb[i]).sum::<f64>() >= f64::from(MIN_LIT_COUNTS) =>
-            {
+            Reference::Unlit(rgb) if stands_clear_of(m, rgb) => {
                 self.colour_clipped(reads_colour, rgb, clipped)
             }
             Reference::Unlit(_) | Reference::Unknown => {
                 if !self.lit || !reads_colour || self.samples == 0 {
                     return self.colour_clipped(reads_colour, [0.0; 3], clipped);
-                }
-                // Unlit runs brighter than a shrouded sensor reads dark: the room light
-                // may reach the sensor, and then no dark a shroud allows is under this
-                // light (named above one, a dim green over halogen light read amber). A
-                // light standing half a light's least above them is named above them.
-                // (Nearer, the unlit run may be the same light cut at a false edge.)
-                if let Reference::Unlit(rgb) = reference {
-                    let above: f64 = (0..3).map(|i| m[i] - rgb[i]).sum();
-                    if rgb.iter().sum::<f64>() > super::judge::SHROUDED_DARK_MAX
-                        && above >= 0.5 * f64::from(MIN_LIT_COUNTS)
-                    {
-                        return self.colour_clipped(reads_colour, rgb, clipped);
-                    }
                 }
                 self.colour_above_unknown_dark(m, clipped)
             }
@@ -410,6 +401,19 @@ impl RunStats {
             gaps: self.gaps.in_view(seen_from, self.end_ms.max(seen_from)),
         }
     }
+}
+
+/// Whether a run reading `m` (mean raw r, g, b, c) stands clear enough above unlit runs
+/// reading `unlit` to be named above them: by a light's least ([`MIN_LIT_COUNTS`]; a run
+/// no brighter is the same light cut at a false edge, its excess noise), or half that
+/// where the unlit runs read more than a shrouded sensor's dark. The room light then
+/// reaches the sensor, and no dark a shroud allows is under this light (named above one,
+/// a dim green over halogen light read amber).
+fn stands_clear_of(m: [f64; 4], unlit: [f64; 3]) -> bool {
+    let above: f64 = (0..3).map(|i| m[i] - unlit[i]).sum();
+    let room_reaches = unlit.iter().sum::<f64>() > super::judge::SHROUDED_DARK_MAX;
+    let least = if room_reaches { 0.5 } else { 1.0 } * f64::from(MIN_LIT_COUNTS);
+    above >= least
 }
 
 /// How warm and cool white room light (phosphor lamps) divides between an RGB sensor's

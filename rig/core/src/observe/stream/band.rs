@@ -55,26 +55,22 @@ impl Stream {
         // clustered samples do not average at all. Off an envelope, the larger of the
         // judged dark noise and the raw noise over a box, scaled by what the box was seen
         // to cancel of the dark's.
-        let raw = if envelope {
-            self.noise.sigma.max(self.sigma())
-        } else {
-            self.sigma()
-        };
-        let mut sigma = raw / self.per_box().sqrt();
-        if self.dark_signal_noise.settled() {
-            let judged = self.dark_signal_noise.sigma();
-            sigma = if envelope {
-                // Off an envelope, the box does to every sample's noise what it was seen to
-                // do to the dark's: where it cancels (judged below the raw noise over a
-                // box), the raw estimate is scaled down alike, by at most
-                // [`BOX_CANCELLING_LEAST`].
+        let judged = self.judged_dark_sigma();
+        let mut sigma = if envelope {
+            let raw = self.noise.sigma.max(self.sigma()) / self.per_box().sqrt();
+            if self.dark_signal_noise.settled() {
+                // The box does to every sample's noise what it was seen to do to the
+                // dark's: where it cancels (judged below the raw noise over a box), the
+                // raw estimate is scaled down alike, by at most [`BOX_CANCELLING_LEAST`].
                 let dark_over_box = self.sigma() / self.per_box().sqrt();
                 let cancels = (judged / dark_over_box).clamp(BOX_CANCELLING_LEAST, 1.0);
-                (sigma * cancels).max(judged)
+                (raw * cancels).max(judged)
             } else {
-                judged
-            };
-        }
+                raw
+            }
+        } else {
+            judged
+        };
         if !envelope && self.box_ms() == 0.0 {
             // Judged sample by sample, a run level is the mean of at least
             // `LEVEL_MIN_SAMPLES` samples (fewer teach no level): its noise is σ/√n. A
@@ -97,6 +93,16 @@ impl Stream {
             (None, _) => 0.0,
         };
         noise.max(anchored)
+    }
+
+    /// The noise σ of the judged signal of a dark light: as seen, once it has been; until
+    /// then the raw noise averaged over a box.
+    pub(super) fn judged_dark_sigma(&self) -> f32 {
+        if self.dark_signal_noise.settled() {
+            self.dark_signal_noise.sigma()
+        } else {
+            self.sigma() / self.per_box().sqrt()
+        }
     }
 
     /// Where between the levels the turn-on threshold sits (see the constants).
@@ -180,15 +186,14 @@ impl Stream {
             return None;
         }
         let (_, bottom) = self.envelope?;
-        (bottom > levels.lo)
-            .then(|| {
-                self.band_between(Levels {
-                    lo: bottom,
-                    lo_from_envelope: true,
-                    ..levels
-                })
-            })
-            .flatten()
+        if bottom <= levels.lo {
+            return None;
+        }
+        self.band_between(Levels {
+            lo: bottom,
+            lo_from_envelope: true,
+            ..levels
+        })
     }
 
     /// The band between `levels` (see [`Self::band`]).

@@ -27,8 +27,8 @@
 //!    [`MIN_DARKENING_COUNTS`](super::levels::MIN_DARKENING_COUNTS) (reflective), and,
 //!    given a dark level, what a drift of the room light since it was measured can add
 //!    ([`DRIFT_SHARE`] of it; not while the light is seen at that dark within the
-//!    envelope: the room has then not drifted up). Levels read off an envelope must also clear 5% of the
-//!    level and 1.5 × how far the light, dark, was seen to wander.
+//!    envelope: the room has then not drifted up). Levels read off an envelope must also
+//!    clear 5% of the level and 1.5 × how far the light, dark, was seen to wander.
 //! 4. **Edges.** Crossing the band (up past `on`, down past `off`) opens a *pending* edge;
 //!    it is decided once the signal had time to finish the step (a smoothing box and a
 //!    sample more) or when it crosses back. An LED switches within one sample (its step
@@ -107,10 +107,11 @@ pub(super) const DRIFT_SHARE: f32 = 0.06;
 /// twice [`DRIFT_SHARE`], so that a worn segment darkening by 13% blinks in runs. At 15%
 /// such a blink was read as one level, "on steady" for a wink.)
 const REFLECTIVE_FLOOR_SHARE: f32 = 0.10;
-/// A run's settled signal turns back by this share of the band's contrast, and this many
-/// σ of its noise, before the turn counts as a swing of the light ([`RunStats::swings`]):
-/// a slow display's flutter swings across most of its depth, noise by a few σ.
+/// A run's settled signal turns back by this share of the band's contrast, and
+/// [`SWING_SIGMAS`] of its noise, before the turn counts as a swing of the light
+/// ([`RunStats::swings`]): a slow display's flutter swings across most of its depth...
 const SWING_SHARE: f32 = 0.3;
+/// ...noise by a few σ.
 const SWING_SIGMAS: f32 = 6.0;
 /// A run begun at an edge is confirmed by this many settled values.
 const CONFIRM_VALUES: u32 = 3;
@@ -376,15 +377,10 @@ impl Stream {
         // (None stands in for a band that could not change this sample's fate.)
         let band = self.band_for(v);
         if let Some(b) = band {
-            // (And some σ of the judged signal, the dark's once seen: noise alone turns back
-            // by that rarely. The raw noise is a stand-in until then; it is of every
-            // change, a blink's swings too, and only errs high.)
-            let sigma = if self.dark_signal_noise.settled() {
-                self.dark_signal_noise.sigma()
-            } else {
-                self.sigma() / self.per_box().sqrt()
-            };
-            self.least_swing = (SWING_SHARE * b.contrast).max(SWING_SIGMAS * sigma);
+            // (The raw noise standing in for the judged dark's until it is seen is of
+            // every change, a blink's swings too: it only errs high.)
+            self.least_swing =
+                (SWING_SHARE * b.contrast).max(SWING_SIGMAS * self.judged_dark_sigma());
         }
         debug_assert!(band.is_some() || self.band().is_none_or(|b| b.holds(v, self.lit)));
         if first {
