@@ -80,9 +80,10 @@ fn dump_one() {
     let (closed, open, pending) = stream.runs();
     for r in closed.iter().chain(std::iter::once(open)) {
         println!(
-            "{:>5} edged {:>5} {:9.1} {:9.1} {:7.1} ±{:.1} n {:4} level {:8.1} mean {:?} clip {:?} named {:?} turns {}",
+            "{:>5} edged {:>5} step {:>5} {:9.1} {:9.1} {:7.1} ±{:.1} n {:4} level {:8.1} mean {:?} clip {:?} named {:?} turns {}",
             r.lit,
             r.edged,
+            r.stepped,
             r.start_ms,
             r.end_ms,
             r.duration_ms(),
