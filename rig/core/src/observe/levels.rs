@@ -80,6 +80,69 @@ impl NoiseScale {
     }
 }
 
+/// The σ of one raw sample from its changes, robust to a light that moves smoothly
+/// between samples: two [`NoiseScale`]s, one of the changes and one of the changes of
+/// changes. A ramp (a liquid crystal turning over tens of ms, read at 100 Hz) moves every
+/// change by its slope, which the changes' scale takes for noise, but its changes of
+/// changes only by its curvature; a step (an LED switching) moves one change and two
+/// changes of changes, so a fast blink read a few samples a run inflates the second
+/// more. Noise alone gives both the same σ (a change of changes of independent noise has
+/// √3 times a change's: it is scaled by [`SECOND_DIFFERENCE_SCALE`]). The second stands
+/// in only where it reads far less ([`RAMP_RATIO`]).
+#[derive(Debug, Clone, Default)]
+pub(super) struct ChangeNoise {
+    first: NoiseScale,
+    second: NoiseScale,
+    /// The change before the latest, while the changes are consecutive.
+    before: Option<f32>,
+}
+
+/// The changes of changes read below this share of the changes only where smooth
+/// movement fills the changes: independent noise reads 1, noise that wanders as a
+/// random walk (each change independent) 0.82, a ramp far less. (Taking the lower of the
+/// two always would take the lower of two noisy estimates of one σ, biased low.)
+const RAMP_RATIO: f32 = 0.7;
+
+/// `1/√3`: a change of changes of independent noise read as a change is.
+const SECOND_DIFFERENCE_SCALE: f32 = 0.577_350_3;
+
+impl ChangeNoise {
+    /// The next change, following the one pushed before.
+    pub(crate) fn push(&mut self, delta: f32) {
+        self.first.push(delta);
+        if let Some(before) = self.before {
+            self.second.push((delta - before) * SECOND_DIFFERENCE_SCALE);
+        }
+        self.before = Some(delta);
+    }
+
+    /// The next change follows none pushed: no change of changes spans the break.
+    pub(crate) fn break_chain(&mut self) {
+        self.before = None;
+    }
+
+    /// Settled with the changes' scale: the second, a change behind, joins when it is.
+    pub(crate) fn settled(&self) -> bool {
+        self.first.settled()
+    }
+
+    /// σ of one raw sample, at least [`MIN_SIGMA`]: the changes' scale, unless the
+    /// changes of changes read less than [`RAMP_RATIO`] of it (the first scale's alone
+    /// until the second has settled).
+    pub(crate) fn sigma(&self) -> f32 {
+        let first = self.first.sigma();
+        if !self.second.settled() {
+            return first;
+        }
+        let second = self.second.sigma();
+        if second < RAMP_RATIO * first {
+            second
+        } else {
+            first
+        }
+    }
+}
+
 /// Sliding maximum and minimum of a signal over a time window.
 #[derive(Debug, Clone)]
 pub(super) struct Extremes {
@@ -300,6 +363,58 @@ impl Band {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `signal` plus Gaussian noise of σ 10, sample by sample: the σ a [`ChangeNoise`]
+    /// and a [`NoiseScale`] of the changes alone read.
+    fn noise_read_through(signal: &[f32]) -> (f32, f32) {
+        use rand::SeedableRng;
+        use rand_distr::{Distribution, Normal};
+        let mut rng = rand::rngs::SmallRng::seed_from_u64(5);
+        let noise = Normal::new(0.0f32, 10.0).unwrap();
+        let (mut both, mut changes) = (ChangeNoise::default(), NoiseScale::default());
+        let mut prev = None;
+        for &v in signal {
+            let x = v + noise.sample(&mut rng);
+            if let Some(p) = prev {
+                both.push(x - p);
+                changes.push(x - p);
+            }
+            prev = Some(x);
+        }
+        (both.sigma(), changes.sigma())
+    }
+
+    #[test]
+    fn the_change_noise_reads_the_noise_through_a_slow_display_s_ramps() {
+        // Noise alone: both scales read it (a running median wanders by a tenth or so),
+        // and the changes' stands (the lower of the two would be biased low).
+        let (alone, changes) = noise_read_through(&[0.0; 4000]);
+        assert_eq!(alone, changes);
+        assert!((7.5..13.5).contains(&alone), "{alone}");
+        // A 300-count flutter (five samples a state) through a display that turns with a
+        // time constant of 4.5 samples: every change moves by the ramp, and the changes
+        // read it as noise; their changes see only its curvature.
+        let mut x = 0.0f32;
+        let ramps: Vec<f32> = (0..4000)
+            .map(|k| {
+                let target = if (k / 5) % 2 == 0 { 0.0 } else { 300.0 };
+                x = target + (x - target) * (-1.0f32 / 4.5).exp();
+                x
+            })
+            .collect();
+        let (through, changes) = noise_read_through(&ramps);
+        assert!(changes > 25.0, "{changes}");
+        assert!(through < 16.0, "{through}");
+        // An LED's steps, five samples a state: the changes of changes, which each step
+        // moves twice, stand aside. (A step every five changes lifts the changes' median
+        // a little.)
+        let steps: Vec<f32> = (0..4000)
+            .map(|k| if (k / 5) % 2 == 0 { 0.0 } else { 300.0 })
+            .collect();
+        let (through, changes) = noise_read_through(&steps);
+        assert_eq!(through, changes);
+        assert!((7.5..16.0).contains(&through), "{through}");
+    }
 
     #[test]
     fn the_noise_scale_follows_gaussian_noise_and_ignores_rare_edges() {

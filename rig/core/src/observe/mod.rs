@@ -1077,33 +1077,97 @@ mod tests {
     fn slow_lcd_driven(
         driven: impl Fn(f64) -> bool,
         duration_ms: f64,
-        (tau_darken, tau_clear): (f64, f64),
+        taus: (f64, f64),
         seed: u64,
     ) -> Vec<Sample> {
-        let (bare, lit_share) = (1800.0, 0.4);
-        let mut next = uniform(seed);
-        let (mut x, mut t, mut t_sample) = (1.0f64, 0.0f64, 8.0f64);
-        let mut trace = Vec::new();
-        while t < duration_ms {
-            let dark = driven(t);
-            let (target, tau) = if dark {
-                (lit_share, tau_darken)
-            } else {
-                (1.0, tau_clear)
-            };
-            x += (target - x) * (0.1 / tau);
-            t += 0.1;
-            if t >= t_sample {
-                let c = (bare * x + 6.0 * (next() - 0.5)) as f32;
-                trace.push(Sample {
-                    t_ms: t,
-                    c,
-                    ..Sample::default()
-                });
-                t_sample += 8.0 + 2.0 * (next() - 0.5);
+        LcdReading::default().trace(driven, duration_ms, taus, seed)
+    }
+
+    /// How an LCD segment is read: its bare level, the share of it left lit, the sensor's
+    /// interval (jittered by a quarter of it either way) and its noise (uniform, peak to
+    /// peak).
+    struct LcdReading {
+        bare: f64,
+        lit_share: f64,
+        interval_ms: f64,
+        noise: f64,
+    }
+
+    impl Default for LcdReading {
+        fn default() -> Self {
+            Self {
+                bare: 1800.0,
+                lit_share: 0.4,
+                interval_ms: 8.0,
+                noise: 6.0,
             }
         }
-        trace
+    }
+
+    impl LcdReading {
+        /// A segment driven dark when `driven(t)`, for `duration_ms`, darkening and
+        /// clearing exponentially with time constants `(tau_darken, tau_clear)` (ms).
+        fn trace(
+            &self,
+            driven: impl Fn(f64) -> bool,
+            duration_ms: f64,
+            (tau_darken, tau_clear): (f64, f64),
+            seed: u64,
+        ) -> Vec<Sample> {
+            let Self {
+                bare,
+                lit_share,
+                interval_ms,
+                noise,
+            } = *self;
+            let mut next = uniform(seed);
+            let (mut x, mut t, mut t_sample) = (1.0f64, 0.0f64, interval_ms);
+            let mut trace = Vec::new();
+            while t < duration_ms {
+                let dark = driven(t);
+                let (target, tau) = if dark {
+                    (lit_share, tau_darken)
+                } else {
+                    (1.0, tau_clear)
+                };
+                x += (target - x) * (0.1 / tau);
+                t += 0.1;
+                if t >= t_sample {
+                    let c = (bare * x + noise * (next() - 0.5)) as f32;
+                    trace.push(Sample {
+                        t_ms: t,
+                        c,
+                        ..Sample::default()
+                    });
+                    t_sample += interval_ms * (1.0 + 0.25 * (next() - 0.5));
+                }
+            }
+            trace
+        }
+    }
+
+    #[test]
+    fn a_slow_lcd_read_at_100_hz_flutters_though_it_never_holds_a_level() {
+        // Darkening over 12 ms, clearing over 45: read every ~10 ms, every sample of a
+        // flutter is on a ramp, and the changes (up to a third of the 220-count depth)
+        // read as noise of 25 counts, against 3.5 of the sensor's own: no floor drawn
+        // from them lets the blink be seen. The changes of changes see only the ramps'
+        // curvature.
+        let lcd = LcdReading {
+            bare: 340.0,
+            lit_share: 0.35,
+            interval_ms: 10.6,
+            noise: 12.0,
+        };
+        let flutter = |t: f64| t % 100.0 >= 50.0;
+        for seed in 0..10 {
+            let trace = lcd.trace(flutter, 3500.0, (12.0, 45.0), seed);
+            assert_eq!(
+                seen(&reflective(Some(340.0)).classify(&trace)),
+                Some(Indication::new(Colour::On, Cadence::Flutter)),
+                "seed {seed}"
+            );
+        }
     }
 
     #[test]

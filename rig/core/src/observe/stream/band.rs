@@ -345,7 +345,7 @@ mod tests {
     use super::super::signal::Noise;
     use super::super::Stream;
     use crate::hw::SensorKind;
-    use crate::observe::levels::NoiseScale;
+    use crate::observe::levels::{ChangeNoise, NoiseScale};
     use crate::observe::testgen::table;
     use crate::observe::{Calibration, Classifier, Polarity};
 
@@ -380,6 +380,22 @@ mod tests {
         n
     }
 
+    /// A change noise settled on samples of Gaussian noise of `sigma`.
+    fn change_noise(sigma: f32) -> ChangeNoise {
+        use rand::SeedableRng;
+        use rand_distr::{Distribution, Normal};
+        let mut rng = rand::rngs::SmallRng::seed_from_u64(9);
+        let noise = Normal::new(0.0f32, sigma).unwrap();
+        let mut n = ChangeNoise::default();
+        let mut prev = 0.0;
+        for _ in 0..2000 {
+            let x = noise.sample(&mut rng);
+            n.push(x - prev);
+            prev = x;
+        }
+        n
+    }
+
     #[test]
     fn what_the_box_cancels_of_the_dark_s_noise_it_cancels_off_an_envelope() {
         // 100 Hz flicker read at 200 Hz alternates sample by sample: raw changes of 300
@@ -392,7 +408,7 @@ mod tests {
             settled: true,
             sigma: 100.0,
         };
-        s.dark_noise = scale(300.0);
+        s.dark_noise = change_noise(300.0);
         s.dark_signal_noise = scale(30.0);
         s.lit = true;
         s.envelope = Some((540.0, 40.0));

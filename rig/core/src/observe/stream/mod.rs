@@ -16,7 +16,9 @@
 //!    judged sample by sample: their own integration window is the only filter. At every
 //!    rate the mains flicker is first fitted and taken off ([`super::flicker`]; the box
 //!    leaves an eighth of a 120 Hz flicker's swing, more with jitter or lost samples);
-//!    every noise figure below is then of the cleaned signal.
+//!    every noise figure below is then of the cleaned signal. One sample's noise is
+//!    read off its changes, or off its changes of changes where those read far less: a
+//!    slow display read at 100 Hz is on a ramp at every sample ([`ChangeNoise`]).
 //! 3. **Levels** ([`super::levels`]): the unlit level (the highest of the calibrated
 //!    dark, the latest unlit runs' settled mean, and the light's level while it has been
 //!    dark for a while; else the lowest value of the last two slowest periods), the lit
@@ -81,7 +83,7 @@ use crate::bench::DarkLevel;
 use crate::hw::Sample;
 
 use super::judge::mains_lock;
-use super::levels::NoiseScale;
+use super::levels::{ChangeNoise, NoiseScale};
 use super::runs::RunStats;
 use super::{Calibration, Polarity};
 use edges::Pending;
@@ -179,7 +181,7 @@ pub(super) struct Stream {
     envelope: Option<(f32, f32)>,
     prev_v: f32,
     /// The same over consecutive unlit samples: what a dark light's readings do.
-    dark_noise: NoiseScale,
+    dark_noise: ChangeNoise,
     prev_unlit: bool,
     /// The open run's settled values back to a box ago.
     settled: VecDeque<(f64, f32)>,
@@ -250,7 +252,7 @@ impl Stream {
             noise: Noise::default(),
             envelope: None,
             prev_v: 0.0,
-            dark_noise: NoiseScale::default(),
+            dark_noise: ChangeNoise::default(),
             prev_unlit: false,
             unsettled: VecDeque::new(),
             settled: VecDeque::new(),
@@ -396,8 +398,9 @@ impl Stream {
         }
         self.step(s, v, prev_t, band);
         let unlit = !self.lit && self.pending.is_none() && self.drift.is_none();
-        if let (true, true, Some(d)) = (unlit, self.prev_unlit, c.delta) {
-            self.dark_noise.push(d);
+        match (unlit, self.prev_unlit, c.delta) {
+            (true, true, Some(d)) => self.dark_noise.push(d),
+            _ => self.dark_noise.break_chain(),
         }
         self.prev_unlit = unlit;
         self.remember(s.t_ms, v);

@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 
 use crate::hw::Sample;
 use crate::observe::flicker::Flicker;
-use crate::observe::levels::{Extremes, NoiseScale};
+use crate::observe::levels::{ChangeNoise, Extremes};
 use crate::observe::Polarity;
 
 use super::{ENVELOPE_PERIODS, SMOOTH_MIN_SAMPLES, SMOOTH_MS, VOID_GAP_MS};
@@ -88,7 +88,7 @@ pub(super) struct Noise {
 }
 
 impl Noise {
-    fn of(scale: &NoiseScale) -> Self {
+    fn of(scale: &ChangeNoise) -> Self {
         Self {
             settled: scale.settled(),
             sigma: scale.sigma(),
@@ -203,7 +203,7 @@ pub(super) struct Shaper {
     dt_ms: f64,
     period: SamplingPeriod,
     prev_raw: f32,
-    noise: NoiseScale,
+    noise: ChangeNoise,
     smooth: VecDeque<(f64, f32)>,
     smooth_sum: f64,
     envelope: Extremes,
@@ -219,7 +219,7 @@ impl Shaper {
             dt_ms: 0.0,
             period: SamplingPeriod::default(),
             prev_raw: 0.0,
-            noise: NoiseScale::default(),
+            noise: ChangeNoise::default(),
             smooth: VecDeque::new(),
             smooth_sum: 0.0,
             envelope: Extremes::new(ENVELOPE_PERIODS * slowest_period_ms),
