@@ -127,11 +127,11 @@ impl ChangeNoise {
     }
 
     /// σ of one raw sample, at least [`MIN_SIGMA`]: the changes' scale, unless the
-    /// changes of changes read less than [`RAMP_RATIO`] of it (the first scale's alone
-    /// until the second has settled).
+    /// changes of changes read less than [`RAMP_RATIO`] of it (once the changes' has
+    /// settled; the second, a change behind, then reads the median of what it has).
     pub(crate) fn sigma(&self) -> f32 {
         let first = self.first.sigma();
-        if !self.second.settled() {
+        if !self.first.settled() {
             return first;
         }
         let second = self.second.sigma();
@@ -405,6 +405,10 @@ mod tests {
         let (through, changes) = noise_read_through(&ramps);
         assert!(changes > 25.0, "{changes}");
         assert!(through < 16.0, "{through}");
+        // Changes that stop as the changes' scale settles (an unlit run's, when the run
+        // ends): the second, a change behind and never to settle, still stands in.
+        let (through, changes) = noise_read_through(&ramps[..WARMUP + 1]);
+        assert!(through < 0.7 * changes, "{through} of {changes}");
         // An LED's steps, five samples a state: the changes of changes, which each step
         // moves twice, stand aside. (A step every five changes lifts the changes' median
         // a little.)
