@@ -100,7 +100,8 @@ fn cos_sin(cycles: f64) -> (f64, f64) {
 /// interval is a small share of [`TAU_MS`], where seven terms of the series give the
 /// exponential to 1e-10 in a few multiplications. (The library's `exp` ran at nearly
 /// every sample: jittered stamps span a new interval each time, and a cache of the last
-/// span missed. `rig classify` on a 10 M-sample trace: 1.06 s → 1.02 s.)
+/// span missed. `rig classify` on a 10 M-sample trace: 1.06 s → 1.02 s, timed as the
+/// `observe` module docs' throughput figures are.)
 fn decay_over(dt: f64) -> f64 {
     let x = dt * (1.0 / TAU_MS);
     if (0.0..=SERIES_MAX).contains(&x) {
@@ -120,9 +121,9 @@ fn decay_over(dt: f64) -> f64 {
     }
 }
 
-/// The largest `dt / TAU_MS` [`decay_over`] takes by its series (15 ms: the slowest
-/// sensor's interval, with room for a lost sample): the first term left out is then at
-/// most 0.1⁷/7! = 2e-11.
+/// The largest `dt / TAU_MS` [`decay_over`] takes by its series (15 ms: past the
+/// slowest sensor's 10 ms interval and its jitter; a span with a lost sample takes the
+/// library's `exp`): the first term left out is then at most 0.1⁷/7! = 2e-11.
 const SERIES_MAX: f64 = 0.1;
 
 /// A least-squares fit of `Δx ≈ a·Δcos(ωt) + b·Δsin(ωt)` with forgetting.

@@ -361,16 +361,16 @@ impl Band {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    /// `signal` plus Gaussian noise of σ 10, sample by sample: the σ a [`ChangeNoise`]
-    /// and a [`NoiseScale`] of the changes alone read.
-    fn noise_read_through(signal: &[f32]) -> (f32, f32) {
+    /// `signal` plus Gaussian noise of `sigma`, sample by sample (drawn from `seed`): its
+    /// changes read by a [`ChangeNoise`] and by a [`NoiseScale`] alone.
+    pub(crate) fn changes_read(signal: &[f32], sigma: f32, seed: u64) -> (ChangeNoise, NoiseScale) {
         use rand::SeedableRng;
         use rand_distr::{Distribution, Normal};
-        let mut rng = rand::rngs::SmallRng::seed_from_u64(5);
-        let noise = Normal::new(0.0f32, 10.0).unwrap();
+        let mut rng = rand::rngs::SmallRng::seed_from_u64(seed);
+        let noise = Normal::new(0.0f32, sigma).unwrap();
         let (mut both, mut changes) = (ChangeNoise::default(), NoiseScale::default());
         let mut prev = None;
         for &v in signal {
@@ -381,6 +381,12 @@ mod tests {
             }
             prev = Some(x);
         }
+        (both, changes)
+    }
+
+    /// The σ [`changes_read`] reads through `signal` with noise of σ 10.
+    fn noise_read_through(signal: &[f32]) -> (f32, f32) {
+        let (both, changes) = changes_read(signal, 10.0, 5);
         (both.sigma(), changes.sigma())
     }
 
@@ -408,7 +414,7 @@ mod tests {
         // Changes that stop as the changes' scale settles (an unlit run's, when the run
         // ends): the second, a change behind and never to settle, still stands in.
         let (through, changes) = noise_read_through(&ramps[..WARMUP + 1]);
-        assert!(through < 0.7 * changes, "{through} of {changes}");
+        assert!(through < RAMP_RATIO * changes, "{through} of {changes}");
         // An LED's steps, five samples a state: the changes of changes, which each step
         // moves twice, stand aside. (A step every five changes lifts the changes' median
         // a little.)

@@ -345,6 +345,7 @@ mod tests {
     use super::super::signal::Noise;
     use super::super::Stream;
     use crate::hw::SensorKind;
+    use crate::observe::levels::tests::changes_read;
     use crate::observe::levels::{ChangeNoise, NoiseScale};
     use crate::observe::testgen::table;
     use crate::observe::{Calibration, Classifier, Polarity};
@@ -382,18 +383,7 @@ mod tests {
 
     /// A change noise settled on samples of Gaussian noise of `sigma`.
     fn change_noise(sigma: f32) -> ChangeNoise {
-        use rand::SeedableRng;
-        use rand_distr::{Distribution, Normal};
-        let mut rng = rand::rngs::SmallRng::seed_from_u64(9);
-        let noise = Normal::new(0.0f32, sigma).unwrap();
-        let mut n = ChangeNoise::default();
-        let mut prev = 0.0;
-        for _ in 0..2000 {
-            let x = noise.sample(&mut rng);
-            n.push(x - prev);
-            prev = x;
-        }
-        n
+        changes_read(&[0.0; 2000], sigma, 9).0
     }
 
     #[test]
