@@ -2,9 +2,10 @@
 //!
 //! The trace is streamed: [`TraceReader`] hands over chunks of samples that a streaming
 //! [`Watch`] takes in, so memory stays bounded whatever the file's size. With a second
-//! core, the file is read on a thread of its own, and the watch's mains flicker lock-in
-//! (the [`Conditioner`](crate::observe::Conditioner)) runs there too, while the watch
-//! shapes, segments and judges the previous chunks (a bounded channel of [`PIPELINE`]
+//! core, the file is read on a thread of its own, and the watch's first half (the
+//! [`Conditioner`](crate::observe::Conditioner): the samples' blocks and the mains
+//! flicker lock-in) runs there too, while the watch shapes, segments and judges the
+//! previous chunks (a bounded channel of [`PIPELINE`]
 //! chunks between them): the time is the slower side's rather than the sum, and the
 //! split leaves the two sides about even. See [`crate::trace`] for how to measure it,
 //! and the module docs of [`crate::observe`] ("Figures") for what it measured.
@@ -105,7 +106,12 @@ fn feed_in_parallel<R: BufRead + Send>(
                     .try_recv()
                     .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
                 chunk.clear();
-                chunk.extend(samples.iter().filter_map(|s| first.condition(s)));
+                for s in &samples {
+                    if let Some(c) = first.condition(s) {
+                        chunk.push(c);
+                        chunk.extend(first.second());
+                    }
+                }
                 if full_tx.send(chunk).is_err() {
                     return Ok(());
                 }

@@ -50,11 +50,9 @@ impl NoiseScale {
         }
         self.seen = self.seen.saturating_add(1);
         let m = self.median.max(MIN_SIGMA * 0.1);
-        self.median = if d > m {
-            m * (1.0 + MEDIAN_STEP)
-        } else {
-            m * (1.0 - MEDIAN_STEP)
-        };
+        // (Without branches: a change is above or below the median at random.)
+        let step = if d > m { MEDIAN_STEP } else { -MEDIAN_STEP };
+        self.median = m * (1.0 + step);
     }
 
     /// Whether it has seen enough changes to be believed.

@@ -23,7 +23,17 @@
 //!    known, so a lock-in (`flicker.rs`) fits it on the sample-to-sample changes (a
 //!    blink's steps are refused as outliers) and takes it off each sample before the box:
 //!    subtracted for an emissive light (room light adds to the LED's), divided out for a
-//!    reflective one (it multiplies the level).
+//!    reflective one (it multiplies the level). A sensor that reads twice or more every
+//!    4 ms (500 Hz and up) has its samples averaged in blocks of as many first
+//!    ([`Conditioner`]): the box would average them anyway, a cadence's shortest run is
+//!    ten blocks, and the stream then judges about 250 values a second whatever the
+//!    rate, a quarter of the work at 1 kHz. Nothing the reading needs is averaged away:
+//!    the lock-in fits each block on the mean of its samples' own phases (exact for a
+//!    sinusoid, however jittered the stamps), a reflective block's flicker on the mean of
+//!    its samples' logarithms, and a block keeps each channel's top reading and how often
+//!    it recurs, which tell a clipped channel (a mean of clipped and dark samples would
+//!    hide it). A block ends at a gap and says how long no sample saw before it, so the
+//!    gaps a run remembers are the samples' own.
 //! 2. **Levels** (`levels.rs`): the unlit level is the calibrated dark level (or the
 //!    latest unlit runs', if the room has brightened), the lit level the latest lit runs'
 //!    (unless it makes no band below an envelope that reaches higher: then it was learnt
@@ -159,24 +169,44 @@
 //!
 //! # Figures
 //!
-//! Measured at the end of the eighth session of 2026-12-06 (a shared 2-core machine)
-//! with the commands below; in brackets, the same at its start (commit 34fc4ba). Tuning
+//! Measured at the end of the ninth session of 2026-12-06 (a shared 2-core machine)
+//! with the commands below; in brackets, the same at its start (commit 6c59c0f). Tuning
 //! used `lightgen` seeds from 5, 6, 8, 12, 13, 14, 15 and 18 million on, and `tracegen`
 //! seeds from 1 000 000 on, only. The held-out sets were never tuned on, but every change
 //! was also checked on them, so they are no longer quite unseen.
 //!
 //! | traces | right | abstained | forbidden (steady↔wink, off↔lit) | wrong colour |
 //! |---|---|---|---|---|
-//! | `lightgen`, seeds 7 000 000.. (1000, held out) | 99.6% (99.7%) | 0.4% (0.3%) | 0 (0) | 0 (0) |
-//! | `lightgen`, seeds 9 000 000.. (1000, held out; one trace read to find a bug) | 99.5% (99.5%) | 0.5% (0.5%) | 0 (0) | 0 (0) |
-//! | `lightgen`, seeds 11 000 000.. (1000, held out) | 99.6% (99.5%) | 0.4% (0.5%) | 0 (0) | 0 (0) |
+//! | `lightgen`, seeds 7 000 000.. (1000, held out) | 99.6% (99.6%) | 0.4% (0.4%) | 0 (0) | 0 (0) |
+//! | `lightgen`, seeds 9 000 000.. (1000, held out; one trace read to find a bug) | 99.6% (99.5%) | 0.4% (0.5%) | 0 (0) | 0 (0) |
+//! | `lightgen`, seeds 11 000 000.. (1000, held out) | 99.6% (99.6%) | 0.4% (0.4%) | 0 (0) | 0 (0) |
 //! | `lightgen`, seeds 16 000 000.. (1000, held out; one trace taught a rule) | 99.7% (99.7%) | 0.2% (0.2%) | 1 (1) | 0 (0) |
 //! | `lightgen`, seeds 17 000 000.. (1000, held out) | 99.8% (99.8%) | 0.2% (0.2%) | 0 (0) | 0 (0) |
 //! | `tracegen`, seeds 2 000 000.. (567 kept, held out) | 99.1% (99.1%) | 0% (0%) | 0 (0) | 0 (0) |
 //! | `tracegen`, seeds 3 000 000.. (564 kept, held out) | 99.8% (99.8%) | 0.2% (0.2%) | 0 (0) | 0 (0) |
 //! | `fixtures/traces/` (263) | 98.9% (98.9%) | 0.4% (0.4%) | 0 (0) | 0 (0) |
-//! | tuning: `lightgen` 5M / 6M / 8M / 12M / 13M, `tracegen` 1M | 99.8 / 99.7 / 99.7 / 99.6 / 99.6 / 99.65% (99.8 / 99.8 / 99.7 / 99.6 / 99.6 / 99.65%) | 0.1 / 0.3 / 0.3 / 0.2 / 0.4 / 0.35% (0.1 / 0.2 / 0.3 / 0.2 / 0.4 / 0.35%) | 0 / 0 / 0 / 2 / 0 / 0 (the same) | 0 |
-//! | tuning: `lightgen` 14M / 15M / 18M | 99.8 / 99.7 / 99.7% (99.9 / 99.6 / 99.7%) | 0.2 / 0.3 / 0.3% (0.1 / 0.4 / 0.3%) | 0 / 0 / 0 | 0 |
+//! | tuning: `lightgen` 5M / 6M / 8M / 12M / 13M, `tracegen` 1M | 99.8 / 99.7 / 99.7 / 99.6 / 99.5 / 99.65% (99.8 / 99.7 / 99.7 / 99.6 / 99.6 / 99.65%) | 0.1 / 0.3 / 0.3 / 0.2 / 0.5 / 0.35% (0.1 / 0.3 / 0.3 / 0.2 / 0.4 / 0.35%) | 0 / 0 / 0 / 2 / 0 / 0 (the same) | 0 |
+//! | tuning: `lightgen` 14M / 15M / 18M | 99.8 / 99.7 / 99.7% (the same) | 0.2 / 0.3 / 0.3% (the same) | 0 / 0 / 0 | 0 |
+//!
+//! The ninth session's change, for throughput: samples read twice or more every 4 ms are
+//! averaged in blocks before the stream (step 1; `stream/signal.rs`, `Conditioner`),
+//! with the flicker fitted on each sample's own phase, a reflective block's logarithms
+//! its samples', each channel's top kept (a block of clipped and dark samples hides a
+//! clip: a saturating blue flutter read grey without them) and a gap ending a block. A
+//! block's changes before the lock-in has settled do not count toward the noise: at 1 kHz
+//! a 53%-deep flicker, not yet taken off, set the dark's noise six times too high, and a
+//! wink read steady (80 ms of blocks; a slower sensor's first changes are kept: a
+//! hundred-hertz trace cannot spare 200 ms). Its price: at 1 kHz the newest samples
+//! wait up to 4 ms for their block, and an edge a block more, so a watch's first reading
+//! can come a 50 ms poll later (one flutter of the watch test's 27 at 1 kHz). The sets
+//! above: the same answers to a trace in a thousand, one fixed and one lost. The fourth
+//! generator: 897 → 901 of 1000 right, forbidden confusions 11 → 9, wrong colours 15 →
+//! 14 (two dim ambers once not answered now read red, one grey no longer); the fifth's
+//! sets unchanged (96.0% and 94.8%); the sixth's 88.7% and 86.2% → 88.3% and 85.5%, and
+//! its fresh set 519 → 518 of 600: abstentions at 500–1000 Hz on lights at a few σ, and
+//! an uncalibrated level whose mains flicker the blocks now see clearly enough to say
+//! the room reaches the sensor (no answer, as `judge.rs` rules), with forbidden confusions
+//! 23 and 6 → 22 and 6.
 //!
 //! The eighth session's rule, from a sixth generator: one sample's noise is read off its
 //! changes of changes where those read under 0.7 of its changes (`levels.rs`,
@@ -336,7 +366,7 @@
 //! The bar (99.5%, at most 0.3% abstentions, no wrong colour, no forbidden confusion) is
 //! met whole on three held-out sets (7M, 17M, tracegen 3M; tracegen 2M reads 99.1%, its
 //! misses saturated LEDs read "on"); 16M misses it by one forbidden confusion; 9M and 11M
-//! read 99.5% with 0.5% and 0.4% abstained. What is left, by the confusion matrices:
+//! read 99.6% with 0.4% abstained. What is left, by the confusion matrices:
 //! faint blinks of an LCD read at 100–125 Hz, whose darkening is a few σ of one sample
 //! (abstentions, or "off" where the blink's mean reads within what a locked mains flicker
 //! could do to the bare level); blinks whose segmentation a PWM beating with the window
@@ -590,8 +620,12 @@ mod tests {
         assert!((o.period_ms.unwrap() - 250.0).abs() < 5.0, "{o:?}");
         assert!((o.on_ms.unwrap() - 200.0).abs() < 5.0, "{o:?}");
         assert!((o.off_ms.unwrap() - 50.0).abs() < 5.0, "{o:?}");
-        // The whole trace (it starts with a partial on time that fits): 2000 ms ± jitter.
-        assert!((o.window_ms - 2000.0).abs() < 2.0, "{o:?}");
+        // The whole trace (it starts with a partial on time that fits): 2000 ms less at
+        // most a block (the last samples wait for theirs to be whole), ± jitter.
+        assert!(
+            (o.window_ms - 2000.0).abs() < stream::BLOCK_MS + 1.0,
+            "{o:?}"
+        );
     }
 
     #[test]
@@ -783,9 +817,17 @@ mod tests {
                             assert!(!matches!(reading, Reading::NoCadenceFits { .. }));
                         });
                         // Within the evidence needed plus one period (a mid-period start
-                        // may first need a complete on and off run) and one poll.
+                        // may first need a complete on and off run) and one poll. At
+                        // 1 kHz the stream is up to two blocks behind (the one not yet
+                        // whole, and the one an edge waits for after its box): a
+                        // decision that falls within them of a poll waits for the next.
                         let period = table().get(cadence).period_ms().unwrap();
-                        let deadline = classifier.evidence_ms(cadence) + period + 50.0;
+                        let lag = if hz > 500.0 {
+                            50.0 + 2.0 * stream::BLOCK_MS
+                        } else {
+                            0.0
+                        };
+                        let deadline = classifier.evidence_ms(cadence) + period + 50.0 + lag;
                         let first = first_seen.expect("never seen");
                         assert!(
                             first <= deadline,

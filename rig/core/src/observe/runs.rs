@@ -28,6 +28,61 @@ const CLIP_REPEATS: u32 = 3;
 /// ...if it is at least this high (counts)...
 const CLIP_MIN: f32 = 255.0;
 
+/// A block of samples as the stream takes it (one sample, or at high rates a few
+/// averaged: see [`Conditioner`](super::stream::Conditioner)): their mean at their mean
+/// time, and each channel's top reading among them, which a mean would hide (a clipped
+/// channel holds one exact top, read on a run's samples, not on their means).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct SampleBlock {
+    pub(crate) mean: Sample,
+    top: [Top; 4],
+    /// The samples it averages.
+    samples: u32,
+}
+
+impl SampleBlock {
+    /// A block of no sample yet.
+    pub(crate) const EMPTY: SampleBlock = SampleBlock {
+        mean: Sample {
+            t_ms: 0.0,
+            r: 0.0,
+            g: 0.0,
+            b: 0.0,
+            c: 0.0,
+        },
+        top: [Top {
+            max: 0.0,
+            at_max: 0,
+        }; 4],
+        samples: 0,
+    };
+
+    /// `s` counted in the block's tops (the mean is the gatherer's).
+    #[inline(always)]
+    pub(crate) fn count(&mut self, s: &Sample) {
+        for (top, v) in self.top.iter_mut().zip([s.r, s.g, s.b, s.c]) {
+            top.push(v);
+        }
+        self.samples += 1;
+    }
+
+    /// The same tops, with `mean` as the samples' mean.
+    pub(crate) fn with_mean(self, mean: Sample) -> Self {
+        Self { mean, ..self }
+    }
+}
+
+impl From<Sample> for SampleBlock {
+    fn from(s: Sample) -> Self {
+        let mut block = SampleBlock {
+            mean: s,
+            ..SampleBlock::EMPTY
+        };
+        block.count(&s);
+        block
+    }
+}
+
 /// One colour channel's top reading in a run.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct Top {
@@ -36,12 +91,16 @@ struct Top {
 }
 
 impl Top {
+    #[inline(always)]
     fn push(&mut self, v: f32) {
-        if v > self.max {
-            *self = Top { max: v, at_max: 1 };
-        } else if v == self.max {
-            self.at_max += 1;
-        }
+        // (Without branches: a noisy channel's top moves unpredictably.)
+        let above = v > self.max;
+        self.at_max = if above {
+            1
+        } else {
+            self.at_max + u32::from(v == self.max)
+        };
+        self.max = if above { v } else { self.max };
     }
 
     fn merge(&mut self, other: Top) {
@@ -81,7 +140,10 @@ pub(super) struct RunStats {
     /// The edge that ended it, or its latest sample while open.
     pub(crate) end_ms: f64,
     pub(crate) end_slack_ms: f64,
+    /// The blocks it holds (samples, or at high rates their means)...
     pub(crate) samples: u32,
+    /// ...and the samples those average.
+    read: u32,
     /// Raw r, g, b, c summed.
     pub(crate) sum: [f64; 4],
     /// The judged (smoothed) signal summed, and its highest and lowest value.
@@ -167,6 +229,7 @@ impl RunStats {
             end_ms: start_ms,
             end_slack_ms: 0.0,
             samples: 0,
+            read: 0,
             sum: [0.0; 4],
             sum_v: 0.0,
             top_v: f32::NEG_INFINITY,
@@ -179,16 +242,18 @@ impl RunStats {
         }
     }
 
-    pub(crate) fn add(&mut self, s: &Sample, v: f32) {
+    pub(crate) fn add(&mut self, block: &SampleBlock, v: f32) {
+        let s = &block.mean;
         self.samples += 1;
+        self.read += block.samples;
         self.sum_v += f64::from(v);
         self.top_v = self.top_v.max(v);
         self.bottom_v = self.bottom_v.min(v);
         for (sum, v) in self.sum.iter_mut().zip([s.r, s.g, s.b, s.c]) {
             *sum += f64::from(v);
         }
-        for (top, v) in self.top.iter_mut().zip([s.r, s.g, s.b, s.c]) {
-            top.push(v);
+        for (top, block_top) in self.top.iter_mut().zip(block.top) {
+            top.merge(block_top);
         }
         self.end_ms = self.end_ms.max(s.t_ms);
     }
@@ -201,6 +266,7 @@ impl RunStats {
     /// Extend this run over `next` (the samples after it, in the same state after all).
     pub(crate) fn absorb(&mut self, next: &RunStats) {
         self.samples += next.samples;
+        self.read += next.read;
         self.sum_v += next.sum_v;
         self.top_v = self.top_v.max(next.top_v);
         self.bottom_v = self.bottom_v.min(next.bottom_v);
@@ -290,7 +356,7 @@ impl RunStats {
                 >= 2
         };
         let clipped =
-            |t: &Top| t.held(self.samples, shared(t)) && (t.full_scale() || t.max >= highest);
+            |t: &Top| t.held(self.read, shared(t)) && (t.full_scale() || t.max >= highest);
         // (Spelt out, as in `mean` and `colour`: asked of every run at every reading, and
         // an array `map` there did not inline.)
         [
@@ -487,14 +553,14 @@ impl Run {
 mod tests {
     use super::*;
 
-    fn rgb(t_ms: f64, r: f32, g: f32, b: f32) -> Sample {
-        Sample {
+    fn rgb(t_ms: f64, r: f32, g: f32, b: f32) -> SampleBlock {
+        SampleBlock::from(Sample {
             t_ms,
             r,
             g,
             b,
             c: r + g + b,
-        }
+        })
     }
 
     #[test]
@@ -542,13 +608,13 @@ mod tests {
         let mut blue = RunStats::open(true, true, 0.0, 0.0);
         for i in 0..25 {
             let s = if i % 5 < 2 {
-                Sample {
+                SampleBlock::from(Sample {
                     t_ms: f64::from(i),
                     r: 120.0 + (i % 3) as f32,
                     g: 400.0 + (i % 4) as f32,
                     b: 547.0,
                     c: 547.0,
-                }
+                })
             } else {
                 rgb(f64::from(i), 3.0, 5.0 + (i % 2) as f32, 8.0)
             };

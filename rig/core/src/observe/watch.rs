@@ -13,11 +13,13 @@ use super::{judge, Classifier, Reading};
 /// [`Classifier::classify`] is a fresh `Watch` fed a whole trace, so both decide exactly
 /// the same on the same samples.
 ///
-/// The stream begins with a [`Conditioner`]: it picks the samples the stream takes and
-/// takes the mains flicker off them (it knows nothing of runs, and it is most of the
-/// per-sample work); the watch shapes, segments and judges what it hands on. A reader
-/// with a second core can run the conditioner ahead on its own thread
-/// ([`Watch::detach_conditioner`], then [`Watch::take`]); `rig classify` does.
+/// The stream begins with a [`Conditioner`]: it picks the samples the stream takes,
+/// averages them in blocks at 500 Hz and more (the newest wait, at most 4 ms, for their
+/// block to be whole) and takes the mains flicker off them (it knows nothing of runs,
+/// and it is most of the per-sample work); the watch shapes, segments and judges what it
+/// hands on. A reader with a second core can run the conditioner ahead on
+/// its own thread ([`Watch::detach_conditioner`], then [`Watch::take`]); `rig classify`
+/// does.
 #[derive(Debug, Clone)]
 pub struct Watch {
     classifier: Classifier,
@@ -58,8 +60,9 @@ impl Watch {
         self.stream.conditioner()
     }
 
-    /// Append samples conditioned by this watch's detached [`Conditioner`] (oldest first,
-    /// each once): the same as pushing the samples they came from.
+    /// Append blocks conditioned by this watch's detached [`Conditioner`] (oldest first,
+    /// each once, a second block right after the first: see [`Conditioner::condition`]):
+    /// the same as pushing the samples they came from.
     pub fn take(&mut self, values: &[Conditioned]) {
         for c in values {
             self.stream.take(c);
@@ -139,15 +142,20 @@ mod tests {
 
     #[test]
     fn a_watch_decides_what_classify_decides_on_the_same_samples() {
-        for (i, cadence) in Cadence::ALL.into_iter().enumerate() {
-            let light = Light::new(Colour::Amber, cadence_pattern(cadence)).random_phase(i as u64);
-            let trace = Sensor::rgbc(200.0).trace(&light, 0.0, 5000.0, i as u64);
-            let mut w = watch();
-            for (k, chunk) in trace.chunks(10).enumerate() {
-                w.push(chunk);
-                let upto = (k + 1) * 10;
-                let batch = w.classifier().classify(&trace[..upto.min(trace.len())]);
-                assert_eq!(w.current(), batch, "{cadence:?} after {upto} samples");
+        // At 200 Hz every sample is a block; at 1 kHz four are, and a poll may come
+        // inside one.
+        for (hz, chunk_len) in [(200.0, 10), (1000.0, 37)] {
+            for (i, cadence) in Cadence::ALL.into_iter().enumerate() {
+                let light =
+                    Light::new(Colour::Amber, cadence_pattern(cadence)).random_phase(i as u64);
+                let trace = Sensor::rgbc(hz).trace(&light, 0.0, 5000.0, i as u64);
+                let mut w = watch();
+                for (k, chunk) in trace.chunks(chunk_len).enumerate() {
+                    w.push(chunk);
+                    let upto = (k + 1) * chunk_len;
+                    let batch = w.classifier().classify(&trace[..upto.min(trace.len())]);
+                    assert_eq!(w.current(), batch, "{cadence:?} at {hz} Hz after {upto}");
+                }
             }
         }
     }
@@ -167,8 +175,13 @@ mod tests {
                 let mut first = fed.detach_conditioner();
                 for chunk in trace.chunks(37) {
                     pushed.push(chunk);
-                    let values: Vec<Conditioned> =
-                        chunk.iter().filter_map(|s| first.condition(s)).collect();
+                    let mut values: Vec<Conditioned> = Vec::new();
+                    for s in chunk {
+                        if let Some(c) = first.condition(s) {
+                            values.push(c);
+                            values.extend(first.second());
+                        }
+                    }
                     fed.take(&values);
                     assert_eq!(fed.current(), pushed.current(), "{cadence:?} at {hz} Hz");
                 }

@@ -4,9 +4,8 @@
 
 use super::labels::Labels;
 use super::{Stream, CONFIRM_VALUES, LEVEL_MIN_SAMPLES, LEVEL_WEIGHT, SHARPNESS};
-use crate::hw::Sample;
 use crate::observe::levels::Band;
-use crate::observe::runs::RunStats;
+use crate::observe::runs::{RunStats, SampleBlock};
 use crate::observe::Polarity;
 
 /// An edge crossed but not yet decided.
@@ -27,13 +26,15 @@ pub(super) struct Pending {
 
 impl Stream {
     /// One sample through the segmenter.
-    pub(super) fn step(&mut self, s: &Sample, v: f32, prev_t: f64, band: Option<Band>) {
+    pub(super) fn step(&mut self, s: &SampleBlock, v: f32, prev_t: f64, band: Option<Band>) {
         // A long gap (one that could hide a run) past the time the edge was to be
         // decided: it is judged
         // on the samples before the gap (those after it may show the light's next state).
         let long_gap = self.box_ms().max(self.settings.max_gap_ms - self.box_ms());
         if self.pending.is_some_and(|p| {
-            prev_t < p.decide_at_ms && s.t_ms > p.decide_at_ms && s.t_ms - prev_t > long_gap
+            prev_t < p.decide_at_ms
+                && s.mean.t_ms > p.decide_at_ms
+                && s.mean.t_ms - prev_t > long_gap
         }) {
             self.decide();
         }
@@ -45,7 +46,7 @@ impl Stream {
                 p.extreme.min(v)
             };
             let back = band.is_some_and(|b| if p.rising { v < b.off } else { v > b.on });
-            if s.t_ms >= p.decide_at_ms || back {
+            if s.mean.t_ms >= p.decide_at_ms || back {
                 self.decide();
             }
             return;
@@ -58,7 +59,7 @@ impl Stream {
             let returned = band.filter(|b| if self.lit { v > b.on } else { v < b.off });
             if let Some(b) = returned {
                 self.pending = Some(self.crossing(s, v, prev_t, self.lit, &b));
-            } else if s.t_ms - d.edge_ms > self.settings.drift_limit_ms {
+            } else if s.mean.t_ms - d.edge_ms > self.settings.drift_limit_ms {
                 // Long enough to be a change if it sits clearly on the other side (its
                 // mean past the band's middle); a wander about a threshold is none.
                 let d = self.drift.take().expect("checked");
@@ -79,7 +80,7 @@ impl Stream {
         let crossed = band.filter(|b| if self.lit { v < b.off } else { v > b.on });
         let Some(b) = crossed else {
             self.open.add(s, v);
-            self.settle(s.t_ms, v);
+            self.settle(s.mean.t_ms, v);
             self.confirm(band);
             if self.lit {
                 self.label(s, v);
@@ -159,8 +160,8 @@ impl Stream {
     }
 
     /// A crossing of the band at sample `s`: an edge to decide.
-    fn crossing(&self, s: &Sample, v: f32, prev_t: f64, rising: bool, b: &Band) -> Pending {
-        let (edge_ms, slack_ms) = self.edge_at(s.t_ms, prev_t, v, rising, b);
+    fn crossing(&self, s: &SampleBlock, v: f32, prev_t: f64, rising: bool, b: &Band) -> Pending {
+        let (edge_ms, slack_ms) = self.edge_at(s.mean.t_ms, prev_t, v, rising, b);
         let mut tail = RunStats::open(rising, true, edge_ms, slack_ms);
         tail.add(s, v);
         let box_ms = self.box_ms();
@@ -175,7 +176,7 @@ impl Stream {
             .iter()
             .rev()
             .enumerate()
-            .take_while(|&(i, &(t, _))| i < 2 || t >= s.t_ms - pre_gap)
+            .take_while(|&(i, &(t, _))| i < 2 || t >= s.mean.t_ms - pre_gap)
             .map(|(_, &(_, v))| v);
         let pre_v = if rising {
             recent.fold(self.prev_v, f32::min)
@@ -188,7 +189,7 @@ impl Stream {
             slack_ms,
             pre_v,
             extreme: v,
-            decide_at_ms: s.t_ms + box_ms + 1.5 * self.dt_ms,
+            decide_at_ms: s.mean.t_ms + box_ms + 1.5 * self.dt_ms,
             contrast: b.contrast,
             tail,
         }

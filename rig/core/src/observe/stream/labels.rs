@@ -2,9 +2,8 @@
 //! run cut where a new colour has held (module docs, step 6).
 
 use super::{Stream, COLOUR_HOLD_MS, COLOUR_HOLD_SAMPLES, LABEL_SAMPLES};
-use crate::hw::Sample;
 use crate::observe::colour::colour_of;
-use crate::observe::runs::{Reference, RunStats};
+use crate::observe::runs::{Reference, RunStats, SampleBlock};
 use crate::spec::Colour;
 
 /// Colour labels of the open lit run's latest samples.
@@ -30,15 +29,15 @@ struct Streak {
 
 impl Stream {
     /// A lit sample's colour label; cut the run where a new colour has held.
-    pub(super) fn label(&mut self, s: &Sample, v: f32) {
+    pub(super) fn label(&mut self, s: &SampleBlock, v: f32) {
         if !self.settings.calibration.reads_colour() {
             return;
         }
         let reference = self.reference_rgb();
         let rgb = [
-            f64::from(s.r) - reference[0],
-            f64::from(s.g) - reference[1],
-            f64::from(s.b) - reference[2],
+            f64::from(s.mean.r) - reference[0],
+            f64::from(s.mean.g) - reference[1],
+            f64::from(s.mean.b) - reference[2],
         ];
         let l = &mut self.labels;
         l.recent[l.len % LABEL_SAMPLES] = rgb;
@@ -48,7 +47,7 @@ impl Stream {
             .iter()
             .fold([0.0f64; 3], |a, v| [a[0] + v[0], a[1] + v[1], a[2] + v[2]]);
         let label = colour_of(m[0] as f32, m[1] as f32, m[2] as f32);
-        let raw = [s.r, s.g, s.b, s.c].map(f64::from);
+        let raw = [s.mean.r, s.mean.g, s.mean.b, s.mean.c].map(f64::from);
         match &mut l.streak {
             Some(st) if st.colour == label => {
                 st.count += 1;
@@ -61,14 +60,14 @@ impl Stream {
                 l.streak = Some(Streak {
                     colour: label,
                     count: 1,
-                    first_ms: s.t_ms,
+                    first_ms: s.mean.t_ms,
                     sum: raw,
                     sum_v: f64::from(v),
                 })
             }
         }
         let st = l.streak.expect("set above");
-        let held = st.count >= COLOUR_HOLD_SAMPLES && s.t_ms - st.first_ms >= COLOUR_HOLD_MS;
+        let held = st.count >= COLOUR_HOLD_SAMPLES && s.mean.t_ms - st.first_ms >= COLOUR_HOLD_MS;
         if !held || l.held == Some(label) {
             return;
         }
@@ -90,7 +89,7 @@ impl Stream {
         new.samples = st.count;
         new.sum = st.sum;
         new.sum_v = st.sum_v;
-        new.end_ms = s.t_ms;
+        new.end_ms = s.mean.t_ms;
         self.runs.push_back(old);
         self.open = new;
         // Its colour held: no level test undoes it (a dimmer colour may sit below the

@@ -2,7 +2,8 @@
 //! per sample and bounded memory. [`super::Watch`] and [`super::Classifier::classify`]
 //! both feed it, so a live watch and a recorded trace are judged by the same code.
 //!
-//! Per sample:
+//! Per sample, or at 500 Hz and more per block of the samples read within 4 ms, averaged
+//! ([`Conditioner`]; "sample" below is either):
 //! 1. **Time.** A sample older than the newest is ignored. A gap longer than
 //!    `max_gap_ms` (the shortest run the table has, less its tolerance) could hide a
 //!    short run: the run it falls in remembers it ([`RunStats::note_gap`]). A gap longer
@@ -65,9 +66,10 @@
 //! thresholds would cut its two ramps at different heights.
 //!
 //! The pass has two stages. The first, [`signal`] (steps 1 and 2, and the envelope and
-//! raw noise of step 3), depends on the samples alone, never on the runs: its first half,
-//! the flicker lock-in ([`Conditioner`]), can run ahead on another thread; its second
-//! half and the second stage, here, take what it hands on ([`Conditioned`]). [`band`]
+//! raw noise of step 3), depends on the samples alone, never on the runs: its first half
+//! ([`Conditioner`]: which samples are taken, their blocks, and the flicker lock-in) can
+//! run ahead on another thread; its second half (the box, the noise, the envelope) and
+//! the second stage, here, take what it hands on ([`Conditioned`]). [`band`]
 //! draws the lit/unlit band from the levels, [`edges`] segments the signal into runs at
 //! its edges, [`labels`] names a lit run's colour and cuts the run where the colour
 //! changes.
@@ -88,6 +90,8 @@ use super::runs::RunStats;
 use super::{Calibration, Polarity};
 use edges::Pending;
 use labels::Labels;
+#[cfg(test)]
+pub(crate) use signal::BLOCK_MS;
 pub use signal::{Conditioned, Conditioner};
 use signal::{Noise, Shaper, Signal};
 
@@ -238,7 +242,7 @@ impl Stream {
             settings,
             anchor,
             dark_rgb,
-            conditioner: Conditioner::new(cal.polarity),
+            conditioner: Conditioner::new(cal.polarity, settings.max_gap_ms),
             shaper: Shaper::new(
                 cal.polarity,
                 settings.max_gap_ms,
@@ -323,6 +327,9 @@ impl Stream {
     pub(crate) fn push(&mut self, s: &Sample) {
         if let Some(c) = self.conditioner.condition(s) {
             self.take(&c);
+            if let Some(c) = self.conditioner.second() {
+                self.take(&c);
+            }
         }
     }
 
@@ -345,7 +352,7 @@ impl Stream {
     // memory between the two.)
     #[inline(always)]
     fn segment(&mut self, taken: &Conditioned, c: &Signal) {
-        let s = &taken.sample;
+        let s = &taken.block;
         if c.void {
             // A gap that could hide a whole off time: everything before it is forgotten
             // (the first stage has forgotten its part already).
@@ -355,16 +362,16 @@ impl Stream {
             self.shaper = before.shaper;
         }
         if let Some(dt) = c.hiding_gap_ms {
-            self.open.note_gap(s.t_ms, dt);
+            self.open.note_gap(s.mean.t_ms, dt);
         }
         self.dt_ms = c.dt_ms;
         self.period_ms = c.period_ms;
-        self.mains_hz = taken.mains_hz;
-        self.flicker_taken_off = taken.flicker_taken_off;
+        self.mains_hz = c.mains_hz;
+        self.flicker_taken_off = c.flicker_taken_off;
         self.noise = c.noise;
-        self.newest = Some(s.t_ms);
+        self.newest = Some(s.mean.t_ms);
         let first = c.prev_t.is_none();
-        let prev_t = c.prev_t.unwrap_or(s.t_ms);
+        let prev_t = c.prev_t.unwrap_or(s.mean.t_ms);
         let v = c.v;
         // How far a light that has been dark for a whole envelope wanders on its own.
         let dark_for_long = !self.lit
@@ -386,7 +393,7 @@ impl Stream {
         }
         debug_assert!(band.is_some() || self.band().is_none_or(|b| b.holds(v, self.lit)));
         if first {
-            self.open = RunStats::open(false, false, s.t_ms, 0.0);
+            self.open = RunStats::open(false, false, s.mean.t_ms, 0.0);
         }
         if let (false, Some(b)) = (self.banded, band) {
             // The first band: the first run is in whatever state the level says.
@@ -403,9 +410,9 @@ impl Stream {
             _ => self.dark_noise.break_chain(),
         }
         self.prev_unlit = unlit;
-        self.remember(s.t_ms, v);
+        self.remember(s.mean.t_ms, v);
         self.prev_v = v;
-        self.prune(s.t_ms);
+        self.prune(s.mean.t_ms);
     }
 
     fn envelope_ms(&self) -> f64 {

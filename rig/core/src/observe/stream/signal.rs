@@ -1,16 +1,18 @@
-//! The stream's first stage: a sample turned into the judged signal (module docs, steps 1
+//! The stream's first stage: samples turned into the judged signal (module docs, steps 1
 //! and 2, and the envelope and raw noise of step 3). It knows nothing of runs or of the
-//! light's state, only the samples. It has two halves: the [`Conditioner`] takes the
-//! mains flicker off (most of the work), the [`Shaper`] smooths and measures what is
-//! left. The first can run ahead on a thread of its own: `rig classify` conditions a file
-//! on its reading thread while the watch shapes and segments what came before; the split
-//! puts about as much work on each thread.
+//! light's state, only the samples. It has two halves: the [`Conditioner`] picks the
+//! samples the stream takes, averages them in blocks at high rates and takes the mains
+//! flicker off each block (the lock-in, on each sample's own phases); the [`Shaper`]
+//! smooths and measures what is left. The first can run ahead on a thread of its own:
+//! `rig classify` conditions a file on one thread while it parses on another and the
+//! watch shapes and segments on a third.
 
 use std::collections::VecDeque;
 
 use crate::hw::Sample;
-use crate::observe::flicker::Flicker;
+use crate::observe::flicker::{Flicker, Logs, Phases};
 use crate::observe::levels::{ChangeNoise, Extremes};
+use crate::observe::runs::SampleBlock;
 use crate::observe::Polarity;
 
 use super::{ENVELOPE_PERIODS, SMOOTH_MIN_SAMPLES, SMOOTH_MS, VOID_GAP_MS};
@@ -67,11 +69,9 @@ impl SamplingPeriod {
         } else {
             PERIOD_STEP_LEAST
         };
-        if dt > self.median {
-            self.median *= 1.0 + step;
-        } else if dt < self.median {
-            self.median *= 1.0 - step;
-        }
+        // (Without branches: an interval is above or below the median at random.)
+        let towards = f64::from(u8::from(dt > self.median)) - f64::from(u8::from(dt < self.median));
+        self.median *= 1.0 + step * towards;
     }
 
     /// The period (ms), 0 before two samples.
@@ -96,94 +96,298 @@ impl Noise {
     }
 }
 
-/// One sample as the first stage hands it on: the sample, and its clear channel with the
-/// mains flicker taken off.
+/// One block of samples as the first stage's first half hands it on (see
+/// [`Conditioner`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Conditioned {
-    /// The sample as read (runs sum its raw channels).
-    pub(super) sample: Sample,
-    /// Its counts, the flicker taken off.
+    /// The block: its mean sample (mean time, mean channels) and tops.
+    pub(super) block: SampleBlock,
+    /// Its mean counts, the flicker taken off.
     pub(super) clean: f32,
     /// The mains flicker the room shows, once the lock-in has seen it
     /// ([`Flicker::mains_hz`]).
     pub(super) mains_hz: Option<f64>,
     /// How much flicker was taken off ([`Flicker::taken_off`]).
     pub(super) flicker_taken_off: f32,
+    /// Whether the lock-in had settled ([`Flicker::settled`]).
+    pub(super) flicker_settled: bool,
+    /// The sensor's sampling period ([`SamplingPeriod`], of the samples themselves).
+    pub(super) period_ms: f64,
+    /// The time from the last sample of the block before to the first of this one:
+    /// what no sample saw. `None` for the first block.
+    pub(super) gap_before_ms: Option<f64>,
 }
 
-/// What the first stage says of one sample.
+/// A block spans about this long (ms): a sensor that reads twice or more in it has its
+/// samples averaged in blocks of as many (see [`Conditioner`]).
+pub(crate) const BLOCK_MS: f64 = 4.0;
+/// A block never spans more than this (ms) from its first sample to its last: a gap
+/// ends one.
+const BLOCK_SPAN_MS: f64 = 2.0 * BLOCK_MS;
+/// The most samples one block averages.
+const BLOCK_MOST: u32 = 8;
+
+/// What the first stage says of one block.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Signal {
     /// The judged signal: the level, flicker removed, negated if reflective, and smoothed
     /// over the box when the box is used.
     pub(super) v: f32,
-    /// The change of `raw` since the previous sample; `None` for the first.
+    /// The change of `raw` since the previous block; `None` for the first.
     pub(super) delta: Option<f32>,
-    /// The previous sample's time; `None` for the first.
+    /// The previous block's time; `None` for the first.
     pub(super) prev_t: Option<f64>,
-    /// A gap before this sample that, with the box around it, could hide a run.
+    /// A gap before this block that, with the box around it, could hide a run.
     pub(super) hiding_gap_ms: Option<f64>,
-    /// Everything before this sample is void (a gap that could hide a whole off time).
+    /// Everything before this block is void (a gap that could hide a whole off time).
     pub(super) void: bool,
-    /// The typical interval, this sample included.
+    /// The typical interval between blocks, this one included.
     pub(super) dt_ms: f64,
-    /// The sensor's sampling period ([`SamplingPeriod`]), this sample included.
+    /// The sensor's sampling period ([`SamplingPeriod`]).
     pub(super) period_ms: f64,
+    /// The mains flicker the room shows, once the lock-in has seen it
+    /// ([`Flicker::mains_hz`]).
+    pub(super) mains_hz: Option<f64>,
+    /// How much flicker was taken off ([`Flicker::taken_off`]).
+    pub(super) flicker_taken_off: f32,
     pub(super) noise: Noise,
-    /// The envelope's (highest, lowest) before this sample, and with it.
+    /// The envelope's (highest, lowest) before this block, and with it.
     pub(super) envelope_before: Option<(f32, f32)>,
     pub(super) envelope: (f32, f32),
 }
 
-/// The first stage's first half: which samples the stream takes, and the mains flicker
-/// taken off them (the lock-in, most of the first stage's work). It can run on a thread
-/// of its own ([`Watch::detach_conditioner`](crate::observe::Watch::detach_conditioner)).
+/// Samples gathered into one block: their sums and tops.
+#[derive(Debug, Clone, Copy, Default)]
+struct Block {
+    samples: u32,
+    t_sum: f64,
+    sums: [f64; 4],
+    tops: SampleBlock,
+    logs: Logs,
+    first_ms: f64,
+    last_ms: f64,
+}
+
+impl Block {
+    #[inline(always)]
+    fn add(&mut self, s: &Sample) {
+        if self.samples == 0 {
+            self.first_ms = s.t_ms;
+        }
+        self.samples += 1;
+        self.tops.count(s);
+        self.logs.gather(s.c);
+        self.t_sum += s.t_ms;
+        for (sum, v) in self.sums.iter_mut().zip([s.r, s.g, s.b, s.c]) {
+            *sum += f64::from(v);
+        }
+        self.last_ms = s.t_ms;
+    }
+
+    /// The block as the stream takes it: the mean sample (at the mean time), and tops.
+    fn taken(&self) -> SampleBlock {
+        let n = f64::from(self.samples.max(1));
+        let [r, g, b, c] = self.sums.map(|v| (v / n) as f32);
+        self.tops.with_mean(Sample {
+            t_ms: self.t_sum / n,
+            r,
+            g,
+            b,
+            c,
+        })
+    }
+}
+
+/// The first stage's first half: which samples the stream takes, their blocks, and the
+/// mains flicker taken off them (the lock-in). It can run on a thread of its own
+/// ([`Watch::detach_conditioner`](crate::observe::Watch::detach_conditioner)).
+///
+/// A sensor that reads twice or more every `BLOCK_MS` (500 Hz and up) has its samples
+/// averaged in blocks of as many as its typical interval fits in it (two at 500 Hz, four
+/// at 1 kHz): the stream then judges about 250 values a second whatever the rate, at
+/// 1 kHz a quarter of the work. Nothing a light does is lost: the stream judges a 20 ms
+/// box of the signal at such rates anyway (five blocks), and a cadence's shortest run is
+/// ten blocks. The mains flicker is fitted on the blocks exactly: the mean of a sinusoid
+/// over a block's samples is `a·mean cos + b·mean sin` of their own phases, so each
+/// sample's phase is gathered, jittered or not (`Phases::gather`), and a reflective
+/// block's mean logarithm is its samples'. Each channel's top reading is kept
+/// (`SampleBlock`): a clipped channel holds one exact top. A sample more than
+/// `BLOCK_SPAN_MS` after a block's first (a gap) ends it early, and each block says how
+/// long no sample saw before it: the gaps the runs remember are the samples' own. The
+/// newest samples wait for their block to be whole (at most `BLOCK_MS`).
 #[derive(Debug, Clone)]
 pub struct Conditioner {
     polarity: Polarity,
+    max_gap_ms: f64,
     flicker: Flicker,
     prev_t: Option<f64>,
+    period: SamplingPeriod,
+    /// The typical (mean) interval between samples.
+    mean_dt_ms: f64,
+    block: Block,
+    /// The samples the block being gathered is to average.
+    block_length: u32,
+    phases: Phases,
+    /// A second block the latest sample completed ([`Conditioner::second`]).
+    second: Option<Conditioned>,
+    /// The last sample of the latest block handed on.
+    handed_last_ms: Option<f64>,
 }
 
 impl Conditioner {
-    pub(super) fn new(polarity: Polarity) -> Self {
+    pub(super) fn new(polarity: Polarity, max_gap_ms: f64) -> Self {
         Self {
             polarity,
+            max_gap_ms,
             flicker: Flicker::new(polarity == Polarity::Reflective),
             prev_t: None,
+            period: SamplingPeriod::default(),
+            mean_dt_ms: 0.0,
+            block: Block::default(),
+            block_length: 1,
+            phases: Phases::default(),
+            second: None,
+            handed_last_ms: None,
         }
     }
 
-    /// `s` conditioned, or `None` if the stream ignores it (not finite, or older than the
-    /// newest sample: the stream needs time order).
-    // (Inlined into the stream's push, and the sample left where it is: a value built
-    // and returned through memory is stored in parts and read back whole, which the
-    // store buffer cannot forward.)
+    /// The samples a block begun now averages: as many as the typical interval fits in
+    /// [`BLOCK_MS`] (the mean interval, not the sensor's period: the median of heavily
+    /// jittered intervals reads short), at most [`BLOCK_MOST`].
+    fn block_samples(&self) -> u32 {
+        // (Most sensors read once a block: told without a division.)
+        if self.mean_dt_ms > 0.0 && self.mean_dt_ms < BLOCK_MS / 1.5 {
+            // (Rounded by adding a half: the library's `round` is a call here.)
+            ((BLOCK_MS / self.mean_dt_ms + 0.5) as u32).clamp(1, BLOCK_MOST)
+        } else {
+            1
+        }
+    }
+
+    /// `s` taken in, and the block it completes, conditioned, if it completes one. A
+    /// sample is ignored if not finite, or older than the newest (the stream needs time
+    /// order). A block is handed on once it holds its samples; a sample more than
+    /// `BLOCK_SPAN_MS` after a block's first (a gap) ends it early and begins the next
+    /// (the second of two blocks one sample completes waits in
+    /// [`Conditioner::second`], to be taken at once).
+    // (Inlined into the stream's push: a value built and returned through memory is
+    // stored in parts and read back whole, which the store buffer cannot forward.)
     #[inline(always)]
     pub fn condition(&mut self, s: &Sample) -> Option<Conditioned> {
         if !s.t_ms.is_finite() || ![s.r, s.g, s.b, s.c].iter().all(|v| v.is_finite()) {
             return None;
         }
+        let mut ended = None;
         if let Some(prev) = self.prev_t {
             if s.t_ms < prev {
                 return None;
             }
             if is_void(prev, s.t_ms) {
-                *self = Self::new(self.polarity);
+                // (What was gathered is forgotten with the rest; the stream learns of the
+                // gap from the next block's.)
+                let handed = self.handed_last_ms;
+                *self = Self::new(self.polarity, self.max_gap_ms);
+                self.handed_last_ms = handed;
+            } else {
+                let dt = s.t_ms - prev;
+                if dt <= self.max_gap_ms {
+                    self.period.push(dt);
+                    self.mean_dt_ms = if self.mean_dt_ms == 0.0 {
+                        dt
+                    } else {
+                        self.mean_dt_ms + DT_WEIGHT * (dt - self.mean_dt_ms)
+                    };
+                }
+                if self.block.samples > 0 && s.t_ms - self.block.first_ms > BLOCK_SPAN_MS {
+                    ended = Some(self.hand_on());
+                }
             }
         }
         self.prev_t = Some(s.t_ms);
+        if self.block.samples == 0 {
+            self.block_length = self.block_samples();
+            if self.block_length == 1 {
+                // A block of one sample: itself, without the sums (most sensors).
+                let own = self.hand_on_one(s);
+                if ended.is_some() {
+                    self.second = Some(own);
+                    return ended;
+                }
+                return Some(own);
+            }
+        }
+        self.block.add(s);
+        self.phases.gather(s.t_ms, self.flicker.mains());
+        if self.block.samples < self.block_length {
+            return ended;
+        }
+        let filled = self.hand_on();
+        if ended.is_some() {
+            self.second = Some(filled);
+            return ended;
+        }
+        Some(filled)
+    }
+
+    /// The second block the latest sample completed, if it completed two.
+    #[inline(always)]
+    pub fn second(&mut self) -> Option<Conditioned> {
+        self.second.take()
+    }
+
+    /// `s` as a block of its own, conditioned.
+    #[inline(always)]
+    fn hand_on_one(&mut self, s: &Sample) -> Conditioned {
+        let mut phases = Phases::default();
+        phases.gather(s.t_ms, self.flicker.mains());
+        let mut logs = Logs::default();
+        logs.gather(s.c);
+        let gap_before_ms = self.handed_last_ms.map(|last| s.t_ms - last);
+        self.handed_last_ms = Some(s.t_ms);
+        self.conditioned(SampleBlock::from(*s), &logs, &phases, gap_before_ms)
+    }
+
+    /// The block gathered, conditioned (and a new one begun).
+    #[inline(always)]
+    fn hand_on(&mut self) -> Conditioned {
+        let block = std::mem::take(&mut self.block);
+        let gap_before_ms = self.handed_last_ms.map(|last| block.first_ms - last);
+        self.handed_last_ms = Some(block.last_ms);
+        let phases = std::mem::take(&mut self.phases);
+        self.conditioned(block.taken(), &block.logs, &phases, gap_before_ms)
+    }
+
+    /// A block as the stream takes it, the mains flicker taken off.
+    #[inline(always)]
+    fn conditioned(
+        &mut self,
+        block: SampleBlock,
+        logs: &Logs,
+        phases: &Phases,
+        gap_before_ms: Option<f64>,
+    ) -> Conditioned {
         // The mains flicker is taken off first (`flicker.rs`), at every rate: what a
-        // smoothing box of 20 ms leaves of it (an eighth of a 120 Hz flicker, and more where
-        // samples are jittered or lost) can be as large as a dim LED.
-        let clean = self.flicker.clean(s.t_ms, s.c);
-        Some(Conditioned {
-            sample: *s,
+        // smoothing box of 20 ms leaves of it (an eighth of a 120 Hz flicker, and more
+        // where samples are jittered or lost) can be as large as a dim LED.
+        let clean = self
+            .flicker
+            .clean_block(block.mean.t_ms, block.mean.c, logs, phases);
+        Conditioned {
+            block,
             clean,
             mains_hz: self.flicker.mains_hz(),
             flicker_taken_off: self.flicker.taken_off() as f32,
-        })
+            flicker_settled: self.flicker.settled(),
+            period_ms: self.period.ms(),
+            gap_before_ms,
+        }
     }
+}
+
+/// Whether a sensor sampling every `period_ms` reads twice or more every [`BLOCK_MS`]
+/// (its samples are averaged in blocks).
+fn blocking(period_ms: f64) -> bool {
+    period_ms > 0.0 && period_ms <= 0.5 * BLOCK_MS
 }
 
 /// A gap from `prev` to `t_ms` that could hide a whole off time: everything before is void.
@@ -201,7 +405,6 @@ pub(super) struct Shaper {
     slowest_period_ms: f64,
     prev_t: Option<f64>,
     dt_ms: f64,
-    period: SamplingPeriod,
     prev_raw: f32,
     noise: ChangeNoise,
     smooth: VecDeque<(f64, f32)>,
@@ -217,7 +420,6 @@ impl Shaper {
             slowest_period_ms,
             prev_t: None,
             dt_ms: 0.0,
-            period: SamplingPeriod::default(),
             prev_raw: 0.0,
             noise: ChangeNoise::default(),
             smooth: VecDeque::new(),
@@ -234,36 +436,42 @@ impl Shaper {
     /// What the sample `c` (taken by the [`Conditioner`], in time order) says.
     #[inline(always)]
     pub(super) fn signal(&mut self, c: &Conditioned) -> Signal {
-        let t_ms = c.sample.t_ms;
-        let void = self.prev_t.is_some_and(|prev| is_void(prev, t_ms));
+        let t_ms = c.block.mean.t_ms;
+        let void = c.gap_before_ms.is_some_and(|gap| gap > VOID_GAP_MS);
         if void {
             self.clear();
         }
         let box_before = box_ms(self.dt_ms);
+        let clean = c.clean;
         let raw = match self.polarity {
-            Polarity::Emissive => c.clean,
-            Polarity::Reflective => -c.clean,
+            Polarity::Emissive => clean,
+            Polarity::Reflective => -clean,
         };
         let mut delta = None;
         let mut hiding_gap_ms = None;
-        if let Some(prev) = self.prev_t {
-            let dt = t_ms - prev;
+        if let (Some(prev), Some(gap)) = (self.prev_t, c.gap_before_ms) {
             // A gap and the smoothing box around it together can hide a run as long as
             // both: the run it falls in remembers such a gap.
-            if dt > self.max_gap_ms - box_before {
-                hiding_gap_ms = Some(dt);
+            if gap > self.max_gap_ms - box_before {
+                hiding_gap_ms = Some(gap);
             }
-            if dt <= self.max_gap_ms {
+            if gap <= self.max_gap_ms {
+                let dt = t_ms - prev;
                 self.dt_ms = if self.dt_ms == 0.0 {
                     dt
                 } else {
                     self.dt_ms + DT_WEIGHT * (dt - self.dt_ms)
                 };
-                self.period.push(dt);
             }
-            let change = raw - self.prev_raw;
-            delta = Some(change);
-            self.noise.push(change);
+            // (Blocks' changes before the lock-in has settled carry the room's flicker
+            // whole, and a noise figure from them would outlast it; a few of them pass in
+            // a few tens of ms. A slower sensor's noise is read from its first changes,
+            // or a short trace has none.)
+            if c.flicker_settled || !blocking(c.period_ms) {
+                let change = raw - self.prev_raw;
+                delta = Some(change);
+                self.noise.push(change);
+            }
         }
         let prev_t = self.prev_t;
         self.prev_t = Some(t_ms);
@@ -282,7 +490,9 @@ impl Shaper {
             hiding_gap_ms,
             void,
             dt_ms: self.dt_ms,
-            period_ms: self.period.ms(),
+            period_ms: c.period_ms,
+            mains_hz: c.mains_hz,
+            flicker_taken_off: c.flicker_taken_off,
             noise: Noise::of(&self.noise),
             envelope_before,
             envelope,
@@ -313,6 +523,7 @@ impl Shaper {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::observe::runs::RunStats;
     use crate::observe::testgen::uniform;
 
     #[test]
@@ -333,5 +544,93 @@ mod tests {
         let mean = intervals.iter().sum::<f64>() / intervals.len() as f64;
         assert!(mean > 8.3, "{mean}");
         assert!((period.ms() - 8.0).abs() < 0.12, "{}", period.ms());
+    }
+
+    /// Every block a conditioner hands on for `samples`, in order.
+    fn blocks_of(samples: &[Sample]) -> Vec<Conditioned> {
+        let mut conditioner = Conditioner::new(Polarity::Emissive, 40.0);
+        let mut blocks = Vec::new();
+        for s in samples {
+            if let Some(c) = conditioner.condition(s) {
+                blocks.push(c);
+                blocks.extend(conditioner.second());
+            }
+        }
+        blocks
+    }
+
+    fn grey(t_ms: f64, c: f32) -> Sample {
+        Sample {
+            t_ms,
+            r: c / 3.0,
+            g: c / 3.0,
+            b: c / 3.0,
+            c,
+        }
+    }
+
+    #[test]
+    fn samples_are_averaged_in_blocks_only_where_two_or_more_fit() {
+        // 1 kHz: blocks of four, each at its samples' mean time with their mean counts.
+        let fast: Vec<Sample> = (0..400)
+            .map(|k| grey(f64::from(k), f64::from(k % 4) as f32 * 10.0))
+            .collect();
+        let blocks = blocks_of(&fast);
+        let settled = &blocks[20..];
+        assert!(settled
+            .windows(2)
+            .all(|w| (w[1].block.mean.t_ms - w[0].block.mean.t_ms - 4.0).abs() < 1e-9));
+        assert!(settled.iter().all(|b| b.block.mean.c == 15.0));
+        assert!(settled.iter().all(|b| b.gap_before_ms == Some(1.0)));
+        // 250 Hz: every sample is a block of its own, handed on as it comes.
+        let slow: Vec<Sample> = (0..100).map(|k| grey(4.0 * f64::from(k), 7.0)).collect();
+        let blocks = blocks_of(&slow);
+        assert_eq!(blocks.len(), slow.len());
+        assert!(blocks.iter().zip(&slow).all(|(b, s)| b.block.mean == *s));
+    }
+
+    #[test]
+    fn a_gap_ends_a_block_and_each_block_says_what_no_sample_saw_before_it() {
+        let mut samples: Vec<Sample> = (0..200).map(|k| grey(f64::from(k), 50.0)).collect();
+        // A 30 ms stall after the 201st sample (at 200 ms), two samples into a block.
+        samples.extend((0..100).map(|k| grey(230.0 + f64::from(k), 50.0)));
+        let blocks = blocks_of(&samples);
+        let gaps: Vec<f64> = blocks.iter().filter_map(|b| b.gap_before_ms).collect();
+        assert_eq!(gaps.iter().filter(|&&g| g > 1.0).count(), 1, "{gaps:?}");
+        let after = blocks
+            .iter()
+            .position(|b| b.gap_before_ms.is_some_and(|g| g > 1.0))
+            .expect("the stall");
+        // The block before it holds no sample after the stall, the one after none before.
+        assert!(blocks[after - 1].block.mean.t_ms < 200.0);
+        assert!(blocks[after].block.mean.t_ms >= 230.0);
+        assert!((blocks[after].gap_before_ms.unwrap() - 31.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_channel_clipped_in_some_samples_of_each_block_is_still_seen_clipped() {
+        // A PWM pulse a short window catches whole clips green at 1024 every other
+        // sample: no block's mean is at full scale, but the run's tops say it clipped.
+        let samples: Vec<Sample> = (0..400)
+            .map(|k| {
+                let pulse = k % 2 == 0;
+                // (The dark samples read a little noise: no block mean repeats.)
+                let dark = (k % 7) as f32;
+                Sample {
+                    t_ms: f64::from(k),
+                    r: if pulse { 300.0 } else { 3.0 + dark },
+                    g: if pulse { 1024.0 } else { 10.0 + dark },
+                    b: if pulse { 500.0 } else { 5.0 + dark },
+                    c: if pulse { 1024.0 } else { 18.0 + dark },
+                }
+            })
+            .collect();
+        let mut run = RunStats::open(true, true, 0.0, 0.0);
+        // (The first sample is a block of its own: no interval is known yet.)
+        for b in blocks_of(&samples).iter().skip(1) {
+            assert!(b.block.mean.g < 1024.0);
+            run.add(&b.block, 0.0);
+        }
+        assert_eq!(run.clipped(), [false, true, false]);
     }
 }
