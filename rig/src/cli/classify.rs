@@ -2,13 +2,13 @@
 //!
 //! The trace is streamed: [`TraceReader`] hands over chunks of samples that a streaming
 //! [`Watch`] takes in, so memory stays bounded whatever the file's size. With a second
-//! core, the file is read on a thread of its own, and the watch's first half (the
-//! [`Conditioner`](crate::observe::Conditioner): the samples' blocks and the mains
-//! flicker lock-in) runs there too, while the watch shapes, segments and judges the
-//! previous chunks (a bounded channel of [`PIPELINE`]
-//! chunks between them): the time is the slower side's rather than the sum, and the
-//! split leaves the two sides about even. See [`crate::trace`] for how to measure it,
-//! and the module docs of [`crate::observe`] ("Figures") for what it measured.
+//! core, the file is parsed on a thread of its own, the watch's first half (the
+//! [`Conditioner`](crate::observe::Conditioner): the samples' blocks, their mains flicker
+//! phases and the lock-in) runs on another, and the rest of the watch shapes, segments
+//! and judges on this one (bounded channels of [`PIPELINE`] chunks between them): the
+//! time is about the slowest stage's, or the work shared over the cores, rather than the
+//! sum. See [`crate::trace`] for how to measure it, and the module docs of
+//! [`crate::observe`] ("Figures") for what it measured.
 
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -17,6 +17,7 @@ use std::sync::mpsc::sync_channel;
 use clap::{Args, ValueEnum};
 
 use super::{CliError, ExitCode};
+use crate::hw::Sample;
 use crate::observe::{Classifier, Conditioned, Reading, Watch};
 use crate::source::InputError;
 use crate::spec::Spec;
@@ -84,24 +85,37 @@ fn feed<R: BufRead>(mut trace: TraceReader<R>, watch: &mut Watch) -> Result<(), 
     Ok(())
 }
 
-/// [`feed`] with the reading and the watch's first stage on a second thread: conditioned
-/// chunks go over a bounded channel and come back empty to be filled again, so at most
-/// `2 × PIPELINE + 2` chunks of conditioned values exist, besides one of raw samples. An
-/// error of the reader ends both sides and is returned.
+/// [`feed`] in three stages on threads of their own: the reading (parsing), the watch's
+/// first stage (blocks, flicker phases and the lock-in), and, on this thread, the rest of
+/// the watch. Chunks go over bounded channels and come back empty to be filled again, so
+/// at most `2 × PIPELINE + 2` chunks of each kind exist. At 1 kHz the first two cost
+/// about as much as each other and as the third; on two cores the three share them.
+/// An error of the reader ends every stage and is returned.
 fn feed_in_parallel<R: BufRead + Send>(
     mut trace: TraceReader<R>,
     watch: &mut Watch,
 ) -> Result<(), InputError> {
+    let (raw_tx, raw_rx) = sync_channel::<Vec<Sample>>(PIPELINE);
+    let (raw_back_tx, raw_back_rx) = sync_channel::<Vec<Sample>>(PIPELINE);
     let (full_tx, full_rx) = sync_channel::<Vec<Conditioned>>(PIPELINE);
     let (empty_tx, empty_rx) = sync_channel::<Vec<Conditioned>>(PIPELINE);
     let mut first = watch.detach_conditioner();
     std::thread::scope(|scope| {
         let reader = scope.spawn(move || -> Result<(), InputError> {
-            let mut samples = Vec::with_capacity(CHUNK);
             loop {
+                let mut samples = raw_back_rx
+                    .try_recv()
+                    .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
                 if !trace.next_chunk(&mut samples)? {
                     return Ok(());
                 }
+                if raw_tx.send(samples).is_err() {
+                    return Ok(());
+                }
+            }
+        });
+        scope.spawn(move || {
+            for samples in raw_rx {
                 let mut chunk = empty_rx
                     .try_recv()
                     .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
@@ -112,8 +126,9 @@ fn feed_in_parallel<R: BufRead + Send>(
                         chunk.extend(first.second());
                     }
                 }
+                let _ = raw_back_tx.try_send(samples);
                 if full_tx.send(chunk).is_err() {
-                    return Ok(());
+                    return;
                 }
             }
         });

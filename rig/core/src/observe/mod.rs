@@ -335,27 +335,27 @@
 //! on that one. (`RIG=target/release/rig python3 eval.py SET` in the throwaway.)
 //!
 //! Throughput (`cargo bench -p rig --bench classifier -- --test`, medians of 15 passes
-//! over the corpus, one core): `classify` 6.1 M samples/s (5.3 at ad02906), a `Watch`
-//! polled every 50 ms 4.3 M samples/s (3.8; the bar is 20 M: not met). `rig classify` on
-//! a 10 M-sample file: 0.94 s wall, 10.6 M samples/s end to end (1.46 s, 6.8 M at ad02906
-//! on the same machine the same hour; the bar is 15 M: not met), under 9 MB of memory
-//! (`/usr/bin/time -v target/release/rig classify FILE`, the file made as the `trace`
-//! module docs show). (At the end of the seventh session the machine ran slower: the
-//! bench read 5.4 and 3.9 M samples/s and `rig classify` 1.0 s for that file. At the end
-//! of the eighth, 5.3 and 3.8 M samples/s, and 1.05 s for the file, 9.5 M samples/s,
-//! under 9.4 MB; 9f84d5b's build took 1.09 s the same hour. The second noise scale costs
-//! what the forgetting's series saved; replacing the phase's `floor` by integer
-//! conversions, fewer instructions by callgrind, cost 10% of the wall time: timed, not
-//! counted, and left out.) Its reading thread now runs only the flicker lock-in
-//! ([`Conditioner`]); the smoothing, noise and envelope run beside the segmenter, which
-//! split the work about evenly (57% and 43% of `perf record target/release/rig classify
-//! FILE` samples, by `perf report --sort pid`; from 74% and 26%). The
-//! lock-in's phase comes from a table of a turn, not the library's `sin_cos` (which was
-//! 15% of the run), and once the room's mains is seen only its fit goes on. What is left
-//! is the lock-in's four small least-squares fits a sample (a third of the CPU). Fitting
-//! the second harmonic only once the fundamental explains a tenth of the changes (where
-//! it can matter) took the file to 0.86 s, but read `lightgen` 13M's trace 114 red as
-//! amber again, a wrong colour: left out.
+//! over the corpus, one core): `classify` 7.2 M samples/s, a `Watch` polled every 50 ms
+//! 4.5 M samples/s (5.3 and 3.8 at 6c59c0f; the bar is 20 M: not met). Most of the
+//! corpus is read at 250 Hz or less, where every sample is a block of its own. `rig
+//! classify` on a 10 M-sample file at 1 kHz: 0.53 s wall, 18.9 M samples/s end to end
+//! (6c59c0f's build 1.01 s, 9.9 M, the same hour, medians of five interleaved runs; the
+//! bar is 15 M: met at 1 kHz), under 9.3 MB of memory (`/usr/bin/time -v
+//! target/release/rig classify FILE`, the file made as the `trace` module docs show);
+//! the same file's stamps stretched to 250 Hz, 1.07 s (1.03 s at 6c59c0f), under 12 MB.
+//! What made it: the blocks (a quarter of the stream's work at 1 kHz); `rig classify`
+//! parsing, conditioning (blocks and the lock-in) and judging on three threads over two
+//! cores, each stage about a third of the work at 1 kHz; and no unpredictable branch
+//! where a sample is as likely above as below a running median (the sampling period,
+//! the noise scales) or may reach a channel's top (the tops a block keeps): 0.70 →
+//! 0.58 s for the file, with the same answers on every set. The phase's whole turns come
+//! from an integer conversion, not the library's `floor` (a call on the build's
+//! baseline x86-64), measured with the block length fixed per block: 0.65 → 0.58 s. (The
+//! eighth session had timed that conversion 10% slower, inlined four times a sample: it
+//! is now once or twice.) Tried and left out: both flickers' phases from one of 20 Hz
+//! raised to its fifth and sixth powers (no faster); fat LTO with one codegen unit (2%);
+//! the lock-in on the judging thread (1 kHz faster, 250 Hz 40% slower: the pipeline's
+//! balance moves with the rate).
 //!
 //! `RIG_LIGHTGEN=1000 RIG_SEED=7000000 cargo test --release --lib lightgen_stress --
 //! --ignored --nocapture`; `RIG_STRESS=600 RIG_SEED=2000000 cargo test --release --lib
