@@ -149,16 +149,27 @@ fn stress_case(seed: u64) -> Option<corpus::Case> {
         return None;
     }
     let ind = want.indication();
-    Some(corpus::Case {
-        label: Label {
-            file: format!("seed-{seed}"),
-            colour: ind.colour,
-            cadence: Verdict::Cadence(ind.cadence),
-            sensor: setup.name().to_string(),
-            disturbances: d.tags.join(" "),
-        },
-        trace,
-    })
+    let mut label = Label {
+        file: format!("seed-{seed}"),
+        colour: ind.colour,
+        cadence: Verdict::Cadence(ind.cadence),
+        sensor: setup.name().to_string(),
+        disturbances: d.tags.join(" "),
+    };
+    // Where a colour channel clipped, `On` (lit in a colour the sensor cannot be sure
+    // of) is as right as the colour, as for `lightgen`'s traces.
+    let full_scale = d.scene.sensor.full_scale;
+    let clipped = trace
+        .samples
+        .iter()
+        .any(|s| [s.r, s.g, s.b].iter().any(|&v| f64::from(v) >= full_scale));
+    if clipped {
+        let got = super::Classifier::new(&table(), trace.calibration()).classify(&trace.samples);
+        if got.indication().is_some_and(|i| i.colour == Colour::On) {
+            label.colour = Colour::On;
+        }
+    }
+    Some(corpus::Case { label, trace })
 }
 
 /// Held-out check: `RIG_STRESS=N cargo test --lib stress -- --ignored --nocapture` draws N

@@ -207,7 +207,7 @@ impl Block {
 /// at 1 kHz): the stream then judges about 250 values a second whatever the rate, at
 /// 1 kHz a quarter of the work. Nothing a light does is lost: the stream judges a 20 ms
 /// box of the signal at such rates anyway (five blocks), and a cadence's shortest run is
-/// ten blocks. The mains flicker is fitted on the blocks exactly: the mean of a sinusoid
+/// about ten blocks. The mains flicker is fitted on the blocks exactly: the mean of a sinusoid
 /// over a block's samples is `a·mean cos + b·mean sin` of their own phases, so each
 /// sample's phase is gathered, jittered or not (`Phases::gather`), and a reflective
 /// block's mean logarithm is its samples'. Each channel's top reading is kept
