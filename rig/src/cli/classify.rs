@@ -120,12 +120,7 @@ fn feed_in_parallel<R: BufRead + Send>(
                     .try_recv()
                     .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
                 chunk.clear();
-                for s in &samples {
-                    if let Some(c) = first.condition(s) {
-                        chunk.push(c);
-                        chunk.extend(first.second());
-                    }
-                }
+                first.condition_into(&samples, &mut chunk);
                 let _ = raw_back_tx.try_send(samples);
                 if full_tx.send(chunk).is_err() {
                     return;

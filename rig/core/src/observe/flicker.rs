@@ -301,9 +301,9 @@ pub struct Phases {
 }
 
 impl Phases {
-    #[inline(always)]
     /// One sample read at `t_ms`; of the room's `mains` only, once it is known (the
     /// other's fit no longer goes on).
+    #[inline(always)]
     pub(crate) fn gather(&mut self, t_ms: f64, mains: Option<usize>) {
         for (i, (hz, sums)) in FLICKER_HZ.iter().zip(&mut self.sums).enumerate() {
             if mains.is_some_and(|m| m != i) {

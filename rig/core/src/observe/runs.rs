@@ -41,22 +41,6 @@ pub struct SampleBlock {
 }
 
 impl SampleBlock {
-    /// A block of no sample yet.
-    pub(crate) const EMPTY: SampleBlock = SampleBlock {
-        mean: Sample {
-            t_ms: 0.0,
-            r: 0.0,
-            g: 0.0,
-            b: 0.0,
-            c: 0.0,
-        },
-        top: [Top {
-            max: 0.0,
-            at_max: 0,
-        }; 4],
-        samples: 0,
-    };
-
     /// `s` counted in the block's tops (the mean is the gatherer's).
     #[inline(always)]
     pub(crate) fn count(&mut self, s: &Sample) {
@@ -64,6 +48,11 @@ impl SampleBlock {
             top.push(v);
         }
         self.samples += 1;
+    }
+
+    /// The samples it averages.
+    pub(crate) fn samples(&self) -> u32 {
+        self.samples
     }
 
     /// The same tops, with `mean` as the samples' mean.
@@ -76,7 +65,7 @@ impl From<Sample> for SampleBlock {
     fn from(s: Sample) -> Self {
         let mut block = SampleBlock {
             mean: s,
-            ..SampleBlock::EMPTY
+            ..SampleBlock::default()
         };
         block.count(&s);
         block

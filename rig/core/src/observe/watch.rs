@@ -61,8 +61,8 @@ impl Watch {
     }
 
     /// Append blocks conditioned by this watch's detached [`Conditioner`] (oldest first,
-    /// each once, a second block right after the first: see [`Conditioner::condition`]):
-    /// the same as pushing the samples they came from.
+    /// each once, as [`Conditioner::condition_into`] hands them on): the same as pushing
+    /// the samples they came from.
     pub fn take(&mut self, values: &[Conditioned]) {
         for c in values {
             self.stream.take(c);
@@ -176,12 +176,7 @@ mod tests {
                 for chunk in trace.chunks(37) {
                     pushed.push(chunk);
                     let mut values: Vec<Conditioned> = Vec::new();
-                    for s in chunk {
-                        if let Some(c) = first.condition(s) {
-                            values.push(c);
-                            values.extend(first.second());
-                        }
-                    }
+                    first.condition_into(chunk, &mut values);
                     fed.take(&values);
                     assert_eq!(fed.current(), pushed.current(), "{cadence:?} at {hz} Hz");
                 }

@@ -365,9 +365,9 @@ impl Stream {
             self.open.note_gap(s.mean.t_ms, dt);
         }
         self.dt_ms = c.dt_ms;
-        self.period_ms = c.period_ms;
-        self.mains_hz = c.mains_hz;
-        self.flicker_taken_off = c.flicker_taken_off;
+        self.period_ms = taken.period_ms;
+        self.mains_hz = taken.mains_hz;
+        self.flicker_taken_off = taken.flicker_taken_off;
         self.noise = c.noise;
         self.newest = Some(s.mean.t_ms);
         let first = c.prev_t.is_none();

@@ -29,6 +29,15 @@ pub(super) fn box_ms(dt_ms: f64) -> f64 {
 /// The typical interval follows changes of rate with this weight per sample.
 const DT_WEIGHT: f64 = 0.05;
 
+/// The typical interval `typical` (0: none yet) after an interval of `dt`.
+fn follow(typical: f64, dt: f64) -> f64 {
+    if typical == 0.0 {
+        dt
+    } else {
+        typical + DT_WEIGHT * (dt - typical)
+    }
+}
+
 /// The sensor's own sampling period (ms): the median interval between samples. Every
 /// sample lost lengthens a mean interval (4% lost at 100 Hz read as 96 Hz, which no
 /// longer locks to 100 Hz mains flicker), a median only once half are; jitter around
@@ -143,13 +152,6 @@ pub(super) struct Signal {
     pub(super) void: bool,
     /// The typical interval between blocks, this one included.
     pub(super) dt_ms: f64,
-    /// The sensor's sampling period ([`SamplingPeriod`]).
-    pub(super) period_ms: f64,
-    /// The mains flicker the room shows, once the lock-in has seen it
-    /// ([`Flicker::mains_hz`]).
-    pub(super) mains_hz: Option<f64>,
-    /// How much flicker was taken off ([`Flicker::taken_off`]).
-    pub(super) flicker_taken_off: f32,
     pub(super) noise: Noise,
     /// The envelope's (highest, lowest) before this block, and with it.
     pub(super) envelope_before: Option<(f32, f32)>,
@@ -159,7 +161,6 @@ pub(super) struct Signal {
 /// Samples gathered into one block: their sums and tops.
 #[derive(Debug, Clone, Copy, Default)]
 struct Block {
-    samples: u32,
     t_sum: f64,
     sums: [f64; 4],
     tops: SampleBlock,
@@ -171,10 +172,9 @@ struct Block {
 impl Block {
     #[inline(always)]
     fn add(&mut self, s: &Sample) {
-        if self.samples == 0 {
+        if self.samples() == 0 {
             self.first_ms = s.t_ms;
         }
-        self.samples += 1;
         self.tops.count(s);
         self.logs.gather(s.c);
         self.t_sum += s.t_ms;
@@ -184,9 +184,14 @@ impl Block {
         self.last_ms = s.t_ms;
     }
 
+    /// The samples it holds.
+    fn samples(&self) -> u32 {
+        self.tops.samples()
+    }
+
     /// The block as the stream takes it: the mean sample (at the mean time), and tops.
     fn taken(&self) -> SampleBlock {
-        let n = f64::from(self.samples.max(1));
+        let n = f64::from(self.samples().max(1));
         let [r, g, b, c] = self.sums.map(|v| (v / n) as f32);
         self.tops.with_mean(Sample {
             t_ms: self.t_sum / n,
@@ -273,7 +278,7 @@ impl Conditioner {
     // (Inlined into the stream's push: a value built and returned through memory is
     // stored in parts and read back whole, which the store buffer cannot forward.)
     #[inline(always)]
-    pub fn condition(&mut self, s: &Sample) -> Option<Conditioned> {
+    pub(super) fn condition(&mut self, s: &Sample) -> Option<Conditioned> {
         if !s.t_ms.is_finite() || ![s.r, s.g, s.b, s.c].iter().all(|v| v.is_finite()) {
             return None;
         }
@@ -292,36 +297,35 @@ impl Conditioner {
                 let dt = s.t_ms - prev;
                 if dt <= self.max_gap_ms {
                     self.period.push(dt);
-                    self.mean_dt_ms = if self.mean_dt_ms == 0.0 {
-                        dt
-                    } else {
-                        self.mean_dt_ms + DT_WEIGHT * (dt - self.mean_dt_ms)
-                    };
+                    self.mean_dt_ms = follow(self.mean_dt_ms, dt);
                 }
-                if self.block.samples > 0 && s.t_ms - self.block.first_ms > BLOCK_SPAN_MS {
+                if self.block.samples() > 0 && s.t_ms - self.block.first_ms > BLOCK_SPAN_MS {
                     ended = Some(self.hand_on());
                 }
             }
         }
         self.prev_t = Some(s.t_ms);
-        if self.block.samples == 0 {
+        if self.block.samples() == 0 {
             self.block_length = self.block_samples();
             if self.block_length == 1 {
                 // A block of one sample: itself, without the sums (most sensors).
                 let own = self.hand_on_one(s);
-                if ended.is_some() {
-                    self.second = Some(own);
-                    return ended;
-                }
-                return Some(own);
+                return self.after(ended, own);
             }
         }
         self.block.add(s);
         self.phases.gather(s.t_ms, self.flicker.mains());
-        if self.block.samples < self.block_length {
+        if self.block.samples() < self.block_length {
             return ended;
         }
         let filled = self.hand_on();
+        self.after(ended, filled)
+    }
+
+    /// `filled` handed on after the block a gap `ended`, if one did (which then goes
+    /// first, `filled` waiting in [`Conditioner::second`]).
+    #[inline(always)]
+    fn after(&mut self, ended: Option<Conditioned>, filled: Conditioned) -> Option<Conditioned> {
         if ended.is_some() {
             self.second = Some(filled);
             return ended;
@@ -329,9 +333,20 @@ impl Conditioner {
         Some(filled)
     }
 
+    /// Every sample of `samples` taken in, and the blocks they complete, conditioned,
+    /// appended to `out` in order (for a first stage run on a thread of its own).
+    pub fn condition_into(&mut self, samples: &[Sample], out: &mut Vec<Conditioned>) {
+        for s in samples {
+            if let Some(c) = self.condition(s) {
+                out.push(c);
+                out.extend(self.second());
+            }
+        }
+    }
+
     /// The second block the latest sample completed, if it completed two.
     #[inline(always)]
-    pub fn second(&mut self) -> Option<Conditioned> {
+    pub(super) fn second(&mut self) -> Option<Conditioned> {
         self.second.take()
     }
 
@@ -442,10 +457,9 @@ impl Shaper {
             self.clear();
         }
         let box_before = box_ms(self.dt_ms);
-        let clean = c.clean;
         let raw = match self.polarity {
-            Polarity::Emissive => clean,
-            Polarity::Reflective => -clean,
+            Polarity::Emissive => c.clean,
+            Polarity::Reflective => -c.clean,
         };
         let mut delta = None;
         let mut hiding_gap_ms = None;
@@ -456,12 +470,7 @@ impl Shaper {
                 hiding_gap_ms = Some(gap);
             }
             if gap <= self.max_gap_ms {
-                let dt = t_ms - prev;
-                self.dt_ms = if self.dt_ms == 0.0 {
-                    dt
-                } else {
-                    self.dt_ms + DT_WEIGHT * (dt - self.dt_ms)
-                };
+                self.dt_ms = follow(self.dt_ms, t_ms - prev);
             }
             // (Blocks' changes before the lock-in has settled carry the room's flicker
             // whole, and a noise figure from them would outlast it; a few of them pass in
@@ -490,9 +499,6 @@ impl Shaper {
             hiding_gap_ms,
             void,
             dt_ms: self.dt_ms,
-            period_ms: c.period_ms,
-            mains_hz: c.mains_hz,
-            flicker_taken_off: c.flicker_taken_off,
             noise: Noise::of(&self.noise),
             envelope_before,
             envelope,
@@ -548,14 +554,8 @@ mod tests {
 
     /// Every block a conditioner hands on for `samples`, in order.
     fn blocks_of(samples: &[Sample]) -> Vec<Conditioned> {
-        let mut conditioner = Conditioner::new(Polarity::Emissive, 40.0);
         let mut blocks = Vec::new();
-        for s in samples {
-            if let Some(c) = conditioner.condition(s) {
-                blocks.push(c);
-                blocks.extend(conditioner.second());
-            }
-        }
+        Conditioner::new(Polarity::Emissive, 40.0).condition_into(samples, &mut blocks);
         blocks
     }
 
