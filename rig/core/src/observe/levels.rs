@@ -101,6 +101,16 @@ pub(super) struct ChangeNoise {
 /// two always would take the lower of two noisy estimates of one σ, biased low.)
 const RAMP_RATIO: f32 = 0.7;
 
+/// Until this many changes of changes are seen, they stand in only below
+/// [`RAMP_RATIO_EARLY`] of the changes: medians of a few changes of one noise differ
+/// widely by chance (of nine, one time in nine reads under [`RAMP_RATIO`] of the other;
+/// of 27, one in 34), and a noise figure read a third low cuts noise into runs for the
+/// second its running median takes to grow back.
+const RAMP_WARMUP: u32 = 3 * WARMUP as u32;
+/// (Of nine, one time in 40 reads under half the other. A slow display's ramps read
+/// 0.6 of its changes or less, so the second stands in for them from then on.)
+const RAMP_RATIO_EARLY: f32 = 0.5;
+
 /// `1/√3`: a change of changes of independent noise read as a change is.
 const SECOND_DIFFERENCE_SCALE: f32 = 0.577_350_3;
 
@@ -125,15 +135,21 @@ impl ChangeNoise {
     }
 
     /// σ of one raw sample, at least [`MIN_SIGMA`]: the changes' scale, unless the
-    /// changes of changes read less than [`RAMP_RATIO`] of it (once the changes' has
-    /// settled; the second, a change behind, then reads the median of what it has).
+    /// changes of changes read less than [`RAMP_RATIO`] of it ([`RAMP_RATIO_EARLY`]
+    /// until they are [`RAMP_WARMUP`]; once the changes' has settled, the second, a
+    /// change behind, reads the median of what it has).
     pub(crate) fn sigma(&self) -> f32 {
         let first = self.first.sigma();
         if !self.first.settled() {
             return first;
         }
         let second = self.second.sigma();
-        if second < RAMP_RATIO * first {
+        let ratio = if self.second.seen < RAMP_WARMUP {
+            RAMP_RATIO_EARLY
+        } else {
+            RAMP_RATIO
+        };
+        if second < ratio * first {
             second
         } else {
             first
@@ -389,6 +405,26 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn noise_alone_rarely_passes_for_a_ramp_in_its_first_changes() {
+        // Noise alone, 500 times, read after its first 10 to 26 changes: the changes'
+        // and their changes' medians of so few differ widely by chance, and the lower
+        // must not stand in for the noise without a ramp plainly in the changes. Taking
+        // the changes of changes wherever they read under 0.7 of the changes did so in
+        // 6.4% of these reads (547 of 8500; now 1%, 88), and a figure read low cuts noise
+        // into runs.
+        let mut lower = 0;
+        let mut reads = 0;
+        for seed in 0..500 {
+            for n in (WARMUP + 2)..=(RAMP_WARMUP as usize) {
+                let (both, changes) = changes_read(&vec![0.0; n], 10.0, seed);
+                reads += 1;
+                lower += usize::from(both.sigma() < changes.sigma());
+            }
+        }
+        assert!(lower * 40 < reads, "{lower} of {reads} took the lower");
+    }
+
+    #[test]
     fn the_change_noise_reads_the_noise_through_a_slow_display_s_ramps() {
         // Noise alone: both scales read it (a running median wanders by a tenth or so),
         // and the changes' stands (the lower of the two would be biased low).
@@ -409,9 +445,10 @@ pub(crate) mod tests {
         let (through, changes) = noise_read_through(&ramps);
         assert!(changes > 25.0, "{changes}");
         assert!(through < 16.0, "{through}");
-        // Changes that stop as the changes' scale settles (an unlit run's, when the run
-        // ends): the second, a change behind and never to settle, still stands in.
-        let (through, changes) = noise_read_through(&ramps[..WARMUP + 1]);
+        // Changes that stop soon after (an unlit run's, when the run ends): the second,
+        // a change behind, not yet settled, still stands in once it has seen enough not
+        // to read low by chance.
+        let (through, changes) = noise_read_through(&ramps[..RAMP_WARMUP as usize + 3]);
         assert!(through < RAMP_RATIO * changes, "{through} of {changes}");
         // An LED's steps, five samples a state: the changes of changes, which each step
         // moves twice, stand aside. (A step every five changes lifts the changes' median
