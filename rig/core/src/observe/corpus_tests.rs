@@ -72,10 +72,13 @@ fn dump_one() {
     watch.push(&trace.samples);
     let stream = watch.stream();
     println!(
-        "{cal:?}\ninterval {:.2} ms, box {} ms, σ {:.1}",
+        "{cal:?}\ninterval {:.2} ms, period {:.2} ms, box {} ms, σ {:.1}, flicker taken off {:.1}, lock {:.2}",
         stream.interval_ms(),
+        stream.sampling_period_ms(),
         stream.box_ms(),
-        stream.sigma()
+        stream.sigma(),
+        stream.flicker_taken_off(),
+        stream.mains_lock()
     );
     let (closed, open, pending) = stream.runs();
     for r in closed.iter().chain(std::iter::once(open)) {

@@ -89,6 +89,10 @@ const SAME_HUE_DEGREES: f32 = 3.0;
 /// Runs held unlit that read this share of the lit runs' level above the dark were lit
 /// (see [`unlit_runs_were_lit`]).
 const UNLIT_BUT_LIT_SHARE: f64 = 0.5;
+/// How far apart (the sum of the channels' shares' differences) one light's colour may
+/// read in two runs, beyond what the dark no one measured moves it: the noise of run
+/// means and a sensor's channels' small nonlinearity.
+const DIMMED_COLOUR_SPREAD: f64 = 0.15;
 /// A sample further above the dark than this many sigmas of one sample's noise (and a
 /// flicker's lift) is lit (see [`held_lit_samples`]).
 const LIT_SAMPLE_SIGMAS: f64 = 8.0;
@@ -255,6 +259,12 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
                 Reading::NotEnoughEvidence
             }
         }
+        Reading::Seen(o)
+            if o.indication.cadence == Cadence::Steady && o.indication.colour != Colour::Off =>
+        {
+            lit_runs_reading_dark(stream, runs().filter(|r| r.end_ms > since), model, cal)
+                .unwrap_or(Reading::Seen(o))
+        }
         Reading::Seen(o) if o.indication.cadence != Cadence::Steady => {
             blink_without_a_mean_change(stream, &in_view, model, cal)
                 .or_else(|| bursts_a_display_smeared(&in_view, &o, model, cal))
@@ -262,6 +272,20 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
         }
         reading => reading,
     }
+}
+
+/// Runs held lit for the settle time (`held`) that together read no brighter than a
+/// dark light, judged as the one level they are: the edges that lit them were noise (a
+/// faint level a few counts above a shrouded sensor's dark, cut by noise alone).
+fn lit_runs_reading_dark<'r>(
+    stream: &Stream,
+    held: impl Iterator<Item = &'r RunStats>,
+    model: &Model,
+    cal: &Calibration,
+) -> Option<Reading> {
+    let level = pooled(held)?;
+    (one_level_is_lit(stream, &level, cal) == Some(false))
+        .then(|| judge_one_level(stream, level, model, cal))
 }
 
 /// A blink whose lit runs were each a burst of a faster one, smeared by a slow display
@@ -633,6 +657,42 @@ fn unlit_runs_were_lit(stream: &Stream, view: &InView, cal: &Calibration) -> boo
     let dark = dark_level(cal).unwrap_or(SHROUDED_DARK_MAX);
     one_level_is_lit(stream, &unlit, cal) == Some(true)
         && unlit.mean()[3] - dark >= UNLIT_BUT_LIT_SHARE * (lit.mean()[3] - dark)
+        && could_be_the_lit_light_dimmed(stream, &unlit, &lit, cal)
+}
+
+/// Whether the light of runs read unlit could be the lit runs' own, dimmed (a PWM
+/// beating with the window), as a colour sensor sees it. An LED keeps its colour however
+/// little of its light a window catches: above the dark, the unlit runs read what the
+/// step from them to the lit runs reads, in one proportion. Without a calibration the
+/// dark is not known, only bounded by a shroud ([`SHROUDED_DARK_MAX`]), which moves the
+/// unlit runs' proportions by at most twice its share of their light (a sum of
+/// shares moves by twice what is added). Light in the unlit runs of another colour
+/// (whiter, warmer) is another light's: the room's, where no shroud keeps it from a
+/// sensor and it outshines the blink's own step. Those edges were the light's, and the
+/// unlit runs dark. (A step within noise names no colour; calibrated, clipped or
+/// colourless readings: the level rules alone.)
+fn could_be_the_lit_light_dimmed(
+    stream: &Stream,
+    unlit: &RunStats,
+    lit: &RunStats,
+    cal: &Calibration,
+) -> bool {
+    if !cal.reads_colour() || cal.dark.is_some() || lit.clipped() != [false; 3] {
+        return true;
+    }
+    let (u, l) = (unlit.mean(), lit.mean());
+    let step = [l[0] - u[0], l[1] - u[1], l[2] - u[2]];
+    let below = [u[0], u[1], u[2]];
+    let (step_sum, below_sum) = (step.iter().sum::<f64>(), below.iter().sum::<f64>());
+    if step_sum <= 0.0 || below_sum <= 0.0 {
+        return true;
+    }
+    let apart: f64 = (0..3)
+        .map(|i| (step[i] / step_sum - below[i] / below_sum).abs())
+        .sum();
+    // (Noise moves each of the step's shares by up to its share of the step.)
+    let noise = mean_noise(stream, unlit) + mean_noise(stream, lit);
+    apart <= 2.0 * SHROUDED_DARK_MAX / below_sum + noise / step_sum + DIMMED_COLOUR_SPREAD
 }
 
 /// `level` (runs between edges that were no change of the light) judged as one level:

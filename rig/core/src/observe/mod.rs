@@ -772,6 +772,83 @@ mod tests {
     }
 
     #[test]
+    fn a_blink_under_a_room_brighter_than_its_step_is_not_taken_for_a_pwm_beat() {
+        // No dark measured, and no shroud: the room's white light (650 counts over r, g,
+        // b, steady) reaches the sensor, and an amber LED blinking at a period no row has
+        // (730 ms) adds 510. The unlit runs read lit above any shrouded dark, and more
+        // than half as high as the lit ones: what a PWM beating with the window shows.
+        // But a beat dims the LED's own light, whose colour it keeps; these unlit runs
+        // are whiter than the step to the lit ones. They are another light's: the edges
+        // were the LED's, an amber blink, not one grey level.
+        let mut next = uniform(11);
+        let trace: Vec<Sample> = (0..1000)
+            .map(|k| {
+                let t_ms = 4.0 * f64::from(k);
+                let lit = f32::from(u8::from(t_ms % 730.0 < 365.0));
+                let mut read = |room: f32, led: f32| room + led * lit + 8.0 * (next() as f32 - 0.5);
+                let (r, g, b) = (read(240.0, 340.0), read(280.0, 150.0), read(130.0, 20.0));
+                Sample {
+                    t_ms,
+                    r,
+                    g,
+                    b,
+                    c: r + g + b,
+                }
+            })
+            .collect();
+        match rgb_classifier(None).classify(&trace) {
+            Reading::NoCadenceFits {
+                colour, period_ms, ..
+            } => {
+                assert_eq!(colour, Colour::Amber);
+                assert!((period_ms - 730.0).abs() < 20.0, "{period_ms}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_faint_level_cut_by_noise_alone_is_not_lit() {
+        // No dark measured: 30 counts (what a shrouded sensor reads dark) with 7 counts
+        // of noise a sample, read at 100 Hz, 200 times. Noise alone may cut it into runs,
+        // some read lit: held a settle time, runs that read no brighter than a dark light
+        // are dark. And a noise figure started from the first nine changes must not read
+        // far low by chance (one trace in eight picked the changes of changes' lower
+        // median): it cut the noise into runs for a second. Before both, 3 of the 200
+        // read lit (on steady twice, on wink once).
+        let mut lit = Vec::new();
+        let mut off = 0;
+        for seed in 0..200 {
+            let mut next = uniform(seed);
+            let mut noisy = |v: f32| {
+                // (The sum of four uniforms: near enough Gaussian, σ ≈ 7.)
+                let u: f64 = (0..4).map(|_| next() - 0.5).sum();
+                v + 24.0 * u as f32
+            };
+            let trace: Vec<Sample> = (0..400)
+                .map(|k| {
+                    let (r, g, b) = (noisy(10.0), noisy(10.0), noisy(10.0));
+                    Sample {
+                        t_ms: 10.0 * f64::from(k),
+                        r,
+                        g,
+                        b,
+                        c: noisy(30.0),
+                    }
+                })
+                .collect();
+            match seen(&rgb_classifier(None).classify(&trace)) {
+                Some(Indication::OFF) => off += 1,
+                Some(other) => lit.push((seed, other)),
+                None => {}
+            }
+        }
+        assert!(lit.is_empty(), "{lit:?}");
+        // (The rest abstain, or see one noise spike as a blink no row fits.)
+        assert!(off >= 197, "{off} of 200 off");
+    }
+
+    #[test]
     fn steady_is_never_reported_before_the_settle_time() {
         let settle = table().steady_settle_ms();
         for hz in [100.0, 1000.0] {
