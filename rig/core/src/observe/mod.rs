@@ -169,24 +169,62 @@
 //!
 //! # Figures
 //!
-//! Measured at the end of the ninth session of 2026-12-06 (a shared 2-core machine)
-//! with the commands below; in brackets, the same at its start (commit 6c59c0f). Tuning
+//! Measured at the end of the tenth session of 2026-12-07 (a shared 2-core machine)
+//! with the commands below; in brackets, the same at its start (commit 546b679). Tuning
 //! used `lightgen` seeds from 5, 6, 8, 12, 13, 14, 15 and 18 million on, and `tracegen`
 //! seeds from 1 000 000 on, only. The held-out sets were never tuned on, but every change
 //! was also checked on them, so they are no longer quite unseen.
 //!
 //! | traces | right | abstained | forbidden (steady↔wink, off↔lit) | wrong colour |
 //! |---|---|---|---|---|
-//! | `lightgen`, seeds 7 000 000.. (1000, held out) | 99.6% (99.6%) | 0.4% (0.4%) | 0 (0) | 0 (0) |
-//! | `lightgen`, seeds 9 000 000.. (1000, held out; one trace read to find a bug) | 99.6% (99.5%) | 0.4% (0.5%) | 0 (0) | 0 (0) |
+//! | `lightgen`, seeds 7 000 000.. (1000, held out) | 99.7% (99.6%) | 0.3% (0.4%) | 0 (0) | 0 (0) |
+//! | `lightgen`, seeds 9 000 000.. (1000, held out; one trace read to find a bug) | 99.6% (99.6%) | 0.4% (0.4%) | 0 (0) | 0 (0) |
 //! | `lightgen`, seeds 11 000 000.. (1000, held out) | 99.6% (99.6%) | 0.4% (0.4%) | 0 (0) | 0 (0) |
 //! | `lightgen`, seeds 16 000 000.. (1000, held out; one trace taught a rule) | 99.7% (99.7%) | 0.2% (0.2%) | 1 (1) | 0 (0) |
 //! | `lightgen`, seeds 17 000 000.. (1000, held out) | 99.8% (99.8%) | 0.2% (0.2%) | 0 (0) | 0 (0) |
-//! | `tracegen`, seeds 2 000 000.. (567 kept, held out; a clipped colour read `on` now scored right, as for `lightgen`) | 100% (99.1%) | 0% (0%) | 0 (0) | 0 (0) |
+//! | `tracegen`, seeds 2 000 000.. (567 kept, held out; a clipped colour read `on` scored right, as for `lightgen`) | 100% (100%) | 0% (0%) | 0 (0) | 0 (0) |
 //! | `tracegen`, seeds 3 000 000.. (564 kept, held out) | 99.8% (99.8%) | 0.2% (0.2%) | 0 (0) | 0 (0) |
 //! | `fixtures/traces/` (263) | 98.9% (98.9%) | 0.4% (0.4%) | 0 (0) | 0 (0) |
-//! | tuning: `lightgen` 5M / 6M / 8M / 12M / 13M, `tracegen` 1M | 99.8 / 99.7 / 99.7 / 99.6 / 99.5 / 99.65% (99.8 / 99.7 / 99.7 / 99.6 / 99.6 / 99.65%) | 0.1 / 0.3 / 0.3 / 0.2 / 0.5 / 0.35% (0.1 / 0.3 / 0.3 / 0.2 / 0.4 / 0.35%) | 0 / 0 / 0 / 2 / 0 / 0 (the same) | 0 |
-//! | tuning: `lightgen` 14M / 15M / 18M | 99.8 / 99.7 / 99.7% (the same) | 0.2 / 0.3 / 0.3% (the same) | 0 / 0 / 0 | 0 |
+//! | `lightgen_traces` test (400, seeds 9 000 000..) | 100% (99.75%) | 0% (0.25%) | 0 (0) | 0 (0) |
+//! | tuning: `lightgen` 5M / 6M / 8M / 12M / 13M, `tracegen` 1M | 99.8 / 99.8 / 99.7 / 99.6 / 99.5 / 99.65% (99.8 / 99.7 / 99.7 / 99.6 / 99.5 / 99.65%) | 0.1 / 0.2 / 0.3 / 0.2 / 0.5 / 0.35% (0.1 / 0.3 / 0.3 / 0.2 / 0.5 / 0.35%) | 0 / 0 / 0 / 2 / 0 / 0 (the same) | 0 |
+//! | tuning: `lightgen` 14M / 15M / 18M | 99.8 / 99.6 / 99.7% (99.8 / 99.7 / 99.7%) | 0.2 / 0.4 / 0.3% (0.2 / 0.3 / 0.3%) | 0 / 0 / 0 | 0 |
+//!
+//! The tenth session's rules, from a seventh generator (a throwaway like the third to
+//! sixth, written from the list of disturbances, the cadence table and the trace
+//! format by someone who read neither the reader nor the other generators: lopsided LED
+//! spectra, its own TCS34725 response curves with a clear channel well above r + g + b,
+//! lamp waveforms with harmonics to the sixth and fluorescent red lines flickering less,
+//! shot noise up to 3 counts per count, sensors free-running beside the host, dark lines
+//! measured over 16 samples, and no shroud: 30% of its traces have no dark line under
+//! 20–3000 counts of room light). Each has a test that fails without it:
+//! - a noise figure from its first nine changes took their changes' lower median one time
+//!   in nine by chance, read the noise a third low and cut noise into runs for the second
+//!   it took to grow back; until the changes of changes are 27 they stand in only under
+//!   half the changes (`levels.rs`, `ChangeNoise`);
+//! - runs read unlit but lit above a shroud's dark are a PWM beat only if their light has
+//!   the colour of the step to the lit runs: a beat dims the LED's own light. A brighter
+//!   room's whiter light below an amber flutter is the room's (`judge.rs`,
+//!   `could_be_the_lit_light_dimmed`): "grey steady", a wrong colour, now abstains;
+//! - runs held lit for a settle time that read no brighter than a dark light are dark
+//!   (`judge.rs`, `lit_runs_reading_dark`): a 30-count uncalibrated level cut by noise
+//!   read "on steady".
+//!
+//! The seventh generator's two sets of 1000 (`RIG=... python3 eval.py SET` in the
+//! throwaway) read 93.5% and 92.9% at the start and 93.6% and 92.9% now; every miss but
+//! four is a trace without a dark line on an unshrouded bench, one level that no reader
+//! can tell lit from off (a steady 500 counts is a lit LED or an off one under 500 counts
+//! of room light), and all its wrong colours and forbidden confusions are there too. With
+//! a dark line it reads 713 of 717 and 688 of 688. Drawn again with a shroud where there
+//! is no dark line (room light 20–30 counts, a lit LED at least 100), two sets of 1000
+//! read 97.8% and 97.3% (97.8 and 97.2 at the start); without its reflective traces
+//! that have no dark line (one level of an LCD, bare or darkened, cannot be told), two
+//! more read **99.0% and 99.1%**, 0.9% and 0.8% abstained, no wrong colour, one
+//! forbidden confusion each (a faint LCD flutter read off; an off photodiode under a 25%
+//! flicker read lit). What they still miss: dim uncalibrated ambers and greys whose name
+//! changes with the dark a shroud allows (no answer: a cool dark of 48 counts turns a
+//! 150-count amber red), off lights whose dark line reads 6–11% off the room (a 16-sample
+//! mean under flicker; within the drift bound, no answer), and one level under a
+//! flicker locked to the sample rate.
 //!
 //! The ninth session's change, for throughput: samples read twice or more every 4 ms are
 //! averaged in blocks before the stream (step 1; `stream/signal.rs`, `Conditioner`),
@@ -363,12 +401,13 @@
 //! --ignored --nocapture`; `RIG_STRESS=600 RIG_SEED=2000000 cargo test --release --lib
 //! observe::corpus_tests::stress -- --ignored --nocapture` (`RIG_SEED` picks the set of
 //! each row); `cargo test --lib corpus` for `fixtures/traces/`. The figures in brackets
-//! were measured the same way on ad02906.
+//! were measured the same way at the session's start.
 //!
 //! The bar (99.5%, at most 0.3% abstentions, no wrong colour, no forbidden confusion) is
-//! met whole on three held-out sets (17M, tracegen 2M and 3M; tracegen 2M's five misses
-//! were saturated LEDs read "on", which its scorer now takes as `lightgen`'s does); 16M
-//! misses it by one forbidden confusion; 7M, 9M and 11M read 99.6% with 0.4% abstained. What is left, by the confusion matrices:
+//! met whole on four held-out sets (7M, 17M, tracegen 2M and 3M; tracegen 2M's five misses
+//! were saturated LEDs read "on", which its scorer takes as `lightgen`'s does); 16M
+//! misses it by one forbidden confusion; 9M and 11M read 99.6% with 0.4% abstained. What
+//! is left, by the confusion matrices:
 //! faint blinks of an LCD read at 100–125 Hz, whose darkening is a few σ of one sample
 //! (abstentions, or "off" where the blink's mean reads within what a locked mains flicker
 //! could do to the bare level); blinks whose segmentation a PWM beating with the window
