@@ -18,7 +18,10 @@
 //!   band could not cut: not enough evidence. (Calling it dark read dim LEDs "off", a
 //!   forbidden confusion; the two generators put few dark lights there: 5 more
 //!   abstentions in 15 000 traces, 4 fewer forbidden confusions, on the sets and with the
-//!   commands of the `observe` module's figures.)
+//!   commands of the `observe` module's figures.) Lit needs at least twice the drift
+//!   above the dark in any case, as a bare display's reach allows: the room's drift
+//!   since the calibration and the calibration's own error (a short mean under a
+//!   flicker). One level 7% above a bright room's calibration read lit, an off light.
 //! - **Emissive, no calibration**: one level can be told from room light only if room
 //!   light cannot reach it: such a bench relies on a shroud, and its sensor's dark reading
 //!   (offset and leaked room light) stays below [`SHROUDED_DARK_MAX`] counts. Above it,
@@ -840,7 +843,8 @@ struct Reach {
     dark: f64,
     /// The least a light adds (or noise can fake).
     light: f64,
-    /// Above this, lit: a light's least beyond the flicker's lift.
+    /// Above this, lit: a light's least beyond the flicker's lift, and at least twice the
+    /// drift (since the calibration, and the calibration's own, as [`bare_reach`]).
     lit: f64,
 }
 
@@ -868,7 +872,7 @@ fn emissive_reach(stream: &Stream, run: &RunStats, cal: &Calibration) -> Option<
             .max(DARK_WANDER_COUNTS)
             + flicker_lift,
         light,
-        lit: light + flicker_lift,
+        lit: (light + flicker_lift).max(2.0 * f64::from(DRIFT_SHARE) * dark.max(0.0)),
     })
 }
 

@@ -2036,6 +2036,23 @@ mod tests {
     }
 
     #[test]
+    fn one_level_within_twice_the_drift_above_a_bright_dark_is_no_answer() {
+        // A photodiode calibrated at 1000 counts of room light. The room may have drifted
+        // since by the drift bound (6%), and the calibration itself may be off by as
+        // much (a short mean under a flicker): one level 9% above it is an LED adding
+        // 9% or no light at all, and "on steady" blamed a light that was off. Within one
+        // drift it is dark; a light adding a fifth is lit.
+        let sensor = photodiode(Some(1000.0));
+        let reading = |led| sensor.classify(&under_a_room(1000.0, 0.0, led, 5));
+        assert_eq!(seen(&reading(30.0)), Some(Indication::OFF));
+        assert_eq!(reading(90.0), Reading::NotEnoughEvidence);
+        assert_eq!(
+            seen(&reading(200.0)),
+            Some(Indication::new(Colour::On, Cadence::Steady))
+        );
+    }
+
+    #[test]
     fn a_light_gone_off_in_a_brighter_room_is_not_lit() {
         // Calibrated dark at 12 counts; a green light steps off after a second, and the
         // room now reads 90: above the calibration, but the step down was the light's.
