@@ -262,6 +262,8 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
                 Reading::NotEnoughEvidence
             }
         }
+        // And held lit for a settle time, runs that read no brighter than a dark light
+        // are dark: their edges were noise.
         Reading::Seen(o)
             if o.indication.cadence == Cadence::Steady && o.indication.colour != Colour::Off =>
         {
