@@ -12,7 +12,7 @@
 
 use std::io::BufRead;
 use std::path::PathBuf;
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{sync_channel, Receiver};
 
 use clap::{Args, ValueEnum};
 
@@ -103,9 +103,7 @@ fn feed_in_parallel<R: BufRead + Send>(
     std::thread::scope(|scope| {
         let reader = scope.spawn(move || -> Result<(), InputError> {
             loop {
-                let mut samples = raw_back_rx
-                    .try_recv()
-                    .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
+                let mut samples = recycled(&raw_back_rx);
                 if !trace.next_chunk(&mut samples)? {
                     return Ok(());
                 }
@@ -116,10 +114,7 @@ fn feed_in_parallel<R: BufRead + Send>(
         });
         scope.spawn(move || {
             for samples in raw_rx {
-                let mut chunk = empty_rx
-                    .try_recv()
-                    .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
-                chunk.clear();
+                let mut chunk = recycled(&empty_rx);
                 first.condition_into(&samples, &mut chunk);
                 let _ = raw_back_tx.try_send(samples);
                 if full_tx.send(chunk).is_err() {
@@ -136,6 +131,16 @@ fn feed_in_parallel<R: BufRead + Send>(
             .join()
             .expect("the trace reading thread does not panic")
     })
+}
+
+/// A chunk sent back empty by the stage after, if one is waiting, else a new one:
+/// emptied, to be filled.
+fn recycled<T>(back: &Receiver<Vec<T>>) -> Vec<T> {
+    let mut chunk = back
+        .try_recv()
+        .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
+    chunk.clear();
+    chunk
 }
 
 /// `green wink (period 250 ms, on 200 ms, off 50 ms, confidence 0.93)`.

@@ -159,18 +159,13 @@ fn stress_case(seed: u64) -> Option<corpus::Case> {
         sensor: setup.name().to_string(),
         disturbances: d.tags.join(" "),
     };
-    // Where a colour channel clipped, `On` (lit in a colour the sensor cannot be sure
-    // of) is as right as the colour, as for `lightgen`'s traces.
     let full_scale = d.scene.sensor.full_scale;
     let clipped = trace
         .samples
         .iter()
         .any(|s| [s.r, s.g, s.b].iter().any(|&v| f64::from(v) >= full_scale));
     if clipped {
-        let got = super::Classifier::new(&table(), trace.calibration()).classify(&trace.samples);
-        if got.indication().is_some_and(|i| i.colour == Colour::On) {
-            label.colour = Colour::On;
-        }
+        accept_on(&mut label, &trace);
     }
     Some(corpus::Case { label, trace })
 }
@@ -258,12 +253,21 @@ fn lightgen_case(gen_table: &lightgen::CadenceTable, seed: u64) -> corpus::Case 
         disturbances: g.scenario.clone(),
     };
     if g.truth.colour_clipped {
-        let got = super::Classifier::new(&table(), trace.calibration()).classify(&trace.samples);
-        if got.indication().is_some_and(|i| i.colour == Colour::On) {
-            label.colour = Colour::On;
-        }
+        accept_on(&mut label, &trace);
     }
     corpus::Case { label, trace }
+}
+
+/// For a trace whose colour channel clipped: `On` (lit in a colour the sensor cannot be
+/// sure of) is as right as the colour, so a reader answering `On` is scored right.
+fn accept_on(label: &mut crate::tracegen::corpus::Label, trace: &crate::tracegen::Trace) {
+    let got = super::Classifier::new(&table(), trace.calibration()).classify(&trace.samples);
+    if got
+        .indication()
+        .is_some_and(|i| i.colour == crate::spec::Colour::On)
+    {
+        label.colour = crate::spec::Colour::On;
+    }
 }
 
 fn lightgen_table() -> lightgen::CadenceTable {

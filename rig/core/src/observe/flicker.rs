@@ -290,6 +290,13 @@ impl Logs {
     }
 }
 
+/// Whether the candidate mains `i` ([`FLICKER_HZ`]) is fitted: every one until the
+/// room's `mains` is known, then only it (a room is on one mains).
+#[inline(always)]
+fn fitted(mains: Option<usize>, i: usize) -> bool {
+    mains.is_none_or(|m| m == i)
+}
+
 /// For each candidate mains ([`FLICKER_HZ`]): the cosine and sine of its flicker's
 /// phase, and of its harmonic's, summed over a block's samples ([`Phases::gather`]).
 /// Their means are a block's regressors: the mean of a sinusoid over the samples is
@@ -306,7 +313,7 @@ impl Phases {
     #[inline(always)]
     pub(crate) fn gather(&mut self, t_ms: f64, mains: Option<usize>) {
         for (i, (hz, sums)) in FLICKER_HZ.iter().zip(&mut self.sums).enumerate() {
-            if mains.is_some_and(|m| m != i) {
+            if !fitted(mains, i) {
                 continue;
             }
             let (cos, sin) = cos_sin(hz / 1000.0 * t_ms);
@@ -388,10 +395,9 @@ impl Flicker {
         // Once the room's mains is known the other cannot flicker in it: only its own
         // fit goes on (half the lock-in's work).
         let mains = self.mains;
-        let active = |i: usize| mains.is_none_or(|m| m == i);
         // The change since the block before, and its forgetting; none at the first.
         let change = self.prev.map(|(t0, x0)| (x - x0, decay_over(t_ms - t0)));
-        let settled = self.seen >= WARMUP;
+        let settled = self.settled();
         for (i, ((f, h), r)) in self
             .fundamental
             .iter_mut()
@@ -399,7 +405,7 @@ impl Flicker {
             .zip(&regressors)
             .enumerate()
         {
-            if !active(i) {
+            if !fitted(mains, i) {
                 continue;
             }
             let (fundamental, harmonic) = ((r[0], r[1]), (r[2], r[3]));
@@ -420,7 +426,7 @@ impl Flicker {
             self.seen = self.seen.saturating_add(1);
         }
         self.prev = Some((t_ms, x));
-        if self.seen < WARMUP {
+        if !self.settled() {
             return c;
         }
         let best = match self.mains {
