@@ -835,13 +835,37 @@ fn bare_reach(stream: &Stream, bare: f64) -> f64 {
     bare - share * bare.max(0.0)
 }
 
+/// How far a mains flicker whose swing from its mean is at most `most` can lift the mean
+/// of a dark `run`: `lock` of it ([`mains_lock`]), and no further than the run's own
+/// steadiness allows. A flicker moves each reading by at most `most`, so readings whose
+/// mean it lifts by `L` vary about that mean by at most `most² − L²` beyond the noise
+/// (`sigma`, of one judged value) and the room's `drift`. A run that varies more was not
+/// a dark light seen at one phase of a flicker: it held a light the band missed (a
+/// flutter read at 100 Hz through windows as long as its interval, whose edges doubled
+/// its noise figure, cut into runs that mix its two levels, read "off").
+pub(super) fn locked_flicker_lift(
+    lock: f64,
+    most: f64,
+    run: &RunStats,
+    sigma: f64,
+    drift: f64,
+) -> f64 {
+    let lift = lock * most;
+    let Some(variance) = run.settled_variance() else {
+        return lift;
+    };
+    let flicker_variance = f64::from(variance) - sigma * sigma - drift * drift;
+    lift.min((most * most - flicker_variance).max(0.0).sqrt())
+}
+
 /// Where an emissive run's mean level stands above its calibrated dark, and how far a
 /// dark light and a lit one may read above it (see [`emissive_reach`]).
 struct Reach {
     /// The run's mean level above the dark.
     above: f64,
     /// The highest a dark light reads: drift and noise, and the flicker's lift where the
-    /// sample rate locks to the mains and the level could be the room light's.
+    /// sample rate locks to the mains, the level could be the room light's and the run
+    /// is steady enough to be a dark light seen at one phase ([`locked_flicker_lift`]).
     dark: f64,
     /// The least a light adds (or noise can fake).
     light: f64,
@@ -866,13 +890,27 @@ fn emissive_reach(stream: &Stream, run: &RunStats, cal: &Calibration) -> Option<
     } else {
         0.0
     };
+    // (The most a dark light's flicker lifts this run, by how steady it is: a run too
+    // unsteady to be a dark light lifted is no steadier lit, so the lit reach keeps the
+    // whole lift.)
+    let dark_lift = if flicker_lift > 0.0 {
+        locked_flicker_lift(
+            lock,
+            f64::from(LOCKED_FLICKER_SHARE) * dark.max(0.0),
+            run,
+            f64::from(stream.judged_sigma_erring_high()),
+            f64::from(DRIFT_SHARE) * dark.max(0.0),
+        )
+    } else {
+        0.0
+    };
     let light = (threshold - dark).max(noise);
     Some(Reach {
         above: mean[3] - dark,
         dark: (f64::from(DRIFT_SHARE) * dark.max(0.0))
             .max(noise)
             .max(DARK_WANDER_COUNTS)
-            + flicker_lift,
+            + dark_lift,
         light,
         lit: (light + flicker_lift).max(2.0 * f64::from(DRIFT_SHARE) * dark.max(0.0)),
     })
@@ -1016,6 +1054,40 @@ pub(crate) fn mains_lock(interval_ms: f64, mains_hz: Option<f64>) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A dark run of `values`, each settled.
+    fn settled_run(values: impl IntoIterator<Item = f32>) -> RunStats {
+        let mut run = RunStats::open(false, true, 0.0, 0.0);
+        for v in values {
+            run.add_settled(v, f32::INFINITY);
+        }
+        run
+    }
+
+    #[test]
+    fn a_locked_flicker_lifts_only_a_run_steady_enough_to_be_seen_at_one_phase() {
+        // A dark of 100 counts under a flicker swinging at most 35: at one phase it lifts
+        // every reading alike.
+        let (most, sigma, drift) = (35.0, 2.0, 6.0);
+        let steady = settled_run((0..40).map(|k| 130.0 + if k % 2 == 0 { 2.0 } else { -2.0 }));
+        assert_eq!(locked_flicker_lift(1.0, most, &steady, sigma, drift), most);
+        assert_eq!(
+            locked_flicker_lift(0.2, most, &steady, sigma, drift),
+            0.2 * most
+        );
+        // Readings 30 counts either side of their mean: the flicker would have to swing
+        // them that far and lift their mean at once, and it swings 35 at most: it lifts
+        // their mean by √(35² − 30²) = 18 at most (a little more, for noise and drift).
+        let swinging = settled_run((0..40).map(|k| 130.0 + if k % 2 == 0 { 30.0 } else { -30.0 }));
+        let lift = locked_flicker_lift(1.0, most, &swinging, sigma, drift);
+        assert!((17.0..20.0).contains(&lift), "{lift}");
+        // Further than the flicker's whole swing: no lift at all.
+        let wider = settled_run((0..40).map(|k| 130.0 + if k % 2 == 0 { 40.0 } else { -40.0 }));
+        assert_eq!(locked_flicker_lift(1.0, most, &wider, sigma, drift), 0.0);
+        // Too few values to tell a spread: the whole lift.
+        let short = settled_run([100.0, 160.0, 100.0]);
+        assert_eq!(locked_flicker_lift(1.0, most, &short, sigma, drift), most);
+    }
 
     #[test]
     fn rates_that_lock_to_the_mains_are_found() {

@@ -27,6 +27,9 @@ use super::levels::MIN_LIT_COUNTS;
 const CLIP_REPEATS: u32 = 3;
 /// ...if it is at least this high (counts)...
 const CLIP_MIN: f32 = 255.0;
+/// Settled values a run's variance is told from: the variance of ten noisy values is
+/// within a factor of two of the noise's nine times in ten.
+const VARIANCE_MIN_VALUES: u32 = 10;
 
 /// A block of samples as the stream takes it (one sample, or at high rates a few
 /// averaged: see [`Conditioner`](super::stream::Conditioner)): their mean at their mean
@@ -139,8 +142,10 @@ pub(super) struct RunStats {
     pub(crate) sum_v: f64,
     top_v: f32,
     bottom_v: f32,
-    /// The signal summed over samples a smoothing box after the run began (off its ramp).
+    /// The signal summed over samples a smoothing box after the run began (off its ramp),
+    /// and their squares.
     settled_v: f64,
+    settled_v2: f64,
     settled_n: u32,
     /// r, g, b and c.
     top: [Top; 4],
@@ -224,6 +229,7 @@ impl RunStats {
             top_v: f32::NEG_INFINITY,
             bottom_v: f32::INFINITY,
             settled_v: 0.0,
+            settled_v2: 0.0,
             settled_n: 0,
             top: [Top::default(); 4],
             gaps: Gaps::default(),
@@ -260,6 +266,7 @@ impl RunStats {
         self.top_v = self.top_v.max(next.top_v);
         self.bottom_v = self.bottom_v.min(next.bottom_v);
         self.settled_v += next.settled_v;
+        self.settled_v2 += next.settled_v2;
         self.settled_n += next.settled_n;
         for (a, b) in self.sum.iter_mut().zip(next.sum) {
             *a += b;
@@ -302,8 +309,20 @@ impl RunStats {
     /// least a turn of the signal must come back by to count ([`Swings`]).
     pub(crate) fn add_settled(&mut self, v: f32, least_swing: f32) {
         self.settled_v += f64::from(v);
+        self.settled_v2 += f64::from(v) * f64::from(v);
         self.settled_n += 1;
         self.swings.push(v, least_swing);
+    }
+
+    /// The variance of the settled values about their mean, once there are
+    /// [`VARIANCE_MIN_VALUES`] of them (fewer scatter too widely by chance to say how
+    /// steady the run was).
+    pub(crate) fn settled_variance(&self) -> Option<f32> {
+        (self.settled_n >= VARIANCE_MIN_VALUES).then(|| {
+            let n = f64::from(self.settled_n);
+            let mean = self.settled_v / n;
+            ((self.settled_v2 / n - mean * mean).max(0.0) * n / (n - 1.0)) as f32
+        })
     }
 
     /// The level a smoothed run settled at: the mean off its ramp, or for a run shorter

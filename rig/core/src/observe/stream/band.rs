@@ -5,10 +5,11 @@ use super::{
     Stream, CONFIRM_VALUES, DARK_SPREAD_FACTOR, DRIFT_SHARE, ENVELOPE_MIN_SHARE, LEVEL_MIN_SAMPLES,
     REFLECTIVE_FLOOR_SHARE,
 };
-use crate::observe::judge::{LOCKED_FLICKER_SHARE, REFLECTIVE_ON_SHARE};
+use crate::observe::judge::{locked_flicker_lift, LOCKED_FLICKER_SHARE, REFLECTIVE_ON_SHARE};
 use crate::observe::levels::{
     Band, LIT_SHARE, MIN_DARKENING_COUNTS, MIN_LIT_COUNTS, REFLECTIVE_LIT_SHARE,
 };
+use crate::observe::runs::RunStats;
 use crate::observe::Polarity;
 
 /// The least share of the raw noise over a box the judged signal's is taken to be off an
@@ -249,7 +250,7 @@ impl Stream {
             && self.open.duration_ms() >= self.settings.drift_limit_ms)
             .then(|| self.open.plateau())
             .flatten()
-            .filter(|&level| self.could_be_the_dark(level));
+            .filter(|_| self.could_be_the_dark(&self.open));
         let lo = max_known(max_known(self.anchor, self.lo_level), dark_now);
         let lo_from_envelope = lo.is_none();
         let lo = lo.unwrap_or(bottom);
@@ -269,33 +270,33 @@ impl Stream {
         })
     }
 
-    /// Whether a level the stream holds for dark can be the dark the calibration
-    /// measured: an LED's no further above it than the room's drift and its flicker seen
-    /// at one phase could lift it ([`DRIFT_SHARE`] and, as far as the sample rate locks
-    /// to the mains ([`mains_lock`]), [`LOCKED_FLICKER_SHARE`] of it; at least
+    /// Whether a run the stream holds for dark can be the dark the calibration measured
+    /// (a run with no level yet can): an LED's no further above it than the room's drift
+    /// and its flicker seen at one phase could lift it ([`DRIFT_SHARE`] and, as far as
+    /// the sample rate locks to the mains ([`mains_lock`]) and the run is steady enough
+    /// ([`locked_flicker_lift`]), [`LOCKED_FLICKER_SHARE`] of it; at least
     /// [`MIN_LIT_COUNTS`]), an indicator's darkened by less than a lit one is
     /// ([`REFLECTIVE_ON_SHARE`] of its bare level). A "dark" run that reads otherwise
     /// held a light the band did not see yet (its levels were still unknown): it says
     /// nothing of where dark is, nor of how far a dark light wanders.
-    pub(super) fn could_be_the_dark(&self, level: f32) -> bool {
-        let Some(anchor) = self.anchor else {
+    pub(super) fn could_be_the_dark(&self, run: &RunStats) -> bool {
+        let (Some(anchor), Some(level)) = (self.anchor, run.plateau()) else {
             return true;
         };
         match self.settings.calibration.polarity {
             Polarity::Emissive => {
-                let allowance = |lock: f32| {
-                    ((DRIFT_SHARE + lock * LOCKED_FLICKER_SHARE) * anchor.max(0.0))
-                        .max(MIN_LIT_COUNTS)
-                };
-                // (Asked on every sample: the lock is worked out only where it decides,
-                // between no lock and a whole one.)
+                let drift = DRIFT_SHARE * anchor.max(0.0);
+                let most = LOCKED_FLICKER_SHARE * anchor.max(0.0);
+                let allowance = |lift: f32| (drift + lift).max(MIN_LIT_COUNTS);
+                // (Asked on every sample: the lift is worked out only where it decides,
+                // between none and the most a flicker can give.)
                 let above = level - anchor;
                 if above <= allowance(0.0) {
                     true
-                } else if above > allowance(1.0) {
+                } else if above > allowance(most) {
                     false
                 } else {
-                    above <= allowance(self.mains_lock() as f32)
+                    above <= allowance(self.locked_lift(run, most, drift))
                 }
             }
             Polarity::Reflective => {
@@ -304,12 +305,31 @@ impl Stream {
         }
     }
 
+    /// How far a flicker swinging at most `most` can lift the mean of a dark `run`, seen
+    /// at one phase as far as the sample rate locks to the mains, and no further than the
+    /// run is steady enough to allow beside the room's `drift` ([`locked_flicker_lift`]).
+    fn locked_lift(&self, run: &RunStats, most: f32, drift: f32) -> f32 {
+        locked_flicker_lift(
+            self.mains_lock(),
+            f64::from(most),
+            run,
+            f64::from(self.judged_sigma_erring_high()),
+            f64::from(drift),
+        ) as f32
+    }
+
+    /// The noise σ of the judged signal of a dark light, erring high: the raw noise
+    /// over a box, or the dark's as judged, whichever is larger (what a run's spread
+    /// beyond it is told against).
+    pub(crate) fn judged_sigma_erring_high(&self) -> f32 {
+        self.judged_dark_sigma()
+            .max(self.noise.sigma / self.per_box().sqrt())
+    }
+
     /// Whether the open run, held dark, can be the calibrated dark (see
-    /// [`Self::could_be_the_dark`]; a run with no level yet can).
+    /// [`Self::could_be_the_dark`]).
     pub(super) fn open_could_be_the_dark(&self) -> bool {
-        self.open
-            .plateau()
-            .is_none_or(|level| self.could_be_the_dark(level))
+        self.could_be_the_dark(&self.open)
     }
 
     /// Whether the band cannot change what sample `v` does, so [`Self::band`] (its floor

@@ -345,7 +345,7 @@ impl Stream {
                 closed.samples >= LEVEL_MIN_SAMPLES
                     && closed.edged
                     && clear(l)
-                    && (closed.lit || self.could_be_the_dark(l))
+                    && (closed.lit || self.could_be_the_dark(&closed))
             });
             if let Some(level) = level {
                 let slot = if closed.lit {
