@@ -57,6 +57,7 @@ const LCD_SKEW_MS: f64 = 25.0;
 pub(super) struct Model {
     settle_ms: f64,
     slowest_period_ms: f64,
+    fastest_half_period_ms: f64,
     glitch_ms: f64,
     shortest_on_ms: f64,
     max_gap_ms: f64,
@@ -227,6 +228,13 @@ impl Model {
         Model {
             settle_ms: table.steady_settle_ms(),
             slowest_period_ms: table.slowest_period_ms(),
+            fastest_half_period_ms: finite_or(
+                blinks
+                    .iter()
+                    .map(|b| 0.5 * (b.on_ms + b.off_ms))
+                    .fold(f64::INFINITY, f64::min),
+                0.0,
+            ),
             glitch_ms: finite_or(0.5 * shortest_allowed, 0.0),
             shortest_on_ms: finite_or(
                 blinks
@@ -255,6 +263,12 @@ impl Model {
 
     pub(crate) fn slowest_period_ms(&self) -> f64 {
         self.slowest_period_ms
+    }
+
+    /// Half the period of the fastest blink (its inner one, for a grouped row), nominal: 0
+    /// for a table without blinks.
+    pub(crate) fn fastest_half_period_ms(&self) -> f64 {
+        self.fastest_half_period_ms
     }
 
     /// The shortest on time any blink's clock can show (nominal, at its tolerance).

@@ -776,8 +776,72 @@ fn clear_of_the_dark(run: &RunStats, cal: &Calibration) -> bool {
 }
 
 /// Whether one level (a run with no edge in the evidence) is lit; `None` when its level
-/// cannot say (see the module docs).
+/// cannot say (see the module docs), or when a level read dark goes against itself as a
+/// blink does ([`shows_a_missed_blink`]).
 fn one_level_is_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Option<bool> {
+    match level_reads_lit(stream, run, cal) {
+        Some(false) if shows_a_missed_blink(stream, run) => None,
+        lit => lit,
+    }
+}
+
+/// A run whose settled values go against themselves this much half the fastest blink's
+/// period apart ([`RunStats::lag_correlation`]) holds a blink (see
+/// [`shows_a_missed_blink`])...
+const MISSED_BLINK_CORRELATION: f32 = -0.4;
+/// ...where no mains flicker's fundamental goes against itself more than this at that
+/// lag. (Its harmonics carry at most a twenty-fifth of its power, a rectified lamp's
+/// second: `4/(15π)` beside `4/(3π)`; whatever their phase, they move the correlation
+/// by no more than that.)
+const FLICKER_LAG_CORRELATION_LEAST: f64 = -0.2;
+/// How far off its nominal a mains flicker may be (a share: the mains' 0.3%, and a
+/// sensor's clock).
+const FLICKER_FREQUENCY_TOLERANCE: f64 = 0.005;
+
+/// Whether a run read as one dark level holds a blink the band missed (a flutter read at
+/// 100 Hz through windows as long as its interval, a faint LCD flutter): its settled
+/// values go against themselves half the fastest blink's period apart, beyond
+/// [`MISSED_BLINK_CORRELATION`]. Nothing a dark light shows does: noise goes with
+/// nothing, a drift with itself, and a mains flicker, whatever the sample rate aliases
+/// it to, as its fundamental does across the pairs' lags
+/// ([`flicker_lag_correlation_least`]; the table's 50 ms hold whole periods of both
+/// mains). Where the fundamental could go against itself beyond
+/// [`FLICKER_LAG_CORRELATION_LEAST`], the run cannot say; nor where the signal is
+/// smoothed (150 Hz and more): the box takes the fundamental down and leaves a harmonic
+/// the rate may alias next to a blink's (a 120 Hz lamp read at 250 Hz: its 240 Hz
+/// harmonic reads as a 9.8 Hz swing, which went against itself at -0.6).
+fn shows_a_missed_blink(stream: &Stream, run: &RunStats) -> bool {
+    stream.box_ms() == 0.0
+        && run
+            .lag_correlation()
+            .is_some_and(|correlation| correlation < MISSED_BLINK_CORRELATION)
+        && flicker_lag_correlation_least(stream.pair_lags_ms(), stream.mains_hz())
+            > FLICKER_LAG_CORRELATION_LEAST
+}
+
+/// The least a mains flicker's fundamental ([`FLICKER_HZ`]: the room's if seen, else
+/// either) goes with itself across a lag between `lags_ms`: the cosine of its phase over
+/// the lag, anywhere within [`FLICKER_FREQUENCY_TOLERANCE`] of nominal.
+fn flicker_lag_correlation_least(lags_ms: (f64, f64), mains_hz: Option<f64>) -> f64 {
+    const STEPS: i32 = 8;
+    let spread = |i: i32| f64::from(i) / f64::from(STEPS);
+    FLICKER_HZ
+        .iter()
+        .filter(|&&hz| mains_hz.is_none_or(|m| m == hz))
+        .flat_map(|&hz| {
+            (-STEPS..=STEPS).map(move |i| hz * (1.0 + FLICKER_FREQUENCY_TOLERANCE * spread(i)))
+        })
+        .flat_map(|hz| {
+            (0..=STEPS).map(move |i| {
+                let lag_ms = lags_ms.0 + (lags_ms.1 - lags_ms.0) * spread(i);
+                (std::f64::consts::TAU * hz * lag_ms / 1000.0).cos()
+            })
+        })
+        .fold(1.0, f64::min)
+}
+
+/// [`one_level_is_lit`] by the level alone.
+fn level_reads_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Option<bool> {
     if let Some(reach) = emissive_reach(stream, run, cal) {
         return if reach.above <= reach.dark.min(reach.light) {
             Some(false)
@@ -1087,6 +1151,20 @@ mod tests {
         // Too few values to tell a spread: the whole lift.
         let short = settled_run([100.0, 160.0, 100.0]);
         assert_eq!(locked_flicker_lift(1.0, most, &short, sigma, drift), most);
+    }
+
+    #[test]
+    fn the_table_s_half_flutter_holds_whole_periods_of_both_mains() {
+        // 50 ms, give or take the pairs' 2 ms: five periods of 100 Hz, six of 120, and a
+        // flicker goes with itself across it (-0.13 at worst: 120 Hz 0.5% fast, 52 ms).
+        assert!(flicker_lag_correlation_least((48.0, 52.0), None) > FLICKER_LAG_CORRELATION_LEAST);
+        // 42 ms (a faster flutter's half period) is 4.2 periods of 100 Hz and 5.04 of
+        // 120: 100 Hz mains goes against itself there, unless the room is seen on 120.
+        assert!(flicker_lag_correlation_least((40.0, 44.0), None) < FLICKER_LAG_CORRELATION_LEAST);
+        assert!(
+            flicker_lag_correlation_least((41.5, 42.5), Some(120.0))
+                > FLICKER_LAG_CORRELATION_LEAST
+        );
     }
 
     #[test]

@@ -581,6 +581,7 @@ impl Classifier {
             retain_ms: self.retain_ms(),
             slowest_period_ms: self.model.slowest_period_ms(),
             drift_limit_ms: 0.5 * self.model.settle_ms(),
+            lag_ms: self.model.fastest_half_period_ms(),
         }
     }
 }
@@ -1314,6 +1315,68 @@ mod tests {
         seed: u64,
     ) -> Vec<Sample> {
         LcdReading::default().trace(driven, duration_ms, taus, seed)
+    }
+
+    #[test]
+    fn a_faint_lcd_flutter_read_at_100_hz_is_never_off() {
+        // A dim room's LCD (bare 30 counts) darkening to 60% and clearing over 10 and
+        // 15 ms, read at 100 Hz with noise of 14 counts peak to peak: each sample tells
+        // lit from bare at 3 σ or so, too little for the band, and 202 of 300 read as one
+        // bare level, "off", a forbidden confusion. Paired 50 ms apart, half its period,
+        // their readings go against each other as no bare display's do: no answer.
+        let reading = LcdReading {
+            bare: 30.0,
+            lit_share: 0.6,
+            interval_ms: 10.0,
+            noise: 14.0,
+        };
+        let (mut right, mut off) = (0, 0);
+        for seed in 0..300 {
+            let trace = reading.trace(|t| t % 100.0 >= 50.0, 3500.0, (10.0, 15.0), seed);
+            match seen(&reflective(Some(30.0)).classify(&trace)) {
+                Some(i) if i == Indication::new(Colour::On, Cadence::Flutter) => right += 1,
+                Some(i) if i.colour == Colour::Off => off += 1,
+                _ => {}
+            }
+        }
+        // (73 read on flutter, 3 off and the rest abstained when this was written.)
+        assert!(off <= 10, "{off} of 300 read off");
+        assert!(right >= 60, "{right} of 300 read on flutter");
+    }
+
+    #[test]
+    fn a_dark_light_under_an_aliased_flicker_is_still_off() {
+        // A photodiode's dark of 400 counts under a room light flickering 25% at 100 or
+        // 120 Hz, read at 100, 125, 200 and 250 Hz: whatever the rate aliases the flicker
+        // to, it is off. (Read from 2.2 ms on, where a flicker locked to the rate reads
+        // its mean: at its crest it lifts the dark past what one level can tell.) (At 250 Hz, 120 Hz flicker's harmonic
+        // looks like a 10 Hz blink once smoothed; unsmoothed, the flicker goes with
+        // itself 50 ms later, five periods of 100 Hz and six of 120.)
+        for (seed, (mains, hz)) in [100.0, 120.0]
+            .into_iter()
+            .flat_map(|m| [100.0, 125.0, 200.0, 250.0].map(|hz| (m, hz)))
+            .enumerate()
+        {
+            let mut next = uniform(seed as u64);
+            let trace: Vec<Sample> = (0..(3.5 * hz) as u32)
+                .map(|k| {
+                    let t = 2.2 + 1000.0 * f64::from(k) / hz + 0.2 * (next() - 0.5);
+                    // (A rectified lamp: |sin| of half the flicker's frequency.)
+                    let lamp = (std::f64::consts::PI * mains * t / 1000.0).sin().abs();
+                    let c = 400.0 * (1.0 + 0.25 * (lamp - 0.637) / 0.637) + 6.0 * (next() - 0.5);
+                    Sample {
+                        t_ms: t,
+                        c: c as f32,
+                        ..Sample::default()
+                    }
+                })
+                .collect();
+            assert_eq!(
+                seen(&photodiode(Some(400.0)).classify(&trace)),
+                Some(Indication::OFF),
+                "{mains} Hz flicker read at {hz} Hz"
+            );
+        }
     }
 
     /// How an LCD segment is read: its bare level, the share of it left lit, the sensor's

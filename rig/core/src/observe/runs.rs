@@ -30,6 +30,9 @@ const CLIP_MIN: f32 = 255.0;
 /// Settled values a run's variance is told from: the variance of ten noisy values is
 /// within a factor of two of the noise's nine times in ten.
 const VARIANCE_MIN_VALUES: u32 = 10;
+/// Pairs a run's lag correlation is told from: noise alone reads within ±0.1 of none
+/// (a standard deviation of `1/√100`).
+const LAG_MIN_PAIRS: u32 = 100;
 
 /// A block of samples as the stream takes it (one sample, or at high rates a few
 /// averaged: see [`Conditioner`](super::stream::Conditioner)): their mean at their mean
@@ -147,6 +150,12 @@ pub(super) struct RunStats {
     settled_v: f64,
     settled_v2: f64,
     settled_n: u32,
+    /// Settled values paired with the run's own half the fastest blink's period before:
+    /// how many pairs, the earlier and the later values summed, and their products.
+    lag_n: u32,
+    lag_earlier: f64,
+    lag_later: f64,
+    lag_product: f64,
     /// r, g, b and c.
     top: [Top; 4],
     /// The latest gaps in the samples long enough to hide a short run.
@@ -231,6 +240,10 @@ impl RunStats {
             settled_v: 0.0,
             settled_v2: 0.0,
             settled_n: 0,
+            lag_n: 0,
+            lag_earlier: 0.0,
+            lag_later: 0.0,
+            lag_product: 0.0,
             top: [Top::default(); 4],
             gaps: Gaps::default(),
             swings: Swings::default(),
@@ -268,6 +281,10 @@ impl RunStats {
         self.settled_v += next.settled_v;
         self.settled_v2 += next.settled_v2;
         self.settled_n += next.settled_n;
+        self.lag_n += next.lag_n;
+        self.lag_earlier += next.lag_earlier;
+        self.lag_later += next.lag_later;
+        self.lag_product += next.lag_product;
         for (a, b) in self.sum.iter_mut().zip(next.sum) {
             *a += b;
         }
@@ -323,6 +340,29 @@ impl RunStats {
             let mean = self.settled_v / n;
             ((self.settled_v2 / n - mean * mean).max(0.0) * n / (n - 1.0)) as f32
         })
+    }
+
+    /// Two settled values half the fastest blink's period apart, `earlier` first.
+    pub(crate) fn add_lagged_pair(&mut self, earlier: f32, later: f32) {
+        self.lag_n += 1;
+        self.lag_earlier += f64::from(earlier);
+        self.lag_later += f64::from(later);
+        self.lag_product += f64::from(earlier) * f64::from(later);
+    }
+
+    /// How the settled values go with their own half the fastest blink's period before:
+    /// their covariance over the run's variance, once [`LAG_MIN_PAIRS`] pairs are in.
+    /// Noise goes with nothing (0, give or take `1/√pairs`); a flutter the band missed is
+    /// at its other level then (a square wave -1, still below -0.6 at the ends of the
+    /// table's tolerance on its period, less as noise dilutes it).
+    pub(crate) fn lag_correlation(&self) -> Option<f32> {
+        let variance = f64::from(self.settled_variance()?);
+        if self.lag_n < LAG_MIN_PAIRS || variance <= 0.0 {
+            return None;
+        }
+        let n = f64::from(self.lag_n);
+        let covariance = self.lag_product / n - (self.lag_earlier / n) * (self.lag_later / n);
+        Some((covariance / variance) as f32)
     }
 
     /// The level a smoothed run settled at: the mean off its ramp, or for a run shorter

@@ -3,7 +3,9 @@
 //! steps 4 and 5).
 
 use super::labels::Labels;
-use super::{Stream, CONFIRM_VALUES, LEVEL_MIN_SAMPLES, LEVEL_WEIGHT, SHARPNESS};
+use super::{
+    Stream, CONFIRM_VALUES, LAG_PAIR_TOLERANCE_MS, LEVEL_MIN_SAMPLES, LEVEL_WEIGHT, SHARPNESS,
+};
 use crate::observe::levels::Band;
 use crate::observe::runs::{RunStats, SampleBlock};
 use crate::observe::Polarity;
@@ -123,6 +125,7 @@ impl Stream {
         self.confirmed = true;
         self.labels = Labels::default();
         self.settled.clear();
+        self.lagged.clear();
         self.unsettled.clear();
     }
 
@@ -140,6 +143,7 @@ impl Stream {
             }
             self.open.add_settled(v, self.least_swing);
             self.unsettled.pop_front();
+            self.pair_lagged(t, v);
             // The settled signal's own scale of change, between values a box apart
             // (independent boxes): what noise and flicker do to the judged signal.
             self.settled.push_back((t, v));
@@ -157,6 +161,35 @@ impl Stream {
                 }
             }
         }
+    }
+
+    /// Pair the open run's settled value `v` at `t` with its settled value nearest to
+    /// [`Settings::lag_ms`](super::Settings::lag_ms) before, if within
+    /// [`LAG_PAIR_TOLERANCE_MS`] of it.
+    fn pair_lagged(&mut self, t: f64, v: f32) {
+        let lag = self.settings.lag_ms;
+        if lag <= 0.0 {
+            return;
+        }
+        let then = t - lag;
+        while self
+            .lagged
+            .front()
+            .is_some_and(|&(t0, _)| t0 < then - LAG_PAIR_TOLERANCE_MS)
+            || self.lagged.len() > 1024
+        {
+            self.lagged.pop_front();
+        }
+        // (The values within the tolerance are at the front: one or two.)
+        let nearest = self
+            .lagged
+            .iter()
+            .take_while(|&&(t0, _)| t0 <= then + LAG_PAIR_TOLERANCE_MS)
+            .min_by(|a, b| (a.0 - then).abs().total_cmp(&(b.0 - then).abs()));
+        if let Some(&(_, v0)) = nearest {
+            self.open.add_lagged_pair(v0, v);
+        }
+        self.lagged.push_back((t, v));
     }
 
     /// A crossing of the band at sample `s`: an edge to decide.
@@ -314,6 +347,7 @@ impl Stream {
         self.confirmed = false;
         self.unsettled.clear();
         self.settled.clear();
+        self.lagged.clear();
         let mut closed = self.open;
         closed.end_ms = p.edge_ms.max(closed.start_ms);
         closed.end_slack_ms = p.slack_ms;

@@ -136,6 +136,11 @@ const LABEL_SAMPLES: usize = 4;
 const COLOUR_HOLD_SAMPLES: u32 = 3;
 /// ...and this long (ms) before a lit run is cut at it.
 const COLOUR_HOLD_MS: f64 = 30.0;
+/// A run's settled values are paired with theirs [`Settings::lag_ms`] before within this
+/// (ms): a mains flicker's fundamental, whose whole periods the lag holds (50 ms: five of
+/// 100 Hz, six of 120), goes with itself across it whatever the sample rate (see
+/// `judge::shows_a_missed_blink`).
+pub(super) const LAG_PAIR_TOLERANCE_MS: f64 = 2.0;
 /// The recent history always keeps this many samples, however old.
 const HISTORY_LEAST: usize = 3;
 /// At most this many closed runs are kept, whatever the time they span.
@@ -156,6 +161,9 @@ pub(super) struct Settings {
     pub(crate) slowest_period_ms: f64,
     /// A drift lasting this long is a change of state all the same.
     pub(crate) drift_limit_ms: f64,
+    /// Half the fastest blink's period: a run's settled values are paired with theirs
+    /// this long before ([`RunStats::lag_correlation`]).
+    pub(crate) lag_ms: f64,
 }
 
 /// The per-sample machine (see the module docs).
@@ -191,6 +199,8 @@ pub(super) struct Stream {
     settled: VecDeque<(f64, f32)>,
     /// The judged signal's scale of change between settled unlit values a box apart.
     dark_signal_noise: NoiseScale,
+    /// The open run's settled values back to [`Settings::lag_ms`] ago.
+    lagged: VecDeque<(f64, f32)>,
     /// The open run's latest values, not yet known to be off the next edge's ramp.
     unsettled: VecDeque<(f64, f32)>,
     /// Recent (t, v): what the signal was before a crossing.
@@ -260,6 +270,7 @@ impl Stream {
             prev_unlit: false,
             unsettled: VecDeque::new(),
             settled: VecDeque::new(),
+            lagged: VecDeque::new(),
             dark_signal_noise: NoiseScale::default(),
             history: VecDeque::new(),
             lit: false,
@@ -306,6 +317,18 @@ impl Stream {
     /// was seen to flicker at, if it was.
     pub(crate) fn mains_lock(&self) -> f64 {
         mains_lock(self.period_ms, self.mains_hz)
+    }
+
+    /// How far apart the values a run pairs are ([`RunStats::lag_correlation`]): from
+    /// [`Settings::lag_ms`] less [`LAG_PAIR_TOLERANCE_MS`] to as much more.
+    pub(crate) fn pair_lags_ms(&self) -> (f64, f64) {
+        let lag = self.settings.lag_ms;
+        (lag - LAG_PAIR_TOLERANCE_MS, lag + LAG_PAIR_TOLERANCE_MS)
+    }
+
+    /// The mains the room was seen to flicker at, once seen.
+    pub(crate) fn mains_hz(&self) -> Option<f64> {
+        self.mains_hz
     }
 
     /// The noise σ of one raw sample of a dark light (of any sample until the stream has
