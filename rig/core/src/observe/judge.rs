@@ -55,7 +55,7 @@ use crate::spec::{Cadence, Colour};
 use super::cadence::Model;
 use super::colour;
 use super::flicker::FLICKER_HZ;
-use super::levels::MIN_LIT_COUNTS;
+use super::levels::{MIN_DARKENING_COUNTS, MIN_LIT_COUNTS};
 use super::runs::{Reference, Run, RunStats};
 use super::stream::{Stream, DRIFT_SHARE};
 use super::{Calibration, Polarity, Reading};
@@ -248,6 +248,10 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
             one_level_under_false_edges(stream, &in_view, model, cal)
                 .or_else(|| mains_beat(stream, &in_view, period_ms, model, cal))
                 .unwrap_or(reading)
+        }
+        // A dark run that goes against itself as a blink does held one the band missed.
+        reading if reads_dark(&reading) && shows_a_missed_blink(stream, &open, cal) => {
+            Reading::NotEnoughEvidence
         }
         // Held dark for a settle time, a run that reads lit by its level is lit: an LED
         // that is off reads its dark, whatever edge the stream saw before (one not a
@@ -780,7 +784,7 @@ fn clear_of_the_dark(run: &RunStats, cal: &Calibration) -> bool {
 /// blink does ([`shows_a_missed_blink`]).
 fn one_level_is_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Option<bool> {
     match level_reads_lit(stream, run, cal) {
-        Some(false) if shows_a_missed_blink(stream, run) => None,
+        Some(false) if shows_a_missed_blink(stream, run, cal) => None,
         lit => lit,
     }
 }
@@ -794,6 +798,13 @@ const MISSED_BLINK_CORRELATION: f32 = -0.4;
 /// second: `4/(15π)` beside `4/(3π)`; whatever their phase, they move the correlation
 /// by no more than that.)
 const FLICKER_LAG_CORRELATION_LEAST: f64 = -0.2;
+/// A run whose variance swings this much at the fastest blink's period
+/// ([`RunStats::blink_swing`]) holds a blink: a broken flutter the band missed, whose dark
+/// half dilutes its correlation half a period apart, swings 0.6 and more, noise 0 give
+/// or take 0.1...
+const MISSED_BLINK_SWING: f32 = 0.25;
+/// ...where no mains flicker's fundamental swings so more than this.
+const FLICKER_SWING_MOST: f64 = 0.1;
 /// How far off its nominal a mains flicker may be (a share: the mains' 0.3%, and a
 /// sensor's clock).
 const FLICKER_FREQUENCY_TOLERANCE: f64 = 0.005;
@@ -810,13 +821,48 @@ const FLICKER_FREQUENCY_TOLERANCE: f64 = 0.005;
 /// smoothed (150 Hz and more): the box takes the fundamental down and leaves a harmonic
 /// the rate may alias next to a blink's (a 120 Hz lamp read at 250 Hz: its 240 Hz
 /// harmonic reads as a 9.8 Hz swing, which went against itself at -0.6).
-fn shows_a_missed_blink(stream: &Stream, run: &RunStats) -> bool {
-    stream.box_ms() == 0.0
-        && run
-            .lag_correlation()
-            .is_some_and(|correlation| correlation < MISSED_BLINK_CORRELATION)
-        && flicker_lag_correlation_least(stream.pair_lags_ms(), stream.mains_hz())
-            > FLICKER_LAG_CORRELATION_LEAST
+fn shows_a_missed_blink(stream: &Stream, run: &RunStats, cal: &Calibration) -> bool {
+    let (Some(variance), true) = (run.settled_variance(), stream.box_ms() == 0.0) else {
+        return false;
+    };
+    // What swings must be a light's: a square wave as deep as the least a light adds (or
+    // an indicator darkens) holds a quarter of its depth squared (a sensor's integer
+    // wiggle of a count or two is none).
+    let least = match cal.polarity {
+        Polarity::Emissive => MIN_LIT_COUNTS,
+        Polarity::Reflective => MIN_DARKENING_COUNTS,
+    };
+    let a_light_s = |share: f32| share * variance >= 0.25 * least * least;
+    let against = run.lag_correlation().is_some_and(|correlation| {
+        correlation < MISSED_BLINK_CORRELATION && a_light_s(-correlation)
+    }) && flicker_lag_correlation_least(stream.pair_lags_ms(), stream.mains_hz())
+        > FLICKER_LAG_CORRELATION_LEAST;
+    let swings = run.blink_swing().is_some_and(|(swing, lags)| {
+        swing > MISSED_BLINK_SWING
+            && a_light_s(swing)
+            && flicker_swing_most(lags, stream.mains_hz()) < FLICKER_SWING_MOST
+    });
+    against || swings
+}
+
+/// The most of a mains flicker's fundamental that swings as [`RunStats::blink_swing`]
+/// counts, with pairs `lags_ms` apart (half a period, a whole one): half its correlation
+/// across the second less across the first, anywhere within
+/// [`FLICKER_FREQUENCY_TOLERANCE`] of nominal. (0 across the table's 50 and 100 ms:
+/// whole periods of both mains.)
+fn flicker_swing_most((half_ms, whole_ms): (f64, f64), mains_hz: Option<f64>) -> f64 {
+    const STEPS: i32 = 8;
+    let correlation = |hz: f64, lag_ms: f64| (std::f64::consts::TAU * hz * lag_ms / 1000.0).cos();
+    FLICKER_HZ
+        .iter()
+        .filter(|&&hz| mains_hz.is_none_or(|m| m == hz))
+        .flat_map(|&hz| {
+            (-STEPS..=STEPS).map(move |i| {
+                hz * (1.0 + FLICKER_FREQUENCY_TOLERANCE * f64::from(i) / f64::from(STEPS))
+            })
+        })
+        .map(|hz| 0.5 * (correlation(hz, whole_ms) - correlation(hz, half_ms)))
+        .fold(f64::NEG_INFINITY, f64::max)
 }
 
 /// The least a mains flicker's fundamental ([`FLICKER_HZ`]: the room's if seen, else
@@ -1165,6 +1211,10 @@ mod tests {
             flicker_lag_correlation_least((41.5, 42.5), Some(120.0))
                 > FLICKER_LAG_CORRELATION_LEAST
         );
+        // Nor does a flicker swing at the table's flutter period: 50 and 100 ms apart it
+        // goes with itself alike. 45 ms is 4.5 periods of 100 Hz: it swings whole there.
+        assert!(flicker_swing_most((50.0, 100.0), None).abs() < 0.01);
+        assert!(flicker_swing_most((45.0, 90.0), Some(100.0)) > 0.99);
     }
 
     #[test]

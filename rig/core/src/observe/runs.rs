@@ -30,6 +30,48 @@ const CLIP_MIN: f32 = 255.0;
 /// Settled values a run's variance is told from: the variance of ten noisy values is
 /// within a factor of two of the noise's nine times in ten.
 const VARIANCE_MIN_VALUES: u32 = 10;
+/// Settled values a run paired with its own a lag before ([`RunStats::lag_correlation`]):
+/// how many pairs, their lags summed, the earlier and the later values summed, and their
+/// products.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct LagPairs {
+    n: u32,
+    lag_ms: f64,
+    earlier: f64,
+    later: f64,
+    product: f64,
+}
+
+impl LagPairs {
+    fn add(&mut self, lag_ms: f64, earlier: f32, later: f32) {
+        self.n += 1;
+        self.lag_ms += lag_ms;
+        self.earlier += f64::from(earlier);
+        self.later += f64::from(later);
+        self.product += f64::from(earlier) * f64::from(later);
+    }
+
+    fn absorb(&mut self, next: &LagPairs) {
+        self.n += next.n;
+        self.lag_ms += next.lag_ms;
+        self.earlier += next.earlier;
+        self.later += next.later;
+        self.product += next.product;
+    }
+
+    /// The pairs' covariance, once there are [`LAG_MIN_PAIRS`].
+    fn covariance(&self) -> Option<f64> {
+        (self.n >= LAG_MIN_PAIRS).then(|| {
+            let n = f64::from(self.n);
+            self.product / n - (self.earlier / n) * (self.later / n)
+        })
+    }
+
+    fn mean_lag_ms(&self) -> f64 {
+        self.lag_ms / f64::from(self.n.max(1))
+    }
+}
+
 /// Pairs a run's lag correlation is told from: noise alone reads within ±0.1 of none
 /// (a standard deviation of `1/√100`).
 const LAG_MIN_PAIRS: u32 = 100;
@@ -150,12 +192,10 @@ pub(super) struct RunStats {
     settled_v: f64,
     settled_v2: f64,
     settled_n: u32,
-    /// Settled values paired with the run's own half the fastest blink's period before:
-    /// how many pairs, the earlier and the later values summed, and their products.
-    lag_n: u32,
-    lag_earlier: f64,
-    lag_later: f64,
-    lag_product: f64,
+    /// Settled values paired with the run's own half the fastest blink's period before,
+    /// and with its own a whole period before.
+    half_period_pairs: LagPairs,
+    period_pairs: LagPairs,
     /// r, g, b and c.
     top: [Top; 4],
     /// The latest gaps in the samples long enough to hide a short run.
@@ -240,10 +280,8 @@ impl RunStats {
             settled_v: 0.0,
             settled_v2: 0.0,
             settled_n: 0,
-            lag_n: 0,
-            lag_earlier: 0.0,
-            lag_later: 0.0,
-            lag_product: 0.0,
+            half_period_pairs: LagPairs::default(),
+            period_pairs: LagPairs::default(),
             top: [Top::default(); 4],
             gaps: Gaps::default(),
             swings: Swings::default(),
@@ -281,10 +319,8 @@ impl RunStats {
         self.settled_v += next.settled_v;
         self.settled_v2 += next.settled_v2;
         self.settled_n += next.settled_n;
-        self.lag_n += next.lag_n;
-        self.lag_earlier += next.lag_earlier;
-        self.lag_later += next.lag_later;
-        self.lag_product += next.lag_product;
+        self.half_period_pairs.absorb(&next.half_period_pairs);
+        self.period_pairs.absorb(&next.period_pairs);
         for (a, b) in self.sum.iter_mut().zip(next.sum) {
             *a += b;
         }
@@ -342,12 +378,15 @@ impl RunStats {
         })
     }
 
-    /// Two settled values half the fastest blink's period apart, `earlier` first.
-    pub(crate) fn add_lagged_pair(&mut self, earlier: f32, later: f32) {
-        self.lag_n += 1;
-        self.lag_earlier += f64::from(earlier);
-        self.lag_later += f64::from(later);
-        self.lag_product += f64::from(earlier) * f64::from(later);
+    /// Two settled values `lag_ms` apart, `earlier` first: about half the fastest blink's
+    /// period (`whole`: false) or a whole one.
+    pub(crate) fn add_lagged_pair(&mut self, whole: bool, lag_ms: f64, earlier: f32, later: f32) {
+        let pairs = if whole {
+            &mut self.period_pairs
+        } else {
+            &mut self.half_period_pairs
+        };
+        pairs.add(lag_ms, earlier, later);
     }
 
     /// How the settled values go with their own half the fastest blink's period before:
@@ -357,12 +396,25 @@ impl RunStats {
     /// table's tolerance on its period, less as noise dilutes it).
     pub(crate) fn lag_correlation(&self) -> Option<f32> {
         let variance = f64::from(self.settled_variance()?);
-        if self.lag_n < LAG_MIN_PAIRS || variance <= 0.0 {
-            return None;
-        }
-        let n = f64::from(self.lag_n);
-        let covariance = self.lag_product / n - (self.lag_earlier / n) * (self.lag_later / n);
-        Some((covariance / variance) as f32)
+        let covariance = self.half_period_pairs.covariance()?;
+        (variance > 0.0).then(|| (covariance / variance) as f32)
+    }
+
+    /// How much of the run's variance swings at the fastest blink's period: half the
+    /// covariance a whole period apart less that half a period apart, over the variance,
+    /// with the pairs' mean lags `(half, whole)`, once both have [`LAG_MIN_PAIRS`]. A
+    /// flutter 1, a broken one (half its time flutter, half dark) over 0.6; noise 0, give
+    /// or take `1/√pairs`; a drift or a slower blink less than 0 (it goes with itself
+    /// less the further apart).
+    pub(crate) fn blink_swing(&self) -> Option<(f32, (f64, f64))> {
+        let variance = f64::from(self.settled_variance()?);
+        let half = self.half_period_pairs.covariance()?;
+        let whole = self.period_pairs.covariance()?;
+        let lags = (
+            self.half_period_pairs.mean_lag_ms(),
+            self.period_pairs.mean_lag_ms(),
+        );
+        (variance > 0.0).then(|| ((0.5 * (whole - half) / variance) as f32, lags))
     }
 
     /// The level a smoothed run settled at: the mean off its ramp, or for a run shorter

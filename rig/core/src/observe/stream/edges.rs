@@ -126,6 +126,7 @@ impl Stream {
         self.labels = Labels::default();
         self.settled.clear();
         self.lagged.clear();
+        self.lagged_half = 0;
         self.unsettled.clear();
     }
 
@@ -163,31 +164,48 @@ impl Stream {
         }
     }
 
-    /// Pair the open run's settled value `v` at `t` with its settled value nearest to
-    /// [`Settings::lag_ms`](super::Settings::lag_ms) before, if within
-    /// [`LAG_PAIR_TOLERANCE_MS`] of it.
+    /// Pair the open run's settled value `v` at `t` with its settled values nearest to
+    /// [`Settings::lag_ms`](super::Settings::lag_ms) and twice that before, each if within
+    /// [`LAG_PAIR_TOLERANCE_MS`] of it. (Judged unsmoothed only, see
+    /// `judge::shows_a_missed_blink`: smoothed, it is not worked out.)
     fn pair_lagged(&mut self, t: f64, v: f32) {
         let lag = self.settings.lag_ms;
-        if lag <= 0.0 {
+        if lag <= 0.0 || self.box_ms() > 0.0 {
             return;
         }
-        let then = t - lag;
+        let (half, whole) = (t - lag, t - 2.0 * lag);
         while self
             .lagged
             .front()
-            .is_some_and(|&(t0, _)| t0 < then - LAG_PAIR_TOLERANCE_MS)
+            .is_some_and(|&(t0, _)| t0 < whole - LAG_PAIR_TOLERANCE_MS)
             || self.lagged.len() > 1024
         {
             self.lagged.pop_front();
+            self.lagged_half = self.lagged_half.saturating_sub(1);
         }
-        // (The values within the tolerance are at the front: one or two.)
-        let nearest = self
+        // (Times only grow: the value nearest half a period before is at or after the one
+        // nearest last time.)
+        while self
             .lagged
-            .iter()
-            .take_while(|&&(t0, _)| t0 <= then + LAG_PAIR_TOLERANCE_MS)
-            .min_by(|a, b| (a.0 - then).abs().total_cmp(&(b.0 - then).abs()));
-        if let Some(&(_, v0)) = nearest {
-            self.open.add_lagged_pair(v0, v);
+            .get(self.lagged_half)
+            .is_some_and(|&(t0, _)| t0 < half - LAG_PAIR_TOLERANCE_MS)
+        {
+            self.lagged_half += 1;
+        }
+        for (whole_period, then, from) in [(false, half, self.lagged_half), (true, whole, 0)] {
+            let near = |i: usize| {
+                self.lagged
+                    .get(i)
+                    .filter(|&&(t0, _)| (t0 - then).abs() <= LAG_PAIR_TOLERANCE_MS)
+            };
+            let nearest = match (near(from), near(from + 1)) {
+                (Some(a), Some(b)) if (b.0 - then).abs() < (a.0 - then).abs() => Some(b),
+                (Some(a), _) => Some(a),
+                (None, b) => b,
+            };
+            if let Some(&(t0, v0)) = nearest {
+                self.open.add_lagged_pair(whole_period, t - t0, v0, v);
+            }
         }
         self.lagged.push_back((t, v));
     }
@@ -348,6 +366,7 @@ impl Stream {
         self.unsettled.clear();
         self.settled.clear();
         self.lagged.clear();
+        self.lagged_half = 0;
         let mut closed = self.open;
         closed.end_ms = p.edge_ms.max(closed.start_ms);
         closed.end_slack_ms = p.slack_ms;

@@ -199,8 +199,10 @@ pub(super) struct Stream {
     settled: VecDeque<(f64, f32)>,
     /// The judged signal's scale of change between settled unlit values a box apart.
     dark_signal_noise: NoiseScale,
-    /// The open run's settled values back to [`Settings::lag_ms`] ago.
+    /// The open run's settled values back to twice [`Settings::lag_ms`] ago, and the
+    /// index in them of the first that may be paired half a period before the next.
     lagged: VecDeque<(f64, f32)>,
+    lagged_half: usize,
     /// The open run's latest values, not yet known to be off the next edge's ramp.
     unsettled: VecDeque<(f64, f32)>,
     /// Recent (t, v): what the signal was before a crossing.
@@ -271,6 +273,7 @@ impl Stream {
             unsettled: VecDeque::new(),
             settled: VecDeque::new(),
             lagged: VecDeque::new(),
+            lagged_half: 0,
             dark_signal_noise: NoiseScale::default(),
             history: VecDeque::new(),
             lit: false,
