@@ -48,6 +48,15 @@
 //!   drift bound every other reading assumes.)
 //! - **Reflective without it**: one level says nothing (on and off are both just a
 //!   level): not enough evidence. Calibrate the bare display (`rig calibrate`).
+//!
+//! Two things a level read dark must also not show, each of which says it held a light:
+//! - a spread that a flicker seen at one phase cannot give while lifting the level as
+//!   far as it reads above the dark ([`locked_flicker_lift`]: the lift is cut to what
+//!   the run's steadiness allows);
+//! - a blink's rhythm: its readings going against themselves half the fastest blink's
+//!   period apart, or swinging at its period, by at least a light's depth
+//!   ([`shows_a_missed_blink`]). Such a level is no answer, as is a last run read dark
+//!   after edges that shows it.
 
 use crate::bench::DarkLevel;
 use crate::spec::{Cadence, Colour};
