@@ -3,9 +3,7 @@
 //! steps 4 and 5).
 
 use super::labels::Labels;
-use super::{
-    Stream, CONFIRM_VALUES, LAG_PAIR_TOLERANCE_MS, LEVEL_MIN_SAMPLES, LEVEL_WEIGHT, SHARPNESS,
-};
+use super::{Stream, CONFIRM_VALUES, LEVEL_MIN_SAMPLES, LEVEL_WEIGHT, SHARPNESS};
 use crate::observe::levels::Band;
 use crate::observe::runs::{RunStats, SampleBlock};
 use crate::observe::Polarity;
@@ -126,7 +124,6 @@ impl Stream {
         self.labels = Labels::default();
         self.settled.clear();
         self.lagged.clear();
-        self.lagged_half = 0;
         self.unsettled.clear();
     }
 
@@ -164,50 +161,21 @@ impl Stream {
         }
     }
 
-    /// Pair the open run's settled value `v` at `t` with its settled values nearest to
-    /// [`Settings::lag_ms`](super::Settings::lag_ms) and twice that before, each if within
-    /// [`LAG_PAIR_TOLERANCE_MS`] of it. (Judged unsmoothed only, see
+    /// Pair the open run's settled value `v` at `t` with its own nearest to
+    /// [`Settings::lag_ms`](super::Settings::lag_ms) and twice that before
+    /// ([`LagWindow::pair`](super::lags::LagWindow::pair)). (Judged unsmoothed only, see
     /// `judge::shows_a_missed_blink`: smoothed, it is not worked out.)
     fn pair_lagged(&mut self, t: f64, v: f32) {
         let lag = self.settings.lag_ms;
         if lag <= 0.0 || self.box_ms() > 0.0 {
             return;
         }
-        let (half, whole) = (t - lag, t - 2.0 * lag);
-        while self
-            .lagged
-            .front()
-            .is_some_and(|&(t0, _)| t0 < whole - LAG_PAIR_TOLERANCE_MS)
-            || self.lagged.len() > 1024
-        {
-            self.lagged.pop_front();
-            self.lagged_half = self.lagged_half.saturating_sub(1);
-        }
-        // (Times only grow: the value nearest half a period before is at or after the one
-        // nearest last time.)
-        while self
-            .lagged
-            .get(self.lagged_half)
-            .is_some_and(|&(t0, _)| t0 < half - LAG_PAIR_TOLERANCE_MS)
-        {
-            self.lagged_half += 1;
-        }
-        for (whole_period, then, from) in [(false, half, self.lagged_half), (true, whole, 0)] {
-            let near = |i: usize| {
-                self.lagged
-                    .get(i)
-                    .filter(|&&(t0, _)| (t0 - then).abs() <= LAG_PAIR_TOLERANCE_MS)
-            };
-            let nearest = match (near(from), near(from + 1)) {
-                (Some(a), Some(b)) if (b.0 - then).abs() < (a.0 - then).abs() => Some(b),
-                (Some(a), _) => Some(a),
-                (None, b) => b,
-            };
-            if let Some(&(t0, v0)) = nearest {
-                self.open.add_lagged_pair(whole_period, t - t0, v0, v);
+        let [half, whole] = self.lagged.pair(t, v, lag);
+        for (whole_period, pair) in [(false, half), (true, whole)] {
+            if let Some((lag_ms, earlier)) = pair {
+                self.open.add_lagged_pair(whole_period, lag_ms, earlier, v);
             }
         }
-        self.lagged.push_back((t, v));
     }
 
     /// A crossing of the band at sample `s`: an edge to decide.
@@ -366,7 +334,6 @@ impl Stream {
         self.unsettled.clear();
         self.settled.clear();
         self.lagged.clear();
-        self.lagged_half = 0;
         let mut closed = self.open;
         closed.end_ms = p.edge_ms.max(closed.start_ms);
         closed.end_slack_ms = p.slack_ms;

@@ -77,6 +77,7 @@
 mod band;
 mod edges;
 mod labels;
+mod lags;
 mod signal;
 
 use std::collections::VecDeque;
@@ -90,6 +91,7 @@ use super::runs::RunStats;
 use super::{Calibration, Polarity};
 use edges::Pending;
 use labels::Labels;
+use lags::LagWindow;
 #[cfg(test)]
 pub(crate) use signal::BLOCK_MS;
 pub use signal::{Conditioned, Conditioner};
@@ -199,10 +201,8 @@ pub(super) struct Stream {
     settled: VecDeque<(f64, f32)>,
     /// The judged signal's scale of change between settled unlit values a box apart.
     dark_signal_noise: NoiseScale,
-    /// The open run's settled values back to twice [`Settings::lag_ms`] ago, and the
-    /// index in them of the first that may be paired half a period before the next.
-    lagged: VecDeque<(f64, f32)>,
-    lagged_half: usize,
+    /// The open run's settled values back to twice [`Settings::lag_ms`] ago.
+    lagged: LagWindow,
     /// The open run's latest values, not yet known to be off the next edge's ramp.
     unsettled: VecDeque<(f64, f32)>,
     /// Recent (t, v): what the signal was before a crossing.
@@ -272,8 +272,7 @@ impl Stream {
             prev_unlit: false,
             unsettled: VecDeque::new(),
             settled: VecDeque::new(),
-            lagged: VecDeque::new(),
-            lagged_half: 0,
+            lagged: LagWindow::default(),
             dark_signal_noise: NoiseScale::default(),
             history: VecDeque::new(),
             lit: false,
