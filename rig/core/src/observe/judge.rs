@@ -831,7 +831,10 @@ const FLICKER_FREQUENCY_TOLERANCE: f64 = 0.005;
 /// the rate may alias next to a blink's (a 120 Hz lamp read at 250 Hz: its 240 Hz
 /// harmonic reads as a 9.8 Hz swing, which went against itself at -0.6).
 fn shows_a_missed_blink(stream: &Stream, run: &RunStats, cal: &Calibration) -> bool {
-    let (Some(variance), true) = (run.settled_variance(), stream.box_ms() == 0.0) else {
+    if stream.box_ms() > 0.0 {
+        return false;
+    }
+    let Some(variance) = run.settled_variance() else {
         return false;
     };
     // What swings must be a light's: a square wave as deep as the least a light adds (or
@@ -841,14 +844,14 @@ fn shows_a_missed_blink(stream: &Stream, run: &RunStats, cal: &Calibration) -> b
         Polarity::Emissive => MIN_LIT_COUNTS,
         Polarity::Reflective => MIN_DARKENING_COUNTS,
     };
-    let a_light_s = |share: f32| share * variance >= 0.25 * least * least;
+    let deep_as_a_light = |share: f32| share * variance >= 0.25 * least * least;
     let against = run.lag_correlation().is_some_and(|correlation| {
-        correlation < MISSED_BLINK_CORRELATION && a_light_s(-correlation)
+        correlation < MISSED_BLINK_CORRELATION && deep_as_a_light(-correlation)
     }) && flicker_lag_correlation_least(stream.pair_lags_ms(), stream.mains_hz())
         > FLICKER_LAG_CORRELATION_LEAST;
     let swings = run.blink_swing().is_some_and(|(swing, lags)| {
         swing > MISSED_BLINK_SWING
-            && a_light_s(swing)
+            && deep_as_a_light(swing)
             && flicker_swing_most(lags, stream.mains_hz()) < FLICKER_SWING_MOST
     });
     against || swings
@@ -860,39 +863,45 @@ fn shows_a_missed_blink(stream: &Stream, run: &RunStats, cal: &Calibration) -> b
 /// [`FLICKER_FREQUENCY_TOLERANCE`] of nominal. (0 across the table's 50 and 100 ms:
 /// whole periods of both mains.)
 fn flicker_swing_most((half_ms, whole_ms): (f64, f64), mains_hz: Option<f64>) -> f64 {
-    const STEPS: i32 = 8;
-    let correlation = |hz: f64, lag_ms: f64| (std::f64::consts::TAU * hz * lag_ms / 1000.0).cos();
-    FLICKER_HZ
-        .iter()
-        .filter(|&&hz| mains_hz.is_none_or(|m| m == hz))
-        .flat_map(|&hz| {
-            (-STEPS..=STEPS).map(move |i| {
-                hz * (1.0 + FLICKER_FREQUENCY_TOLERANCE * f64::from(i) / f64::from(STEPS))
-            })
-        })
-        .map(|hz| 0.5 * (correlation(hz, whole_ms) - correlation(hz, half_ms)))
+    mains_fundamentals(mains_hz)
+        .map(|hz| 0.5 * (flicker_correlation(hz, whole_ms) - flicker_correlation(hz, half_ms)))
         .fold(f64::NEG_INFINITY, f64::max)
 }
 
-/// The least a mains flicker's fundamental ([`FLICKER_HZ`]: the room's if seen, else
-/// either) goes with itself across a lag between `lags_ms`: the cosine of its phase over
-/// the lag, anywhere within [`FLICKER_FREQUENCY_TOLERANCE`] of nominal.
-fn flicker_lag_correlation_least(lags_ms: (f64, f64), mains_hz: Option<f64>) -> f64 {
-    const STEPS: i32 = 8;
-    let spread = |i: i32| f64::from(i) / f64::from(STEPS);
-    FLICKER_HZ
-        .iter()
-        .filter(|&&hz| mains_hz.is_none_or(|m| m == hz))
-        .flat_map(|&hz| {
-            (-STEPS..=STEPS).map(move |i| hz * (1.0 + FLICKER_FREQUENCY_TOLERANCE * spread(i)))
-        })
+/// The least a mains flicker's fundamental goes with itself across a lag between
+/// `lags_ms`, anywhere within [`FLICKER_FREQUENCY_TOLERANCE`] of nominal.
+fn flicker_lag_correlation_least((from_ms, to_ms): (f64, f64), mains_hz: Option<f64>) -> f64 {
+    mains_fundamentals(mains_hz)
         .flat_map(|hz| {
-            (0..=STEPS).map(move |i| {
-                let lag_ms = lags_ms.0 + (lags_ms.1 - lags_ms.0) * spread(i);
-                (std::f64::consts::TAU * hz * lag_ms / 1000.0).cos()
+            (0..=TOLERANCE_STEPS).map(move |i| {
+                let share = f64::from(i) / f64::from(TOLERANCE_STEPS);
+                flicker_correlation(hz, from_ms + (to_ms - from_ms) * share)
             })
         })
         .fold(1.0, f64::min)
+}
+
+/// Steps a tolerance is tried in, each way.
+const TOLERANCE_STEPS: i32 = 8;
+
+/// The frequencies a mains flicker's fundamental may have ([`FLICKER_HZ`]: the room's
+/// if seen, else either), across [`FLICKER_FREQUENCY_TOLERANCE`] of nominal.
+fn mains_fundamentals(mains_hz: Option<f64>) -> impl Iterator<Item = f64> {
+    FLICKER_HZ
+        .into_iter()
+        .filter(move |&hz| mains_hz.is_none_or(|m| m == hz))
+        .flat_map(|hz| {
+            (-TOLERANCE_STEPS..=TOLERANCE_STEPS).map(move |i| {
+                let share = f64::from(i) / f64::from(TOLERANCE_STEPS);
+                hz * (1.0 + FLICKER_FREQUENCY_TOLERANCE * share)
+            })
+        })
+}
+
+/// How a sinusoid of `hz` goes with itself `lag_ms` later: the cosine of its phase over
+/// the lag.
+fn flicker_correlation(hz: f64, lag_ms: f64) -> f64 {
+    (std::f64::consts::TAU * hz * lag_ms / 1000.0).cos()
 }
 
 /// [`one_level_is_lit`] by the level alone.
@@ -1013,11 +1022,9 @@ fn emissive_reach(stream: &Stream, run: &RunStats, cal: &Calibration) -> Option<
     // unsteady to be a dark light lifted is no steadier lit, so the lit reach keeps the
     // whole lift.)
     let dark_lift = if flicker_lift > 0.0 {
-        locked_flicker_lift(
-            lock,
-            f64::from(LOCKED_FLICKER_SHARE) * dark.max(0.0),
+        stream.locked_lift(
             run,
-            f64::from(stream.judged_sigma_erring_high()),
+            f64::from(LOCKED_FLICKER_SHARE) * dark.max(0.0),
             f64::from(DRIFT_SHARE) * dark.max(0.0),
         )
     } else {

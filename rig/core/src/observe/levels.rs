@@ -104,7 +104,7 @@ const RAMP_RATIO: f32 = 0.7;
 /// Until this many changes of changes are seen, they stand in only below
 /// [`RAMP_RATIO_EARLY`] of the changes: medians of a few changes of one noise differ
 /// widely by chance, and a noise figure read a third low cuts noise into runs for the
-/// second its running median takes to grow back. (Pure noise read after 10 to 27
+/// second its running median takes to grow back. (Pure noise read after 10 to 26
 /// changes, 500 times: under [`RAMP_RATIO`] the lower was taken in 547 of 8500 reads,
 /// under [`RAMP_RATIO_EARLY`] in 88; `noise_alone_rarely_passes_for_a_ramp_in_its_first_changes`.)
 const RAMP_WARMUP: u32 = 3 * WARMUP as u32;

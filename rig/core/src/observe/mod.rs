@@ -186,10 +186,10 @@
 //! | `lightgen`, seeds 17 000 000.. (1000, held out) | 99.8% (99.8%) | 0.2% (0.2%) | 0 (0) | 0 (0) |
 //! | `tracegen`, seeds 2 000 000.. (567 kept, held out; a clipped colour read `on` scored right, as for `lightgen`) | 100% (100%) | 0% (0%) | 0 (0) | 0 (0) |
 //! | `tracegen`, seeds 3 000 000.. (564 kept, held out) | 99.8% (99.8%) | 0.2% (0.2%) | 0 (0) | 0 (0) |
-//! | `tracegen`, seeds 4 000 000.. / 5 000 000.. (2848 / 2875 kept of 3000) | 99.44 / 99.58% (the same) | 0.46 / 0.42% (the same) | 3 / 0 (the same) | 0 |
+//! | `tracegen`, seeds 4 000 000.. / 5 000 000.. (2848 / 2875 kept of 3000: `RIG_STRESS=3000`) | 99.44 / 99.58% (the same) | 0.46 / 0.42% (the same) | 3 / 0 (the same) | 0 |
 //! | `fixtures/traces/` (263) | 98.9% (98.9%) | 0.4% (0.4%) | 0 (0) | 0 (0) |
 //! | `lightgen_traces` test (400, seeds 9 000 000..) | 100% (100%) | 0% (0%) | 0 (0) | 0 (0) |
-//! | `lightgen` 20M / 30M / 40M (20 000 each; their misses read) | 99.61 / 99.64 / 99.63% (99.60 / 99.64 / 99.63%) | 0.33 / 0.32 / 0.33% (0.29 / 0.30 / 0.30%) | 8 / 7 / 5 (17 / 11 / 12) | 0 |
+//! | `lightgen` 20M / 30M / 40M (20 000 each, `RIG_LIGHTGEN=20000`; their misses read) | 99.61 / 99.64 / 99.63% (99.60 / 99.64 / 99.63%) | 0.33 / 0.32 / 0.33% (0.29 / 0.30 / 0.30%) | 8 / 7 / 5 (17 / 11 / 12) | 0 |
 //! | tuning: `lightgen` 5M / 6M / 8M / 12M / 13M, `tracegen` 1M | 99.8 / 99.8 / 99.7 / 99.6 / 99.5 / 99.65% (the same) | 0.1 / 0.2 / 0.3 / 0.2 / 0.5 / 0.35% (the same) | 0 / 0 / 0 / 2 / 0 / 0 (the same) | 0 |
 //! | tuning: `lightgen` 14M / 15M / 18M | 99.8 / 99.6 / 99.7% (the same) | 0.2 / 0.4 / 0.3% (the same) | 0 / 0 / 0 | 0 |
 //!

@@ -30,6 +30,10 @@ const CLIP_MIN: f32 = 255.0;
 /// Settled values a run's variance is told from: the variance of ten noisy values is
 /// within a factor of two of the noise's nine times in ten.
 const VARIANCE_MIN_VALUES: u32 = 10;
+/// Pairs a run's lag correlation is told from: noise alone reads within ±0.1 of none
+/// (a standard deviation of `1/√100`).
+const LAG_MIN_PAIRS: u32 = 100;
+
 /// Settled values a run paired with its own a lag before ([`RunStats::lag_correlation`]):
 /// how many pairs, their lags summed, the earlier and the later values summed, and their
 /// products.
@@ -71,10 +75,6 @@ impl LagPairs {
         self.lag_ms / f64::from(self.n.max(1))
     }
 }
-
-/// Pairs a run's lag correlation is told from: noise alone reads within ±0.1 of none
-/// (a standard deviation of `1/√100`).
-const LAG_MIN_PAIRS: u32 = 100;
 
 /// A block of samples as the stream takes it (one sample, or at high rates a few
 /// averaged: see [`Conditioner`](super::stream::Conditioner)): their mean at their mean

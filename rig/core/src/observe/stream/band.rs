@@ -296,7 +296,8 @@ impl Stream {
                 } else if above > allowance(most) {
                     false
                 } else {
-                    above <= allowance(self.locked_lift(run, most, drift))
+                    above
+                        <= allowance(self.locked_lift(run, f64::from(most), f64::from(drift)) as f32)
                 }
             }
             Polarity::Reflective => {
@@ -308,20 +309,20 @@ impl Stream {
     /// How far a flicker swinging at most `most` can lift the mean of a dark `run`, seen
     /// at one phase as far as the sample rate locks to the mains, and no further than the
     /// run is steady enough to allow beside the room's `drift` ([`locked_flicker_lift`]).
-    fn locked_lift(&self, run: &RunStats, most: f32, drift: f32) -> f32 {
+    pub(crate) fn locked_lift(&self, run: &RunStats, most: f64, drift: f64) -> f64 {
         locked_flicker_lift(
             self.mains_lock(),
-            f64::from(most),
+            most,
             run,
             f64::from(self.judged_sigma_erring_high()),
-            f64::from(drift),
-        ) as f32
+            drift,
+        )
     }
 
     /// The noise σ of the judged signal of a dark light, erring high: the raw noise
     /// over a box, or the dark's as judged, whichever is larger (what a run's spread
     /// beyond it is told against).
-    pub(crate) fn judged_sigma_erring_high(&self) -> f32 {
+    fn judged_sigma_erring_high(&self) -> f32 {
         self.judged_dark_sigma()
             .max(self.noise.sigma / self.per_box().sqrt())
     }
