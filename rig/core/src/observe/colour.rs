@@ -97,18 +97,32 @@ fn name_of_hue(hue: f32) -> Colour {
 /// which (`clipped`) are only lower bounds: named only if every reading the bounds allow
 /// gets the same name; otherwise `On` (lit, colour unknown).
 pub(super) fn colour_within_bounds(rgb: [f32; 3], clipped: [bool; 3]) -> Colour {
-    const FACTORS: [f32; 5] = [1.0, 1.5, 3.0, 10.0, 1000.0];
     // Nothing clipped (nearly every run): the one reading the bounds allow, without the
     // search below.
     if clipped == [false; 3] {
         return colour_of(rgb[0], rgb[1], rgb[2]);
     }
-    let free: Vec<usize> = (0..3).filter(|&c| clipped[c]).collect();
-    if free.len() == 3 {
+    if clipped == [true; 3] {
         return Colour::On;
     }
+    one_name(names_within_bounds(rgb, clipped))
+}
+
+/// Whether a lit run reading `rgb` (dark removed), some channels of which (`clipped`)
+/// are only lower bounds, may be `colour`: some reading the bounds allow is named so.
+/// (With every channel clipped, nothing is known of its colour: it may be none in
+/// particular.)
+pub(super) fn may_be_within_bounds(rgb: [f32; 3], clipped: [bool; 3], colour: Colour) -> bool {
+    clipped != [true; 3] && names_within_bounds(rgb, clipped).any(|c| c == colour)
+}
+
+/// The names of the readings `rgb`'s bounds allow: each clipped channel read as it is, or
+/// as a light some times brighter in it would be.
+fn names_within_bounds(rgb: [f32; 3], clipped: [bool; 3]) -> impl Iterator<Item = Colour> {
+    const FACTORS: [f32; 5] = [1.0, 1.5, 3.0, 10.0, 1000.0];
+    let free: Vec<usize> = (0..3).filter(|&c| clipped[c]).collect();
     let combos = FACTORS.len().pow(free.len() as u32);
-    one_name((0..combos).map(|k| {
+    (0..combos).map(move |k| {
         let mut v = rgb;
         let mut rest = k;
         for &ch in &free {
@@ -116,7 +130,7 @@ pub(super) fn colour_within_bounds(rgb: [f32; 3], clipped: [bool; 3]) -> Colour 
             rest /= FACTORS.len();
         }
         colour_of(v[0], v[1], v[2])
-    }))
+    })
 }
 
 /// The one name every reading a light may be gives; `On` (lit, colour unsure) when they
@@ -197,5 +211,27 @@ mod tests {
             Colour::Red
         );
         assert_eq!(colour_within_bounds([1024.0; 3], [true; 3]), Colour::On);
+    }
+
+    #[test]
+    fn clipped_channels_rule_out_the_names_no_brighter_channel_gives() {
+        // Amber with red clipped: amber or red, never green or blue.
+        let amber = [1024.0, 700.0, 50.0];
+        let red_clipped = [true, false, false];
+        for (colour, may) in [
+            (Colour::Amber, true),
+            (Colour::Red, true),
+            (Colour::Green, false),
+            (Colour::Blue, false),
+            (Colour::Grey, false),
+        ] {
+            assert_eq!(
+                may_be_within_bounds(amber, red_clipped, colour),
+                may,
+                "{colour}"
+            );
+        }
+        // Every channel clipped: nothing is known, nothing is allowed.
+        assert!(!may_be_within_bounds([1024.0; 3], [true; 3], Colour::Grey));
     }
 }

@@ -151,19 +151,29 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
     let reference = stream.colour_reference();
     // Which channels each lit run clipped (asked below of each run several times, and it
     // walks the run's four channels: worked out once).
-    let clips: Vec<[bool; 3]> = runs()
+    let mut clips: Vec<[bool; 3]> = runs()
         .map(|r| if r.lit { r.clipped() } else { [false; 3] })
         .collect();
+    clipped_at_the_ceiling(runs(), &mut clips);
     let any_clipped = |c: &[bool; 3]| c.iter().any(|&c| c);
     // Clipped lit runs are named together: each alone may or may not show enough
     // unclipped light to be named, and one light must not change name from run to run.
+    // Where their bounds allow several names, the light's unclipped runs say which.
     let clipped = pooled(
         runs()
             .zip(&clips)
             .filter(|(_, c)| any_clipped(c))
             .map(|(r, _)| r),
     );
-    let clipped_colour = clipped.map(|c| c.colour_against(reads_colour, reference));
+    let clipped_colour = clipped.map(|c| {
+        let bounds = c.clipped();
+        match c.colour_against_clipped(reads_colour, reference, bounds) {
+            Colour::On => colour_unclipped(runs().zip(&clips), model, cal, reference)
+                .filter(|&named| c.may_be_named(named, reads_colour, reference, bounds))
+                .unwrap_or(Colour::On),
+            named => named,
+        }
+    });
     let since = t_end - model.settle_ms();
     // Each run's state and the colour it is named alone (worked out once: the interleaving
     // check below and the views both read them).
@@ -289,6 +299,63 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
                 .unwrap_or(Reading::Seen(o))
         }
         reading => reading,
+    }
+}
+
+/// The colour a light's lit runs read where none clipped (`runs`, each with its clipped
+/// r, g, b), pooled: runs at least as long as a cadence's shortest lit time, clear of
+/// the dark, named from all their samples together. `None` where there are none or
+/// they name no colour. (A gate-cut pulse's few samples, mostly its ramps, are left out.)
+fn colour_unclipped<'r>(
+    runs: impl Iterator<Item = (&'r RunStats, &'r [bool; 3])>,
+    model: &Model,
+    cal: &Calibration,
+    reference: Reference,
+) -> Option<Colour> {
+    let unclipped = pooled(
+        runs.filter(|(r, clips)| {
+            r.lit
+                && **clips == [false; 3]
+                && r.duration_ms() >= model.shortest_on_ms()
+                && clear_of_the_dark(r, cal)
+        })
+        .map(|(r, _)| r),
+    )?;
+    match unclipped.colour_against_clipped(cal.reads_colour(), reference, [false; 3]) {
+        Colour::On | Colour::Off => None,
+        named => Some(named),
+    }
+}
+
+/// Marks clipped (in `clips`, each run's clipped r, g, b) every lit run that read a
+/// channel at the ceiling other runs were seen held at. The channels share one full
+/// scale, the same all trace long (one gain, one integration time): a run that reached
+/// it even once, too briefly to be seen held there on its own (a flutter's run of five
+/// samples, two of them on its ramps), read that channel's light only as a lower bound,
+/// as the runs held there did. Named alone, its mean gives the name the clipped runs
+/// could not be sure of, and one light would read two colours in one blink.
+fn clipped_at_the_ceiling<'r>(
+    runs: impl Iterator<Item = &'r RunStats> + Clone,
+    clips: &mut [[bool; 3]],
+) {
+    let ceiling = runs
+        .clone()
+        .zip(clips.iter())
+        .flat_map(|(r, c)| {
+            let top = r.top_rgb();
+            (0..3).filter(move |&i| c[i]).map(move |i| top[i])
+        })
+        .reduce(f32::max);
+    let Some(ceiling) = ceiling else {
+        return;
+    };
+    for (r, c) in runs.zip(clips.iter_mut()) {
+        if r.lit {
+            let top = r.top_rgb();
+            for i in 0..3 {
+                c[i] |= top[i] >= ceiling;
+            }
+        }
     }
 }
 

@@ -14,12 +14,13 @@
 //! (65535, 32767, 1024 × n), is clipped there: its mean is only a lower bound, and the
 //! run is named only if every value the bounds allow has the same name
 //! ([`colour_within_bounds`]); otherwise it is lit in a colour the sensor cannot tell,
-//! `On`.
+//! `On`, unless the light's runs that never clipped name it ([`RunStats::may_be_named`]
+//! says whether the bounds allow their name; the judge pools them).
 
 use crate::hw::Sample;
 use crate::spec::Colour;
 
-use super::colour::{colour_within_bounds, one_name};
+use super::colour::{colour_within_bounds, may_be_within_bounds, one_name};
 use super::gaps::{Gaps, GapsInView};
 use super::levels::MIN_LIT_COUNTS;
 
@@ -439,6 +440,11 @@ impl RunStats {
         self.top[3].max
     }
 
+    /// The highest raw reading of each colour channel (r, g, b).
+    pub(crate) fn top_rgb(&self) -> [f32; 3] {
+        [self.top[0].max, self.top[1].max, self.top[2].max]
+    }
+
     /// Which colour channels clipped: held at a full-scale value, or held at the highest
     /// reading of any channel (on most samples, or with another channel).
     pub(crate) fn clipped(&self) -> [bool; 3] {
@@ -523,30 +529,49 @@ impl RunStats {
         }
     }
 
+    /// Whether this lit run, some channels of which (`clipped`) read only lower bounds,
+    /// may be `colour` above `reference`: some reading its bounds allow is named so (above
+    /// every dark a shroud allows, where none was measured). A clipped run that
+    /// [`Self::colour_against_clipped`] cannot name may still rule names out.
+    pub(crate) fn may_be_named(
+        &self,
+        colour: Colour,
+        reads_colour: bool,
+        reference: Reference,
+        clipped: [bool; 3],
+    ) -> bool {
+        if !self.lit || !reads_colour || self.samples == 0 {
+            return false;
+        }
+        let m = self.mean();
+        let rgb = |reference: [f32; 3]| {
+            [
+                m[0] as f32 - reference[0],
+                m[1] as f32 - reference[1],
+                m[2] as f32 - reference[2],
+            ]
+        };
+        let f32s = |rgb: [f64; 3]| rgb.map(|v| v as f32);
+        match reference {
+            Reference::Dark(dark) => may_be_within_bounds(rgb(f32s(dark)), clipped, colour),
+            Reference::Unlit(unlit) if stands_clear_of(m, unlit) => {
+                may_be_within_bounds(rgb(f32s(unlit)), clipped, colour)
+            }
+            Reference::Unlit(_) | Reference::Unknown => unknown_darks(m)
+                .iter()
+                .all(|&d| may_be_within_bounds(rgb(d), clipped, colour)),
+        }
+    }
+
     /// Named above a dark reading no one measured (a shrouded sensor's: its offset, about
     /// even across channels, and leaked room light, white, warm or cool; together at most
     /// [`SHROUDED_DARK_MAX`](super::judge::SHROUDED_DARK_MAX) counts across r, g and b):
     /// only if every such dark gives one name; otherwise lit in a colour the sensor cannot
     /// be sure of, `On`.
     fn colour_above_unknown_dark(&self, m: [f64; 4], clipped: [bool; 3]) -> Colour {
-        let total = super::judge::SHROUDED_DARK_MAX as f32;
         let rgb = [m[0] as f32, m[1] as f32, m[2] as f32];
-        // A dark is at most what was read, channel by channel.
-        let dark = |shares: [f32; 3]| {
-            let mut d = [0.0f32; 3];
-            for i in 0..3 {
-                d[i] = (shares[i] * total).min(rgb[i].max(0.0));
-            }
-            d
-        };
-        let darks = [
-            [0.0; 3],
-            dark([1.0 / 3.0; 3]),
-            dark(WARM_WHITE_SHARES),
-            dark(COOL_WHITE_SHARES),
-        ];
         one_name(
-            darks.iter().map(|d| {
+            unknown_darks(m).iter().map(|d| {
                 colour_within_bounds([rgb[0] - d[0], rgb[1] - d[1], rgb[2] - d[2]], clipped)
             }),
         )
@@ -567,6 +592,28 @@ impl RunStats {
             gaps: self.gaps.in_view(seen_from, self.end_ms.max(seen_from)),
         }
     }
+}
+
+/// The darks a shrouded sensor may read under a run reading `m` (mean raw r, g, b,
+/// c): none, and [`SHROUDED_DARK_MAX`](super::judge::SHROUDED_DARK_MAX) counts of
+/// even, warm or cool light, each channel at most what was read.
+fn unknown_darks(m: [f64; 4]) -> [[f32; 3]; 4] {
+    let total = super::judge::SHROUDED_DARK_MAX as f32;
+    let rgb = [m[0] as f32, m[1] as f32, m[2] as f32];
+    // A dark is at most what was read, channel by channel.
+    let dark = |shares: [f32; 3]| {
+        let mut d = [0.0f32; 3];
+        for i in 0..3 {
+            d[i] = (shares[i] * total).min(rgb[i].max(0.0));
+        }
+        d
+    };
+    [
+        [0.0; 3],
+        dark([1.0 / 3.0; 3]),
+        dark(WARM_WHITE_SHARES),
+        dark(COOL_WHITE_SHARES),
+    ]
 }
 
 /// Whether a run reading `m` (mean raw r, g, b, c) stands clear enough above unlit runs
