@@ -361,16 +361,25 @@ fn clipped_at_the_ceiling<'r>(
 
 /// Runs held lit for the settle time (`held`) that together read no brighter than a
 /// dark light, judged as the one level they are: the edges that lit them were noise (a
-/// faint level a few counts above a shrouded sensor's dark, cut by noise alone).
+/// faint level a few counts above a shrouded sensor's dark, cut by noise alone). Where
+/// their level alone cannot say whether it is lit, and no edge that lit them was a step,
+/// no answer: an LED switches within a sample, and a level that wandered past the band
+/// (a mains flicker beating slowly with the sample rate, turning from its mean to its
+/// crest) is lit no more surely than the same level seen from the start.
 fn lit_runs_reading_dark<'r>(
     stream: &Stream,
-    held: impl Iterator<Item = &'r RunStats>,
+    held: impl Iterator<Item = &'r RunStats> + Clone,
     model: &Model,
     cal: &Calibration,
 ) -> Option<Reading> {
-    let level = pooled(held)?;
-    (one_level_is_lit(stream, &level, cal) == Some(false))
-        .then(|| judge_one_level(stream, level, model, cal))
+    let level = pooled(held.clone())?;
+    match one_level_is_lit(stream, &level, cal) {
+        Some(false) => Some(judge_one_level(stream, level, model, cal)),
+        None if cal.polarity == Polarity::Emissive && !held.clone().any(|r| r.stepped) => {
+            Some(Reading::NotEnoughEvidence)
+        }
+        _ => None,
+    }
 }
 
 /// A blink whose lit runs were each a burst of a faster one, smeared by a slow display
@@ -1056,7 +1065,8 @@ pub(super) fn locked_flicker_lift(
 /// Where an emissive run's mean level stands above its calibrated dark, and how far a
 /// dark light and a lit one may read above it (see [`emissive_reach`]).
 struct Reach {
-    /// The run's mean level above the dark.
+    /// The run's mean level above the dark, with the mains flicker the first stage fitted
+    /// taken off.
     above: f64,
     /// The highest a dark light reads: drift and noise, and the flicker's lift where the
     /// sample rate locks to the mains, the level could be the room light's and the run
@@ -1098,8 +1108,13 @@ fn emissive_reach(stream: &Stream, run: &RunStats, cal: &Calibration) -> Option<
         0.0
     };
     let light = (threshold - dark).max(noise);
+    // (The mean of the judged signal: the flicker the lock-in saw is off it. Where the
+    // sample rate all but locks to the mains, jitter still spreads the samples' phases
+    // enough for the lock-in to see the flicker, whose crest lifted a dark light's raw
+    // mean 9% above its calibration, past what a dark light reads unlocked.)
+    let level = run.level_mean().map_or(mean[3], f64::from);
     Some(Reach {
-        above: mean[3] - dark,
+        above: level - dark,
         dark: (f64::from(DRIFT_SHARE) * dark.max(0.0))
             .max(noise)
             .max(DARK_WANDER_COUNTS)
@@ -1222,14 +1237,20 @@ pub(crate) fn dark_level(cal: &Calibration) -> Option<f64> {
 /// that is a multiple of a component instead, 200 Hz for 100 Hz, samples it at phases
 /// spread evenly round its period: a run's mean cancels it.) `mains_hz`: the flicker the
 /// room was seen to show, if it was (a room is on one mains); else either may be.
+/// `interval_ms` is the median interval, which samples lost and a jitter spread wide
+/// lengthen: the sensor's own rate may be up to [`MAX_LOST_SHARE`] faster (a 100 Hz
+/// sensor whose stamps jitter by a fifth of an interval, measured at 97.6 Hz, was taken
+/// for one that cannot lock to 100 Hz mains).
 pub(crate) fn mains_lock(interval_ms: f64, mains_hz: Option<f64>) -> f64 {
     if interval_ms <= 0.0 {
         return 0.0;
     }
-    let fs = 1000.0 / interval_ms;
+    let fs_lo = 1000.0 / interval_ms;
+    let fs_hi = fs_lo * (1.0 + MAX_LOST_SHARE);
     let locks = |h: f64| {
-        let k = (h / fs).round();
-        k >= 1.0 && (h - k * fs).abs() < LOCK_HZ
+        [(h / fs_lo).round(), (h / fs_hi).round()]
+            .into_iter()
+            .any(|k| k >= 1.0 && beat_band(h, k, fs_lo, fs_hi).0 < LOCK_HZ)
     };
     let candidates = FLICKER_HZ
         .iter()
@@ -1320,6 +1341,10 @@ mod tests {
         assert_eq!(mains_lock(5.0, Some(120.0)), 0.0);
         assert_eq!(mains_lock(10.0, Some(100.0)), 1.0);
         assert_eq!(mains_lock(1000.0 / 120.5, Some(100.0)), 0.0);
+        // A median interval lengthened by lost samples and a wide jitter: a 100 Hz
+        // sensor measured at 97.6 Hz (10.25 ms) may still lock; one at 95 Hz may not.
+        assert_eq!(mains_lock(10.25, None), 1.0);
+        assert_eq!(mains_lock(1000.0 / 95.0, None), 0.0);
     }
 
     #[test]

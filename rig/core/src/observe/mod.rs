@@ -1447,6 +1447,52 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_dark_light_near_the_crest_of_a_jittered_locked_flicker_is_never_lit() {
+        // A photodiode's dark of 2300 counts under a rectified lamp flickering 29% deep at
+        // 99.79 Hz, read at 99.73 Hz (a beat of a twentieth of a hertz: the trace sees
+        // the flicker turn a fifth of a period, near its crest) with stamps jittered by
+        // up to 1.7 ms, through a 2.4 ms window: the raw readings average 7-15% above the
+        // dark. The jitter spreads the samples' phases enough for the lock-in to see the
+        // flicker and take part of it off: the level with it off reads off where the raw
+        // mean could not say (1 of 40 read off by the raw mean, 10 now; the rest, between
+        // what a dark light and a lit one read, abstain). Where the level wandered past
+        // the band with no step and stayed, it was read "on steady" (2 of 40): an LED
+        // switches within a sample, and a level lit no more surely than the same level
+        // seen from the start is no answer.
+        let (mut off, mut lit) = (0, 0);
+        for seed in 0..40u64 {
+            let mut next = uniform(seed);
+            let phase = 0.3 + 0.4 * next();
+            let lamp = |t: f64| {
+                let s = (std::f64::consts::PI * (99.79 * t / 1000.0 + phase))
+                    .sin()
+                    .abs();
+                (0.55 + 0.45 * s) / (0.55 + 0.9 / std::f64::consts::PI)
+            };
+            let trace: Vec<Sample> = (0..340)
+                .map(|k| {
+                    let t = 10.027 * f64::from(k) + 3.4 * (next() - 0.5);
+                    // The window's mean, over 2.4 ms in steps of 0.1 ms.
+                    let w = (0..24).map(|i| lamp(t - 0.1 * f64::from(i))).sum::<f64>() / 24.0;
+                    let c = 2300.0 * w + 70.0 * (next() - 0.5);
+                    Sample {
+                        t_ms: t,
+                        c: c.round() as f32,
+                        ..Sample::default()
+                    }
+                })
+                .collect();
+            match seen(&photodiode(Some(2300.0)).classify(&trace)) {
+                Some(i) if i == Indication::OFF => off += 1,
+                Some(_) => lit += 1,
+                None => {}
+            }
+        }
+        assert_eq!(lit, 0, "{lit} of 40 read lit");
+        assert!(off >= 8, "{off} of 40 read off");
+    }
+
     /// How an LCD segment is read: its bare level, the share of it left lit, the sensor's
     /// interval (jittered by a quarter of it either way) and its noise (uniform, peak to
     /// peak).
