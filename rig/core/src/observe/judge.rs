@@ -296,6 +296,7 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
         Reading::Seen(o) if o.indication.cadence != Cadence::Steady => {
             blink_without_a_mean_change(stream, &in_view, model, cal)
                 .or_else(|| bursts_a_display_smeared(&in_view, &o, model, cal))
+                .or_else(|| blink_of_a_lit_light(stream, &in_view, model, cal))
                 .unwrap_or(Reading::Seen(o))
         }
         reading => reading,
@@ -658,6 +659,22 @@ fn one_level_under_false_edges(
         && stepped
         && !unlit_runs_were_lit(stream, view, cal)
     {
+        return None;
+    }
+    Some(judge_one_level(stream, pooled(view.runs())?, model, cal))
+}
+
+/// A blink whose runs held unlit read lit ([`unlit_runs_were_lit`]), judged as the one
+/// level it is: an LED that is off reads its dark, so the light never went off, and its
+/// rhythm was its brightness beating (a PWM beating with a short window, or with the
+/// sample rate, dipping a few percent at a wink's or a flutter's period).
+fn blink_of_a_lit_light(
+    stream: &Stream,
+    view: &InView,
+    model: &Model,
+    cal: &Calibration,
+) -> Option<Reading> {
+    if !unlit_runs_were_lit(stream, view, cal) {
         return None;
     }
     Some(judge_one_level(stream, pooled(view.runs())?, model, cal))
