@@ -397,6 +397,12 @@ impl Model {
         })
     }
 
+    /// Whether lit and unlit runs of these mean times fit a row (a grouped row by its
+    /// bursts' inside).
+    pub(super) fn fits_a_row(&self, on_ms: f64, off_ms: f64) -> bool {
+        self.blinks.iter().any(|b| b.fits_times(on_ms, off_ms))
+    }
+
     /// A regular blink that no row fits.
     fn unfitting_blink(&self, runs: &[Run], t_end: f64) -> Option<Reading> {
         // References: the latest complete runs (the first and last runs are open).
@@ -410,8 +416,7 @@ impl Model {
         }
         let (on_ms, off_ms) = chain.means()?;
         let period_ms = on_ms + off_ms;
-        let fits_a_row = self.blinks.iter().any(|b| b.fits_times(on_ms, off_ms));
-        if fits_a_row || t_end - chain.start_ms < EVIDENCE_PERIODS * period_ms {
+        if self.fits_a_row(on_ms, off_ms) || t_end - chain.start_ms < EVIDENCE_PERIODS * period_ms {
             return None;
         }
         Some(Reading::NoCadenceFits {

@@ -79,6 +79,9 @@ const HARMONIC_SHARE: f64 = 0.2;
 /// A blink no row fits is the mains beating with the sample rate if its period is within
 /// this share of the beat's (the mains within 0.5%; a beat measured over a few periods).
 const BEAT_PERIOD_TOLERANCE: f64 = 0.15;
+/// The longest of a beat's runs of one state is at most this many times its shortest
+/// (see [`uneven_mains_beat`]).
+const BEAT_RUN_SPREAD: f64 = 2.0;
 /// The median interval between samples may be this share longer than the sensor's
 /// period, for samples lost (see [`mains_beat`]): 5% lost move the median of intervals
 /// jittered by a tenth of one by 0.7%, by a third of one by 2.2%. (The share is kept
@@ -261,6 +264,7 @@ pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Read
     match model.judge(&views, t_end) {
         // Runs no cadence makes may be one level's wander cut at false edges.
         Reading::NotEnoughEvidence => one_level_under_false_edges(stream, &in_view, model, cal)
+            .or_else(|| uneven_mains_beat(stream, &in_view, model, cal))
             .unwrap_or(Reading::NotEnoughEvidence),
         // So may a regular blink no row fits, or the mains beating with the sample rate.
         reading @ Reading::NoCadenceFits { period_ms, .. } => {
@@ -678,6 +682,37 @@ fn blink_of_a_lit_light(
         return None;
     }
     Some(judge_one_level(stream, pooled(view.runs())?, model, cal))
+}
+
+/// Runs in view rising and falling too unevenly for any cadence, at times no row fits,
+/// whose mean period is the mains flicker beating with the sample rate: judged by
+/// [`mains_beat`]'s rules. A band that moves with a beat cuts its crests unevenly (30 ms
+/// one time, 50 the next, of a 5 Hz beat), which no regular blink does.
+fn uneven_mains_beat(
+    stream: &Stream,
+    view: &InView,
+    model: &Model,
+    cal: &Calibration,
+) -> Option<Reading> {
+    // The runs seen whole (the first in view began before it), each state's within
+    // [`BEAT_RUN_SPREAD`] of each other: a beat's crests and troughs come alike, where a
+    // grouped blink's dark runs are its bursts' inner ones and the long gaps between.
+    let mean_ms = |lit: bool| {
+        let (n, sum, shortest, longest) = view
+            .closed_runs()
+            .skip(1)
+            .filter(|r| r.lit == lit)
+            .map(RunStats::duration_ms)
+            .fold((0u32, 0.0, f64::INFINITY, 0.0f64), |(n, s, lo, hi), d| {
+                (n + 1, s + d, lo.min(d), hi.max(d))
+            });
+        (n >= 2 && longest <= BEAT_RUN_SPREAD * shortest).then(|| sum / f64::from(n))
+    };
+    let (on_ms, off_ms) = (mean_ms(true)?, mean_ms(false)?);
+    if model.fits_a_row(on_ms, off_ms) {
+        return None;
+    }
+    mains_beat(stream, view, on_ms + off_ms, model, cal)
 }
 
 /// A regular rise and fall no row fits that is the mains flicker beating with the sample
