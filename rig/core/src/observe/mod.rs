@@ -129,11 +129,15 @@
 //!    found is one level too when its runs' raw means keep less than a quarter of the
 //!    contrast their smoothed levels show (a real blink's edges are placed where the
 //!    light switched, so its raw means keep half of it or more; a PWM beating with the
-//!    box moves the smoothed signal only). A regular rise and fall no row fits is one
-//!    level too when it is the mains beating with the sample rate: its period a beat's
-//!    (120 Hz read at 125 Hz beats every 200 ms; the rate as measured, or up to 2% faster
-//!    where samples were lost), no deeper than the flicker swings the room light, and
-//!    lifting every colour as the room light does. A lit run no brighter than the
+//!    box moves the smoothed signal only), and when its runs held unlit read lit, as
+//!    above. A regular rise and fall no row fits is one level too when it is the mains
+//!    beating with the sample rate: its period a beat's (120 Hz read at 125 Hz beats every
+//!    200 ms; the rate as measured, or up to 2% faster where samples were lost), no deeper
+//!    than the flicker swings the room light, and lifting every colour as the room light
+//!    does; so is one too uneven for any cadence (a band moving with a beat cuts its
+//!    crests unevenly) whose mean times no row has and whose mean period is a beat's.
+//!    Runs held lit for a settle time whose level alone cannot say, entered by no step,
+//!    are no answer. A lit run no brighter than the
 //!    calibrated dark (by half what a light must add) is dark; and a run held dark that
 //!    does not read as dark (an emissive light lit by its level alone, against its
 //!    calibration or, without one, what a shrouded sensor reads dark; an indicator darker
@@ -173,29 +177,81 @@
 //!
 //! # Figures
 //!
-//! Measured at the end of the eleventh session of 2026-12-07 (a shared 2-core machine)
-//! with the commands below; in brackets, the same at its start (commit 50cbd3d). Tuning
+//! Measured at the end of the twelfth session of 2026-12-07 (a shared 2-core machine)
+//! with the commands below; in brackets, the same at its start (commit 33ebe70). Tuning
 //! used `lightgen` seeds from 5, 6, 8, 12, 13, 14, 15 and 18 million on, and `tracegen`
-//! seeds from 1 000 000 on; the eleventh session read the misses of three larger
-//! `lightgen` sets (20, 30 and 40 million on, 20 000 traces each) to find its rules. The
-//! held-out sets were never tuned on, but every change was also checked on them, so they
-//! are no longer quite unseen.
+//! seeds from 1 000 000 on; the eleventh and twelfth sessions read the misses of three
+//! larger `lightgen` sets (20, 30 and 40 million on, 20 000 traces each) to find their
+//! rules, and the twelfth those of an eighth generator (below). The held-out sets were
+//! never tuned on, but every change was also checked on them, so they are no longer quite
+//! unseen; the fresh sets were first drawn at the twelfth session's end.
 //!
 //! | traces | right | abstained | forbidden (steady↔wink, off↔lit) | wrong colour |
 //! |---|---|---|---|---|
+//! | fresh: `lightgen` 50M / 60M (20 000 each) | 99.69 / 99.59% | 0.26 / 0.36% | 8 / 6 | 0 |
+//! | fresh: `tracegen` 6M (2862 kept of 3000) | 99.55% | 0.31% | 3 | 0 |
 //! | `lightgen`, seeds 7 000 000.. (1000, held out) | 99.7% (99.7%) | 0.3% (0.3%) | 0 (0) | 0 (0) |
-//! | `lightgen`, seeds 9 000 000.. (1000, held out; one trace read to find a bug) | 99.6% (99.6%) | 0.4% (0.4%) | 0 (0) | 0 (0) |
+//! | `lightgen`, seeds 9 000 000.. (1000, held out; one trace read to find a bug) | 99.7% (99.6%) | 0.3% (0.4%) | 0 (0) | 0 (0) |
 //! | `lightgen`, seeds 11 000 000.. (1000, held out) | 99.6% (99.6%) | 0.4% (0.4%) | 0 (0) | 0 (0) |
-//! | `lightgen`, seeds 16 000 000.. (1000, held out; one trace taught a rule) | 99.7% (99.7%) | 0.3% (0.2%) | 0 (1) | 0 (0) |
+//! | `lightgen`, seeds 16 000 000.. (1000, held out; one trace taught a rule) | 99.8% (99.7%) | 0.2% (0.3%) | 0 (0) | 0 (0) |
 //! | `lightgen`, seeds 17 000 000.. (1000, held out) | 99.8% (99.8%) | 0.2% (0.2%) | 0 (0) | 0 (0) |
 //! | `tracegen`, seeds 2 000 000.. (567 kept, held out; a clipped colour read `on` scored right, as for `lightgen`) | 100% (100%) | 0% (0%) | 0 (0) | 0 (0) |
 //! | `tracegen`, seeds 3 000 000.. (564 kept, held out) | 99.8% (99.8%) | 0.2% (0.2%) | 0 (0) | 0 (0) |
-//! | `tracegen`, seeds 4 000 000.. / 5 000 000.. (2848 / 2875 kept of 3000: `RIG_STRESS=3000`) | 99.44 / 99.58% (the same) | 0.46 / 0.42% (the same) | 3 / 0 (the same) | 0 |
+//! | `tracegen`, seeds 4 000 000.. / 5 000 000.. (2848 / 2875 kept of 3000: `RIG_STRESS=3000`) | 99.44 / 99.62% (99.44 / 99.58%) | 0.46 / 0.38% (0.46 / 0.42%) | 3 / 0 (the same) | 0 |
 //! | `fixtures/traces/` (263) | 98.9% (98.9%) | 0.4% (0.4%) | 0 (0) | 0 (0) |
 //! | `lightgen_traces` test (400, seeds 9 000 000..) | 100% (100%) | 0% (0%) | 0 (0) | 0 (0) |
-//! | `lightgen` 20M / 30M / 40M (20 000 each, `RIG_LIGHTGEN=20000`; their misses read) | 99.61 / 99.64 / 99.63% (99.60 / 99.64 / 99.63%) | 0.33 / 0.32 / 0.33% (0.29 / 0.30 / 0.30%) | 8 / 7 / 5 (17 / 11 / 12) | 0 |
-//! | tuning: `lightgen` 5M / 6M / 8M / 12M / 13M, `tracegen` 1M | 99.8 / 99.8 / 99.7 / 99.6 / 99.5 / 99.65% (the same) | 0.1 / 0.2 / 0.3 / 0.2 / 0.5 / 0.35% (the same) | 0 / 0 / 0 / 2 / 0 / 0 (the same) | 0 |
+//! | `lightgen` 20M / 30M / 40M (20 000 each, `RIG_LIGHTGEN=20000`; their misses read) | 99.65 / 99.67 / 99.68% (99.61 / 99.64 / 99.63%) | 0.29 / 0.29 / 0.29% (0.33 / 0.32 / 0.33%) | 7 / 5 / 3 (8 / 7 / 5) | 0 |
+//! | tuning: `lightgen` 5M / 6M / 8M / 12M / 13M, `tracegen` 1M | 99.8 / 99.8 / 99.7 / 99.7 / 99.5 / 99.65% (99.8 / 99.8 / 99.7 / 99.6 / 99.5 / 99.65%) | 0.1 / 0.2 / 0.3 / 0.1 / 0.5 / 0.35% (0.1 / 0.2 / 0.3 / 0.2 / 0.5 / 0.35%) | 0 / 0 / 0 / 2 / 0 / 0 (the same) | 0 |
 //! | tuning: `lightgen` 14M / 15M / 18M | 99.8 / 99.6 / 99.7% (the same) | 0.2 / 0.4 / 0.3% (the same) | 0 / 0 / 0 | 0 |
+//!
+//! The twelfth session's rules, from the misses of the three larger sets and of an eighth
+//! generator. Each has a test that fails without it, on a light model written in the test:
+//! - one light's clipped and unclipped runs read one colour (`judge.rs`,
+//!   `clipped_at_the_ceiling`, `colour_unclipped`; `RunStats::may_be_named`): a run that
+//!   read a channel at the ceiling other runs were held at is clipped there too (the
+//!   channels share one full scale all trace long), and clipped runs whose bounds allow
+//!   several names take the name of the light's runs that never clipped, if the bounds
+//!   allow it. Named run by run, an overdriven flutter read two colours and was no
+//!   answer (19 of the 195 abstentions on the three larger sets), or a red one, named
+//!   by runs that reached the top without holding it, read amber
+//!   (`one_light_s_clipped_and_unclipped_runs_read_one_colour`);
+//! - an emissive level is read above its dark with the mains flicker the lock-in fitted
+//!   taken off (its judged signal's mean, not the raw mean): near a lock, jitter lets the
+//!   lock-in see the flicker whose crest lifted an off photodiode's raw mean 9% above the
+//!   dark; runs held lit whose level alone cannot say whether it is lit, entered by no
+//!   step, are no answer (an LED switches within a sample: two off lights read grey and
+//!   amber steady); and the lock test takes the sensor's rate up to 2% above the median
+//!   interval's, as the beat test did
+//!   (`a_dark_light_near_the_crest_of_a_jittered_locked_flicker_is_never_lit`);
+//! - a blink whose runs held unlit read lit is one lit level (`blink_of_a_lit_light`): an
+//!   LED that is off reads its dark, so a PWM beating with a short window, dipping a few
+//!   percent at a wink's period, was read "on wink" for a steady light
+//!   (`a_steady_led_whose_pwm_beats_with_the_window_never_blinks`);
+//! - runs cut too unevenly for any cadence, at times no row has, each state's within
+//!   twice each other, whose mean period is the mains beating with the sample rate, are
+//!   judged as a regular beat no row fits is (`uneven_mains_beat`)
+//!   (`an_off_light_under_a_flicker_beating_unevenly_with_the_rate_is_off`).
+//!
+//! An eighth generator (a throwaway like the third to seventh, by someone who read only
+//! the list, the cadence table and the trace format: LEDs from Gaussian spectra
+//! with yellow-green greens, lamps as sine, rectified-with-persistence, capacitor
+//! sawtooth and LED square waves plus a room drifting ±5%, LED edges ramped over 1-5 ms
+//! and drooping 6% after switching on, LCDs turning in 5-40 ms and darkening by 30-80%,
+//! half its sensors free-running on their own clock (±2%) read by a host that stamps
+//! its reads, 40% of its traces stamped in whole milliseconds, drops in bursts, a late
+//! read after each stall, shrouded benches where there is no dark line) read its two sets
+//! of 600 at 99.5% and 99.1% at the start (574 / 577 and 583 / 588 decidable), 99.8% and
+//! 99.1% now (576 / 577 and 583 / 588), with no wrong colour and 0 and 1 forbidden
+//! confusions. What it still misses: off lights under a mains flicker aliased to a few
+//! hertz that the lock-in cannot follow (free-running sensors); a faint LCD segment
+//! darkening to 0.68 of its
+//! bare level read at 100 Hz with the mains unknown, read "off" (a bare display at a
+//! locked flicker's trough reads as low: the reader keeps one bound at a third, where
+//! most segments darken to half or less; abstaining there instead cost two right "off"s
+//! on `tracegen`); a slow LCD's flutter without a dark line. Its third set, drawn nearer
+//! the limits (LEDs adding 15 counts to a dark of 27), read 98.1% at the start and now:
+//! a light below `MIN_LIT_COUNTS` is none a phone shows (lowering it to 12 lost answers
+//! on every set).
 //!
 //! The eleventh session's rules, from the misses of the three larger sets: forbidden
 //! confusions were one in 1500 traces there, over half of them a blink read "off"
