@@ -6,8 +6,9 @@
 //! it comes from the level itself ([`one_level_is_lit`]):
 //!
 //! - **Emissive, calibrated** ([`emissive_reach`]): lit when its mean (with the mains
-//!   flicker the lock-in fitted taken off) is above the dark level by more than a light adds ([`MIN_LIT_COUNTS`], or the room's drift,
-//!   [`DRIFT_SHARE`] of the dark level, or 5σ of the mean's noise) and — when the mains
+//!   flicker the lock-in fitted taken off) is above the dark level by more than a light
+//!   adds ([`MIN_LIT_COUNTS`], or the room's drift, [`DRIFT_SHARE`] of the dark level,
+//!   or 5σ of the mean's noise) and — when the mains
 //!   flicker is a multiple of the sample rate, so the sensor may see it at one phase for
 //!   the whole trace — [`LOCKED_FLICKER_SHARE`] of the dark level (a 30%-deep flicker
 //!   lifts a reading by at most 30%: a sinusoid at its crest), or a fifth of that when
