@@ -448,7 +448,7 @@ fn blink_without_a_mean_change(
     if judged_apart <= 0.0 || raw_apart >= BLINK_MEAN_SHARE * judged_apart {
         return None;
     }
-    Some(judge_one_level(stream, pooled(view.runs())?, model, cal))
+    view.judged_as_one_level(stream, model, cal)
 }
 
 /// What a reading works out once of each run: lit (and clear of the dark), the colour it
@@ -500,6 +500,17 @@ impl<'r> InView<'r> {
 
     fn runs(&self) -> impl Iterator<Item = &'r RunStats> + '_ {
         self.closed_runs().chain(std::iter::once(self.open))
+    }
+
+    /// The runs in view pooled and judged as the one level they are
+    /// ([`judge_one_level`]): their edges were no change of the light.
+    fn judged_as_one_level(
+        &self,
+        stream: &Stream,
+        model: &Model,
+        cal: &Calibration,
+    ) -> Option<Reading> {
+        Some(judge_one_level(stream, pooled(self.runs())?, model, cal))
     }
 
     /// The runs in view that have ended.
@@ -666,7 +677,7 @@ fn one_level_under_false_edges(
     {
         return None;
     }
-    Some(judge_one_level(stream, pooled(view.runs())?, model, cal))
+    view.judged_as_one_level(stream, model, cal)
 }
 
 /// A blink whose runs held unlit read lit ([`unlit_runs_were_lit`]), judged as the one
@@ -682,7 +693,7 @@ fn blink_of_a_lit_light(
     if !unlit_runs_were_lit(stream, view, cal) {
         return None;
     }
-    Some(judge_one_level(stream, pooled(view.runs())?, model, cal))
+    view.judged_as_one_level(stream, model, cal)
 }
 
 /// Runs in view rising and falling too unevenly for any cadence, at times no row fits,
@@ -762,7 +773,7 @@ fn mains_beat(
     if !(beats && room) {
         return None;
     }
-    Some(judge_one_level(stream, pooled(view.runs())?, model, cal))
+    view.judged_as_one_level(stream, model, cal)
 }
 
 /// The slowest and fastest a component of `h` Hz beats with multiple `k` of a sample rate

@@ -515,17 +515,12 @@ impl RunStats {
         clipped: [bool; 3],
     ) -> Colour {
         let m = self.mean();
-        match reference {
-            Reference::Dark(rgb) => self.colour_clipped(reads_colour, rgb, clipped),
-            Reference::Unlit(rgb) if stands_clear_of(m, rgb) => {
-                self.colour_clipped(reads_colour, rgb, clipped)
+        match measured_under(m, reference) {
+            Some(rgb) => self.colour_clipped(reads_colour, rgb, clipped),
+            None if !self.lit || !reads_colour || self.samples == 0 => {
+                self.colour_clipped(reads_colour, [0.0; 3], clipped)
             }
-            Reference::Unlit(_) | Reference::Unknown => {
-                if !self.lit || !reads_colour || self.samples == 0 {
-                    return self.colour_clipped(reads_colour, [0.0; 3], clipped);
-                }
-                self.colour_above_unknown_dark(m, clipped)
-            }
+            None => self.colour_above_unknown_dark(m, clipped),
         }
     }
 
@@ -551,13 +546,9 @@ impl RunStats {
                 m[2] as f32 - reference[2],
             ]
         };
-        let f32s = |rgb: [f64; 3]| rgb.map(|v| v as f32);
-        match reference {
-            Reference::Dark(dark) => may_be_within_bounds(rgb(f32s(dark)), clipped, colour),
-            Reference::Unlit(unlit) if stands_clear_of(m, unlit) => {
-                may_be_within_bounds(rgb(f32s(unlit)), clipped, colour)
-            }
-            Reference::Unlit(_) | Reference::Unknown => unknown_darks(m)
+        match measured_under(m, reference) {
+            Some(dark) => may_be_within_bounds(rgb(dark.map(|v| v as f32)), clipped, colour),
+            None => unknown_darks(m)
                 .iter()
                 .all(|&d| may_be_within_bounds(rgb(d), clipped, colour)),
         }
@@ -591,6 +582,17 @@ impl RunStats {
             samples: self.samples,
             gaps: self.gaps.in_view(seen_from, self.end_ms.max(seen_from)),
         }
+    }
+}
+
+/// The r, g, b measured under a run reading `m` (mean raw r, g, b, c) that its colour is
+/// named above: the calibrated dark, or the latest unlit run's where the run stands clear
+/// of it ([`stands_clear_of`]); `None` where nothing measured is under it.
+fn measured_under(m: [f64; 4], reference: Reference) -> Option<[f64; 3]> {
+    match reference {
+        Reference::Dark(rgb) => Some(rgb),
+        Reference::Unlit(rgb) if stands_clear_of(m, rgb) => Some(rgb),
+        Reference::Unlit(_) | Reference::Unknown => None,
     }
 }
 
