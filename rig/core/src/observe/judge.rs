@@ -83,6 +83,14 @@ const BEAT_PERIOD_TOLERANCE: f64 = 0.15;
 /// The longest of a beat's runs of one state is at most this many times its shortest
 /// (see [`uneven_mains_beat`]).
 const BEAT_RUN_SPREAD: f64 = 2.0;
+/// A beat's crests seen whole before their middles' spacing is believed (see
+/// [`crests_at_one_period`]).
+const CREST_LEAST: usize = 4;
+/// How far a crest's middle may stray from its slot, as a share of the period: noise
+/// moves the two ends of its run independently, by a sample or two each.
+const CREST_SPACING_SHARE: f64 = 0.2;
+/// The least share of a beat's slots that hold a crest.
+const CREST_SLOTS_FILLED: f64 = 0.75;
 /// The median interval between samples may be this share longer than the sensor's
 /// period, for samples lost (see [`mains_beat`]): 5% lost move the median of intervals
 /// jittered by a tenth of one by 0.7%, by a third of one by 2.2%. (The share is kept
@@ -699,7 +707,9 @@ fn blink_of_a_lit_light(
 /// Runs in view rising and falling too unevenly for any cadence, at times no row fits,
 /// whose mean period is the mains flicker beating with the sample rate: judged by
 /// [`mains_beat`]'s rules. A band that moves with a beat cuts its crests unevenly (30 ms
-/// one time, 50 the next, of a 5 Hz beat), which no regular blink does.
+/// one time, 50 the next, of a 5 Hz beat), which no regular blink does. Where noise cut
+/// them more unevenly still, the crests' middles keep the beat's period
+/// ([`crests_at_one_period`]).
 fn uneven_mains_beat(
     stream: &Stream,
     view: &InView,
@@ -720,11 +730,55 @@ fn uneven_mains_beat(
             });
         (n >= 2 && longest <= BEAT_RUN_SPREAD * shortest).then(|| sum / f64::from(n))
     };
-    let (on_ms, off_ms) = (mean_ms(true)?, mean_ms(false)?);
+    let (on_ms, off_ms) = match (mean_ms(true), mean_ms(false)) {
+        (Some(on_ms), Some(off_ms)) => (on_ms, off_ms),
+        _ => crests_at_one_period(view)?,
+    };
     if model.fits_a_row(on_ms, off_ms) {
         return None;
     }
     mains_beat(stream, view, on_ms + off_ms, model, cal)
+}
+
+/// The mean lit and unlit times of runs in view whose lit runs are a beat's crests cut
+/// by a band: their middles come once a period, or a whole number of periods apart,
+/// whatever the lengths the band cut. A sinusoid cut at any height is cut around its
+/// crest, so noise and a band that moves with the room lengthen or shorten a crest's
+/// run on both sides alike and leave its middle where it was; a crest the band missed
+/// leaves its period's slot empty. Most slots are filled ([`CREST_SLOTS_FILLED`]): a
+/// broken flutter leaves half of them empty (five pulses, then five periods dark).
+/// The times are the lit runs' mean and the rest of the period.
+fn crests_at_one_period(view: &InView) -> Option<(f64, f64)> {
+    let crests: Vec<(f64, f64)> = view
+        .closed_runs()
+        .skip(1)
+        .filter(|r| r.lit)
+        .map(|r| (0.5 * (r.start_ms + r.end_ms), r.duration_ms()))
+        .collect();
+    if crests.len() < CREST_LEAST {
+        return None;
+    }
+    let mut spacings: Vec<f64> = crests.windows(2).map(|w| w[1].0 - w[0].0).collect();
+    let whole = spacings.clone();
+    spacings.sort_by(f64::total_cmp);
+    let median = spacings[spacings.len() / 2];
+    if median <= 0.0 {
+        return None;
+    }
+    let mut slots = 0.0;
+    for &d in &whole {
+        let k = (d / median).round().max(1.0);
+        if (d - k * median).abs() > CREST_SPACING_SHARE * median {
+            return None;
+        }
+        slots += k;
+    }
+    if (whole.len() as f64) < CREST_SLOTS_FILLED * slots {
+        return None;
+    }
+    let period_ms = whole.iter().sum::<f64>() / slots;
+    let on_ms = crests.iter().map(|c| c.1).sum::<f64>() / crests.len() as f64;
+    (on_ms < period_ms).then_some((on_ms, period_ms - on_ms))
 }
 
 /// A regular rise and fall no row fits that is the mains flicker beating with the sample

@@ -135,7 +135,10 @@
 //!    200 ms; the rate as measured, or up to 2% faster where samples were lost), no deeper
 //!    than the flicker swings the room light, and lifting every colour as the room light
 //!    does; so is one too uneven for any cadence (a band moving with a beat cuts its
-//!    crests unevenly) whose mean times no row has and whose mean period is a beat's.
+//!    crests unevenly) whose mean times no row has and whose mean period is a beat's,
+//!    or whose lit runs' middles come once a beat's period, most periods holding one (a
+//!    sinusoid cut at any height is cut around its crest: noise moves the run's two ends,
+//!    not its middle).
 //!    Runs held lit for a settle time whose level alone cannot say, entered by no step,
 //!    are no answer. A lit run no brighter than the
 //!    calibrated dark (by half what a light must add) is dark; and a run held dark that
@@ -1678,6 +1681,91 @@ mod tests {
         }
         assert_eq!(lit, 0, "{lit} of 200 read lit");
         assert!(off >= 165, "{off} of 200 read off");
+    }
+
+    /// An off light under a room of `level` counts whose lamps flicker at `flicker_hz`,
+    /// `depth` deep (a sine), read by a colour sensor that integrates for `window_ms` on
+    /// its own clock, every 8 ms off by `clock_error` (a share), and a host that reads it
+    /// on an 8 ms grid of its own, jittered by up to `jitter_ms` either way: each read
+    /// returns the latest window the sensor completed, stamped when the host read it (up
+    /// to a cycle later). Some windows are read twice, some never; each window's noise
+    /// is its own (uniform, `noise` peak to peak).
+    fn a_free_running_sensor_under_a_flicker(
+        (level, flicker_hz, depth): (f64, f64, f64),
+        (window_ms, clock_error, jitter_ms, noise): (f64, f64, f64, f64),
+        seed: u64,
+    ) -> Vec<Sample> {
+        let mut next = uniform(seed);
+        let (phase, start) = (next(), 8.0 * next());
+        let cycle = 8.0 * (1.0 + clock_error);
+        let room = |t: f64| {
+            // The window's mean of the flicker, summed in small steps.
+            let steps = 40;
+            let mean = (0..steps)
+                .map(|i| {
+                    let u = t - window_ms * (f64::from(i) + 0.5) / f64::from(steps);
+                    (std::f64::consts::TAU * (flicker_hz * u / 1000.0 + phase)).sin()
+                })
+                .sum::<f64>()
+                / f64::from(steps);
+            level * (1.0 + depth * mean)
+        };
+        (1..560)
+            .map(|k| {
+                let read = 8.0 * f64::from(k) + jitter_ms * 2.0 * (next() - 0.5);
+                // The latest window completed by then: the sensor's cycles end at
+                // start + n·cycle.
+                let n = ((read - start) / cycle).floor();
+                let w = room(start + n * cycle);
+                let mut window_noise = uniform(seed * 100_003 + n as u64);
+                let mut noisy = |v: f64| (v + noise * (window_noise() - 0.5)).round() as f32;
+                Sample {
+                    t_ms: read,
+                    r: noisy(0.50 * w),
+                    g: noisy(0.38 * w),
+                    b: noisy(0.12 * w),
+                    c: noisy(w),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_off_light_under_a_beat_a_free_running_sensor_sees_is_off() {
+        // The host's stamps are not the instants the light was read (up to a cycle
+        // later), so the lock-in cannot fit the flicker, and the room's 120 Hz, 3-8%
+        // deep, beats with the sensor's 125 Hz (give or take its clock) at about 5 Hz, a
+        // flutter's pace. Noise of a third of the swing moves where the band cuts each
+        // crest, so the runs it cuts range from a fifth of a crest to most of it, too
+        // unevenly for any cadence or for the rule for an uneven beat; but a sinusoid
+        // cut at any height is cut around its crest, so the crests' middles come once a
+        // beat period: the room's beat, judged as one level (138 of 200 read off without
+        // that, 164 now; the rest abstain, most where the sensor's clock moves the beat
+        // out of the band the host's reads predict).
+        let (mut off, mut lit) = (0, 0);
+        for seed in 0..200u64 {
+            let mut next = uniform(1000 + seed);
+            let level = 400.0 + 1400.0 * next();
+            let flicker_hz = 120.0 * (1.0 + 0.006 * (next() - 0.5));
+            let depth = 0.03 + 0.05 * next();
+            let window_ms = 2.0 + 2.0 * next();
+            let clock_error = 0.02 * (next() - 0.5);
+            let jitter_ms = 1.0 + next();
+            let noise = 0.04 * level;
+            let trace = a_free_running_sensor_under_a_flicker(
+                (level, flicker_hz, depth),
+                (window_ms, clock_error, jitter_ms, noise),
+                seed,
+            );
+            let dark = [0.50, 0.38, 0.12, 1.0].map(|share| (share * level) as f32);
+            match seen(&rgb_classifier(Some(DarkLevel::Rgbc(dark))).classify(&trace)) {
+                Some(i) if i == Indication::OFF => off += 1,
+                Some(_) => lit += 1,
+                None => {}
+            }
+        }
+        assert_eq!(lit, 0, "{lit} of 200 read lit");
+        assert!(off >= 155, "{off} of 200 read off");
     }
 
     /// How an LCD segment is read: its bare level, the share of it left lit, the sensor's
