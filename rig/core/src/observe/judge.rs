@@ -96,6 +96,12 @@ const CREST_SLOTS_FILLED: f64 = 0.75;
 /// jittered by a tenth of one by 0.7%, by a third of one by 2.2%. (The share is kept
 /// small, since a rate assumed faster finds beats a slower one never had.)
 const MAX_LOST_SHARE: f64 = 0.02;
+/// How far a sensor's own clock may run slower than the host's reads, as a share (see
+/// [`mains_beat`]): a free-running sensor integrates on its own oscillator, within a
+/// couple of percent of nominal, and the host that reads it on a grid of its own gets
+/// its latest window, stamped when read. Its rate, not the reads', beats with the
+/// mains. (Running faster, it skips windows, as samples lost do.)
+const MAX_CLOCK_SHARE: f64 = 0.02;
 /// How far a flicker seen at one phase can lift a dark reading, as a share of it.
 pub(super) const LOCKED_FLICKER_SHARE: f32 = 0.35;
 /// Without a calibration, a shrouded sensor's dark reading stays below this (counts).
@@ -801,8 +807,10 @@ fn mains_beat(
     }
     // Lost samples lengthen the intervals, never shorten them: the true rate is up to
     // [`MAX_LOST_SHARE`] above the one measured (their median's, which they move little).
-    let fs_lo = 1000.0 / interval;
-    let fs_hi = fs_lo * (1.0 + MAX_LOST_SHARE);
+    // A free-running sensor's clock may be [`MAX_CLOCK_SHARE`] slower than the reads.
+    let reads_hz = 1000.0 / interval;
+    let fs_lo = reads_hz * (1.0 - MAX_CLOCK_SHARE);
+    let fs_hi = reads_hz * (1.0 + MAX_LOST_SHARE);
     let seen_hz = 1000.0 / period_ms;
     let (lit, unlit) = view.sums()?;
     let swing = (lit.raw_mean() - unlit.raw_mean()).abs();

@@ -132,7 +132,8 @@
 //!    box moves the smoothed signal only), and when its runs held unlit read lit, as
 //!    above. A regular rise and fall no row fits is one level too when it is the mains
 //!    beating with the sample rate: its period a beat's (120 Hz read at 125 Hz beats every
-//!    200 ms; the rate as measured, or up to 2% faster where samples were lost), no deeper
+//!    200 ms; the rate as measured, up to 2% faster where samples were lost, or 2% slower
+//!    where a free-running sensor's own clock is slower than the host's reads), no deeper
 //!    than the flicker swings the room light, and lifting every colour as the room light
 //!    does; so is one too uneven for any cadence (a band moving with a beat cuts its
 //!    crests unevenly) whose mean times no row has and whose mean period is a beat's,
@@ -1739,9 +1740,11 @@ mod tests {
         // crest, so the runs it cuts range from a fifth of a crest to most of it, too
         // unevenly for any cadence or for the rule for an uneven beat; but a sinusoid
         // cut at any height is cut around its crest, so the crests' middles come once a
-        // beat period: the room's beat, judged as one level (138 of 200 read off without
-        // that, 164 now; the rest abstain, most where the sensor's clock moves the beat
-        // out of the band the host's reads predict).
+        // beat period: the room's beat, judged as one level. And the beat is the
+        // flicker's with the sensor's own clock, which may run a little slower than the
+        // host's reads (2% here: a sensor 0.8% slow beats at 4 Hz, not 5). 138 of 200
+        // read off with neither rule, 164 with the crests' alone, 163 with the clock's
+        // alone, 190 with both; the rest abstain.
         let (mut off, mut lit) = (0, 0);
         for seed in 0..200u64 {
             let mut next = uniform(1000 + seed);
@@ -1765,7 +1768,7 @@ mod tests {
             }
         }
         assert_eq!(lit, 0, "{lit} of 200 read lit");
-        assert!(off >= 155, "{off} of 200 read off");
+        assert!(off >= 180, "{off} of 200 read off");
     }
 
     /// How an LCD segment is read: its bare level, the share of it left lit, the sensor's
