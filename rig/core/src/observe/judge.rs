@@ -131,13 +131,32 @@ const LIT_SAMPLE_SIGMAS: f64 = 8.0;
 const BLINK_MEAN_SHARE: f64 = 0.25;
 /// A single level's mean must clear this many sigmas of its own noise.
 const K_SIGMA_MEAN: f64 = 5.0;
+/// Dips to the dark that show a blink the band missed (see [`dipped_to_the_dark`])...
+const DIPS_LEAST: u32 = 2;
+/// ...in runs this many times further above the dark than a dark LED may read (a dim
+/// LED's own noise and ripple reach no dark reading, three samples in a row).
+const DIP_LEVEL_MARGINS: f64 = 3.0;
 /// How far a dark reading of a few counts may wander from its calibration, whatever its
 /// noise and the room's drift: a sensor's offset moves by counts with its temperature,
 /// and integer readings round.
 const DARK_WANDER_COUNTS: f64 = 5.0;
 
-/// What the stream shows at the end of its evidence.
+/// What the stream shows at the end of its evidence: a steady lit light is no answer
+/// where its runs over the settle time dipped to the dark, again and again, within a
+/// sample ([`dipped_to_the_dark`]): the LED went off, in a blink the band missed.
 pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Reading {
+    let reading = at_the_end(stream, model, cal);
+    let steady_lit = reading
+        .indication()
+        .is_some_and(|i| i.cadence == Cadence::Steady && i.colour != Colour::Off);
+    if steady_lit && dipped_to_the_dark(stream, model) {
+        return Reading::NotEnoughEvidence;
+    }
+    reading
+}
+
+/// What the stream shows at the end of its evidence, by its runs.
+fn at_the_end(stream: &Stream, model: &Model, cal: &Calibration) -> Reading {
     let Some(newest) = stream.newest_ms() else {
         return Reading::NotEnoughEvidence;
     };
@@ -377,6 +396,29 @@ fn clipped_at_the_ceiling<'r>(
             }
         }
     }
+}
+
+/// Whether the runs over the settle time dipped to the dark more than once (`runs::DarkDips`): stretches
+/// of samples in a row reading no brighter than a dark LED, entered and left within a
+/// sample, while the runs read far brighter ([`DIP_LEVEL_MARGINS`] times what a dark LED
+/// may read above its dark). A PWM beating with a short window dims an LED, and can
+/// read dark only on a sample or so; an LED held off for a wink's or a flutter's dark
+/// time reads dark on several. A band the PWM's ripple kept from being drawn (its noise
+/// figure is the ripple's) missed the blink: the runs are no steady light.
+fn dipped_to_the_dark(stream: &Stream, model: &Model) -> bool {
+    let Some((dark, most)) = stream.dark_reach() else {
+        return false;
+    };
+    let (closed, open, _) = stream.runs();
+    let since = stream.newest_ms().unwrap_or(0.0) - model.settle_ms();
+    let held = closed.iter().chain(std::iter::once(open));
+    let Some(lit) = pooled(held.filter(|r| r.end_ms > since || std::ptr::eq(*r, open))) else {
+        return false;
+    };
+    lit.dips.dips >= DIPS_LEAST
+        && lit
+            .level_mean()
+            .is_some_and(|level| f64::from(level - dark) >= DIP_LEVEL_MARGINS * f64::from(most))
 }
 
 /// Runs held lit for the settle time (`held`) that together read no brighter than a

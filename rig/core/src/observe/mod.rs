@@ -151,6 +151,13 @@
 //!    stands above the dark, and was stepped into by less than that (an LED going off
 //!    steps down by its whole light): then it is one lit level, and the edge before it
 //!    was none.
+//!    A steady lit answer whose runs over the settle time dipped to the dark twice or
+//!    more (three samples in a row or more, over 15 ms, reading no brighter than a dark
+//!    LED, while the runs read three times further above the dark) is no answer: a PWM
+//!    read through a short window ripples an LED's level so far that the noise figure
+//!    keeps a band from being drawn, but reads dark only where a window falls wholly in
+//!    the PWM's off time, a fraction of a millisecond of its phase, which it crosses
+//!    within a sample; an LED held off for a wink's dark time reads the dark on several.
 //!    The answer abstains too for one level with no edge at all whose brightest sample no
 //!    dark LED gives (above the calibrated dark by more than a flicker's lift and 8σ): a
 //!    low-duty PWM read through a short window shows its pulses on a few samples only,
@@ -1574,29 +1581,12 @@ mod tests {
         (hz, window_ms, jitter_ms): (f64, f64, f64),
         seed: u64,
     ) -> Vec<Sample> {
-        let mut next = uniform(seed);
-        let (period, t0) = (1000.0 / pwm_hz, next());
-        let on_share = |t: f64| {
-            let steps = 200;
-            (0..steps)
-                .filter(|&k| {
-                    let u = t - window_ms * f64::from(k) / f64::from(steps);
-                    (u / period + t0).rem_euclid(1.0) < duty
-                })
-                .count() as f64
-                / f64::from(steps)
-        };
-        (0..(3.5 * hz) as u32)
-            .map(|k| {
-                let t = 1000.0 * f64::from(k) / hz + jitter_ms * 2.0 * (next() - 0.5);
-                let c = 25.0 + 2000.0 * on_share(t) + 6.0 * (next() - 0.5);
-                Sample {
-                    t_ms: t,
-                    c: c.round() as f32,
-                    ..Sample::default()
-                }
-            })
-            .collect()
+        a_pwm_led_read_through_a_short_window(
+            (pwm_hz, duty, 2000.0),
+            (hz, window_ms, jitter_ms),
+            |_| true,
+            seed,
+        )
     }
 
     #[test]
@@ -1631,7 +1621,7 @@ mod tests {
                 }
             }
         }
-        // (179 read on steady when this was written; 13 abstained.)
+        // (182 read on steady; 10 abstained.)
         assert_eq!(blinks, 0, "{blinks} of 192 read another indication");
         assert!(steady >= 170, "{steady} of 192 read on steady");
     }
@@ -1769,6 +1759,92 @@ mod tests {
         }
         assert_eq!(lit, 0, "{lit} of 200 read lit");
         assert!(off >= 180, "{off} of 200 read off");
+    }
+
+    /// An LED dimmed by PWM at `pwm_hz` with `duty`, `peak` counts while its PWM is on,
+    /// lit while `lit(t)`, read by a shrouded photodiode (25 counts dark, a few of noise)
+    /// at `hz` through a window of `window_ms`, stamps jittered by up to `jitter_ms`
+    /// either way.
+    fn a_pwm_led_read_through_a_short_window(
+        (pwm_hz, duty, peak): (f64, f64, f64),
+        (hz, window_ms, jitter_ms): (f64, f64, f64),
+        lit: impl Fn(f64) -> bool,
+        seed: u64,
+    ) -> Vec<Sample> {
+        let mut next = uniform(seed);
+        let (period, phase) = (1000.0 / pwm_hz, next());
+        // The share of the window before `t` the LED shone: lit, and its PWM on.
+        let shone = |t: f64| {
+            let steps = 100;
+            (0..steps)
+                .filter(|&k| {
+                    let u = t - window_ms * (f64::from(k) + 0.5) / f64::from(steps);
+                    lit(u) && (u / period + phase).rem_euclid(1.0) < duty
+                })
+                .count() as f64
+                / f64::from(steps)
+        };
+        (0..(3.5 * hz) as u32)
+            .map(|k| {
+                let t = 1000.0 * f64::from(k) / hz + jitter_ms * 2.0 * (next() - 0.5);
+                let c = 25.0 + peak * shone(t) + 6.0 * (next() - 0.5);
+                Sample {
+                    t_ms: t,
+                    c: c.round() as f32,
+                    ..Sample::default()
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_pwm_led_that_dips_to_the_dark_again_and_again_is_never_steady() {
+        // Read through a window of a millisecond or two, the PWM's pulses ripple the lit
+        // level by a good share of itself from sample to sample, and the noise figure
+        // is the ripple's: no band is drawn, and a wink, one level with dips, read "on
+        // steady". But the ripple reads dark only where a window falls wholly in the
+        // PWM's off time; an LED held off for a wink's 50 ms reads the dark on several
+        // samples in a row, entered and left within a sample, every period: no steady
+        // light. Without the rule 5 of 80 winks read steady, none now; 75 of 80 steady
+        // lights read steady either way (some at 40% duty read dark on a sample now and
+        // then: their window fell wholly in the PWM's off time).
+        let (mut winks_steady, mut steady_steady, mut runs) = (0, 0, 0);
+        let mut seed = 0;
+        for pwm_hz in [503.0, 751.0, 1002.0, 1499.0, 1996.0] {
+            for duty in [0.4, 0.5, 0.7, 0.9] {
+                for (hz, window_ms) in [(100.0, 1.0), (125.0, 1.3), (125.0, 2.0), (100.0, 1.5)] {
+                    seed += 1;
+                    let peak = 3000.0 + 5000.0 * uniform(seed)();
+                    let start = 250.0 * uniform(seed + 7)();
+                    let wink = |t: f64| (t + start).rem_euclid(250.0) < 200.0;
+                    let read = |lit: &dyn Fn(f64) -> bool| {
+                        let trace = a_pwm_led_read_through_a_short_window(
+                            (pwm_hz, duty, peak),
+                            (hz, window_ms, 2.0),
+                            lit,
+                            seed,
+                        );
+                        seen(&photodiode(None).classify(&trace))
+                    };
+                    let steady = Some(Indication::new(Colour::On, Cadence::Steady));
+                    runs += 1;
+                    if read(&wink) == steady {
+                        winks_steady += 1;
+                    }
+                    if read(&|_| true) == steady {
+                        steady_steady += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            winks_steady, 0,
+            "{winks_steady} of {runs} winks read steady"
+        );
+        assert!(
+            steady_steady >= 72,
+            "{steady_steady} of {runs} steady lights read steady"
+        );
     }
 
     /// How an LCD segment is read: its bare level, the share of it left lit, the sensor's

@@ -203,6 +203,64 @@ pub(super) struct RunStats {
     gaps: Gaps,
     /// How often its settled signal turned back by a swing ([`Swings`]).
     pub(crate) swings: Swings,
+    /// Its stretches of samples reading as a dark LED does ([`DarkDips`]).
+    pub(crate) dips: DarkDips,
+}
+
+/// Samples in a row this many or more...
+const DIP_SAMPLES: u32 = 3;
+/// ...spanning this long (ms) or more, that read as a dark LED does, are a dip: an LED
+/// held off for a blink's shortest dark time (a wink's or a flutter's 50 ms, less their
+/// tolerance and the windows of the samples on its edges).
+const DIP_MS: f64 = 15.0;
+
+/// A run's dips to the dark: stretches of samples reading no brighter than a dark LED
+/// does ([`DIP_SAMPLES`] or more, over [`DIP_MS`] or more). A lit LED dimmed by PWM
+/// reads dark only where an integration window falls wholly in the PWM's off time,
+/// which the shortest window (1 ms) and the longest off time (1.3 ms, 35% of 500 Hz)
+/// leave a fraction of a millisecond of the PWM's phase: the phase moves across it
+/// within a sample, or, beating slowly, reads partly lit on the samples around it.
+/// Samples in a row that read dark, entered and left within a sample, are the LED off.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub(crate) struct DarkDips {
+    /// The dark samples in a row ending at the latest, the first's time and the latest's.
+    streak: u32,
+    streak_from_ms: f64,
+    streak_to_ms: f64,
+    /// The dips seen whole (the samples after them read lit).
+    pub(crate) dips: u32,
+}
+
+impl DarkDips {
+    /// The next sample, at `t_ms`, `dark` or not.
+    #[inline(always)]
+    fn push(&mut self, t_ms: f64, dark: bool) {
+        if dark {
+            if self.streak == 0 {
+                self.streak_from_ms = t_ms;
+            }
+            self.streak += 1;
+            self.streak_to_ms = t_ms;
+        } else if self.streak > 0 {
+            self.end_streak();
+        }
+    }
+
+    fn end_streak(&mut self) {
+        if self.streak >= DIP_SAMPLES && self.streak_to_ms - self.streak_from_ms >= DIP_MS {
+            self.dips += 1;
+        }
+        self.streak = 0;
+    }
+
+    /// `next`'s samples follow. (A streak across the two is taken as two: a dip may be
+    /// missed, never one made.)
+    fn absorb(&mut self, next: &DarkDips) {
+        self.dips += next.dips;
+        self.streak = next.streak;
+        self.streak_from_ms = next.streak_from_ms;
+        self.streak_to_ms = next.streak_to_ms;
+    }
 }
 
 /// Turns of a run's settled signal: each time it comes back from its furthest point by
@@ -286,11 +344,14 @@ impl RunStats {
             top: [Top::default(); 4],
             gaps: Gaps::default(),
             swings: Swings::default(),
+            dips: DarkDips::default(),
         }
     }
 
-    pub(crate) fn add(&mut self, block: &SampleBlock, v: f32) {
+    /// A block whose judged value is `v`, read as dark at or below `dark_at`.
+    pub(crate) fn add(&mut self, block: &SampleBlock, v: f32, dark_at: f32) {
         let s = &block.mean;
+        self.dips.push(s.t_ms, v <= dark_at);
         self.samples += 1;
         self.read += block.samples;
         self.sum_v += f64::from(v);
@@ -329,6 +390,7 @@ impl RunStats {
             a.merge(b);
         }
         self.gaps.absorb(&next.gaps);
+        self.dips.absorb(&next.dips);
         // (The turns add up; where the next run's signal was heading goes on.)
         let turns = self.swings.turns + next.swings.turns;
         self.swings = Swings {
@@ -716,7 +778,11 @@ mod tests {
     fn a_run_is_named_from_its_mean_above_the_reference() {
         let mut run = RunStats::open(true, true, 0.0, 0.0);
         for i in 0..10 {
-            run.add(&rgb(f64::from(i), 120.0, 1000.0, 250.0), 0.0);
+            run.add(
+                &rgb(f64::from(i), 120.0, 1000.0, 250.0),
+                0.0,
+                f32::NEG_INFINITY,
+            );
         }
         assert_eq!(run.colour(true, [100.0, 100.0, 100.0]), Colour::Green);
         assert_eq!(run.colour(false, [0.0; 3]), Colour::On);
@@ -729,7 +795,11 @@ mod tests {
         // Amber with red clipped at full scale: could be red, so lit in an unknown colour.
         let mut amber = RunStats::open(true, true, 0.0, 0.0);
         for i in 0..10 {
-            amber.add(&rgb(f64::from(i), 4096.0, 2200.0 + i as f32, 200.0), 0.0);
+            amber.add(
+                &rgb(f64::from(i), 4096.0, 2200.0 + i as f32, 200.0),
+                0.0,
+                f32::NEG_INFINITY,
+            );
         }
         assert_eq!(amber.clipped(), [true, false, false]);
         assert_eq!(amber.colour(true, [0.0; 3]), Colour::On);
@@ -739,13 +809,18 @@ mod tests {
             green.add(
                 &rgb(f64::from(i), 300.0 + i as f32, 65535.0, 900.0 - i as f32),
                 0.0,
+                f32::NEG_INFINITY,
             );
         }
         assert_eq!(green.colour(true, [0.0; 3]), Colour::Green);
         // A noisy channel whose top recurs only now and then is not clipped.
         let mut noisy = RunStats::open(true, true, 0.0, 0.0);
         for i in 0..40 {
-            noisy.add(&rgb(f64::from(i), 500.0 + (i % 7) as f32, 60.0, 30.0), 0.0);
+            noisy.add(
+                &rgb(f64::from(i), 500.0 + (i % 7) as f32, 60.0, 30.0),
+                0.0,
+                f32::NEG_INFINITY,
+            );
         }
         assert_eq!(noisy.clipped(), [false, false, false]);
     }
@@ -767,7 +842,7 @@ mod tests {
             } else {
                 rgb(f64::from(i), 3.0, 5.0 + (i % 2) as f32, 8.0)
             };
-            blue.add(&s, 0.0);
+            blue.add(&s, 0.0, f32::NEG_INFINITY);
         }
         assert_eq!(blue.clipped(), [false, false, true]);
         // One channel alone recurring at its top on a few samples is no ceiling.
@@ -778,7 +853,11 @@ mod tests {
             } else {
                 590.0 - (i % 4) as f32
             };
-            red.add(&rgb(f64::from(i), r, 40.0, 20.0 + (i % 3) as f32), 0.0);
+            red.add(
+                &rgb(f64::from(i), r, 40.0, 20.0 + (i % 3) as f32),
+                0.0,
+                f32::NEG_INFINITY,
+            );
         }
         assert_eq!(red.clipped(), [false, false, false]);
     }
@@ -809,9 +888,9 @@ mod tests {
     #[test]
     fn absorbing_keeps_sums_tops_and_gaps() {
         let mut a = RunStats::open(false, true, 0.0, 1.0);
-        a.add(&rgb(1.0, 1.0, 2.0, 3.0), 0.0);
+        a.add(&rgb(1.0, 1.0, 2.0, 3.0), 0.0, f32::NEG_INFINITY);
         let mut b = RunStats::open(false, true, 5.0, 1.0);
-        b.add(&rgb(6.0, 3.0, 2.0, 1.0), 0.0);
+        b.add(&rgb(6.0, 3.0, 2.0, 1.0), 0.0, f32::NEG_INFINITY);
         b.note_gap(6.0, 45.0);
         b.end_slack_ms = 2.0;
         a.absorb(&b);

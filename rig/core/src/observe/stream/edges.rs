@@ -38,8 +38,9 @@ impl Stream {
         }) {
             self.decide();
         }
+        let dark_at = self.dark_at;
         if let Some(p) = &mut self.pending {
-            p.tail.add(s, v);
+            p.tail.add(s, v, dark_at);
             p.extreme = if p.rising {
                 p.extreme.max(v)
             } else {
@@ -55,7 +56,7 @@ impl Stream {
             // The signal went to the other side without a step: it comes back to the
             // light's side (a step back proves it had changed), or stays long enough to
             // be believed.
-            d.tail.add(s, v);
+            d.tail.add(s, v, dark_at);
             let returned = band.filter(|b| if self.lit { v > b.on } else { v < b.off });
             if let Some(b) = returned {
                 self.pending = Some(self.crossing(s, v, prev_t, self.lit, &b));
@@ -79,7 +80,7 @@ impl Stream {
         }
         let crossed = band.filter(|b| if self.lit { v < b.off } else { v > b.on });
         let Some(b) = crossed else {
-            self.open.add(s, v);
+            self.open.add(s, v, self.dark_at);
             self.settle(s.mean.t_ms, v);
             self.confirm(band);
             if self.lit {
@@ -182,7 +183,7 @@ impl Stream {
     fn crossing(&self, s: &SampleBlock, v: f32, prev_t: f64, rising: bool, b: &Band) -> Pending {
         let (edge_ms, slack_ms) = self.edge_at(s.mean.t_ms, prev_t, v, rising, b);
         let mut tail = RunStats::open(rising, true, edge_ms, slack_ms);
-        tail.add(s, v);
+        tail.add(s, v, self.dark_at);
         let box_ms = self.box_ms();
         // How far the signal was on the old side just before: the plateau of a real step,
         // the peak of a short pulse, but only the slope's top of a slow drift. Raw samples

@@ -85,8 +85,8 @@ use std::collections::VecDeque;
 use crate::bench::DarkLevel;
 use crate::hw::Sample;
 
-use super::judge::mains_lock;
-use super::levels::{ChangeNoise, NoiseScale};
+use super::judge::{mains_lock, SHROUDED_DARK_MAX};
+use super::levels::{ChangeNoise, NoiseScale, MIN_LIT_COUNTS};
 use super::runs::RunStats;
 use super::{Calibration, Polarity};
 use edges::Pending;
@@ -168,12 +168,28 @@ pub(super) struct Settings {
     pub(crate) lag_ms: f64,
 }
 
+/// What a dark LED reads (emissive only): its calibrated dark level `anchor` and how
+/// far above it a reading of it may be: the room's drift ([`DRIFT_SHARE`] of it) or
+/// half the least a light adds, whichever is more. Without a calibration, nothing and
+/// what a shrouded sensor reads dark.
+fn dark_reach(anchor: Option<f32>, polarity: Polarity) -> Option<(f32, f32)> {
+    if polarity != Polarity::Emissive {
+        return None;
+    }
+    Some(match anchor {
+        Some(dark) => (dark, (DRIFT_SHARE * dark).max(0.5 * MIN_LIT_COUNTS)),
+        None => (0.0, SHROUDED_DARK_MAX as f32),
+    })
+}
+
 /// The per-sample machine (see the module docs).
 #[derive(Debug, Clone)]
 pub(super) struct Stream {
     settings: Settings,
     /// The dark level in signal units, if calibrated.
     anchor: Option<f32>,
+    /// The most a dark LED reads, in signal units (see [`Stream::dark_reach`]).
+    dark_at: f32,
     /// The reference r, g, b a lit colour is named above, if calibrated.
     dark_rgb: Option<[f64; 3]>,
     /// The first stage, for samples pushed here (see [`Stream::push`])...
@@ -253,6 +269,8 @@ impl Stream {
         Self {
             settings,
             anchor,
+            dark_at: dark_reach(anchor, cal.polarity)
+                .map_or(f32::NEG_INFINITY, |(dark, most)| dark + most),
             dark_rgb,
             conditioner: Conditioner::new(cal.polarity, settings.max_gap_ms),
             shaper: Shaper::new(
@@ -306,6 +324,13 @@ impl Stream {
     /// which samples lost do not lengthen (what the mains flicker beats with).
     pub(crate) fn sampling_period_ms(&self) -> f64 {
         self.period_ms
+    }
+
+    /// What a dark LED reads, in signal units: its level (the calibrated dark, or
+    /// nothing without one) and how far above it a reading of a dark LED may be (see
+    /// [`dark_reach`]). `None` for a reflective indicator, whose dark is its bare level.
+    pub(crate) fn dark_reach(&self) -> Option<(f32, f32)> {
+        dark_reach(self.anchor, self.settings.calibration.polarity)
     }
 
     /// The amplitude of the mains flicker the first stage takes off the signal now (counts;

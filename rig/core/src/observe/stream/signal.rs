@@ -629,7 +629,7 @@ mod tests {
         // (The first sample is a block of its own: no interval is known yet.)
         for b in blocks_of(&samples).iter().skip(1) {
             assert!(b.block.mean.g < 1024.0);
-            run.add(&b.block, 0.0);
+            run.add(&b.block, 0.0, f32::NEG_INFINITY);
         }
         assert_eq!(run.clipped(), [false, true, false]);
     }
