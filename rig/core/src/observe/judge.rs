@@ -39,8 +39,10 @@
 //! - **Reflective, with the bare level**: "on" darkens the display, most segments to
 //!   half its bare level or less; the room moves it by its drift (twice [`DRIFT_SHARE`]:
 //!   since the calibration, and the calibration's own), or by a third where the sample
-//!   rate locks to the mains ([`mains_lock`]) and a flicker may be seen at one phase.
-//!   Darker than that is lit, lighter is dark: one bound, as for an LED ([`bare_reach`]).
+//!   rate locks to the mains ([`mains_lock`]) and a flicker may be seen at one phase,
+//!   as far as the run is steady enough for that ([`locked_flicker_lift`]: a flash the
+//!   band could not cut, held in one run, varies more than the display seen at one
+//!   phase can). Darker than that is lit, lighter is dark: one bound, as for an LED ([`bare_reach`]).
 //!   Between that bound and 1 − [`REFLECTIVE_ON_SHARE`] of the bare level, though, a lit
 //!   level is a faint segment (a poor or worn LCD, read at an angle, may darken by only
 //!   a fifth) or the mean of a blink the band could not cut: lit only if it held its level
@@ -1173,7 +1175,7 @@ fn level_reads_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Option
         (Polarity::Reflective, Some(bare)) => {
             if level < lit_threshold(cal)? - noise {
                 Some(true)
-            } else if level < bare_reach(stream, bare) - noise {
+            } else if level < bare_reach(stream, run, bare) - noise {
                 // Darker than the room can make the bare display, yet short of what most
                 // segments darken by: a faint segment, or a blink whose runs the band
                 // could not cut, whose mean falls anywhere between. The faint segment
@@ -1199,13 +1201,23 @@ fn room_light_reaches(stream: &Stream) -> bool {
     f64::from(stream.flicker_taken_off()) / f64::from(LOCKED_FLICKER_SHARE) > SHROUDED_DARK_MAX
 }
 
-/// The least an indicator's bare display reads, calibrated at `bare`: the room's drift
-/// (twice [`DRIFT_SHARE`]: since the calibration, and the calibration's own), or the
-/// flicker's trough where the sample rate locks to the mains ([`mains_lock`]). Anything
-/// darker is a segment darkened: the room cannot have done it.
-fn bare_reach(stream: &Stream, bare: f64) -> f64 {
-    let share = (stream.mains_lock() * REFLECTIVE_ON_SHARE).max(2.0 * f64::from(DRIFT_SHARE));
-    bare - share * bare.max(0.0)
+/// The least an indicator's bare display reads in `run`, calibrated at `bare`: the
+/// room's drift (twice [`DRIFT_SHARE`]: since the calibration, and the calibration's
+/// own), or the flicker's trough where the sample rate locks to the mains
+/// ([`mains_lock`]), as far as the run is steady enough to be the display seen at one
+/// phase of it ([`locked_flicker_lift`]: a flicker that darkens the mean by `D` moves
+/// the readings about it by at most the rest of its swing). Anything darker is a
+/// segment darkened: the room cannot have done it.
+fn bare_reach(stream: &Stream, run: &RunStats, bare: f64) -> f64 {
+    let bare = bare.max(0.0);
+    let drift = 2.0 * f64::from(DRIFT_SHARE) * bare;
+    let most = REFLECTIVE_ON_SHARE * bare;
+    let locked = if stream.mains_lock() * most > drift {
+        stream.locked_lift(run, most, f64::from(DRIFT_SHARE) * bare)
+    } else {
+        0.0
+    };
+    bare - locked.max(drift)
 }
 
 /// How far a mains flicker whose swing from its mean is at most `most` can lift the mean
@@ -1334,7 +1346,7 @@ fn reads_as_the_dark(stream: &Stream, run: &RunStats, cal: &Calibration) -> bool
         (Polarity::Emissive, None) => one_level_is_lit(stream, run, cal) != Some(true),
         (Polarity::Reflective, None) => true,
         (Polarity::Reflective, Some(bare)) => {
-            run.mean()[3] >= bare_reach(stream, bare) - mean_noise(stream, run)
+            run.mean()[3] >= bare_reach(stream, run, bare) - mean_noise(stream, run)
         }
     }
 }
