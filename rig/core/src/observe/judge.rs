@@ -42,8 +42,8 @@
 //!   rate locks to the mains ([`mains_lock`]) and a flicker may be seen at one phase,
 //!   as far as the run is steady enough for that ([`locked_flicker_lift`]: a flash the
 //!   band could not cut, held in one run, varies more than the display seen at one
-//!   phase can). Darker than that is lit, lighter is dark: one bound, as for an LED ([`bare_reach`]).
-//!   Between that bound and 1 − [`REFLECTIVE_ON_SHARE`] of the bare level, though, a lit
+//!   phase can). Darker than that is lit, lighter is dark: one bound, as for an LED
+//!   ([`bare_reach`]). Between that bound and 1 − [`REFLECTIVE_ON_SHARE`] of the bare level, though, a lit
 //!   level is a faint segment (a poor or worn LCD, read at an angle, may darken by only
 //!   a fifth) or the mean of a blink the band could not cut: lit only if it held its level
 //!   (ranged over less than it darkened), else not enough evidence. (A room dimmed by a
@@ -133,10 +133,9 @@ const LIT_SAMPLE_SIGMAS: f64 = 8.0;
 const BLINK_MEAN_SHARE: f64 = 0.25;
 /// A single level's mean must clear this many sigmas of its own noise.
 const K_SIGMA_MEAN: f64 = 5.0;
-/// Dips to the dark that show a blink the band missed (see [`dipped_to_the_dark`])...
-const DIPS_LEAST: u32 = 2;
-/// ...in runs this many times further above the dark than a dark LED may read (a dim
-/// LED's own noise and ripple reach no dark reading, three samples in a row).
+/// A dip to the dark shows a blink the band missed (see [`dipped_to_the_dark`]) in runs
+/// this many times further above the dark than a dark LED may read (a dim LED's own
+/// noise and ripple reach no dark reading three samples in a row).
 const DIP_LEVEL_MARGINS: f64 = 3.0;
 /// How far a dark reading of a few counts may wander from its calibration, whatever its
 /// noise and the room's drift: a sensor's offset moves by counts with its temperature,
@@ -400,25 +399,29 @@ fn clipped_at_the_ceiling<'r>(
     }
 }
 
-/// Whether the runs over the settle time dipped to the dark more than once (`runs::DarkDips`): stretches
-/// of samples in a row reading no brighter than a dark LED, entered and left within a
-/// sample, while the runs read far brighter ([`DIP_LEVEL_MARGINS`] times what a dark LED
-/// may read above its dark). A PWM beating with a short window dims an LED, and can
-/// read dark only on a sample or so; an LED held off for a wink's or a flutter's dark
-/// time reads dark on several. A band the PWM's ripple kept from being drawn (its noise
-/// figure is the ripple's) missed the blink: the runs are no steady light.
+/// Whether the runs over the settle time dipped to the dark
+/// ([`DarkDips`](super::runs::DarkDips)): a stretch of samples in a row reading no
+/// brighter than a dark LED, over a settle time the runs read far brighter
+/// ([`DIP_LEVEL_MARGINS`] times what a dark LED may read above its dark). A PWM beating
+/// with a short window dims an LED, and reads dark only on a sample or so; an LED held
+/// off for a wink's or a flutter's dark time reads dark on several. A band the PWM's
+/// ripple kept from being drawn (its noise figure is the ripple's) missed the blink:
+/// the runs are no steady light. (One dip is enough: a dim LED's dark noise may cut the
+/// next ones short of three samples.)
 fn dipped_to_the_dark(stream: &Stream, model: &Model) -> bool {
-    let Some((dark, most)) = stream.dark_reach() else {
+    let (Some((dark, most)), Some(newest)) = (stream.dark_reach(), stream.newest_ms()) else {
         return false;
     };
-    let (closed, open, _) = stream.runs();
-    let since = stream.newest_ms().unwrap_or(0.0) - model.settle_ms();
-    let held = closed.iter().chain(std::iter::once(open));
-    let Some(lit) = pooled(held.filter(|r| r.end_ms > since || std::ptr::eq(*r, open))) else {
+    // The settle time before the end of the evidence, as the answer was judged over.
+    let (closed, open, pending) = stream.runs();
+    let since = pending.unwrap_or(newest) - model.settle_ms();
+    let in_view = closed.iter().chain(std::iter::once(open));
+    // (The open run's end is its latest sample's, kept apart: it is always in view.)
+    let Some(runs) = pooled(in_view.filter(|r| r.end_ms > since || std::ptr::eq(*r, open))) else {
         return false;
     };
-    lit.dips.dips >= DIPS_LEAST
-        && lit
+    runs.dips.ended_since(since)
+        && runs
             .level_mean()
             .is_some_and(|level| f64::from(level - dark) >= DIP_LEVEL_MARGINS * f64::from(most))
 }
@@ -1209,11 +1212,11 @@ fn room_light_reaches(stream: &Stream) -> bool {
 /// the readings about it by at most the rest of its swing). Anything darker is a
 /// segment darkened: the room cannot have done it.
 fn bare_reach(stream: &Stream, run: &RunStats, bare: f64) -> f64 {
-    let bare = bare.max(0.0);
-    let drift = 2.0 * f64::from(DRIFT_SHARE) * bare;
-    let most = REFLECTIVE_ON_SHARE * bare;
+    let level = bare.max(0.0);
+    let drift = 2.0 * f64::from(DRIFT_SHARE) * level;
+    let most = REFLECTIVE_ON_SHARE * level;
     let locked = if stream.mains_lock() * most > drift {
-        stream.locked_lift(run, most, f64::from(DRIFT_SHARE) * bare)
+        stream.locked_lift(run, most, f64::from(DRIFT_SHARE) * level)
     } else {
         0.0
     };

@@ -214,25 +214,39 @@ const DIP_SAMPLES: u32 = 3;
 /// tolerance and the windows of the samples on its edges).
 const DIP_MS: f64 = 15.0;
 
-/// A run's dips to the dark: stretches of samples reading no brighter than a dark LED
-/// does ([`DIP_SAMPLES`] or more, over [`DIP_MS`] or more). A lit LED dimmed by PWM
-/// reads dark only where an integration window falls wholly in the PWM's off time,
-/// which the shortest window (1 ms) and the longest off time (1.3 ms, 35% of 500 Hz)
-/// leave a fraction of a millisecond of the PWM's phase: the phase moves across it
-/// within a sample, or, beating slowly, reads partly lit on the samples around it.
-/// Samples in a row that read dark, entered and left within a sample, are the LED off.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+/// A run's dips to the dark: stretches of blocks in a row reading no brighter than a
+/// dark LED does ([`DIP_SAMPLES`] or more, over [`DIP_MS`] or more). A lit LED dimmed by
+/// PWM reads dark only where an integration window falls wholly in the PWM's off time,
+/// which the shortest window (1 ms) and the longest off time (1.3 ms: 500 Hz at 35%
+/// duty) leave a fraction of a millisecond of the PWM's phase: crossed within a sample,
+/// or, beating slowly with the sample rate, only on samples read partly lit either side.
+/// Blocks in a row that read dark are the LED off. (A beat that slow could still read
+/// dark a few samples in a row, now and then: a steady light would then be no answer,
+/// never another answer. Asking the blocks either side to read well lit, to tell such a
+/// beat, lost the dips of dim LEDs whose dark's own noise crossed the bound.)
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct DarkDips {
-    /// The dark samples in a row ending at the latest, the first's time and the latest's.
+    /// The dark blocks in a row ending at the latest, the first's time and the latest's.
     streak: u32,
     streak_from_ms: f64,
     streak_to_ms: f64,
-    /// The dips seen whole (the samples after them read lit).
-    pub(crate) dips: u32,
+    /// When the latest dip seen whole ended (the block after it); `-∞` for none.
+    ended_ms: f64,
+}
+
+impl Default for DarkDips {
+    fn default() -> Self {
+        Self {
+            streak: 0,
+            streak_from_ms: 0.0,
+            streak_to_ms: 0.0,
+            ended_ms: f64::NEG_INFINITY,
+        }
+    }
 }
 
 impl DarkDips {
-    /// The next sample, at `t_ms`, `dark` or not.
+    /// The next block, at `t_ms`, `dark` or not.
     #[inline(always)]
     fn push(&mut self, t_ms: f64, dark: bool) {
         if dark {
@@ -242,24 +256,25 @@ impl DarkDips {
             self.streak += 1;
             self.streak_to_ms = t_ms;
         } else if self.streak > 0 {
-            self.end_streak();
+            if self.streak >= DIP_SAMPLES && self.streak_to_ms - self.streak_from_ms >= DIP_MS {
+                self.ended_ms = t_ms;
+            }
+            self.streak = 0;
         }
     }
 
-    fn end_streak(&mut self) {
-        if self.streak >= DIP_SAMPLES && self.streak_to_ms - self.streak_from_ms >= DIP_MS {
-            self.dips += 1;
-        }
-        self.streak = 0;
+    /// Whether a dip seen whole ended after `since_ms`.
+    pub(crate) fn ended_since(&self, since_ms: f64) -> bool {
+        self.ended_ms > since_ms
     }
 
-    /// `next`'s samples follow. (A streak across the two is taken as two: a dip may be
-    /// missed, never one made.)
+    /// `next`'s blocks follow. (A streak across the two is judged by its part in
+    /// `next` alone: a dip may be missed, never one made.)
     fn absorb(&mut self, next: &DarkDips) {
-        self.dips += next.dips;
-        self.streak = next.streak;
-        self.streak_from_ms = next.streak_from_ms;
-        self.streak_to_ms = next.streak_to_ms;
+        *self = DarkDips {
+            ended_ms: self.ended_ms.max(next.ended_ms),
+            ..*next
+        };
     }
 }
 

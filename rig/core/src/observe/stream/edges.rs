@@ -80,7 +80,7 @@ impl Stream {
         }
         let crossed = band.filter(|b| if self.lit { v < b.off } else { v > b.on });
         let Some(b) = crossed else {
-            self.open.add(s, v, self.dark_at);
+            self.open.add(s, v, dark_at);
             self.settle(s.mean.t_ms, v);
             self.confirm(band);
             if self.lit {

@@ -177,7 +177,10 @@ fn dark_reach(anchor: Option<f32>, polarity: Polarity) -> Option<(f32, f32)> {
         return None;
     }
     Some(match anchor {
-        Some(dark) => (dark, (DRIFT_SHARE * dark).max(0.5 * MIN_LIT_COUNTS)),
+        Some(dark) => (
+            dark,
+            (DRIFT_SHARE * dark.max(0.0)).max(0.5 * MIN_LIT_COUNTS),
+        ),
         None => (0.0, SHROUDED_DARK_MAX as f32),
     })
 }
@@ -188,7 +191,8 @@ pub(super) struct Stream {
     settings: Settings,
     /// The dark level in signal units, if calibrated.
     anchor: Option<f32>,
-    /// The most a dark LED reads, in signal units (see [`Stream::dark_reach`]).
+    /// The most a dark LED reads, in signal units (see [`Stream::dark_reach`]); `-∞`
+    /// for a reflective indicator (no dip to the dark is looked for).
     dark_at: f32,
     /// The reference r, g, b a lit colour is named above, if calibrated.
     dark_rgb: Option<[f64; 3]>,
