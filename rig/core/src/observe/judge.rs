@@ -43,12 +43,12 @@
 //!   as far as the run is steady enough for that ([`locked_flicker_lift`]: a flash the
 //!   band could not cut, held in one run, varies more than the display seen at one
 //!   phase can). Darker than that is lit, lighter is dark: one bound, as for an LED
-//!   ([`bare_reach`]). Between that bound and 1 − [`REFLECTIVE_ON_SHARE`] of the bare level, though, a lit
-//!   level is a faint segment (a poor or worn LCD, read at an angle, may darken by only
-//!   a fifth) or the mean of a blink the band could not cut: lit only if it held its level
-//!   (ranged over less than it darkened), else not enough evidence. (A room dimmed by a
-//!   fifth since the calibration is not a reading to hold out for: it would break the
-//!   drift bound every other reading assumes.)
+//!   ([`bare_reach`]). Between that bound and 1 − [`REFLECTIVE_ON_SHARE`] of the bare
+//!   level, though, a lit level is a faint segment (a poor or worn LCD, read at an angle,
+//!   may darken by only a fifth) or the mean of a blink the band could not cut: lit only
+//!   if it held its level (ranged over less than it darkened), else not enough evidence.
+//!   (A room dimmed by a fifth since the calibration is not a reading to hold out for: it
+//!   would break the drift bound every other reading assumes.)
 //! - **Reflective without it**: one level says nothing (on and off are both just a
 //!   level): not enough evidence. Calibrate the bare display (`rig calibrate`).
 //!
@@ -143,8 +143,8 @@ const DIP_LEVEL_MARGINS: f64 = 3.0;
 const DARK_WANDER_COUNTS: f64 = 5.0;
 
 /// What the stream shows at the end of its evidence: a steady lit light is no answer
-/// where its runs over the settle time dipped to the dark, again and again, within a
-/// sample ([`dipped_to_the_dark`]): the LED went off, in a blink the band missed.
+/// where its runs over the settle time dipped to the dark ([`dipped_to_the_dark`]): the
+/// LED went off, in a blink the band missed.
 pub(super) fn current(stream: &Stream, model: &Model, cal: &Calibration) -> Reading {
     let reading = at_the_end(stream, model, cal);
     let steady_lit = reading
@@ -811,25 +811,26 @@ fn crests_at_one_period(view: &InView) -> Option<(f64, f64)> {
     if crests.len() < CREST_LEAST {
         return None;
     }
-    let mut spacings: Vec<f64> = crests.windows(2).map(|w| w[1].0 - w[0].0).collect();
-    let whole = spacings.clone();
-    spacings.sort_by(f64::total_cmp);
-    let median = spacings[spacings.len() / 2];
+    let spacings: Vec<f64> = crests.windows(2).map(|w| w[1].0 - w[0].0).collect();
+    let mut sorted = spacings.clone();
+    sorted.sort_by(f64::total_cmp);
+    let median = sorted[sorted.len() / 2];
     if median <= 0.0 {
         return None;
     }
+    // Each spacing a whole number of periods (its slots), give or take a crest's stray.
     let mut slots = 0.0;
-    for &d in &whole {
+    for &d in &spacings {
         let k = (d / median).round().max(1.0);
         if (d - k * median).abs() > CREST_SPACING_SHARE * median {
             return None;
         }
         slots += k;
     }
-    if (whole.len() as f64) < CREST_SLOTS_FILLED * slots {
+    if (spacings.len() as f64) < CREST_SLOTS_FILLED * slots {
         return None;
     }
-    let period_ms = whole.iter().sum::<f64>() / slots;
+    let period_ms = spacings.iter().sum::<f64>() / slots;
     let on_ms = crests.iter().map(|c| c.1).sum::<f64>() / crests.len() as f64;
     (on_ms < period_ms).then_some((on_ms, period_ms - on_ms))
 }

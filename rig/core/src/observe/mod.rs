@@ -1600,7 +1600,7 @@ mod tests {
         // the band with no step and stayed, it was read "on steady" (2 of 40): an LED
         // switches within a sample, and a level lit no more surely than the same level
         // seen from the start is no answer.
-        let (mut off, mut lit) = (0, 0);
+        let mut read = OffOrNot::default();
         for seed in 0..40u64 {
             let mut next = uniform(seed);
             let phase = 0.3 + 0.4 * next();
@@ -1623,14 +1623,10 @@ mod tests {
                     }
                 })
                 .collect();
-            match seen(&photodiode(Some(2300.0)).classify(&trace)) {
-                Some(i) if i == Indication::OFF => off += 1,
-                Some(_) => lit += 1,
-                None => {}
-            }
+            read.count(&photodiode(Some(2300.0)).classify(&trace));
         }
-        assert_eq!(lit, 0, "{lit} of 40 read lit");
-        assert!(off >= 8, "{off} of 40 read off");
+        assert_eq!(read.other, 0, "{} of 40 read lit", read.other);
+        assert!(read.off >= 8, "{} of 40 read off", read.off);
     }
 
     /// A steady LED dimmed by PWM at `pwm_hz` with `duty`, read by a photodiode at `hz`
@@ -1697,7 +1693,7 @@ mod tests {
         // 5 Hz; the band cuts its crests and troughs too unevenly for any cadence, at
         // times no row has: the room's beat, judged as one level by the rules a regular
         // beat is (157 of 200 read off without that, 172 now; the rest abstain).
-        let (mut off, mut lit) = (0, 0);
+        let mut read = OffOrNot::default();
         for seed in 0..200u64 {
             let mut next = uniform(seed);
             let phase = next();
@@ -1725,14 +1721,36 @@ mod tests {
                 })
                 .collect();
             let classifier = rgb_classifier(Some(DarkLevel::Rgbc([848.0, 592.0, 160.0, 1600.0])));
-            match seen(&classifier.classify(&trace)) {
-                Some(i) if i == Indication::OFF => off += 1,
-                Some(_) => lit += 1,
+            read.count(&classifier.classify(&trace));
+        }
+        assert_eq!(read.other, 0, "{} of 200 read lit", read.other);
+        assert!(read.off >= 165, "{} of 200 read off", read.off);
+    }
+
+    /// How often readings said "off", and how often another indication.
+    #[derive(Default)]
+    struct OffOrNot {
+        off: u32,
+        other: u32,
+    }
+
+    impl OffOrNot {
+        fn count(&mut self, reading: &Reading) {
+            match seen(reading) {
+                Some(i) if i == Indication::OFF => self.off += 1,
+                Some(_) => self.other += 1,
                 None => {}
             }
         }
-        assert_eq!(lit, 0, "{lit} of 200 read lit");
-        assert!(off >= 165, "{off} of 200 read off");
+    }
+
+    /// The mean of `f` over the window of `window_ms` before `t`, in `steps` even steps
+    /// (what a sensor integrating over it reads of a light `f`).
+    fn window_mean(t: f64, window_ms: f64, steps: u32, f: impl Fn(f64) -> f64) -> f64 {
+        (0..steps)
+            .map(|i| f(t - window_ms * (f64::from(i) + 0.5) / f64::from(steps)))
+            .sum::<f64>()
+            / f64::from(steps)
     }
 
     /// An off light under a room of `level` counts whose lamps flicker at `flicker_hz`,
@@ -1751,15 +1769,9 @@ mod tests {
         let (phase, start) = (next(), 8.0 * next());
         let cycle = 8.0 * (1.0 + clock_error);
         let room = |t: f64| {
-            // The window's mean of the flicker, summed in small steps.
-            let steps = 40;
-            let mean = (0..steps)
-                .map(|i| {
-                    let u = t - window_ms * (f64::from(i) + 0.5) / f64::from(steps);
-                    (std::f64::consts::TAU * (flicker_hz * u / 1000.0 + phase)).sin()
-                })
-                .sum::<f64>()
-                / f64::from(steps);
+            let mean = window_mean(t, window_ms, 40, |u| {
+                (std::f64::consts::TAU * (flicker_hz * u / 1000.0 + phase)).sin()
+            });
             level * (1.0 + depth * mean)
         };
         (1..560)
@@ -1798,7 +1810,7 @@ mod tests {
         // host's reads (2% here: a sensor 0.8% slow beats at 4 Hz, not 5). 138 of 200
         // read off with neither rule, 158 with the crests' alone, 170 with the clock's
         // alone, 190 with both; the rest abstain.
-        let (mut off, mut lit) = (0, 0);
+        let mut read = OffOrNot::default();
         for seed in 0..200u64 {
             let mut next = uniform(1000 + seed);
             let level = 400.0 + 1400.0 * next();
@@ -1814,14 +1826,10 @@ mod tests {
                 seed,
             );
             let dark = [0.50, 0.38, 0.12, 1.0].map(|share| (share * level) as f32);
-            match seen(&rgb_classifier(Some(DarkLevel::Rgbc(dark))).classify(&trace)) {
-                Some(i) if i == Indication::OFF => off += 1,
-                Some(_) => lit += 1,
-                None => {}
-            }
+            read.count(&rgb_classifier(Some(DarkLevel::Rgbc(dark))).classify(&trace));
         }
-        assert_eq!(lit, 0, "{lit} of 200 read lit");
-        assert!(off >= 180, "{off} of 200 read off");
+        assert_eq!(read.other, 0, "{} of 200 read lit", read.other);
+        assert!(read.off >= 180, "{} of 200 read off", read.off);
     }
 
     /// An LED dimmed by PWM at `pwm_hz` with `duty`, `peak` counts while its PWM is on,
@@ -1838,14 +1846,10 @@ mod tests {
         let (period, phase) = (1000.0 / pwm_hz, next());
         // The share of the window before `t` the LED shone: lit, and its PWM on.
         let shone = |t: f64| {
-            let steps = 100;
-            (0..steps)
-                .filter(|&k| {
-                    let u = t - window_ms * (f64::from(k) + 0.5) / f64::from(steps);
-                    lit(u) && (u / period + phase).rem_euclid(1.0) < duty
-                })
-                .count() as f64
-                / f64::from(steps)
+            window_mean(t, window_ms, 100, |u| {
+                let on = lit(u) && (u / period + phase).rem_euclid(1.0) < duty;
+                f64::from(u8::from(on))
+            })
         };
         (0..(3.5 * hz) as u32)
             .map(|k| {
@@ -1985,7 +1989,7 @@ mod tests {
         // run it darkened by D varies about its mean by at most the rest of its swing,
         // and the flash's two levels vary more. Such a run is not the bare display: no
         // answer (59 of 200 read off without that, 11 now).
-        let (mut off, mut answered) = (0, 0);
+        let mut read = OffOrNot::default();
         for seed in 0..200u64 {
             let mut next = uniform(7000 + seed);
             let lcd = LcdReading {
@@ -1997,15 +2001,13 @@ mod tests {
             let start = 1000.0 * next();
             let flash = |t: f64| (t + start) % 1000.0 < 500.0;
             let trace = lcd.trace(flash, 3500.0, (10.0, 25.0), seed);
-            match seen(&reflective(Some(lcd.bare as f32)).classify(&trace)) {
-                Some(i) if i == Indication::OFF => off += 1,
-                Some(_) => answered += 1,
-                None => {}
-            }
+            read.count(&reflective(Some(lcd.bare as f32)).classify(&trace));
         }
         assert!(
-            off <= 20,
-            "{off} of 200 read off ({answered} answered otherwise)"
+            read.off <= 20,
+            "{} of 200 read off ({} answered otherwise)",
+            read.off,
+            read.other
         );
     }
 

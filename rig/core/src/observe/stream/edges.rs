@@ -38,7 +38,7 @@ impl Stream {
         }) {
             self.decide();
         }
-        let dark_at = self.dark_at;
+        let dark_at = self.dark_at();
         if let Some(p) = &mut self.pending {
             p.tail.add(s, v, dark_at);
             p.extreme = if p.rising {
@@ -183,7 +183,7 @@ impl Stream {
     fn crossing(&self, s: &SampleBlock, v: f32, prev_t: f64, rising: bool, b: &Band) -> Pending {
         let (edge_ms, slack_ms) = self.edge_at(s.mean.t_ms, prev_t, v, rising, b);
         let mut tail = RunStats::open(rising, true, edge_ms, slack_ms);
-        tail.add(s, v, self.dark_at);
+        tail.add(s, v, self.dark_at());
         let box_ms = self.box_ms();
         // How far the signal was on the old side just before: the plateau of a real step,
         // the peak of a short pulse, but only the slope's top of a slow drift. Raw samples

@@ -191,9 +191,8 @@ pub(super) struct Stream {
     settings: Settings,
     /// The dark level in signal units, if calibrated.
     anchor: Option<f32>,
-    /// The most a dark LED reads, in signal units (see [`Stream::dark_reach`]); `-∞`
-    /// for a reflective indicator (no dip to the dark is looked for).
-    dark_at: f32,
+    /// What a dark LED reads, in signal units (see [`dark_reach`]).
+    dark_reach: Option<(f32, f32)>,
     /// The reference r, g, b a lit colour is named above, if calibrated.
     dark_rgb: Option<[f64; 3]>,
     /// The first stage, for samples pushed here (see [`Stream::push`])...
@@ -273,8 +272,7 @@ impl Stream {
         Self {
             settings,
             anchor,
-            dark_at: dark_reach(anchor, cal.polarity)
-                .map_or(f32::NEG_INFINITY, |(dark, most)| dark + most),
+            dark_reach: dark_reach(anchor, cal.polarity),
             dark_rgb,
             conditioner: Conditioner::new(cal.polarity, settings.max_gap_ms),
             shaper: Shaper::new(
@@ -334,7 +332,14 @@ impl Stream {
     /// nothing without one) and how far above it a reading of a dark LED may be (see
     /// [`dark_reach`]). `None` for a reflective indicator, whose dark is its bare level.
     pub(crate) fn dark_reach(&self) -> Option<(f32, f32)> {
-        dark_reach(self.anchor, self.settings.calibration.polarity)
+        self.dark_reach
+    }
+
+    /// The most a dark LED reads, in signal units: what a run's dips to the dark are
+    /// read against; `-∞` for a reflective indicator (no dip is looked for).
+    fn dark_at(&self) -> f32 {
+        self.dark_reach
+            .map_or(f32::NEG_INFINITY, |(dark, most)| dark + most)
     }
 
     /// The amplitude of the mains flicker the first stage takes off the signal now (counts;
