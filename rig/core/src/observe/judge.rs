@@ -906,6 +906,8 @@ fn beat_band(h: f64, k: f64, fs_lo: f64, fs_hi: f64) -> (f64, f64) {
 /// between them were the light's brightness moving (a PWM beating with a short window,
 /// or with the sample rate), not its state. (A real blink's unlit runs carry only their
 /// edges' ramps. Emissive only: an indicator's bare level is itself the room light's.)
+/// Unless the runs step well apart ([`steps_over_room_light`]): a blink under room light
+/// that no shroud keeps from the sensor.
 fn unlit_runs_were_lit(stream: &Stream, view: &InView, cal: &Calibration) -> bool {
     if cal.polarity != Polarity::Emissive {
         return false;
@@ -923,10 +925,37 @@ fn unlit_runs_were_lit(stream: &Stream, view: &InView, cal: &Calibration) -> boo
     };
     // Without a calibration, the highest dark a shrouded sensor reads.
     let dark = dark_level(cal).unwrap_or(SHROUDED_DARK_MAX);
+    if steps_over_room_light(stream, &unlit, &lit, dark) {
+        return false;
+    }
     // (The cheap test first: asked of every blink at every reading, it settles most.)
     unlit.mean()[3] - dark >= UNLIT_BUT_LIT_SHARE * (lit.mean()[3] - dark)
         && one_level_is_lit(stream, &unlit, cal) == Some(true)
         && could_be_the_lit_light_dimmed(stream, &unlit, &lit, cal)
+}
+
+/// The lit runs' mean reading stands this many σ of one sample above the unlit runs'...
+const ROOM_LIGHT_STEP_SIGMAS: f64 = 5.0;
+/// ...and this share of the lit runs' light above the dark (see [`steps_over_room_light`]).
+const ROOM_LIGHT_STEP_SHARE: f64 = 0.1;
+
+/// Whether runs held unlit that read lit (`unlit`) and the lit runs (`lit`) are a blink
+/// under room light, not one light's brightness moving: their means stand
+/// [`ROOM_LIGHT_STEP_SIGMAS`] of one sample's noise apart, and
+/// [`ROOM_LIGHT_STEP_SHARE`] of the lit runs' light above `dark`.
+/// - Runs that noise cut from one level (a PWM read at random phases through a short
+///   window, whose noise is as large as the light) read within a σ or two of each
+///   other: only their selection by the band parts them.
+/// - A PWM beating slowly with the window moves the light it catches by its ramps:
+///   shallow, where its ramps are short enough to read as steps (a few percent of the
+///   LED's light in the traces that showed it).
+/// - An unshrouded sensor reads the room light under a dark LED, whatever the share a
+///   shroud would allow: a blink whose unlit runs read the room, a dark line not given,
+///   steps by the LED's own light, as far apart as a readable light is from its dark.
+fn steps_over_room_light(stream: &Stream, unlit: &RunStats, lit: &RunStats, dark: f64) -> bool {
+    let step = lit.mean()[3] - unlit.mean()[3];
+    step >= ROOM_LIGHT_STEP_SIGMAS * f64::from(stream.sigma())
+        && step >= ROOM_LIGHT_STEP_SHARE * (lit.mean()[3] - dark)
 }
 
 /// Whether the light of runs read unlit could be the lit runs' own, dimmed (a PWM

@@ -82,7 +82,10 @@
 //!    (a run no brighter is the same light cut at a false edge); else above a
 //!    dark no one measured, named only if every dark a shrouded sensor may have (nothing,
 //!    an even offset, warm or cool white room light, up to 48 counts across r, g and b)
-//!    gives one name, and `On` otherwise. A clipped channel is a lower bound; clipped lit
+//!    gives one name, and `On` otherwise; but a reading four times that dark, more
+//!    saturated than any white (0.65) at a hue no white has (blue, magenta-red), is a
+//!    coloured light with room light in it, named by its hue: white only dilutes a
+//!    colour. A clipped channel is a lower bound; clipped lit
 //!    runs are named together, and only if every value the bounds allow has one name, or,
 //!    where the bounds allow several, by the light's unclipped runs if their name is one
 //!    of those. The channels share one full scale all trace long: a run that read a
@@ -95,7 +98,8 @@
 //! 6. **Cadence** (`cadence.rs`): the runs walked back from the end and matched against
 //!    the cadence table: steady or off after the settle time without an edge; a blink when
 //!    each run fits the row (a phone's blink clock may run `tolerance` fast or slow and its
-//!    on share 0.1 off) and the mean period and on share fit, over 1.5 measured periods;
+//!    on share 0.1 off) and the mean period and on share fit (a fast blink's share
+//!    may be a 20 ms firmware tick off: a flutter's 0.13), over 1.5 measured periods;
 //!    a grouped cadence (broken flutter) by its bursts, whose first and last pulses the
 //!    group's gate may cut short (its timer may run apart from the pulses'; the last to
 //!    nothing, and the burst ends a pulse early), and one of whose inner runs (among
@@ -123,7 +127,10 @@
 //!    cadence whose lit and unlit means over the settle time are not half a floor apart
 //!    (a PWM beating with a short integration window), are one level, judged as in 7; so
 //!    are such runs when those held unlit read lit, and half as bright as the lit ones
-//!    (an LED that is off reads its dark, whatever its window does), and runs whose edges
+//!    (an LED that is off reads its dark, whatever its window does) unless the two step
+//!    apart by 5σ of one sample and a tenth of the lit light (a blink under the room
+//!    light of an unshrouded sensor, no dark line given: noise cuts one level into runs
+//!    a σ or two apart, and a PWM beat whose ramps read as steps is shallow), and runs whose edges
 //!    were all drifts, none a step (an LED switches within a sample; a mains flicker
 //!    beating slowly with the sample rate wanders between levels). A blink the matcher
 //!    found is one level too when its runs' raw means keep less than a quarter of the
@@ -878,6 +885,50 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_blink_under_room_light_on_an_unshrouded_sensor_is_a_blink() {
+        // No dark line, and the room reads more than the LED adds (twice, to a fifth):
+        // the unlit runs read lit by any shroud's measure, but they step by the LED's
+        // light, far beyond the noise. Not a PWM's brightness moving: the blink stands.
+        let classifier = Classifier::new(
+            &table(),
+            Calibration {
+                kind: SensorKind::Level,
+                polarity: Polarity::Emissive,
+                dark: None,
+            },
+        );
+        let mut right = 0;
+        let mut cases = 0;
+        for (i, cadence) in BLINKS.into_iter().enumerate() {
+            for (k, (room, led)) in [(600.0, 300.0), (1500.0, 1200.0), (400.0, 250.0)]
+                .into_iter()
+                .enumerate()
+            {
+                for hz in [100.0, 250.0] {
+                    let seed = (10 * i + k) as u64;
+                    let light =
+                        Light::new(Colour::Green, cadence_pattern(cadence)).random_phase(seed);
+                    let trace = Sensor::level(hz)
+                        .with_room(room)
+                        .with_led(led)
+                        .with_noise(6.0)
+                        .trace(&light, 0.0, 4500.0, seed);
+                    let reading = classifier.classify(&trace);
+                    cases += 1;
+                    // Never steady: a wink read steady is the confusion that matters.
+                    assert!(
+                        seen(&reading).is_none_or(|s| s.cadence == cadence),
+                        "{cadence:?} room {room} led {led} at {hz} Hz: {reading:?}"
+                    );
+                    right +=
+                        usize::from(seen(&reading) == Some(Indication::new(Colour::On, cadence)));
+                }
+            }
+        }
+        assert!(right * 10 >= cases * 9, "{right} of {cases}");
     }
 
     #[test]

@@ -271,6 +271,13 @@ impl Sensor {
     }
 
     /// The σ of each channel's read noise, counts.
+    /// What the sensor reads of a dark light in each channel: the room's light on an
+    /// unshrouded sensor (12 counts of offset by default).
+    pub(crate) fn with_room(mut self, counts: f32) -> Self {
+        self.dark = counts;
+        self
+    }
+
     pub(crate) fn with_noise(mut self, sigma: f32) -> Self {
         self.noise = sigma;
         self
