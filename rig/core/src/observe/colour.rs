@@ -40,6 +40,35 @@ const HUE_RANGES: [(f32, Colour); 5] = [
     (360.0, Colour::Red),
 ];
 
+/// The most saturated any white light reads (a cool phosphor white, ≈0.65; see
+/// [`GREY_MAX_SATURATION`]). Whites added together read no more saturated than the most
+/// saturated of them.
+const WHITE_MAX_SATURATION: f32 = 0.65;
+
+/// The hues white light reads at (degrees): from a warm lamp's orange (r over g over b,
+/// about 25–40°) through a cool phosphor's green (about 125°) to daylight's cyan-green.
+/// No white reads red (g and b alike, well below r) or blue (b over g).
+const WHITE_HUES: (f32, f32) = (0.0, 165.0);
+
+/// Name the colour of a lit reading with room light of unknown amount in it (no dark was
+/// measured under it, and the sensor is not shrouded from the room): as [`colour_of`],
+/// but a reading more saturated than any white ([`WHITE_MAX_SATURATION`]) at a hue no
+/// white has ([`WHITE_HUES`]) is a coloured light whatever white was added: white only
+/// dilutes it towards grey. (At the hues whites have, a warm lamp alone can read as
+/// saturated as an amber: the general boundary stands.)
+pub(super) fn colour_of_diluted(r: f32, g: f32, b: f32) -> Colour {
+    let (r0, g0, b0) = (r.max(0.0), g.max(0.0), b.max(0.0));
+    let max = r0.max(g0).max(b0);
+    let chroma = max - r0.min(g0).min(b0);
+    if max > 0.0 && chroma >= WHITE_MAX_SATURATION * max {
+        let hue = hue_degrees(r0, g0, b0, max, chroma);
+        if hue < WHITE_HUES.0 || hue > WHITE_HUES.1 {
+            return name_of_hue(hue);
+        }
+    }
+    colour_of(r, g, b)
+}
+
 /// Name the colour of a lit reading (counts above dark, per channel). No light in any
 /// channel at all (a clear-only reading above dark) is `On`: lit, colour unknown.
 #[inline]
@@ -192,6 +221,29 @@ mod tests {
         assert_eq!(colour_of(0.27, 0.5, 0.23), Colour::Grey);
         assert_eq!(colour_of(0.0, 0.0, 0.0), Colour::On);
         assert_eq!(colour_of(-3.0, -1.0, -2.0), Colour::On);
+    }
+
+    #[test]
+    fn white_only_dilutes_a_coloured_light() {
+        // A blue LED with room light of its own brightness in the reading (no dark
+        // measured): too little saturated to be named blue, too much for any white.
+        let (r, g, b) = (425.0, 466.0, 1498.0);
+        assert_eq!(colour_of(r, g, b), Colour::Grey);
+        assert_eq!(colour_of_diluted(r, g, b), Colour::Blue);
+        // A red under a cool room light reads red-magenta: no white does.
+        assert_eq!(colour_of_diluted(1000.0, 300.0, 320.0), Colour::Red);
+        // Whites stay grey: a cool phosphor white (greenish), daylight (even).
+        assert_eq!(colour_of_diluted(0.27, 0.5, 0.23), Colour::Grey);
+        assert_eq!(colour_of_diluted(0.9, 1.0, 0.95), Colour::Grey);
+        // At the hues whites have, a warm lamp alone reads as saturated as an amber
+        // LED's mix with white: the general boundary stands there.
+        for (r, g, b) in [
+            (1845.0, 905.0, 625.0),
+            (0.53, 0.37, 0.10),
+            (100.0, 70.0, 30.0),
+        ] {
+            assert_eq!(colour_of_diluted(r, g, b), colour_of(r, g, b));
+        }
     }
 
     #[test]

@@ -20,7 +20,7 @@
 use crate::hw::Sample;
 use crate::spec::Colour;
 
-use super::colour::{colour_within_bounds, may_be_within_bounds, one_name};
+use super::colour::{colour_of_diluted, colour_within_bounds, may_be_within_bounds, one_name};
 use super::gaps::{Gaps, GapsInView};
 use super::levels::MIN_LIT_COUNTS;
 
@@ -638,11 +638,23 @@ impl RunStats {
     /// be sure of, `On`.
     fn colour_above_unknown_dark(&self, m: [f64; 4], clipped: [bool; 3]) -> Colour {
         let rgb = [m[0] as f32, m[1] as f32, m[2] as f32];
-        one_name(
-            unknown_darks(m).iter().map(|d| {
-                colour_within_bounds([rgb[0] - d[0], rgb[1] - d[1], rgb[2] - d[2]], clipped)
-            }),
-        )
+        // A reading more saturated than any white at a hue none has is a coloured light
+        // with room light in it, whatever dark is under it (see `colour_of_diluted`):
+        // where the reading is mostly light, [`DILUTED_LEAST_DARKS`] times as much as a
+        // shroud lets in. (Fainter, the dark under it is much of it: a dim blue wink's
+        // mean, too noisy to cut, names no colour of its own.)
+        let diluted = clipped == [false; 3]
+            && rgb.iter().sum::<f32>()
+                >= DILUTED_LEAST_DARKS * super::judge::SHROUDED_DARK_MAX as f32
+            && colour_of_diluted(rgb[0], rgb[1], rgb[2]) != colour_within_bounds(rgb, clipped);
+        one_name(unknown_darks(m).iter().map(|d| {
+            let above = [rgb[0] - d[0], rgb[1] - d[1], rgb[2] - d[2]];
+            if diluted {
+                colour_of_diluted(above[0], above[1], above[2])
+            } else {
+                colour_within_bounds(above, clipped)
+            }
+        }))
     }
 
     /// As the cadence matcher reads it; its gaps are those since `gaps_since_ms`.
@@ -707,6 +719,11 @@ fn stands_clear_of(m: [f64; 4], unlit: [f64; 3]) -> bool {
     let least = if room_reaches { 0.5 } else { 1.0 } * f64::from(MIN_LIT_COUNTS);
     above >= least
 }
+
+/// A reading with room light in it is named as a diluted colour
+/// ([`colour_of_diluted`]) only where it reads this many times a shrouded sensor's dark
+/// across r, g and b.
+const DILUTED_LEAST_DARKS: f32 = 4.0;
 
 /// How warm and cool white room light (phosphor lamps) divides between an RGB sensor's
 /// r, g and b filters.
