@@ -39,6 +39,10 @@ const EVIDENCE_PERIODS: f64 = 1.5;
 /// A blink's on share may be this far (absolute) from its row's: wink's 0.8 and the
 /// half-on cadences' 0.5 stay apart.
 const DUTY_TOLERANCE: f64 = 0.1;
+/// The longest timer tick a phone's firmware toggles an LED on (ms)...
+const FIRMWARE_TICK_MS: f64 = 20.0;
+/// ...and what placing a blink's edges adds to its mean on share.
+const SHARE_PLACING: f64 = 0.03;
 /// A regular blink's runs are within this fraction of each other.
 const REGULAR_TOLERANCE: f64 = 0.25;
 /// A gap in the samples longer than this fraction of the shortest run voids the evidence
@@ -526,14 +530,25 @@ impl Expect {
         run.regular && held_ms <= self.bounds(run.lit).1 + run.slack_ms()
     }
 
+    /// How far (absolute) the mean on share may be from the row's: [`DUTY_TOLERANCE`],
+    /// or for a fast blink what a firmware's tick can do to it. A phone toggles its LED
+    /// on a timer tick of up to [`FIRMWARE_TICK_MS`]: a 50 ms run on a 20 ms tick lasts
+    /// 40 or 60, an on share of 0.4 or 0.6, a tick over twice the period off its
+    /// row's, and the runs' edges, placed within a sample or so, add a few hundredths
+    /// ([`SHARE_PLACING`]). Every run of such a blink still fits its row's tolerance.
+    fn mean_share_tolerance(&self) -> f64 {
+        self.duty_tolerance
+            .max(SHARE_PLACING + FIRMWARE_TICK_MS / (2.0 * self.period()))
+    }
+
     /// How far mean on and off times are from this row, in tolerances (≤ 1 fits): the
-    /// period within `tolerance`, the on share within [`DUTY_TOLERANCE`] once the
+    /// period within `tolerance`, the on share within [`Self::mean_share_tolerance`] once the
     /// indicator's skew is allowed for.
     fn deviation(&self, on_ms: f64, off_ms: f64) -> f64 {
         let period = on_ms + off_ms;
         let by_period = (period / self.period() - 1.0).abs() / self.tolerance;
         let duty_off = ((on_ms / period - self.duty()).abs() - self.skew_ms / period).max(0.0);
-        by_period.max(duty_off / self.duty_tolerance)
+        by_period.max(duty_off / self.mean_share_tolerance())
     }
 }
 
@@ -775,6 +790,45 @@ mod tests {
         assert_eq!(model.evidence_ms(Cadence::Flutter), Some(625.0 + 67.5));
         assert_eq!(model.glitch_ms(), 16.25);
         assert_eq!(model.max_gap_ms(), 40.0);
+    }
+
+    #[test]
+    fn a_flutter_on_a_twenty_ms_tick_is_a_flutter() {
+        // 60 ms on, 40 off (and the other way), as a 20 ms tick makes a 50/50 flutter,
+        // each edge placed a millisecond or two off: an on share 0.1 off the row's and a
+        // little more, every run within the row's 35%.
+        for (on, off) in [(61.5, 38.5), (38.5, 61.5), (62.0, 38.0)] {
+            let mut durations = vec![30.0];
+            for _ in 0..10 {
+                durations.extend([on, off]);
+            }
+            let reading = judge(true, &durations);
+            assert_eq!(
+                cadence_of(&reading),
+                Some(Cadence::Flutter),
+                "{on}/{off}: {reading:?}"
+            );
+        }
+        // The allowance is a tick's, not the row's whole tolerance: an on share 0.2 off is
+        // no flutter.
+        let mut durations = vec![30.0];
+        for _ in 0..10 {
+            durations.extend([70.0, 30.0]);
+        }
+        let reading = judge(true, &durations);
+        assert_ne!(cadence_of(&reading), Some(Cadence::Flutter), "{reading:?}");
+        // A wink's or a flash's share keeps the general tolerance.
+        let model = Model::new(&table(), Polarity::Emissive);
+        let tolerances: Vec<f64> = model
+            .blinks
+            .iter()
+            .map(|b| b.inner.mean_share_tolerance())
+            .collect();
+        assert!(
+            tolerances.iter().any(|&t| (t - 0.13).abs() < 1e-9),
+            "{tolerances:?}"
+        );
+        assert!(tolerances.contains(&DUTY_TOLERANCE), "{tolerances:?}");
     }
 
     #[test]
