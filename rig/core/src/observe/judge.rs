@@ -1092,6 +1092,11 @@ const FLICKER_LAG_CORRELATION_LEAST: f64 = -0.2;
 /// half dilutes its correlation half a period apart, swings 0.6 and more, noise 0 give
 /// or take 0.1...
 const MISSED_BLINK_SWING: f32 = 0.25;
+/// The least depth (counts) of a square wave an emissive light's missed blink swings
+/// by: more than a sensor's integer wiggle of a count or two, however little light it
+/// adds. (A blink the band cannot cut is a faint one: under [`MIN_LIT_COUNTS`], a light
+/// no band is drawn for, it must still not be read off when it plainly swings.)
+const MISSED_BLINK_LEAST_COUNTS: f32 = 8.0;
 /// ...where no mains flicker's fundamental swings so more than this.
 const FLICKER_SWING_MOST: f64 = 0.1;
 /// How far off its nominal a mains flicker may be (a share: the mains' 0.3%, and a
@@ -1117,11 +1122,11 @@ fn shows_a_missed_blink(stream: &Stream, run: &RunStats, cal: &Calibration) -> b
     let Some(variance) = run.settled_variance() else {
         return false;
     };
-    // What swings must be a light's: a square wave as deep as the least a light adds (or
-    // an indicator darkens) holds a quarter of its depth squared (a sensor's integer
-    // wiggle of a count or two is none).
+    // What swings must be a light's: a square wave as deep as a faint LED's blink
+    // ([`MISSED_BLINK_LEAST_COUNTS`]; or as the least an indicator darkens) holds a
+    // quarter of its depth squared (a sensor's integer wiggle of a count or two is none).
     let least = match cal.polarity {
-        Polarity::Emissive => MIN_LIT_COUNTS,
+        Polarity::Emissive => MISSED_BLINK_LEAST_COUNTS,
         Polarity::Reflective => MIN_DARKENING_COUNTS,
     };
     let deep_as_a_light = |share: f32| share * variance >= 0.25 * least * least;

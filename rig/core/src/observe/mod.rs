@@ -932,6 +932,33 @@ mod tests {
     }
 
     #[test]
+    fn a_faint_blink_no_band_is_drawn_for_is_never_off() {
+        // An LED adding 14 counts to a dark line of 81 (2.4 counts of noise: six σ),
+        // fainter than any light a band is drawn for, read at 100 Hz: one level, lower
+        // than a lit one, that plainly swings at a flutter's period.
+        let classifier = Classifier::new(
+            &table(),
+            Calibration {
+                kind: SensorKind::Level,
+                polarity: Polarity::Emissive,
+                dark: Some(DarkLevel::Level(81.0)),
+            },
+        );
+        let mut off = 0;
+        for seed in 0..20 {
+            let light =
+                Light::new(Colour::Green, cadence_pattern(Cadence::Flutter)).random_phase(seed);
+            let trace = Sensor::level(100.0)
+                .with_room(81.0)
+                .with_led(14.0)
+                .with_noise(2.4)
+                .trace(&light, 0.0, 3500.0, seed);
+            off += usize::from(seen(&classifier.classify(&trace)) == Some(Indication::OFF));
+        }
+        assert_eq!(off, 0);
+    }
+
+    #[test]
     fn grey_and_off_alternating_is_a_grey_blink_not_a_colour_change() {
         let light = Light::new(Colour::Grey, cadence_pattern(Cadence::Flash));
         for dark in [Some(DarkLevel::Rgbc([12.0; 4])), None] {
