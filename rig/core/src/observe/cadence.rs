@@ -454,7 +454,8 @@ struct Expect {
     on_ms: f64,
     off_ms: f64,
     tolerance: f64,
-    /// How far (absolute) the on share may be from the row's.
+    /// How far (absolute) a run's on share may be from the row's (its bounds); the mean
+    /// on share may be further off for a fast blink ([`Self::mean_share_tolerance`]).
     duty_tolerance: f64,
     /// How much longer or shorter than its driver held them the indicator makes lit runs
     /// read (unlit runs the other way): beside both tolerances.
@@ -530,12 +531,15 @@ impl Expect {
         run.regular && held_ms <= self.bounds(run.lit).1 + run.slack_ms()
     }
 
-    /// How far (absolute) the mean on share may be from the row's: [`DUTY_TOLERANCE`],
+    /// How far (absolute) the mean on share may be from the row's: the duty tolerance,
     /// or for a fast blink what a firmware's tick can do to it. A phone toggles its LED
     /// on a timer tick of up to [`FIRMWARE_TICK_MS`]: a 50 ms run on a 20 ms tick lasts
     /// 40 or 60, an on share of 0.4 or 0.6, a tick over twice the period off its
     /// row's, and the runs' edges, placed within a sample or so, add a few hundredths
-    /// ([`SHARE_PLACING`]). Every run of such a blink still fits its row's tolerance.
+    /// ([`SHARE_PLACING`]): a flutter's (and a broken flutter's pulses') 0.13. Every run
+    /// of such a blink still fits its row's tolerance. A slow row (a wink, a flash, a
+    /// broken flutter's bursts) keeps its duty tolerance. (The mean times of runs that
+    /// fit a row this way are no mains beat's either: [`Model::fits_a_row`].)
     fn mean_share_tolerance(&self) -> f64 {
         self.duty_tolerance
             .max(SHARE_PLACING + FIRMWARE_TICK_MS / (2.0 * self.period()))

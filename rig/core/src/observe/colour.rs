@@ -45,24 +45,25 @@ const HUE_RANGES: [(f32, Colour); 5] = [
 /// saturated of them.
 const WHITE_MAX_SATURATION: f32 = 0.65;
 
-/// The hues white light reads at (degrees): from a warm lamp's orange (r over g over b,
-/// about 25–40°) through a cool phosphor's green (about 125°) to daylight's cyan-green.
-/// No white reads red (g and b alike, well below r) or blue (b over g).
-const WHITE_HUES: (f32, f32) = (0.0, 165.0);
+/// The hues no white light reads at (degrees): whites run from a warm lamp's red-orange
+/// (r over g over b: 10–40°, an incandescent lamp read through a wide green filter as
+/// low as 14°) through a cool phosphor's green (about 125°) to daylight's cyan-green;
+/// none reads cyan, blue or magenta (b over g, or b near r over g).
+const NO_WHITE_HUES: (f32, f32) = (165.0, 360.0);
 
-/// Name the colour of a lit reading with room light of unknown amount in it (no dark was
-/// measured under it, and the sensor is not shrouded from the room): as [`colour_of`],
-/// but a reading more saturated than any white ([`WHITE_MAX_SATURATION`]) at a hue no
-/// white has ([`WHITE_HUES`]) is a coloured light whatever white was added: white only
-/// dilutes it towards grey. (At the hues whites have, a warm lamp alone can read as
-/// saturated as an amber: the general boundary stands.)
+/// Name the colour of a lit reading that may have room light of unknown amount in it
+/// (no dark was measured under it): as [`colour_of`], but a reading at least as
+/// saturated as any white ([`WHITE_MAX_SATURATION`]) at a hue no white has
+/// ([`NO_WHITE_HUES`]) is a coloured light whatever white was added: white only dilutes
+/// it towards grey. (At the hues whites have, a warm lamp alone can read as saturated as
+/// an amber: the general boundary stands.)
 pub(super) fn colour_of_diluted(r: f32, g: f32, b: f32) -> Colour {
     let (r0, g0, b0) = (r.max(0.0), g.max(0.0), b.max(0.0));
     let max = r0.max(g0).max(b0);
     let chroma = max - r0.min(g0).min(b0);
     if max > 0.0 && chroma >= WHITE_MAX_SATURATION * max {
         let hue = hue_degrees(r0, g0, b0, max, chroma);
-        if hue < WHITE_HUES.0 || hue > WHITE_HUES.1 {
+        if hue > NO_WHITE_HUES.0 && hue < NO_WHITE_HUES.1 {
             return name_of_hue(hue);
         }
     }
@@ -230,8 +231,12 @@ mod tests {
         let (r, g, b) = (425.0, 466.0, 1498.0);
         assert_eq!(colour_of(r, g, b), Colour::Grey);
         assert_eq!(colour_of_diluted(r, g, b), Colour::Blue);
-        // A red under a cool room light reads red-magenta: no white does.
+        // A red LED with a bluish white's light in it reads magenta-red (b over g): no
+        // white does.
         assert_eq!(colour_of_diluted(1000.0, 300.0, 320.0), Colour::Red);
+        // Just as saturated as the most saturated white, at blue: still blue.
+        assert_eq!(colour_of_diluted(35.0, 60.0, 100.0), Colour::Blue);
+        assert_eq!(colour_of(35.0, 60.0, 100.0), Colour::Grey);
         // Whites stay grey: a cool phosphor white (greenish), daylight (even).
         assert_eq!(colour_of_diluted(0.27, 0.5, 0.23), Colour::Grey);
         assert_eq!(colour_of_diluted(0.9, 1.0, 0.95), Colour::Grey);

@@ -906,8 +906,9 @@ fn beat_band(h: f64, k: f64, fs_lo: f64, fs_hi: f64) -> (f64, f64) {
 /// between them were the light's brightness moving (a PWM beating with a short window,
 /// or with the sample rate), not its state. (A real blink's unlit runs carry only their
 /// edges' ramps. Emissive only: an indicator's bare level is itself the room light's.)
-/// Unless the runs step well apart ([`steps_over_room_light`]): a blink under room light
-/// that no shroud keeps from the sensor.
+/// Unless, no dark line given, the runs step well apart ([`steps_over_room_light`]): a
+/// blink under room light that no shroud keeps from the sensor. (Given one, the room is
+/// in it, and an LED that is off reads it.)
 fn unlit_runs_were_lit(stream: &Stream, view: &InView, cal: &Calibration) -> bool {
     if cal.polarity != Polarity::Emissive {
         return false;
@@ -925,13 +926,11 @@ fn unlit_runs_were_lit(stream: &Stream, view: &InView, cal: &Calibration) -> boo
     };
     // Without a calibration, the highest dark a shrouded sensor reads.
     let dark = dark_level(cal).unwrap_or(SHROUDED_DARK_MAX);
-    if steps_over_room_light(stream, &unlit, &lit, dark) {
-        return false;
-    }
-    // (The cheap test first: asked of every blink at every reading, it settles most.)
+    // (The cheap tests first: asked of every blink at every reading, they settle most.)
     unlit.mean()[3] - dark >= UNLIT_BUT_LIT_SHARE * (lit.mean()[3] - dark)
         && one_level_is_lit(stream, &unlit, cal) == Some(true)
         && could_be_the_lit_light_dimmed(stream, &unlit, &lit, cal)
+        && !(cal.dark.is_none() && steps_over_room_light(stream, &unlit, &lit, dark))
 }
 
 /// The lit runs' mean reading stands this many σ of one sample above the unlit runs'...
@@ -939,8 +938,9 @@ const ROOM_LIGHT_STEP_SIGMAS: f64 = 5.0;
 /// ...and this share of the lit runs' light above the dark (see [`steps_over_room_light`]).
 const ROOM_LIGHT_STEP_SHARE: f64 = 0.1;
 
-/// Whether runs held unlit that read lit (`unlit`) and the lit runs (`lit`) are a blink
-/// under room light, not one light's brightness moving: their means stand
+/// Whether runs held unlit that read lit (`unlit`) and the lit runs (`lit`), no dark
+/// line given, are a blink under room light, not one light's brightness moving: their
+/// means stand
 /// [`ROOM_LIGHT_STEP_SIGMAS`] of one sample's noise apart, and
 /// [`ROOM_LIGHT_STEP_SHARE`] of the lit runs' light above `dark`.
 /// - Runs that noise cut from one level (a PWM read at random phases through a short
@@ -1092,13 +1092,13 @@ const FLICKER_LAG_CORRELATION_LEAST: f64 = -0.2;
 /// half dilutes its correlation half a period apart, swings 0.6 and more, noise 0 give
 /// or take 0.1...
 const MISSED_BLINK_SWING: f32 = 0.25;
+/// ...where no mains flicker's fundamental swings so more than this.
+const FLICKER_SWING_MOST: f64 = 0.1;
 /// The least depth (counts) of a square wave an emissive light's missed blink swings
 /// by: more than a sensor's integer wiggle of a count or two, however little light it
 /// adds. (A blink the band cannot cut is a faint one: under [`MIN_LIT_COUNTS`], a light
 /// no band is drawn for, it must still not be read off when it plainly swings.)
 const MISSED_BLINK_LEAST_COUNTS: f32 = 8.0;
-/// ...where no mains flicker's fundamental swings so more than this.
-const FLICKER_SWING_MOST: f64 = 0.1;
 /// How far off its nominal a mains flicker may be (a share: the mains' 0.3%, and a
 /// sensor's clock).
 const FLICKER_FREQUENCY_TOLERANCE: f64 = 0.005;

@@ -635,7 +635,10 @@ impl RunStats {
     /// even across channels, and leaked room light, white, warm or cool; together at most
     /// [`SHROUDED_DARK_MAX`](super::judge::SHROUDED_DARK_MAX) counts across r, g and b):
     /// only if every such dark gives one name; otherwise lit in a colour the sensor cannot
-    /// be sure of, `On`.
+    /// be sure of, `On`. An unclipped reading that is a coloured light diluted by white
+    /// (the room's, where no shroud keeps it out: [`colour_of_diluted`] names the
+    /// reading otherwise than [`colour_of`]), four times such a dark or more, is named
+    /// above each dark as a diluted colour.
     fn colour_above_unknown_dark(&self, m: [f64; 4], clipped: [bool; 3]) -> Colour {
         let rgb = [m[0] as f32, m[1] as f32, m[2] as f32];
         // A reading more saturated than any white at a hue none has is a coloured light

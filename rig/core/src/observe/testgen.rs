@@ -270,7 +270,6 @@ impl Sensor {
         self
     }
 
-    /// The σ of each channel's read noise, counts.
     /// What the sensor reads of a dark light in each channel: the room's light on an
     /// unshrouded sensor (12 counts of offset by default).
     pub(crate) fn with_room(mut self, counts: f32) -> Self {
@@ -278,6 +277,7 @@ impl Sensor {
         self
     }
 
+    /// The σ of each channel's read noise, counts.
     pub(crate) fn with_noise(mut self, sigma: f32) -> Self {
         self.noise = sigma;
         self
