@@ -933,19 +933,20 @@ fn unlit_runs_were_lit(stream: &Stream, view: &InView, cal: &Calibration) -> boo
         && !(cal.dark.is_none() && steps_over_room_light(stream, &unlit, &lit, dark))
 }
 
-/// The lit runs' mean reading stands this many σ of one sample above the unlit runs'...
+/// The lit runs' mean reading stands this many σ of the judged signal above the unlit
+/// runs'...
 const ROOM_LIGHT_STEP_SIGMAS: f64 = 5.0;
 /// ...and this share of the lit runs' light above the dark (see [`steps_over_room_light`]).
 const ROOM_LIGHT_STEP_SHARE: f64 = 0.1;
 
 /// Whether runs held unlit that read lit (`unlit`) and the lit runs (`lit`), no dark
 /// line given, are a blink under room light, not one light's brightness moving: their
-/// means stand
-/// [`ROOM_LIGHT_STEP_SIGMAS`] of one sample's noise apart, and
-/// [`ROOM_LIGHT_STEP_SHARE`] of the lit runs' light above `dark`.
+/// means stand [`ROOM_LIGHT_STEP_SIGMAS`] of the judged signal's noise apart (a
+/// sample's, or at 150 Hz and more its average over the smoothing box: what the band
+/// cut), and [`ROOM_LIGHT_STEP_SHARE`] of the lit runs' light above `dark`.
 /// - Runs that noise cut from one level (a PWM read at random phases through a short
-///   window, whose noise is as large as the light) read within a σ or two of each
-///   other: only their selection by the band parts them.
+///   window, whose noise is as large as the light) read within a σ or two of the
+///   judged signal of each other: only the band's selection of it parts them.
 /// - A PWM beating slowly with the window moves the light it catches by its ramps:
 ///   shallow, where its ramps are short enough to read as steps (a few percent of the
 ///   LED's light in the traces that showed it).
@@ -954,7 +955,7 @@ const ROOM_LIGHT_STEP_SHARE: f64 = 0.1;
 ///   steps by the LED's own light, as far apart as a readable light is from its dark.
 fn steps_over_room_light(stream: &Stream, unlit: &RunStats, lit: &RunStats, dark: f64) -> bool {
     let step = lit.mean()[3] - unlit.mean()[3];
-    step >= ROOM_LIGHT_STEP_SIGMAS * f64::from(stream.sigma())
+    step >= ROOM_LIGHT_STEP_SIGMAS * f64::from(stream.judged_dark_sigma())
         && step >= ROOM_LIGHT_STEP_SHARE * (lit.mean()[3] - dark)
 }
 

@@ -98,7 +98,7 @@ impl Stream {
 
     /// The noise σ of the judged signal of a dark light: as seen, once it has been; until
     /// then the raw noise averaged over a box.
-    pub(super) fn judged_dark_sigma(&self) -> f32 {
+    pub(crate) fn judged_dark_sigma(&self) -> f32 {
         if self.dark_signal_noise.settled() {
             self.dark_signal_noise.sigma()
         } else {
