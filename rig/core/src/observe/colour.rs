@@ -58,16 +58,10 @@ const NO_WHITE_HUES: (f32, f32) = (165.0, 360.0);
 /// it towards grey. (At the hues whites have, a warm lamp alone can read as saturated as
 /// an amber: the general boundary stands.)
 pub(super) fn colour_of_diluted(r: f32, g: f32, b: f32) -> Colour {
-    let (r0, g0, b0) = (r.max(0.0), g.max(0.0), b.max(0.0));
-    let max = r0.max(g0).max(b0);
-    let chroma = max - r0.min(g0).min(b0);
-    if max > 0.0 && chroma >= WHITE_MAX_SATURATION * max {
-        let hue = hue_degrees(r0, g0, b0, max, chroma);
-        if hue > NO_WHITE_HUES.0 && hue < NO_WHITE_HUES.1 {
-            return name_of_hue(hue);
-        }
+    match saturated_hue(r, g, b, WHITE_MAX_SATURATION) {
+        Some(hue) if hue > NO_WHITE_HUES.0 && hue < NO_WHITE_HUES.1 => name_of_hue(hue),
+        _ => colour_of(r, g, b),
     }
-    colour_of(r, g, b)
 }
 
 /// Name the colour of a lit reading (counts above dark, per channel). No light in any
@@ -85,10 +79,17 @@ pub(super) fn colour_of(r: f32, g: f32, b: f32) -> Colour {
 /// to speak of (grey, or no light in any channel).
 #[inline]
 pub(super) fn hue_of(r: f32, g: f32, b: f32) -> Option<f32> {
+    saturated_hue(r, g, b, GREY_MAX_SATURATION)
+}
+
+/// The hue (degrees) of a reading (counts above dark) saturated at least `least`
+/// ((max − min) / max), `None` for any other.
+#[inline]
+fn saturated_hue(r: f32, g: f32, b: f32, least: f32) -> Option<f32> {
     let (r, g, b) = (r.max(0.0), g.max(0.0), b.max(0.0));
     let max = r.max(g).max(b);
     let chroma = max - r.min(g).min(b);
-    (max > 0.0 && chroma >= GREY_MAX_SATURATION * max).then(|| hue_degrees(r, g, b, max, chroma))
+    (max > 0.0 && chroma >= least * max).then(|| hue_degrees(r, g, b, max, chroma))
 }
 
 /// How far apart two hues are round the circle (degrees, at most 180).

@@ -931,14 +931,7 @@ mod tests {
         // No dark line, and the room reads more than the LED adds (2, 1.25 and 1.6 times):
         // the unlit runs read lit by any shroud's measure, but they step by the LED's
         // light, far beyond the noise. Not a PWM's brightness moving: the blink stands.
-        let classifier = Classifier::new(
-            &table(),
-            Calibration {
-                kind: SensorKind::Level,
-                polarity: Polarity::Emissive,
-                dark: None,
-            },
-        );
+        let classifier = photodiode(None);
         let mut right = 0;
         let mut cases = 0;
         for (i, cadence) in BLINKS.into_iter().enumerate() {
@@ -975,14 +968,7 @@ mod tests {
         // An LED adding 14 counts to a dark line of 81 (2.4 counts of noise: six σ),
         // fainter than any light a band is drawn for, read at 100 Hz: one level, lower
         // than a lit one, that plainly swings at a flutter's period.
-        let classifier = Classifier::new(
-            &table(),
-            Calibration {
-                kind: SensorKind::Level,
-                polarity: Polarity::Emissive,
-                dark: Some(DarkLevel::Level(81.0)),
-            },
-        );
+        let classifier = photodiode(Some(81.0));
         let mut off = 0;
         for seed in 0..20 {
             let light =

@@ -20,7 +20,9 @@
 use crate::hw::Sample;
 use crate::spec::Colour;
 
-use super::colour::{colour_of_diluted, colour_within_bounds, may_be_within_bounds, one_name};
+use super::colour::{
+    colour_of, colour_of_diluted, colour_within_bounds, may_be_within_bounds, one_name,
+};
 use super::gaps::{Gaps, GapsInView};
 use super::levels::MIN_LIT_COUNTS;
 
@@ -649,7 +651,7 @@ impl RunStats {
         let diluted = clipped == [false; 3]
             && rgb.iter().sum::<f32>()
                 >= DILUTED_LEAST_DARKS * super::judge::SHROUDED_DARK_MAX as f32
-            && colour_of_diluted(rgb[0], rgb[1], rgb[2]) != colour_within_bounds(rgb, clipped);
+            && colour_of_diluted(rgb[0], rgb[1], rgb[2]) != colour_of(rgb[0], rgb[1], rgb[2]);
         one_name(unknown_darks(m).iter().map(|d| {
             let above = [rgb[0] - d[0], rgb[1] - d[1], rgb[2] - d[2]];
             if diluted {
