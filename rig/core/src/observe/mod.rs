@@ -240,8 +240,9 @@
 //! unshrouded sensors under room light with no dark line. Its three sets of 600 read
 //! 90.7 / 92.2 / 93.0% right at the session's start, 93.8 / 94.7 / 95.5% at its end
 //! (forbidden confusions 23 → 11, wrong colours 10 → 6, of which 2 each time are `on`
-//! for a coloured light; 51 answers won, 2 lost). Like the third to eighth, it lives in a
-//! throwaway, so its figures cannot be measured again from here; its rules' tests can:
+//! for a coloured light; 51 answers won, 2 lost: `RIG=target/release/rig python eval.py
+//! SET` in its throwaway). Like the third to eighth, it lives in a throwaway, so its
+//! figures cannot be measured again from here; its rules' tests can:
 //! - a blink under room light stands when its runs step far apart (`judge.rs`,
 //!   `steps_over_room_light`, no dark line given): runs held unlit that read lit were
 //!   taken for a PWM's brightness moving, but an unshrouded sensor reads the room under
@@ -261,6 +262,10 @@
 //! - a faint blink the band cannot cut is never read off (`MISSED_BLINK_LEAST_COUNTS`):
 //!   a run read dark that swings against itself by 8 counts or more, not only by the
 //!   20 a band needs, held a blink (`a_faint_blink_no_band_is_drawn_for_is_never_off`).
+//!
+//! The table's sets are measured as the thirteenth session's below (`RIG_LIGHTGEN=20000`
+//! or `RIG_STRESS=3000` with `RIG_SEED` at the set's first seed, in the commands at the
+//! end of this section).
 //!
 //! | traces (fourteenth session: end, and in brackets its start 09670b0) | right | abstained | forbidden | wrong colour |
 //! |---|---|---|---|---|
