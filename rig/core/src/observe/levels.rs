@@ -78,6 +78,53 @@ impl NoiseScale {
     }
 }
 
+/// The mean `|Δv|` between consecutive samples within one state's runs, as σ: what a
+/// sharp step must stand clear of. A mean, not [`NoiseScale`]'s median: a lit run's
+/// changes are often heavy-tailed (a PWM beating with the window, channels converted in
+/// turn), and a step must clear their large changes, not the typical one. (Each change
+/// is clipped at thrice the mean so far, and the stream counts it a sample late: the
+/// change into an edge's straddled sample is no measure of the run.)
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct MeanChange {
+    mean: f32,
+    seen: u32,
+}
+
+/// mean |Δ| of two independent N(0, σ²) reads is 2σ/√π.
+const MEAN_ABS_DIFF_PER_SIGMA: f32 = 1.128;
+/// Changes a [`MeanChange`] must see to be believed...
+const MEAN_CHANGE_WARMUP: u32 = 8;
+/// ...after which each moves it this share of the way (a plain mean before).
+const MEAN_CHANGE_WEIGHT: f32 = 0.125;
+
+impl MeanChange {
+    /// The next change; `least_sigma` is the least σ it clips against.
+    pub(crate) fn push(&mut self, delta: f32, least_sigma: f32) {
+        let d = delta.abs();
+        if !d.is_finite() {
+            return;
+        }
+        let weight = if self.seen >= MEAN_CHANGE_WARMUP {
+            MEAN_CHANGE_WEIGHT
+        } else {
+            self.seen += 1;
+            1.0 / self.seen as f32
+        };
+        let clip = 3.0 * self.mean.max(MEAN_ABS_DIFF_PER_SIGMA * least_sigma);
+        self.mean += weight * (d.min(clip) - self.mean);
+    }
+
+    /// Whether it has seen enough changes to be believed.
+    pub(crate) fn settled(&self) -> bool {
+        self.seen >= MEAN_CHANGE_WARMUP
+    }
+
+    /// σ of one sample, were the changes Gaussian noise.
+    pub(crate) fn sigma(&self) -> f32 {
+        self.mean / MEAN_ABS_DIFF_PER_SIGMA
+    }
+}
+
 /// The σ of one raw sample from its changes, robust to a light that moves smoothly
 /// between samples: two [`NoiseScale`]s, one of the changes and one of the changes of
 /// changes. A ramp (a liquid crystal turning over tens of ms, read at 100 Hz) moves every

@@ -989,6 +989,45 @@ mod tests {
     }
 
     #[test]
+    fn a_blink_under_a_beat_the_lock_in_cannot_see_steps_sharply() {
+        // A free-running sensor converts on its own clock, 3% slow, while its readings
+        // are stamped at the host's 100 Hz: the room's 100 Hz flicker reaches it aliased
+        // to a 3 Hz wander, which no fit at the stamps' times can take off. The wander
+        // swings both levels by 60% of the LED's step, so neither level stays on its
+        // side of any one band; the LED's edges still step within a sample.
+        let mut right = 0;
+        let mut cases = 0;
+        for (i, cadence) in BLINKS.into_iter().enumerate() {
+            for (k, dark) in [None, Some(120.0)].into_iter().enumerate() {
+                for seed in 0..3 {
+                    let seed = (100 * i + 10 * k + seed) as u64;
+                    let light =
+                        Light::new(Colour::Green, cadence_pattern(cadence)).random_phase(seed);
+                    let mut trace = Sensor::level(100.0)
+                        .with_room(120.0)
+                        .with_led(80.0)
+                        .with_noise(3.0)
+                        .trace(&light, 0.0, 4000.0, seed);
+                    let phase = seed as f64;
+                    for s in &mut trace {
+                        let wander = (std::f64::consts::TAU * 3.0 * s.t_ms / 1000.0 + phase).sin();
+                        s.c += (24.0 * wander) as f32;
+                    }
+                    let reading = photodiode(dark).classify(&trace);
+                    cases += 1;
+                    assert!(
+                        seen(&reading).is_none_or(|s| s.cadence == cadence),
+                        "{cadence:?} dark {dark:?} seed {seed}: {reading:?}"
+                    );
+                    right +=
+                        usize::from(seen(&reading) == Some(Indication::new(Colour::On, cadence)));
+                }
+            }
+        }
+        assert!(right * 10 >= cases * 9, "{right} of {cases}");
+    }
+
+    #[test]
     fn grey_and_off_alternating_is_a_grey_blink_not_a_colour_change() {
         let light = Light::new(Colour::Grey, cadence_pattern(Cadence::Flash));
         for dark in [Some(DarkLevel::Rgbc([12.0; 4])), None] {

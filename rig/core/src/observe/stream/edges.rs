@@ -3,7 +3,9 @@
 //! steps 4 and 5).
 
 use super::labels::Labels;
-use super::{Stream, CONFIRM_VALUES, LEVEL_MIN_SAMPLES, LEVEL_WEIGHT, SHARPNESS};
+use super::{
+    Stream, CONFIRM_VALUES, JUMP_SHARE, JUMP_SIGMAS, LEVEL_MIN_SAMPLES, LEVEL_WEIGHT, SHARPNESS,
+};
 use crate::observe::levels::Band;
 use crate::observe::runs::{RunStats, SampleBlock};
 use crate::observe::Polarity;
@@ -22,11 +24,15 @@ pub(super) struct Pending {
     contrast: f32,
     /// The samples since the crossing: the new run's if the edge is accepted.
     tail: RunStats,
+    /// Opened by a jump, not by crossing the band.
+    jump: bool,
 }
 
 impl Stream {
     /// One sample through the segmenter.
     pub(super) fn step(&mut self, s: &SampleBlock, v: f32, prev_t: f64, band: Option<Band>) {
+        // (A change within the open run counts a sample late: see `MeanChange`.)
+        let last_change = self.uncounted_change.take();
         // A long gap (one that could hide a run) past the time the edge was to be
         // decided: it is judged
         // on the samples before the gap (those after it may show the light's next state).
@@ -46,11 +52,25 @@ impl Stream {
             } else {
                 p.extreme.min(v)
             };
-            let back = band.is_some_and(|b| if p.rising { v < b.off } else { v > b.on });
+            // Back across the band, or a jump back past its own middle.
+            let back = if p.jump {
+                (v > 0.5 * (p.pre_v + p.extreme)) != p.rising
+            } else {
+                band.is_some_and(|b| if p.rising { v < b.off } else { v > b.on })
+            };
             if s.mean.t_ms >= p.decide_at_ms || back {
                 self.decide();
             }
             return;
+        }
+        if self.drift.is_some() {
+            // A jump the drift's way: the drift was a wander, the jump the change.
+            if let Some(b) = self.jumped(v) {
+                let d = self.drift.take().expect("checked");
+                self.open.absorb(&d.tail);
+                self.pending = Some(self.jump(s, v, prev_t, &b));
+                return;
+            }
         }
         if let Some(d) = &mut self.drift {
             // The signal went to the other side without a step: it comes back to the
@@ -78,8 +98,32 @@ impl Stream {
             }
             return;
         }
-        let crossed = band.filter(|b| if self.lit { v < b.off } else { v > b.on });
+        // A run opened by a jump may sit across the band (a wander carried both levels):
+        // only a crossing from its own side, or another jump, ends it.
+        let prev_v = self.prev_v;
+        let lit = self.lit;
+        let from_jump = self.jump_from.is_some();
+        let crossed = band.filter(|b| {
+            (if lit { v < b.off } else { v > b.on })
+                && (!from_jump || if lit { prev_v >= b.off } else { prev_v <= b.on })
+        });
+        let jumped = if crossed.is_none() {
+            self.jumped(v)
+        } else {
+            None
+        };
+        if let Some(b) = jumped {
+            self.pending = Some(self.jump(s, v, prev_t, &b));
+            return;
+        }
         let Some(b) = crossed else {
+            if let Some(change) = last_change {
+                let least = self.sigma();
+                self.run_changes[usize::from(self.lit)].push(change, least);
+            }
+            if self.open.samples >= 1 {
+                self.uncounted_change = Some(v - prev_v);
+            }
             self.open.add(s, v, dark_at);
             self.settle(s.mean.t_ms, v);
             self.confirm(band);
@@ -102,7 +146,10 @@ impl Stream {
             return;
         };
         self.confirmed = true;
-        let middle = b.lo + 0.5 * b.contrast;
+        let middle = match self.jump_from {
+            Some((from, to)) => 0.5 * (from + to),
+            None => b.lo + 0.5 * b.contrast,
+        };
         if (level > middle) == self.open.lit {
             return;
         }
@@ -121,6 +168,7 @@ impl Stream {
         }
         self.lit = prev.lit;
         self.open = prev;
+        self.jump_from = None;
         self.confirmed = true;
         self.labels = Labels::default();
         self.settled.clear();
@@ -212,7 +260,42 @@ impl Stream {
             decide_at_ms: s.mean.t_ms + box_ms + 1.5 * self.dt_ms,
             contrast: b.contrast,
             tail,
+            jump: false,
         }
+    }
+
+    /// A jump at sample `s`: an edge to decide, as a crossing is.
+    fn jump(&self, s: &SampleBlock, v: f32, prev_t: f64, b: &Band) -> Pending {
+        Pending {
+            jump: true,
+            ..self.crossing(s, v, prev_t, !self.lit, b)
+        }
+    }
+
+    /// The band, if `v` jumps from the last two values towards the other state (module
+    /// docs, step 4), once both states' changes within runs are known.
+    fn jumped(&self, v: f32) -> Option<Band> {
+        // (By the sampling period too, not only the typical interval, which a stall may
+        // lengthen past the box's bound for a while.)
+        if self.box_ms() > 0.0
+            || super::signal::box_ms(self.period_ms) > 0.0
+            || self.history.len() < 2
+            || self.settings.calibration.polarity != Polarity::Emissive
+        {
+            return None;
+        }
+        let [unlit, lit] = &self.run_changes;
+        if !(unlit.settled() && lit.settled()) {
+            return None;
+        }
+        // (The newest in the history is the previous sample.)
+        let (a, b) = (self.history[self.history.len() - 2].1, self.prev_v);
+        let step = if self.lit { a.max(b) - v } else { v - a.min(b) };
+        let changes = unlit.sigma().max(lit.sigma());
+        if step < JUMP_SIGMAS * self.sigma().max(changes) {
+            return None;
+        }
+        self.band().filter(|b| step >= JUMP_SHARE * b.contrast)
     }
 
     /// Where the light turned on (`rising`) or off, between the previous sample and this
@@ -347,6 +430,7 @@ impl Stream {
             prev.absorb(&closed);
             prev.absorb(&p.tail);
             self.open = prev;
+            self.jump_from = None;
         } else {
             // Only a run with an edge at both ends shows one level (the first may mix);
             // each moves the level a share of the way, so one odd run cannot unsettle it.
@@ -382,6 +466,7 @@ impl Stream {
             }
             self.runs.push_back(closed);
             self.open = p.tail;
+            self.jump_from = p.jump.then_some((p.pre_v, p.extreme));
         }
         self.lit = p.rising;
     }

@@ -45,6 +45,22 @@
 //!    how often its settled signal turned back by [`SWING_SHARE`] of the band's contrast
 //!    (and [`SWING_SIGMAS`] of the dark's noise): a slow display's flutter that its band
 //!    cut only into bursts turns at the flutter's rate ([`RunStats::swings`]).
+//!
+//!    **Jumps** (emissive, judged sample by sample). A free-running sensor converts on
+//!    its own clock (a few percent off the host's), so the room's flicker reaches its
+//!    readings aliased to a wander of a few hertz that no fit at the stamps' times can
+//!    take off. That wander adds to both levels alike and may swing by most of the LED's
+//!    step: a dark light's readings then reach above the turn-on threshold and a dip
+//!    stays above the turn-off one. But the LED still steps within a sample or two,
+//!    while the wander moves a little each sample. So a step from the last two values
+//!    of [`JUMP_SHARE`] of the band's contrast, and [`JUMP_SIGMAS`] of both states'
+//!    sample-to-sample change within runs ([`MeanChange`]: noise and wander), opens a
+//!    pending edge too, crossing or not. It comes back when the signal goes back past
+//!    the jump's middle, and the run it opens is confirmed against that middle, not the
+//!    band's; while such a run sits across the band, only a crossing from its own side
+//!    or another jump ends it. A jump the drift's way ends a drift: the drift was the
+//!    wander, the jump the change. (Smoothed signals have no jump: their box ramps every
+//!    step over 20 ms, and the box holds the flicker's whole periods anyway.)
 //! 5. **Glitches.** A run shorter than `glitch_ms` (half the shortest allowed run) or
 //!    resting on one sample, between two runs of the other state, is merged away: a spike,
 //!    a PWM pulse a short window missed, a noisy sample beside a lost one.
@@ -86,7 +102,7 @@ use crate::bench::DarkLevel;
 use crate::hw::Sample;
 
 use super::judge::{mains_lock, SHROUDED_DARK_MAX};
-use super::levels::{ChangeNoise, NoiseScale, MIN_LIT_COUNTS};
+use super::levels::{ChangeNoise, MeanChange, NoiseScale, MIN_LIT_COUNTS};
 use super::runs::RunStats;
 use super::{Calibration, Polarity};
 use edges::Pending;
@@ -121,6 +137,12 @@ const REFLECTIVE_FLOOR_SHARE: f32 = 0.10;
 const SWING_SHARE: f32 = 0.3;
 /// ...noise by a few σ.
 const SWING_SIGMAS: f32 = 6.0;
+/// A jump is a step of this share of the band's contrast (whose levels a wander's
+/// troughs and crests spread: a wander as deep as the step halves the step's share)...
+const JUMP_SHARE: f32 = 0.5;
+/// ...and this many σ of the changes within runs: a change of two samples' noise this
+/// large is 5.7 of its own σ, about once in 10⁸ changes.
+const JUMP_SIGMAS: f32 = 8.0;
 /// A run begun at an edge is confirmed by this many settled values.
 const CONFIRM_VALUES: u32 = 3;
 /// Two levels read off an envelope must be this many times further apart than the light,
@@ -229,6 +251,13 @@ pub(super) struct Stream {
     lit: bool,
     /// Whether the open run has settled on its side of the band.
     confirmed: bool,
+    /// The open run began at a jump: the values before and after it.
+    jump_from: Option<(f32, f32)>,
+    /// The change between consecutive samples within runs, unlit and lit: the noise and
+    /// any wander, no edge...
+    run_changes: [MeanChange; 2],
+    /// ...and the open run's latest, not yet counted.
+    uncounted_change: Option<f32>,
     /// How far the signal wandered over an envelope while the light was dark.
     dark_spread: f32,
     /// Whether a band has been seen yet (until then nothing is segmented).
@@ -297,6 +326,9 @@ impl Stream {
             history: VecDeque::new(),
             lit: false,
             confirmed: false,
+            jump_from: None,
+            run_changes: Default::default(),
+            uncounted_change: None,
             dark_spread: 0.0,
             banded: false,
             open: RunStats::open(false, false, 0.0, 0.0),
