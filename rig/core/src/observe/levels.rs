@@ -454,6 +454,32 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_mean_change_reads_gaussian_noise_and_barely_moves_for_one_step() {
+        use rand::SeedableRng;
+        use rand_distr::{Distribution, Normal};
+        let mut rng = rand::rngs::SmallRng::seed_from_u64(3);
+        let noise = Normal::new(0.0f32, 10.0).unwrap();
+        let mut mean = MeanChange::default();
+        let mut prev = noise.sample(&mut rng);
+        let mut reads = Vec::new();
+        for i in 0..2000 {
+            assert_eq!(mean.settled(), i >= MEAN_CHANGE_WARMUP as usize);
+            let x = noise.sample(&mut rng);
+            mean.push(x - prev, MIN_SIGMA);
+            prev = x;
+            reads.push(mean.sigma());
+        }
+        // A running mean of the last eight or so changes: near σ on average, never far.
+        let average = reads[100..].iter().sum::<f32>() / (reads.len() - 100) as f32;
+        assert!((9.0..11.0).contains(&average), "{average}");
+        assert!(reads[100..].iter().all(|&s| (4.0..20.0).contains(&s)));
+        // A step of 100σ counts as three times the mean so far, no more.
+        let before = mean.sigma();
+        mean.push(1000.0, MIN_SIGMA);
+        assert!(mean.sigma() <= before * (1.0 + 2.0 * MEAN_CHANGE_WEIGHT) + 0.01);
+    }
+
+    #[test]
     fn noise_alone_rarely_passes_for_a_ramp_in_its_first_changes() {
         // Noise alone, 500 times, read after its first 10 to 26 changes: the changes'
         // and their changes' medians of so few differ widely by chance, and the lower
