@@ -78,8 +78,10 @@
 //!    saturated through RGB filters, any white ≤ 0.65), else by its hue: midway between
 //!    two families' representative hues, but red and amber, close neighbours whose
 //!    sensor hue depends on the green filter's tail, meet at 12° (g/r ≈ 0.2). Without a
-//!    calibration, above the latest unlit run if the light stands 20 counts clear of it
-//!    (a run no brighter is the same light cut at a false edge); else above a
+//!    calibration, above the unlit runs (their mean raw r, g, b, by their samples: a
+//!    short run's noise and straddled edges, taken alone, named a red light amber) if
+//!    the light stands 20 counts clear of them (a run no brighter is the same light cut
+//!    at a false edge); else above a
 //!    dark no one measured, named only if every dark a shrouded sensor may have (nothing,
 //!    an even offset, warm or cool white room light, up to 48 counts across r, g and b)
 //!    gives one name, and `On` otherwise; but an unclipped reading four times that
@@ -1028,6 +1030,49 @@ mod tests {
     }
 
     #[test]
+    fn a_red_blink_under_warm_room_light_is_named_above_the_unlit_runs_together() {
+        // No dark line, a warm lamp on the sensor (r 57, g 33, b 12, 8 counts of noise)
+        // and a red LED adding r 70, g 8, b 3, a flutter read at 100 Hz through windows
+        // as long as the interval: every unlit run is five samples or fewer, one or two
+        // of them straddling an edge, and its mean is off the room's by that and by its
+        // noise. Named above the latest such run alone, 6 of 80 read amber; above the
+        // unlit runs' mean, by their samples, none.
+        let room = [57.0, 33.0, 12.0];
+        let led = [70.0, 8.0, 3.0];
+        let mut amber = 0;
+        let mut red = 0;
+        for seed in 0..80u64 {
+            let mut next = uniform(seed);
+            let mut gauss = || {
+                let (u, v) = (next().max(1e-12), next());
+                ((-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()) as f32
+            };
+            let phase = 100.0 * seed as f64 / 80.0;
+            let trace: Vec<Sample> = (0..350)
+                .map(|k| {
+                    let t = 10.0 * f64::from(k) + 10.0;
+                    let lit = lit_share_of_window(t + phase, 10.0, 50.0, 100.0) as f32;
+                    let mut ch = |i: usize| room[i] + lit * led[i] + 8.0 * gauss();
+                    let (r, g, b) = (ch(0), ch(1), ch(2));
+                    Sample {
+                        t_ms: t,
+                        r,
+                        g,
+                        b,
+                        c: r + g + b,
+                    }
+                })
+                .collect();
+            let reading = rgb_classifier(None).classify(&trace);
+            let seen = seen(&reading);
+            amber += usize::from(seen.is_some_and(|s| s.colour == Colour::Amber));
+            red += usize::from(seen.is_some_and(|s| s.colour == Colour::Red));
+        }
+        assert_eq!(amber, 0);
+        assert!(red >= 30, "{red} of 80 named red");
+    }
+
+    #[test]
     fn grey_and_off_alternating_is_a_grey_blink_not_a_colour_change() {
         let light = Light::new(Colour::Grey, cadence_pattern(Cadence::Flash));
         for dark in [Some(DarkLevel::Rgbc([12.0; 4])), None] {
@@ -1748,7 +1793,7 @@ mod tests {
         // switches within a sample, and a level lit no more surely than the same level
         // seen from the start is no answer.
         let mut read = OffOrNot::default();
-        for seed in 0..40u64 {
+        for seed in 0..80u64 {
             let mut next = uniform(seed);
             let phase = 0.3 + 0.4 * next();
             let lamp = |t: f64| {

@@ -680,8 +680,8 @@ impl RunStats {
 }
 
 /// The r, g, b measured under a run reading `m` (mean raw r, g, b, c) that its colour is
-/// named above: the calibrated dark, or the latest unlit run's where the run stands clear
-/// of it ([`stands_clear_of`]); `None` where nothing measured is under it.
+/// named above: the calibrated dark, or the unlit runs' where the run stands clear
+/// of them ([`stands_clear_of`]); `None` where nothing measured is under it.
 fn measured_under(m: [f64; 4], reference: Reference) -> Option<[f64; 3]> {
     match reference {
         Reference::Dark(rgb) => Some(rgb),
@@ -740,7 +740,7 @@ const COOL_WHITE_SHARES: [f32; 3] = [0.24, 0.50, 0.26];
 pub(super) enum Reference {
     /// The calibrated dark r, g, b.
     Dark([f64; 3]),
-    /// The mean r, g, b of the latest unlit run (no calibration).
+    /// The unlit runs' mean r, g, b, by their samples (no calibration).
     Unlit([f64; 3]),
     /// Nothing measured: no calibration and no unlit run.
     Unknown,

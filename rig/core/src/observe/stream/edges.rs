@@ -462,7 +462,7 @@ impl Stream {
             }
             if !closed.lit && closed.edged {
                 let m = closed.mean();
-                self.unlit_rgb = Some([m[0], m[1], m[2]]);
+                self.note_unlit_rgb([m[0], m[1], m[2]], closed.samples);
             }
             self.runs.push_back(closed);
             self.open = p.tail;

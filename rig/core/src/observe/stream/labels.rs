@@ -112,7 +112,7 @@ impl Stream {
         self.dark_rgb.map_or(Reference::Unknown, Reference::Dark)
     }
 
-    /// What a lit colour is named above: the calibrated dark, else the latest unlit run,
+    /// What a lit colour is named above: the calibrated dark, else the unlit runs' mean,
     /// else nothing.
     pub(crate) fn reference_rgb(&self) -> [f64; 3] {
         self.dark_rgb.or(self.unlit_rgb).unwrap_or([0.0; 3])

@@ -167,6 +167,9 @@ const COLOUR_HOLD_MS: f64 = 30.0;
 pub(super) const LAG_PAIR_TOLERANCE_MS: f64 = 2.0;
 /// The recent history always keeps this many samples, however old.
 const HISTORY_LEAST: usize = 3;
+/// The unlit runs' mean r, g, b (the colour reference without a calibration) stands for
+/// at most this many samples: newer runs move it as the room light drifts.
+const UNLIT_RGB_MEMORY: f64 = 100.0;
 /// At most this many closed runs are kept, whatever the time they span.
 const MAX_RUNS: usize = 4096;
 /// The envelope spans this many slowest periods: both levels of any blink are in it.
@@ -271,9 +274,11 @@ pub(super) struct Stream {
     runs: VecDeque<RunStats>,
     lo_level: Option<f32>,
     hi_level: Option<f32>,
-    /// The latest unlit run's mean raw r, g, b (a reference for colours without a
-    /// calibration).
+    /// The unlit runs' mean raw r, g, b, by their samples (a reference for colours
+    /// without a calibration; see [`Stream::note_unlit_rgb`]).
     unlit_rgb: Option<[f64; 3]>,
+    /// The samples that mean stands for (at most [`UNLIT_RGB_MEMORY`]).
+    unlit_rgb_samples: f64,
     /// The least a run's settled signal must turn back by to count as a swing: a share of
     /// the latest band's contrast, and some σ of its noise ([`RunStats::swings`]).
     least_swing: f32,
@@ -339,6 +344,7 @@ impl Stream {
             lo_level: None,
             hi_level: None,
             unlit_rgb: None,
+            unlit_rgb_samples: 0.0,
             least_swing: f32::INFINITY,
         }
     }
@@ -504,6 +510,19 @@ impl Stream {
         self.remember(s.mean.t_ms, v);
         self.prev_v = v;
         self.prune(s.mean.t_ms);
+    }
+
+    /// An unlit run of `samples` reading `rgb` on average joins the unlit runs' mean,
+    /// by its samples. A short run carries its edges' straddled samples (a red blink's
+    /// three-sample gap read 71, 31, 14 where the room reads 57, 33, 12): taken alone as
+    /// the reference, it named the red light amber.
+    fn note_unlit_rgb(&mut self, rgb: [f64; 3], samples: u32) {
+        let n = f64::from(samples);
+        let (old, w) = (self.unlit_rgb.unwrap_or(rgb), self.unlit_rgb_samples);
+        self.unlit_rgb = Some(std::array::from_fn(|i| {
+            (old[i] * w + rgb[i] * n) / (w + n).max(1.0)
+        }));
+        self.unlit_rgb_samples = (w + n).min(UNLIT_RGB_MEMORY);
     }
 
     fn envelope_ms(&self) -> f64 {
