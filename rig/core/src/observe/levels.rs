@@ -98,7 +98,8 @@ const MEAN_CHANGE_WARMUP: u32 = 8;
 const MEAN_CHANGE_WEIGHT: f32 = 0.125;
 
 impl MeanChange {
-    /// The next change; `least_sigma` is the least σ it clips against.
+    /// The next change; `least_sigma` is the least σ it is clipped against (asked only
+    /// where the change is more than thrice the mean: see [`Self::clips`]).
     pub(crate) fn push(&mut self, delta: f32, least_sigma: f32) {
         let d = delta.abs();
         if !d.is_finite() {
@@ -112,6 +113,12 @@ impl MeanChange {
         };
         let clip = 3.0 * self.mean.max(MEAN_ABS_DIFF_PER_SIGMA * least_sigma);
         self.mean += weight * (d.min(clip) - self.mean);
+    }
+
+    /// Whether `delta` is more than thrice the mean: only then does the least σ it is
+    /// clipped against matter.
+    pub(crate) fn clips(&self, delta: f32) -> bool {
+        delta.abs() > 3.0 * self.mean
     }
 
     /// Whether it has seen enough changes to be believed.

@@ -118,8 +118,14 @@ impl Stream {
         }
         let Some(b) = crossed else {
             if let Some(change) = last_change {
-                let least = self.sigma();
-                self.run_changes[usize::from(self.lit)].push(change, least);
+                let state = usize::from(self.lit);
+                // (The noise's σ is worked out: only where it can matter.)
+                let least = if self.run_changes[state].clips(change) {
+                    self.sigma()
+                } else {
+                    0.0
+                };
+                self.run_changes[state].push(change, least);
             }
             if self.open.samples >= 1 {
                 self.uncounted_change = Some(v - prev_v);
@@ -291,8 +297,9 @@ impl Stream {
         // (The newest in the history is the previous sample.)
         let (a, b) = (self.history[self.history.len() - 2].1, self.prev_v);
         let step = if self.lit { a.max(b) - v } else { v - a.min(b) };
+        // (The stored figures first: the noise's is worked out.)
         let changes = unlit.sigma().max(lit.sigma());
-        if step < JUMP_SIGMAS * self.sigma().max(changes) {
+        if step < JUMP_SIGMAS * changes || step < JUMP_SIGMAS * self.sigma() {
             return None;
         }
         self.band().filter(|b| step >= JUMP_SHARE * b.contrast)
