@@ -277,6 +277,47 @@
 //! | `tracegen` 4M–8M | 99.44 / 99.62 / 99.55 / 99.65 / 99.44% (the same) | the same | 0 / 0 / 0 / 0 / 3 (the same) | 0 |
 //! | every 1000-trace set below, `fixtures/traces/`, the eighth generator | the same | the same | the same | 0 |
 //!
+//! The fifteenth session (2026-12-07) took the ninth generator's largest class left:
+//! blinks under a mains beat a third of their step deep or more, 29 of its misses where
+//! the flicker reaches the sensor aliased to 1–15 Hz, 24 of them on free-running
+//! sensors (a conversion clock 3% off the host's stamps, which no lock-in at the stamps'
+//! times can follow). Two rules, each with a test that fails without it:
+//! - an LED's sharp step is an edge where a beat carries both levels across the band
+//!   (`stream/`, step 4, **Jumps**; `levels::MeanChange`): a step from the last two
+//!   values of half the band's contrast and eight σ of both states' changes within runs
+//!   opens a pending edge, crossing or not, and the run it opens is confirmed against
+//!   the jump's own middle (`a_blink_under_a_beat_the_lock_in_cannot_see_steps_sharply`:
+//!   a 3 Hz wander 60% of the step deep, 6 of 24 blinks right before, with wrong
+//!   cadences; 24 of 24 now). The change scale is a mean, not a median: a lit run's
+//!   changes are heavy-tailed (channels converted in turn, a PWM beating with the
+//!   window), and a median-based scale let a blue flash's lit noise pass for jumps
+//!   (one more right answer lost on the ninth generator, two on `lightgen`);
+//! - without a dark line, colours are named above the unlit runs' mean r, g, b by their
+//!   samples (at most 100), not above the latest unlit run alone: a blink's short off
+//!   times carry their edges' straddled samples and their noise, and a red
+//!   broken-flutter under a warm lamp read amber above one of them
+//!   (`a_red_blink_under_warm_room_light_is_named_above_the_unlit_runs_together`: 6 of
+//!   80 amber before, none now).
+//!
+//! | traces (fifteenth session: end 47048b2, and in brackets its start 05a4f97) | right | abstained | forbidden | wrong colour |
+//! |---|---|---|---|---|
+//! | ninth generator, 3 × 600 | 94.67 / 95.50 / 96.67% (93.83 / 94.67 / 95.50%) | 59 (72) | 10 (11) | 3 (6) |
+//! | fresh: `lightgen` 110M / 120M, `tracegen` 9M | 99.66 / 99.67 / 99.51% (the same) | the same | 4 / 4 / 1 (the same) | 0 |
+//! | `lightgen` 20M–100M (nine sets of 20 000) | 99.67 / 99.68 / 99.67 / 99.70 / 99.62 / 99.74 / 99.60 / 99.72 / 99.67% (99.66 / 99.68 / 99.67 / 99.69 / 99.61 / 99.73 / 99.60 / 99.71 / 99.67%) | 8 fewer, 1 more (a clipped red on the red/amber line read above the pooled runs: no answer) | the same | 0 |
+//! | `tracegen` 4M–8M, every 1000-trace set below, `fixtures/traces/` | the same | the same | the same | 0 |
+//! | eighth generator, 3 × 600 | 576 / 584 / 567 (576 / 584 / 566) | | | 0 |
+//!
+//! Throughput (`cargo bench -p rig --bench classifier -- --test`, the start's build and
+//! the end's interleaved, three runs each, medians of 15 passes): classify 7.7–7.8 →
+//! 7.5–7.6 M samples/s, a watch 4.8–5.0 → 4.5–4.9; the jump test and the change scales
+//! cost a sample a few nanoseconds, within the machine's noise but not nothing. Left
+//! out: jumps on smoothed signals (150 Hz and more: the box ramps a step over 20 ms and
+//! holds the flicker's whole periods; the ninth generator misses 3 blinks under a beat
+//! aliased to 1–15 Hz and a third of their step deep there, before and after, against
+//! 26 at 100 and 125 Hz before this rule and 15 after) and on reflective indicators
+//! (an LCD segment turns over tens of ms: no jump is its signature; a bare display's
+//! noise cut at false jumps read a steady segment as a blink on `lightgen`).
+//!
 //! The thirteenth session's rules, from the misses of the eighth generator's
 //! free-running sensors and of the five larger `lightgen` sets. Each has a test that
 //! fails without it, on a light model written in the test:
