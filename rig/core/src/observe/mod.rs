@@ -889,6 +889,34 @@ mod tests {
         reading.indication()
     }
 
+    /// Readings of lit blinks of known cadence (a sensor that names no colour): never
+    /// another cadence, and how many are right.
+    #[derive(Default)]
+    struct BlinkTally {
+        right: usize,
+        cases: usize,
+    }
+
+    impl BlinkTally {
+        fn read(&mut self, reading: &Reading, cadence: Cadence, case: String) {
+            assert!(
+                seen(reading).is_none_or(|s| s.cadence == cadence),
+                "{cadence:?} {case}: {reading:?}"
+            );
+            self.cases += 1;
+            self.right += usize::from(seen(reading) == Some(Indication::new(Colour::On, cadence)));
+        }
+
+        fn assert_nine_in_ten(&self) {
+            assert!(
+                self.right * 10 >= self.cases * 9,
+                "{} of {}",
+                self.right,
+                self.cases
+            );
+        }
+    }
+
     const BLINKS: [Cadence; 4] = [
         Cadence::Flash,
         Cadence::Wink,
@@ -980,8 +1008,7 @@ mod tests {
         // the unlit runs read lit by any shroud's measure, but they step by the LED's
         // light, far beyond the noise. Not a PWM's brightness moving: the blink stands.
         let classifier = photodiode(None);
-        let mut right = 0;
-        let mut cases = 0;
+        let mut tally = BlinkTally::default();
         for (i, cadence) in BLINKS.into_iter().enumerate() {
             for (k, (room, led)) in [(600.0, 300.0), (1500.0, 1200.0), (400.0, 250.0)]
                 .into_iter()
@@ -996,19 +1023,16 @@ mod tests {
                         .with_led(led)
                         .with_noise(6.0)
                         .trace(&light, 0.0, 4500.0, seed);
-                    let reading = classifier.classify(&trace);
-                    cases += 1;
                     // Never steady: a wink read steady is the confusion that matters.
-                    assert!(
-                        seen(&reading).is_none_or(|s| s.cadence == cadence),
-                        "{cadence:?} room {room} led {led} at {hz} Hz: {reading:?}"
+                    tally.read(
+                        &classifier.classify(&trace),
+                        cadence,
+                        format!("room {room} led {led} at {hz} Hz"),
                     );
-                    right +=
-                        usize::from(seen(&reading) == Some(Indication::new(Colour::On, cadence)));
                 }
             }
         }
-        assert!(right * 10 >= cases * 9, "{right} of {cases}");
+        tally.assert_nine_in_ten();
     }
 
     #[test]
@@ -1038,8 +1062,7 @@ mod tests {
         // to a 3 Hz wander, which no fit at the stamps' times can take off. The wander
         // swings both levels by 60% of the LED's step, so neither level stays on its
         // side of any one band; the LED's edges still step within a sample.
-        let mut right = 0;
-        let mut cases = 0;
+        let mut tally = BlinkTally::default();
         for (i, cadence) in BLINKS.into_iter().enumerate() {
             for (k, dark) in [None, Some(120.0)].into_iter().enumerate() {
                 for seed in 0..3 {
@@ -1057,17 +1080,11 @@ mod tests {
                         s.c += (24.0 * wander) as f32;
                     }
                     let reading = photodiode(dark).classify(&trace);
-                    cases += 1;
-                    assert!(
-                        seen(&reading).is_none_or(|s| s.cadence == cadence),
-                        "{cadence:?} dark {dark:?} seed {seed}: {reading:?}"
-                    );
-                    right +=
-                        usize::from(seen(&reading) == Some(Indication::new(Colour::On, cadence)));
+                    tally.read(&reading, cadence, format!("dark {dark:?} seed {seed}"));
                 }
             }
         }
-        assert!(right * 10 >= cases * 9, "{right} of {cases}");
+        tally.assert_nine_in_ten();
     }
 
     #[test]
