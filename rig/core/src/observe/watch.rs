@@ -161,6 +161,41 @@ mod tests {
     }
 
     #[test]
+    fn a_watch_decides_what_classify_decides_where_edges_come_as_jumps() {
+        // At 100 Hz under a 3 Hz beat 60% of the LED's step deep (a free-running sensor's
+        // alias of the room's flicker, which no lock-in at the stamps' times follows),
+        // the band misses edges and the stream finds them as jumps.
+        let mut read = 0;
+        for (i, cadence) in Cadence::ALL.into_iter().enumerate() {
+            let light = Light::new(Colour::Amber, cadence_pattern(cadence)).random_phase(i as u64);
+            let mut trace = Sensor::rgbc(100.0)
+                .with_room(120.0)
+                .with_led(240.0)
+                .with_noise(3.0)
+                .trace(&light, 0.0, 5000.0, i as u64);
+            for s in &mut trace {
+                let beat = 72.0 * (std::f64::consts::TAU * 3.0 * s.t_ms / 1000.0 + i as f64).sin();
+                let beat = beat as f32;
+                (s.r, s.g, s.b, s.c) = (
+                    s.r + beat / 3.0,
+                    s.g + beat / 3.0,
+                    s.b + beat / 3.0,
+                    s.c + beat,
+                );
+            }
+            let mut w = watch();
+            for (k, chunk) in trace.chunks(7).enumerate() {
+                w.push(chunk);
+                let upto = ((k + 1) * 7).min(trace.len());
+                let batch = w.classifier().classify(&trace[..upto]);
+                assert_eq!(w.current(), batch, "{cadence:?} after {upto}");
+            }
+            read += usize::from(w.current().indication() == Some(light.indication_at(5000.0)));
+        }
+        assert!(read >= Cadence::ALL.len() - 1, "{read} read right");
+    }
+
+    #[test]
     fn a_first_stage_run_elsewhere_feeds_the_watch_the_same() {
         // Every cadence at a rate that smooths and one judged sample by sample, with a gap
         // that voids the evidence before it (both stages must forget together).
