@@ -102,7 +102,7 @@ impl Stream {
         // only a crossing from its own side, or another jump, ends it.
         let prev_v = self.prev_v;
         let lit = self.lit;
-        let from_jump = self.jump_from.is_some();
+        let from_jump = self.jump_middle.is_some();
         let crossed = band.filter(|b| {
             (if lit { v < b.off } else { v > b.on })
                 && (!from_jump || if lit { prev_v >= b.off } else { prev_v <= b.on })
@@ -152,10 +152,7 @@ impl Stream {
             return;
         };
         self.confirmed = true;
-        let middle = match self.jump_from {
-            Some((from, to)) => 0.5 * (from + to),
-            None => b.lo + 0.5 * b.contrast,
-        };
+        let middle = self.jump_middle.unwrap_or(b.lo + 0.5 * b.contrast);
         if (level > middle) == self.open.lit {
             return;
         }
@@ -174,7 +171,7 @@ impl Stream {
         }
         self.lit = prev.lit;
         self.open = prev;
-        self.jump_from = None;
+        self.jump_middle = None;
         self.confirmed = true;
         self.labels = Labels::default();
         self.settled.clear();
@@ -437,7 +434,7 @@ impl Stream {
             prev.absorb(&closed);
             prev.absorb(&p.tail);
             self.open = prev;
-            self.jump_from = None;
+            self.jump_middle = None;
         } else {
             // Only a run with an edge at both ends shows one level (the first may mix);
             // each moves the level a share of the way, so one odd run cannot unsettle it.
@@ -473,7 +470,7 @@ impl Stream {
             }
             self.runs.push_back(closed);
             self.open = p.tail;
-            self.jump_from = p.jump.then_some((p.pre_v, p.extreme));
+            self.jump_middle = p.jump.then_some(0.5 * (p.pre_v + p.extreme));
         }
         self.lit = p.rising;
     }

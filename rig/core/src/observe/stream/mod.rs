@@ -254,8 +254,8 @@ pub(super) struct Stream {
     lit: bool,
     /// Whether the open run has settled on its side of the band.
     confirmed: bool,
-    /// The open run began at a jump: the values before and after it.
-    jump_from: Option<(f32, f32)>,
+    /// The open run began at a jump: halfway between the values before and after it.
+    jump_middle: Option<f32>,
     /// The change between consecutive samples within runs, unlit and lit: the noise and
     /// any wander, no edge...
     run_changes: [MeanChange; 2],
@@ -331,7 +331,7 @@ impl Stream {
             history: VecDeque::new(),
             lit: false,
             confirmed: false,
-            jump_from: None,
+            jump_middle: None,
             run_changes: Default::default(),
             uncounted_change: None,
             dark_spread: 0.0,
