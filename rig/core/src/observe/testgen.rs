@@ -23,6 +23,15 @@ pub(crate) fn uniform(seed: u64) -> impl FnMut() -> f64 {
     }
 }
 
+/// A seeded N(0, 1) stream (Box–Muller on [`uniform`]) for noise added by hand.
+pub(crate) fn gaussian(seed: u64) -> impl FnMut() -> f64 {
+    let mut next = uniform(seed);
+    move || {
+        let (u, v) = (next().max(1e-12), next());
+        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+    }
+}
+
 /// The shipped cadence table.
 pub(crate) fn table() -> CadenceTable {
     let path = Spec::default_dir().join("cadences.csv");
