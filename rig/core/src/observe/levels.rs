@@ -190,6 +190,12 @@ impl ChangeNoise {
         self.first.settled()
     }
 
+    /// Whether it has seen [`RAMP_WARMUP`] changes: enough to stand for one state's
+    /// noise in place of a figure read from every change (see `Stream::sigma`).
+    pub(crate) fn believed(&self) -> bool {
+        self.first.seen >= RAMP_WARMUP
+    }
+
     /// σ of one raw sample, at least [`MIN_SIGMA`]: the changes' scale, unless the
     /// changes of changes read less than [`RAMP_RATIO`] of it ([`RAMP_RATIO_EARLY`]
     /// until they are [`RAMP_WARMUP`]; once the changes' has settled, the second, a

@@ -2261,6 +2261,60 @@ mod tests {
     }
 
     #[test]
+    fn a_faint_lcd_s_quieter_segment_is_no_measure_of_its_bare_noise() {
+        // A dim room's display (bare 40-120 counts) whose segment keeps 40-60% of the
+        // light, blinking from a random phase, read at 100 or 125 Hz with shot noise
+        // (variance 0.1-1 counts per count) and read noise, in whole counts. A darkened
+        // segment reflects less light, so it is the quieter state. Before its first
+        // band the stream takes every sample as the bare display's; where the trace
+        // begins darkened, nine of them settled a noise figure for the bare display
+        // that was the segment's. Its floors then sat under the bare display's noise.
+        // A dark noise is believed only from three times as many changes (818 of 1000
+        // right and 43 read steady or off before, 842 and 31 now).
+        let (mut right, mut forbidden) = (0, 0);
+        for seed in 0..1000u64 {
+            let mut next = uniform(900 + seed);
+            let mut noise = gaussian(5000 + seed);
+            let bare = 40.0 + 80.0 * next();
+            let keep = 0.4 + 0.2 * next();
+            let (shot, read) = (0.1 + 0.9 * next(), 0.5 + 2.0 * next());
+            let interval_ms = if next() < 0.5 { 10.0 } else { 8.0 };
+            let cadence = BLINKS[(4.0 * next()) as usize];
+            let light = Light::new(Colour::On, cadence_pattern(cadence)).random_phase(seed);
+            let (tau_darken, tau_clear) = (5.0 + 15.0 * next(), 10.0 + 30.0 * next());
+            let (mut x, mut t, mut t_sample) = (1.0f64, 0.0f64, interval_ms);
+            let mut trace = Vec::new();
+            while t < 3500.0 {
+                let (target, tau) = match light.lit_at(t) {
+                    Some(_) => (keep, tau_darken),
+                    None => (1.0, tau_clear.max(tau_darken)),
+                };
+                x += (target - x) * (0.1 / tau);
+                t += 0.1;
+                if t >= t_sample {
+                    let level = bare * x;
+                    let sigma = (shot * level + read * read).sqrt();
+                    trace.push(Sample {
+                        t_ms: t,
+                        c: (level + sigma * noise()).round().max(0.0) as f32,
+                        ..Sample::default()
+                    });
+                    t_sample += interval_ms * (1.0 + 0.1 * (next() - 0.5));
+                }
+            }
+            match seen(&reflective(Some(bare as f32)).classify(&trace)) {
+                Some(i) if i == Indication::new(Colour::On, cadence) => right += 1,
+                Some(i) if i.colour == Colour::Off || i.cadence == Cadence::Steady => {
+                    forbidden += 1
+                }
+                _ => {}
+            }
+        }
+        assert!(forbidden <= 36, "{forbidden} of 1000 read steady or off");
+        assert!(right >= 832, "{right} of 1000 read right");
+    }
+
+    #[test]
     fn a_slow_lcd_read_at_100_hz_flutters_though_it_never_holds_a_level() {
         // Darkening over 12 ms, clearing over 45: read every ~10 ms, every sample of a
         // flutter is on a ramp, and the changes (up to a third of the 220-count depth)

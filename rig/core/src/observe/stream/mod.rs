@@ -407,8 +407,19 @@ impl Stream {
 
     /// The noise σ of one raw sample of a dark light (of any sample until the stream has
     /// seen the light dark for a while).
+    ///
+    /// A while is [`ChangeNoise::believed`], three times what a noise figure needs to
+    /// settle. The stream takes its first samples as unlit until a band says otherwise,
+    /// and a band needs a settled noise figure, so a settled dark noise may be of
+    /// nothing but those first samples, which may be a lit light's. A darkened LCD
+    /// segment reflects less light than the bare display, so its shot noise is less:
+    /// read as the dark's, it drew the band's floors under the bare display's noise and
+    /// cut it into false edges (`a_faint_lcd_s_quieter_segment_is_no_measure_of_its_bare_noise`).
+    /// An off light whose first nine changes happened to be small read a noise of 2.1
+    /// where its samples' is 5, and kept it: it was lit from then on, and a lit light's
+    /// changes teach the dark noise nothing.
     pub(crate) fn sigma(&self) -> f32 {
-        if self.dark_noise.settled() {
+        if self.dark_noise.believed() {
             self.dark_noise.sigma()
         } else {
             self.noise.sigma
