@@ -701,7 +701,14 @@ fn one_level_after_a_false_edge(
     if !open.edged || open.duration_ms() < model.settle_ms() {
         return None;
     }
-    let apart = (open.plateau()? - previous.plateau()?).abs();
+    // (A change of state moves the level the new state's way: a run lit below the
+    // unlit run before it, or unlit above a lit one, is apart from it by nothing.)
+    let rise = open.plateau()? - previous.plateau()?;
+    let apart = match (previous.lit, open.lit) {
+        (false, true) => rise,
+        (true, false) => -rise,
+        _ => rise.abs(),
+    };
     if apart >= stream.run_floor() {
         return None;
     }
