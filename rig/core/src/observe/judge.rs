@@ -499,6 +499,14 @@ fn bursts_a_display_smeared(
 /// the box too: it moves the smoothed signal between levels while the raw mean stays
 /// put. When, over the last settle time, the raw means keep less than
 /// [`BLINK_MEAN_SHARE`] of the smoothed levels' contrast, the runs are one level.
+///
+/// So are an LED's runs whose judged means are not half the floor two levels must clear
+/// apart (as [`one_level_under_false_edges`] asks where no cadence fits): an LED steps
+/// within a sample, so its runs' means are its levels, even a flutter's beside a box,
+/// which keeps half its contrast. An off light in a dim room under a beat the noise
+/// carried to the floor was cut into runs at one level and read as a blink
+/// (`an_off_light_in_a_dim_room_under_a_beat_is_no_blink`). (Not an LCD segment's: it
+/// turns over tens of ms, and its runs' means carry its ramps.)
 fn blink_without_a_mean_change(
     stream: &Stream,
     view: &InView,
@@ -506,7 +514,9 @@ fn blink_without_a_mean_change(
     cal: &Calibration,
 ) -> Option<Reading> {
     let (raw_apart, judged_apart) = view.contrast(cal)?;
-    if judged_apart <= 0.0 || raw_apart >= BLINK_MEAN_SHARE * judged_apart {
+    let levels_apart =
+        cal.polarity == Polarity::Reflective || judged_apart >= 0.5 * f64::from(stream.run_floor());
+    if levels_apart && (judged_apart <= 0.0 || raw_apart >= BLINK_MEAN_SHARE * judged_apart) {
         return None;
     }
     view.judged_as_one_level(stream, model, cal)

@@ -2104,6 +2104,35 @@ mod tests {
     }
 
     #[test]
+    fn an_off_light_in_a_dim_room_under_a_beat_is_no_blink() {
+        // The same free-running sensor in a dim room (20-35 counts) whose lamps flicker
+        // 15-30% deep, without a dark line, with noise of 10-14 counts peak to peak: the
+        // beat and the noise together reach the floor, and the band cuts the dark into
+        // runs whose means sit at one level. Judged as a blink, 3 of 400 read lit (a
+        // forbidden confusion); their runs' means are not half the floor apart, and an
+        // LED's would be its levels: none now.
+        let mut read = OffOrNot::default();
+        for seed in 0..400u64 {
+            let mut next = uniform(3000 + seed);
+            let level = 20.0 + 15.0 * next();
+            let flicker_hz = 120.0 * (1.0 + 0.006 * (next() - 0.5));
+            let depth = 0.15 + 0.15 * next();
+            let window_ms = 2.0 + 2.0 * next();
+            let clock_error = 0.02 * (next() - 0.5);
+            let jitter_ms = 1.0 + next();
+            let noise = 10.0 + 4.0 * next();
+            let trace = a_free_running_sensor_under_a_flicker(
+                (level, flicker_hz, depth),
+                (window_ms, clock_error, jitter_ms, noise),
+                seed,
+            );
+            read.count(&rgb_classifier(None).classify(&trace));
+        }
+        assert_eq!(read.other, 0, "{} of 400 read lit", read.other);
+        assert!(read.off >= 390, "{} of 400 read off", read.off);
+    }
+
+    #[test]
     fn an_off_light_under_a_beat_a_free_running_sensor_sees_is_off() {
         // The host's stamps are not the instants the light was read (up to a cycle
         // later), so the lock-in cannot fit the flicker, and the room's 120 Hz, 3-8%
