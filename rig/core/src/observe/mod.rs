@@ -319,7 +319,7 @@
 //!
 //! Most of what it won on `lightgen` are faint LCD blinks in dim rooms, the class earlier
 //! sessions named and left: 12 forbidden confusions fewer (a wink read steady, a broken
-//! flutter read "off"; 15 mended, 3 new) and 39 abstentions fewer. Tried and left out, with it in place:
+//! flutter read "off"; 14 mended, 2 new) and 39 abstentions fewer. Tried and left out, with it in place:
 //! - taking a dark light's noise only from unlit runs between edges, as the judged
 //!   signal's dark noise is: an off light is never edged, and its own first samples are
 //!   its best measure (lost about 20 answers a `lightgen` set);
