@@ -2110,6 +2110,33 @@ mod tests {
             .collect()
     }
 
+    /// [`a_free_running_sensor_under_a_flicker`] with its room and sensor drawn from
+    /// `uniform(seed_base + seed)`: a room of `levels` counts (least, span) under a 120 Hz
+    /// flicker (±0.3%) `depths` deep (least, span), a window of 2-4 ms, a clock off by up
+    /// to 1%, a host's jitter of 1-2 ms and noise of `noise(level, draw)` peak to peak.
+    /// Returns the room's level and the trace.
+    fn an_off_light_under_a_drawn_beat(
+        (seed_base, seed): (u64, u64),
+        levels: (f64, f64),
+        depths: (f64, f64),
+        noise: impl FnOnce(f64, &mut dyn FnMut() -> f64) -> f64,
+    ) -> (f64, Vec<Sample>) {
+        let mut next = uniform(seed_base + seed);
+        let level = levels.0 + levels.1 * next();
+        let flicker_hz = 120.0 * (1.0 + 0.006 * (next() - 0.5));
+        let depth = depths.0 + depths.1 * next();
+        let window_ms = 2.0 + 2.0 * next();
+        let clock_error = 0.02 * (next() - 0.5);
+        let jitter_ms = 1.0 + next();
+        let noise = noise(level, &mut next);
+        let trace = a_free_running_sensor_under_a_flicker(
+            (level, flicker_hz, depth),
+            (window_ms, clock_error, jitter_ms, noise),
+            seed,
+        );
+        (level, trace)
+    }
+
     #[test]
     fn an_off_light_in_a_dim_room_under_a_beat_is_no_blink() {
         // The same free-running sensor in a dim room (20-35 counts) whose lamps flicker
@@ -2120,18 +2147,11 @@ mod tests {
         // LED's would be its levels: none now.
         let mut read = OffOrNot::default();
         for seed in 0..400u64 {
-            let mut next = uniform(3000 + seed);
-            let level = 20.0 + 15.0 * next();
-            let flicker_hz = 120.0 * (1.0 + 0.006 * (next() - 0.5));
-            let depth = 0.15 + 0.15 * next();
-            let window_ms = 2.0 + 2.0 * next();
-            let clock_error = 0.02 * (next() - 0.5);
-            let jitter_ms = 1.0 + next();
-            let noise = 10.0 + 4.0 * next();
-            let trace = a_free_running_sensor_under_a_flicker(
-                (level, flicker_hz, depth),
-                (window_ms, clock_error, jitter_ms, noise),
-                seed,
+            let (_, trace) = an_off_light_under_a_drawn_beat(
+                (3000, seed),
+                (20.0, 15.0),
+                (0.15, 0.15),
+                |_, next| 10.0 + 4.0 * next(),
             );
             read.count(&rgb_classifier(None).classify(&trace));
         }
@@ -2155,18 +2175,11 @@ mod tests {
         // alone, 190 with both; the rest abstain.
         let mut read = OffOrNot::default();
         for seed in 0..200u64 {
-            let mut next = uniform(1000 + seed);
-            let level = 400.0 + 1400.0 * next();
-            let flicker_hz = 120.0 * (1.0 + 0.006 * (next() - 0.5));
-            let depth = 0.03 + 0.05 * next();
-            let window_ms = 2.0 + 2.0 * next();
-            let clock_error = 0.02 * (next() - 0.5);
-            let jitter_ms = 1.0 + next();
-            let noise = 0.04 * level;
-            let trace = a_free_running_sensor_under_a_flicker(
-                (level, flicker_hz, depth),
-                (window_ms, clock_error, jitter_ms, noise),
-                seed,
+            let (level, trace) = an_off_light_under_a_drawn_beat(
+                (1000, seed),
+                (400.0, 1400.0),
+                (0.03, 0.05),
+                |level, _| 0.04 * level,
             );
             let dark = [0.50, 0.38, 0.12, 1.0].map(|share| (share * level) as f32);
             read.count(&rgb_classifier(Some(DarkLevel::Rgbc(dark))).classify(&trace));
