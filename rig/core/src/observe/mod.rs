@@ -283,7 +283,8 @@
 //! those first nine changes, which may be a lit light's. A darkened LCD segment reflects
 //! less light and so is quieter than the bare display; an off light whose first nine
 //! changes happened to be small kept a noise of 2.1 counts where its samples' is 5
-//! (`lightgen-40000067`), because a light read lit teaches the dark noise nothing more.
+//! (`lightgen-40000067`, under the floor of 12 counts tried below), because a light read
+//! lit teaches the dark noise nothing more.
 //! The dark noise now stands for the raw noise only once it has seen three times as
 //! many changes (`ChangeNoise::believed`;
 //! `a_faint_lcd_s_quieter_segment_is_no_measure_of_its_bare_noise`: a dim room's LCD

@@ -416,8 +416,8 @@ impl Stream {
     /// read as the dark's, it drew the band's floors under the bare display's noise and
     /// cut it into false edges (`a_faint_lcd_s_quieter_segment_is_no_measure_of_its_bare_noise`).
     /// An off light whose first nine changes happened to be small read a noise of 2.1
-    /// where its samples' is 5, and kept it: it was lit from then on, and a lit light's
-    /// changes teach the dark noise nothing.
+    /// where its samples' is 5, and kept it: under a band floor of 12 counts (tried) it
+    /// was lit from then on, and a lit light's changes teach the dark noise nothing.
     pub(crate) fn sigma(&self) -> f32 {
         if self.dark_noise.believed() {
             self.dark_noise.sigma()
