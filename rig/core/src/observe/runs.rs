@@ -24,7 +24,6 @@ use super::colour::{
     colour_of, colour_of_diluted, colour_within_bounds, may_be_within_bounds, one_name,
 };
 use super::gaps::{Gaps, GapsInView};
-use super::levels::MIN_LIT_COUNTS;
 
 /// A channel's highest value recurring this often in a run may be a clip level...
 const CLIP_REPEATS: u32 = 3;
@@ -713,17 +712,26 @@ fn unknown_darks(m: [f64; 4]) -> [[f32; 3]; 4] {
 }
 
 /// Whether a run reading `m` (mean raw r, g, b, c) stands clear enough above unlit runs
-/// reading `unlit` to be named above them: by a light's least ([`MIN_LIT_COUNTS`]; a run
-/// no brighter is the same light cut at a false edge, its excess noise), or half that
+/// reading `unlit` to be named above them: by [`NAMED_ABOVE_UNLIT_LEAST`] (a run no
+/// brighter is the same light cut at a false edge, its excess noise), or half that
 /// where the unlit runs read more than a shrouded sensor's dark. The room light then
 /// reaches the sensor, and no dark a shroud allows is under this light (named above one,
 /// a dim green over halogen light read amber).
 fn stands_clear_of(m: [f64; 4], unlit: [f64; 3]) -> bool {
     let above: f64 = (0..3).map(|i| m[i] - unlit[i]).sum();
     let room_reaches = unlit.iter().sum::<f64>() > super::judge::SHROUDED_DARK_MAX;
-    let least = if room_reaches { 0.5 } else { 1.0 } * f64::from(MIN_LIT_COUNTS);
+    let least = if room_reaches { 0.5 } else { 1.0 } * NAMED_ABOVE_UNLIT_LEAST;
     above >= least
 }
+
+/// The least a lit run must read above the unlit runs, across r, g and b, to be named
+/// above them ([`stands_clear_of`]). Both are read in the same trace, so the room's drift
+/// since a calibration and a sensor's offset do not come into it, as they do into
+/// [`MIN_LIT_COUNTS`](super::levels::MIN_LIT_COUNTS) (20, above a `# dark:` line): what a
+/// false edge leaves is its run's excess noise, a few counts of a mean. (At 20, a dim
+/// amber wink whose runs stood 17 clear was `on`:
+/// `a_faint_amber_blink_in_a_dim_room_is_named_above_the_unlit_runs`.)
+const NAMED_ABOVE_UNLIT_LEAST: f64 = 12.0;
 
 /// A reading with room light in it is named as a diluted colour
 /// ([`colour_of_diluted`]) only where it reads this many times a shrouded sensor's dark
