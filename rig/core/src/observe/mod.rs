@@ -322,8 +322,9 @@
 //! | eighth generator, `fixtures/traces/` | the same | the same | the same | 0 |
 //!
 //! Throughput is unchanged (`cargo bench -p rig --bench classifier -- --test`, the
-//! start's build and the end's interleaved, two runs each): classify 8.0–8.1 → 8.1 M
-//! samples/s, a watch 5.0–5.1 → 5.0.
+//! start's build and the end's (0eea667) interleaved, two runs each, medians of 15
+//! passes): classify 7.8–7.9 M samples/s both, a watch 4.9–5.1 both; `fixtures/traces/`
+//! 260 of 263 (98.86%) both.
 //!
 //! Most of what it won on `lightgen` are faint LCD blinks in dim rooms, the class earlier
 //! sessions named and left: 12 forbidden confusions fewer (a wink read steady, a broken
