@@ -342,9 +342,9 @@
 //!   seen at a flicker's crest may read 35% of its dark above it
 //!   (`LOCKED_FLICKER_SHARE`), 10.5 counts on top of the 5 it may wander, though the
 //!   lock-in, whose samples the jitter spread over a third of the flicker's period, saw
-//!   1.2 counts of flicker. At 12 everywhere the ninth generator read 96.2 / 97.5 / 98.5%
-//!   and its forbidden confusions fell from 10 to 4, and `lightgen` lost 27 answers in
-//!   195 000. But the model of the test above, an off light in a dim room under a beat,
+//!   1.2 counts of flicker. At 12 for the band, the one-level threshold and the naming
+//!   the ninth generator read 96.2 / 97.5 / 98.5% and its forbidden confusions fell from
+//!   10 to 4; at 12 everywhere `lightgen` lost 27 answers in 195 000. But the model of the test above, an off light in a dim room under a beat,
 //!   read "off" 280 times in 400 instead of 399 (the rest no answer), and with the flicker
 //!   40-70% deep, 6 of 400 lit (none at 20). The issue's own first complaint was off
 //!   lights under flicker abstaining, so it is left at 20. The lead: bound that locked
