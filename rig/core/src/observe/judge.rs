@@ -514,9 +514,10 @@ fn blink_without_a_mean_change(
     cal: &Calibration,
 ) -> Option<Reading> {
     let (raw_apart, judged_apart) = view.contrast(cal)?;
-    let levels_apart =
-        cal.polarity == Polarity::Reflective || judged_apart >= 0.5 * f64::from(stream.run_floor());
-    if levels_apart && (judged_apart <= 0.0 || raw_apart >= BLINK_MEAN_SHARE * judged_apart) {
+    let led_levels_together =
+        cal.polarity == Polarity::Emissive && judged_apart < 0.5 * f64::from(stream.run_floor());
+    let raw_kept_too_little = judged_apart > 0.0 && raw_apart < BLINK_MEAN_SHARE * judged_apart;
+    if !(led_levels_together || raw_kept_too_little) {
         return None;
     }
     view.judged_as_one_level(stream, model, cal)

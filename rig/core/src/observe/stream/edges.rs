@@ -63,14 +63,12 @@ impl Stream {
             }
             return;
         }
-        if self.drift.is_some() {
-            // A jump the drift's way: the drift was a wander, the jump the change.
-            if let Some(b) = self.jumped(v) {
-                let d = self.drift.take().expect("checked");
-                self.open.absorb(&d.tail);
-                self.pending = Some(self.jump(s, v, prev_t, &b));
-                return;
-            }
+        // A jump the drift's way: the drift was a wander, the jump the change.
+        if let Some(b) = self.drift.is_some().then(|| self.jumped(v)).flatten() {
+            let d = self.drift.take().expect("checked");
+            self.open.absorb(&d.tail);
+            self.pending = Some(self.jump(s, v, prev_t, &b));
+            return;
         }
         if let Some(d) = &mut self.drift {
             // The signal went to the other side without a step: it comes back to the
@@ -107,12 +105,7 @@ impl Stream {
             (if lit { v < b.off } else { v > b.on })
                 && (!from_jump || if lit { prev_v >= b.off } else { prev_v <= b.on })
         });
-        let jumped = if crossed.is_none() {
-            self.jumped(v)
-        } else {
-            None
-        };
-        if let Some(b) = jumped {
+        if let Some(b) = crossed.is_none().then(|| self.jumped(v)).flatten() {
             self.pending = Some(self.jump(s, v, prev_t, &b));
             return;
         }
