@@ -2170,31 +2170,36 @@ mod tests {
             .collect()
     }
 
-    /// [`a_free_running_sensor_under_a_flicker`] with its room and sensor drawn from
-    /// `uniform(seed_base + seed)`: a room of `levels` counts (least, span) under a 120 Hz
-    /// flicker (±0.3%) `depths` deep (least, span), a window of 2-4 ms, a clock off by up
-    /// to 1%, a host's jitter of 1-2 ms and noise of `noise(level, draw)` peak to peak.
-    /// Returns the room's level and the trace.
-    fn an_off_light_under_a_drawn_beat(
-        (seed_base, seed): (u64, u64),
+    /// `traces` off lights read by [`a_free_running_sensor_under_a_flicker`], each with
+    /// its room and sensor drawn from `uniform(seed_base + seed)`: a room of `levels`
+    /// counts (least, span) under a 120 Hz flicker (±0.3%) `depths` deep (least, span), a
+    /// window of 2-4 ms, a clock off by up to 1%, a host's jitter of 1-2 ms and noise of
+    /// `noise(level, draw)` peak to peak; each classified by `classifier(level)`.
+    fn off_lights_under_drawn_beats(
+        (seed_base, traces): (u64, u64),
         levels: (f64, f64),
         depths: (f64, f64),
-        noise: impl FnOnce(f64, &mut dyn FnMut() -> f64) -> f64,
-    ) -> (f64, Vec<Sample>) {
-        let mut next = uniform(seed_base + seed);
-        let level = levels.0 + levels.1 * next();
-        let flicker_hz = 120.0 * (1.0 + 0.006 * (next() - 0.5));
-        let depth = depths.0 + depths.1 * next();
-        let window_ms = 2.0 + 2.0 * next();
-        let clock_error = 0.02 * (next() - 0.5);
-        let jitter_ms = 1.0 + next();
-        let noise = noise(level, &mut next);
-        let trace = a_free_running_sensor_under_a_flicker(
-            (level, flicker_hz, depth),
-            (window_ms, clock_error, jitter_ms, noise),
-            seed,
-        );
-        (level, trace)
+        noise: impl Fn(f64, &mut dyn FnMut() -> f64) -> f64,
+        classifier: impl Fn(f64) -> Classifier,
+    ) -> OffOrNot {
+        let mut read = OffOrNot::default();
+        for seed in 0..traces {
+            let mut next = uniform(seed_base + seed);
+            let level = levels.0 + levels.1 * next();
+            let flicker_hz = 120.0 * (1.0 + 0.006 * (next() - 0.5));
+            let depth = depths.0 + depths.1 * next();
+            let window_ms = 2.0 + 2.0 * next();
+            let clock_error = 0.02 * (next() - 0.5);
+            let jitter_ms = 1.0 + next();
+            let noise = noise(level, &mut next);
+            let trace = a_free_running_sensor_under_a_flicker(
+                (level, flicker_hz, depth),
+                (window_ms, clock_error, jitter_ms, noise),
+                seed,
+            );
+            read.count(&classifier(level).classify(&trace));
+        }
+        read
     }
 
     #[test]
@@ -2205,16 +2210,13 @@ mod tests {
         // runs whose means sit at one level. Judged as a blink, 3 of 400 read lit (a
         // forbidden confusion); their runs' means are not half the floor apart, and an
         // LED's would be its levels: none now.
-        let mut read = OffOrNot::default();
-        for seed in 0..400u64 {
-            let (_, trace) = an_off_light_under_a_drawn_beat(
-                (3000, seed),
-                (20.0, 15.0),
-                (0.15, 0.15),
-                |_, next| 10.0 + 4.0 * next(),
-            );
-            read.count(&rgb_classifier(None).classify(&trace));
-        }
+        let read = off_lights_under_drawn_beats(
+            (3000, 400),
+            (20.0, 15.0),
+            (0.15, 0.15),
+            |_, next| 10.0 + 4.0 * next(),
+            |_| rgb_classifier(None),
+        );
         assert_eq!(read.other, 0, "{} of 400 read lit", read.other);
         assert!(read.off >= 390, "{} of 400 read off", read.off);
     }
@@ -2233,17 +2235,16 @@ mod tests {
         // host's reads (2% here: a sensor 0.8% slow beats at 4 Hz, not 5). 138 of 200
         // read off with neither rule, 158 with the crests' alone, 170 with the clock's
         // alone, 190 with both; the rest abstain.
-        let mut read = OffOrNot::default();
-        for seed in 0..200u64 {
-            let (level, trace) = an_off_light_under_a_drawn_beat(
-                (1000, seed),
-                (400.0, 1400.0),
-                (0.03, 0.05),
-                |level, _| 0.04 * level,
-            );
-            let dark = [0.50, 0.38, 0.12, 1.0].map(|share| (share * level) as f32);
-            read.count(&rgb_classifier(Some(DarkLevel::Rgbc(dark))).classify(&trace));
-        }
+        let read = off_lights_under_drawn_beats(
+            (1000, 200),
+            (400.0, 1400.0),
+            (0.03, 0.05),
+            |level, _| 0.04 * level,
+            |level| {
+                let dark = [0.50, 0.38, 0.12, 1.0].map(|share| (share * level) as f32);
+                rgb_classifier(Some(DarkLevel::Rgbc(dark)))
+            },
+        );
         assert_eq!(read.other, 0, "{} of 200 read lit", read.other);
         assert!(read.off >= 180, "{} of 200 read off", read.off);
     }
@@ -2369,25 +2370,56 @@ mod tests {
                 noise,
             } = *self;
             let mut next = uniform(seed);
-            let (mut x, mut t, mut t_sample) = (1.0f64, 0.0f64, interval_ms);
+            let segment = LcdSegment {
+                lit_share,
+                taus: (tau_darken, tau_clear),
+                first_ms: interval_ms,
+            };
+            segment.read(driven, duration_ms, |x| {
+                let c = (bare * x + noise * (next() - 0.5)) as f32;
+                (c, interval_ms * (1.0 + 0.25 * (next() - 0.5)))
+            })
+        }
+    }
+
+    /// An LCD segment's share of the bare display's light: 1 bare, `lit_share` driven
+    /// dark, moving there exponentially with the time constants `taus` (darkening,
+    /// clearing; ms).
+    struct LcdSegment {
+        lit_share: f64,
+        taus: (f64, f64),
+        /// When the first sample is read.
+        first_ms: f64,
+    }
+
+    impl LcdSegment {
+        /// The segment driven dark when `driven(t)`, for `duration_ms`, in steps of
+        /// 0.1 ms; `read(share)` gives a sample's counts and the time to the next one.
+        fn read(
+            &self,
+            driven: impl Fn(f64) -> bool,
+            duration_ms: f64,
+            mut read: impl FnMut(f64) -> (f32, f64),
+        ) -> Vec<Sample> {
+            let (tau_darken, tau_clear) = self.taus;
+            let (mut x, mut t, mut t_sample) = (1.0f64, 0.0f64, self.first_ms);
             let mut trace = Vec::new();
             while t < duration_ms {
-                let dark = driven(t);
-                let (target, tau) = if dark {
-                    (lit_share, tau_darken)
+                let (target, tau) = if driven(t) {
+                    (self.lit_share, tau_darken)
                 } else {
                     (1.0, tau_clear)
                 };
                 x += (target - x) * (0.1 / tau);
                 t += 0.1;
                 if t >= t_sample {
-                    let c = (bare * x + noise * (next() - 0.5)) as f32;
+                    let (c, to_next_ms) = read(x);
                     trace.push(Sample {
                         t_ms: t,
                         c,
                         ..Sample::default()
                     });
-                    t_sample += interval_ms * (1.0 + 0.25 * (next() - 0.5));
+                    t_sample += to_next_ms;
                 }
             }
             trace
@@ -2449,26 +2481,21 @@ mod tests {
             let cadence = BLINKS[(4.0 * next()) as usize];
             let light = Light::new(Colour::On, cadence_pattern(cadence)).random_phase(seed);
             let (tau_darken, tau_clear) = (5.0 + 15.0 * next(), 10.0 + 30.0 * next());
-            let (mut x, mut t, mut t_sample) = (1.0f64, 0.0f64, interval_ms);
-            let mut trace = Vec::new();
-            while t < 3500.0 {
-                let (target, tau) = match light.lit_at(t) {
-                    Some(_) => (keep, tau_darken),
-                    None => (1.0, tau_clear.max(tau_darken)),
-                };
-                x += (target - x) * (0.1 / tau);
-                t += 0.1;
-                if t >= t_sample {
+            let segment = LcdSegment {
+                lit_share: keep,
+                taus: (tau_darken, tau_clear.max(tau_darken)),
+                first_ms: interval_ms,
+            };
+            let trace = segment.read(
+                |t| light.lit_at(t).is_some(),
+                3500.0,
+                |x| {
                     let level = bare * x;
                     let sigma = (shot * level + read * read).sqrt();
-                    trace.push(Sample {
-                        t_ms: t,
-                        c: (level + sigma * noise()).round().max(0.0) as f32,
-                        ..Sample::default()
-                    });
-                    t_sample += interval_ms * (1.0 + 0.1 * (next() - 0.5));
-                }
-            }
+                    let c = (level + sigma * noise()).round().max(0.0) as f32;
+                    (c, interval_ms * (1.0 + 0.1 * (next() - 0.5)))
+                },
+            );
             match seen(&reflective(Some(bare as f32)).classify(&trace)) {
                 Some(i) if i == Indication::new(Colour::On, cadence) => right += 1,
                 Some(i) if i.colour == Colour::Off || i.cadence == Cadence::Steady => {
