@@ -7,8 +7,8 @@
 //!
 //! - **Emissive, calibrated** ([`emissive_reach`]): lit when its mean (with the mains
 //!   flicker the lock-in fitted taken off) is above the dark level by more than a light
-//!   adds ([`MIN_LIT_COUNTS`], or the room's drift, [`DRIFT_SHARE`] of the dark level,
-//!   or 5σ of the mean's noise) and — when the mains
+//!   adds (`Stream::least_light`: 4σ of a value's noise, 12 to 20 counts; or the room's
+//!   drift, [`DRIFT_SHARE`] of the dark level, or 5σ of the mean's noise) and — when the mains
 //!   flicker is a multiple of the sample rate, so the sensor may see it at one phase for
 //!   the whole trace — [`LOCKED_FLICKER_SHARE`] of the dark level (a 30%-deep flicker
 //!   lifts a reading by at most 30%: a sinusoid at its crest), or a fifth of that when
@@ -1115,8 +1115,8 @@ const MISSED_BLINK_SWING: f32 = 0.25;
 const FLICKER_SWING_MOST: f64 = 0.1;
 /// The least depth (counts) of a square wave an emissive light's missed blink swings
 /// by: more than a sensor's integer wiggle of a count or two, however little light it
-/// adds. (A blink the band cannot cut is a faint one: under [`MIN_LIT_COUNTS`], a light
-/// no band is drawn for, it must still not be read off when it plainly swings.)
+/// adds. (A blink the band cannot cut is a faint one: under `Stream::least_light`, a
+/// light no band is drawn for, it must still not be read off when it plainly swings.)
 const MISSED_BLINK_LEAST_COUNTS: f32 = 8.0;
 /// How far off its nominal a mains flicker may be (a share: the mains' 0.3%, and a
 /// sensor's clock).
@@ -1345,7 +1345,9 @@ fn emissive_reach(stream: &Stream, run: &RunStats, cal: &Calibration) -> Option<
     } else {
         0.0
     };
-    let light = (threshold - dark).max(noise);
+    let light = (threshold - dark)
+        .max(noise)
+        .max(f64::from(stream.least_light()));
     // (The mean of the judged signal: the flicker the lock-in saw is off it. Where the
     // sample rate all but locks to the mains, jitter still spreads the samples' phases
     // enough for the lock-in to see the flicker, whose crest lifted a dark light's raw
@@ -1596,7 +1598,7 @@ mod tests {
         // A dim dark level: the floor of lit counts; a bright one: the room's drift.
         assert_eq!(
             lit_threshold(&cal(e, Some(DarkLevel::Level(12.0)))),
-            Some(32.0)
+            Some(24.0)
         );
         let bright = lit_threshold(&cal(e, Some(DarkLevel::Level(1000.0)))).unwrap();
         assert!((bright - 1060.0).abs() < 1e-3, "{bright}");

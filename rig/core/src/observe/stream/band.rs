@@ -7,7 +7,8 @@ use super::{
 };
 use crate::observe::judge::{locked_flicker_lift, LOCKED_FLICKER_SHARE, REFLECTIVE_ON_SHARE};
 use crate::observe::levels::{
-    Band, LIT_SHARE, MIN_DARKENING_COUNTS, MIN_LIT_COUNTS, REFLECTIVE_LIT_SHARE,
+    Band, LIT_COUNTS_ENOUGH, LIT_NOISE_SIGMAS, LIT_SHARE, MIN_DARKENING_COUNTS, MIN_LIT_COUNTS,
+    REFLECTIVE_LIT_SHARE,
 };
 use crate::observe::runs::RunStats;
 use crate::observe::Polarity;
@@ -79,11 +80,7 @@ impl Stream {
             sigma /= (LEVEL_MIN_SAMPLES as f32).sqrt();
         }
 
-        let least = match self.settings.calibration.polarity {
-            Polarity::Emissive => MIN_LIT_COUNTS,
-            Polarity::Reflective => MIN_DARKENING_COUNTS,
-        };
-        let noise = Band::noise_floor(sigma, two_sided).max(least);
+        let noise = Band::noise_floor(sigma, two_sided).max(self.least_light());
         let anchored = match (self.anchor, self.settings.calibration.polarity) {
             // The light seen at its calibrated dark lately (the envelope's bottom no
             // higher): the room has not drifted up since, and a lit level stands above
@@ -94,6 +91,24 @@ impl Stream {
             (None, _) => 0.0,
         };
         noise.max(anchored)
+    }
+
+    /// The least a light adds to its dark (emissive) or darkens its bare level by
+    /// (reflective). Above a calibrated dark, [`LIT_NOISE_SIGMAS`] σ of one judged
+    /// value's noise (the raw noise over a box), within [`MIN_LIT_COUNTS`] and
+    /// [`LIT_COUNTS_ENOUGH`]; without a calibrated dark, or before the noise is known,
+    /// [`LIT_COUNTS_ENOUGH`]. (The raw noise, not the judged dark's as seen: a faint
+    /// flutter's unlit runs carry its straddled samples, which raised the judged figure
+    /// past the light's own contrast, and the band, once drawn, lost it.)
+    pub(crate) fn least_light(&self) -> f32 {
+        match (self.settings.calibration.polarity, self.anchor) {
+            (Polarity::Emissive, Some(_)) if self.noise.settled => {
+                (LIT_NOISE_SIGMAS * self.sigma() / self.per_box().sqrt())
+                    .clamp(MIN_LIT_COUNTS, LIT_COUNTS_ENOUGH)
+            }
+            (Polarity::Emissive, _) => LIT_COUNTS_ENOUGH,
+            (Polarity::Reflective, _) => MIN_DARKENING_COUNTS,
+        }
     }
 
     /// The noise σ of the judged signal of a dark light: as seen, once it has been; until
@@ -275,7 +290,7 @@ impl Stream {
     /// and its flicker seen at one phase could lift it ([`DRIFT_SHARE`] and, as far as
     /// the sample rate locks to the mains ([`mains_lock`]) and the run is steady enough
     /// ([`locked_flicker_lift`]), [`LOCKED_FLICKER_SHARE`] of it; at least
-    /// [`MIN_LIT_COUNTS`]), an indicator's darkened by less than a lit one is
+    /// [`Self::least_light`]), an indicator's darkened by less than a lit one is
     /// ([`REFLECTIVE_ON_SHARE`] of its bare level). A "dark" run that reads otherwise
     /// held a light the band did not see yet (its levels were still unknown): it says
     /// nothing of where dark is, nor of how far a dark light wanders.
@@ -287,7 +302,8 @@ impl Stream {
             Polarity::Emissive => {
                 let drift = DRIFT_SHARE * anchor.max(0.0);
                 let most = LOCKED_FLICKER_SHARE * anchor.max(0.0);
-                let allowance = |lift: f32| (drift + lift).max(MIN_LIT_COUNTS);
+                let least = self.least_light();
+                let allowance = |lift: f32| (drift + lift).max(least);
                 // (Asked on every sample: the lift is worked out only where it decides,
                 // between none and the most a flicker can give.)
                 let above = level - anchor;

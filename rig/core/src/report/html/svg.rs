@@ -540,13 +540,13 @@ mod tests {
         let svg = trace_plot(&t);
         assert_eq!(
             texts(&svg, "band-label"),
-            ["expected green steady: lit, above 32"]
+            ["expected green steady: lit, above 24"]
         );
         assert_eq!(texts(&svg, "dark-label"), ["dark: 12"]);
         t.expected = "twinning light: any wink".into();
         assert_eq!(
             texts(&trace_plot(&t), "band-label"),
-            ["expected any wink: lit runs, above 32"]
+            ["expected any wink: lit runs, above 24"]
         );
         t.trace.dark = None;
         t.expected = "twinning light: off".into();
