@@ -128,6 +128,9 @@ const DIMMED_COLOUR_SPREAD: f64 = 0.15;
 /// A sample further above the dark than this many sigmas of one sample's noise (and a
 /// flicker's lift) is lit (see [`held_lit_samples`]).
 const LIT_SAMPLE_SIGMAS: f64 = 8.0;
+/// A lit state may read less of a colour than the unlit one by noise only, and by no
+/// more than this share of its clear step (see [`InView::took_light_away`]).
+const TAKEN_AWAY_SHARE: f64 = 0.05;
 /// A blink's runs keep at least this share of their judged contrast in their raw means
 /// (see [`blink_without_a_mean_change`]).
 const BLINK_MEAN_SHARE: f64 = 0.25;
@@ -518,7 +521,7 @@ fn blink_without_a_mean_change(
         cal.polarity == Polarity::Emissive && judged_apart < 0.5 * f64::from(stream.run_floor());
     let raw_kept_too_little = judged_apart > 0.0 && raw_apart < BLINK_MEAN_SHARE * judged_apart;
     if !(led_levels_together || raw_kept_too_little) {
-        return None;
+        return dark_under_a_colour_beat(stream, view, model, cal);
     }
     view.judged_as_one_level(stream, model, cal)
 }
@@ -544,11 +547,17 @@ struct StateSums {
     samples: f64,
     raw: f64,
     judged: f64,
+    /// The raw r, g and b readings' sums.
+    rgb: [f64; 3],
 }
 
 impl StateSums {
     fn raw_mean(&self) -> f64 {
         self.raw / self.samples
+    }
+
+    fn rgb_mean(&self) -> [f64; 3] {
+        self.rgb.map(|v| v / self.samples)
     }
 
     fn judged_mean(&self) -> f64 {
@@ -600,6 +609,28 @@ impl<'r> InView<'r> {
         ))
     }
 
+    /// Whether the lit runs read less of some colour than the unlit runs (by more than
+    /// [`TAKEN_AWAY_SHARE`] of the clear channel's step and [`K_SIGMA_MEAN`] σ of the
+    /// difference of two means): an LED adds its light to every channel, so its edges
+    /// never take any away. The room's light does, where a sensor reads its channels one
+    /// after another under a flicker as square as an LED lamp's: each channel catches the
+    /// flicker at its own phase, and the beat it steps with is no light's.
+    fn took_light_away(&self, stream: &Stream, cal: &Calibration) -> bool {
+        if !cal.reads_colour() {
+            return false;
+        }
+        let Some((lit, unlit)) = self.sums() else {
+            return false;
+        };
+        let step = lit.raw_mean() - unlit.raw_mean();
+        let noise = K_SIGMA_MEAN
+            * f64::from(stream.sigma())
+            * (1.0 / lit.samples + 1.0 / unlit.samples).sqrt();
+        let least = TAKEN_AWAY_SHARE * step.max(0.0) + noise;
+        let (lit, unlit) = (lit.rgb_mean(), unlit.rgb_mean());
+        lit.iter().zip(unlit).any(|(l, u)| l - u < -least)
+    }
+
     /// The lit and the unlit runs' sums, if both states are in view.
     fn sums(&self) -> Option<(StateSums, StateSums)> {
         let (mut lit, mut unlit) = (StateSums::default(), StateSums::default());
@@ -608,6 +639,9 @@ impl<'r> InView<'r> {
             sums.samples += f64::from(r.samples);
             sums.raw += r.sum[3];
             sums.judged += r.sum_v;
+            for (total, v) in sums.rgb.iter_mut().zip(r.sum) {
+                *total += v;
+            }
         }
         (lit.samples > 0.0 && unlit.samples > 0.0).then_some((lit, unlit))
     }
@@ -754,9 +788,24 @@ fn one_level_under_false_edges(
         && stepped
         && !unlit_runs_were_lit(stream, view, cal)
     {
-        return None;
+        return dark_under_a_colour_beat(stream, view, model, cal);
     }
     view.judged_as_one_level(stream, model, cal)
+}
+
+/// Runs whose edges took light of some colour away ([`InView::took_light_away`]), judged
+/// as one level where that level reads dark: the room's beat, not a light. (Where it
+/// reads lit, a light blinks under the beat too, and its runs are read as cut.)
+fn dark_under_a_colour_beat(
+    stream: &Stream,
+    view: &InView,
+    model: &Model,
+    cal: &Calibration,
+) -> Option<Reading> {
+    if !view.took_light_away(stream, cal) {
+        return None;
+    }
+    Some(view.judged_as_one_level(stream, model, cal)?).filter(reads_dark)
 }
 
 /// A blink whose runs held unlit read lit ([`unlit_runs_were_lit`]), judged as the one
