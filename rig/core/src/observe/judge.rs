@@ -253,7 +253,17 @@ fn at_the_end(stream: &Stream, model: &Model, cal: &Calibration) -> Reading {
             }
             one_level = lone;
             let clips = one_level.clipped();
-            let own = one_level.colour_against_clipped(reads_colour, reference, clips);
+            let own = match one_level.colour_against_clipped(reads_colour, reference, clips) {
+                Colour::On
+                    if reads_colour
+                        && cal.dark.is_none()
+                        && !any_clipped(&clips)
+                        && holds_steady(stream, &one_level) =>
+                {
+                    one_level.colour_of_a_steady_level()
+                }
+                named => named,
+            };
             if names_no_light_of_its_own(&one_level, own, clips, cal) {
                 return Reading::NotEnoughEvidence;
             }
@@ -1428,6 +1438,26 @@ fn holds_one_level(run: &RunStats, before: Option<&RunStats>, cal: &Calibration)
         .and_then(RunStats::level_mean)
         .map_or(0.0, |b| f64::from(b) - level);
     f64::from(run.spread_v()) < lift && step < lift
+}
+
+/// A level's values may range by this many σ of a sample's noise (their standard
+/// deviation)...
+const STEADY_SIGMAS: f64 = 2.0;
+/// ...and by this share of what it reads above a shrouded sensor's dark, and still be
+/// one light held steady (see [`holds_steady`]).
+const STEADY_SHARE: f64 = 0.1;
+
+/// Whether a lit `run`, uncalibrated, held steady: its settled values' standard deviation
+/// within [`STEADY_SIGMAS`] of a raw sample's noise and [`STEADY_SHARE`] of its level
+/// above [`SHROUDED_DARK_MAX`]. A blink the band could not cut swings by its whole light:
+/// far more than the sensor's noise, and than a tenth of the light. (The noise alone
+/// is not enough: a PWM read through a window shorter than its period is as noisy as
+/// its light, and a wink's short dark times hid in it.)
+fn holds_steady(stream: &Stream, run: &RunStats) -> bool {
+    let most = (STEADY_SIGMAS * f64::from(stream.sigma()))
+        .min(STEADY_SHARE * (run.mean()[3] - SHROUDED_DARK_MAX));
+    run.settled_variance()
+        .is_some_and(|v| most > 0.0 && f64::from(v) <= most * most)
 }
 
 /// Whether a reading says the light is off.

@@ -641,6 +641,20 @@ impl RunStats {
     /// reading otherwise than [`colour_of`]), four times such a dark or more, is named
     /// above each dark as a diluted colour.
     fn colour_above_unknown_dark(&self, m: [f64; 4], clipped: [bool; 3]) -> Colour {
+        self.named_above_unknown_darks(m, clipped, false)
+    }
+
+    /// As [`Self::colour_against_clipped`] with nothing measured under it, for an unclipped
+    /// lit level that held steady (its values ranged within its noise): no blink's mean,
+    /// for a blink swings by its whole light. Named as a diluted colour however faint
+    /// (see [`DILUTED_LEAST_DARKS`]): only a blink's mean had to be bright to be named so.
+    pub(crate) fn colour_of_a_steady_level(&self) -> Colour {
+        self.named_above_unknown_darks(self.mean(), [false; 3], true)
+    }
+
+    /// Named above each dark a shroud allows (see [`Self::colour_above_unknown_dark`]);
+    /// as a diluted colour where `steady`, or where the reading is mostly light.
+    fn named_above_unknown_darks(&self, m: [f64; 4], clipped: [bool; 3], steady: bool) -> Colour {
         let rgb = [m[0] as f32, m[1] as f32, m[2] as f32];
         // A reading more saturated than any white at a hue none has is a coloured light
         // with room light in it, whatever dark is under it (see `colour_of_diluted`):
@@ -648,8 +662,9 @@ impl RunStats {
         // shroud lets in. (Fainter, the dark under it is much of it: a dim blue wink's
         // mean, too noisy to cut, names no colour of its own.)
         let diluted = clipped == [false; 3]
-            && rgb.iter().sum::<f32>()
-                >= DILUTED_LEAST_DARKS * super::judge::SHROUDED_DARK_MAX as f32
+            && (steady
+                || rgb.iter().sum::<f32>()
+                    >= DILUTED_LEAST_DARKS * super::judge::SHROUDED_DARK_MAX as f32)
             && colour_of_diluted(rgb[0], rgb[1], rgb[2]) != colour_of(rgb[0], rgb[1], rgb[2]);
         one_name(unknown_darks(m).iter().map(|d| {
             let above = [rgb[0] - d[0], rgb[1] - d[1], rgb[2] - d[2]];
