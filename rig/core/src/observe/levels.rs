@@ -350,20 +350,18 @@ const K_SIGMA: f32 = 4.0;
 /// must never look like two levels (integer readings of a few counts, which wander
 /// further than their median change says, are kept apart by the count floors).
 const K_SIGMA_ENVELOPE: f32 = 7.0;
-/// ...and at least this many counts above an emissive light's calibrated dark (its
-/// `# dark:` line), however quiet the sensor: integer readings of a few counts wander by
-/// a count or two more than their median change says...
+/// ...and at least this many counts above an emissive light's dark (its `# dark:` line,
+/// or the unlit runs'), however quiet the sensor: integer readings of a few counts
+/// wander by a count or two more than their median change says...
 pub(super) const MIN_LIT_COUNTS: f32 = 12.0;
-/// ...and, above that dark, at least this many σ of one judged value's noise (the band
-/// cuts on single values: a dark one reaches that far up about once in 30 000). A dim
-/// room's faint LED, five σ clear of a calibrated dark of 20-40 counts (10-20 counts),
-/// is plain to see in its trace; a fixed floor of 20 counts refused it...
+/// ...and at least this many σ of one judged value's noise (the band cuts on single
+/// values: a dark one reaches that far up about once in 30 000). A dim room's faint
+/// LED, five σ clear of its dark of 20-40 counts (10-20 counts), is plain to see in its
+/// trace; a fixed floor of 20 counts refused it, and without a dark line read it "off"...
 pub(super) const LIT_NOISE_SIGMAS: f32 = 4.0;
 /// ...but never more than this many counts, a light's contrast enough whatever the noise
-/// (as it always was: `Stream::least_light`); and this many without a calibrated dark, where
-/// the level the trace calls dark is itself read off the trace, and a mains beat the
-/// lock-in cannot follow walks both (an off light in a dim room under such a beat reads
-/// "lit" runs at a floor of 12).
+/// (the floor it always was: `Stream::least_light`); this many too before the noise is
+/// known.
 pub(super) const LIT_COUNTS_ENOUGH: f32 = 20.0;
 /// ...or this many below a reflective indicator's bare level (its contrast is the room
 /// light's: a dim room gives a few tens of counts, which its own floor, a share of the

@@ -356,11 +356,16 @@
 //!
 //! The seventeenth session (2026-12-07) took three classes of the ninth generator's
 //! misses, each with a rule argued from what an LED can and cannot do to a sensor:
-//! - **Above a calibrated dark, a light must add 4σ of one value's noise, 12 to 20
-//!   counts** (`Stream::least_light`; it was 20 counts whatever the noise). A dim
-//!   room's LED five noise σ clear of its dark line (10-20 counts) was no answer or
-//!   read "off". Without a dark line it stays 20: the level the trace calls dark is
-//!   then read off the trace itself, and a beat the lock-in cannot follow walks both.
+//! - **A light must add 4σ of one value's noise, 12 to 20 counts** (`Stream::least_light`;
+//!   it was 20 counts whatever the noise). A dim room's LED five noise σ clear of its
+//!   dark (10-20 counts) was no answer above a dark line and read "off" without one (the
+//!   ninth generator's six off↔lit confusions; at 20, 33 of 48 blinks in
+//!   `a_faint_led_blinking_in_a_dim_room_is_read_without_a_dark_line`, 2 now: a wink
+//!   whose band is lost, left). Kept at 20 without a dark line at first, for the test
+//!   that had kept 20 last session (`an_off_light_in_a_dim_room_under_a_beat_is_no_blink`):
+//!   its "noise" was a slow sawtooth (each window's generator seeded one apart, whose
+//!   first draws step by a fixed share), steps a floor deep that no sensor makes; with
+//!   each window's own noise (`mixed`) it reads 390 of 400 off at 4σ, none lit.
 //!   The σ is the raw noise over a box, not the judged dark's as seen: a faint
 //!   flutter's straddled samples raised that past the light's contrast, the band drawn
 //!   at first was lost, and the last run alone read "off" (3 of 20 in
@@ -369,9 +374,10 @@
 //!   flash read "off" at 20; 45 of 48 blinks and 8 of 12 steady lights now) and
 //!   `a_calibrated_off_light_in_a_dim_room_under_a_beat_is_never_lit` (the dim room of
 //!   the test that kept 20 last session, with its dark line: none lit, 369 of 400 off,
-//!   400 at 20). Tried on the way: 12 counts flat (the band alone, or everywhere)
-//!   abstained on about 20 more off lights under a locked or slowly beating flicker
-//!   per 180 000 `lightgen` traces; 3σ of the judged dark's noise, 14.
+//!   400 at 20; 369 with the sawtooth noise). Tried on the way: 12 counts flat (the
+//!   band alone, or everywhere) abstained on about 20 more off lights under a locked or
+//!   slowly beating flicker per 180 000 `lightgen` traces; 3σ of the judged dark's
+//!   noise, 14.
 //! - **Edges that take light of some colour away are no LED's** (`judge.rs`,
 //!   `InView::took_light_away`, `dark_under_a_colour_beat`). An LED adds light to every
 //!   channel. A sensor that reads its channels one after another under an LED lamp's
@@ -396,27 +402,30 @@
 //!   on the noise bound alone). `a_steady_blue_led_in_a_dim_room_is_named_without_a_dark_line`:
 //!   26 of 40 blue steady (8 before), the rest too pale.
 //!
-//! Measured as the sixteenth session's table above (start 08f5be4, end 24478e1; the
+//! Measured as the sixteenth session's table above (start 08f5be4, end of the rules; the
 //! ninth generator with `RIG=target/release/rig python eval.py SET` in its throwaway):
 //!
 //! | traces | right, start → end | abstained | forbidden | wrong colour |
 //! |---|---|---|---|---|
-//! | ninth generator, 3 × 600 | 94.50 / 95.67 / 96.67% → 96.50 / 97.17 / 98.00% (1721 → 1750: 29 won, none lost; a red flutter read steady is now no answer, an amber flutter no answer now no cadence fits) | 60 → 32 | 10 → 10 | 2 → 2 |
-//! | `lightgen` 20M–100M (nine sets of 20 000) | 99.69 / 99.72 / 99.69 / 99.72 / 99.67 / 99.78 / 99.66 / 99.73 / 99.69% → 99.69 / 99.72 / 99.69 / 99.72 / 99.67 / 99.77 / 99.66 / 99.71 / 99.69% | 496 → 501 | 25 → 25 | 0 |
+//! | ninth generator, 3 × 600 | 94.50 / 95.67 / 96.67% → 96.67 / 97.67 / 98.67% (1721 → 1758: 37 won, none lost; a red flutter read steady is now no answer, an amber flutter no answer now no cadence fits) | 60 → 30 | 10 → 4 | 2 → 2 |
+//! | `lightgen` 20M–100M (nine sets of 20 000) | 99.69 / 99.72 / 99.69 / 99.72 / 99.67 / 99.78 / 99.66 / 99.73 / 99.69% → 99.69 / 99.70 / 99.69 / 99.73 / 99.67 / 99.77 / 99.66 / 99.71 / 99.70% | 496 → 502 | 25 → 25 | 0 |
 //! | `tracegen` 4M–8M | 99.40 / 99.62 / 99.55 / 99.62 / 99.44% → 99.40 / 99.62 / 99.51 / 99.58 / 99.44% | 65 → 67 | 3 → 3 | 0 |
-//! | fresh: `lightgen` 110M / 120M, `tracegen` 9M | 99.70 / 99.70 / 99.55% → 99.70 / 99.69 / 99.55% | 114 → 116, 13 → 13 | 5 → 5, 0 → 0 | 0 |
+//! | fresh: `lightgen` 110M / 120M, `tracegen` 9M | 99.70 / 99.70 / 99.55% → 99.70 / 99.69 / 99.55% | 114 → 117, 13 → 13 | 5 → 5, 0 → 0 | 0 |
 //! | the sixteen 1000-trace sets below | one more right (2 won, 1 lost) | | the same | 0 |
 //! | eighth generator (`python3 eval.py SET --rerun`), `fixtures/traces/` | 576 / 584 / 567 → 575 / 584 / 568; 260 of 263 both | | | 0 |
 //!
-//! What `lightgen` and `tracegen` lost (12 answers in 195 000, all now no answer) are
+//! What `lightgen` and `tracegen` lost (about 12 answers in 195 000, all now no answer) are
 //! off lights under a flicker locked to the sample rate or beating with it at a few
 //! hertz, whose crests a floor of 12 counts lets the band cut. Throughput is unchanged
 //! (`cargo bench -p rig --bench classifier -- --test`, the start's and the end's builds
 //! interleaved, two runs each, medians of 15 passes): classify 7.6–7.7 → 7.8–8.0 M
-//! samples/s, a watch 4.7 both. Left: uncalibrated faint LEDs in dim rooms (a
-//! light of 10-20 counts over 20-35 counts of room, no dark line) read "off", 6 of the
-//! ninth generator's forbidden confusions, and uncalibrated photodiode blinks above a
-//! shrouded dark read steady (runs held unlit that read lit, taken for a PWM's beat).
+//! samples/s, a watch 4.7 both (the rules' builds; the last change adds no work). Left:
+//! the ninth generator's four forbidden confusions, uncalibrated photodiode blinks above
+//! a shrouded dark read steady (runs held unlit that read lit, taken for a PWM's beat,
+//! where the flicker the lock-in left raises the judged noise the step is told against),
+//! and a colour sensor's steady green or amber under an unshrouded sensor's room light
+//! (its flicker says the room reaches it; a per-channel lock-in would say whether the
+//! level's colour is the flicker's: not built, it would triple the lock-in's work).
 //!
 //! The fifteenth session (2026-12-07) took the ninth generator's largest class left:
 //! blinks under a mains beat a third of their step deep or more, 29 of its misses where
@@ -1241,6 +1250,42 @@ mod tests {
         }
         tally.assert_nine_in_ten();
         assert!(steady >= 6, "{steady} of 12 steady lights read");
+    }
+
+    #[test]
+    fn a_faint_led_blinking_in_a_dim_room_is_read_without_a_dark_line() {
+        // The same faint LED (15-18 counts) blinking in a dimmer room (25 counts, noise
+        // of 3), no dark line, read at 125, 200 and 500 Hz (the last two through a
+        // smoothing box): its runs stand 4σ clear of the room's. Under a fixed floor of
+        // 20 counts no band was drawn, and one level under a shrouded sensor's dark read
+        // "off": 33 of 48, a forbidden confusion (the ninth generator's six such were all
+        // faint uncalibrated blinks), 12 right. Now 46 right, never another cadence; two
+        // winks at 125 and 200 Hz still read "off" (the band drawn at first is lost and
+        // the last long lit run, under a shrouded dark, reads dark alone), left.
+        let (mut right, mut off) = (0, 0);
+        for (i, hz) in [125.0, 200.0, 500.0].into_iter().enumerate() {
+            for seed in 0..4u64 {
+                let led = 15.0 + seed as f32;
+                let sensor = Sensor::level(hz)
+                    .with_room(25.0)
+                    .with_led(led)
+                    .with_noise(3.0);
+                for cadence in BLINKS {
+                    let light = Light::new(Colour::On, cadence_pattern(cadence))
+                        .random_phase(seed + 10 * i as u64);
+                    let trace = sensor.trace(&light, 0.0, 4000.0, seed + 100 * i as u64);
+                    let reading = photodiode(None).classify(&trace);
+                    let seen = seen(&reading);
+                    assert!(
+                        seen.is_none_or(|s| s.colour == Colour::Off || s.cadence == cadence),
+                        "{cadence:?} {hz} Hz, {led} counts: {reading:?}"
+                    );
+                    right += usize::from(seen == Some(Indication::new(Colour::On, cadence)));
+                    off += usize::from(seen == Some(Indication::OFF));
+                }
+            }
+        }
+        assert!(right >= 44 && off <= 2, "{right} of 48 right, {off} off");
     }
 
     #[test]
@@ -2263,9 +2308,12 @@ mod tests {
                 let n = ((read - start) / cycle).floor();
                 let w = room(start + n * cycle);
                 // (n is -1 for a read before the first window ended: offset, so that
-                // every window's noise is its own.)
-                let mut window_noise = uniform(seed * 100_003 + (n + 1.0) as u64);
-                let mut noisy = |v: f64| (v + noise * (window_noise() - 0.5)).round() as f32;
+                // every window's noise is its own. The window's seed is mixed: the first
+                // draws of generators seeded one apart step by a fixed share, and the
+                // "noise" was a slow sawtooth.)
+                let mut window_noise = uniform(mixed(seed, (n + 1.0) as u64));
+                let mut noisy =
+                    |v: f64| (v + noise * (window_noise() - 0.5)).round().max(0.0) as f32;
                 Sample {
                     t_ms: read,
                     r: noisy(0.50 * w),
@@ -2275,6 +2323,15 @@ mod tests {
                 }
             })
             .collect()
+    }
+
+    /// `seed` and `n` mixed into one seed (SplitMix64's finaliser), so that seeds one `n`
+    /// apart start unrelated streams.
+    fn mixed(seed: u64, n: u64) -> u64 {
+        let mut z = seed.wrapping_add(n.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
     }
 
     /// `traces` off lights read by [`a_free_running_sensor_under_a_flicker`], each with
@@ -2316,7 +2373,9 @@ mod tests {
         // beat and the noise together reach the floor, and the band cuts the dark into
         // runs whose means sit at one level. Judged as a blink, 3 of 400 read lit (a
         // forbidden confusion); their runs' means are not half the floor apart, and an
-        // LED's would be its levels: none now.
+        // LED's would be its levels: none now. (Those figures were measured with the
+        // window noise a slow sawtooth, see `mixed`. With each window's own noise, and
+        // the floor at 4σ of a value's noise here too, 390 of 400 read off, none lit.)
         let read = off_lights_under_drawn_beats(
             (3000, 400),
             (20.0, 15.0),
@@ -2494,9 +2553,9 @@ mod tests {
     fn a_calibrated_off_light_in_a_dim_room_under_a_beat_is_never_lit() {
         // The dim room of `an_off_light_in_a_dim_room_under_a_beat_is_no_blink`, with its
         // dark line: a light must add 4 σ of a value's noise to it, no longer 20 counts,
-        // and the beat and the noise together reach that. Never read lit; 369 of 400 read
-        // off when this was written, the rest no answer (all 400 off under a floor of
-        // 20 counts, which read the faint LEDs of the test above "off").
+        // and the beat and the noise together may reach that. Never read lit; 398 of 400
+        // read off when this was written, the rest no answer (all 400 off under a floor
+        // of 20 counts, which read the faint LEDs of the test above "off").
         let read = off_lights_under_drawn_beats(
             (5000, 400),
             (20.0, 15.0),
@@ -2524,7 +2583,8 @@ mod tests {
         // flicker's with the sensor's own clock, which may run a little slower than the
         // host's reads (2% here: a sensor 0.8% slow beats at 4 Hz, not 5). 138 of 200
         // read off with neither rule, 158 with the crests' alone, 170 with the clock's
-        // alone, 190 with both; the rest abstain.
+        // alone, 190 with both; the rest abstain. (With the window noise a slow sawtooth,
+        // see `mixed`; with each window's own, 195.)
         let read = off_lights_under_drawn_beats(
             (1000, 200),
             (400.0, 1400.0),

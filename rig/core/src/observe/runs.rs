@@ -742,7 +742,7 @@ fn stands_clear_of(m: [f64; 4], unlit: [f64; 3]) -> bool {
 /// The least a lit run must read above the unlit runs, across r, g and b, to be named
 /// above them ([`stands_clear_of`]). Both are read in the same trace, so the room's drift
 /// since a calibration and a sensor's offset do not come into it, as they do into
-/// `Stream::least_light` (12 to 20, above a `# dark:` line): what a
+/// `Stream::least_light` (12 to 20 counts: 4σ of a value's noise): what a
 /// false edge leaves is its run's excess noise, a few counts of a mean. (At 20, a dim
 /// amber wink whose runs stood 17 clear was `on`:
 /// `a_faint_amber_blink_in_a_dim_room_is_named_above_the_unlit_runs`.)

@@ -27,7 +27,7 @@
 //!    highest), and the floor a lit level must clear: the noise of the smoothed signal
 //!    (4σ between run levels, of a run mean when judged sample by sample; 7σ off an
 //!    envelope), what a light adds at least (emissive, [`Stream::least_light`]: 4σ of
-//!    one value's noise, 12 to 20 counts above a calibrated dark, 20 without one) or
+//!    one value's noise, 12 to 20 counts) or
 //!    [`MIN_DARKENING_COUNTS`](super::levels::MIN_DARKENING_COUNTS) (reflective), and,
 //!    given a dark level, what a drift of the room light since it was measured can add
 //!    ([`DRIFT_SHARE`] of it; not while the light is seen at that dark within the
