@@ -7,7 +7,7 @@
 //!
 //! - **Emissive, calibrated** ([`emissive_reach`]): lit when its mean (with the mains
 //!   flicker the lock-in fitted taken off) is above the dark level by more than a light
-//!   adds (`Stream::least_light`: 4σ of a value's noise, 12 to 20 counts; or the room's
+//!   adds ([`Stream::least_light`]: 4σ of a value's noise, 12 to 20 counts; or the room's
 //!   drift, [`DRIFT_SHARE`] of the dark level, or 5σ of the mean's noise) and — when the mains
 //!   flicker is a multiple of the sample rate, so the sensor may see it at one phase for
 //!   the whole trace — [`LOCKED_FLICKER_SHARE`] of the dark level (a 30%-deep flicker
@@ -33,7 +33,10 @@
 //!   evidence, rather than the room light's colour named "lit". So too where a colour
 //!   sensor's level names no colour whatever dark is assumed, unclipped
 //!   ([`names_no_light_of_its_own`]): the light above the dark is too little to name, and
-//!   an off indicator under the room's light reads so. (The runner already treats an
+//!   an off indicator under the room's light reads so. Unless the level held steady
+//!   ([`lit_level_held_steady`]): then it is no blink's mean, and a colour at a hue and
+//!   saturation no white has is named whatever white is in it
+//!   ([`RunStats::colour_of_a_steady_level`]). (The runner already treats an
 //!   unnamed colour as unreadable where a hue is wanted; where "off" is wanted, "lit" was
 //!   a false FAIL.)
 //! - **Reflective, with the bare level**: "on" darkens the display, most segments to
@@ -128,8 +131,8 @@ const DIMMED_COLOUR_SPREAD: f64 = 0.15;
 /// A sample further above the dark than this many sigmas of one sample's noise (and a
 /// flicker's lift) is lit (see [`held_lit_samples`]).
 const LIT_SAMPLE_SIGMAS: f64 = 8.0;
-/// A lit state may read less of a colour than the unlit one by noise only, and by no
-/// more than this share of its clear step (see [`InView::took_light_away`]).
+/// A lit state may read less of a colour than the unlit one by its noise plus this share
+/// of its clear step, and no more (see [`InView::took_light_away`]).
 const TAKEN_AWAY_SHARE: f64 = 0.05;
 /// A blink's runs keep at least this share of their judged contrast in their raw means
 /// (see [`blink_without_a_mean_change`]).
@@ -253,17 +256,15 @@ fn at_the_end(stream: &Stream, model: &Model, cal: &Calibration) -> Reading {
             }
             one_level = lone;
             let clips = one_level.clipped();
-            let own = match one_level.colour_against_clipped(reads_colour, reference, clips) {
-                Colour::On
-                    if reads_colour
-                        && cal.dark.is_none()
-                        && !any_clipped(&clips)
-                        && holds_steady(stream, &one_level) =>
-                {
-                    one_level.colour_of_a_steady_level()
-                }
-                named => named,
-            };
+            let mut own = one_level.colour_against_clipped(reads_colour, reference, clips);
+            // (Nothing measured under it, and no name above the darks a shroud allows:
+            // a level held steady is no blink's mean, named as a diluted colour.)
+            if names_no_light_of_its_own(&one_level, own, clips, cal)
+                && reference == Reference::Unknown
+                && lit_level_held_steady(stream, &one_level)
+            {
+                own = one_level.colour_of_a_steady_level();
+            }
             if names_no_light_of_its_own(&one_level, own, clips, cal) {
                 return Reading::NotEnoughEvidence;
             }
@@ -815,7 +816,8 @@ fn dark_under_a_colour_beat(
     if !view.took_light_away(stream, cal) {
         return None;
     }
-    Some(view.judged_as_one_level(stream, model, cal)?).filter(reads_dark)
+    view.judged_as_one_level(stream, model, cal)
+        .filter(reads_dark)
 }
 
 /// A blink whose runs held unlit read lit ([`unlit_runs_were_lit`]), judged as the one
@@ -1174,7 +1176,7 @@ const MISSED_BLINK_SWING: f32 = 0.25;
 const FLICKER_SWING_MOST: f64 = 0.1;
 /// The least depth (counts) of a square wave an emissive light's missed blink swings
 /// by: more than a sensor's integer wiggle of a count or two, however little light it
-/// adds. (A blink the band cannot cut is a faint one: under `Stream::least_light`, a
+/// adds. (A blink the band cannot cut is a faint one: under [`Stream::least_light`], a
 /// light no band is drawn for, it must still not be read off when it plainly swings.)
 const MISSED_BLINK_LEAST_COUNTS: f32 = 8.0;
 /// How far off its nominal a mains flicker may be (a share: the mains' 0.3%, and a
@@ -1440,11 +1442,10 @@ fn holds_one_level(run: &RunStats, before: Option<&RunStats>, cal: &Calibration)
     f64::from(run.spread_v()) < lift && step < lift
 }
 
-/// A level's values may range by this many σ of a sample's noise (their standard
-/// deviation)...
+/// A level's values' standard deviation may be this many σ of a sample's noise...
 const STEADY_SIGMAS: f64 = 2.0;
-/// ...and by this share of what it reads above a shrouded sensor's dark, and still be
-/// one light held steady (see [`holds_steady`]).
+/// ...and this share of what it reads above a shrouded sensor's dark, and still be one
+/// light held steady (see [`lit_level_held_steady`]).
 const STEADY_SHARE: f64 = 0.1;
 
 /// Whether a lit `run`, uncalibrated, held steady: its settled values' standard deviation
@@ -1453,7 +1454,7 @@ const STEADY_SHARE: f64 = 0.1;
 /// far more than the sensor's noise, and than a tenth of the light. (The noise alone
 /// is not enough: a PWM read through a window shorter than its period is as noisy as
 /// its light, and a wink's short dark times hid in it.)
-fn holds_steady(stream: &Stream, run: &RunStats) -> bool {
+fn lit_level_held_steady(stream: &Stream, run: &RunStats) -> bool {
     let most = (STEADY_SIGMAS * f64::from(stream.sigma()))
         .min(STEADY_SHARE * (run.mean()[3] - SHROUDED_DARK_MAX));
     run.settled_variance()

@@ -360,7 +360,7 @@ pub(super) const MIN_LIT_COUNTS: f32 = 12.0;
 /// trace; a fixed floor of 20 counts refused it, and without a dark line read it "off"...
 pub(super) const LIT_NOISE_SIGMAS: f32 = 4.0;
 /// ...but never more than this many counts, a light's contrast enough whatever the noise
-/// (the floor it always was: `Stream::least_light`); this many too before the noise is
+/// (the fixed floor before `Stream::least_light`); this many too before the noise is
 /// known.
 pub(super) const LIT_COUNTS_ENOUGH: f32 = 20.0;
 /// ...or this many below a reflective indicator's bare level (its contrast is the room

@@ -645,7 +645,8 @@ impl RunStats {
     }
 
     /// As [`Self::colour_against_clipped`] with nothing measured under it, for an unclipped
-    /// lit level that held steady (its values ranged within its noise): no blink's mean,
+    /// lit level that held steady (its values' standard deviation within its noise): no
+    /// blink's mean,
     /// for a blink swings by its whole light. Named as a diluted colour however faint
     /// (see [`DILUTED_LEAST_DARKS`]): only a blink's mean had to be bright to be named so.
     pub(crate) fn colour_of_a_steady_level(&self) -> Colour {
@@ -741,9 +742,9 @@ fn stands_clear_of(m: [f64; 4], unlit: [f64; 3]) -> bool {
 
 /// The least a lit run must read above the unlit runs, across r, g and b, to be named
 /// above them ([`stands_clear_of`]). Both are read in the same trace, so the room's drift
-/// since a calibration and a sensor's offset do not come into it, as they do into
-/// `Stream::least_light` (12 to 20 counts: 4σ of a value's noise): what a
-/// false edge leaves is its run's excess noise, a few counts of a mean. (At 20, a dim
+/// since a calibration and a sensor's offset do not come into it, as they do above a
+/// `# dark:` line: what a false edge leaves is its run's excess noise, a few counts of a
+/// mean. (At 20, a dim
 /// amber wink whose runs stood 17 clear was `on`:
 /// `a_faint_amber_blink_in_a_dim_room_is_named_above_the_unlit_runs`.)
 const NAMED_ABOVE_UNLIT_LEAST: f64 = 12.0;

@@ -196,7 +196,8 @@ pub(super) struct Settings {
 
 /// What a dark LED reads (emissive only): its calibrated dark level `anchor` and how
 /// far above it a reading of it may be: the room's drift ([`DRIFT_SHARE`] of it) or
-/// half the least a light adds, whichever is more. Without a calibration, nothing and
+/// half the least a light adds however quiet the sensor ([`MIN_LIT_COUNTS`]: 6 counts,
+/// 10 before it was 12), whichever is more. Without a calibration, nothing and
 /// what a shrouded sensor reads dark.
 fn dark_reach(anchor: Option<f32>, polarity: Polarity) -> Option<(f32, f32)> {
     if polarity != Polarity::Emissive {
