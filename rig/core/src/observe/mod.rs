@@ -2390,6 +2390,28 @@ mod tests {
         read
     }
 
+    /// 400 off lights in a dim room (20-35 counts) flickering 15-30% deep, with noise of
+    /// 10-14 counts peak to peak ([`off_lights_under_drawn_beats`] from `seed_base`).
+    fn off_lights_in_a_dim_room_under_a_beat(
+        seed_base: u64,
+        classifier: impl Fn(f64) -> Classifier,
+    ) -> OffOrNot {
+        off_lights_under_drawn_beats(
+            (seed_base, 400),
+            (20.0, 15.0),
+            (0.15, 0.15),
+            |_, next| 10.0 + 4.0 * next(),
+            classifier,
+        )
+    }
+
+    /// An RGB sensor calibrated to the dark of [`a_free_running_sensor_under_a_flicker`]'s
+    /// room at `level` (its light's shares of r, g and b).
+    fn calibrated_to_the_room(level: f64) -> Classifier {
+        let dark = [0.50, 0.38, 0.12, 1.0].map(|share| (share * level) as f32);
+        rgb_classifier(Some(DarkLevel::Rgbc(dark)))
+    }
+
     #[test]
     fn an_off_light_in_a_dim_room_under_a_beat_is_no_blink() {
         // The same free-running sensor in a dim room (20-35 counts) whose lamps flicker
@@ -2400,13 +2422,7 @@ mod tests {
         // LED's would be its levels: none now. (Those figures were measured with the
         // window noise a slow sawtooth, see `mixed`. With each window's own noise, and
         // the floor at 4σ of a value's noise here too, 390 of 400 read off, none lit.)
-        let read = off_lights_under_drawn_beats(
-            (3000, 400),
-            (20.0, 15.0),
-            (0.15, 0.15),
-            |_, next| 10.0 + 4.0 * next(),
-            |_| rgb_classifier(None),
-        );
+        let read = off_lights_in_a_dim_room_under_a_beat(3000, |_| rgb_classifier(None));
         assert_eq!(read.other, 0, "{} of 400 read lit", read.other);
         assert!(read.off >= 390, "{} of 400 read off", read.off);
     }
@@ -2594,16 +2610,7 @@ mod tests {
         // and the beat and the noise together may reach that. Never read lit; 398 of 400
         // read off when this was written, the rest no answer (all 400 off under a floor
         // of 20 counts, which read the faint LEDs of the test above "off").
-        let read = off_lights_under_drawn_beats(
-            (5000, 400),
-            (20.0, 15.0),
-            (0.15, 0.15),
-            |_, next| 10.0 + 4.0 * next(),
-            |level| {
-                let dark = [0.50, 0.38, 0.12, 1.0].map(|share| (share * level) as f32);
-                rgb_classifier(Some(DarkLevel::Rgbc(dark)))
-            },
-        );
+        let read = off_lights_in_a_dim_room_under_a_beat(5000, calibrated_to_the_room);
         assert_eq!(read.other, 0, "{} of 400 read lit", read.other);
         assert!(read.off >= 350, "{} of 400 read off", read.off);
     }
@@ -2628,10 +2635,7 @@ mod tests {
             (400.0, 1400.0),
             (0.03, 0.05),
             |level, _| 0.04 * level,
-            |level| {
-                let dark = [0.50, 0.38, 0.12, 1.0].map(|share| (share * level) as f32);
-                rgb_classifier(Some(DarkLevel::Rgbc(dark)))
-            },
+            calibrated_to_the_room,
         );
         assert_eq!(read.other, 0, "{} of 200 read lit", read.other);
         assert!(read.off >= 180, "{} of 200 read off", read.off);

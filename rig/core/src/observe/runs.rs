@@ -598,7 +598,7 @@ impl RunStats {
             None if !self.lit || !reads_colour || self.samples == 0 => {
                 self.colour_clipped(reads_colour, [0.0; 3], clipped)
             }
-            None => self.colour_above_unknown_dark(m, clipped),
+            None => colour_above_unknown_dark(m, clipped, false),
         }
     }
 
@@ -632,49 +632,13 @@ impl RunStats {
         }
     }
 
-    /// Named above a dark reading no one measured (a shrouded sensor's: its offset, about
-    /// even across channels, and leaked room light, white, warm or cool; together at most
-    /// [`SHROUDED_DARK_MAX`](super::judge::SHROUDED_DARK_MAX) counts across r, g and b):
-    /// only if every such dark gives one name; otherwise lit in a colour the sensor cannot
-    /// be sure of, `On`. An unclipped reading that is a coloured light diluted by white
-    /// (the room's, where no shroud keeps it out: [`colour_of_diluted`] names the
-    /// reading otherwise than [`colour_of`]), four times such a dark or more, is named
-    /// above each dark as a diluted colour.
-    fn colour_above_unknown_dark(&self, m: [f64; 4], clipped: [bool; 3]) -> Colour {
-        self.named_above_unknown_darks(m, clipped, false)
-    }
-
     /// As [`Self::colour_against_clipped`] with nothing measured under it, for an unclipped
     /// lit level that held steady (its values' standard deviation within its noise): no
-    /// blink's mean,
-    /// for a blink swings by its whole light. Named as a diluted colour however faint
-    /// (see [`DILUTED_LEAST_DARKS`]): only a blink's mean had to be bright to be named so.
+    /// blink's mean, for a blink swings by its whole light. Named as a diluted colour
+    /// however faint (see [`DILUTED_LEAST_DARKS`]): only a blink's mean had to be bright
+    /// to be named so.
     pub(crate) fn colour_of_a_steady_level(&self) -> Colour {
-        self.named_above_unknown_darks(self.mean(), [false; 3], true)
-    }
-
-    /// Named above each dark a shroud allows (see [`Self::colour_above_unknown_dark`]);
-    /// as a diluted colour where `steady`, or where the reading is mostly light.
-    fn named_above_unknown_darks(&self, m: [f64; 4], clipped: [bool; 3], steady: bool) -> Colour {
-        let rgb = [m[0] as f32, m[1] as f32, m[2] as f32];
-        // A reading more saturated than any white at a hue none has is a coloured light
-        // with room light in it, whatever dark is under it (see `colour_of_diluted`):
-        // where the reading is mostly light, [`DILUTED_LEAST_DARKS`] times as much as a
-        // shroud lets in. (Fainter, the dark under it is much of it: a dim blue wink's
-        // mean, too noisy to cut, names no colour of its own.)
-        let diluted = clipped == [false; 3]
-            && (steady
-                || rgb.iter().sum::<f32>()
-                    >= DILUTED_LEAST_DARKS * super::judge::SHROUDED_DARK_MAX as f32)
-            && colour_of_diluted(rgb[0], rgb[1], rgb[2]) != colour_of(rgb[0], rgb[1], rgb[2]);
-        one_name(unknown_darks(m).iter().map(|d| {
-            let above = [rgb[0] - d[0], rgb[1] - d[1], rgb[2] - d[2]];
-            if diluted {
-                colour_of_diluted(above[0], above[1], above[2])
-            } else {
-                colour_within_bounds(above, clipped)
-            }
-        }))
+        colour_above_unknown_dark(self.mean(), [false; 3], true)
     }
 
     /// As the cadence matcher reads it; its gaps are those since `gaps_since_ms`.
@@ -692,6 +656,37 @@ impl RunStats {
             gaps: self.gaps.in_view(seen_from, self.end_ms.max(seen_from)),
         }
     }
+}
+
+/// A lit reading `m` (mean raw r, g, b, c) named above a dark no one measured (a
+/// shrouded sensor's: its offset, about even across channels, and leaked room light,
+/// white, warm or cool; together at most
+/// [`SHROUDED_DARK_MAX`](super::judge::SHROUDED_DARK_MAX) counts across r, g and b): only
+/// if every such dark gives one name; otherwise lit in a colour the sensor cannot be
+/// sure of, `On`. An unclipped reading that is a coloured light diluted by white (the
+/// room's, where no shroud keeps it out: [`colour_of_diluted`] names the reading
+/// otherwise than [`colour_of`]) is named above each dark as a diluted colour where it is
+/// four times such a dark or more, or `held_steady` (no blink's mean).
+fn colour_above_unknown_dark(m: [f64; 4], clipped: [bool; 3], held_steady: bool) -> Colour {
+    let rgb = [m[0] as f32, m[1] as f32, m[2] as f32];
+    // A reading more saturated than any white at a hue none has is a coloured light
+    // with room light in it, whatever dark is under it (see `colour_of_diluted`):
+    // where the reading is mostly light, [`DILUTED_LEAST_DARKS`] times as much as a
+    // shroud lets in. (Fainter, the dark under it is much of it: a dim blue wink's
+    // mean, too noisy to cut, names no colour of its own.)
+    let diluted = clipped == [false; 3]
+        && (held_steady
+            || rgb.iter().sum::<f32>()
+                >= DILUTED_LEAST_DARKS * super::judge::SHROUDED_DARK_MAX as f32)
+        && colour_of_diluted(rgb[0], rgb[1], rgb[2]) != colour_of(rgb[0], rgb[1], rgb[2]);
+    one_name(unknown_darks(m).iter().map(|d| {
+        let above = [rgb[0] - d[0], rgb[1] - d[1], rgb[2] - d[2]];
+        if diluted {
+            colour_of_diluted(above[0], above[1], above[2])
+        } else {
+            colour_within_bounds(above, clipped)
+        }
+    }))
 }
 
 /// The r, g, b measured under a run reading `m` (mean raw r, g, b, c) that its colour is
