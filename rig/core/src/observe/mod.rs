@@ -387,8 +387,8 @@
 //! - **Edges that take light of some colour away are no LED's** (`judge.rs`,
 //!   `InView::took_light_away`, `dark_under_a_colour_beat`). An LED adds light to every
 //!   channel. A sensor that reads its channels one after another under an LED lamp's
-//!   square flicker catches it at a different phase in each, and the beat with a slow
-//!   clock steps as sharply as an LED: "lit" runs with more clear light and less red,
+//!   square flicker catches it at a different phase in each, and the beat with its own
+//!   clock, a percent or two off the polls, steps as sharply as an LED: "lit" runs with more clear light and less red,
 //!   named blue at no cadence (two of the ninth generator's off lights). Where the lit
 //!   runs read less of a colour than the unlit ones by more than 5% of the clear step
 //!   and 5σ of the two means, the runs are judged as one level, and that reading stands
@@ -397,7 +397,7 @@
 //!   read steady). `a_square_flicker_read_channel_by_channel_is_no_light`: 200 of 200
 //!   off lights off (none before, 28 read lit).
 //! - **An uncalibrated lit level that held steady is named as a diluted colour however
-//!   faint** (`judge.rs`, `holds_steady`; `RunStats::colour_of_a_steady_level`). A blue
+//!   faint** (`judge.rs`, `lit_level_held_steady`; `RunStats::colour_of_a_steady_level`). A blue
 //!   LED in a dim warm room reads about [20, 30, 60]: grey above no dark at all, blue
 //!   above every other dark a shroud allows, so `on`, no answer. As saturated as no
 //!   white is at a hue no white has, it is a coloured light whatever room light is in
@@ -408,8 +408,10 @@
 //!   on the noise bound alone). `a_steady_blue_led_in_a_dim_room_is_named_without_a_dark_line`:
 //!   26 of 40 blue steady (8 before), the rest too pale.
 //!
-//! Measured as the sixteenth session's table above (start 08f5be4, end of the rules; the
-//! ninth generator with `RIG=target/release/rig python eval.py SET` in its throwaway):
+//! Measured with the commands at the end of this section (`RIG_LIGHTGEN=20000`,
+//! `RIG_STRESS=3000` or, for the 1000-trace sets, `RIG_LIGHTGEN=1000` and `RIG_STRESS=600`,
+//! with `RIG_SEED` at each set's first seed), start 08f5be4, end of the rules; the ninth
+//! generator with `RIG=target/release/rig python eval.py SET` in its throwaway:
 //!
 //! | traces | right, start → end | abstained | forbidden | wrong colour |
 //! |---|---|---|---|---|
