@@ -1285,7 +1285,7 @@ fn level_reads_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Option
         };
     }
     if cal.polarity == Polarity::Emissive && cal.dark.is_none() && room_light_reaches(stream) {
-        return None;
+        return reads_a_coloured_light(run, cal).then_some(true);
     }
     let level = run.mean()[3];
     let noise = mean_noise(stream, run);
@@ -1313,10 +1313,20 @@ fn level_reads_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Option
 /// [`LOCKED_FLICKER_SHARE`]), says the room alone reads more than a shrouded sensor's
 /// dark ([`SHROUDED_DARK_MAX`]). An LED does not flicker at the mains. Such a sensor is no
 /// shrouded one: one level is then an unlit LED under the room light or a lit one, and
-/// nothing measured tells which (wire `dark`). Where the sample rate hides the flicker
+/// only a colour no white light has tells which ([`reads_a_coloured_light`]; else wire
+/// `dark`). Where the sample rate hides the flicker
 /// (a lock), or the lamp does not flicker, this cannot be seen, and the shroud is assumed.
 fn room_light_reaches(stream: &Stream) -> bool {
     f64::from(stream.flicker_taken_off()) / f64::from(LOCKED_FLICKER_SHARE) > SHROUDED_DARK_MAX
+}
+
+/// Whether a run's mean reading, room light and offset left in it, holds a coloured
+/// light ([`colour::holds_a_coloured_light`]): the room's light is white, so where it reaches an
+/// unshrouded sensor, a reading more saturated than any white is an LED's, lit, however
+/// much room light it carries. (Not a clipped one: its proportions are not its light's.)
+fn reads_a_coloured_light(run: &RunStats, cal: &Calibration) -> bool {
+    let [r, g, b, _] = run.mean().map(|v| v as f32);
+    cal.reads_colour() && run.clipped() == [false; 3] && colour::holds_a_coloured_light(r, g, b)
 }
 
 /// The least an indicator's bare display reads in `run`, calibrated at `bare`: the

@@ -120,7 +120,10 @@
 //!    its dark reading: an excess of another colour is a light of its own, and needs no
 //!    such allowance; a room the lock-in saw flickering at one mains frequency has no
 //!    flicker at the other); without a calibration, above what a shrouded sensor reads
-//!    dark (48 counts). Lifted by more than a dark light reads (drift, noise, a few
+//!    dark (48 counts), unless the room's flicker, as deep as the lock-in saw it, says the
+//!    room alone reads more (an unshrouded sensor): then only a reading past the grey
+//!    boundary at a hue no warm lamp has (green, blue) is lit, a colour no white light
+//!    and no offset makes; any other level cannot say. Lifted by more than a dark light reads (drift, noise, a few
 //!    counts) but less than that, one level is a dim LED, the dark at the flicker's
 //!    crest, or the mean of a dim blink the band could not cut: not enough evidence. The sample rate is the median interval's, which lost samples
 //!    barely move (a mean interval read 100 Hz with 4% lost as 96 Hz, and no lock).
@@ -1513,6 +1516,79 @@ mod tests {
         // Under 48 counts it is what a shrouded sensor reads dark: off.
         let dark = steady_rgb([12.0, 14.0, 11.0], 65535.0, 4);
         assert_eq!(seen(&classifier.classify(&dark)), Some(Indication::OFF));
+    }
+
+    /// 4 s at 250 Hz (±1 ms of jitter, 3 counts of noise a channel) of a steady LED
+    /// adding `led` (r, g, b) to a room reading `room` whose light flickers 15% deep at
+    /// 100 Hz, as an unshrouded colour sensor sees them.
+    fn under_a_flickering_room(room: [f32; 3], led: [f32; 3], seed: u64) -> Vec<Sample> {
+        let mut next = uniform(seed);
+        (0..1000)
+            .map(|k| {
+                let t_ms = 4.0 * f64::from(k) + 2.0 * (next() - 0.5);
+                let flicker = 1.0 + 0.15 * (std::f64::consts::TAU * 0.1 * t_ms).sin() as f32;
+                let mut read = |i: usize| {
+                    let noise = 3.0 * 3.46 * (next() as f32 - 0.5);
+                    (room[i] * flicker + led[i] + noise).max(0.0)
+                };
+                let (r, g, b) = (read(0), read(1), read(2));
+                Sample {
+                    t_ms,
+                    r,
+                    g,
+                    b,
+                    c: r + g + b,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_colour_no_white_has_is_lit_under_an_unshrouded_room_without_a_dark_line() {
+        // No dark measured, and the room's flicker says its light reaches the sensor: one
+        // level may be an unlit LED under it or a lit one. Room light is white (neutral,
+        // a warm lamp's red-orange, a cool phosphor's green), no more saturated than 0.65
+        // but at a warm lamp's hues. A green or blue LED adding six times the room's
+        // light reads past the grey boundary, however much room light it carries: lit.
+        // (Without the rule all 24 were no answer.) Adding 1.5 times, it is no answer or
+        // its colour, never grey. An amber one reads at a warm lamp's hue: it may be no
+        // answer, never another colour; the dark LED is never lit.
+        let classifier = rgb_classifier(None);
+        let rooms = [
+            [200.0, 220.0, 190.0],
+            [330.0, 200.0, 70.0],
+            [120.0, 300.0, 180.0],
+        ];
+        let leds = [
+            (Colour::Green, [0.12, 1.0, 0.25]),
+            (Colour::Blue, [0.10, 0.30, 1.0]),
+            (Colour::Amber, [1.0, 0.55, 0.05]),
+        ];
+        let mut named = 0;
+        for (k, room) in rooms.into_iter().enumerate() {
+            for seed in 0..4 {
+                let seed = 10 * k as u64 + seed;
+                let off = classifier.classify(&under_a_flickering_room(room, [0.0; 3], seed));
+                assert!(
+                    matches!(seen(&off), None | Some(Indication::OFF)),
+                    "room {room:?}: {off:?}"
+                );
+                for ((colour, shares), times) in leds.into_iter().flat_map(|l| [(l, 6.0), (l, 1.5)])
+                {
+                    let scale = times * room.iter().sum::<f32>() / shares.iter().sum::<f32>();
+                    let led = shares.map(|v| v * scale);
+                    let reading = classifier.classify(&under_a_flickering_room(room, led, seed));
+                    let want = Indication::new(colour, Cadence::Steady);
+                    let must = times == 6.0 && colour != Colour::Amber;
+                    match seen(&reading) {
+                        Some(got) if got == want => named += usize::from(must),
+                        None if !must => {}
+                        _ => panic!("{colour} at {times}× room {room:?}: {reading:?}"),
+                    }
+                }
+            }
+        }
+        assert_eq!(named, 24, "of 24 green and blue LEDs");
     }
 
     /// `count` samples `interval_ms` apart of an LED winking as the table's wink does (lit
