@@ -134,7 +134,7 @@
 //!    (a PWM beating with a short integration window), are one level, judged as in 7; so
 //!    are such runs when those held unlit read lit, and half as bright as the lit ones
 //!    (an LED that is off reads its dark, whatever its window does) unless, no dark line
-//!    given, the two step apart by 5σ of the judged signal and a tenth of the lit light (a blink
+//!    given, the two step apart by 3σ of the judged signal and a tenth of the lit light (a blink
 //!    under the room light of an unshrouded sensor: noise cuts one level into runs a σ
 //!    or two apart, and a PWM beat whose ramps read as steps is shallow), and runs whose edges
 //!    were all drifts, none a step (an LED switches within a sample; a mains flicker
@@ -1201,6 +1201,45 @@ mod tests {
             }
         }
         tally.assert_nine_in_ten();
+    }
+
+    #[test]
+    fn a_blink_five_noise_sigmas_over_an_unshrouded_room_is_rarely_steady() {
+        // No dark line; a room of 600 counts on an unshrouded photodiode, 20 counts of
+        // noise a sample, and a wink or a flutter adding 100 (five σ). The runs held
+        // unlit read lit by a shroud's measure, and the band's runs carry straddled and
+        // noise-crossed samples: their means step apart by 3 to 4 σ of the judged noise,
+        // not five. Noise cutting one level reads a σ or two apart. At 5 σ, 50 of the 80
+        // read steady (24 right); at 3 σ, 14 (54 right).
+        let classifier = photodiode(None);
+        let (mut right, mut steady, mut cases) = (0, 0, 0);
+        for (i, cadence) in [Cadence::Wink, Cadence::Flutter].into_iter().enumerate() {
+            for seed in 0..20 {
+                for hz in [100.0, 125.0] {
+                    let seed = 100 * i as u64 + seed;
+                    let light =
+                        Light::new(Colour::Green, cadence_pattern(cadence)).random_phase(seed);
+                    let trace = Sensor::level(hz)
+                        .with_room(600.0)
+                        .with_led(100.0)
+                        .with_noise(20.0)
+                        .trace(&light, 0.0, 4500.0, seed);
+                    let reading = seen(&classifier.classify(&trace));
+                    assert!(
+                        reading.is_none_or(|r| r.colour == Colour::On
+                            && [cadence, Cadence::Steady].contains(&r.cadence)),
+                        "{cadence:?} at {hz} Hz: {reading:?}"
+                    );
+                    cases += 1;
+                    right += usize::from(reading == Some(Indication::new(Colour::On, cadence)));
+                    steady += usize::from(reading.is_some_and(|r| r.cadence == Cadence::Steady));
+                }
+            }
+        }
+        assert!(
+            right >= 45 && steady <= 20,
+            "{right} right and {steady} steady of {cases}"
+        );
     }
 
     #[test]
