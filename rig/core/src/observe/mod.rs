@@ -438,6 +438,53 @@
 //! (its flicker says the room reaches it; a per-channel lock-in would say whether the
 //! level's colour is the flicker's: not built, it would triple the lock-in's work).
 //!
+//! The eighteenth session (2026-12-07) took two of the classes the seventeenth left:
+//! - **Blinks over an unshrouded room, no dark line, read steady** (`judge.rs`,
+//!   `ROOM_LIGHT_STEP_SIGMAS` 5 → 3). Runs held unlit that read lit are taken for one
+//!   light's brightness moving unless they step apart from the lit runs by enough of the
+//!   judged noise. Noise cutting one level parts the runs' means by 1.6–2σ; a blink's
+//!   runs keep less than their step (straddled samples, samples noise carried across the
+//!   band), and a flicker the lock-in cannot follow (a free-running sensor's alias)
+//!   raises the judged noise without moving a run's mean. The ninth generator's winks and
+//!   flutters over such rooms read steady stepped 3.4–4.9σ; the PWM beats of steady
+//!   lights in `lightgen` and `tracegen` that a bound between 3σ and 5σ moves, 3.0–3.8σ.
+//!   4σ was tried first (four of the ninth generator's blinks won, our own generators
+//!   unchanged); 3 is the rule's own argument with half again, and cost those three PWM
+//!   beats in 195 000 (two steady lights no answer, one read flutter) for two more of
+//!   the ninth generator's blinks (one had read a wrong colour). `a_blink_five_noise_sigmas_over_an_unshrouded_room_is_rarely_steady`:
+//!   a wink or flutter five noise σ over an unshrouded room, 50 of 80 read steady at 5σ
+//!   (24 right), 14 now (54 right). What is left of it: flutters whose band was never
+//!   drawn (one lone level, read lit), and runs that step less than 3σ.
+//! - **A steady green or blue under an unshrouded room is lit** (`judge.rs`,
+//!   `reads_a_coloured_light`; `colour.rs`, `holds_a_coloured_light`). Without a dark
+//!   line, where the room's flicker says its light reaches the sensor, one level was no
+//!   answer: an unlit LED under the room light or a lit one. Room light is white, and
+//!   white and an offset only dilute a colour: a reading past the grey boundary at a
+//!   hue above a warm lamp's (45°) is a coloured LED's. At a warm lamp's hues (red,
+//!   amber), and between the most saturated white (0.65) and the grey boundary (0.75),
+//!   where the namer may call a colour grey, it still cannot say.
+//!   `a_colour_no_white_has_is_lit_under_an_unshrouded_room_without_a_dark_line`: 24 of
+//!   24 green and blue LEDs six times the room's light (none before); none lit dark, no
+//!   amber another colour.
+//!
+//! Start 8248b43 → end, the commands as in the seventeenth session's table:
+//!
+//! | traces | right, start → end | abstained | forbidden | wrong colour |
+//! |---|---|---|---|---|
+//! | ninth generator, 3 × 600 | 96.67 / 97.67 / 98.67% → 97.17 / 98.33 / 99.00% (1758 → 1767: 9 won, none lost) | 30 → 27 | 4 → 3 | 2 → 1 |
+//! | `lightgen` 20M–100M (nine sets of 20 000) | 99.69 / 99.70 / 99.69 / 99.73 / 99.67 / 99.77 / 99.66 / 99.71 / 99.70% → 99.69 / 99.71 / 99.69 / 99.73 / 99.67 / 99.77 / 99.65 / 99.72 / 99.70% | 502 → 500 | 25 → 25 | 0 |
+//! | `tracegen` 4M–8M | 99.40 / 99.62 / 99.51 / 99.58 / 99.44% → 99.44 / 99.62 / 99.48 / 99.58 / 99.41% | 67 → 67 | 3 → 3 | 0 |
+//! | fresh: `lightgen` 110M / 120M, `tracegen` 9M | 99.70 / 99.69 / 99.55% → 99.71 / 99.69 / 99.55% | 117 → 116, 13 → 13 | 5 → 5, 0 → 0 | 0 |
+//! | the sixteen 1000-trace sets | the same, trace for trace | | | 0 |
+//! | eighth generator, `fixtures/traces/` | 575 / 584 / 568 → 575 / 584 / 569; 260 of 263 both | | | 0 |
+//!
+//! Throughput is unchanged (`cargo bench -p rig --bench classifier -- --test`, the
+//! start's and the end's builds interleaved, two runs each, medians of 15 passes:
+//! classify 7.9–8.0 both, a watch 4.8 both). Tried and left out: a lit level whose
+//! values go against themselves at half a flutter's period taken as no answer, as a dark
+//! one is (`shows_a_missed_blink`): 23 of 195 000 steady PWM lights no answer, no blink
+//! won on our own generators, two of the ninth generator's steady lights lost.
+//!
 //! The fifteenth session (2026-12-07) took the ninth generator's largest class left:
 //! blinks under a mains beat a third of their step deep or more, 29 of its misses where
 //! the flicker reaches the sensor aliased to 1–15 Hz, 24 of them on free-running
