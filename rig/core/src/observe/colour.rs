@@ -51,23 +51,19 @@ const WHITE_MAX_SATURATION: f32 = 0.65;
 /// none reads cyan, blue or magenta (b over g, or b near r over g).
 const NO_WHITE_HUES: (f32, f32) = (165.0, 360.0);
 
-/// The highest hue (degrees) a warm white lamp reads at: an incandescent or warm
-/// phosphor lamp reads r over g over b, at 10–40° ([`NO_WHITE_HUES`]), and may read as
-/// saturated as an amber LED. 45° leaves the widest green filter a margin. At hues above
-/// it and below [`NO_WHITE_HUES`] the whites are a cool phosphor's green (about 125°)
-/// and daylight's cyan-green, none more saturated than [`WHITE_MAX_SATURATION`].
-const WARM_WHITE_HUE_MAX: f32 = 45.0;
-
 /// Whether a reading with room light and the sensor's offset left in it (no dark
-/// removed) holds a coloured light: past the grey boundary ([`GREY_MAX_SATURATION`],
-/// beyond what any white or a grey LED reads, [`WHITE_MAX_SATURATION`]) at a hue no warm
-/// lamp reads at ([`WARM_WHITE_HUE_MAX`]). White light and an offset only dilute a
-/// colour towards grey, so the light under them was more saturated still, and named by
-/// its hue whatever dark is taken off. (At a warm lamp's hues, a reddish or amber reading
-/// may be the lamp alone: it cannot say. Between the two boundaries, it is a colour, but
-/// one the namer may call grey: it does not say either.)
-pub(super) fn holds_a_coloured_light(r: f32, g: f32, b: f32) -> bool {
-    saturated_hue(r, g, b, GREY_MAX_SATURATION).is_some_and(|hue| hue > WARM_WHITE_HUE_MAX)
+/// removed) holds a green or blue light: past the grey boundary
+/// ([`GREY_MAX_SATURATION`], beyond the most saturated white, [`WHITE_MAX_SATURATION`])
+/// at a green or blue hue. White light and an offset only dilute a colour towards grey,
+/// so a light of that hue was under them, more saturated still. Whites read no green
+/// or blue that saturated: a cool phosphor's green reaches 0.65, daylight less, and
+/// none reads blue. Red and amber are left out: a warm lamp reads as saturated as an
+/// amber LED at its red-orange hues, and yellow or sodium light (a cleanroom's, a
+/// street lamp's through a window) at amber's. (Whichever dark is then taken off, the
+/// name stands only where every dark a shroud allows gives it; the judge asks that.)
+pub(super) fn holds_a_green_or_blue_light(r: f32, g: f32, b: f32) -> bool {
+    saturated_hue(r, g, b, GREY_MAX_SATURATION)
+        .is_some_and(|hue| matches!(name_of_hue(hue), Colour::Green | Colour::Blue))
 }
 
 /// Name the colour of a lit reading that may have room light of unknown amount in it
@@ -272,7 +268,7 @@ mod tests {
     }
 
     #[test]
-    fn only_a_colour_no_white_has_holds_a_coloured_light() {
+    fn only_green_or_blue_past_the_grey_boundary_holds_a_light_whatever_white_is_in_it() {
         // Whites and white-lit offsets: neutral, daylight, a cool phosphor's green, a
         // warm lamp (as saturated as an amber, at its hue).
         for (r, g, b) in [
@@ -282,16 +278,25 @@ mod tests {
             (0.53, 0.37, 0.10),
             (330.0, 200.0, 70.0),
         ] {
-            assert!(!holds_a_coloured_light(r, g, b), "{r} {g} {b}");
+            assert!(!holds_a_green_or_blue_light(r, g, b), "{r} {g} {b}");
         }
-        // An amber LED over a warm room: the lamp alone may read so. Cannot say.
-        assert!(!holds_a_coloured_light(1330.0, 800.0, 130.0));
+        // Yellow light (a cleanroom's, hue 52°; sodium, 49°), an amber LED over a warm
+        // room, a red LED either side of 0°: the room alone may read so. Cannot say.
+        for (r, g, b) in [
+            (300.0, 260.0, 8.0),
+            (400.0, 330.0, 30.0),
+            (1330.0, 800.0, 130.0),
+            (1.0, 0.10, 0.06),
+            (1.0, 0.05, 0.10),
+        ] {
+            assert!(!holds_a_green_or_blue_light(r, g, b), "{r} {g} {b}");
+        }
         // Green and blue LEDs with room light in them, past the grey boundary: lit.
-        assert!(holds_a_coloured_light(259.0, 854.0, 123.0));
-        assert!(holds_a_coloured_light(374.0, 743.0, 1933.0));
-        // A green LED diluted to 0.72 by a neutral room is a colour, but one the namer
-        // calls grey: not claimed.
-        assert!(!holds_a_coloured_light(307.0, 1110.0, 413.0));
+        assert!(holds_a_green_or_blue_light(259.0, 854.0, 123.0));
+        assert!(holds_a_green_or_blue_light(374.0, 743.0, 1933.0));
+        // Just either side of the boundary (saturation 0.74 and 0.76, green).
+        assert!(!holds_a_green_or_blue_light(26.0, 100.0, 40.0));
+        assert!(holds_a_green_or_blue_light(24.0, 100.0, 40.0));
     }
 
     #[test]

@@ -30,7 +30,9 @@
 //!   lamp: no reader can tell; wire `dark` on such a bench.) Where the level flickers at
 //!   the mains more than a shrouded sensor's room light could ([`room_light_reaches`]:
 //!   an LED does not flicker at the mains), the shroud is plainly missing: not enough
-//!   evidence, rather than the room light's colour named "lit". So too where a colour
+//!   evidence, rather than the room light's colour named "lit" (unless a colour sensor
+//!   reads a steady green or blue past the grey boundary, which no white room light and
+//!   no offset makes: [`reads_a_steady_green_or_blue`]). So too where a colour
 //!   sensor's level names no colour whatever dark is assumed, unclipped
 //!   ([`names_no_light_of_its_own`]): the light above the dark is too little to name, and
 //!   an off indicator under the room's light reads so. Unless the level held steady
@@ -71,7 +73,7 @@ use super::cadence::Model;
 use super::colour;
 use super::flicker::FLICKER_HZ;
 use super::levels::{MIN_DARKENING_COUNTS, MIN_LIT_COUNTS};
-use super::runs::{Reference, Run, RunStats};
+use super::runs::{Reference, Run, RunStats, DILUTED_LEAST_DARKS};
 use super::stream::{Stream, DRIFT_SHARE};
 use super::{Calibration, Polarity, Reading};
 
@@ -1013,13 +1015,7 @@ fn unlit_runs_were_lit(stream: &Stream, view: &InView, cal: &Calibration) -> boo
 }
 
 /// The lit runs' mean reading stands this many σ of the judged signal above the unlit
-/// runs'... Noise cutting one level parts the runs' means by a σ or two (a Gaussian cut
-/// at its mean, 1.6σ; a slow wander cut by the band, about 2), so 3 leaves half again.
-/// A blink's runs keep less than its step: the band's runs carry straddled samples and
-/// samples noise carried across it, and a flicker the lock-in cannot follow (a
-/// free-running sensor's alias) raises the judged noise without moving a run's mean.
-/// At 5, a wink or flutter five noise σ over an unshrouded room read steady in 50 of 80
-/// traces (`a_blink_five_noise_sigmas_over_an_unshrouded_room_is_rarely_steady`).
+/// runs'...
 const ROOM_LIGHT_STEP_SIGMAS: f64 = 3.0;
 /// ...and this share of the lit runs' light above the dark (see [`steps_over_room_light`]).
 const ROOM_LIGHT_STEP_SHARE: f64 = 0.1;
@@ -1031,7 +1027,15 @@ const ROOM_LIGHT_STEP_SHARE: f64 = 0.1;
 /// cut), and [`ROOM_LIGHT_STEP_SHARE`] of the lit runs' light above `dark`.
 /// - Runs that noise cut from one level (a PWM read at random phases through a short
 ///   window, whose noise is as large as the light) read within a σ or two of the
-///   judged signal of each other: only the band's selection of it parts them.
+///   judged signal of each other: only the band's selection of it parts them (a
+///   Gaussian cut at its mean, 1.6σ; a slow wander cut by the band, about 2). 3σ leaves
+///   half again. A blink's runs keep less than its step (straddled samples, samples
+///   noise carried across the band), and a flicker the lock-in cannot follow (a
+///   free-running sensor's alias) raises the judged noise without moving a run's mean:
+///   at 5σ, a wink or flutter five noise σ over an unshrouded room read steady in 50 of
+///   80 traces (`a_blink_five_noise_sigmas_over_an_unshrouded_room_is_rarely_steady`).
+///   The PWM beats of steady lights in our own generators that 3σ rather than 5σ lets
+///   through stepped 3.0–3.8σ: the two overlap, and 3 sits at their lowest.
 /// - A PWM beating slowly with the window moves the light it catches by its ramps:
 ///   shallow, where its ramps are short enough to read as steps (a few percent of the
 ///   LED's light in the traces that showed it).
@@ -1291,7 +1295,7 @@ fn level_reads_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Option
         };
     }
     if cal.polarity == Polarity::Emissive && cal.dark.is_none() && room_light_reaches(stream) {
-        return reads_a_coloured_light(run, cal).then_some(true);
+        return reads_a_steady_green_or_blue(stream, run, cal).then_some(true);
     }
     let level = run.mean()[3];
     let noise = mean_noise(stream, run);
@@ -1319,20 +1323,32 @@ fn level_reads_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Option
 /// [`LOCKED_FLICKER_SHARE`]), says the room alone reads more than a shrouded sensor's
 /// dark ([`SHROUDED_DARK_MAX`]). An LED does not flicker at the mains. Such a sensor is no
 /// shrouded one: one level is then an unlit LED under the room light or a lit one, and
-/// only a colour no white light has tells which ([`reads_a_coloured_light`]; else wire
-/// `dark`). Where the sample rate hides the flicker
+/// only a steady green or blue no white light reads tells which
+/// ([`reads_a_steady_green_or_blue`]; else wire `dark`). Where the sample rate hides the flicker
 /// (a lock), or the lamp does not flicker, this cannot be seen, and the shroud is assumed.
 fn room_light_reaches(stream: &Stream) -> bool {
     f64::from(stream.flicker_taken_off()) / f64::from(LOCKED_FLICKER_SHARE) > SHROUDED_DARK_MAX
 }
 
-/// Whether a run's mean reading, room light and offset left in it, holds a coloured
-/// light ([`colour::holds_a_coloured_light`]): the room's light is white, so where it reaches an
-/// unshrouded sensor, a reading more saturated than any white is an LED's, lit, however
-/// much room light it carries. (Not a clipped one: its proportions are not its light's.)
-fn reads_a_coloured_light(run: &RunStats, cal: &Calibration) -> bool {
-    let [r, g, b, _] = run.mean().map(|v| v as f32);
-    cal.reads_colour() && run.clipped() == [false; 3] && colour::holds_a_coloured_light(r, g, b)
+/// Whether a run, no dark line given, reads a green or blue light held steady, room
+/// light and offset left in it ([`colour::holds_a_green_or_blue_light`]): a room's
+/// light is white, so where it reaches an unshrouded sensor such a reading is an LED's,
+/// lit, however much room light it carries. Only where it is mostly light
+/// ([`DILUTED_LEAST_DARKS`] times what a shroud lets in: an offset uneven across the
+/// channels moves a fainter one's saturation), unclipped (a clipped reading's
+/// proportions are not its light's), and held steady ([`lit_level_held_steady`]): the
+/// colour says the LED was lit, not that it never went dark, and a blink the band never
+/// cut swings by its whole light. (Coloured light that is not the room's, a lit
+/// neighbour's spilling onto the sensor, would read so too: a bench that lets it in
+/// must give a dark line.)
+fn reads_a_steady_green_or_blue(stream: &Stream, run: &RunStats, cal: &Calibration) -> bool {
+    let m = run.mean();
+    let (r, g, b) = (m[0] as f32, m[1] as f32, m[2] as f32);
+    cal.reads_colour()
+        && r + g + b >= DILUTED_LEAST_DARKS * SHROUDED_DARK_MAX as f32
+        && colour::holds_a_green_or_blue_light(r, g, b)
+        && run.clipped() == [false; 3]
+        && lit_level_held_steady(stream, run)
 }
 
 /// The least an indicator's bare display reads in `run`, calibrated at `bare`: the

@@ -747,7 +747,7 @@ const NAMED_ABOVE_UNLIT_LEAST: f64 = 12.0;
 /// A reading with room light in it is named as a diluted colour
 /// ([`colour_of_diluted`]) only where it reads this many times a shrouded sensor's dark
 /// across r, g and b.
-const DILUTED_LEAST_DARKS: f32 = 4.0;
+pub(super) const DILUTED_LEAST_DARKS: f32 = 4.0;
 
 /// How warm and cool white room light (phosphor lamps) divides between an RGB sensor's
 /// r, g and b filters.
