@@ -30,12 +30,15 @@ fn streaming_never_reports_a_wrong_state_on_the_corpus() {
     let rows = latency(&cases(), &table(), 50.0);
     let report = latency_report(&rows);
     println!("{report}");
-    // Today: 2 traces never read right, 87 polls wrong over the corpus (the bar is 0).
-    // Both are `on`, a lit colour the sensor cannot be sure of: a saturated green, and a
-    // dim grey without a calibration (whose unmeasured dark could tint it).
+    // Today: 3 traces never read right, 37 polls wrong over the corpus (the bar is 0).
+    // Two are `on`, a lit colour the sensor cannot be sure of: a saturated green, and a
+    // dim grey without a calibration (whose unmeasured dark could tint it). The third is
+    // no answer: an LCD's bare display read at 100 Hz 18% below its calibration, which a
+    // flicker locked to the rate may hold it at, and a faint segment darkens it to
+    // (read "off" until a segment a quarter dark read so too, a forbidden confusion).
     let never: usize = rows.iter().map(|r| r.never).sum();
     let wrong: usize = rows.iter().map(|r| r.wrong).sum();
-    assert!(never <= 2 && wrong <= 90, "{report}");
+    assert!(never <= 3 && wrong <= 40, "{report}");
 }
 
 /// Debugging aid: `RIG_TRACE=fixtures/traces/x.csv cargo test --lib dump_one -- --ignored

@@ -53,7 +53,11 @@
 //!   may darken by only a fifth) or the mean of a blink the band could not cut: lit only
 //!   if it held its level (ranged over less than it darkened), else not enough evidence.
 //!   (A room dimmed by a fifth since the calibration is not a reading to hold out for: it
-//!   would break the drift bound every other reading assumes.)
+//!   would break the drift bound every other reading assumes.) Where the rate locks, a
+//!   level darker than the drift allows but within a locked flicker's reach is a faint
+//!   segment or the bare display at the flicker's trough: not enough evidence, never
+//!   "off" (a segment darkened by a quarter, read at 100 Hz, read "off": a forbidden
+//!   confusion; `a_segment_darkened_less_than_most_under_a_locked_flicker_is_never_off`).
 //! - **Reflective without it**: one level says nothing (on and off are both just a
 //!   level): not enough evidence. Calibrate the bare display (`rig calibrate`).
 //!
@@ -1310,6 +1314,12 @@ fn level_reads_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Option
                 // holds its level (it ranges less than it darkened); a blink ranges over
                 // its whole darkening, more than its mean shows.
                 (f64::from(run.spread_v()) < bare - level).then_some(true)
+            } else if level < bare - bare_drift(bare) - noise {
+                // Darker than the room's drift takes the bare display, yet no darker than
+                // a mains flicker locked to the sample rate may hold it at its trough: a
+                // segment darkened less than most do, or the bare display at the
+                // flicker's trough, which one level does not tell apart.
+                None
             } else {
                 Some(false)
             }
@@ -1351,6 +1361,12 @@ fn reads_a_steady_green_or_blue(stream: &Stream, run: &RunStats, cal: &Calibrati
         && lit_level_held_steady(stream, run)
 }
 
+/// How far the room's drift may take an indicator's bare display calibrated at `bare`
+/// below it: twice [`DRIFT_SHARE`] (since the calibration, and the calibration's own).
+fn bare_drift(bare: f64) -> f64 {
+    2.0 * f64::from(DRIFT_SHARE) * bare.max(0.0)
+}
+
 /// The least an indicator's bare display reads in `run`, calibrated at `bare`: the
 /// room's drift (twice [`DRIFT_SHARE`]: since the calibration, and the calibration's
 /// own), or the flicker's trough where the sample rate locks to the mains
@@ -1360,7 +1376,7 @@ fn reads_a_steady_green_or_blue(stream: &Stream, run: &RunStats, cal: &Calibrati
 /// segment darkened: the room cannot have done it.
 fn bare_reach(stream: &Stream, run: &RunStats, bare: f64) -> f64 {
     let level = bare.max(0.0);
-    let drift = 2.0 * f64::from(DRIFT_SHARE) * level;
+    let drift = bare_drift(bare);
     let most = REFLECTIVE_ON_SHARE * level;
     let locked = if stream.mains_lock() * most > drift {
         stream.locked_lift(run, most, f64::from(DRIFT_SHARE) * level)

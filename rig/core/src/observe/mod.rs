@@ -3485,6 +3485,45 @@ mod tests {
     }
 
     #[test]
+    fn a_segment_darkened_less_than_most_under_a_locked_flicker_is_never_off() {
+        // Read at 100 Hz, a 100 Hz mains flicker is seen at one phase: the bare display
+        // may then read anywhere down to a third below its calibrated level, at the
+        // flicker's trough. A segment lit steady that darkens it by 20-30% reads there
+        // too: no answer, never "off" (it was "off" in all 40). The bare display a few
+        // percent low (drift) is off; darker, within the trough's reach, never "on".
+        let bare = 1000.0;
+        let steady = |share: f64, seed: u64| -> Vec<Sample> {
+            let mut gauss = gaussian(seed);
+            (0..350)
+                .map(|k| Sample {
+                    t_ms: 10.0 * f64::from(k) + 0.5 * gauss(),
+                    c: (bare * (1.0 - share) + 6.0 * gauss()) as f32,
+                    ..Sample::default()
+                })
+                .collect()
+        };
+        let classifier = reflective(Some(bare as f32));
+        for seed in 0..10 {
+            for share in [0.2, 0.24, 0.27, 0.3] {
+                let reading = seen(&classifier.classify(&steady(share, seed)));
+                assert!(
+                    reading.is_none_or(|i| i == Indication::new(Colour::On, Cadence::Steady)),
+                    "darkened {share}: {reading:?}"
+                );
+            }
+            let drifted = seen(&classifier.classify(&steady(0.04, seed)));
+            assert_eq!(drifted, Some(Indication::OFF));
+            for share in [0.12, 0.2] {
+                let reading = seen(&classifier.classify(&steady(share, seed)));
+                assert!(
+                    reading.is_none_or(|i| i.colour != Colour::On),
+                    "bare {share} low: {reading:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn a_reflective_lcd_without_its_bare_level_needs_both_levels_in_view() {
         let sensor = Sensor::reflective(100.0, 1800.0);
         let steady_on = sensor.trace(&Light::new(Colour::On, Pattern::Steady), 0.0, 3000.0, 1);
