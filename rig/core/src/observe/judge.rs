@@ -1015,7 +1015,7 @@ fn unlit_runs_were_lit(stream: &Stream, view: &InView, cal: &Calibration) -> boo
     unlit.mean()[3] - dark >= UNLIT_BUT_LIT_SHARE * (lit.mean()[3] - dark)
         && one_level_is_lit(stream, &unlit, cal) == Some(true)
         && could_be_the_lit_light_dimmed(stream, &unlit, &lit, cal)
-        && !(cal.dark.is_none() && steps_over_room_light(stream, &unlit, &lit, dark))
+        && !(cal.dark.is_none() && steps_over_room_light(stream, &unlit, &lit, dark, cal))
 }
 
 /// The lit runs' mean reading stands this many σ of the judged signal above the unlit
@@ -1046,10 +1046,21 @@ const ROOM_LIGHT_STEP_SHARE: f64 = 0.1;
 /// - An unshrouded sensor reads the room light under a dark LED, whatever the share a
 ///   shroud would allow: a blink whose unlit runs read the room, a dark line not given,
 ///   steps by the LED's own light, as far apart as a readable light is from its dark.
-fn steps_over_room_light(stream: &Stream, unlit: &RunStats, lit: &RunStats, dark: f64) -> bool {
+///   Unless those runs read a green or blue past the grey boundary
+///   ([`holds_a_green_or_blue_led_s_light`]): no white room light does, so the LED's
+///   light is in them, and it never went off (a PWM beating with the window, between
+///   60% and all of the light, stepped so).
+fn steps_over_room_light(
+    stream: &Stream,
+    unlit: &RunStats,
+    lit: &RunStats,
+    dark: f64,
+    cal: &Calibration,
+) -> bool {
     let step = lit.mean()[3] - unlit.mean()[3];
     step >= ROOM_LIGHT_STEP_SIGMAS * f64::from(stream.judged_dark_sigma())
         && step >= ROOM_LIGHT_STEP_SHARE * (lit.mean()[3] - dark)
+        && !holds_a_green_or_blue_led_s_light(unlit, cal)
 }
 
 /// Whether the light of runs read unlit could be the lit runs' own, dimmed (a PWM
@@ -1352,13 +1363,19 @@ fn room_light_reaches(stream: &Stream) -> bool {
 /// neighbour's spilling onto the sensor, would read so too: a bench that lets it in
 /// must give a dark line.)
 fn reads_a_steady_green_or_blue(stream: &Stream, run: &RunStats, cal: &Calibration) -> bool {
+    holds_a_green_or_blue_led_s_light(run, cal) && lit_level_held_steady(stream, run)
+}
+
+/// Whether a run's mean reading, room light and offset left in it, holds a green or blue
+/// LED's light ([`colour::holds_a_green_or_blue_light`]), where it is mostly light
+/// ([`DILUTED_LEAST_DARKS`] shrouded darks) and unclipped: no white room light reads so.
+fn holds_a_green_or_blue_led_s_light(run: &RunStats, cal: &Calibration) -> bool {
     let m = run.mean();
     let (r, g, b) = (m[0] as f32, m[1] as f32, m[2] as f32);
     cal.reads_colour()
         && r + g + b >= DILUTED_LEAST_DARKS * SHROUDED_DARK_MAX as f32
         && colour::holds_a_green_or_blue_light(r, g, b)
         && run.clipped() == [false; 3]
-        && lit_level_held_steady(stream, run)
 }
 
 /// How far the room's drift may take an indicator's bare display calibrated at `bare`

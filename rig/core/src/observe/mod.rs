@@ -136,7 +136,8 @@
 //!    (an LED that is off reads its dark, whatever its window does) unless, no dark line
 //!    given, the two step apart by 3σ of the judged signal and a tenth of the lit light (a blink
 //!    under the room light of an unshrouded sensor: noise cuts one level into runs a σ
-//!    or two apart, and a PWM beat whose ramps read as steps is shallow), and runs whose edges
+//!    or two apart, and a PWM beat whose ramps read as steps is shallow) and the unlit
+//!    runs read no green or blue no white room light makes, and runs whose edges
 //!    were all drifts, none a step (an LED switches within a sample; a mains flicker
 //!    beating slowly with the sample rate wanders between levels). A blink the matcher
 //!    found is one level too when its runs' raw means keep less than a quarter of the
@@ -1604,28 +1605,25 @@ mod tests {
         assert_eq!(seen(&classifier.classify(&dark)), Some(Indication::OFF));
     }
 
-    /// 4 s at `hz` (±1 ms of jitter, 3 counts of noise a channel, each sample the mean
-    /// over a window of `window_ms` before it) of an LED adding `led` (r, g, b) while
-    /// `light` is lit to a room reading `room` whose light flickers 15% deep at 100 Hz,
-    /// as an unshrouded colour sensor sees them.
+    /// 4.5 s at `hz` (jittered by up to `jitter_ms` either way, 3 counts of noise a
+    /// channel, each sample the mean over a window of `window_ms` before it) of an LED
+    /// adding `led` (r, g, b) times its `brightness` at each moment (0 to 1) to a room
+    /// reading `room` whose light flickers `depth` deep at 100 Hz, as an unshrouded
+    /// colour sensor sees them.
     fn under_a_flickering_room(
-        (room, led): ([f32; 3], [f32; 3]),
-        light: &Light,
-        (hz, window_ms): (f64, f64),
+        (room, depth, led): ([f32; 3], f32, [f32; 3]),
+        brightness: impl Fn(f64) -> f32,
+        (hz, window_ms, jitter_ms): (f64, f64, f64),
         seed: u64,
     ) -> Vec<Sample> {
         let mut next = uniform(seed);
-        (0..(4.0 * hz) as u32)
+        (0..(4.5 * hz) as u32)
             .map(|k| {
-                let t_ms = 1000.0 / hz * f64::from(k) + 2.0 * (next() - 0.5);
-                let flicker = 1.0 + 0.15 * (std::f64::consts::TAU * 0.1 * t_ms).sin() as f32;
+                let t_ms = 1000.0 / hz * f64::from(k) + 2.0 * jitter_ms * (next() - 0.5);
+                let flicker = 1.0 + depth * (std::f64::consts::TAU * 0.1 * t_ms).sin() as f32;
                 let lit = (0..8)
-                    .filter(|&j| {
-                        light
-                            .lit_at(t_ms - window_ms * (f64::from(j) + 0.5) / 8.0)
-                            .is_some()
-                    })
-                    .count() as f32
+                    .map(|j| brightness(t_ms - window_ms * (f64::from(j) + 0.5) / 8.0))
+                    .sum::<f32>()
                     / 8.0;
                 let mut read = |i: usize| {
                     let noise = 3.0 * 3.46 * (next() as f32 - 0.5);
@@ -1641,6 +1639,11 @@ mod tests {
                 }
             })
             .collect()
+    }
+
+    /// A light's brightness at `t_ms`: 1 lit, 0 dark.
+    fn on_off(light: &Light) -> impl Fn(f64) -> f32 + '_ {
+        |t_ms| f32::from(u8::from(light.lit_at(t_ms).is_some()))
     }
 
     #[test]
@@ -1666,15 +1669,13 @@ mod tests {
             (Colour::Blue, [0.10, 0.30, 1.0]),
             (Colour::Amber, [1.0, 0.55, 0.05]),
         ];
-        let steady = |colour| Light::new(colour, Pattern::Steady);
-        const FAST: (f64, f64) = (250.0, 4.0);
+        const FAST: (f64, f64, f64) = (250.0, 4.0, 1.0);
         let (mut named, mut missed) = (0, Vec::new());
         for (k, room) in rooms.into_iter().enumerate() {
             let white = k < 3;
             for seed in 0..4 {
                 let seed = 10 * k as u64 + seed;
-                let dark =
-                    under_a_flickering_room((room, [0.0; 3]), &steady(Colour::Green), FAST, seed);
+                let dark = under_a_flickering_room((room, 0.15, [0.0; 3]), |_| 0.0, FAST, seed);
                 let off = classifier.classify(&dark);
                 assert!(
                     matches!(seen(&off), None | Some(Indication::OFF)),
@@ -1685,8 +1686,8 @@ mod tests {
                     shares.map(|v| v * scale)
                 };
                 for ((colour, shares), n) in leds.into_iter().flat_map(|l| [(l, 6.0), (l, 1.5)]) {
-                    let lights = (room, times(room, shares, n));
-                    let trace = under_a_flickering_room(lights, &steady(colour), FAST, seed);
+                    let lights = (room, 0.15, times(room, shares, n));
+                    let trace = under_a_flickering_room(lights, |_| 1.0, FAST, seed);
                     let reading = seen(&classifier.classify(&trace));
                     let want = Indication::new(colour, Cadence::Steady);
                     let must = white && n == 6.0 && colour != Colour::Amber;
@@ -1716,41 +1717,76 @@ mod tests {
                 Light::new(Colour::Green, cadence_pattern(Cadence::Flutter)).random_phase(seed);
             let scale = 6.0 * room.iter().sum::<f32>() / shares.iter().sum::<f32>();
             let led = shares.map(|v| v * scale);
-            for (hz, window_ms) in [FAST, (100.0, 10.0), (90.0, 11.0)] {
-                let mut next = uniform(seed + 1000);
-                let trace: Vec<Sample> = (0..(4.5 * hz) as u32)
-                    .map(|k| {
-                        let t_ms = 1000.0 / hz * f64::from(k) + 0.5 * (next() - 0.5);
-                        let flicker =
-                            1.0 + 0.15 * (std::f64::consts::TAU * 0.1 * t_ms).sin() as f32;
-                        let lit = (0..8)
-                            .filter(|&j| {
-                                let u = t_ms - window_ms * (f64::from(j) + 0.5) / 8.0;
-                                flutter.lit_at(u).is_some()
-                            })
-                            .count() as f32
-                            / 8.0;
-                        let mut read = |i: usize| {
-                            let noise = 3.0 * 3.46 * (next() as f32 - 0.5);
-                            (room[i] * flicker + lit * led[i] + noise).max(0.0)
-                        };
-                        let (r, g, b) = (read(0), read(1), read(2));
-                        Sample {
-                            t_ms,
-                            r,
-                            g,
-                            b,
-                            c: r + g + b,
-                        }
-                    })
-                    .collect();
+            for rate in [FAST, (100.0, 10.0, 0.25), (90.0, 11.0, 0.25)] {
+                let trace =
+                    under_a_flickering_room((room, 0.15, led), on_off(&flutter), rate, seed + 1000);
                 let reading = seen(&classifier.classify(&trace));
                 assert!(
                     reading.is_none_or(|i| i.cadence != Cadence::Steady),
-                    "flutter {shares:?} over room {room:?} at {hz} Hz: {reading:?}"
+                    "flutter {shares:?} over room {room:?} at {rate:?}: {reading:?}"
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_green_or_blue_led_beating_over_an_unshrouded_room_is_steady_not_a_blink() {
+        // No dark line, a steady room (an unshrouded sensor's: its flicker unseen), and a
+        // green or blue LED six times its light whose brightness a PWM beating with the
+        // window moves between 60% and all of it, 50 ms each (a flutter's rhythm, steps
+        // as sharp as an LED's). Its dim runs step from its bright ones by far more than
+        // noise cuts one level, as a blink over the room would; but they read green or
+        // blue past the grey boundary, which no white room light does: the LED's light
+        // is in them, so it never went off. Steady (or no answer), never a blink; and the
+        // same LED flutter-blinking is a flutter (or no answer).
+        let classifier = rgb_classifier(None);
+        let beat = |phase: f64| {
+            move |t_ms: f64| {
+                if (t_ms + phase) % 100.0 < 50.0 {
+                    1.0
+                } else {
+                    0.6
+                }
+            }
+        };
+        let (mut steady, mut blinks) = (0, Vec::new());
+        for room in [[200.0, 220.0, 190.0], [120.0, 300.0, 180.0]] {
+            for (colour, shares) in [
+                (Colour::Green, [0.12, 1.0, 0.25]),
+                (Colour::Blue, [0.10, 0.30, 1.0]),
+            ] {
+                let scale = 6.0 * room.iter().sum::<f32>() / shares.iter().sum::<f32>();
+                let led = shares.map(|v| v * scale);
+                for seed in 0..10 {
+                    let trace = under_a_flickering_room(
+                        (room, 0.0, led),
+                        beat(9.7 * seed as f64),
+                        (250.0, 2.0, 1.0),
+                        seed,
+                    );
+                    match seen(&classifier.classify(&trace)) {
+                        Some(i) if i == Indication::new(colour, Cadence::Steady) => steady += 1,
+                        None => {}
+                        other => blinks.push((colour, room, other)),
+                    }
+                    // The same LED flutter-blinking: its dark runs read the room, white.
+                    let flutter =
+                        Light::new(colour, cadence_pattern(Cadence::Flutter)).random_phase(seed);
+                    let lights = (room, 0.0, led);
+                    let trace =
+                        under_a_flickering_room(lights, on_off(&flutter), (250.0, 2.0, 1.0), seed);
+                    let reading = seen(&classifier.classify(&trace));
+                    assert!(
+                        reading.is_none_or(|i| i == Indication::new(colour, Cadence::Flutter)),
+                        "{colour} flutter over room {room:?}: {reading:?}"
+                    );
+                }
+            }
+        }
+        assert!(
+            blinks.is_empty() && steady >= 30,
+            "{steady} of 40 steady; {blinks:?}"
+        );
     }
 
     /// `count` samples `interval_ms` apart of an LED winking as the table's wink does (lit
