@@ -31,8 +31,9 @@
 //!   the mains more than a shrouded sensor's room light could ([`room_light_reaches`]:
 //!   an LED does not flicker at the mains), the shroud is plainly missing: not enough
 //!   evidence, rather than the room light's colour named "lit" (unless a colour sensor
-//!   reads a steady green or blue past the grey boundary, which no white room light and
-//!   no offset makes: [`reads_a_steady_green_or_blue`]). So too where a colour
+//!   reads a steady, unclipped green or blue past the grey boundary, saturation 0.75,
+//!   and at least four shrouded darks of light, which no white room light and no offset
+//!   makes: [`reads_a_steady_green_or_blue`]). So too where a colour
 //!   sensor's level names no colour whatever dark is assumed, unclipped
 //!   ([`names_no_light_of_its_own`]): the light above the dark is too little to name, and
 //!   an off indicator under the room's light reads so. Unless the level held steady
@@ -54,6 +55,16 @@
 //!   if it held its level (ranged over less than it darkened), else not enough evidence.
 //!   (A room dimmed by a fifth since the calibration is not a reading to hold out for: it
 //!   would break the drift bound every other reading assumes.) Where the rate locks, a
+//!   lone level darker than the drift allows but within the locked flicker's reach
+//!   ([`within_a_locked_trough`]) is a segment darkened less than most or the bare
+//!   display at the trough: not enough evidence, never "off" (a segment a quarter dark
+//!   read at 100 Hz read "off", a forbidden confusion). Its cost: a bare display at the
+//!   trough is no answer now, also where a darker segment was seen before it and the
+//!   band took the trough for lit. Runs between edges keep the one bound
+//!   ([`reads_as_the_dark`]: the edges give a contrast one level has not), and lit runs
+//!   held for a settle time that read in that range stay lit (a review saw the bare
+//!   display at the trough read "on" that way in no probe; asked there too, it cost a
+//!   segment a quarter dark read right after its edge). Where the rate locks, a
 //!   level darker than the drift allows but within a locked flicker's reach is a faint
 //!   segment or the bare display at the flicker's trough: not enough evidence, never
 //!   "off" (a segment darkened by a quarter, read at 100 Hz, read "off": a forbidden
@@ -1047,9 +1058,16 @@ const ROOM_LIGHT_STEP_SHARE: f64 = 0.1;
 ///   shroud would allow: a blink whose unlit runs read the room, a dark line not given,
 ///   steps by the LED's own light, as far apart as a readable light is from its dark.
 ///   Unless those runs read a green or blue past the grey boundary
-///   ([`holds_a_green_or_blue_led_s_light`]): no white room light does, so the LED's
-///   light is in them, and it never went off (a PWM beating with the window, between
-///   60% and all of the light, stepped so).
+///   ([`holds_green_or_blue_led_light`]): no white room light does, so the LED's
+///   light is much of them (a PWM beating with the window, between 60% and all of the
+///   light, stepped so). A real blink's dark runs carry some of its light too (samples
+///   straddling its edges), but they read over half its lit runs only where the LED
+///   adds less than the room's light ([`UNLIT_BUT_LIT_SHARE`]), and then they are
+///   mostly room: a cool phosphor room would need about a quarter of the LED's light in
+///   them, a neutral or warm one nearly half, to read past the boundary; straddling
+///   leaves a few tenths at most. (Where the room's flicker is seen, the runs read lit
+///   only as a steady green or blue already, [`reads_a_steady_green_or_blue`]: this
+///   matters at a locked rate, or under a lamp that does not flicker.)
 fn steps_over_room_light(
     stream: &Stream,
     unlit: &RunStats,
@@ -1060,7 +1078,7 @@ fn steps_over_room_light(
     let step = lit.mean()[3] - unlit.mean()[3];
     step >= ROOM_LIGHT_STEP_SIGMAS * f64::from(stream.judged_dark_sigma())
         && step >= ROOM_LIGHT_STEP_SHARE * (lit.mean()[3] - dark)
-        && !holds_a_green_or_blue_led_s_light(unlit, cal)
+        && !holds_green_or_blue_led_light(unlit, cal)
 }
 
 /// Whether the light of runs read unlit could be the lit runs' own, dimmed (a PWM
@@ -1325,11 +1343,7 @@ fn level_reads_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Option
                 // holds its level (it ranges less than it darkened); a blink ranges over
                 // its whole darkening, more than its mean shows.
                 (f64::from(run.spread_v()) < bare - level).then_some(true)
-            } else if level < bare - bare_drift(bare) - noise {
-                // Darker than the room's drift takes the bare display, yet no darker than
-                // a mains flicker locked to the sample rate may hold it at its trough: a
-                // segment darkened less than most do, or the bare display at the
-                // flicker's trough, which one level does not tell apart.
+            } else if within_a_locked_trough(stream, run, cal) {
                 None
             } else {
                 Some(false)
@@ -1363,13 +1377,13 @@ fn room_light_reaches(stream: &Stream) -> bool {
 /// neighbour's spilling onto the sensor, would read so too: a bench that lets it in
 /// must give a dark line.)
 fn reads_a_steady_green_or_blue(stream: &Stream, run: &RunStats, cal: &Calibration) -> bool {
-    holds_a_green_or_blue_led_s_light(run, cal) && lit_level_held_steady(stream, run)
+    holds_green_or_blue_led_light(run, cal) && lit_level_held_steady(stream, run)
 }
 
 /// Whether a run's mean reading, room light and offset left in it, holds a green or blue
 /// LED's light ([`colour::holds_a_green_or_blue_light`]), where it is mostly light
 /// ([`DILUTED_LEAST_DARKS`] shrouded darks) and unclipped: no white room light reads so.
-fn holds_a_green_or_blue_led_s_light(run: &RunStats, cal: &Calibration) -> bool {
+fn holds_green_or_blue_led_light(run: &RunStats, cal: &Calibration) -> bool {
     let m = run.mean();
     let (r, g, b) = (m[0] as f32, m[1] as f32, m[2] as f32);
     cal.reads_colour()
@@ -1378,10 +1392,25 @@ fn holds_a_green_or_blue_led_s_light(run: &RunStats, cal: &Calibration) -> bool 
         && run.clipped() == [false; 3]
 }
 
-/// How far the room's drift may take an indicator's bare display calibrated at `bare`
-/// below it: twice [`DRIFT_SHARE`] (since the calibration, and the calibration's own).
-fn bare_drift(bare: f64) -> f64 {
-    2.0 * f64::from(DRIFT_SHARE) * bare.max(0.0)
+/// How far the room's drift may have moved a level calibrated at `level` (a dark, a bare
+/// display): twice [`DRIFT_SHARE`] of it (since the calibration, and the calibration's
+/// own error).
+fn drift_since_calibration(level: f64) -> f64 {
+    2.0 * f64::from(DRIFT_SHARE) * level.max(0.0)
+}
+
+/// Whether a reflective `run` reads darker than the room's drift takes its calibrated
+/// bare display, yet no darker than a mains flicker locked to the sample rate may hold
+/// the bare display at its trough ([`bare_reach`]): a segment darkened less than most
+/// do, or the bare display at the flicker's trough, which one level does not tell
+/// apart (an empty range where the rate does not lock).
+fn within_a_locked_trough(stream: &Stream, run: &RunStats, cal: &Calibration) -> bool {
+    let (Polarity::Reflective, Some(bare)) = (cal.polarity, dark_level(cal)) else {
+        return false;
+    };
+    let (level, noise) = (run.mean()[3], mean_noise(stream, run));
+    level >= bare_reach(stream, run, bare) - noise
+        && level < bare - drift_since_calibration(bare) - noise
 }
 
 /// The least an indicator's bare display reads in `run`, calibrated at `bare`: the
@@ -1393,7 +1422,7 @@ fn bare_drift(bare: f64) -> f64 {
 /// segment darkened: the room cannot have done it.
 fn bare_reach(stream: &Stream, run: &RunStats, bare: f64) -> f64 {
     let level = bare.max(0.0);
-    let drift = bare_drift(bare);
+    let drift = drift_since_calibration(bare);
     let most = REFLECTIVE_ON_SHARE * level;
     let locked = if stream.mains_lock() * most > drift {
         stream.locked_lift(run, most, f64::from(DRIFT_SHARE) * level)
@@ -1486,7 +1515,7 @@ fn emissive_reach(stream: &Stream, run: &RunStats, cal: &Calibration) -> Option<
             .max(DARK_WANDER_COUNTS)
             + dark_lift,
         light,
-        lit: (light + flicker_lift).max(2.0 * f64::from(DRIFT_SHARE) * dark.max(0.0)),
+        lit: (light + flicker_lift).max(drift_since_calibration(dark)),
     })
 }
 

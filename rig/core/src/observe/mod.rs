@@ -121,9 +121,9 @@
 //!    such allowance; a room the lock-in saw flickering at one mains frequency has no
 //!    flicker at the other); without a calibration, above what a shrouded sensor reads
 //!    dark (48 counts), unless the room's flicker, as deep as the lock-in saw it, says the
-//!    room alone reads more (an unshrouded sensor): then only a steady green or blue past
-//!    the grey boundary is lit, a colour no white light and no offset makes; any other
-//!    level cannot say. Lifted by more than a dark light reads (drift, noise, a few
+//!    room alone reads more (an unshrouded sensor): then only a steady, unclipped green
+//!    or blue past the grey boundary (saturation 0.75) and four shrouded darks bright is
+//!    lit, a colour no white light and no offset makes; any other level cannot say. Lifted by more than a dark light reads (drift, noise, a few
 //!    counts) but less than that, one level is a dim LED, the dark at the flicker's
 //!    crest, or the mean of a dim blink the band could not cut: not enough evidence. The sample rate is the median interval's, which lost samples
 //!    barely move (a mean interval read 100 Hz with 4% lost as 96 Hz, and no lock).
@@ -137,7 +137,8 @@
 //!    given, the two step apart by 3σ of the judged signal and a tenth of the lit light (a blink
 //!    under the room light of an unshrouded sensor: noise cuts one level into runs a σ
 //!    or two apart, and a PWM beat whose ramps read as steps is shallow) and the unlit
-//!    runs read no green or blue no white room light makes, and runs whose edges
+//!    runs do not read a green or blue past the grey boundary (which no white room
+//!    light makes), and runs whose edges
 //!    were all drifts, none a step (an LED switches within a sample; a mains flicker
 //!    beating slowly with the sample rate wanders between levels). A blink the matcher
 //!    found is one level too when its runs' raw means keep less than a quarter of the
@@ -439,8 +440,9 @@
 //! (its flicker says the room reaches it; a per-channel lock-in would say whether the
 //! level's colour is the flicker's: not built, it would triple the lock-in's work).
 //!
-//! The eighteenth session (2026-12-07) took two of the classes the seventeenth left, and
-//! one forbidden confusion a fresh set of the ninth generator showed:
+//! The eighteenth session (2026-12-07) added four rules: three for classes the
+//! seventeenth left, one for a forbidden confusion a fresh set of the ninth generator
+//! showed.
 //! - **Blinks over an unshrouded room, no dark line, read steady** (`judge.rs`,
 //!   `ROOM_LIGHT_STEP_SIGMAS` 5 → 3, argued at `steps_over_room_light`). Runs held unlit
 //!   that read lit are taken for one light's brightness moving unless they step apart
@@ -456,12 +458,15 @@
 //!   right), 14 now (54 right). Left: flutters whose band was never drawn (one lone
 //!   level, read lit), and runs that step less than 3σ.
 //! - **Runs held unlit that read green or blue held the LED's light** (`judge.rs`,
-//!   `steps_over_room_light`, `holds_a_green_or_blue_led_s_light`). Where they read a
+//!   `steps_over_room_light`, `holds_green_or_blue_led_light`). Where they read a
 //!   green or blue past the grey boundary, no white room light made that reading: the
 //!   LED never went off, and the steps were its brightness moving (a PWM beat).
 //!   `a_green_or_blue_led_beating_over_an_unshrouded_room_is_steady_not_a_blink`: an
 //!   LED beating between 60% and all of its light at a flutter's rhythm, 0 of 40 steady
-//!   before (all flutter); the same LED blinking is still a flutter.
+//!   before (all flutter). A real blink's dark runs read so only if they carry a
+//!   quarter to a half of its light, where straddled samples leave a few tenths at most
+//!   (argued at `steps_over_room_light`; the test's guard, a pure green blink dimmer than
+//!   a cool room, holds even with the bound at 0.5 saturation).
 //! - **A steady green or blue under an unshrouded room is lit** (`judge.rs`,
 //!   `reads_a_steady_green_or_blue`; `colour.rs`, `holds_a_green_or_blue_light`).
 //!   Without a dark line, where the room's flicker says its light reaches the sensor,
@@ -483,19 +488,22 @@
 //!   at one phase, and the bare display may read down to a third below its calibration
 //!   at its trough: one level there was "off", and a segment darkened by 20–30% (a poor
 //!   LCD) reads there too. Now it is no answer: the trade an earlier session declined
-//!   (a false "off" is a false verdict, no answer an ERROR row).
+//!   (a false "off" is a false verdict, no answer an ERROR row). Its costs and limits
+//!   are in the `judge` module docs: a bare display at the trough is no answer also
+//!   after a darker segment was seen, and lit runs held in that range stay lit.
 //!   `a_segment_darkened_less_than_most_under_a_locked_flicker_is_never_off`: 40 of 40
 //!   were "off"; none now, and the bare display a few percent low still off.
 //!
-//! Start 8248b43 → end, the commands as in the seventeenth session's table; the fresh
+//! Start 8248b43 → end, the commands as in the seventeenth session's table. The fresh
 //! set of the ninth generator was drawn this session (`python gen.py d --n 600 --seed
-//! 4444` in its throwaway) after the first two rules, and read with the start's build
-//! (a worktree at 8248b43) and the end's:
+//! 4444` in its throwaway), after the 3σ bound and the colour rule's first form had
+//! been tuned on the other three, and read with the start's build (a worktree at
+//! 8248b43) and the end's:
 //!
 //! | traces | right, start → end | abstained | forbidden | wrong colour |
 //! |---|---|---|---|---|
 //! | ninth generator, 3 × 600 | 96.67 / 97.67 / 98.67% → 97.17 / 98.33 / 99.17% (1758 → 1768: 10 won, none lost) | 30 → 27 | 4 → 3 | 2 → 1 |
-//! | ninth generator, fresh set of 600 | 97.00% → 97.33% (582 → 584: 4 won, 2 lost, the beats above) | 11 → 10 | 3 → 1 (two LCDs read "off": one right, one no answer) | 4 → 4 (two clipped ambers read `on`, which our scoring counts right) |
+//! | ninth generator, fresh set of 600 | 97.00% → 97.33% (582 → 584: 4 won, 2 lost, the beats above) | 11 → 10 | 3 → 1 (two LCD segments read "off": one right now, one no answer; a wink read steady is left) | 4 → 4 (two are clipped ambers read `on`, which the issue allows and the ninth generator's scoring counts wrong) |
 //! | `lightgen` 20M–100M (nine sets of 20 000) | 99.69 / 99.70 / 99.69 / 99.73 / 99.67 / 99.77 / 99.66 / 99.71 / 99.70% → 99.69 / 99.70 / 99.69 / 99.73 / 99.66 / 99.77 / 99.65 / 99.72 / 99.70% | 502 → 508 | 25 → 20 | 0 |
 //! | `tracegen` 4M–8M | 99.40 / 99.62 / 99.51 / 99.58 / 99.44% → 99.44 / 99.62 / 99.51 / 99.58 / 99.41% | 67 → 66 | 3 → 3 | 0 |
 //! | fresh: `lightgen` 110M / 120M, `tracegen` 9M | 99.70 / 99.69 / 99.55% → 99.71 / 99.69 / 99.58% | 117 → 116, 13 → 12 | 5 → 5, 0 → 0 | 0 |
@@ -503,9 +511,10 @@
 //! | eighth generator | 575 / 584 / 568 both (set b's one forbidden confusion now no answer) | | 1 → 0 | 0 |
 //! | `fixtures/traces/` | 260 → 259 of 263 (an off LCD 18% below its bare level at 100 Hz, no answer) | | 0 | 0 |
 //!
-//! On our own generators the session won five answers and lost four (two off lights
-//! and a grey steady light no answer, a red steady light read flutter), and turned five
-//! forbidden confusions into no answer. Throughput is unchanged
+//! On the 195 000 traces of our own two generators above, four answers were won and four
+//! lost (two off lights and a grey steady light no answer, a red steady light read
+//! flutter), and five forbidden confusions became no answer; on their fresh sets two
+//! were won; on the sixteen small sets two off lights were lost. Throughput is unchanged
 //! (`cargo bench -p rig --bench classifier -- --test`, the start's and the end's builds
 //! interleaved, two runs each, medians of 15 passes: classify 7.7–7.9 M samples/s, a
 //! watch 4.6–4.8, the same either build within the machine's noise). Tried and left
@@ -1737,14 +1746,15 @@ mod tests {
         // A flutter read fast, at 100 Hz through a 10 ms window, and slower than a flutter
         // wants, 90 Hz through 11 ms (jittered ±0.25 ms over 4.5 s): never steady. (Where
         // the level's colour alone made it lit, not its steadiness too, the last read
-        // steady in a white room. Another cadence there is a miss of its own.)
-        for (room, (_, shares), seed) in rooms
+        // steady in a white room. Another cadence there is a miss of its own. The room's
+        // flicker is not averaged over the window: at 100 Hz it is locked, and that case
+        // is read as a shrouded sensor's, lit above 48 counts.)
+        for (room, (colour, shares), seed) in rooms
             .into_iter()
             .flat_map(|room| leds[..2].iter().map(move |led| (room, *led)))
             .flat_map(|(room, led)| (0..10).map(move |seed| (room, led, seed)))
         {
-            let flutter =
-                Light::new(Colour::Green, cadence_pattern(Cadence::Flutter)).random_phase(seed);
+            let flutter = Light::new(colour, cadence_pattern(Cadence::Flutter)).random_phase(seed);
             let scale = 6.0 * room.iter().sum::<f32>() / shares.iter().sum::<f32>();
             let led = shares.map(|v| v * scale);
             for rate in [FAST, (100.0, 10.0, 0.25), (90.0, 11.0, 0.25)] {
@@ -1767,8 +1777,7 @@ mod tests {
         // as sharp as an LED's). Its dim runs step from its bright ones by far more than
         // noise cuts one level, as a blink over the room would; but they read green or
         // blue past the grey boundary, which no white room light does: the LED's light
-        // is in them, so it never went off. Steady (or no answer), never a blink; and the
-        // same LED flutter-blinking is a flutter (or no answer).
+        // is in them, so it never went off. Steady (or no answer), never a blink.
         let classifier = rgb_classifier(None);
         let beat = |phase: f64| {
             move |t_ms: f64| {
@@ -1799,17 +1808,6 @@ mod tests {
                         None => {}
                         other => blinks.push((colour, room, other)),
                     }
-                    // The same LED flutter-blinking: its dark runs read the room, white.
-                    let flutter =
-                        Light::new(colour, cadence_pattern(Cadence::Flutter)).random_phase(seed);
-                    let lights = (room, 0.0, led);
-                    let trace =
-                        under_a_flickering_room(lights, on_off(&flutter), (250.0, 2.0, 1.0), seed);
-                    let reading = seen(&classifier.classify(&trace));
-                    assert!(
-                        reading.is_none_or(|i| i == Indication::new(colour, Cadence::Flutter)),
-                        "{colour} flutter over room {room:?}: {reading:?}"
-                    );
                 }
             }
         }
@@ -1817,6 +1815,27 @@ mod tests {
             blinks.is_empty() && steady >= 30,
             "{steady} of 40 steady; {blinks:?}"
         );
+        // A guard: a real blink as near the rule as one gets, a pure green LED adding
+        // less than the room's light (so its dark runs read over half its lit ones, the
+        // rule's precondition) over a cool phosphor room (green, 0.6 saturated), read at
+        // 100 and 125 Hz, its short dark runs carrying straddled light. A wink or a
+        // flutter, never steady. (It held with the rule's bound at 0.5 saturation too:
+        // a dark run that bright is mostly room, and what protects a blink is that.)
+        let (room, led) = ([120.0, 300.0, 180.0], [25.0, 480.0, 50.0]);
+        for (cadence, seed) in [Cadence::Wink, Cadence::Flutter]
+            .into_iter()
+            .flat_map(|c| (0..10).map(move |seed| (c, seed)))
+        {
+            let light = Light::new(Colour::Green, cadence_pattern(cadence)).random_phase(seed);
+            for rate in [(100.0, 8.0, 1.0), (125.0, 6.0, 1.0)] {
+                let trace = under_a_flickering_room((room, 0.0, led), on_off(&light), rate, seed);
+                let reading = seen(&classifier.classify(&trace));
+                assert!(
+                    reading.is_none_or(|i| i.cadence != Cadence::Steady),
+                    "green {cadence:?} at {rate:?}: {reading:?}"
+                );
+            }
+        }
     }
 
     /// `count` samples `interval_ms` apart of an LED winking as the table's wink does (lit
@@ -3555,8 +3574,8 @@ mod tests {
         // Read at 100 Hz, a 100 Hz mains flicker is seen at one phase: the bare display
         // may then read anywhere down to a third below its calibrated level, at the
         // flicker's trough. A segment lit steady that darkens it by 20-30% reads there
-        // too: no answer, never "off" (it was "off" in all 40). The bare display a few
-        // percent low (drift) is off; darker, within the trough's reach, never "on".
+        // too: no answer, neither "off" (it was "off" in all 40) nor "on". The bare
+        // display a few percent low (drift) is off.
         let bare = 1000.0;
         let steady = |share: f64, seed: u64| -> Vec<Sample> {
             let mut gauss = gaussian(seed);
@@ -3570,22 +3589,13 @@ mod tests {
         };
         let classifier = reflective(Some(bare as f32));
         for seed in 0..10 {
+            // (Lit or the bare display at the trough: neither "on" nor "off" is sure.)
             for share in [0.2, 0.24, 0.27, 0.3] {
                 let reading = seen(&classifier.classify(&steady(share, seed)));
-                assert!(
-                    reading.is_none_or(|i| i == Indication::new(Colour::On, Cadence::Steady)),
-                    "darkened {share}: {reading:?}"
-                );
+                assert_eq!(reading, None, "darkened {share}");
             }
             let drifted = seen(&classifier.classify(&steady(0.04, seed)));
             assert_eq!(drifted, Some(Indication::OFF));
-            for share in [0.12, 0.2] {
-                let reading = seen(&classifier.classify(&steady(share, seed)));
-                assert!(
-                    reading.is_none_or(|i| i.colour != Colour::On),
-                    "bare {share} low: {reading:?}"
-                );
-            }
         }
     }
 
