@@ -58,17 +58,14 @@
 //!   lone level darker than the drift allows but within the locked flicker's reach
 //!   ([`within_a_locked_trough`]) is a segment darkened less than most or the bare
 //!   display at the trough: not enough evidence, never "off" (a segment a quarter dark
-//!   read at 100 Hz read "off", a forbidden confusion). Its cost: a bare display at the
+//!   read at 100 Hz read "off", a forbidden confusion:
+//!   `a_segment_darkened_less_than_most_under_a_locked_flicker_is_never_off`). Its cost: a bare display at the
 //!   trough is no answer now, also where a darker segment was seen before it and the
 //!   band took the trough for lit. Runs between edges keep the one bound
 //!   ([`reads_as_the_dark`]: the edges give a contrast one level has not), and lit runs
 //!   held for a settle time that read in that range stay lit (a review saw the bare
 //!   display at the trough read "on" that way in no probe; asked there too, it cost a
-//!   segment a quarter dark read right after its edge). Where the rate locks, a
-//!   level darker than the drift allows but within a locked flicker's reach is a faint
-//!   segment or the bare display at the flicker's trough: not enough evidence, never
-//!   "off" (a segment darkened by a quarter, read at 100 Hz, read "off": a forbidden
-//!   confusion; `a_segment_darkened_less_than_most_under_a_locked_flicker_is_never_off`).
+//!   segment a quarter dark read right after its edge).
 //! - **Reflective without it**: one level says nothing (on and off are both just a
 //!   level): not enough evidence. Calibrate the bare display (`rig calibrate`).
 //!
@@ -88,7 +85,7 @@ use super::cadence::Model;
 use super::colour;
 use super::flicker::FLICKER_HZ;
 use super::levels::{MIN_DARKENING_COUNTS, MIN_LIT_COUNTS};
-use super::runs::{Reference, Run, RunStats, DILUTED_LEAST_DARKS};
+use super::runs::{mostly_light, Reference, Run, RunStats};
 use super::stream::{Stream, DRIFT_SHARE};
 use super::{Calibration, Polarity, Reading};
 
@@ -1368,9 +1365,8 @@ fn room_light_reaches(stream: &Stream) -> bool {
 /// Whether a run, no dark line given, reads a green or blue light held steady, room
 /// light and offset left in it ([`colour::holds_a_green_or_blue_light`]): a room's
 /// light is white, so where it reaches an unshrouded sensor such a reading is an LED's,
-/// lit, however much room light it carries. Only where it is mostly light
-/// ([`DILUTED_LEAST_DARKS`] times what a shroud lets in: an offset uneven across the
-/// channels moves a fainter one's saturation), unclipped (a clipped reading's
+/// lit, however much room light it carries. Only where it is [`mostly_light`] (an
+/// offset uneven across the channels moves a fainter one's saturation), unclipped (a clipped reading's
 /// proportions are not its light's), and held steady ([`lit_level_held_steady`]): the
 /// colour says the LED was lit, not that it never went dark, and a blink the band never
 /// cut swings by its whole light. (Coloured light that is not the room's, a lit
@@ -1381,14 +1377,14 @@ fn reads_a_steady_green_or_blue(stream: &Stream, run: &RunStats, cal: &Calibrati
 }
 
 /// Whether a run's mean reading, room light and offset left in it, holds a green or blue
-/// LED's light ([`colour::holds_a_green_or_blue_light`]), where it is mostly light
-/// ([`DILUTED_LEAST_DARKS`] shrouded darks) and unclipped: no white room light reads so.
+/// LED's light ([`colour::holds_a_green_or_blue_light`]), where it is [`mostly_light`]
+/// and unclipped: no white room light reads so.
 fn holds_green_or_blue_led_light(run: &RunStats, cal: &Calibration) -> bool {
     let m = run.mean();
-    let (r, g, b) = (m[0] as f32, m[1] as f32, m[2] as f32);
+    let rgb = [m[0] as f32, m[1] as f32, m[2] as f32];
     cal.reads_colour()
-        && r + g + b >= DILUTED_LEAST_DARKS * SHROUDED_DARK_MAX as f32
-        && colour::holds_a_green_or_blue_light(r, g, b)
+        && mostly_light(rgb)
+        && colour::holds_a_green_or_blue_light(rgb[0], rgb[1], rgb[2])
         && run.clipped() == [false; 3]
 }
 

@@ -507,9 +507,9 @@
 //! | `lightgen` 20M–100M (nine sets of 20 000) | 99.69 / 99.70 / 99.69 / 99.73 / 99.67 / 99.77 / 99.66 / 99.71 / 99.70% → 99.69 / 99.70 / 99.69 / 99.73 / 99.66 / 99.77 / 99.65 / 99.72 / 99.70% | 502 → 508 | 25 → 20 | 0 |
 //! | `tracegen` 4M–8M | 99.40 / 99.62 / 99.51 / 99.58 / 99.44% → 99.44 / 99.62 / 99.51 / 99.58 / 99.41% | 67 → 66 | 3 → 3 | 0 |
 //! | fresh: `lightgen` 110M / 120M, `tracegen` 9M | 99.70 / 99.69 / 99.55% → 99.71 / 99.69 / 99.58% | 117 → 116, 13 → 12 | 5 → 5, 0 → 0 | 0 |
-//! | the sixteen 1000-trace sets | two `tracegen` off lights now no answer, else the same | | the same | 0 |
-//! | eighth generator | 575 / 584 / 568 both (set b's one forbidden confusion now no answer) | | 1 → 0 | 0 |
-//! | `fixtures/traces/` | 260 → 259 of 263 (an off LCD 18% below its bare level at 100 Hz, no answer) | | 0 | 0 |
+//! | the sixteen 1000-trace sets (`RIG_LIGHTGEN=1000` / `RIG_STRESS=600` at each set's first seed) | two `tracegen` off lights now no answer, else the same | | the same | 0 |
+//! | eighth generator (`python3 eval.py SET --rerun` in its throwaway) | 575 / 584 / 568 both (set b's one forbidden confusion now no answer) | | 1 → 0 | 0 |
+//! | `fixtures/traces/` (`cargo bench -p rig --bench classifier -- --test`, its accuracy line) | 260 → 259 of 263 (an off LCD 18% below its bare level at 100 Hz, no answer) | | 0 | 0 |
 //!
 //! On the 195 000 traces of our own two generators above, four answers were won and four
 //! lost (two off lights and a grey steady light no answer, a red steady light read
@@ -1685,6 +1685,18 @@ mod tests {
         |t_ms| f32::from(u8::from(light.lit_at(t_ms).is_some()))
     }
 
+    /// A green and a blue LED's light, as shares of r, g and b.
+    const GREEN_AND_BLUE: [(Colour, [f32; 3]); 2] = [
+        (Colour::Green, [0.12, 1.0, 0.25]),
+        (Colour::Blue, [0.10, 0.30, 1.0]),
+    ];
+
+    /// An LED of colour `shares` (r, g, b) adding `times` the clear light of `room`.
+    fn times_the_room(shares: [f32; 3], times: f32, room: [f32; 3]) -> [f32; 3] {
+        let scale = times * room.iter().sum::<f32>() / shares.iter().sum::<f32>();
+        shares.map(|v| v * scale)
+    }
+
     #[test]
     fn a_steady_green_or_blue_is_lit_under_an_unshrouded_room_without_a_dark_line() {
         // No dark measured, and the room's flicker says its light reaches the sensor: one
@@ -1704,8 +1716,8 @@ mod tests {
             [300.0, 260.0, 8.0],
         ];
         let leds = [
-            (Colour::Green, [0.12, 1.0, 0.25]),
-            (Colour::Blue, [0.10, 0.30, 1.0]),
+            GREEN_AND_BLUE[0],
+            GREEN_AND_BLUE[1],
             (Colour::Amber, [1.0, 0.55, 0.05]),
         ];
         const FAST: (f64, f64, f64) = (250.0, 4.0, 1.0);
@@ -1720,12 +1732,8 @@ mod tests {
                     matches!(seen(&off), None | Some(Indication::OFF)),
                     "room {room:?}: {off:?}"
                 );
-                let times = |room: [f32; 3], shares: [f32; 3], n: f32| {
-                    let scale = n * room.iter().sum::<f32>() / shares.iter().sum::<f32>();
-                    shares.map(|v| v * scale)
-                };
                 for ((colour, shares), n) in leds.into_iter().flat_map(|l| [(l, 6.0), (l, 1.5)]) {
-                    let lights = (room, 0.15, times(room, shares, n));
+                    let lights = (room, 0.15, times_the_room(shares, n, room));
                     let trace = under_a_flickering_room(lights, |_| 1.0, FAST, seed);
                     let reading = seen(&classifier.classify(&trace));
                     let want = Indication::new(colour, Cadence::Steady);
@@ -1751,12 +1759,11 @@ mod tests {
         // is read as a shrouded sensor's, lit above 48 counts.)
         for (room, (colour, shares), seed) in rooms
             .into_iter()
-            .flat_map(|room| leds[..2].iter().map(move |led| (room, *led)))
+            .flat_map(|room| GREEN_AND_BLUE.map(|led| (room, led)))
             .flat_map(|(room, led)| (0..10).map(move |seed| (room, led, seed)))
         {
             let flutter = Light::new(colour, cadence_pattern(Cadence::Flutter)).random_phase(seed);
-            let scale = 6.0 * room.iter().sum::<f32>() / shares.iter().sum::<f32>();
-            let led = shares.map(|v| v * scale);
+            let led = times_the_room(shares, 6.0, room);
             for rate in [FAST, (100.0, 10.0, 0.25), (90.0, 11.0, 0.25)] {
                 let trace =
                     under_a_flickering_room((room, 0.15, led), on_off(&flutter), rate, seed + 1000);
@@ -1790,12 +1797,8 @@ mod tests {
         };
         let (mut steady, mut blinks) = (0, Vec::new());
         for room in [[200.0, 220.0, 190.0], [120.0, 300.0, 180.0]] {
-            for (colour, shares) in [
-                (Colour::Green, [0.12, 1.0, 0.25]),
-                (Colour::Blue, [0.10, 0.30, 1.0]),
-            ] {
-                let scale = 6.0 * room.iter().sum::<f32>() / shares.iter().sum::<f32>();
-                let led = shares.map(|v| v * scale);
+            for (colour, shares) in GREEN_AND_BLUE {
+                let led = times_the_room(shares, 6.0, room);
                 for seed in 0..10 {
                     let trace = under_a_flickering_room(
                         (room, 0.0, led),

@@ -675,9 +675,7 @@ fn colour_above_unknown_dark(m: [f64; 4], clipped: [bool; 3], held_steady: bool)
     // shroud lets in. (Fainter, the dark under it is much of it: a dim blue wink's
     // mean, too noisy to cut, names no colour of its own.)
     let diluted = clipped == [false; 3]
-        && (held_steady
-            || rgb.iter().sum::<f32>()
-                >= DILUTED_LEAST_DARKS * super::judge::SHROUDED_DARK_MAX as f32)
+        && (held_steady || mostly_light(rgb))
         && colour_of_diluted(rgb[0], rgb[1], rgb[2]) != colour_of(rgb[0], rgb[1], rgb[2]);
     one_name(unknown_darks(m).iter().map(|d| {
         let above = [rgb[0] - d[0], rgb[1] - d[1], rgb[2] - d[2]];
@@ -746,8 +744,16 @@ const NAMED_ABOVE_UNLIT_LEAST: f64 = 12.0;
 
 /// A reading with room light in it is named as a diluted colour
 /// ([`colour_of_diluted`]) only where it reads this many times a shrouded sensor's dark
-/// across r, g and b.
-pub(super) const DILUTED_LEAST_DARKS: f32 = 4.0;
+/// across r, g and b ([`mostly_light`]).
+const DILUTED_LEAST_DARKS: f32 = 4.0;
+
+/// Whether a reading `rgb` (no dark removed) is mostly light: [`DILUTED_LEAST_DARKS`]
+/// times what a shroud lets in across r, g and b. Fainter, the dark under it (an offset
+/// uneven across the channels, leaked room light) moves its proportions too far for its
+/// saturation to say what light is in it.
+pub(super) fn mostly_light(rgb: [f32; 3]) -> bool {
+    rgb.iter().sum::<f32>() >= DILUTED_LEAST_DARKS * super::judge::SHROUDED_DARK_MAX as f32
+}
 
 /// How warm and cool white room light (phosphor lamps) divides between an RGB sensor's
 /// r, g and b filters.
