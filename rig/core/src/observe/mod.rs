@@ -77,7 +77,7 @@
 //!    calibrated dark level: grey when unsaturated (a narrow-band LED reads ≥ 0.85
 //!    saturated through RGB filters, any white ≤ 0.65), else by its hue: midway between
 //!    two families' representative hues, but red and amber, close neighbours whose
-//!    sensor hue depends on the green filter's tail, meet at 12° (g/r ≈ 0.2). Without a
+//!    sensor hue depends on the green filter's tail, meet at 10.5° (g/r ≈ 0.18). Without a
 //!    calibration, above the unlit runs (their mean raw r, g, b, by their samples: a
 //!    short run's noise and straddled edges, taken alone, named a red light amber) if
 //!    the light stands 12 counts clear of them (a run no brighter is the same light cut
@@ -3342,10 +3342,10 @@ mod tests {
 
     #[test]
     fn runs_named_either_side_of_a_boundary_by_a_degree_are_one_light() {
-        // An amber at 13° (just above red's end at 12°) whose last pulses read 11°: one
-        // light at the boundary, not a light turned red: amber flutter.
+        // An amber at 11.5° (just above red's end at 10.5°) whose last pulses read 9.5°:
+        // one light at the boundary, not a light turned red: amber flutter.
         assert_eq!(
-            seen(&flutter_whose_hue_moves(0.2167, 0.1833)),
+            seen(&flutter_whose_hue_moves(0.1917, 0.1583)),
             Some(Indication::new(Colour::Amber, Cadence::Flutter))
         );
         // Turned a red of 3°: a change of colour, no amber flutter.
