@@ -26,7 +26,8 @@
 //! - **Emissive, no calibration**: one level can be told from room light only if room
 //!   light cannot reach it: such a bench relies on a shroud, and its sensor's dark reading
 //!   (offset and leaked room light) stays below [`SHROUDED_DARK_MAX`] counts. Above it,
-//!   lit; below, dark. (A steady 500 counts is a lit LED or an unshrouded sensor under a
+//!   lit; below, dark. (A photodiode's amplifier adds an offset of its own: between that
+//!   and [`AMPLIFIED_DARK_MAX`], one level of it is not enough evidence.) (A steady 500 counts is a lit LED or an unshrouded sensor under a
 //!   lamp: no reader can tell; wire `dark` on such a bench.) Where the level flickers at
 //!   the mains more than a shrouded sensor's room light could ([`room_light_reaches`]:
 //!   an LED does not flicker at the mains), the shroud is plainly missing: not enough
@@ -79,6 +80,7 @@
 //!   after edges that shows it.
 
 use crate::bench::DarkLevel;
+use crate::hw::SensorKind;
 use crate::spec::{Cadence, Colour};
 
 use super::cadence::Model;
@@ -125,6 +127,12 @@ const MAX_CLOCK_SHARE: f64 = 0.02;
 pub(super) const LOCKED_FLICKER_SHARE: f32 = 0.35;
 /// Without a calibration, a shrouded sensor's dark reading stays below this (counts).
 pub(super) const SHROUDED_DARK_MAX: f64 = 48.0;
+/// ...and a shrouded photodiode's below this: its transimpedance amplifier's own input
+/// offset (a few millivolts for a general-purpose op-amp) reads up to 40 codes of an
+/// ADS1115 on its ±4.096 V range (125 µV a code) before any light, where a colour
+/// sensor's dark offset is a few counts. One level between the two is no answer: an
+/// off light on such a bench reads there, and "lit" blamed it (`level_reads_lit`).
+const AMPLIFIED_DARK_MAX: f64 = 2.0 * SHROUDED_DARK_MAX;
 /// A reflective indicator is "on" when it has darkened by more than this share of its
 /// bare level.
 pub(super) const REFLECTIVE_ON_SHARE: f64 = 0.33;
@@ -1345,6 +1353,16 @@ fn level_reads_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Option
             } else {
                 Some(false)
             }
+        }
+        (Polarity::Emissive, None)
+            if cal.kind == SensorKind::Level
+                && level > SHROUDED_DARK_MAX + noise
+                && level <= AMPLIFIED_DARK_MAX + noise =>
+        {
+            // Above what a shrouded colour sensor reads dark, within what a shrouded
+            // photodiode's amplifier may: a dim LED or an off one, which one level
+            // cannot tell.
+            None
         }
         _ => Some(level > lit_threshold(cal)? + noise),
     }

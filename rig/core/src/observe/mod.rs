@@ -1258,6 +1258,40 @@ mod tests {
     }
 
     #[test]
+    fn an_off_photodiode_its_amplifier_lifts_over_a_shroud_s_dark_is_never_lit() {
+        // No dark line: a shrouded photodiode whose amplifier's offset and the light the
+        // shroud leaks read 50 to 95 codes with the LED off. "Lit" would blame an off
+        // light (it did: 24 of 24 read "on steady"); it is no answer.
+        let classifier = photodiode(None);
+        let off = Light::new(Colour::On, Pattern::Off);
+        let mut lit = Vec::new();
+        for (k, offset) in [50.0, 60.0, 70.0, 80.0, 88.0, 95.0].into_iter().enumerate() {
+            for hz in [125.0, 500.0] {
+                for seed in 0..2 {
+                    let sensor = Sensor::level(hz).with_room(offset).with_noise(3.0);
+                    let trace = sensor.trace(&off, 0.0, 3000.0, 10 * k as u64 + seed);
+                    let reading = classifier.classify(&trace);
+                    if seen(&reading).is_some_and(|s| s.colour != Colour::Off) {
+                        lit.push(format!("offset {offset} at {hz} Hz: {reading:?}"));
+                    }
+                }
+            }
+        }
+        assert!(lit.is_empty(), "{lit:#?}");
+        // Guards: an off one under the colour sensor's bound is off, a lit LED clear of
+        // the photodiode's is lit.
+        let sensor = Sensor::level(250.0).with_room(40.0).with_noise(3.0);
+        let trace = sensor.trace(&off, 0.0, 3000.0, 1);
+        assert_eq!(seen(&classifier.classify(&trace)), Some(Indication::OFF));
+        let steady = Light::new(Colour::On, Pattern::Steady);
+        let trace = sensor.with_led(100.0).trace(&steady, 0.0, 3000.0, 1);
+        assert_eq!(
+            seen(&classifier.classify(&trace)),
+            Some(Indication::new(Colour::On, Cadence::Steady))
+        );
+    }
+
+    #[test]
     fn a_blink_under_room_light_on_an_unshrouded_sensor_is_a_blink() {
         // No dark line, and the room reads more than the LED adds (2, 1.25 and 1.6 times):
         // the unlit runs read lit by any shroud's measure, but they step by the LED's
