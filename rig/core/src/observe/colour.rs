@@ -11,14 +11,15 @@
 //! amber are close: both are AlInGaP LEDs, red at 615–640 nm, amber at 585–597 nm, and
 //! an RGB sensor tells them by how much of the light its green filter's long-wave tail
 //! still passes (hue ≈ 60° × g/r). How steep that tail is varies from part to part and
-//! from model to model: the reddest amber (592–597 nm) reads g/r from about 0.17 (a
-//! steep filter: a red dye whose edge rises at 588 nm, whose green passes little past
-//! 590) to 0.44 (a wide one), the greenest red (a 615–620 nm red-orange) up to about
-//! 0.14 with a wide filter, and more where no dark level was measured: room light and
-//! the sensor's offset, left in the reading, lift a dim red's hue by 2–3°. The two
-//! overlap near 10°, and no boundary separates every red from every amber. The boundary
-//! sits at 10.5° (g/r ≈ 0.18): the most a red under a warm unshrouded room reads with
-//! its room light left in, while most steep-filter ambers read above it. (At 12°, a
+//! from model to model. Through a steep filter (a red dye whose edge rises at 588 nm,
+//! a green passing little past 590) the reddest ambers (592–597 nm) read g/r 0.17–0.21
+//! (10–12.5°) and reds under 0.1 (6°); through a wide one, ambers 0.4 and more, and the
+//! greenest red (a 615–620 nm red-orange) up to about 0.14 (8.4°). Where no dark level
+//! was measured, room light and the sensor's offset left in the reading lift a dim
+//! red's hue by 2–3° more, to 10–11°. So the two families overlap near 10–11° across
+//! sensors and benches, and no boundary separates every red from every amber. The
+//! boundary sits at 10.5° (g/r ≈ 0.18): most steep-filter ambers read above it, and a
+//! red read through a wide filter with its room light left in mostly below. (At 12°, a
 //! model of steep filters written apart from this reader read 9 of its 592–596 nm
 //! ambers red, a wrong colour, in 1800 traces; at 10.5°, 5. At 10°, a red LED fluttering
 //! over a warm unshrouded room, a band never drawn and its level named with the room's
@@ -26,7 +27,8 @@
 //! (`a_red_blink_under_warm_room_light_is_named_above_the_unlit_runs_together`); at 9°,
 //! 13 times, and dim reds whose short runs' noise carries them across read no answer
 //! 85 times more in `lightgen`'s 180 000 traces. At 10.5°: 21 more, and `tracegen`
-//! names 4 uncalibrated ambers it could not before.)
+//! names 4 uncalibrated ambers it could not before. The price: a dim red-orange read
+//! through a wide filter with room light in it, 11°, now reads amber.)
 
 use crate::spec::Colour;
 
@@ -229,13 +231,15 @@ mod tests {
         // Magenta (300°) is nearer red (362°) than blue (227°).
         assert_eq!(colour_of(1.0, 0.0, 1.0), Colour::Red);
         // A red-orange read through a wide green filter (g/r 0.14, 8°) is red, and so is
-        // a dim red with some room light left in (g/r 0.17, 10.2°); a 594 nm amber read
-        // through a steep filter (g/r 0.18, 10.8°) is amber.
+        // a dim red with a little room light left in (g/r 0.17, 10.2°); a 594 nm amber
+        // read through a steep filter (g/r 0.18, 10.8°) is amber. The overlap's price: a
+        // dim red-orange with more room light in it (g/r 0.19, 11.4°) reads amber.
         assert_eq!(colour_of(1.0, 0.14, 0.0), Colour::Red);
         assert_eq!(colour_of(1.0, 0.18, 0.0), Colour::Amber);
         assert_eq!(colour_of(1.0, 0.21, 0.0), Colour::Amber);
         assert_eq!(colour_of(1.0, 0.14, 0.03), Colour::Red);
         assert_eq!(colour_of(1.0, 0.17, 0.0), Colour::Red);
+        assert_eq!(colour_of(1.0, 0.19, 0.0), Colour::Amber);
     }
 
     #[test]

@@ -26,9 +26,11 @@
 //! - **Emissive, no calibration**: one level can be told from room light only if room
 //!   light cannot reach it: such a bench relies on a shroud, and its sensor's dark reading
 //!   (offset and leaked room light) stays below [`SHROUDED_DARK_MAX`] counts. Above it,
-//!   lit; below, dark. (A photodiode's amplifier adds an offset of its own: between that
-//!   and [`AMPLIFIED_DARK_MAX`], one level of it is not enough evidence.) (A steady 500 counts is a lit LED or an unshrouded sensor under a
-//!   lamp: no reader can tell; wire `dark` on such a bench.) Where the level flickers at
+//!   lit; below, dark. (A photodiode's front end may add an offset of its own: one
+//!   level of it between that and [`AMPLIFIED_DARK_MAX`] is not enough evidence, and
+//!   no evidence of off: [`within_a_photodiode_s_offset`].) (A steady 500 counts is a
+//!   lit LED or an unshrouded sensor under a lamp: no reader can tell; wire `dark` on
+//!   such a bench.) Where the level flickers at
 //!   the mains more than a shrouded sensor's room light could ([`room_light_reaches`]:
 //!   an LED does not flicker at the mains), the shroud is plainly missing: not enough
 //!   evidence, rather than the room light's colour named "lit" (unless a colour sensor
@@ -130,11 +132,13 @@ const MAX_CLOCK_SHARE: f64 = 0.10;
 pub(super) const LOCKED_FLICKER_SHARE: f32 = 0.35;
 /// Without a calibration, a shrouded sensor's dark reading stays below this (counts).
 pub(super) const SHROUDED_DARK_MAX: f64 = 48.0;
-/// ...and a shrouded photodiode's below this: its transimpedance amplifier's own input
-/// offset (a few millivolts for a general-purpose op-amp) reads up to 40 codes of an
-/// ADS1115 on its ±4.096 V range (125 µV a code) before any light, where a colour
-/// sensor's dark offset is a few counts. One level between the two is no answer: an
-/// off light on such a bench reads there, and "lit" blamed it (`level_reads_lit`).
+/// ...and a shrouded photodiode's below this. Its front end is the bench's own: the
+/// wiring in docs/hardware.md (a BPW34 into a 100 kΩ load) reads the ADC's offset of a
+/// few codes, but a photodiode behind an amplifier reads its op-amp's input offset too
+/// (a few millivolts: tens of ADS1115 codes on its ±4.096 V range, 125 µV a code),
+/// where a colour sensor's dark offset is a few counts. One level between the two is
+/// no answer ([`within_a_photodiode_s_offset`]): an off light on such a bench reads
+/// there, and "lit" blamed it.
 const AMPLIFIED_DARK_MAX: f64 = 2.0 * SHROUDED_DARK_MAX;
 /// A reflective indicator is "on" when it has darkened by more than this share of its
 /// bare level.
@@ -144,7 +148,10 @@ pub(super) const REFLECTIVE_ON_SHARE: f64 = 0.33;
 const BURST_TURNS: f64 = 2.0;
 /// Two lit runs' pooled hues closer than this (degrees) are one light, whatever their
 /// names: the two nearest LED families, the reddest amber and the greenest red, read at
-/// least 4° apart (`colour.rs`); one light's runs pooled scatter by a degree or so.
+/// least 4° apart through one sensor's filters (a steep filter: ambers 10° and more,
+/// reds under 6°; a wide one: ambers 23° and more, reds up to 8°; `colour.rs`), though
+/// across sensors their ranges overlap; one light's runs pooled scatter by a degree or
+/// so.
 const SAME_HUE_DEGREES: f32 = 3.0;
 /// Runs held unlit that read this share of the lit runs' level above the dark were lit
 /// (see [`unlit_runs_were_lit`]).
@@ -1357,18 +1364,23 @@ fn level_reads_lit(stream: &Stream, run: &RunStats, cal: &Calibration) -> Option
                 Some(false)
             }
         }
-        (Polarity::Emissive, None)
-            if cal.kind == SensorKind::Level
-                && level > SHROUDED_DARK_MAX + noise
-                && level <= AMPLIFIED_DARK_MAX + noise =>
-        {
-            // Above what a shrouded colour sensor reads dark, within what a shrouded
-            // photodiode's amplifier may: a dim LED or an off one, which one level
-            // cannot tell.
-            None
-        }
+        (Polarity::Emissive, None) if within_a_photodiode_s_offset(stream, run, cal) => None,
         _ => Some(level > lit_threshold(cal)? + noise),
     }
+}
+
+/// Whether `run`, one level of an uncalibrated photodiode, reads above what a shrouded
+/// sensor reads dark ([`SHROUDED_DARK_MAX`]) but within what a photodiode's front end
+/// may add to it ([`AMPLIFIED_DARK_MAX`]), give or take the noise of its mean: a dim LED
+/// or an off one, which the level cannot tell. Neither lit nor evidence of off (a lit
+/// LED dimmed to a quarter, 312 to 87 codes, read "off").
+fn within_a_photodiode_s_offset(stream: &Stream, run: &RunStats, cal: &Calibration) -> bool {
+    let (level, noise) = (run.mean()[3], mean_noise(stream, run));
+    cal.polarity == Polarity::Emissive
+        && cal.dark.is_none()
+        && cal.kind == SensorKind::Level
+        && level > SHROUDED_DARK_MAX + noise
+        && level <= AMPLIFIED_DARK_MAX + noise
 }
 
 /// Whether the room's light plainly reaches an uncalibrated LED's sensor: its mains
@@ -1593,7 +1605,10 @@ fn reads_as_the_dark(stream: &Stream, run: &RunStats, cal: &Calibration) -> bool
             emissive_reach(stream, run, cal).is_none_or(|r| r.above <= r.dark)
         }
         // (Without a calibration, what a shrouded sensor can read dark.)
-        (Polarity::Emissive, None) => one_level_is_lit(stream, run, cal) != Some(true),
+        (Polarity::Emissive, None) => {
+            one_level_is_lit(stream, run, cal) != Some(true)
+                && !within_a_photodiode_s_offset(stream, run, cal)
+        }
         (Polarity::Reflective, None) => true,
         (Polarity::Reflective, Some(bare)) => {
             run.mean()[3] >= bare_reach(stream, run, bare) - mean_noise(stream, run)
@@ -1648,6 +1663,8 @@ pub(crate) fn lit_threshold(cal: &Calibration) -> Option<f64> {
         (Polarity::Emissive, Some(dark)) => {
             Some(dark + f64::from(MIN_LIT_COUNTS).max(f64::from(DRIFT_SHARE) * dark.max(0.0)))
         }
+        // (A photodiode reads dark below SHROUDED_DARK_MAX: between, no answer.)
+        (Polarity::Emissive, None) if cal.kind == SensorKind::Level => Some(AMPLIFIED_DARK_MAX),
         (Polarity::Emissive, None) => Some(SHROUDED_DARK_MAX),
         (Polarity::Reflective, Some(bare)) => Some(bare - REFLECTIVE_ON_SHARE * bare.max(0.0)),
         (Polarity::Reflective, None) => None,
@@ -1793,7 +1810,8 @@ mod tests {
         );
         let bright = lit_threshold(&cal(e, Some(DarkLevel::Level(1000.0)))).unwrap();
         assert!((bright - 1060.0).abs() < 1e-3, "{bright}");
-        assert_eq!(lit_threshold(&cal(e, None)), Some(SHROUDED_DARK_MAX));
+        // Without one: what a shrouded photodiode's front end may read dark.
+        assert_eq!(lit_threshold(&cal(e, None)), Some(AMPLIFIED_DARK_MAX));
         let bare = lit_threshold(&cal(r, Some(DarkLevel::Level(1800.0)))).unwrap();
         assert!((bare - 1206.0).abs() < 1e-9, "{bare}");
         assert_eq!(lit_threshold(&cal(r, None)), None);
