@@ -26,7 +26,7 @@
 //! light in it, read amber once in 80 traces
 //! (`a_red_blink_under_warm_room_light_is_named_above_the_unlit_runs_together`); at 9°,
 //! 13 times, and dim reds whose short runs' noise carries them across read no answer
-//! 85 times more in `lightgen`'s 180 000 traces. At 10.5°: 21 more, and `tracegen`
+//! 89 times more in `lightgen`'s 180 000 traces. At 10.5°: 27 more, and `tracegen`
 //! names 4 uncalibrated ambers it could not before. The price: a dim red-orange read
 //! through a wide filter with room light in it, 11°, now reads amber.)
 

@@ -532,10 +532,10 @@
 //! cadence table), in a throwaway it made, without reading this reader or the other
 //! generators. Its model differs where ours were free to choose: a TCS34725-like red
 //! dye whose edge rises at 588 nm (steeper than `lightgen`'s), rectified, fluorescent,
-//! LED-driver and incandescent lamp waveforms with harmonics, a photodiode's amplifier
+//! LED-driver and incandescent lamp waveforms with harmonics, a photodiode's front-end
 //! offset (0–40 codes), a liquid crystal relaxing in 2–60 ms, polled, data-ready and
-//! free-running sensors, and stamps jittered or batched as USB delivers them. Two rules
-//! came of it, each with a test:
+//! free-running sensors (their clocks 1–6% off), and stamps jittered or batched as USB
+//! delivers them. Three rules came of it, each with a test that fails without it:
 //! - **Red ends at 10.5°, not 12°** (`colour.rs`, argued in its module docs). Its
 //!   ambers at 592–597 nm read 10–13° through the steep filter: 9 of 1800 traces were
 //!   read red. The overlap with the greenest reds (a red-orange through a wide filter,
@@ -544,35 +544,54 @@
 //!   (`a_red_blink_under_warm_room_light_is_named_above_the_unlit_runs_together`), at
 //!   9° 13 times. `runs_named_either_side_of_a_boundary_by_a_degree_are_one_light`
 //!   now straddles the new boundary.
-//! - **One uncalibrated photodiode level between 48 and 96 codes is no answer**
-//!   (`judge.rs`, `AMPLIFIED_DARK_MAX`). A shrouded photodiode's amplifier offset reads
-//!   tens of codes before any light; two off lights read "on steady".
+//! - **One uncalibrated photodiode level between 48 and 96 codes is no answer, and no
+//!   evidence of off** (`judge.rs`, `within_a_photodiode_s_offset`). A shrouded
+//!   photodiode behind an amplifier reads its op-amp's offset, tens of codes, before any
+//!   light; two off lights read "on steady".
 //!   `an_off_photodiode_its_amplifier_lifts_over_a_shroud_s_dark_is_never_lit`: 24 of
-//!   24 lit before, none now; guards: 40 codes off, 140 lit.
+//!   24 lit before, none now; guards: 40 codes off, 140 lit, and a lit LED dimmed to 87
+//!   codes never "off" (the rule's first form read it so once in ten: a review found it).
+//! - **A free-running sensor's clock may be 10% slow for the mains-beat test, not 2%**
+//!   (`judge.rs`, `MAX_CLOCK_SHARE`): the ADS111x datasheets give the data rate within
+//!   ±10%. `an_off_light_under_a_beat_a_sensor_several_percent_slow_sees_is_off`: a
+//!   sensor 2–6% slow left 13 of 200 off lights "blinking, no cadence fits", 8 now.
 //!
-//! Start faa885b → end. The tenth generator's sets a, b, c (600 each) were read to find
-//! the rules; d (600, drawn after both rules were made) only to measure them.
+//! Start faa885b → end (`RIG_LIGHTGEN=20000` / `RIG_STRESS=3000` at each set's first
+//! seed, as in the seventeenth session's table; the tenth generator's `python eval.py
+//! SET` in its throwaway). Its sets a, b, c (600 each) were read to find the rules; d
+//! (600, seed 404) was drawn after the colour and photodiode rules, before the clock's.
 //!
 //! | traces | right, start → end | abstained | forbidden | wrong colour |
 //! |---|---|---|---|---|
-//! | tenth generator, 3 × 600 | 95.83 / 96.17 / 96.17% → 96.00 / 96.83 / 96.00% (1729 → 1733: 5 won, 1 lost; two off photodiodes read "on steady" are now no answer) | 48 → 50 | 11 → 9 | 9 → 5 |
-//! | tenth generator, fresh set d of 600 | 94.17% → 94.83% (565 → 569) | 25 → 26 | 1 → 1 | 7 → 2 |
-//! | `lightgen` 20M–100M (nine sets of 20 000) | 99.69 / 99.70 / 99.69 / 99.73 / 99.66 / 99.77 / 99.65 / 99.72 / 99.70% → 99.69 / 99.69 / 99.68 / 99.71 / 99.65 / 99.75 / 99.64 / 99.69 / 99.69% (24 reds no answer, 3 won) | 508 → 532 | 20 → 20 | 0 |
+//! | tenth generator, 3 × 600 | 95.83 / 96.17 / 96.17% → 96.17 / 97.00 / 96.00% (1729 → 1735) | 48 → 50 | 11 → 7 | 9 → 5 |
+//! | tenth generator, set d of 600 | 94.17% → 95.00% (565 → 570) | 25 → 26 | 1 → 0 | 7 → 2 |
+//! | `lightgen` 20M–100M (nine sets of 20 000) | 99.69 / 99.70 / 99.69 / 99.73 / 99.66 / 99.77 / 99.65 / 99.72 / 99.70% → 99.69 / 99.69 / 99.69 / 99.71 / 99.65 / 99.75 / 99.64 / 99.69 / 99.69% (179 463 → 179 441: 27 dim reds now no answer; 5 won, among them an off light and a steady one read "no cadence fits") | 508 → 531 | 20 → 20 | 0 |
 //! | `tracegen` 4M–8M | 99.44 / 99.62 / 99.51 / 99.58 / 99.41% → 99.47 / 99.69 / 99.51 / 99.58 / 99.44% (4 uncalibrated ambers named) | 66 → 62 | 3 → 3 | 0 |
+//! | `fixtures/traces/` | 259 of 263 both | | 0 | 0 |
 //!
-//! What the tenth generator still misses: LCD segments without a dark line holding one
-//! level (14 of set d's 26 abstentions; the format says a reflective trace needs its
-//! bare level); 120 Hz lamps read at 125 Hz, whose slowed copy of the lamp's waveform
-//! (its harmonics alias to 5, 10, 15 Hz...) steps like a blink at a wink's period
-//! (two read "on wink", a forbidden confusion: `mains_beat` is asked only of blinks no
-//! row fits); stamps batched on arrival, whose median interval is a batch multiple, not
-//! the sensor's period (6.8 ms for 8: the mains-beat test then looks at the wrong
-//! rate); LEDs adding 2.5–7% to a bright room, read "off"; ambers of 595–597 nm that
-//! still read under 10.5°. Tried and left out: a missed blink's swing taken as
-//! significant at 3.5 of its noise σ over the run's pairs rather than at 0.25 (five
-//! faint LCD broken flutters of `lightgen` read "off" became no answer, but a free-running
-//! sensor's beat of an off light crossed it: one answer lost on this generator, one on
-//! `tracegen`).
+//! Of the tenth generator's 2400, 12 answers were won (9 ambers, 3 off lights under a
+//! free-running sensor's beat) and one lost (an amber flutter, now no answer), and two
+//! off photodiodes read "on steady" are no answer. What it still misses: LCD segments
+//! without a dark line holding one level (14 of set d's 26 abstentions; the format says
+//! a reflective trace needs its bare level); 120 Hz lamps read at 125 Hz, whose slowed
+//! copy of the lamp's waveform (its harmonics alias to 5, 10, 15 Hz...) steps like a
+//! blink at a wink's period (two read "on wink", a forbidden confusion: `mains_beat`
+//! is asked only of blinks no row fits); stamps batched on arrival, whose median
+//! interval is a batch multiple, not the sensor's period (6.8 ms for 8: the mains-beat
+//! test then looks at the wrong rate); LEDs adding 2.5–7% to a bright room, read "off",
+//! and a flash whose band, drawn before a locked flicker's slow wander lowered both
+//! levels, no longer reached its lit runs ("off"); ambers of 595–597 nm that still read
+//! under 10.5°. Tried and left out: a missed blink's swing taken as significant at 3.5
+//! of its noise σ over the run's pairs rather than at 0.25 (five faint LCD broken
+//! flutters of `lightgen` read "off" became no answer, but a free-running sensor's beat
+//! of an off light crossed it: one answer lost on this generator, one on `tracegen`).
+//! A review found, outside these changes: without a dark line, a light lit from the
+//! trace's start that then goes dark reads "on steady" for good (the first run's state
+//! is a guess until a band is drawn, and its level stands for the dark meanwhile, so no
+//! band is drawn). Two fixes tried (the first band taking that run's state from its own
+//! level; that run's level not taken for the dark) broke four tests and lost three of
+//! the tenth generator's answers: left open. The generators hold one state a trace;
+//! benches with a dark line are not affected.
 //!
 //! The fifteenth session (2026-12-07) took the ninth generator's largest class left:
 //! blinks under a mains beat a third of their step deep or more, 29 of its misses where
