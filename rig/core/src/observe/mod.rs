@@ -591,7 +591,11 @@
 //! band is drawn). Two fixes tried (the first band taking that run's state from its own
 //! level; that run's level not taken for the dark) broke four tests and lost three of
 //! the tenth generator's answers: left open. The generators hold one state a trace;
-//! benches with a dark line are not affected.
+//! benches with a dark line are not affected. Throughput (`cargo bench -p rig --bench
+//! classifier -- --test`, the start's and the end's builds interleaved, four runs each,
+//! medians of 15 passes): classify 5.2–6.4 → 5.0–7.2 M samples/s, a watch 3.1–3.8 →
+//! 3.9–4.6: no slower (the machine read both builds 15–25% slower than the eighteenth
+//! session's figures). The bars, 15 and 20, are not met.
 //!
 //! The fifteenth session (2026-12-07) took the ninth generator's largest class left:
 //! blinks under a mains beat a third of their step deep or more, 29 of its misses where
