@@ -28,7 +28,8 @@
 //! 13 times, and dim reds whose short runs' noise carries them across read no answer
 //! 89 times more in `lightgen`'s 180 000 traces. At 10.5°: 27 more, and `tracegen`
 //! names 4 uncalibrated ambers it could not before. The price: a dim red-orange read
-//! through a wide filter with room light in it, 11°, now reads amber.)
+//! through a wide filter with room light in it, 11°, now reads amber. The generators'
+//! figures and their commands: the `observe` module docs, the nineteenth session.)
 
 use crate::spec::Colour;
 

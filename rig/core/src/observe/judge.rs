@@ -62,9 +62,10 @@
 //!   ([`within_a_locked_trough`]) is a segment darkened less than most or the bare
 //!   display at the trough: not enough evidence, never "off" (a segment a quarter dark
 //!   read at 100 Hz read "off", a forbidden confusion:
-//!   `a_segment_darkened_less_than_most_under_a_locked_flicker_is_never_off`). Its cost: a bare display at the
-//!   trough is no answer now, also where a darker segment was seen before it and the
-//!   band took the trough for lit. Runs between edges keep the one bound
+//!   `a_segment_darkened_less_than_most_under_a_locked_flicker_is_never_off`). Its cost:
+//!   a bare display at the trough is no answer now, also where a darker segment was
+//!   seen before it and the band took the trough for lit. Runs between edges keep the
+//!   one bound
 //!   ([`reads_as_the_dark`]: the edges give a contrast one level has not), and lit runs
 //!   held for a settle time that read in that range stay lit (a review saw the bare
 //!   display at the trough read "on" that way in no probe; asked there too, it cost a
